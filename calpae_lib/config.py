@@ -1,0 +1,29 @@
+"""Paths of the project, defined once and derived from this file's location."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+PROCESSED_DIR = DATA_DIR / "processed"
+OUTPUT_DIR = PROJECT_ROOT / "output"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+
+RAW_PATTERN = "calpae_*.txt"
+
+
+def bundled_reports() -> list[Path]:
+    """The raw reports shipped in ``data/raw/``, sorted by name."""
+    return sorted(RAW_DIR.glob(RAW_PATTERN))
+
+
+def processed_dir_for(year: int) -> Path:
+    """Default folder of the tidy tables of one year's report."""
+    return PROCESSED_DIR / str(year)
+
+
+def output_dir_for(year: int) -> Path:
+    """Default folder of the HTML reports of one year's report."""
+    return OUTPUT_DIR / str(year)

@@ -1,0 +1,62 @@
+"""The errors calpae raises on purpose: each says what is wrong and where.
+
+Every error the user can cause derives from :class:`CalpaeError`; the command
+line turns them into a one-line message and an exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CalpaeError(Exception):
+    """Base class: a problem the user can act on.
+
+    ``exit_status`` is the command line's exit status for this kind of error.
+    """
+
+    exit_status = 2
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None):
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        super().__init__(self.located())
+
+    def located(self) -> str:
+        """The message prefixed with ``file:line:`` when they are known."""
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}"
+            if self.line is not None:
+                where += f":{self.line}"
+            where += ": "
+        elif self.line is not None:
+            where = f"ligne {self.line}: "
+        return where + self.message
+
+
+class InputError(CalpaeError, ValueError):
+    """The input is not a readable CALPAE report (empty, binary, truncated...)."""
+
+
+class ParseError(CalpaeError, ValueError):
+    """A block of the report is recognised but malformed."""
+
+
+class NumberFormatError(ParseError):
+    """A number as printed cannot be read without guessing."""
+
+
+class SchemaError(CalpaeError, ValueError):
+    """A processed table breaks its schema."""
+
+
+class UsageError(CalpaeError):
+    """The command line or notebook parameters are wrong."""
+
+
+class NotebookError(CalpaeError):
+    """A notebook failed while executing; the executed copy is kept."""
+
+    exit_status = 1

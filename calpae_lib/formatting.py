@@ -1,0 +1,55 @@
+"""French number formats for tables and narrative: 1 320 000 €, 98 %, 17,4."""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal
+
+LOCALE = "fr_FR"
+#: Grouping separator used in output: a narrow no-break space, as French typography wants.
+NNBSP = "\u202f"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value != value
+
+
+def format_number(value, decimals: int = 0, missing: str = "—") -> str:
+    """A number with French grouping and decimal comma.
+
+    >>> format_number(1320000)
+    '1\\u202f320\\u202f000'
+    >>> format_number(17.44, decimals=1)
+    '17,4'
+    >>> format_number(None)
+    '—'
+    """
+    if _missing(value):
+        return missing
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALE).replace("\u00a0", NNBSP)
+
+
+def format_eur(value, missing: str = "—") -> str:
+    """An amount in euros.
+
+    >>> format_eur(1320000)
+    '1\\u202f320\\u202f000\\xa0€'
+    """
+    if _missing(value):
+        return missing
+    return f"{format_number(round(value))}\u00a0€"
+
+
+def format_percent(value, decimals: int = 0, missing: str = "—") -> str:
+    """A number of percent (98 → "98 %").
+
+    >>> format_percent(98)
+    '98\\xa0%'
+    >>> format_percent(0.5, decimals=1)
+    '0,5\\xa0%'
+    """
+    if _missing(value):
+        return missing
+    return f"{format_number(value, decimals)}\u00a0%"
