@@ -1,0 +1,100 @@
+"""Skipping work whose inputs did not change.
+
+Every expensive step gets a *key*: a SHA-256 over everything its output
+depends on. A notebook's HTML depends on the notebook file, the library's
+source, its parameters and the tables it reads; the tables depend on the raw
+file and the library. Results are stored under their key; a run that finds
+its key in the store copies the result instead of redoing the work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+
+LIBRARY_DIR = Path(__file__).resolve().parent
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def digest_of(*parts) -> str:
+    """SHA-256 of JSON-serialisable parts, order-sensitive and type-stable.
+
+    >>> digest_of({"year": 2022}) == digest_of({"year": 2022})
+    True
+    >>> digest_of({"year": 2022}) == digest_of({"year": 2031})
+    False
+    """
+    payload = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def library_fingerprint() -> str:
+    """Digest of the library's version and of every source file of ``calpae_lib``.
+
+    Any edit to the library changes it, so results computed by an older
+    library are never reused.
+    """
+    sources = sorted(LIBRARY_DIR.glob("*.py"))
+    return digest_of(__version__, [(p.name, file_digest(p)) for p in sources])
+
+
+def folder_digest(folder: str | Path, pattern: str = "*.csv") -> str:
+    """Digest of the files of a folder matching ``pattern`` (names and contents)."""
+    folder = Path(folder)
+    return digest_of([(p.name, file_digest(p)) for p in sorted(folder.glob(pattern))])
+
+
+def notebook_key(notebook: str | Path, parameters: dict, inputs_digest: str) -> str:
+    """Key of one executed notebook: its file, the library, its parameters, its inputs."""
+    return digest_of("notebook", file_digest(notebook), library_fingerprint(), parameters, inputs_digest)
+
+
+class ResultStore:
+    """Files stored under their key, written atomically.
+
+    >>> import tempfile, pathlib
+    >>> store = ResultStore(pathlib.Path(tempfile.mkdtemp()))
+    >>> source = store.folder / "a.html"; _ = source.write_text("x")
+    >>> store.get("k1") is None
+    True
+    >>> store.put("k1", source).read_text()
+    'x'
+    >>> store.get("k1").read_text()
+    'x'
+    """
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def path_for(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def get(self, key: str) -> Path | None:
+        path = self.path_for(key)
+        return path if path.is_file() else None
+
+    def put(self, key: str, source: str | Path) -> Path:
+        target = self.path_for(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        os.close(handle)
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+        return target
