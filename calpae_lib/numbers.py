@@ -31,8 +31,10 @@ POINT_DECIMAL = re.compile(r"^\d+\.\d{1,2}$")
 AMOUNT_IN_TEXT = re.compile(
     r"""
     (?P<number>
-        (?<![\w,.])          # not the tail of a longer word or number
-        [0-9Oo]              # starts with a digit (or a letter O misprinted for 0)
+        (?<![\d,.])          # not the tail of a longer number (a title may be glued to it)
+        (?: \d               # starts with a digit,
+          | (?<![^\W\d])[Oo] #   or a letter O misprinted for 0 that does not end a word
+        )
         [0-9Oo\ ,.]*?        # digits, grouping spaces, separators
     )
     \s*€                     # the euro sign, possibly after spaces
@@ -135,6 +137,10 @@ def find_amounts(text: str, *, line: int | None = None, path=None) -> list[Found
 
     >>> [a.value for a in find_amounts("TOTAL 917 100 € dont 234 280 € (crédits)")]
     [917100, 234280]
+    >>> [a.value for a in find_amounts("pour leurs enfants233 000 € 233 000 €")]
+    [233000, 233000]
+    >>> [a.value for a in find_amounts("Crèches AVIP Studio 25 000 €")]
+    [25000]
     >>> find_amounts("TOTAL 1 1O0 €", line=7)
     Traceback (most recent call last):
     ...

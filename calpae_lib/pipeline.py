@@ -32,6 +32,8 @@ def build_tables(doc: Document, meta: ReportMetadata) -> dict[str, pd.DataFrame]
 
     outline = parse_outline(doc)
     tables = {"actions": actions_table(outline)}
+    from .budgets import budget_tables
+    tables.update(budget_tables(doc, outline))
     return tables
 
 

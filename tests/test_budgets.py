@@ -1,0 +1,156 @@
+"""budgets.csv and budget_details.csv on the bundled report and derived variants."""
+
+import pytest
+
+from calpae_lib.errors import NumberFormatError, ParseError
+from calpae_lib.pipeline import parse_document
+from calpae_lib.reading import document_from_text
+
+from .variants import bundled_text, replace_line, shift_years
+
+
+@pytest.fixture(scope="module")
+def budgets(bundled_report):
+    return bundled_report.tables["budgets"]
+
+
+@pytest.fixture(scope="module")
+def details(bundled_report):
+    return bundled_report.tables["budget_details"]
+
+
+def amount(budgets, action_id, stage, financeur):
+    rows = budgets[(budgets.action_id == action_id) & (budgets.stage == stage) & (budgets.financeur == financeur)]
+    assert len(rows) == 1, rows
+    return int(rows.amount_eur.iloc[0]), int(rows.source_line.iloc[0]), rows.label.iloc[0]
+
+
+def parse_text(text):
+    return parse_document(document_from_text(text))
+
+
+def test_columns(budgets):
+    assert list(budgets.columns) == ["action_id", "stage", "financeur", "amount_eur", "label", "source_line"]
+    assert set(budgets.stage) == {"prevu", "engage"}
+    assert set(budgets.financeur) == {"etat", "departement"}
+
+
+@pytest.mark.parametrize(
+    "action_id, stage, financeur, expected, line",
+    [
+        ("socle-I-1", "prevu", "etat", 110000, 279),        # "TOTAL 110 000€ 110 000€" (euro sign glued)
+        ("socle-I-1", "prevu", "departement", 110000, 279),
+        ("socle-I-1", "engage", "departement", 110000, 289),  # label over three lines, amount on a fourth
+        ("socle-II-2", "engage", "departement", 518253, 1054),  # "518 253€"
+        ("socle-II-3", "prevu", "etat", 1320000, 1367),
+        ("socle-II-9", "engage", "etat", 697000, 2594),     # amount and next label on one line
+        ("socle-II-9", "engage", "departement", 735195, 2597),
+        ("socle-II-14", "engage", "etat", 100000, 4106),    # label and amount on one line
+        ("socle-II-18", "engage", "departement", 689996, 5428),
+        ("initiative-7", "engage", "departement", 194300, 7839),
+        ("erbm-3", "prevu", "etat", 158000, 9033),          # header "Pack inclusion ERBM Part Département"
+        ("erbm-4", "prevu", "departement", 27800, 9359),    # header "Report crédits 2019 Part Etat …"
+        ("erbm-6", "engage", "departement", 30000, 9977),
+    ],
+)
+def test_amounts_on_real_lines(budgets, action_id, stage, financeur, expected, line):
+    assert amount(budgets, action_id, stage, financeur)[:2] == (expected, line)
+
+
+def test_every_financed_action_has_both_planned_amounts(bundled_report, budgets):
+    actions = bundled_report.tables["actions"]
+    financed = set(actions[actions.has_budget].action_id)
+    planned = budgets[budgets.stage == "prevu"].groupby("action_id").financeur.apply(sorted)
+    assert set(planned.index) == financed
+    assert all(value == ["departement", "etat"] for value in planned)
+    assert len(financed) == 30  # 34 actions, 4 without money (socle-II-4 to II-7)
+
+
+@pytest.mark.parametrize("action_id", ["socle-II-4", "socle-II-5", "socle-II-6", "socle-II-7"])
+def test_actions_without_budget_have_no_rows(bundled_report, budgets, action_id):
+    """"Pas de valorisation financière" (II-4 to II-6) or no budget section at all (II-7)."""
+    assert action_id not in set(budgets.action_id)
+    actions = bundled_report.tables["actions"].set_index("action_id")
+    assert not actions.loc[action_id, "has_budget"]
+
+
+def test_sheet_without_executed_amounts_has_no_engage_rows(budgets):
+    """erbm-1 prints the 5.2 headers ("Engagé en 2022") but no amounts."""
+    rows = budgets[budgets.action_id == "erbm-1"]
+    assert list(rows.stage) == ["prevu", "prevu"]
+
+
+def test_split_dont_amount_keeps_whole_and_parts(budgets, details):
+    """"TOTAL 917 100 € dont 234 280 € (crédits fléchés mobilité) 682 820 € (socle) 682 820 €"."""
+    assert amount(budgets, "socle-II-18", "prevu", "etat")[:2] == (917100, 5403)
+    assert amount(budgets, "socle-II-18", "prevu", "departement")[:2] == (682820, 5409)
+    assert list(details.columns) == ["action_id", "stage", "financeur", "amount_eur", "parent_amount_eur",
+                                     "label", "source_line"]
+    parts = details[details.action_id == "socle-II-18"]
+    assert list(zip(parts.amount_eur, parts.label, parts.source_line)) == [
+        (234280, "crédits fléchés mobilité", 5404), (682820, "socle", 5407)]
+    assert set(parts.parent_amount_eur) == {917100} and set(parts.financeur) == {"etat"}
+    assert parts.amount_eur.sum() == 917100
+
+
+def test_montant_liquide_header_variant(budgets):
+    """Near line 1374 the 5.2 headers read "Engagé en 2022 / Montant liquidé 2022 Engagé en 2022"."""
+    value, line, label = amount(budgets, "socle-II-3", "engage", "etat")
+    assert (value, line) == (1320000, 1382)
+    assert label == "Plan Pauvreté – Part Etat : Accompagnement socio-professionnel des bénéficiaires du RSA"
+    assert amount(budgets, "socle-II-3", "engage", "departement")[0] == 1472400
+
+
+def test_split_headers_do_not_leak_into_labels(budgets):
+    engaged = budgets[budgets.stage == "engage"]
+    assert not engaged.label.str.contains(r"Engag|liquid|20\d\d").any()
+
+
+@pytest.mark.parametrize(
+    "action_id, financeur, label",
+    [
+        ("socle-II-1", "departement", "Contrepartie Plan Pauvreté – Part Département : référent solidarité"),
+        ("socle-II-16", "etat", "Plan Pauvreté – Part Etat : Les clés pour réussir"),
+        ("socle-II-16", "departement", "Contrepartie Plan Pauvreté – Part Département : PLIE"),
+        ("socle-II-10", "etat", "Part Etat : Crèche AVIP"),   # two labels and amounts on one line
+        ("socle-II-10", "departement", "Part Département : AFP"),
+        ("erbm-5", "etat", "Part Etat"),
+    ],
+)
+def test_executed_labels_as_printed(budgets, action_id, financeur, label):
+    assert amount(budgets, action_id, "engage", financeur)[2] == label
+
+
+def test_letter_o_in_a_sheet_amount_names_the_line():
+    text = replace_line(bundled_text(), 1367, "1 320 000 € 1 320 000 €", "1 320 000 € 1 32O 000 €")
+    with pytest.raises(NumberFormatError, match="1 32O 000") as error:
+        parse_text(text)
+    assert error.value.line == 1367
+
+
+def test_executed_amount_without_financeur_label_is_an_error():
+    text = replace_line(bundled_text(), 289, "110 000 €", "110 000 € 5 000 €")
+    with pytest.raises(ParseError, match="financeur inconnu"):
+        parse_text(text)
+
+
+def test_dont_parts_that_do_not_add_up_are_an_error():
+    text = replace_line(bundled_text(), 5407, "682 820 €", "682 000 €")
+    with pytest.raises(ParseError, match="dont") as error:
+        parse_text(text)
+    assert error.value.line == 5403
+
+
+def test_variant_year_and_amounts_follow(budgets):
+    """Years +9 and other amounts on one sheet: the table follows the text, line by line."""
+    text = shift_years(bundled_text(), 9)
+    text = replace_line(text, 1367, "1 320 000 € 1 320 000 €", "1 330 000 € 1 310 000 €")
+    text = replace_line(text, 1388, "1 472 400 €", "1 472 401 €")
+    report = parse_text(text)
+    assert report.meta.year == 2031
+    variant = report.tables["budgets"]
+    assert amount(variant, "socle-II-3", "prevu", "etat")[:2] == (1330000, 1367)
+    assert amount(variant, "socle-II-3", "prevu", "departement")[:2] == (1310000, 1367)
+    assert amount(variant, "socle-II-3", "engage", "departement")[:2] == (1472401, 1388)
+    others = variant[variant.action_id != "socle-II-3"].reset_index(drop=True)
+    assert others.equals(budgets[budgets.action_id != "socle-II-3"].reset_index(drop=True))
