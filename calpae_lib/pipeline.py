@@ -34,6 +34,8 @@ def build_tables(doc: Document, meta: ReportMetadata) -> dict[str, pd.DataFrame]
     tables = {"actions": actions_table(outline)}
     from .budgets import budget_tables
     tables.update(budget_tables(doc, outline))
+    from .annex_budget import annex_table
+    tables["annex_budget"] = annex_table(doc, outline)
     return tables
 
 
