@@ -167,8 +167,8 @@ def read_table(doc: Document, header: int, stop: int):
         if rows[-1].row_kind == "total":
             return rows, title_line, title_volet
     raise InputError(
-        f"tableau budgétaire annexe ouvert ligne {header} sans ligne « Total général » : "
-        "le rapport semble tronqué.", path=doc.path, line=stop,
+        "le tableau budgétaire annexe qui commence ici s'arrête sans ligne « Total général » : "
+        "le rapport semble tronqué.", path=doc.path, line=header,
     )
 
 

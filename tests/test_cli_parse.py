@@ -1,0 +1,83 @@
+"""``calpae parse``: tables and summary on the bundled report, clear errors on bad input."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from calpae_lib.cli import main
+
+from .variants import BUNDLED, bundled_text, replace_line, write_variant
+
+TABLES = ["actions", "budgets", "budget_details", "annex_budget"]
+
+
+def first_lines(count):
+    return "\n".join(bundled_text().split("\n")[:count])
+
+
+def test_parse_writes_tables_and_prints_summary(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["parse", str(BUNDLED), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out.replace("\u202f", " ").replace("\xa0", " ")
+    assert "année 2022" in printed
+    assert "Socle commun 20, Initiative départementale 8, ERBM 6" in printed
+    assert "Total prévu (fiches 5.1), État : 7 136 490 €" in printed
+    assert "Annexe, ERBM : avenant 1 000 000 €, engagé 1 159 625 €" in printed
+    assert "Avertissement" not in printed
+    for name in TABLES:
+        assert (out / f"{name}.csv").is_file()
+    budgets = pd.read_csv(out / "budgets.csv")
+    assert list(budgets.columns) == ["action_id", "stage", "financeur", "amount_eur", "label", "source_line"]
+    assert set(pd.ExcelFile(out / "calpae.xlsx").sheet_names) >= set(TABLES)
+
+
+def test_summary_follows_a_variant(tmp_path, capsys):
+    text = replace_line(bundled_text(), 10267, "Projets innovants", "Chantier naval de plaisance")
+    path = write_variant(tmp_path, text)
+    assert main(["parse", str(path), "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "Avertissement : ligne 10267" in printed and "Chantier naval" in printed
+
+
+BAD_INPUTS = {
+    "empty": (b"", "vide"),
+    "binary": (bytes(range(256)) * 8, ""),
+    "not_calpae": ("Compte rendu du conseil municipal\nOrdre du jour\n".encode(), "CALPAE"),
+    "cut_in_actions": (first_lines(3000).encode(), "tronqué"),
+    "cut_before_annexes": (first_lines(10180).encode(), "tronqué"),
+    "cut_in_annexes": (first_lines(10330).encode(), "tronqué"),
+    "letter_o_in_amount": (replace_line(bundled_text(), 517, "80 000 € 80 000 €", "80 000 € 8O 000 €").encode(),
+                           ":517:"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_INPUTS))
+def test_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, name):
+    data, expected = BAD_INPUTS[name]
+    path = tmp_path / f"{name}.txt"
+    path.write_bytes(data)
+    out = tmp_path / "out"
+    assert main(["parse", str(path), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("calpae: erreur : ") and captured.err.count("\n") == 1
+    assert expected in captured.err
+    assert "Traceback" not in captured.err
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_entry_point_refuses_bad_input(tmp_path):
+    """The installed ``calpae`` command: one stderr line, exit 2, no traceback."""
+    command = Path(sys.executable).with_name("calpae")
+    path = tmp_path / "cut.txt"
+    path.write_text(first_lines(5000), encoding="utf-8")
+    result = subprocess.run([str(command), "parse", str(path), "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "tronqué" in result.stderr
+    assert not (tmp_path / "out").exists()
