@@ -36,6 +36,10 @@ def build_tables(doc: Document, meta: ReportMetadata) -> dict[str, pd.DataFrame]
     tables.update(budget_tables(doc, outline))
     from .annex_budget import annex_table
     tables["annex_budget"] = annex_table(doc, outline)
+    from .checks import build_checks
+    from .schemas import validate_tables
+    tables["checks"] = build_checks(tables, doc, meta)  # keep last: the checks read every table above
+    validate_tables(tables)
     return tables
 
 
