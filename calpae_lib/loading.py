@@ -1,0 +1,96 @@
+"""Finding a report and loading its parsed tables, once per raw file.
+
+Notebooks and ``calpae run`` both call :func:`open_report`. The parsed report
+is stored under a key made of the raw file's SHA-256 and the library's
+fingerprint (:mod:`calpae_lib.cache`): when neither changed, the tables are
+read back instead of parsing the report again.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from . import config
+from .cache import ResultStore, digest_of, file_digest, library_fingerprint
+from .errors import InputError, UsageError
+from .metadata import read_metadata
+from .pipeline import ParsedReport, parse_report
+from .reading import read_report
+
+#: Parsed reports, pickled under their key (raw file digest + library).
+PARSED_STORE_DIR = config.PROJECT_ROOT / ".calpae-cache" / "parsed"
+
+
+def bundled_years() -> dict[int, Path]:
+    """The bundled raw reports by the year each one states in its title."""
+    return {read_metadata(read_report(path)).year: path for path in config.bundled_reports()}
+
+
+def resolve_raw(year: int | None = None, raw_path: str | Path | None = None) -> Path:
+    """The raw report to use: ``raw_path`` if given, else the bundled report of ``year``.
+
+    >>> resolve_raw(raw_path="/nonexistent/report.txt")
+    Traceback (most recent call last):
+    ...
+    calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.
+    """
+    if raw_path:
+        path = Path(raw_path)
+        if not path.is_file():
+            raise InputError("fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.", path=path)
+        return path
+    available = bundled_years()
+    if not available:
+        raise UsageError(f"aucun rapport fourni dans {config.RAW_DIR} : donnez un rapport avec --raw.")
+    if year is None:
+        return available[max(available)]
+    if year not in available:
+        known = ", ".join(str(y) for y in sorted(available))
+        raise UsageError(f"aucun rapport fourni pour l'année {year} (années fournies : {known}) : "
+                         "donnez le rapport avec --raw.")
+    return available[year]
+
+
+def parsed_key(raw_path: Path) -> str:
+    """Key of a parsed report: the raw file's bytes and the library's source."""
+    return digest_of("parsed", file_digest(raw_path), library_fingerprint())
+
+
+def load_report(raw_path: str | Path, store_dir: Path = PARSED_STORE_DIR) -> ParsedReport:
+    """The parsed report of ``raw_path``, read from the store when already parsed."""
+    raw_path = Path(raw_path)
+    store = ResultStore(store_dir)
+    key = parsed_key(raw_path)
+    stored = store.get(key)
+    if stored is not None:
+        try:
+            with open(stored, "rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # a damaged or incompatible entry: parse again
+            pass
+    report = parse_report(raw_path)
+    handle, temporary = tempfile.mkstemp(prefix=".parsed-", dir=store.folder)
+    with os.fdopen(handle, "wb") as out:
+        pickle.dump(report, out, protocol=pickle.HIGHEST_PROTOCOL)
+    store.put(key, temporary)
+    os.unlink(temporary)
+    return report
+
+
+def check_year(report: ParsedReport, year: int | None) -> None:
+    """Refuse a requested year that contradicts the report's own year."""
+    if year and year != report.meta.year:
+        raise UsageError(
+            f"le rapport {report.doc.path.name} est celui de l'année {report.meta.year} "
+            f"(ligne {report.meta.year_line}), pas de {year} : retirez --year ou donnez le rapport de {year}."
+        )
+
+
+def open_report(year: int | None = None, raw_path: str | Path | None = None) -> ParsedReport:
+    """Resolve, load and check a report: what every notebook calls first."""
+    report = load_report(resolve_raw(year, raw_path))
+    check_year(report, year)
+    return report
