@@ -26,7 +26,24 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--out", type=Path, default=None,
                        help="dossier de sortie (défaut : data/processed/<année>/)")
     parse.set_defaults(handler=command_parse)
+
+    run = sub.add_parser("run", help="publier les rapports HTML d'un rapport (carnets exécutés par papermill)")
+    run.add_argument("--raw", type=Path, default=None,
+                     help="fichier texte du rapport (défaut : le rapport fourni de l'année --year, "
+                          "ou le plus récent)")
+    run.add_argument("--year", type=int, default=None, help="année du rapport (vérifiée contre le rapport)")
+    run.add_argument("--out", type=Path, default=None, help="dossier de sortie (défaut : output/<année>/)")
+    run.add_argument("--jobs", type=positive_int, default=None,
+                     help="nombre de carnets exécutés en parallèle (défaut : nombre de cœurs)")
+    run.set_defaults(handler=command_run)
     return parser
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"entier positif attendu, pas {text}")
+    return value
 
 
 def command_parse(args) -> int:
@@ -38,6 +55,19 @@ def command_parse(args) -> int:
     for line in summary_lines(report):
         print(line)
     print(f"Tables écrites dans {out_dir}")
+    return 0
+
+
+def command_run(args) -> int:
+    from . import config
+    from .loading import open_report
+    from .publish import print_progress, publish
+
+    report = open_report(args.year, args.raw)
+    out_dir = args.out or config.output_dir_for(report.meta.year)
+    print_progress(f"Rapport {report.meta.year} — {report.meta.departement} ({report.doc.path.name})")
+    publication = publish(report, out_dir, workers=args.jobs, progress=print_progress)
+    print(f"Rapports écrits en {publication.seconds:.1f} s : ouvrez {out_dir / 'index.html'}")
     return 0
 
 
