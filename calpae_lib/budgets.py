@@ -279,3 +279,36 @@ def budget_tables(doc: Document, outline: Outline) -> dict[str, pd.DataFrame]:
         "budgets": pd.DataFrame([asdict(r) for r in budgets.rows], columns=BUDGET_COLUMNS),
         "budget_details": pd.DataFrame([asdict(d) for d in budgets.details], columns=DETAIL_COLUMNS),
     }
+
+
+@dataclass(frozen=True)
+class ExecutedHeader:
+    """A 5.2 column header ("Engagé en 2022", "Montant liquidé 2022") and the year it names."""
+
+    action_id: str
+    text: str
+    year: int
+    source_line: int
+
+
+def executed_headers(doc: Document, outline: Outline) -> list[ExecutedHeader]:
+    """The 5.2 column headers of every sheet, with their year, even when split over lines.
+
+    The reconciliation compares these years with the report's year.
+    """
+    headers = []
+    for action in outline.actions:
+        sections = budget_sections(doc, action)
+        if not sections.executed:
+            continue
+        pieces = [t for t in tokens(doc, *sections.executed) if t.amount is None]
+        text, starts = "", []
+        for piece in pieces:
+            starts.append(len(text) + (1 if text else 0))
+            text = f"{text} {piece.text}" if text else piece.text
+        for match in EXECUTED_HEADER.finditer(text):
+            year_at = match.end() - 1
+            line = next(p.line for p, s in reversed(list(zip(pieces, starts))) if s <= year_at)
+            headers.append(ExecutedHeader(action.action_id, " ".join(match.group(0).split()),
+                                          int(match.group(0)[-4:]), line))
+    return headers
