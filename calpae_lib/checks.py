@@ -121,3 +121,31 @@ def status_counts(checks: pd.DataFrame) -> dict[str, int]:
     """
     counts = checks["status"].value_counts()
     return {status: int(counts.get(status, 0)) for status in STATUSES}
+
+
+def readable_lines(checks: pd.DataFrame) -> list[str]:
+    """The findings as a plain-text table, the most serious first, then a count per status.
+
+    >>> for line in readable_lines(checks_table([Finding("annexe.total", "socle", "ok", message="Bon."),
+    ...                                          Finding("document.date_impossible", "document", "ecart",
+    ...                                                  message="Date impossible.", source_line=12)])):
+    ...     print(line)
+    statut         contrôle                      portée            ligne  message
+    écart          document.date_impossible      document             12  Date impossible.
+    ok             annexe.total                  socle                 —  Bon.
+    2 contrôles : 1 écart, 0 manquant, 0 avertissement, 1 ok.
+    """
+    lines = [f"{'statut':<14} {'contrôle':<29} {'portée':<14} {'ligne':>8}  message"]
+    for _, row in reading_order(checks).iterrows():
+        line = "—" if pd.isna(row["source_line"]) else str(int(row["source_line"]))
+        lines.append(f"{STATUS_LABELS[row['status']]:<14} {row['check_id']:<29} {row['scope']:<14} {line:>8}  "
+                     f"{row['message']}")
+    counts = status_counts(checks)
+    lines.append(f"{len(checks)} contrôles : " + ", ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items())
+                 + ".")
+    return lines
+
+
+def has_failures(checks: pd.DataFrame) -> bool:
+    """Whether any finding is an ``ecart`` or ``manquant`` (what ``--strict`` refuses)."""
+    return bool(checks["status"].isin(["ecart", "manquant"]).any())

@@ -27,6 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="dossier de sortie (défaut : data/processed/<année>/)")
     parse.set_defaults(handler=command_parse)
 
+    check = sub.add_parser("check", help="contrôler la cohérence du rapport (totaux, fiches, annexes, énoncés)")
+    check.add_argument("raw", type=Path, help="fichier texte du rapport")
+    check.add_argument("--strict", action="store_true",
+                       help="sortir avec le statut 1 s'il y a un écart ou un manquant")
+    check.set_defaults(handler=command_check)
+
     run = sub.add_parser("run", help="publier les rapports HTML d'un rapport (carnets exécutés par papermill)")
     run.add_argument("--raw", type=Path, default=None,
                      help="fichier texte du rapport (défaut : le rapport fourni de l'année --year, "
@@ -69,6 +75,17 @@ def command_run(args) -> int:
     publication = publish(report, out_dir, workers=args.jobs, progress=print_progress)
     print(f"Rapports écrits en {publication.seconds:.1f} s : ouvrez {out_dir / 'index.html'}")
     return 0
+
+
+def command_check(args) -> int:
+    from .checks import has_failures, readable_lines
+    from .pipeline import parse_report
+
+    report = parse_report(args.raw)
+    checks = report.tables["checks"]
+    for line in readable_lines(checks):
+        print(line)
+    return 1 if args.strict and has_failures(checks) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
