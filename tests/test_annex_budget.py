@@ -165,3 +165,12 @@ def test_match_titles_needs_a_clear_lead():
     titles = {"a-1": "Logement des jeunes (Nord)", "a-2": "Logement des jeunes (Sud)"}
     assert match_titles(["Logement des jeunes"], titles) == [""]
     assert match_titles(["Logement des jeunes du Sud"], titles) == ["a-2"]
+
+
+@pytest.mark.parametrize("first, last, line", [(9514, 9852, 10393), (9853, 9999, 10399)])
+def test_removed_sheet_leaves_its_annex_line_unmatched(first, last, line):
+    """erbm-5 and erbm-6 have close titles: without one sheet, its annex line must not take the other's."""
+    variant = parse_text(without_lines(bundled_text(), first, last)).tables["annex_budget"]
+    lines = variant[variant.row_kind == "action"]
+    assert lines[lines.action_id == ""].source_line.tolist() == [line]
+    assert lines[lines.action_id != ""].action_id.is_unique
