@@ -22,7 +22,7 @@ from .checks import DOCUMENT, Finding, rule
 from .checks_budget import VOLET_LABELS, amount, line_of, rows_of, short
 from .claims import claims_of, percent_statements, read_claims
 from .formatting import format_eur, format_number, format_percent
-from .outline import parse_outline, section_line
+from .outline import parse_outline
 
 # --- Rule 3: the rapport against the annex and the outline ---------------------------------------
 
@@ -186,22 +186,6 @@ DATE = re.compile(
     re.VERBOSE,
 )
 
-#: The executed-budget headers of a sheet or of the annex: "Engagé en 2022", "engagé/réalisé en 2021",
-#: "Montant liquidé 2022".
-BUDGET_HEADER_YEAR = re.compile(
-    r"""
-    (?: engag[ée] (?:/r[ée]alis[ée])? \s+ en      # "Engagé en", "engagé/réalisé en"
-      | liquid[ée] )                              # "Montant liquidé"
-    \s+ (?P<year>(?:19|20)\d{2}) \b
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
-ANNEX_HEADER = re.compile(r"^\s*Montant\s+avenant\b", re.IGNORECASE)
-#: The title of an annex table, printed inside it ("Plan pauvreté - ACTIONS SOCLE COMMUN").
-ANNEX_TITLE = re.compile(r"^\s*Plan\s+pauvret[ée]\s+-\s+(?P<name>.+?)\s*$", re.IGNORECASE)
-
-
 def date_problem(day: int, month: int, year_text: str) -> str | None:
     """Why a printed date cannot exist, or ``None``.
 
@@ -238,60 +222,25 @@ def check_dates(tables, doc, meta) -> list[Finding]:
     return findings
 
 
-def sheet_header_years(doc, tables) -> list[tuple[str, int, int]]:
+def sheet_header_years(doc) -> list[tuple[str, int, int]]:
     """``(action_id, year, line)`` of each year named in the executed-budget headers of the sheets (5.2)."""
-    found = []
-    for action in outline_of(doc).actions:
-        start = section_line(doc, action.start, action.end, "5.2")
-        if start is None:
-            continue
-        stop = section_line(doc, start, action.end, "6") or action.end
-        found.extend((action.action_id, year, line) for year, line in header_years(doc, start, stop))
-    return found
+    from .budgets import executed_headers
+    return [(h.action_id, h.year, h.source_line) for h in executed_headers(doc, outline_of(doc))]
 
 
-def header_years(doc, start: int, stop: int) -> list[tuple[int, int]]:
-    """Years of the budget headers in a line range, read across line breaks, with their lines."""
-    lines = list(doc.numbered(start, stop))
-    text = "\n".join(t for _, t in lines)
-    offsets, position = [], 0
-    for number, line_text in lines:
-        offsets.append((position, number))
-        position += len(line_text) + 1
-    out = []
-    for match in BUDGET_HEADER_YEAR.finditer(text):
-        line = max(n for offset, n in offsets if offset <= match.start())
-        out.append((int(match.group("year")), line))
-    return out
-
-
-def annex_header_years(doc) -> list[tuple[str, int, int]]:
-    """``(volet, year, line)`` of each annex budget table header, its volet read from the table's title."""
-    outline = outline_of(doc)
-    headers = [n for n, t in doc.numbered(outline.annex_start) if ANNEX_HEADER.match(t)]
-    found = []
-    for header, following in zip(headers, headers[1:] + [None]):
-        volet = annex_table_volet(doc, header, following)
-        found.extend((volet, year, line) for year, line in header_years(doc, header, header + 2))
-    return found
-
-
-def annex_table_volet(doc, header: int, stop: int | None) -> str:
-    from .claims import volet_of
-    for number, text in doc.numbered(header, (stop - 1) if stop else None):
-        title = ANNEX_TITLE.match(text)
-        if title and volet_of(title.group("name")):
-            return volet_of(title.group("name"))
-    return DOCUMENT
+def annex_years(doc) -> list[tuple[str, int, int]]:
+    """``(volet, year, line)`` of each annex budget table header, as the annex parser read them."""
+    from .annex_budget import annex_header_years
+    return [(volet, year, line) for volet, line, year in annex_header_years(doc, outline_of(doc))]
 
 
 @rule("document.annee_entete", needs=("actions",))
 def check_header_years(tables, doc, meta) -> list[Finding]:
     """Les en-têtes des budgets exécutés (fiches et annexe) nomment l'année du rapport."""
     findings = []
-    for scope, year, line in sheet_header_years(doc, tables) + annex_header_years(doc):
+    for scope, year, line in sheet_header_years(doc) + annex_years(doc):
         if year != meta.year:
-            where = "l'annexe budgétaire" if scope in VOLET_LABELS or scope == DOCUMENT else "la fiche"
+            where = "l'annexe budgétaire" if scope in VOLET_LABELS else "la fiche"
             findings.append(Finding("document.annee_entete", scope, "ecart", str(meta.year), str(year),
                                     f"L'en-tête du budget exécuté de {where} porte sur {year} alors que le "
                                     f"rapport est celui de {meta.year}.", line))

@@ -1,0 +1,266 @@
+"""Reconciliation: what each rule finds on the bundled report, and exactly what changes on variants.
+
+Variants are derived here from the bundled text (an amount changed on one
+sheet, an annex line removed, a sheet removed, a stated percentage altered,
+a rapport figure altered, every year shifted); each must add exactly the
+expected findings to the bundled report's non-ok findings, and nothing else.
+"""
+
+import pandas as pd
+import pytest
+
+from calpae_lib.checks import (REGISTRY, Finding, all_rules, build_checks, checks_table, has_failures,
+                               readable_lines, run_checks)
+from calpae_lib.claims import percent_statements, read_claims
+from calpae_lib.cli import main
+from calpae_lib.formatting import format_eur
+from calpae_lib.pipeline import parse_document
+from calpae_lib.reading import document_from_text
+
+from .variants import bundled_text, replace_line, shift_years, write_variant
+
+#: What the bundled 2022 report holds that is not ok: (check_id, scope, status, source_line).
+BUNDLED_FINDINGS = {
+    ("texte.pourcentage", "socle-II-8", "ecart", 2319),        # 839 / 995 is 84,3 %, printed "environ 88%"
+    ("texte.pourcentage", "socle-II-8", "ecart", 2327),        # 81 / 995 is 8,1 %, printed 8,5 %
+    ("texte.pourcentage", "socle-II-8", "ecart", 2329),        # 214 / 995 is 21,5 %, printed 22,4 %
+    ("document.date_impossible", "socle-II-2", "ecart", 1100),     # "31/112/22"
+    ("document.date_impossible", "initiative-6", "ecart", 7604),   # "15/06/20021"
+    ("document.date_impossible", "initiative-6", "ecart", 7606),   # "15/09/20021"
+    ("document.date_impossible", "document", "ecart", 10593),      # "31/112/22" again, in Annexe 4
+    ("document.annee_entete", "initiative", "ecart", 10297),       # "engagé/réalisé en 2021"
+    ("document.annee_entete", "erbm", "ecart", 10359),             # "engagé/réalisé en 2021"
+    ("fiche_annexe.engage", "erbm-1", "manquant", 10363),          # the sheet prints no 5.2 amounts
+    ("fiche_annexe.engage", "erbm-1", "manquant", 10365),
+    ("execution.parite", "socle", "avertissement", 10293),         # 5 163 710 € against 5 397 990 €
+    ("execution.parite", "socle-II-18", "avertissement", 10289),   # 682 820 € against 917 100 €
+    ("document.libelle_volet", "initiative-4", "avertissement", 10325),  # "Plan Pauvreté" in the initiative table
+    ("document.libelle_volet", "initiative-4", "avertissement", 10327),
+}
+
+
+def parse_text(text: str):
+    return parse_document(document_from_text(text))
+
+
+def located(checks: pd.DataFrame) -> set[tuple]:
+    rows = checks[checks.status != "ok"]
+    return {(r.check_id, r.scope, r.status, int(r.source_line) if pd.notna(r.source_line) else None)
+            for r in rows.itertuples()}
+
+
+def findings(checks: pd.DataFrame) -> set[tuple]:
+    """Non-ok findings without their line (lines move when a variant removes lines)."""
+    rows = checks[checks.status != "ok"]
+    return {(r.check_id, r.scope, r.status, r.expected, r.observed) for r in rows.itertuples()}
+
+
+@pytest.fixture(scope="module")
+def bundled_checks(bundled_report):
+    return bundled_report.tables["checks"]
+
+
+def without_lines(text: str, first: int, last: int) -> str:
+    lines = text.split("\n")
+    return "\n".join(lines[: first - 1] + lines[last:])
+
+
+# --- the bundled report -------------------------------------------------------------------------
+
+
+def test_bundled_findings(bundled_checks):
+    assert located(bundled_checks) == BUNDLED_FINDINGS
+
+
+def test_every_rule_runs_on_the_bundled_report(bundled_checks):
+    ran = set(bundled_checks.check_id)
+    assert {rule.check_id for rule in all_rules() if rule.needs != ("indicators", "annex4")} <= ran
+
+
+def test_every_rule_is_documented_in_french():
+    for rule in all_rules():
+        assert rule.description != rule.check_id and rule.description.endswith("."), rule.check_id
+
+
+@pytest.mark.parametrize("check_id, count", [
+    ("annexe.action_egale_parts", 60),   # 30 annex actions x 2 amounts
+    ("annexe.sous_total", 12),           # 3 volets x 2 financeurs x 2 amounts
+    ("annexe.total", 6),
+    ("fiche_annexe.prevu", 60),          # 30 financed sheets x 2 financeurs
+    ("fiche_annexe.presence", 30),
+    ("rapport.nombre_actions", 4),
+])
+def test_rules_check_every_line(bundled_checks, check_id, count):
+    assert (bundled_checks.check_id == check_id).sum() == count
+
+
+def test_messages_are_french_sentences_with_french_amounts(bundled_checks):
+    assert bundled_checks.message.str.endswith(".").all()
+    row = bundled_checks[(bundled_checks.check_id == "execution.parite") & (bundled_checks.scope == "socle")].iloc[0]
+    assert row.expected == format_eur(5397990) and "5\u202f163\u202f710\xa0€" in row.message
+
+
+def test_state_consumption_claim_is_recomputed(bundled_checks):
+    row = bundled_checks[bundled_checks.check_id == "execution.credits_etat"].iloc[0]
+    assert (row.status, row.expected, row.source_line) == ("ok", "100\xa0%", 10990)
+
+
+def test_rules_skip_when_their_table_is_absent(bundled_report):
+    only_actions = {"actions": bundled_report.tables["actions"]}
+    ran = {f.check_id for f in run_checks(only_actions, bundled_report.doc, bundled_report.meta)}
+    assert "annexe.total" not in ran and "rapport.nombre_actions" in ran
+
+
+# --- rules on tables changed in memory ----------------------------------------------------------
+
+
+def test_annex_arithmetic_on_a_changed_etat_line(bundled_report):
+    tables = dict(bundled_report.tables)
+    annex = tables["annex_budget"].copy()
+    row = annex[(annex.action_id == "initiative-7") & (annex.row_kind == "etat")].index[0]
+    annex.loc[row, "montant_avenant"] += 1000
+    tables["annex_budget"] = annex
+    changed = build_checks(tables, bundled_report.doc, bundled_report.meta)
+    new = located(changed) - located(bundled_report.tables["checks"])
+    assert {(c, s, st) for c, s, st, _ in new} == {
+        ("annexe.action_egale_parts", "initiative-7", "ecart"),    # 280 000 € is no longer 141 000 € + 140 000 €
+        ("annexe.sous_total", "initiative", "ecart"),              # the État lines now add up to 1 000 € more
+        ("fiche_annexe.prevu", "initiative-7", "ecart"),           # the sheet still says 140 000 €
+        ("execution.parite", "initiative-7", "avertissement"),     # 141 000 € against 140 000 €
+        ("execution.taux", "initiative-7", "avertissement"),       # 140 000 € engaged for 141 000 €
+    }
+
+
+def test_a_missing_subtotal_is_reported(bundled_report):
+    tables = dict(bundled_report.tables)
+    annex = tables["annex_budget"]
+    tables["annex_budget"] = annex[~((annex.volet == "erbm") & (annex.row_kind == "subtotal_etat"))]
+    changed = build_checks(tables, bundled_report.doc, bundled_report.meta)
+    missing = changed[changed.status == "manquant"]
+    assert ("annexe.sous_total", "erbm") in set(zip(missing.check_id, missing.scope))
+    assert ("rapport.enveloppe_erbm", "erbm") in set(zip(missing.check_id, missing.scope))
+
+
+# --- variants of the raw text: exactly the expected difference --------------------------------------
+
+
+def test_amount_changed_on_one_sheet_only(bundled_report, bundled_checks):
+    budgets = bundled_report.tables["budgets"]
+    row = budgets[(budgets.action_id == "socle-II-13") & (budgets.stage == "engage")
+                  & (budgets.financeur == "etat")].iloc[0]
+    printed = format_eur(row.amount_eur).replace("\u202f", " ").replace("\xa0€", "")
+    changed = format_eur(row.amount_eur + 500).replace("\u202f", " ").replace("\xa0€", "")
+    variant = parse_text(replace_line(bundled_text(), int(row.source_line), printed, changed))
+    difference = findings(variant.tables["checks"]) ^ findings(bundled_checks)
+    assert difference == {("fiche_annexe.engage", "socle-II-13", "ecart", format_eur(row.amount_eur + 500),
+                           format_eur(row.amount_eur))}
+
+
+def test_annex_etat_line_removed(bundled_report, bundled_checks):
+    annex = bundled_report.tables["annex_budget"]
+    etat = annex[(annex.action_id == "initiative-8") & (annex.row_kind == "etat")].iloc[0]
+    variant = parse_text(without_lines(bundled_text(), int(etat.source_line), int(etat.source_line)))
+    difference = findings(variant.tables["checks"]) - findings(bundled_checks)
+    assert not findings(bundled_checks) - findings(variant.tables["checks"])
+    subtotal = annex[(annex.volet == "initiative") & (annex.row_kind == "subtotal_etat")].iloc[0]
+    assert {d[:3] for d in difference} == {
+        ("annexe.action_egale_parts", "initiative-8", "manquant"),
+        ("annexe.sous_total", "initiative", "ecart"),
+        ("fiche_annexe.prevu", "initiative-8", "manquant"),
+        ("fiche_annexe.engage", "initiative-8", "manquant"),
+    }
+    subtotal_gap = {(d[3], d[4]) for d in difference if d[0] == "annexe.sous_total"}
+    assert subtotal_gap == {(format_eur(subtotal.montant_avenant - etat.montant_avenant),
+                             format_eur(subtotal.montant_avenant))}
+
+
+def test_action_sheet_removed(bundled_report, bundled_checks):
+    action = bundled_report.tables["actions"].set_index("action_id").loc["initiative-5"]
+    following = bundled_report.tables["actions"].set_index("action_id").loc["initiative-6"]
+    variant = parse_text(without_lines(bundled_text(), int(action.source_line), int(following.source_line) - 1))
+    difference = findings(variant.tables["checks"]) ^ findings(bundled_checks)
+    assert difference == {
+        ("rapport.nombre_actions", "document", "ecart", "34", "33"),
+        ("rapport.nombre_actions", "initiative", "ecart", "8", "7"),
+        ("fiche_annexe.presence", "initiative", "manquant", "une fiche", "aucune"),
+    }
+
+
+def test_stated_percentage_altered(bundled_doc, bundled_checks):
+    statement = next(s for s in percent_statements(bundled_doc) if s.count == 818)
+    variant = parse_text(replace_line(bundled_text(), statement.source_line, "82,2 %", "86,2 %"))
+    difference = findings(variant.tables["checks"]) ^ findings(bundled_checks)
+    assert difference == {("texte.pourcentage", "socle-II-8", "ecart", "86,2\xa0%", "82,2\xa0%")}
+
+
+def test_rapport_volet_share_altered(bundled_doc, bundled_checks):
+    claim = next(c for c in read_claims(bundled_doc) if c.kind == "participation_volet" and c.volet == "initiative")
+    variant = parse_text(replace_line(bundled_text(), claim.source_line, "1 238 500 €", "1 238 000 €"))
+    difference = findings(variant.tables["checks"]) ^ findings(bundled_checks)
+    assert difference == {("rapport.participation_volet", "initiative", "ecart", format_eur(1238000),
+                           format_eur(1238500))}
+
+
+def test_rapport_action_count_altered(bundled_doc, bundled_checks):
+    claim = next(c for c in read_claims(bundled_doc) if c.kind == "nombre_actions_volet" and c.volet == "erbm")
+    variant = parse_text(replace_line(bundled_text(), claim.source_line, "(6)", "(5)"))
+    difference = findings(variant.tables["checks"]) ^ findings(bundled_checks)
+    assert difference == {("rapport.nombre_actions", "erbm", "ecart", "5", "6")}
+
+
+def test_another_year_gives_the_same_findings(bundled_checks):
+    variant = parse_text(shift_years(bundled_text(), 3))
+    assert located(variant.tables["checks"]) == located(bundled_checks)
+    headers = variant.tables["checks"][variant.tables["checks"].check_id == "document.annee_entete"]
+    assert set(zip(headers.expected, headers.observed)) == {("2025", "2024")}
+
+
+def test_consistent_annex_headers_are_ok():
+    text = bundled_text()
+    for line in (10297, 10359):
+        text = replace_line(text, line, "en 2021", "en 2022")
+    checks = parse_text(text).tables["checks"]
+    headers = checks[checks.check_id == "document.annee_entete"]
+    assert list(headers.status) == ["ok"]
+
+
+# --- the engine and the command line -------------------------------------------------------------
+
+
+def test_unknown_status_is_refused():
+    with pytest.raises(ValueError, match="statut inconnu"):
+        Finding("annexe.total", "socle", "erreur")
+
+
+def test_checks_table_columns_and_types(bundled_checks):
+    assert list(bundled_checks.columns) == ["check_id", "scope", "status", "expected", "observed", "message",
+                                            "source_line"]
+    assert str(bundled_checks.source_line.dtype) == "Int64"
+    assert checks_table([]).empty
+
+
+def test_registry_names_are_unique_and_grouped():
+    assert all(check_id.count(".") == 1 for check_id in REGISTRY)
+
+
+def test_check_command_prints_non_ok_first(capsys):
+    from .variants import BUNDLED
+    assert main(["check", str(BUNDLED)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    statuses = [line.split()[0] for line in out[1:-1]]
+    assert statuses[0] == "écart" and statuses[-1] == "ok"
+    assert statuses == sorted(statuses, key=["écart", "manquant", "avertissement", "ok"].index)
+    assert out[-1].startswith(f"{len(out) - 2} contrôles : 9 écart, 2 manquant, 4 avertissement")
+
+
+def test_check_command_strict_exit_status(tmp_path, capsys):
+    from .variants import BUNDLED
+    assert main(["check", str(BUNDLED), "--strict"]) == 1
+    assert main(["check", str(write_variant(tmp_path, "pas un rapport\n")), "--strict"]) == 2
+    assert "calpae: erreur" in capsys.readouterr().err
+
+
+def test_readable_lines_count_statuses(bundled_checks):
+    assert has_failures(bundled_checks)
+    assert not has_failures(bundled_checks[bundled_checks.status == "ok"])
+    assert len(readable_lines(bundled_checks)) == len(bundled_checks) + 2
