@@ -85,7 +85,7 @@ VOLET_PHRASES = {"socle": "du socle commun", "initiative": "à l'initiative du D
                  "erbm": "du volet ERBM"}
 
 
-def money_sentence(prevu, engage, missing_engage: int = 0) -> str:
+def money_sentence(prevu, engage, missing_engage: int = 0, rate=None) -> str:
     """Prévu, engagé and taux in one sentence; says when the engagé is incomplete.
 
     >>> money_sentence(1000, 800)
@@ -97,12 +97,20 @@ def money_sentence(prevu, engage, missing_engage: int = 0) -> str:
         return "Aucun montant prévu n'est lu dans le rapport."
     if engage != engage or engage is None:
         return f"Prévu : {format_eur(prevu)} ; le montant engagé n'est pas renseigné."
+    rate = views.execution_rate(prevu, engage) if rate is None else rate
     text = (f"Prévu : {format_eur(prevu)} ; engagé : {format_eur(engage)}, "
-            f"soit un taux d'exécution de {format_percent(views.execution_rate(prevu, engage))}.")
+            f"soit un taux d'exécution de {format_percent(rate)}.")
     if missing_engage:
         text += (f" Le montant engagé n'est pas renseigné pour {plural(missing_engage, 'ligne')} "
-                 "(action et financeur) : le taux ne porte que sur les montants connus.")
+                 "(action et financeur) : le taux ne compare que les lignes dont l'engagé est connu.")
     return text
+
+
+def budget_sentence(rows) -> str:
+    """Money sentence for rows of :func:`views.budget_by_action` (several actions or financeurs)."""
+    missing = int((rows["prevu"].notna() & rows["engage"].isna()).sum())
+    return money_sentence(rows["prevu"].sum(min_count=1), rows["engage"].sum(min_count=1), missing,
+                          views.known_rate(rows["prevu"], rows["engage"]))
 
 
 def budget_paragraph(report) -> str:
@@ -114,9 +122,7 @@ def budget_paragraph(report) -> str:
         rows = per_action[per_action["financeur"] == financeur]
         if rows.empty:
             continue
-        missing = int((rows["prevu"].notna() & rows["engage"].isna()).sum())
-        lines.append(f"- **Part {label}** — " + money_sentence(
-            rows["prevu"].sum(min_count=1), rows["engage"].sum(min_count=1), missing))
+        lines.append(f"- **Part {label}** — " + budget_sentence(rows))
     return "\n".join(lines)
 
 
@@ -128,8 +134,9 @@ def checks_paragraph(report, scopes=None) -> str:
     if checks.empty:
         return "Aucun contrôle de cohérence ne porte sur ce périmètre."
     counts = checks["status"].value_counts()
-    findings = [f"{plural(int(counts[s]), label.lower())}" for s, label in
-                (("ecart", "écart"), ("manquant", "donnée manquante"), ("avertissement", "avertissement"))
+    findings = [plural(int(counts[s]), one, many) for s, one, many in
+                (("ecart", "écart", "écarts"), ("manquant", "donnée manquante", "données manquantes"),
+                 ("avertissement", "avertissement", "avertissements"))
                 if counts.get(s, 0)]
     text = f"{plural(len(checks), 'contrôle')} : {plural(int(counts.get('ok', 0)), 'conforme')}"
     return text + (f", {enumerate_fr(findings)}." if findings else " ; aucune anomalie relevée.")
@@ -162,8 +169,7 @@ def axis_summary(report, key: str) -> Markdown:
     text = (f"Cet axe compte {plural(len(actions), 'action')}, dont {format_number(funded)} avec une "
             f"valorisation financière. ")
     if not budget.empty:
-        missing = int((budget["prevu"].notna() & budget["engage"].isna()).sum())
-        text += money_sentence(budget["prevu"].sum(min_count=1), budget["engage"].sum(min_count=1), missing)
+        text += budget_sentence(budget)
     statuses = views.indicator_status_counts(report, actions["action_id"])
     if statuses:
         text += (f"\n\nLes fiches de l'axe donnent {plural(sum(statuses.values()), 'valeur')} d'indicateurs : "

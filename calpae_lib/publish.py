@@ -167,16 +167,18 @@ main { max-width: 980px; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
   border-bottom: 1px solid #c9d6e3; padding-bottom: .2rem; }
 .jp-RenderedHTMLCommon h3 { font-size: 1.1rem; color: #234; }
 .jp-OutputArea-output { overflow-x: auto; }
-table.calpae-table { border-collapse: collapse; margin: .8rem 0 1.4rem; font-size: 13px; width: 100%;
-  table-layout: auto; }
+.jp-RenderedHTMLCommon table.calpae-table { border-collapse: collapse; margin: .8rem 0 1.4rem;
+  font-size: 13px; max-width: 100%; table-layout: auto; }
 table.calpae-table caption { caption-side: top; text-align: left; font-weight: bold; padding: .3rem 0;
   color: #234; }
-table.calpae-table th { background: #e8eef5; color: #0b2540; text-align: left; padding: .35rem .5rem;
-  border-bottom: 2px solid #8aa4bf; vertical-align: bottom; }
-table.calpae-table td { padding: .3rem .5rem; border-bottom: 1px solid #dde4ec; vertical-align: top;
-  text-align: left; }
-table.calpae-table td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.calpae-table th { background: #e8eef5; color: #0b2540; }
+.jp-RenderedHTMLCommon table.calpae-table td, .jp-RenderedHTMLCommon table.calpae-table th {
+  padding: .3rem .5rem; border-bottom: 1px solid #dde4ec; vertical-align: top; text-align: left; }
+.jp-RenderedHTMLCommon table.calpae-table th { border-bottom: 2px solid #8aa4bf; vertical-align: bottom; }
+.jp-RenderedHTMLCommon table.calpae-table td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.calpae-table tbody tr:nth-child(even) { background: #f7f9fb; }
+details.calpae-details summary { cursor: pointer; color: #0b5cad; margin: .6rem 0; }
+@media print { details.calpae-details { display: none; } }
 p.calpae-empty { font-style: italic; color: #555; }
 .jp-RenderedImage img { max-width: 100%; height: auto; }
 .jp-RenderedText pre { font-size: 13px; }

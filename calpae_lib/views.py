@@ -70,6 +70,8 @@ class Table:
     caption: str = ""
     numeric: list[str] = field(default_factory=list)
     empty_message: str = "Aucune donnée."
+    #: Shown folded (an HTML ``<details>``, opened by a click, no script needed).
+    folded: bool = False
 
     def _repr_html_(self) -> str:
         if self.frame.empty:
@@ -83,8 +85,12 @@ class Table:
             )
             rows.append(f"<tr>{cells}</tr>")
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        return (f'<table class="calpae-table">{caption}<thead><tr>{head}</tr></thead>'
-                f'<tbody>{"".join(rows)}</tbody></table>')
+        table_html = (f'<table class="calpae-table">{caption}<thead><tr>{head}</tr></thead>'
+                      f'<tbody>{"".join(rows)}</tbody></table>')
+        if self.folded:
+            summary = f"{self.caption} ({len(self.frame)} lignes) : cliquer pour afficher"
+            return f'<details class="calpae-details"><summary>{html.escape(summary)}</summary>{table_html}</details>'
+        return table_html
 
     def __repr__(self) -> str:
         text = self.frame.to_string(index=False) if not self.frame.empty else self.empty_message
@@ -193,16 +199,38 @@ def budget_by_axis(report, key: str) -> pd.DataFrame:
     return actions.merge(per_action, on="action_id", how="inner").sort_values(["number", "financeur"])
 
 
+def known_rate(prevu: pd.Series, engage: pd.Series):
+    """Taux d'exécution over the rows whose engagé is printed (the others are not zeros).
+
+    >>> known_rate(pd.Series([100.0, 50.0]), pd.Series([80.0, float("nan")]))
+    80.0
+    """
+    known = engage.notna()
+    return execution_rate(prevu[known].sum(min_count=1), engage[known].sum(min_count=1))
+
+
 def summarise_budget(per_action: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Sum prévu and engagé over groups; ``engage_incomplet`` when some action lacks it."""
-    grouped = per_action.groupby(keys, sort=False)
-    summary = grouped.agg(prevu=("prevu", lambda s: s.sum(min_count=1)),
-                          engage=("engage", lambda s: s.sum(min_count=1)),
-                          actions=("action_id", "nunique"),
-                          engage_manquant=("engage", lambda s: int(s.isna().sum())))
-    summary = summary.reset_index()
-    summary["taux"] = [execution_rate(p, e) for p, e in zip(summary["prevu"], summary["engage"])]
-    return summary
+    """Sum prévu and engagé over groups, in the report's order of volets and financeurs.
+
+    ``engage_manquant`` counts the rows whose engagé is not printed; ``taux``
+    only compares the rows whose engagé is known.
+    """
+    per_action = sort_by_volet_and_financeur(per_action)
+    records = []
+    for group_keys, rows in per_action.groupby(keys, sort=False):
+        group_keys = group_keys if isinstance(group_keys, tuple) else (group_keys,)
+        records.append({**dict(zip(keys, group_keys)),
+                        "prevu": rows["prevu"].sum(min_count=1), "engage": rows["engage"].sum(min_count=1),
+                        "actions": rows["action_id"].nunique(), "engage_manquant": int(rows["engage"].isna().sum()),
+                        "taux": known_rate(rows["prevu"], rows["engage"])})
+    return pd.DataFrame(records, columns=keys + ["prevu", "engage", "actions", "engage_manquant", "taux"])
+
+
+def sort_by_volet_and_financeur(frame: pd.DataFrame) -> pd.DataFrame:
+    """Volets in the report's order (socle, initiative, ERBM), État before Département."""
+    order = {name: i for i, name in enumerate(list(VOLET_LABELS) + list(FINANCEUR_LABELS))}
+    keys = [c for c in ("volet", "financeur") if c in frame.columns]
+    return frame.sort_values(keys, key=lambda col: col.map(lambda v: order.get(v, len(order))), kind="stable")
 
 
 def totals(report) -> dict:
@@ -419,11 +447,17 @@ def check_counts(report) -> dict[str, int]:
     return {status: int(counts.get(status, 0)) for status in CHECK_STATUS_ORDER}
 
 
-def checks_table(report, scopes=None, only_findings: bool = False) -> Table:
-    """The reconciliation checks with their explanations, non-``ok`` first."""
+def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool = False) -> Table:
+    """The reconciliation checks with their explanations, non-``ok`` first.
+
+    ``only_findings`` keeps the écarts, manquants and avertissements;
+    ``only_ok`` the agreeing checks, shown folded.
+    """
     checks = ordered_checks(report, scopes)
     if only_findings:
         checks = checks[checks["status"] != "ok"]
+    if only_ok:
+        checks = checks[checks["status"] == "ok"]
     frame = pd.DataFrame({
         "Statut": [CHECK_STATUS_LABELS.get(s, s) for s in checks["status"]],
         "Contrôle": [text_cell(v) for v in checks["check_id"]],
@@ -435,7 +469,9 @@ def checks_table(report, scopes=None, only_findings: bool = False) -> Table:
     })
     empty = ("Aucun contrôle de cohérence n'a été produit pour ce rapport."
              if not has_table(report, "checks") else "Aucune anomalie relevée.")
-    return Table(frame, caption="Contrôles de cohérence", numeric=["Ligne"], empty_message=empty)
+    caption = ("Contrôles conformes" if only_ok else
+               "Anomalies relevées" if only_findings else "Contrôles de cohérence")
+    return Table(frame, caption=caption, numeric=["Ligne"], empty_message=empty, folded=only_ok)
 
 
 def check_counts_table(report) -> Table:
