@@ -122,7 +122,7 @@ ANNEX4 = pa.DataFrameSchema(
         "axis": text(),
         "indicator": text(),
         "period": text(nullable=True),
-        "kind": allowed(["situation", "result", "target", "s1"]),
+        "kind": allowed(["situation", "result", "target", "s1"], nullable=True),  # empty when ambiguous
         "value": pa.Column(float, nullable=True, coerce=True),
         "unit": allowed(UNITS),
         "raw": text(nullable=True),
