@@ -130,15 +130,15 @@ def readable_lines(checks: pd.DataFrame) -> list[str]:
     ...                                          Finding("document.date_impossible", "document", "ecart",
     ...                                                  message="Date impossible.", source_line=12)])):
     ...     print(line)
-    statut         contrôle                      portée            ligne  message
-    écart          document.date_impossible      document             12  Date impossible.
-    ok             annexe.total                  socle                 —  Bon.
+    statut         contrôle                             portée            ligne  message
+    écart          document.date_impossible             document             12  Date impossible.
+    ok             annexe.total                         socle                 —  Bon.
     2 contrôles : 1 écart, 0 manquant, 0 avertissement, 1 ok.
     """
-    lines = [f"{'statut':<14} {'contrôle':<29} {'portée':<14} {'ligne':>8}  message"]
+    lines = [f"{'statut':<14} {'contrôle':<36} {'portée':<14} {'ligne':>8}  message"]
     for _, row in reading_order(checks).iterrows():
         line = "—" if pd.isna(row["source_line"]) else str(int(row["source_line"]))
-        lines.append(f"{STATUS_LABELS[row['status']]:<14} {row['check_id']:<29} {row['scope']:<14} {line:>8}  "
+        lines.append(f"{STATUS_LABELS[row['status']]:<14} {row['check_id']:<36} {row['scope']:<14} {line:>8}  "
                      f"{row['message']}")
     counts = status_counts(checks)
     lines.append(f"{len(checks)} contrôles : " + ", ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items())
