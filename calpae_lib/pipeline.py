@@ -36,6 +36,8 @@ def build_tables(doc: Document, meta: ReportMetadata) -> dict[str, pd.DataFrame]
     tables.update(budget_tables(doc, outline))
     from .annex_budget import annex_table
     tables["annex_budget"] = annex_table(doc, outline)
+    from .indicators import indicators_table
+    tables["indicators"] = indicators_table(doc, outline)
     from .annex4 import annex4_table
     tables["annex4"] = annex4_table(doc, tables.get("indicators"))  # sheets help place short rows
     from .checks import build_checks

@@ -107,7 +107,7 @@ INDICATORS = pa.DataFrameSchema(
         "action_id": text(ACTION_OR_EMPTY, nullable=True),
         "indicator": text(),
         "period": text(nullable=True),
-        "kind": allowed(["baseline", "target", "result"]),
+        "kind": allowed(["baseline", "target", "result"], nullable=True),  # empty when ambiguous
         "value": pa.Column(float, nullable=True, coerce=True),
         "unit": allowed(UNITS),
         "raw": text(nullable=True),
@@ -134,7 +134,7 @@ ANNEX4 = pa.DataFrameSchema(
 
 CHECKS = pa.DataFrameSchema(
     {
-        "check_id": text(pa.Check.str_matches(r"^[a-z_]+\.[a-z_]+$")),
+        "check_id": text(pa.Check.str_matches(r"^[a-z_]+\.[a-z0-9_]+$")),
         "scope": text(pa.Check.str_length(min_value=1)),
         "status": allowed(["ok", "ecart", "manquant", "avertissement"]),
         "expected": text(nullable=True),

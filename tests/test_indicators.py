@@ -1,0 +1,105 @@
+"""indicators.csv on the bundled report and on variants the tests derive themselves."""
+
+import pytest
+
+from calpae_lib.indicators import indicators_table
+from calpae_lib.outline import parse_outline
+from calpae_lib.reading import document_from_text
+
+from .variants import bundled_text, replace_line, shift_years
+
+
+@pytest.fixture(scope="module")
+def table(bundled_doc):
+    return indicators_table(bundled_doc, parse_outline(bundled_doc))
+
+
+def cells(table, action_id, indicator_start, measure=None):
+    rows = table[(table["action_id"] == action_id) & table["indicator"].str.startswith(indicator_start)]
+    if measure is not None:
+        rows = rows[rows["measure"].str.startswith(measure)]
+    return [(r.kind, r.period, r.raw, r.status) for r in rows.itertuples()]
+
+
+def test_garantie_activite_table_carries_the_axis(table):
+    garantie = table[(table["action_id"] == "") & (table["axis"] == "II")]
+    assert [(r.kind, r.period, r.value) for r in garantie.itertuples()] == [
+        ("result", "2021", 10144), ("target", "2022", 13773), ("result", "2022", 19238),
+        ("result", "2021", 21606), ("target", "2022", 25874), ("result", "2022", 31339),
+    ]
+    assert set(garantie["status"]) == {"ok"}
+
+
+def test_dynamisation_des_parcours_values_split_over_lines(table):
+    rows = table[table["action_id"] == "socle-II-2"]
+    entrants = rows[rows["indicator"] == "Nombre de nouveaux entrants orientés en 1 mois et moins"]
+    assert [(r.kind, r.value, r.source_line) for r in entrants.itertuples()] == [
+        ("baseline", 5673, 1109), ("target", 5525, 1112), ("result", 5950, 1112)]
+    assert entrants["comment"].iloc[0].startswith("98% des nouveaux entrants")
+    assert rows["measure"].iloc[0] == "Dynamisation des parcours : Accueil et Accompagnement des bénéficiaires du RSA"
+
+
+def test_not_available_cell_spans_lines(table):
+    assert cells(table, "socle-I-1", "Nombre de structures") == [
+        ("baseline", "2021", "500", "ok"),
+        ("target", "2022", "NC (maintien de structures engagées)", "not_available"),
+        ("result", "2022", "500", "ok"),
+    ]
+
+
+def test_grouped_numbers_split_by_double_space_and_magnitude(table):
+    values = table[(table["action_id"] == "socle-I-1")
+                   & table["indicator"].str.contains("CD uniquement")]["value"].tolist()
+    assert values == [526471, 450000, 320800]
+
+
+def test_free_text_cells_keep_their_text(table):
+    assert cells(table, "initiative-3", "Nombre de jeunes accompagnés") == [
+        ("baseline", "2021", "69 jeunes ont été accompagnés", "ok"),
+        ("target", "2022", "De 50 à 100 jeunes", "ok"),
+        ("result", "2022", "78 jeunes (30 avec mesures simples et 48 avec mesures renforcées)", "ok"),
+    ]
+    text = table[table["unit"] == "text"]
+    assert text["value"].isna().all()
+    assert "18 privés 264 bailleurs sociaux" in set(text["raw"])
+
+
+def test_row_with_fewer_values_than_columns_fills_the_last_columns(table):
+    assert cells(table, "socle-II-10", "Nombre de personnes ayant perçu") == [
+        ("target", "2022", "300", "ok"), ("result", "2022", "351", "ok")]
+    assert cells(table, "socle-II-10", "Nombre de BRSA en cours") == [("result", "2022", "179", "ok")]
+
+
+def test_result_columns_of_two_periods(table):
+    periods = table[table["action_id"] == "initiative-1"][["kind", "period"]].drop_duplicates()
+    assert [tuple(p) for p in periods.itertuples(index=False)] == [("result", "2020/2021"), ("result", "2022")]
+
+
+def test_page_footer_inside_a_table_is_not_a_cell(table):
+    motif = table[(table["action_id"] == "erbm-6") & table["indicator"].str.startswith("Motif")]
+    assert list(motif["raw"]) == ["Changement de territoire, changement de département", "/", "/"]
+
+
+def test_statuses(table):
+    assert set(table["status"]) <= {"ok", "not_available", "ambiguous"}
+    assert (table.loc[table["status"] == "ambiguous", "kind"].isna()).all()
+    assert table.loc[table["status"] == "ok", "kind"].notna().all()
+
+
+def test_periods_follow_the_headers_in_a_shifted_year_variant(table):
+    doc = document_from_text(shift_years(bundled_text(), 9))
+    shifted = indicators_table(doc, parse_outline(doc))
+    assert len(shifted) == len(table)
+    expected = table["period"].map(
+        lambda p: "/".join(str(int(y) + 9) for y in p.split("/")) if isinstance(p, str) else p)
+    assert shifted["period"].tolist() == expected.tolist()
+    assert shifted["value"].fillna(-1).tolist() == table["value"].fillna(-1).tolist()
+
+
+def test_an_altered_value_follows_with_its_line(table):
+    text = replace_line(bundled_text(), 1437, "357 5357 8536", "357 5357 8537")
+    doc = document_from_text(text)
+    altered = indicators_table(doc, parse_outline(doc))
+    diff = altered[altered["value"].fillna(-1) != table["value"].fillna(-1)]
+    assert [(r.action_id, r.kind, r.value, r.source_line) for r in diff.itertuples()] == [
+        ("socle-II-3", "result", 8537, 1437)]
