@@ -179,21 +179,6 @@ def value_block(items: list, index: int) -> list[ValueLine]:
     return block
 
 
-def opener_split(lines: list[TextLine]) -> tuple[list[TextLine], list[TextLine]] | None:
-    """Cut pending text at the last indicator opening word: (before, indicator)."""
-    for index in range(len(lines) - 1, -1, -1):
-        match = None
-        for candidate in OPENER.finditer(lines[index].text):
-            match = candidate
-            break
-        if match is None:
-            continue
-        head, tail = lines[index].text[: match.start()], lines[index].text[match.start():]
-        before = lines[:index] + ([TextLine(lines[index].line, head)] if head.strip() else [])
-        return before, [TextLine(lines[index].line, tail)] + lines[index + 1:]
-    return None
-
-
 def blocks(lines: list[TextLine]) -> list[list[TextLine]]:
     """Lines grouped into blocks, a block opening at a capital or a digit outside parentheses."""
     out: list[list[TextLine]] = []
@@ -396,6 +381,8 @@ class RowAssembler:
         row = self.current
         if not item.prefix and row is not None and not self.pending and self.absorbs(row, item):
             row.cells.extend(item.atoms)
+            if item.suffix:
+                row.comment.append(item.suffix)
             return
         block = [item] + value_block(items, index + 1)
         if item.prefix:

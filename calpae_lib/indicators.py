@@ -141,7 +141,7 @@ def row_unit(row: DraftRow, cells: list[Atom]) -> str:
         return "percent"
     if "€" in signs:
         return "eur"
-    if re.search(r"d[ée]lai", row.label_text, re.IGNORECASE):
+    if re.match(r"D[ée]lai", row.label_text, re.IGNORECASE):
         return "days"
     return "count"
 

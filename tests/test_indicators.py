@@ -103,3 +103,47 @@ def test_an_altered_value_follows_with_its_line(table):
     diff = altered[altered["value"].fillna(-1) != table["value"].fillna(-1)]
     assert [(r.action_id, r.kind, r.value, r.source_line) for r in diff.itertuples()] == [
         ("socle-II-3", "result", 8537, 1437)]
+
+
+#: The same indicator on an action sheet (action_id, words it starts with) and in Annexe 4.
+SHEET_AND_ANNEX = [
+    ("socle-I-1", "Taux de couverture", "Taux de couverture"),
+    ("socle-I-1", "Nombre de personnes reçues par les structures", "Nombre de personnes reçues par les structures"),
+    ("socle-I-2", "Nombre total de personnes accompagnées", "Nombre total de personnes accompagnées"),
+    ("socle-II-2", "Nombre de nouveaux entrants orientés", "Nombre de nouveaux entrants orientés"),
+    ("socle-II-2", "Nombre total de 1er rendez-vous", "Nombre total de 1ers rendez-vous"),
+    ("socle-II-2", "Nombre de 1er rendez-vous fixés dans le délai", "Nombre de 1ers rendez-vous à 2 semaines"),
+    ("socle-II-2", "Nombre de 1er contrats d'engagements dans", "Nombre de 1ers contrats d'engagements réciproques"),
+    ("", "Nombre de bénéficiaires du RSA orientés vers la garantie", "Nombre de bénéficiaires du RSA orientés vers la garantie"),
+    ("", "Nombre de bénéficiaires du RSA en cours", "Nombre de bénéficiaires du RSA en cours d'accompagnement par la garantie"),
+    ("socle-II-1", "Nombre de bénéficiaires du RSA orientés", "Nombre de bénéficiaires du RSA orientés vers l'accompagnement global"),
+    ("socle-II-1", "Nombre de personnes accompagnées par conseiller", "Nombre de personnes accompagnées par conseiller"),
+    ("socle-II-1", "Délai moyen", "Délai moyen du démarrage"),
+    ("socle-II-18", "Nombre de mesures de diagnostics", "Nombre de mesures de diagnostics"),
+]
+
+
+def annex_counterpart(annex, indicator_start, kind, period):
+    """The annex cell for a sheet cell: a sheet's baseline or result of year Y is the annex's result of Y."""
+    rows = annex[annex["indicator"].str.startswith(indicator_start) & (annex["period"].astype(str) == period)]
+    wanted = "target" if kind == "target" else "result"
+    return rows[rows["kind"] == wanted]
+
+
+@pytest.mark.parametrize(("action_id", "sheet_start", "annex_start"), SHEET_AND_ANNEX)
+def test_same_indicator_on_the_sheet_and_in_annex4_gives_the_same_values(
+        bundled_report, action_id, sheet_start, annex_start):
+    sheet = bundled_report.tables["indicators"]
+    annex = bundled_report.tables["annex4"]
+    rows = sheet[(sheet["action_id"] == action_id) & sheet["indicator"].str.startswith(sheet_start)
+                 & sheet["value"].notna()]
+    assert len(rows) >= 3
+    compared = 0
+    for row in rows.itertuples():
+        counterpart = annex_counterpart(annex, annex_start, row.kind, row.period)
+        counterpart = counterpart[counterpart["status"] == "ok"]
+        if counterpart.empty:
+            continue
+        assert counterpart["value"].tolist() == [row.value], (row.kind, row.period, row.raw)
+        compared += 1
+    assert compared >= 2
