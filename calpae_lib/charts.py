@@ -74,7 +74,7 @@ def short_label(text: str, width: int = 42, lines: int = 2) -> str:
     """A long label wrapped on at most ``lines`` lines, cut with an ellipsis.
 
     >>> short_label("Accompagnement socio-professionnel des bénéficiaires du RSA", 30)
-    'Accompagnement socio-\\nprofessionnel des bénéficiaires…'
+    'Accompagnement socio-\\nprofessionnel des…'
     """
     wrapped = textwrap.wrap(" ".join(str(text).split()), width)
     if len(wrapped) > lines:

@@ -88,10 +88,10 @@ VOLET_PHRASES = {"socle": "du socle commun", "initiative": "à l'initiative du D
 def money_sentence(prevu, engage, missing_engage: int = 0, rate=None) -> str:
     """Prévu, engagé and taux in one sentence; says when the engagé is incomplete.
 
-    >>> money_sentence(1000, 800)
-    'Prévu : 1\\u202f000\\xa0€ ; engagé : 800\\xa0€, soit un taux d\\'exécution de 80\\xa0%.'
-    >>> money_sentence(1000, float("nan"))
-    "Prévu : 1\\u202f000\\xa0€ ; le montant engagé n'est pas renseigné."
+    >>> print(money_sentence(1000, 800))
+    Prévu : 1\u202f000\xa0€ ; engagé : 800\xa0€, soit un taux d'exécution de 80\xa0%.
+    >>> print(money_sentence(1000, float("nan")))
+    Prévu : 1\u202f000\xa0€ ; le montant engagé n'est pas renseigné.
     """
     if prevu != prevu or prevu is None:
         return "Aucun montant prévu n'est lu dans le rapport."

@@ -168,7 +168,7 @@ def execution_rate(prevu, engage):
     """
     if prevu is None or engage is None or pd.isna(prevu) or pd.isna(engage) or prevu == 0:
         return None
-    return 100.0 * engage / prevu
+    return float(100.0 * engage / prevu)
 
 
 def budget_by_action(report) -> pd.DataFrame:

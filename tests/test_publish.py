@@ -1,0 +1,246 @@
+"""``calpae run`` end to end, and the publishing rules it follows.
+
+Running notebooks is slow (a kernel each): the bundled report and one derived
+variant are each published once per module and shared by the tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from calpae_lib import config, publish, views
+from calpae_lib.cli import main
+from calpae_lib.errors import NotebookError, UsageError
+from calpae_lib.formatting import format_eur
+from calpae_lib.loading import open_report
+from calpae_lib.numbers import find_amounts
+
+from .variants import BUNDLED, bundled_text, replace_line, shift_years, write_variant
+
+CALPAE = [sys.executable, "-c", "import sys; from calpae_lib.cli import main; sys.exit(main())"]
+
+#: Anything that would make a page fetch from another host.
+REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""",
+                    re.IGNORECASE)
+
+
+def run_calpae(*args) -> subprocess.CompletedProcess:
+    return subprocess.run(CALPAE + [str(a) for a in args], capture_output=True, text=True, timeout=900)
+
+
+def reports(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))}
+
+
+def body(page: str) -> str:
+    return page[page.index("<body"):]
+
+
+@pytest.fixture(scope="module")
+def bundled_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundled") / "out"
+    result = run_calpae("run", "--out", out, "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+# --- the variant: years moved, one amount changed, one title holding markup ------------------
+
+SCRIPT_TITLE = "<script>alert('calpae')</script>"
+
+
+@pytest.fixture(scope="module")
+def variant(tmp_path_factory, bundled_report):
+    """The bundled report 9 years later, with one engagé amount and one action title changed."""
+    budgets = bundled_report.tables["budgets"]
+    engage = budgets[(budgets["stage"] == "engage") & (budgets["action_id"].str.startswith("socle-I-"))].iloc[0]
+    line = int(engage["source_line"])
+    printed = find_amounts(bundled_doc_line(bundled_report, line))[0]
+    new_amount = printed.value + 4321
+    text = replace_line(bundled_text(), line, printed.text.rstrip(" €"), format_plain(new_amount))
+    actions = bundled_report.tables["actions"]
+    target = actions[actions["action_id"] == "socle-II-1"].iloc[0]
+    first_words = " ".join(target["title"].split()[:2])
+    toc_line = next(n for n, t in bundled_report.doc.numbered(1, int(target["source_line"]) - 1)
+                    if first_words in t)
+    text = replace_line(text, toc_line, first_words, f"{SCRIPT_TITLE} {first_words}")
+    folder = tmp_path_factory.mktemp("variant")
+    raw = write_variant(folder, shift_years(text, 9))
+    out = folder / "out"
+    result = run_calpae("run", "--raw", raw, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return {"out": out, "year": bundled_report.meta.year + 9, "amount": new_amount,
+            "action": engage["action_id"], "raw": raw}
+
+
+def bundled_doc_line(report, line: int) -> str:
+    return report.doc.line(line)
+
+
+def format_plain(amount: int) -> str:
+    """An amount as the report prints it: "110 000"."""
+    return f"{amount:,}".replace(",", " ")
+
+
+# --- bundled report --------------------------------------------------------------------------
+
+def test_every_report_is_present_and_linked_from_the_index(bundled_out, bundled_report):
+    out, _ = bundled_out
+    index = (out / "index.html").read_text(encoding="utf-8")
+    expected = {"synthese.html"} | {f"axe_{k}.html" for k in views.axes_present(bundled_report)}
+    assert expected <= set(reports(out))
+    linked = set(re.findall(r'href="([^"]+\.html)"', index))
+    assert linked == set(reports(out)) - {"index.html"}
+    assert {f"axe_{k}.html" for k in ("socle-I", "socle-II", "initiative", "erbm")} <= linked
+
+
+def test_index_names_year_departement_source_checksum_and_check_counts(bundled_out, bundled_report):
+    out, _ = bundled_out
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert str(bundled_report.meta.year) in index
+    assert bundled_report.meta.departement in index
+    assert BUNDLED.name in index
+    assert hashlib.sha256(BUNDLED.read_bytes()).hexdigest() in index
+    counts = bundled_report.tables["checks"]["status"].value_counts()
+    for status, label in views.CHECK_STATUS_LABELS.items():
+        assert re.search(rf"<td>{label}</td><td[^>]*>{counts.get(status, 0)}</td>", index), status
+
+
+@pytest.mark.parametrize("name", ["synthese.html", "axe_socle-I.html", "axe_socle-II.html",
+                                  "axe_initiative.html", "axe_erbm.html"])
+def test_reports_have_no_code_no_errors_and_embedded_images(bundled_out, name):
+    out, _ = bundled_out
+    page = (out / name).read_text(encoding="utf-8")
+    shown = body(page)
+    assert 'lang="fr"' in page
+    assert "jp-CodeMirrorEditor" not in shown and 'class="highlight' not in shown
+    assert "jp-InputPrompt" not in shown and "jp-OutputPrompt" not in shown
+    assert "raw_path" not in shown and "injected-parameters" not in shown
+    assert "Traceback" not in shown and "jp-OutputArea-error" not in shown and "Warning" not in shown
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in shown
+    images = [re.search(r'\ssrc="([^"]*)"', tag).group(1) for tag in re.findall(r"<img\b[^>]*>", shown)]
+    assert images and all(src.startswith("data:image/png;base64,") for src in images)
+
+
+def test_nothing_is_loaded_from_another_host(bundled_out):
+    out, _ = bundled_out
+    for name, page in reports(out).items():
+        assert "<script" not in page.lower(), name
+        assert not REMOTE.search(page), (name, REMOTE.search(page))
+
+
+def test_progress_is_shown_and_the_result_is_named(bundled_out):
+    out, result = bundled_out
+    assert re.search(r"\[\d+/\d+\] synthese : ok", result.stderr)
+    assert str(out / "index.html") in result.stdout
+
+
+# --- variant ---------------------------------------------------------------------------------
+
+def test_variant_reports_show_its_year_and_its_amounts(variant):
+    pages = reports(variant["out"])
+    year = str(variant["year"])
+    for name, page in pages.items():
+        assert year in page, name
+    axis = views.axis_key("socle", "I")
+    assert format_eur(variant["amount"]) in pages[f"axe_{axis}.html"]
+
+
+def test_report_text_is_escaped(variant):
+    for name, page in reports(variant["out"]).items():
+        assert SCRIPT_TITLE not in page, name
+        assert "<script" not in page.lower(), name
+    assert "&lt;script&gt;alert" in reports(variant["out"])["axe_socle-II.html"]
+
+
+def test_year_contradicting_the_report_is_refused(capsys):
+    status = main(["run", "--raw", str(BUNDLED), "--year", "1999", "--out", "/nonexistent/never"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "1999" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_year_without_bundled_report_is_refused(capsys):
+    assert main(["run", "--year", "1999"]) == 2
+    assert "aucun rapport fourni pour l'année 1999" in capsys.readouterr().err
+
+
+# --- parameters ------------------------------------------------------------------------------
+
+def test_unknown_parameter_is_refused_with_the_accepted_ones():
+    notebook = config.NOTEBOOKS_DIR / "axe.ipynb"
+    with pytest.raises(UsageError, match=r"inconnu.*annee.*axis, raw_path, year"):
+        publish.check_parameters(notebook, {"year": 2022, "annee": 2022})
+
+
+def test_parameter_of_the_wrong_type_is_refused():
+    with pytest.raises(UsageError, match="year.*int attendu"):
+        publish.check_parameters(config.NOTEBOOKS_DIR / "synthese.ipynb", {"year": "2022"})
+
+
+def test_planned_jobs_declare_only_known_parameters(bundled_report):
+    jobs = publish.plan_jobs(bundled_report, BUNDLED)
+    assert [j.name for j in jobs][:5] == ["synthese", "axe_socle-I", "axe_socle-II", "axe_initiative", "axe_erbm"]
+    for job in jobs:
+        publish.check_parameters(job.notebook, job.parameters)
+
+
+@pytest.mark.parametrize("notebook", sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.name)
+def test_each_notebook_has_one_documented_parameters_cell_and_no_definitions(notebook):
+    node = nbformat.read(notebook, as_version=4)
+    tagged = [c for c in node.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    for line in tagged[0].source.splitlines():
+        assert re.match(r"^\w+: (int|str|float|bool) = .+  # \S", line), line
+    for cell in node.cells:
+        if cell.cell_type == "code":
+            assert not re.search(r"^\s*(def|class)\s", cell.source, re.MULTILINE), cell.source
+
+
+def test_publishable_copy_drops_parameters_stderr_and_errors():
+    node = new_notebook(cells=[
+        new_code_cell("year = 1", metadata={"tags": ["parameters"]}),
+        new_code_cell("year = 2", metadata={"tags": ["injected-parameters"]}),
+        new_code_cell("x", outputs=[nbformat.v4.new_output("stream", name="stderr", text="warn"),
+                                    nbformat.v4.new_output("stream", name="stdout", text="vu")]),
+    ])
+    kept = publish.publishable(node)
+    assert len(kept.cells) == 1
+    assert [o["name"] for o in kept.cells[0].outputs] == ["stdout"]
+
+
+# --- failures --------------------------------------------------------------------------------
+
+def test_failing_notebook_names_the_cell_keeps_it_and_leaves_output_intact(tmp_path, bundled_report):
+    broken = tmp_path / "casse.ipynb"
+    nbformat.write(new_notebook(cells=[
+        new_code_cell('year: int = 2022  # année', metadata={"tags": ["parameters"]}),
+        new_code_cell("total = 1 / 0"),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), broken)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("précédent", encoding="utf-8")
+    job = publish.NotebookJob("casse", broken, {"year": 2022}, "Cassé")
+    with pytest.raises(NotebookError) as caught:
+        publish.publish(bundled_report, out, jobs=[job], workers=1)
+    message = str(caught.value)
+    assert "casse.ipynb" in message and "cellule n° 3" in message and "ZeroDivisionError" in message
+    kept = tmp_path / "out.echec" / "casse.ipynb"
+    assert kept.exists() and str(kept) in message
+    assert (out / "index.html").read_text(encoding="utf-8") == "précédent"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["casse.ipynb", "out", "out.echec"]
+    assert NotebookError.exit_status == 1
+
+
+def test_open_report_checks_the_year_against_the_report():
+    report = open_report(None, BUNDLED)
+    with pytest.raises(UsageError, match=str(report.meta.year)):
+        open_report(report.meta.year + 1, BUNDLED)
