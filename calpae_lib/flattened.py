@@ -9,6 +9,7 @@ value stays traceable.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .reading import Document
@@ -59,3 +60,13 @@ def logical_lines(doc: Document, start: int, end: int) -> list[TextLine]:
             out.append(TextLine(number, text.rstrip("\n")))
         glue = is_cut(text)
     return out
+
+
+def letters_only(text: str) -> str:
+    """Lower-case letters of a text, accents folded, for prefix comparisons.
+
+    >>> letters_only("Justification des écarts (le")
+    'justificationdesecartsle'
+    """
+    folded = text.lower().translate(str.maketrans("éèêàâîôûç", "eeeaaiouc"))
+    return re.sub(r"[^a-z]", "", folded)

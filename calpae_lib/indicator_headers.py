@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .flattened import join_cut_lines
+from .flattened import join_cut_lines, letters_only
+from .indicator_words import OPENER
 from .outline import Outline, section_line
 from .reading import Document
 
@@ -39,7 +40,7 @@ PERIOD = re.compile(r"(?<!\d)(?P<period>(?:19|20)\d\d(?:\s*/\s*(?:19|20)\d\d)?)(
 
 #: The justification column closes the header.
 JUSTIFICATION = re.compile(r"Justification", re.IGNORECASE)
-JUSTIFICATION_LETTERS = "justificationdesecartslecaseche ant".replace(" ", "")
+JUSTIFICATION_LETTERS = "justificationdesecartslecasecheant"  # "Justification des écarts (le cas échéant)"
 
 #: The line that opens a table's header: "Indicateurs" after the measure column title.
 HEADER_START = re.compile(r"^\s*(?:Nom\s+de\s+la\s+Mesure\s+)?Indicateurs\b(?!\s+transmis)", re.IGNORECASE)
@@ -78,16 +79,6 @@ class TableRegion:
     body_end: int
 
 
-def letters_only(text: str) -> str:
-    """Lower-case letters of a text, accents folded, for prefix comparisons.
-
-    >>> letters_only("Justification des écarts (le")
-    'justificationdesecartsle'
-    """
-    folded = text.lower().translate(str.maketrans("éèêàâîôûç", "eeeaaiouc"))
-    return re.sub(r"[^a-z]", "", folded)
-
-
 def value_columns(header_text: str) -> tuple[ValueColumn, ...]:
     """The value columns named in a header's joined text, in printed order.
 
@@ -122,7 +113,7 @@ def header_end(doc: Document, start: int, stop: int) -> int:
 
     Lines are taken while the letters read since "Justification" remain a
     prefix of the column's full title; a header with no justification column
-    ends on its last line that names a period.
+    ends on its last line that names a period before the first indicator.
     """
     last_period, justification = start, None
     for number, text in doc.numbered(start, stop):
@@ -132,6 +123,8 @@ def header_end(doc: Document, start: int, stop: int) -> int:
                 justification = letters_only(text[found.start():])
                 last = number
                 continue
+            if OPENER.match(text.strip()):
+                break
             if PERIOD.search(text):
                 last_period = number
             continue
@@ -151,7 +144,6 @@ def find_header(doc: Document, start: int, stop: int) -> TableHeader | None:
     for number, text in doc.numbered(start, stop):
         if not HEADER_START.match(text):
             continue
-        first = number
         previous = [n for n, t in doc.numbered(max(start, number - 4), number - 1) if MEASURE_TITLE.match(t)]
         first = previous[0] if previous else number
         end = header_end(doc, number, stop)

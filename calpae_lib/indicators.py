@@ -37,10 +37,11 @@ from bisect import bisect_left
 
 import pandas as pd
 
-from .indicator_cells import Atom, cell_value, natural_split, split_numbers
-from .indicator_headers import TableRegion, ValueColumn, table_regions
-from .indicator_rows import FUNCTION_WORD, DraftRow, blocks, block_text, expected_cells, table_rows
 from .flattened import TextLine
+from .indicator_cells import FUNCTION_WORD, Atom, cell_value, natural_split, split_numbers
+from .indicator_headers import TableRegion, ValueColumn, table_regions
+from .indicator_rows import DraftRow, expected_cells, table_rows
+from .indicator_words import block_text, blocks
 from .outline import Outline
 from .reading import Document
 

@@ -147,3 +147,15 @@ def test_same_indicator_on_the_sheet_and_in_annex4_gives_the_same_values(
         assert counterpart["value"].tolist() == [row.value], (row.kind, row.period, row.raw)
         compared += 1
     assert compared >= 2
+
+
+def test_a_report_without_one_sheet_gives_the_other_sheets_unchanged(bundled_doc, table):
+    removed = parse_outline(bundled_doc).action("socle-II-3")
+    lines = bundled_text().split("\n")
+    doc = document_from_text("\n".join(lines[: removed.start - 1] + lines[removed.end:]))
+    shorter = indicators_table(doc, parse_outline(doc))
+    count = removed.end - removed.start + 1
+    expected = table[table["action_id"] != "socle-II-3"].copy()
+    expected.loc[expected["source_line"] > removed.end, "source_line"] -= count
+    keys = ["action_id", "measure", "indicator", "period", "kind", "raw", "status", "source_line"]
+    assert shorter[keys].astype(str).values.tolist() == expected[keys].astype(str).values.tolist()
