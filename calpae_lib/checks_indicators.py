@@ -24,6 +24,7 @@ from .numbers import parse_number
 SAME_KIND = {"result": "result", "target": "target", "baseline": "result"}
 #: Two indicator names are the same indicator above this share of common words.
 SAME_NAME = 0.75
+KIND_LABELS = {"baseline": "situation", "target": "cible", "result": "résultat"}
 
 #: "98% des nouveaux entrants sont orientés": a percentage and the population it is a share of.
 PERCENT_OF = re.compile(
@@ -94,7 +95,7 @@ def check_sheet_against_annex4(tables, doc, meta) -> list[Finding]:
             "indicateurs.fiche_annexe4", scope_of(row), "ok" if agree else "ecart",
             format_number(row["value"], 1 if row["value"] % 1 else 0),
             format_number(other["value"], 1 if other["value"] % 1 else 0),
-            f"« {short(row['indicator'], 60)} » ({row['kind']} {row['period']}) : "
+            f"« {short(row['indicator'], 60)} » ({KIND_LABELS[row['kind']]} {row['period']}) : "
             + (f"la fiche et l'Annexe 4 donnent {format_number(row['value'])}." if agree else
                f"la fiche donne {format_number(row['value'])}, l'Annexe 4 {format_number(other['value'])} "
                f"(ligne {int(other['source_line'])})."),
