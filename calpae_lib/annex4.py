@@ -319,7 +319,12 @@ class RawRow:
     definition: list[str] = field(default_factory=list)
     values: list[Token] = field(default_factory=list)
     comment: list[str] = field(default_factory=list)
+    comment_lines: list[int] = field(default_factory=list)
     state: str = "text"
+
+    def add_comment(self, text: str, line: int) -> None:
+        self.comment.append(" ".join(text.split()))
+        self.comment_lines.append(line)
 
     def add_text(self, text: str) -> None:
         text = " ".join(text.split())
@@ -388,13 +393,13 @@ def split_first_line(text: str) -> tuple[str, str]:
 def feed_line(row: RawRow, tokens: list[Token], text: str) -> None:
     """Add one line to a row according to its state (text, values, comment)."""
     if row.state == "comment":
-        row.comment.append(" ".join(text.split()))
+        row.add_comment(text, tokens[0].line)
         return
     run = value_run(tokens, from_start=row.state == "values")
     if run is None:
         if row.state == "values":
             row.state = "comment"
-            row.comment.append(" ".join(text.split()))
+            row.add_comment(text, tokens[0].line)
         else:
             row.add_text(text)
         return
@@ -404,7 +409,7 @@ def feed_line(row: RawRow, tokens: list[Token], text: str) -> None:
     row.values.extend(tokens[i:j])
     row.state = "values"
     if j < len(tokens):
-        row.comment.append(" ".join(t.text for t in tokens[j:]))
+        row.add_comment(" ".join(t.text for t in tokens[j:]), tokens[j].line)
         row.state = "comment"
 
 
@@ -755,25 +760,37 @@ def annex4_columns(doc: Document) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["page", "column", "kind", "period", "header", "source_line"])
 
 
+def annex4_comments(doc: Document) -> pd.DataFrame:
+    """Each printed line of the rows' comments: ``indicator_line, indicator, source_line, text``."""
+    records = [{"indicator_line": row.line, "indicator": row.indicator, "source_line": line, "text": text}
+               for page in read_pages(doc) for row in page.rows
+               for line, text in zip(row.comment_lines, row.comment)]
+    return pd.DataFrame(records, columns=["indicator_line", "indicator", "source_line", "text"])
+
+
 def sheet_values(sheet: pd.DataFrame | None, indicator: str, columns: tuple[Column, ...]) -> dict[int, Decimal]:
     """Values an action sheet gives for an annex indicator, by annex column position.
 
-    The sheet's row must share at least 80 % of the annex indicator's stems.
-    A sheet ``baseline`` or ``result`` of year Y fills the annex column of
-    kind situation/result for Y; a ``target`` fills the target column.
+    The sheet's indicator must have nearly the same words (stems' Jaccard
+    index of at least 0.8). A sheet ``baseline`` or ``result`` of year Y fills
+    the annex column of kind situation/result for Y; a ``target`` fills the
+    target column. Two sheet values disagreeing on one column give no clue.
     """
     if sheet is None or sheet.empty:
         return {}
     wanted = stems(indicator)
     known: dict[int, Decimal] = {}
     for text, group in sheet[sheet["status"] == "ok"].groupby("indicator"):
-        if not wanted or len(wanted & stems(str(text))) < 0.8 * len(wanted):
+        other = stems(str(text))
+        if not wanted or len(wanted & other) < 0.8 * len(wanted | other):
             continue
         for record in group.itertuples():
             for column in columns:
                 same_kind = (column.kind == "target") == (record.kind == "target") and column.kind != "s1"
                 if same_kind and str(record.period) == column.period and pd.notna(record.value):
-                    known[column.position] = Decimal(str(record.value)).normalize()
+                    value = Decimal(str(record.value)).normalize()
+                    if known.setdefault(column.position, value) != value:
+                        return {}
     return known
 
 

@@ -198,4 +198,19 @@ def test_title_without_header_is_an_error():
 
 
 def test_parse_report_has_annex4(bundled_report):
-    assert len(bundled_report.tables["annex4"]) == 158
+    annex = bundled_report.tables["annex4"]
+    assert len(annex) == 158
+    # the sheets' table (calpae_lib.indicators) places the two mobility rows, nothing else changes
+    assert annex["status"].value_counts().to_dict() == {"ok": 114, "ambiguous": 24, "not_available": 20}
+
+
+@pytest.mark.parametrize("indicator", ["Nombre de nouveaux entrants",
+                                       "Nombre de nouveaux entrants orientés en 1 mois et moins"])
+def test_sheet_table_and_annex4_agree(bundled_report, indicator):
+    sheet = bundled_report.tables["indicators"]
+    sheet = sheet[(sheet["indicator"] == indicator) & (sheet["status"] == "ok")]
+    annex = row(bundled_report.tables["annex4"], indicator).set_index(["period", "kind"])["value"]
+    assert len(sheet) == 3
+    for record in sheet.itertuples():
+        kind = "target" if record.kind == "target" else "result"
+        assert annex[(record.period, kind)] == record.value
