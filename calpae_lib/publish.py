@@ -175,7 +175,10 @@ table.calpae-table th { background: #e8eef5; color: #0b2540; }
 .jp-RenderedHTMLCommon table.calpae-table td, .jp-RenderedHTMLCommon table.calpae-table th {
   padding: .3rem .5rem; border-bottom: 1px solid #dde4ec; vertical-align: top; text-align: left; }
 .jp-RenderedHTMLCommon table.calpae-table th { border-bottom: 2px solid #8aa4bf; vertical-align: bottom; }
-.jp-RenderedHTMLCommon table.calpae-table td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.jp-RenderedHTMLCommon table.calpae-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.jp-RenderedHTMLCommon table.calpae-table td.text { min-width: 7em; }
+.jp-RenderedHTMLCommon table.calpae-table tr.group td { background: #f0f3f7; font-style: italic; color: #234;
+  border-bottom: 1px solid #c9d6e3; padding-top: .5rem; }
 table.calpae-table tbody tr:nth-child(even) { background: #f7f9fb; }
 details.calpae-details summary { cursor: pointer; color: #0b5cad; margin: .6rem 0; }
 @media print { details.calpae-details { display: none; } }

@@ -72,16 +72,22 @@ class Table:
     empty_message: str = "Aucune donnée."
     #: Shown folded (an HTML ``<details>``, opened by a click, no script needed).
     folded: bool = False
+    #: A column shown as a heading row each time its value changes, not as a column.
+    group: str | None = None
 
     def _repr_html_(self) -> str:
         if self.frame.empty:
             return f'<p class="calpae-empty">{html.escape(self.empty_message)}</p>'
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.frame.columns)
-        rows = []
-        for record in self.frame.itertuples(index=False):
+        columns = [c for c in self.frame.columns if c != self.group]
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+        rows, current = [], None
+        for record in self.frame.to_dict("records"):
+            if self.group and record[self.group] != current:
+                current = record[self.group]
+                rows.append(f'<tr class="group"><td colspan="{len(columns)}">{html.escape(str(current))}</td></tr>')
             cells = "".join(
-                f'<td class="{"num" if col in self.numeric else "text"}">{html.escape(str(value))}</td>'
-                for col, value in zip(self.frame.columns, record)
+                f'<td class="{"num" if col in self.numeric else "text"}">{html.escape(str(record[col]))}</td>'
+                for col in columns
             )
             rows.append(f"<tr>{cells}</tr>")
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
@@ -352,25 +358,44 @@ def attainment(result, target, result_unit, target_unit):
 
 
 def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per (measure, indicator, period) with baseline, target and result cells."""
+    """One row per (measure, indicator): reference, target and result with their periods.
+
+    A cell names its period in brackets ("98 % (2021)"); several periods of
+    one kind are listed. Attainment compares result and target of one period.
+    """
     records = []
-    keys = ["measure", "indicator", "period"]
     frame = frame.assign(**{k: frame[k].fillna("") for k in ("measure", "indicator")})
-    for (measure, indicator, period), group in frame.groupby(keys, sort=False, dropna=False):
-        cells = {kind: row for kind, row in ((r.kind, r) for r in group.itertuples())}
-        target, result = cells.get("target"), cells.get("result")
-        rate = None
-        if target is not None and result is not None and target.status == "ok" and result.status == "ok":
-            rate = attainment(result.value, target.value, result.unit, target.unit)
+    for (measure, indicator), group in frame.groupby(["measure", "indicator"], sort=False):
+        by_kind = {kind: list(rows.itertuples()) for kind, rows in group.groupby("kind", sort=False)}
         records.append({
-            "Mesure": measure, "Indicateur": indicator, "Période": period_cell(period),
-            **{label: value_cell(cells[kind].value, cells[kind].unit, cells[kind].raw, cells[kind].status)
-               if kind in cells else "—"
+            "Mesure": measure, "Indicateur": indicator,
+            **{label: "; ".join(dated_cell(r) for r in by_kind.get(kind, [])) or "—"
                for kind, label in (("baseline", "Référence"), ("target", "Cible"), ("result", "Résultat"))},
-            "Atteinte de la cible": rate_cell(rate),
-            "Lignes": ", ".join(line_cell(r.source_line) for r in group.itertuples()),
+            "Atteinte de la cible": "; ".join(attainment_cells(by_kind)) or "—",
+            "Lignes": ", ".join(dict.fromkeys(line_cell(r.source_line) for r in group.itertuples())),
         })
-    return pd.DataFrame(records)
+    return pd.DataFrame(records, columns=["Mesure", "Indicateur", "Référence", "Cible", "Résultat",
+                                          "Atteinte de la cible", "Lignes"])
+
+
+def dated_cell(row) -> str:
+    period = period_cell(row.period)
+    cell = value_cell(row.value, row.unit, row.raw, row.status)
+    return f"{cell} ({period})" if period else cell
+
+
+def attainment_cells(by_kind: dict) -> list[str]:
+    """Result against target for each period that has both, as numbers of one unit."""
+    targets = {period_cell(r.period): r for r in by_kind.get("target", []) if r.status == "ok"}
+    cells = []
+    for result in by_kind.get("result", []):
+        target = targets.get(period_cell(result.period))
+        if target is None or result.status != "ok":
+            continue
+        rate = attainment(result.value, target.value, result.unit, target.unit)
+        if rate is not None:
+            cells.append(f"{rate_cell(rate)} ({period_cell(result.period)})")
+    return cells
 
 
 def period_cell(period) -> str:
@@ -382,12 +407,28 @@ def period_cell(period) -> str:
 def action_indicators_table(report, action_id: str) -> Table:
     """An action's indicators: reference, target, result and attainment per period."""
     indicators = table(report, "indicators")
-    rows = indicator_rows(indicators[indicators["action_id"] == action_id])
-    if not rows.empty and (rows["Mesure"] == "").all():
-        rows = rows.drop(columns="Mesure")
-    return Table(rows, caption="Indicateurs de l'action",
+    return indicators_table(indicators[indicators["action_id"] == action_id], "Indicateurs de l'action",
+                            "Pas d'indicateur lu pour cette action.")
+
+
+def axis_level_indicators_table(report, key: str) -> Table | None:
+    """Indicators printed for a whole axis (no action), e.g. the garantie d'activité; else None."""
+    indicators = table(report, "indicators")
+    no_action = indicators["action_id"].fillna("") == ""
+    volet_axis = [axis_key("socle", a) if a else "" for a in indicators["axis"].fillna("")]
+    rows = indicators[no_action & (pd.Series(volet_axis, index=indicators.index) == key)]
+    if rows.empty:
+        return None
+    return indicators_table(rows, "Indicateurs communs à l'axe", "")
+
+
+def indicators_table(rows: pd.DataFrame, caption: str, empty_message: str) -> Table:
+    """Indicator rows for display; each measure named once, on its first row."""
+    frame = indicator_rows(rows)
+    frame["Mesure"] = ["Mesure : " + m if m else "Mesure non précisée" for m in frame["Mesure"]]
+    return Table(frame, caption=caption, group="Mesure",
                  numeric=["Référence", "Cible", "Résultat", "Atteinte de la cible", "Lignes"],
-                 empty_message="Pas d'indicateur lu pour cette action.")
+                 empty_message=empty_message)
 
 
 def indicator_status_counts(report, action_ids=None) -> dict:
