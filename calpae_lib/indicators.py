@@ -181,7 +181,6 @@ def row_records(row: DraftRow, region: TableRegion) -> list[dict]:
         unit = row_unit(row, cells)
         return [{**owner, **cell_record(cell, None, unit, "ambiguous")} for cell in cells]
     cells, first, _rule = resolved
-    owner["indicator"] = row.label_text
     unit = row_unit(row, cells)
     return [{**owner, **cell_record(cell, columns[first + i], unit, "ok")} for i, cell in enumerate(cells)]
 
