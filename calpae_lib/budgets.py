@@ -5,8 +5,8 @@ Each financed action sheet has two small tables, flattened in reading order:
 * 5.1 "Budget prévisionnel figurant dans la convention": a column header
   ("Part Etat Part Département") and one ``TOTAL`` row with the État amount,
   then the Département amount. An amount may be split
-  ("TOTAL 917 100 € dont 234 280 € (crédits fléchés mobilité) 682 820 € (socle)
-  682 820 €"): the parts go to ``budget_details.csv`` with their parent
+  ("TOTAL 900 000 € dont 200 000 € (crédits fléchés mobilité) 700 000 € (socle)
+  700 000 €"): the parts go to ``budget_details.csv`` with their parent
   amount, and only the whole goes to ``budgets.csv``, so that sums of
   ``budgets.csv`` count each euro once.
 * 5.2 "Budget exécuté": column headers ("Engagé en 2022", sometimes split

@@ -186,7 +186,7 @@ def check_totals(tables, doc, meta) -> list[Finding]:
 def sheet_amounts(budgets: pd.DataFrame) -> dict[tuple[str, str, str], tuple[int, int]]:
     """``(action_id, stage, financeur) -> (amount, first source_line)`` of the sheets.
 
-    The part-amounts of a split ("917 100 € dont 234 280 € …") live in
+    The part-amounts of a split ("900 000 € dont 200 000 € …") live in
     ``budget_details``, so that adding the rows here never double counts.
     """
     out = {}
@@ -282,7 +282,7 @@ def check_presence(tables, doc, meta) -> list[Finding]:
 
 @rule("fiche.decomposition", needs=("budget_details",))
 def check_split_amounts(tables, doc, meta) -> list[Finding]:
-    """Les montants détaillés d'une fiche (« 917 100 € dont … ») s'additionnent au montant qu'ils détaillent."""
+    """Les montants détaillés d'une fiche (« 900 000 € dont … ») s'additionnent au montant qu'ils détaillent."""
     details, findings = tables["budget_details"], []
     for (action_id, stage, financeur, parent), parts in details.groupby(
             ["action_id", "stage", "financeur", "parent_amount_eur"], sort=False):

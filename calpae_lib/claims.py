@@ -20,7 +20,7 @@ from decimal import Decimal
 from .numbers import parse_amount, parse_number
 from .reading import Document
 
-#: An amount in euros in running text: "6 636 490 €", "500 000 euros".
+#: An amount in euros in running text: "1 234 567 €", "500 000 euros".
 AMOUNT = r"(?P<amount>\d{1,3}(?:[ ]\d{3})+|\d+)\s*(?:€|euros?\b)"
 
 STATE_PARTICIPATION = re.compile(
@@ -31,7 +31,7 @@ STATE_PARTICIPATION = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-#: "5 397 990 € sur le chapitre « socle commun »": the State's money per volet.
+#: "1 234 567 € sur le chapitre « socle commun »": the State's money per volet.
 VOLET_SHARE = re.compile(
     AMOUNT + r"""
     \s+ sur \s+ le \s+ chapitre \s*
@@ -175,8 +175,8 @@ class LineIndex:
 def one_line(text: str) -> str:
     """A sentence spread over lines, on one line.
 
-    >>> one_line("à hauteur de\\n 6 636 490 €")
-    'à hauteur de 6 636 490 €'
+    >>> one_line("à hauteur de\\n 1 234 567 €")
+    'à hauteur de 1 234 567 €'
     """
     return " ".join(text.split())
 
