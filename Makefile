@@ -9,7 +9,7 @@ STAMP = $(VENV)/.calpae-installed
 .PHONY: reports test tables benchmark lab clean
 
 reports: $(STAMP)
-	$(BIN)/calpae run
+	$(BIN)/calpae run $(if $(JOBS),--jobs $(JOBS))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -177,21 +177,27 @@ def funnel_chart(labels, values, title: str, unit: str = "personnes") -> Chart:
 
 def series_chart(series: dict, title: str, ylabel: str, targets: dict | None = None,
                  percent: bool = True) -> Chart:
-    """Values over the years, one line per series; targets as hollow markers.
+    """Values over the years, one line per series; targets as wide dashes of the series' colour.
 
-    ``series`` and ``targets`` map a label to ``{year: value}``; missing years are gaps.
+    ``series`` and ``targets`` map a label to ``{year: value}``; a target whose
+    label is a series' label takes that series' colour. Missing years are gaps.
     """
-    figure, axes = new_figure(height=4.2)
+    figure, axes = new_figure(height=4.6)
     markers = "osD^v<>"
-    years = sorted({y for values in series.values() for y in values}
-                   | {y for values in (targets or {}).values() for y in values})
+    targets = targets or {}
+    years = sorted({y for values in list(series.values()) + list(targets.values()) for y in values})
+    colours = {}
     for i, (label, values) in enumerate(series.items()):
-        xs = [y for y in years if y in values and values[y] == values[y] and values[y] is not None]
-        axes.plot(xs, [values[y] for y in xs], marker=markers[i % len(markers)], label=label)
-    for label, values in (targets or {}).items():
-        xs = sorted(values)
-        axes.scatter(xs, [values[y] for y in xs], marker="_", s=400, color=TARGET_COLOUR, label=label, zorder=3)
+        xs = [y for y in years if y in values and values[y] is not None and values[y] == values[y]]
+        line, = axes.plot(xs, [values[y] for y in xs], marker=markers[i % len(markers)], label=label)
+        colours[label] = line.get_color()
+    for label, values in targets.items():
+        xs = sorted(y for y in values if values[y] is not None and values[y] == values[y])
+        axes.scatter(xs, [values[y] for y in xs], marker="_", s=700, linewidths=2.5,
+                     color=colours.get(label, TARGET_COLOUR), zorder=3,
+                     label=None if label in colours else label)
     axes.set_xticks(years, [str(y) for y in years])
+    axes.set_xlim(years[0] - 0.4, years[-1] + 0.4)
     if percent:
         percent_axis(axes.yaxis)
     else:
@@ -200,5 +206,45 @@ def series_chart(series: dict, title: str, ylabel: str, targets: dict | None = N
     axes.set_ylabel(ylabel, fontsize=FONT_SIZE)
     axes.set_title(title, fontsize=FONT_SIZE + 2, loc="left")
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
-    axes.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="best")
+    axes.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return Chart(figure, alt=title)
+
+
+def orientation_funnel_chart(chain) -> Chart | None:
+    """The chain for the report's year (results), step by step."""
+    steps = chain.steps
+    year = steps[(steps["kind"] == "result") & (steps["period"] == chain.report_year)]
+    if year.empty:
+        return None
+    labels = [label + (f" (en {delay})" if isinstance(delay, str) else "")
+              for label, delay in zip(year["step_label"], year["delay"])]
+    values = [v if s == "ok" else None for v, s in zip(year["value"], year["status"])]
+    return funnel_chart(labels, values, f"Chaîne d'orientation des nouveaux entrants au RSA en {chain.report_year}",
+                        unit="personnes")
+
+
+def orientation_rates_chart(chain) -> Chart | None:
+    """Each rate of the chain over the years, with the rate the year's targets imply."""
+    rates = chain.rates.dropna(subset=["rate"])
+    results = rates[rates["kind"] == "result"]
+    if results.empty:
+        return None
+    series = {short_label(label, 34): {int(p): v for p, v in zip(rows["period"], rows["rate"])}
+              for label, rows in results.groupby("label", sort=False)}
+    targets = {short_label(label, 34): {int(p): v for p, v in zip(rows["period"], rows["target_rate"])}
+               for label, rows in results.dropna(subset=["target_rate"]).groupby("label", sort=False)}
+    return series_chart(series, "Taux de la chaîne d'orientation par année (points : constaté ; tirets : objectif)",
+                        "Taux (%)", targets=targets, percent=True)
+
+
+def global_delay_chart(chain) -> Chart | None:
+    """The accompagnement global's average start delay over the years, with the year's target."""
+    delays = chain.global_delay[chain.global_delay["status"] == "ok"]
+    results = delays[delays["kind"] == "result"]
+    if results.empty:
+        return None
+    targets = delays[delays["kind"] == "target"]
+    return series_chart({"délai moyen constaté": {int(p): v for p, v in zip(results["period"], results["value"])}},
+                        "Délai moyen de démarrage de l'accompagnement global", "Délai (jours)",
+                        targets={"objectif": {int(p): v for p, v in zip(targets["period"], targets["value"])}},
+                        percent=False)

@@ -223,3 +223,36 @@ def key_figures(report, key: str | None = None) -> str:
         budget = budget[budget["action_id"].isin(list(actions["action_id"]))]
         lines.append(f"Prévu : {format_eur(budget['prevu'].sum(min_count=1))}")
     return "\n".join(lines).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def orientation_summary(chain) -> Markdown:
+    """The report year's chain in sentences: entrants, rates, targets."""
+    year = chain.report_year
+    if year is None:
+        return Markdown("L'annexe 4 de ce rapport ne donne pas la chaîne d'orientation des nouveaux entrants.")
+    rates = chain.rates[(chain.rates["kind"] == "result") & (chain.rates["period"] == year)]
+    steps = chain.steps[(chain.steps["kind"] == "result") & (chain.steps["period"] == year)
+                        & (chain.steps["step"] == "entrants")]
+    text = f"En {year}, "
+    if not steps.empty and steps["status"].iloc[0] == "ok":
+        text += f"le Département compte {format_number(steps['value'].iloc[0])} nouveaux entrants au RSA. "
+    else:
+        text += "le nombre de nouveaux entrants n'est pas disponible. "
+    lines = [f"- {md_text(label)} : **{format_percent(rate)}** ({format_number(n)} sur {format_number(d)})"
+             + (f", pour un taux visé de {format_percent(target)}" if target == target and target is not None else "")
+             for label, rate, n, d, target in zip(rates["label"], rates["rate"], rates["numerator_value"],
+                                                   rates["denominator_value"], rates["target_rate"])
+             if rate == rate and rate is not None]
+    warnings = int((chain.findings["status"] == "avertissement").sum()) if len(chain.findings) else 0
+    tail = (f"\n\nLes données appellent {plural(warnings, 'réserve')} (voir « Qualité des données »)."
+            if warnings else "")
+    return Markdown(text + "Taux de la chaîne :\n\n" + "\n".join(lines) + tail)
+
+
+def orientation_key_figures(chain) -> str:
+    """Plain-text key figures of the chain (checked by nbval)."""
+    targets = chain.targets
+    lines = [f"Année : {chain.report_year}"]
+    for label, target, result in zip(targets["step_label"], targets["target"], targets["result"]):
+        lines.append(f"{label} : {format_number(result)} (objectif {format_number(target)})")
+    return "\n".join(lines).replace("\u202f", " ").replace("\xa0", " ")

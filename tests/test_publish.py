@@ -95,7 +95,8 @@ def format_plain(amount: int) -> str:
 def test_every_report_is_present_and_linked_from_the_index(bundled_out, bundled_report):
     out, _ = bundled_out
     index = (out / "index.html").read_text(encoding="utf-8")
-    expected = {"synthese.html"} | {f"axe_{k}.html" for k in views.axes_present(bundled_report)}
+    expected = ({"synthese.html", "delais_orientation_rsa.html"}
+                | {f"axe_{k}.html" for k in views.axes_present(bundled_report)})
     assert expected <= set(reports(out))
     linked = set(re.findall(r'href="([^"]+\.html)"', index))
     assert linked == set(reports(out)) - {"index.html"}
@@ -115,7 +116,7 @@ def test_index_names_year_departement_source_checksum_and_check_counts(bundled_o
 
 
 @pytest.mark.parametrize("name", ["synthese.html", "axe_socle-I.html", "axe_socle-II.html",
-                                  "axe_initiative.html", "axe_erbm.html"])
+                                  "axe_initiative.html", "axe_erbm.html", "delais_orientation_rsa.html"])
 def test_reports_have_no_code_no_errors_and_embedded_images(bundled_out, name):
     out, _ = bundled_out
     page = (out / name).read_text(encoding="utf-8")
