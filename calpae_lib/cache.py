@@ -61,8 +61,10 @@ def folder_digest(folder: str | Path, pattern: str = "*.csv") -> str:
 
 
 def notebook_key(notebook: str | Path, parameters: dict, inputs_digest: str) -> str:
-    """Key of one executed notebook: its file, the library, its parameters, its inputs."""
-    return digest_of("notebook", file_digest(notebook), library_fingerprint(), parameters, inputs_digest)
+    """Key of one executed notebook: its file, the library and the rendering packages, its
+    parameters, its inputs."""
+    return digest_of("notebook", file_digest(notebook), library_fingerprint(), environment_fingerprint(),
+                     parameters, inputs_digest)
 
 
 class ResultStore:
@@ -77,6 +79,11 @@ class ResultStore:
     'x'
     >>> store.get("k1").read_text()
     'x'
+    >>> store.get_folder("k2") is None
+    True
+    >>> tables = store.folder / "tables"; tables.mkdir(); _ = (tables / "a.csv").write_text("a")
+    >>> sorted(p.name for p in store.put_folder("k2", tables).iterdir())
+    ['a.csv']
     """
 
     def __init__(self, folder: str | Path):
@@ -98,3 +105,42 @@ class ResultStore:
         shutil.copyfile(source, temporary)
         os.replace(temporary, target)
         return target
+
+    def get_folder(self, key: str) -> Path | None:
+        """A folder stored under ``key``, or ``None``."""
+        path = self.path_for(key)
+        return path if path.is_dir() else None
+
+    def put_folder(self, key: str, source: str | Path) -> Path:
+        """Store a copy of a folder under ``key`` (copied aside, then renamed into place)."""
+        target = self.path_for(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".tmp-"))
+        shutil.copytree(source, staging, dirs_exist_ok=True)
+        try:
+            staging.rename(target)
+        except OSError:  # stored meanwhile by another run: keep theirs
+            shutil.rmtree(staging, ignore_errors=True)
+        return target
+
+
+#: Packages whose version changes what a notebook's HTML looks like.
+RENDERING_PACKAGES = ("papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "matplotlib", "jinja2")
+
+
+@lru_cache(maxsize=1)
+def environment_fingerprint() -> str:
+    """Digest of Python's version and of the versions of the packages that render reports.
+
+    Read from the installed packages' metadata, without importing them.
+    """
+    import platform
+    from importlib import metadata
+
+    versions = []
+    for name in RENDERING_PACKAGES:
+        try:
+            versions.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            versions.append((name, None))
+    return digest_of(platform.python_version(), versions)
