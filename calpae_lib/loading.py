@@ -8,6 +8,7 @@ read back instead of parsing the report again.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import tempfile
@@ -59,16 +60,22 @@ def parsed_key(raw_path: Path) -> str:
     return digest_of("parsed", file_digest(raw_path), library_fingerprint())
 
 
-def load_report(raw_path: str | Path, store_dir: Path = PARSED_STORE_DIR) -> ParsedReport:
-    """The parsed report of ``raw_path``, read from the store when already parsed."""
+def load_report(raw_path: str | Path, store_dir: Path = PARSED_STORE_DIR, refresh: bool = False) -> ParsedReport:
+    """The parsed report of ``raw_path``, read from the store when already parsed.
+
+    ``refresh`` parses again even when stored. A stored report parsed from a
+    copy of the same bytes elsewhere is given the path asked for.
+    """
     raw_path = Path(raw_path)
     store = ResultStore(store_dir)
     key = parsed_key(raw_path)
-    stored = store.get(key)
+    stored = None if refresh else store.get(key)
     if stored is not None:
         try:
             with open(stored, "rb") as handle:
-                return pickle.load(handle)
+                report = pickle.load(handle)
+            report.doc = dataclasses.replace(report.doc, path=raw_path)
+            return report
         except Exception:  # a damaged or incompatible entry: parse again
             pass
     report = parse_report(raw_path)
