@@ -23,15 +23,27 @@ def staged_directory(destination: Path):
 
     On error, the temporary folder is removed and ``destination`` is untouched.
     """
-    destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    staging = staging_dir(destination)
     try:
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     replace_directory(staging, destination)
+
+
+def staging_dir(destination: Path, purpose: str = "build") -> Path:
+    """A new empty folder beside ``destination``, readable by all like a published folder.
+
+    ``tempfile.mkdtemp`` makes folders private (0700); once swapped into
+    place they would hide the published output from a web server or a
+    colleague, so the folder is opened up to 0755.
+    """
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.{purpose}-", dir=destination.parent))
+    staging.chmod(0o755)
+    return staging
 
 
 def replace_directory(source: Path, destination: Path) -> None:
