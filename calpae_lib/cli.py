@@ -34,11 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=command_check)
 
     run = sub.add_parser("run", help="publier les rapports HTML d'un rapport (carnets exécutés par papermill)")
-    run.add_argument("--raw", type=Path, default=None,
-                     help="fichier texte du rapport (défaut : le rapport fourni de l'année --year, "
+    run.add_argument("raws", nargs="*", metavar="RAW",
+                     help="rapports (fichiers, dossiers ou motifs comme 'rapports/*.txt') : plusieurs "
+                          "rapports vont chacun dans <out>/<département>/<année>/ (défaut <out> : output/)")
+    run.add_argument("--raw", type=Path, action="append", default=[],
+                     help="fichier texte du rapport, répétable (défaut : le rapport fourni de l'année --year, "
                           "ou le plus récent)")
+    run.add_argument("--force", action="store_true",
+                     help="tout refaire, sans réutiliser les lectures ni les carnets déjà exécutés")
     run.add_argument("--year", type=int, default=None, help="année du rapport (vérifiée contre le rapport)")
-    run.add_argument("--out", type=Path, default=None, help="dossier de sortie (défaut : output/<année>/)")
+    run.add_argument("--out", type=Path, default=None,
+                     help="dossier de sortie (défaut : output/<année>/ pour un rapport, output/ pour plusieurs)")
     run.add_argument("--jobs", type=positive_int, default=None,
                      help="nombre de carnets exécutés en parallèle (défaut : nombre de cœurs)")
     run.set_defaults(handler=command_run)
@@ -65,15 +71,12 @@ def command_parse(args) -> int:
 
 
 def command_run(args) -> int:
-    from . import config
-    from .loading import open_report
-    from .publish import print_progress, publish
+    from .batch import run_reports
+    from .publish import print_progress
 
-    report = open_report(args.year, args.raw)
-    out_dir = args.out or config.output_dir_for(report.meta.year)
-    print_progress(f"Rapport {report.meta.year} — {report.meta.departement} ({report.doc.path.name})")
-    publication = publish(report, out_dir, workers=args.jobs, progress=print_progress)
-    print(f"Rapports écrits en {publication.seconds:.1f} s : ouvrez {out_dir / 'index.html'}")
+    run = run_reports(args.raws + args.raw, args.out, args.year, args.jobs, args.force, print_progress)
+    print(f"Rapports écrits en {run.seconds:.1f} s ({run.executed} carnet(s) exécuté(s), "
+          f"{run.reused} repris du cache) : ouvrez {run.out_dir / 'index.html'}")
     return 0
 
 

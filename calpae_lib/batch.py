@@ -1,0 +1,405 @@
+"""Several reports in one run, skipping work whose inputs did not change.
+
+Layout of a run:
+
+- one report: its reports, tables and ``index.html`` in ``--out`` (default
+  ``output/<year>/``), as :func:`calpae_lib.publish.publish` lays them out;
+- several reports: each one in ``<out>/<département>/<year>/`` (``<out>``
+  defaults to ``output/``), the comparison across years of a département
+  that has several in ``<out>/<département>/comparaison/``, and
+  ``<out>/index.html`` lists every report built, newest first.
+
+Work is skipped by key (:mod:`calpae_lib.cache`): a parsed report is stored
+under the raw file's SHA-256 and the library's fingerprint (shared with the
+notebooks, :func:`calpae_lib.loading.load_report`), its tables folder under
+the same key, and each notebook's HTML under the notebook file, the library,
+the rendering packages, its parameters (with its title and footer) and the
+SHA-256 of the raw files it reads. ``force`` redoes everything.
+
+Parsing and notebooks share one pool of worker processes, started only when
+there is work to do. Each folder is built aside and moved into place only when
+every notebook of the run succeeded; on failure the executed notebooks are
+kept in ``<folder>.echec/`` and the outputs are left as they were.
+"""
+
+from __future__ import annotations
+
+import glob
+import html
+import json
+import os
+import shutil
+import tempfile
+import time
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, config, loading, publish, views
+from .cache import ResultStore, digest_of, notebook_key
+from .errors import InputError, NotebookError, UsageError
+from .formatting import format_number
+from .tables import replace_directory, write_tables
+
+STORE_DIR = config.PROJECT_ROOT / ".calpae-cache"
+COMPARISON_NOTEBOOK = "comparaison_annees.ipynb"
+COMPARISON_DIR = "comparaison"
+#: Written in each published folder: which notebook was executed, which reused.
+MANIFEST_NAME = "calpae-run.json"
+GLOB_CHARACTERS = set("*?[")
+
+
+@dataclass
+class Unit:
+    """One published folder: a report (notebooks, tables, index) or a département's comparison."""
+
+    target: Path
+    jobs: list
+    footer: str
+    #: Digest of the raw files the notebooks read.
+    inputs_digest: str
+    report: object | None = None
+    reports: tuple = ()
+    label: str = ""
+    staging: Path | None = None
+
+
+@dataclass
+class Outcome:
+    """What became of one notebook of the run."""
+
+    unit: Unit
+    job: publish.NotebookJob
+    key: str
+    executed: bool
+    seconds: float = 0.0
+    error: str | None = None
+    executed_path: Path | None = None
+
+
+@dataclass
+class BatchRun:
+    out_dir: Path
+    units: list[Unit]
+    outcomes: list[Outcome] = field(default_factory=list)
+    parsed: int = 0
+    seconds: float = 0.0
+
+    @property
+    def executed(self) -> int:
+        return sum(o.executed for o in self.outcomes)
+
+    @property
+    def reused(self) -> int:
+        return sum(not o.executed for o in self.outcomes)
+
+
+# --- which reports ---------------------------------------------------------------------------
+
+def expand_raw_paths(items) -> list[Path]:
+    """Raw report paths from paths, folders (their ``*.txt``) and glob patterns, each once.
+
+    >>> expand_raw_paths(["/nonexistent/*.txt"])
+    Traceback (most recent call last):
+    ...
+    calpae_lib.errors.InputError: /nonexistent/*.txt: aucun fichier ne correspond : donnez des rapports CALPAE en texte (chemins, dossier ou motif).
+    """
+    paths, seen = [], set()
+    for item in items:
+        item = str(item)
+        if Path(item).is_dir():
+            found = sorted(Path(item).glob("*.txt"))
+        elif GLOB_CHARACTERS & set(item) and not Path(item).exists():
+            found = sorted(Path(p) for p in glob.glob(item))
+        else:
+            found = [Path(item)]
+        if not found:
+            raise InputError("aucun fichier ne correspond : donnez des rapports CALPAE en texte "
+                             "(chemins, dossier ou motif).", path=item)
+        for path in found:
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                paths.append(path)
+    return paths
+
+
+def slug(text: str) -> str:
+    """A folder name for a département: lower case, no accents, words joined by hyphens.
+
+    >>> slug("Pas-de-Calais"), slug("Côtes-d'Armor"), slug("Seine Saint Denis")
+    ('pas-de-calais', 'cotes-d-armor', 'seine-saint-denis')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = "".join(c if c.isalnum() else " " for c in ascii_text.lower()).split()
+    return "-".join(words) or "departement"
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+class LazyPool:
+    """A process pool started at its first task (a run with nothing to do starts none)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool = None
+
+    def submit(self, function, *args):
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=publish.quiet_worker)
+        return self.pool.submit(function, *args)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def is_parsed(path: Path) -> bool:
+    return ResultStore(loading.PARSED_STORE_DIR).get(loading.parsed_key(path)) is not None
+
+
+def parse_reports(paths: list[Path], pool: LazyPool, force: bool, progress=None) -> tuple[list, int]:
+    """Every report parsed (in the pool when several need it) or read back; how many were parsed."""
+    todo = [p for p in paths if force or not is_parsed(p)]
+    if progress and todo:
+        progress(f"Lecture de {len(todo)} rapport(s)…")
+    if len(todo) > 1:
+        futures = {pool.submit(loading.load_report, p, loading.PARSED_STORE_DIR, force): p for p in todo}
+        parsed = {futures[f]: f.result() for f in as_completed(futures)}
+    else:
+        parsed = {p: loading.load_report(p, refresh=force) for p in todo}
+    return [parsed.get(p) or loading.load_report(p) for p in paths], len(todo)
+
+
+# --- planning --------------------------------------------------------------------------------
+
+def report_footer(reports) -> str:
+    sources = ", ".join(f"{r.doc.path.name} (SHA-256 {r.doc.sha256})" for r in reports)
+    return (f"Rapport produit par calpae {__version__} à partir de {sources}. "
+            "Chaque valeur renvoie à sa ligne dans ce fichier.")
+
+
+def report_unit(report, target: Path, notebooks_dir: Path, label: str = "") -> Unit:
+    return Unit(target=target, jobs=publish.plan_jobs(report, report.doc.path, notebooks_dir),
+                footer=publish.footer_text(report), inputs_digest=digest_of(report.doc.sha256),
+                report=report, label=label)
+
+
+def comparison_unit(reports: list, target: Path, notebooks_dir: Path) -> Unit | None:
+    """The comparison across years of one département's reports (oldest first), if its notebook exists."""
+    notebook = notebooks_dir / COMPARISON_NOTEBOOK
+    if not notebook.exists():
+        return None
+    reports = sorted(reports, key=lambda r: r.meta.year)
+    departement = reports[0].meta.departement
+    raw_paths = os.pathsep.join(str(Path(r.doc.path).resolve()) for r in reports)
+    job = publish.NotebookJob("comparaison_annees", notebook, {"raw_paths": raw_paths},
+                              f"Comparaison des exercices {reports[0].meta.year}–{reports[-1].meta.year}"
+                              f" — {departement}")
+    return Unit(target=target, jobs=[job], footer=report_footer(reports),
+                inputs_digest=digest_of([r.doc.sha256 for r in reports]), reports=tuple(reports),
+                label=f"{departement} · ")
+
+
+def refuse_duplicates(reports: list) -> None:
+    """Two raw files for the same département and year cannot share a folder."""
+    seen = {}
+    for report in reports:
+        identity = (slug(report.meta.departement), report.meta.year)
+        if identity in seen:
+            raise UsageError(f"deux rapports pour {report.meta.departement} {report.meta.year} : "
+                             f"{seen[identity].doc.path} et {report.doc.path} ; n'en donnez qu'un.")
+        seen[identity] = report
+
+
+def plan_units(reports: list, out: Path | None, notebooks_dir: Path) -> tuple[Path, list[Unit]]:
+    """Where each report goes and what runs for it (see the module's layout)."""
+    if len(reports) == 1:
+        report = reports[0]
+        target = Path(out) if out else config.output_dir_for(report.meta.year)
+        return target, [report_unit(report, target, notebooks_dir)]
+    refuse_duplicates(reports)
+    root = Path(out) if out else config.OUTPUT_DIR
+    units, by_departement = [], {}
+    for report in sorted(reports, key=lambda r: (-r.meta.year, slug(r.meta.departement))):
+        folder = root / slug(report.meta.departement)
+        label = f"{report.meta.year} {report.meta.departement} · "
+        units.append(report_unit(report, folder / str(report.meta.year), notebooks_dir, label))
+        by_departement.setdefault(folder, []).append(report)
+    for folder, group in by_departement.items():
+        if len(group) > 1:
+            unit = comparison_unit(group, folder / COMPARISON_DIR, notebooks_dir)
+            units += [unit] if unit else []
+    return root, units
+
+
+def job_key(job: publish.NotebookJob, unit: Unit) -> str:
+    """What the job's HTML depends on: see :func:`calpae_lib.cache.notebook_key`."""
+    described = {"parameters": job.parameters, "title": job.title, "footer": unit.footer}
+    return notebook_key(job.notebook, described, unit.inputs_digest)
+
+
+# --- running ---------------------------------------------------------------------------------
+
+def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, workers: int | None = None,
+                force: bool = False, progress=None, notebooks_dir: Path = config.NOTEBOOKS_DIR,
+                store_dir: Path = STORE_DIR, timeout: int = publish.CELL_TIMEOUT) -> BatchRun:
+    """Parse, execute and publish every report of ``raw_items`` (none: the bundled one of ``year``)."""
+    start = time.perf_counter()
+    paths = expand_raw_paths(raw_items) if raw_items else [loading.resolve_raw(year, None)]
+    if year and len(paths) > 1:
+        raise UsageError("--year ne vaut que pour un seul rapport : retirez-le pour en publier plusieurs.")
+    pool = LazyPool(workers or os.cpu_count() or 1)
+    try:
+        reports, parsed = parse_reports(paths, pool, force, progress)
+        for report in reports:
+            loading.check_year(report, year)
+            if progress:
+                progress(f"Rapport {report.meta.year} — {report.meta.departement} ({report.doc.path.name})")
+        root, units = plan_units(reports, out, notebooks_dir)
+        run = BatchRun(root, units, parsed=parsed)
+        try:
+            run.outcomes = execute_units(units, pool, ResultStore(Path(store_dir) / "html"), force, timeout,
+                                         progress)
+            failed = [o for o in run.outcomes if o.error]
+            if failed:
+                raise failure(failed)
+            finish_units(units, run.outcomes, ResultStore(Path(store_dir) / "tables"), force)
+        except BaseException:
+            for unit in units:
+                if unit.staging:
+                    shutil.rmtree(unit.staging, ignore_errors=True)
+            raise
+    finally:
+        pool.close()
+    for unit in units:
+        replace_directory(unit.staging, unit.target)
+    if len(reports) > 1:
+        write_atomically(root / "index.html", top_index_html(root, units))
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: bool, timeout: int,
+                  progress=None) -> list[Outcome]:
+    """Copy each stored HTML, execute the other notebooks in the pool; outcomes in plan order."""
+    outcomes, pending = [], {}
+    total = sum(len(u.jobs) for u in units)
+    for unit in units:
+        unit.target.parent.mkdir(parents=True, exist_ok=True)
+        unit.staging = Path(tempfile.mkdtemp(prefix=f".{unit.target.name}.build-", dir=unit.target.parent))
+        for job in unit.jobs:
+            key = job_key(job, unit)
+            stored = None if force else store.get(key)
+            if stored is not None:
+                shutil.copyfile(stored, unit.staging / f"{job.name}.html")
+                outcomes.append(Outcome(unit, job, key, executed=False))
+                show(progress, len(outcomes), total, unit, job, "en cache")
+                continue
+            publish.check_parameters(job.notebook, job.parameters)
+            outcomes.append(Outcome(unit, job, key, executed=True))
+            pending[pool.submit(publish.execute_job, job, unit.staging, timeout, unit.footer)] = outcomes[-1]
+    for done, future in enumerate(as_completed(pending), start=len(outcomes) - len(pending) + 1):
+        outcome, result = pending[future], future.result()
+        outcome.seconds, outcome.error, outcome.executed_path = result.seconds, result.error, result.executed
+        if not result.error:
+            store.put(outcome.key, outcome.unit.staging / f"{outcome.job.name}.html")
+        state = "ÉCHEC" if result.error else "ok"
+        show(progress, done, total, outcome.unit, outcome.job, f"{state} ({format_number(result.seconds, 1)} s)")
+    return outcomes
+
+
+def show(progress, done: int, total: int, unit: Unit, job, state: str) -> None:
+    if progress:
+        progress(f"[{done}/{total}] {unit.label}{job.name} : {state}")
+
+
+def failure(failed: list[Outcome]) -> NotebookError:
+    """Keep each failed folder's executed notebooks aside; one error naming them all."""
+    messages = []
+    for unit in dict.fromkeys(o.unit for o in failed):
+        results = [publish.JobResult(o.job, o.seconds, o.error, o.executed_path) for o in failed if o.unit is unit]
+        messages.append(str(publish.keep_failed(unit.staging, unit.target, results)))
+    return NotebookError(" | ".join(messages))
+
+
+def finish_units(units: list[Unit], outcomes: list[Outcome], tables_store: ResultStore, force: bool) -> None:
+    """Tables, index and manifest of each folder, built beside the reports."""
+    for unit in units:
+        shutil.rmtree(unit.staging / publish.EXECUTED_DIR, ignore_errors=True)
+        mine = [o for o in outcomes if o.unit is unit]
+        if unit.report is not None:
+            copy_tables(unit.report, unit.staging / publish.TABLES_DIR, tables_store, force)
+            results = [publish.JobResult(o.job, o.seconds) for o in mine]
+            (unit.staging / "index.html").write_text(publish.index_html(unit.report, results), encoding="utf-8")
+        manifest = {"calpae": __version__, "jobs": [
+            {"name": o.job.name, "notebook": o.job.notebook.name, "key": o.key, "executed": o.executed,
+             "seconds": round(o.seconds, 2)} for o in mine]}
+        (unit.staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1, ensure_ascii=False),
+                                                  encoding="utf-8")
+
+
+def copy_tables(report, folder: Path, store: ResultStore, force: bool) -> None:
+    """The report's tables (CSV + workbook), written once per raw file and library."""
+    key = loading.parsed_key(report.doc.path)
+    stored = None if force else store.get_folder(key)
+    if stored is None:
+        folder.mkdir()
+        write_tables(report.tables, folder)
+        store.put_folder(key, folder)
+    else:
+        shutil.copytree(stored, folder)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(temporary, path)
+
+
+# --- top-level index -------------------------------------------------------------------------
+
+def check_summary(report) -> str:
+    """« Écart 3 · Manquant 1 · … » for a report's checks."""
+    if not views.has_table(report, "checks"):
+        return "non disponibles"
+    counts = views.check_counts(report)
+    return " · ".join(f"{views.CHECK_STATUS_LABELS[s]} {n}" for s, n in counts.items())
+
+
+def top_index_html(root: Path, units: list[Unit]) -> str:
+    """Every report of the run, newest first, and the comparisons across years."""
+    esc = html.escape
+    rows = []
+    for unit in units:
+        if unit.report is None:
+            continue
+        meta, doc = unit.report.meta, unit.report.doc
+        link = unit.target.relative_to(root).as_posix() + "/index.html"
+        rows.append(f'<tr><td class="num">{meta.year}</td><td>{esc(meta.departement)}</td>'
+                    f'<td><a href="{esc(link)}">Rapports {meta.year}</a></td><td>{esc(doc.path.name)}</td>'
+                    f'<td class="sha">{doc.sha256}</td><td>{esc(check_summary(unit.report))}</td></tr>')
+    comparisons = "".join(
+        f'<li><a href="{esc(unit.target.relative_to(root).as_posix())}/{esc(job.name)}.html">'
+        f"{esc(job.title)}</a></li>" for unit in units if unit.report is None for job in unit.jobs)
+    comparisons = (f"<h2>Comparaisons entre exercices</h2><ul class=\"reports\">{comparisons}</ul>"
+                   if comparisons else "")
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Rapports CALPAE</title><style>{publish.INDEX_CSS}{TOP_INDEX_CSS}</style></head>
+<body><main><h1>Rapports CALPAE</h1>
+<p>Rapports d'exécution de la convention d'appui à la lutte contre la pauvreté et d'accès à l'emploi,
+du plus récent au plus ancien. Produit par calpae {esc(__version__)}.</p>
+<h2>Rapports publiés</h2>
+<table class="runs"><thead><tr><th>Année</th><th>Département</th><th>Rapports</th><th>Fichier source</th>
+<th>SHA-256</th><th>Contrôles par statut</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
+{comparisons}
+</main></body></html>
+"""
+
+
+TOP_INDEX_CSS = """
+main { max-width: 1100px; }
+td.sha { font-family: monospace; font-size: 11px; word-break: break-all; max-width: 16em; }
+"""
