@@ -158,11 +158,9 @@ def is_parsed(path: Path) -> bool:
     return ResultStore(loading.PARSED_STORE_DIR).get(loading.parsed_key(path)) is not None
 
 
-def parse_reports(paths: list[Path], pool: LazyPool, force: bool, progress=None) -> tuple[list, int]:
+def parse_reports(paths: list[Path], pool: LazyPool, force: bool) -> tuple[list, int]:
     """Every report parsed (in the pool when several need it) or read back; how many were parsed."""
     todo = [p for p in paths if force or not is_parsed(p)]
-    if progress and todo:
-        progress(f"Lecture de {len(todo)} rapport(s)…")
     if len(todo) > 1:
         futures = {pool.submit(loading.load_report, p, loading.PARSED_STORE_DIR, force): p for p in todo}
         parsed = {futures[f]: f.result() for f in as_completed(futures)}
@@ -251,7 +249,7 @@ def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, 
         raise UsageError("--year ne vaut que pour un seul rapport : retirez-le pour en publier plusieurs.")
     pool = LazyPool(workers or os.cpu_count() or 1)
     try:
-        reports, parsed = parse_reports(paths, pool, force, progress)
+        reports, parsed = parse_reports(paths, pool, force)
         for report in reports:
             loading.check_year(report, year)
             if progress:
