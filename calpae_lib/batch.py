@@ -50,7 +50,7 @@ MANIFEST_NAME = "calpae-run.json"
 GLOB_CHARACTERS = set("*?[")
 
 
-@dataclass
+@dataclass(eq=False)
 class Unit:
     """One published folder: a report (notebooks, tables, index) or a département's comparison."""
 
