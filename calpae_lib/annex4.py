@@ -768,23 +768,28 @@ def annex4_comments(doc: Document) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["indicator_line", "indicator", "source_line", "text"])
 
 
-def sheet_values(sheet: pd.DataFrame | None, indicator: str, columns: tuple[Column, ...]) -> dict[int, Decimal]:
-    """Values an action sheet gives for an annex indicator, by annex column position.
+def sheet_groups(sheet: pd.DataFrame | None) -> list[tuple[set[str], list]]:
+    """The sheets' readable values grouped by indicator, with the indicator's stems (built once)."""
+    if sheet is None or sheet.empty:
+        return []
+    return [(stems(str(text)), list(group.itertuples()))
+            for text, group in sheet[sheet["status"] == "ok"].groupby("indicator")]
+
+
+def sheet_values(groups: list[tuple[set[str], list]], indicator: str, columns: tuple[Column, ...]) -> dict[int, Decimal]:
+    """Values the action sheets (:func:`sheet_groups`) give for an annex indicator, by annex column position.
 
     The sheet's indicator must have nearly the same words (stems' Jaccard
     index of at least 0.8). A sheet ``baseline`` or ``result`` of year Y fills
     the annex column of kind situation/result for Y; a ``target`` fills the
     target column. Two sheet values disagreeing on one column give no clue.
     """
-    if sheet is None or sheet.empty:
-        return {}
     wanted = stems(indicator)
     known: dict[int, Decimal] = {}
-    for text, group in sheet[sheet["status"] == "ok"].groupby("indicator"):
-        other = stems(str(text))
+    for other, records in groups:
         if not wanted or len(wanted & other) < 0.8 * len(wanted | other):
             continue
-        for record in group.itertuples():
+        for record in records:
             for column in columns:
                 same_kind = (column.kind == "target") == (record.kind == "target") and column.kind != "s1"
                 if same_kind and str(record.period) == column.period and pd.notna(record.value):
@@ -803,6 +808,7 @@ def annex4_table(doc: Document, sheet: pd.DataFrame | None = None) -> pd.DataFra
     pages = read_pages(doc)
     groups = {lab.number: lab for p in pages for lab in p.labels if "." not in lab.number}
     axes = assign_axes(pages, groups)
+    from_sheets = sheet_groups(sheet)
     records = []
     for page in pages:
         for row in page.rows:
@@ -811,7 +817,7 @@ def annex4_table(doc: Document, sheet: pd.DataFrame | None = None) -> pd.DataFra
                     "indicator": row.indicator, "definition": " ".join(row.definition),
                     "comment": " ".join(row.comment), "indicator_line": row.line}
             records.extend(row_records(row, page.page.columns, base, axis_note,
-                                       sheet_values(sheet, row.indicator, page.page.columns)))
+                                       sheet_values(from_sheets, row.indicator, page.page.columns)))
     frame = pd.DataFrame(records, columns=COLUMNS)
     frame["value"] = frame["value"].astype(float)
     frame["column"] = frame["column"].astype("Int64")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import pandas as pd
 
@@ -40,6 +41,7 @@ STOP_WORDS = {"de", "des", "du", "d", "la", "le", "les", "l", "en", "et", "a", "
               "total", "moins", "dans", "un", "une"}
 
 
+@lru_cache(maxsize=4096)
 def words(text: str) -> frozenset[str]:
     """The meaningful words of an indicator name, without accents or plural ``s``.
 

@@ -16,6 +16,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from .numbers import parse_amount, parse_number
 from .reading import Document
@@ -244,10 +245,18 @@ def execution_claims(doc: Document, index: LineIndex) -> list[Claim]:
 
 
 def read_claims(doc: Document) -> list[Claim]:
-    """Every figure the deliberation and rapport state about money and actions, in text order."""
+    """Every figure the deliberation and rapport state about money and actions, in text order.
+
+    Several rules ask for them: the whole text is searched once per document.
+    """
+    return list(document_claims(doc))
+
+
+@lru_cache(maxsize=8)
+def document_claims(doc: Document) -> tuple[Claim, ...]:
     index = LineIndex(doc)
     claims = money_claims(doc, index) + count_claims(doc, index) + execution_claims(doc, index)
-    return sorted(claims, key=lambda claim: claim.source_line)
+    return tuple(sorted(claims, key=lambda claim: claim.source_line))
 
 
 def claims_of(claims: list[Claim], kind: str, volet: str | None = None) -> list[Claim]:
