@@ -42,7 +42,7 @@ from .errors import InputError, NotebookError, UsageError
 from .formatting import format_number
 from .tables import replace_directory, write_tables
 
-STORE_DIR = config.PROJECT_ROOT / ".calpae-cache"
+STORE_DIR = config.CACHE_DIR
 COMPARISON_NOTEBOOK = "comparaison_annees.ipynb"
 COMPARISON_DIR = "comparaison"
 #: Written in each published folder: which notebook was executed, which reused.

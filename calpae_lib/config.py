@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -10,6 +11,9 @@ RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 OUTPUT_DIR = PROJECT_ROOT / "output"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+#: Results kept between runs (parsed reports, tables, notebooks' HTML); ``CALPAE_CACHE_DIR`` moves it
+#: (the notebooks' kernels inherit it).
+CACHE_DIR = Path(os.environ.get("CALPAE_CACHE_DIR") or PROJECT_ROOT / ".calpae-cache")
 
 RAW_PATTERN = "calpae_*.txt"
 

@@ -22,7 +22,7 @@ from .pipeline import ParsedReport, parse_report
 from .reading import read_report
 
 #: Parsed reports, pickled under their key (raw file digest + library).
-PARSED_STORE_DIR = config.PROJECT_ROOT / ".calpae-cache" / "parsed"
+PARSED_STORE_DIR = config.CACHE_DIR / "parsed"
 
 
 def bundled_years() -> dict[int, Path]:
