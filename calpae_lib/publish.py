@@ -22,6 +22,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__, config, views
@@ -235,7 +236,8 @@ def publishable(node):
     return node
 
 
-def html_exporter():
+@lru_cache(maxsize=1)
+def html_exporter():  # one per worker process: its templates are loaded once
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
