@@ -92,9 +92,12 @@ def declared_parameters(notebook: Path) -> dict:
 TYPE_CHECKS = {"int": int, "str": str, "float": (int, float), "bool": bool}
 
 
-def check_parameters(notebook: Path, parameters: dict) -> None:
-    """Refuse a parameter the notebook does not declare, or of the wrong type."""
-    declared = declared_parameters(notebook)
+def check_parameters(notebook: Path, parameters: dict, declared: dict | None = None) -> None:
+    """Refuse a parameter the notebook does not declare, or of the wrong type.
+
+    ``declared``: the notebook's :func:`declared_parameters`, when already read.
+    """
+    declared = declared if declared is not None else declared_parameters(notebook)
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
         raise UsageError(
