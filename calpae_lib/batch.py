@@ -138,20 +138,37 @@ def slug(text: str) -> str:
 # --- parsing ---------------------------------------------------------------------------------
 
 class LazyPool:
-    """A process pool started at its first task (a run with nothing to do starts none)."""
+    """A process pool started when first needed (a run with nothing to do starts none).
+
+    Its workers load papermill and the HTML exporter as they start
+    (:func:`warm_worker`), while the main process parses and plans.
+    """
 
     def __init__(self, workers: int):
         self.workers = workers
         self.pool = None
 
-    def submit(self, function, *args):
+    def start(self) -> None:
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=publish.quiet_worker)
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=warm_worker)
+            for _ in range(self.workers):  # workers are spawned on demand: ask for all of them now
+                self.pool.submit(int)
+
+    def submit(self, function, *args):
+        self.start()
         return self.pool.submit(function, *args)
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+
+
+def warm_worker() -> None:
+    """A worker's start: quiet, with what every notebook job needs already imported."""
+    publish.quiet_worker()
+    import papermill  # noqa: F401
+
+    publish.html_exporter()
 
 
 def is_parsed(path: Path) -> bool:
@@ -161,6 +178,8 @@ def is_parsed(path: Path) -> bool:
 def parse_reports(paths: list[Path], pool: LazyPool, force: bool) -> tuple[list, int]:
     """Every report parsed (in the pool when several need it) or read back; how many were parsed."""
     todo = [p for p in paths if force or not is_parsed(p)]
+    if todo:  # new reports mean notebooks to run: let the workers start meanwhile
+        pool.start()
     if len(todo) > 1:
         futures = {pool.submit(loading.load_report, p, loading.PARSED_STORE_DIR, force): p for p in todo}
         parsed = {futures[f]: f.result() for f in as_completed(futures)}
@@ -281,23 +300,21 @@ def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, 
 def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: bool, timeout: int,
                   progress=None) -> list[Outcome]:
     """Copy each stored HTML, execute the other notebooks in the pool; outcomes in plan order."""
-    outcomes, pending = [], {}
-    total = sum(len(u.jobs) for u in units)
+    outcomes, total = [], sum(len(u.jobs) for u in units)
     for unit in units:
         unit.target.parent.mkdir(parents=True, exist_ok=True)
         unit.staging = Path(tempfile.mkdtemp(prefix=f".{unit.target.name}.build-", dir=unit.target.parent))
         for job in unit.jobs:
             key = job_key(job, unit)
             stored = None if force else store.get(key)
+            outcomes.append(Outcome(unit, job, key, executed=stored is None))
             if stored is not None:
                 shutil.copyfile(stored, unit.staging / f"{job.name}.html")
-                outcomes.append(Outcome(unit, job, key, executed=False))
                 show(progress, len(outcomes), total, unit, job, "en cache")
-                continue
-            publish.check_parameters(job.notebook, job.parameters)
-            outcomes.append(Outcome(unit, job, key, executed=True))
-            pending[pool.submit(publish.execute_job, job, unit.staging, timeout, unit.footer)] = outcomes[-1]
-    for done, future in enumerate(as_completed(pending), start=len(outcomes) - len(pending) + 1):
+    todo = [o for o in outcomes if o.executed]
+    check_all_parameters([o.job for o in todo], pool)
+    pending = {pool.submit(publish.execute_job, o.job, o.unit.staging, timeout, o.unit.footer): o for o in todo}
+    for done, future in enumerate(as_completed(pending), start=total - len(todo) + 1):
         outcome, result = pending[future], future.result()
         outcome.seconds, outcome.error, outcome.executed_path = result.seconds, result.error, result.executed
         if not result.error:
@@ -305,6 +322,18 @@ def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: 
         state = "ÉCHEC" if result.error else "ok"
         show(progress, done, total, outcome.unit, outcome.job, f"{state} ({format_number(result.seconds, 1)} s)")
     return outcomes
+
+
+def check_all_parameters(jobs: list, pool: LazyPool) -> None:
+    """Refuse any job's unknown parameter before running anything.
+
+    The notebooks' parameters cells are read by papermill in the workers, which
+    load it anyway: the main process never does.
+    """
+    notebooks = list(dict.fromkeys(job.notebook for job in jobs))
+    declared = {nb: pool.submit(publish.declared_parameters, nb) for nb in notebooks}
+    for job in jobs:
+        publish.check_parameters(job.notebook, job.parameters, declared[job.notebook].result())
 
 
 def show(progress, done: int, total: int, unit: Unit, job, state: str) -> None:

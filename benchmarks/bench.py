@@ -1,0 +1,176 @@
+"""Benchmark of calpae on this machine, in one run (not a test): ``make benchmark``.
+
+Measures:
+
+1. parsing: the bundled report, then 1, 4 and 16 copies under other years
+   (every year moved, as ``tests/variants.py`` does), parsed one after the
+   other in one process, without the result store;
+2. ``calpae run`` on the bundled report, cold (empty result store, into a
+   temporary folder) and warm (the same command again, nothing changed);
+   then the same for 4 reports of one département (other years);
+3. the baseline: the same notebooks with the same parameters, one after the
+   other, each with the ``papermill`` command then ``jupyter nbconvert --to
+   html --no-input`` (subprocesses). The baseline's notebooks read the parsed
+   report from the store the cold run filled (they do not parse).
+
+Prints a table and the ratios against the targets (cold ≤ 0.3 × baseline,
+warm < 2 s, parsing well under 1 s per report and linear).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+#: calpae_lib is imported only once CALPAE_CACHE_DIR points into the benchmark's temporary folder.
+BUNDLED = PROJECT / "data" / "raw" / "calpae_2022_pas-de-calais.txt"
+BIN = Path(sys.executable).parent
+COPIES = (1, 4, 16)
+
+
+def shift_years(text: str, offset: int) -> str:
+    """Every year 2000–2039 moved by ``offset`` (as tests/variants.py does)."""
+    from tests.variants import shift_years as shift
+
+    return shift(text, offset)
+
+
+def machine() -> dict:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or "inconnu")
+    return {"date": datetime.date.today().isoformat(), "nproc": os.cpu_count(), "cpu": model,
+            "python": platform.python_version()}
+
+
+def write_copies(folder: Path, count: int, first_offset: int = 1) -> list[Path]:
+    text = BUNDLED.read_text(encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for offset in range(first_offset, first_offset + count):
+        path = folder / f"calpae_{2022 + offset}_copie.txt"
+        path.write_text(shift_years(text, offset), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def bench_parsing(work: Path) -> dict:
+    """Seconds to parse the bundled report, and 1, 4, 16 copies (one process, no store)."""
+    start = time.perf_counter()
+    from calpae_lib.pipeline import parse_report
+    results = {"import": time.perf_counter() - start}
+    start = time.perf_counter()
+    parse_report(BUNDLED)
+    results["bundled_first"] = time.perf_counter() - start
+    start = time.perf_counter()
+    parse_report(BUNDLED)
+    results["bundled"] = time.perf_counter() - start
+    copies = write_copies(work / "copies", max(COPIES), first_offset=20)
+    for count in COPIES:
+        start = time.perf_counter()
+        for path in copies[:count]:
+            parse_report(path)
+        results[f"copies_{count}"] = time.perf_counter() - start
+    return results
+
+
+def timed(command: list, env: dict) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"échec de {' '.join(map(str, command))} :\n{done.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
+def bench_run(work: Path, jobs: int) -> dict:
+    """calpae run cold and warm, one report then four; the cache in a temporary folder."""
+    env = {**os.environ, "CALPAE_CACHE_DIR": str(work / "cache")}
+    calpae = [str(BIN / "calpae"), "run", "--jobs", str(jobs)]
+    results = {"cold": timed(calpae + ["--raw", str(BUNDLED), "--out", str(work / "out1")], env),
+               "warm": timed(calpae + ["--raw", str(BUNDLED), "--out", str(work / "out1")], env)}
+    raws = write_copies(work / "four", 3) + [BUNDLED]
+    many = calpae + [str(p) for p in raws] + ["--out", str(work / "out4")]
+    results["cold_4"] = timed(many, {**env, "CALPAE_CACHE_DIR": str(work / "cache4")})
+    results["warm_4"] = timed(many, {**env, "CALPAE_CACHE_DIR": str(work / "cache4")})
+    return results
+
+
+def bench_baseline(work: Path) -> dict:
+    """The same notebooks, one after the other, with the papermill and jupyter nbconvert commands."""
+    env = {**os.environ, "CALPAE_CACHE_DIR": str(work / "cache")}
+    from calpae_lib.loading import load_report
+    from calpae_lib.publish import plan_jobs
+
+    report = load_report(BUNDLED)
+    folder = work / "baseline"
+    folder.mkdir()
+    total, count = 0.0, 0
+    for job in plan_jobs(report, BUNDLED):
+        executed = folder / f"{job.name}.ipynb"
+        parameters = [arg for name, value in job.parameters.items() for arg in ("-p", name, str(value))]
+        total += timed([str(BIN / "papermill"), str(job.notebook), str(executed), *parameters,
+                        "--cwd", str(job.notebook.parent), "-k", "python3", "--no-progress-bar"], env)
+        total += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], env)
+        count += 1
+    return {"baseline": total, "notebooks": count}
+
+
+def seconds(value: float) -> str:
+    return f"{value:7.2f} s"
+
+
+def report(info: dict, parsing: dict, run: dict, baseline: dict, jobs: int) -> str:
+    rows = [
+        ("import of calpae_lib.pipeline", seconds(parsing["import"])),
+        ("parse bundled report (first, lazy imports)", seconds(parsing["bundled_first"])),
+        ("parse bundled report", seconds(parsing["bundled"])),
+        *[(f"parse {n} copies (other years)", f"{seconds(parsing[f'copies_{n}'])}  "
+           f"({parsing[f'copies_{n}'] / n:.2f} s per report)") for n in COPIES],
+        (f"calpae run, 1 report, cold (--jobs {jobs})", seconds(run["cold"])),
+        ("calpae run, 1 report, warm (nothing changed)", seconds(run["warm"])),
+        (f"calpae run, 4 reports, cold (--jobs {jobs})", seconds(run["cold_4"])),
+        ("calpae run, 4 reports, warm", seconds(run["warm_4"])),
+        (f"baseline: papermill + nbconvert commands, {baseline['notebooks']} notebooks",
+         seconds(baseline["baseline"])),
+    ]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"calpae benchmark — {info['date']} — {info['nproc']} cores, {info['cpu']}, "
+             f"Python {info['python']}", ""]
+    lines += [f"{name:<{width}}  {value}" for name, value in rows]
+    growth = parsing["copies_16"] / 16 / (parsing["copies_1"] or 1e-9)
+    lines += ["", "Ratios:",
+              f"  cold / baseline          = {run['cold'] / baseline['baseline']:.2f}   (target ≤ 0.30)",
+              f"  warm / baseline          = {run['warm'] / baseline['baseline']:.3f}",
+              f"  warm                     = {run['warm']:.2f} s (target < 2 s)",
+              f"  parse per report, 16 / 1 = {growth:.2f}   (1.00 = linear)"]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for calpae run")
+    args = parser.parse_args()
+    info = machine()
+    with tempfile.TemporaryDirectory(prefix="calpae-bench-") as temporary:
+        work = Path(temporary)
+        os.environ["CALPAE_CACHE_DIR"] = str(work / "cache")  # this process's loads too
+        parsing = bench_parsing(work)
+        print("parsing measured", file=sys.stderr, flush=True)
+        run = bench_run(work, args.jobs)
+        print("calpae run measured", file=sys.stderr, flush=True)
+        baseline = bench_baseline(work)
+    print(report(info, parsing, run, baseline, args.jobs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
