@@ -46,11 +46,33 @@ def summary(reports) -> Markdown:
                          f"{format_eur(first)} en {years[0]} à {format_eur(last)} en {years[-1]}.")
     changed = money.dropna(subset=["evolution_eur"])
     changed = changed[changed["evolution_eur"] != 0]
-    sentences.append(f"{plural(len(changed), 'ligne')} du budget par volet sur {len(money)} "
-                     f"{'change' if len(changed) < 2 else 'changent'} entre {years[0]} et {years[-1]}.")
+    sentences.append(moved_lines_sentence(len(changed), len(money), years))
     sentences.append(f"{plural(len(indicators), 'indicateur')} figurent dans plusieurs rapports "
                      "avec un résultat pour leur année ; ils sont comparés plus bas.")
     return Markdown(" ".join(sentences))
+
+
+def moved_lines_sentence(moved: int, lines: int, years: list[int]) -> str:
+    """How many lines of the budget per volet changed between the first and the last year.
+
+    >>> moved_lines_sentence(0, 12, [2022, 2023])
+    'Aucune des 12 lignes du budget par volet ne change entre 2022 et 2023.'
+    >>> moved_lines_sentence(2, 12, [2022, 2024])
+    '2 lignes du budget par volet sur 12 changent entre 2022 et 2024.'
+    """
+    if moved == 0:
+        return f"Aucune des {lines} lignes du budget par volet ne change entre {years[0]} et {years[-1]}."
+    verb = "change" if moved == 1 else "changent"
+    return f"{plural(moved, 'ligne')} du budget par volet sur {lines} {verb} entre {years[0]} et {years[-1]}."
+
+
+def measure_label(axis, measure) -> str:
+    """The heading of a group of indicators: its axis and measure.
+
+    >>> measure_label("II", ""), measure_label("I", "Accueil")
+    ("Axe II — indicateurs de l'axe", 'Axe I — Accueil')
+    """
+    return f"Axe {axis} — {measure or "indicateurs de l'axe"}"
 
 
 def money_table(reports) -> views.Table:
@@ -83,7 +105,7 @@ def indicators_table(reports) -> views.Table:
                               sort=False).reindex(columns=years)
     shown = wide[comparison.INDICATOR_KEYS].merge(shown.reset_index(), on=comparison.INDICATOR_KEYS, how="left")
     rows = pd.DataFrame({
-        "Mesure": shown["axis"].map(lambda a: f"Axe {a} — ") + shown["measure"],
+        "Mesure": [measure_label(a, m) for a, m in zip(shown["axis"], shown["measure"])],
         "Indicateur": shown["indicator"],
         "Unité": shown["unit"].map(lambda u: UNIT_LABELS.get(u, u)),
         **{str(y): shown[y].fillna("absent") for y in years},
