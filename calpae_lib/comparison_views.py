@@ -72,7 +72,7 @@ def measure_label(axis, measure) -> str:
     >>> measure_label("II", ""), measure_label("I", "Accueil")
     ("Axe II — indicateurs de l'axe", 'Axe I — Accueil')
     """
-    return f"Axe {axis} — {measure or "indicateurs de l'axe"}"
+    return f"Axe {axis} — " + (measure or "indicateurs de l'axe")
 
 
 def money_table(reports) -> views.Table:
