@@ -40,7 +40,7 @@ from . import __version__, config, loading, publish, views
 from .cache import ResultStore, digest_of, notebook_key
 from .errors import InputError, NotebookError, UsageError
 from .formatting import format_number
-from .tables import replace_directory, write_tables
+from .tables import replace_directory, staging_dir, write_tables
 
 STORE_DIR = config.CACHE_DIR
 COMPARISON_NOTEBOOK = "comparaison_annees.ipynb"
@@ -302,15 +302,14 @@ def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: 
     """Copy each stored HTML, execute the other notebooks in the pool; outcomes in plan order."""
     outcomes, total = [], sum(len(u.jobs) for u in units)
     for unit in units:
-        unit.target.parent.mkdir(parents=True, exist_ok=True)
-        unit.staging = Path(tempfile.mkdtemp(prefix=f".{unit.target.name}.build-", dir=unit.target.parent))
+        unit.staging = staging_dir(unit.target)
         for job in unit.jobs:
             key = job_key(job, unit)
             stored = None if force else store.get(key)
             outcomes.append(Outcome(unit, job, key, executed=stored is None))
             if stored is not None:
                 shutil.copyfile(stored, unit.staging / f"{job.name}.html")
-                show(progress, len(outcomes), total, unit, job, "en cache")
+                show(progress, len(outcomes), total, unit, job, "ok (repris du cache)")
     todo = [o for o in outcomes if o.executed]
     check_all_parameters([o.job for o in todo], pool)
     pending = {pool.submit(publish.execute_job, o.job, o.unit.staging, timeout, o.unit.footer): o for o in todo}
@@ -374,14 +373,16 @@ def copy_tables(report, folder: Path, store: ResultStore, force: bool) -> None:
         folder.mkdir()
         write_tables(report.tables, folder)
         store.put_folder(key, folder)
-    else:
-        shutil.copytree(stored, folder)
+    else:  # plain copies: the store's private modes must not reach the published folder
+        shutil.copytree(stored, folder, copy_function=shutil.copyfile)
+        folder.chmod(0o755)
 
 
 def write_atomically(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text)
+    os.chmod(temporary, 0o644)  # published: readable by all, like the reports
     os.replace(temporary, path)
 
 

@@ -120,6 +120,15 @@ def test_top_index_lists_every_report_newest_first_with_checksum_and_checks(runs
         assert (runs["out"] / link).is_file()
 
 
+def test_published_files_are_readable_by_all(runs):
+    """Staging folders and stored copies are private; what is published is not."""
+    out = runs["out"]
+    published = [out / "index.html", *out.rglob("*.html"), *out.rglob("*.csv")]
+    published += [p for p in out.rglob("*") if p.is_dir() and not p.name.endswith(".echec")]
+    for path in published:
+        assert path.stat().st_mode & 0o044 == 0o044, path
+
+
 def test_a_run_with_nothing_changed_executes_no_notebook(runs):
     unchanged = runs["unchanged"]
     assert unchanged.executed == 0 and unchanged.parsed == 0
