@@ -8,14 +8,16 @@ STAMP = $(VENV)/.calpae-installed
 
 .PHONY: reports test tables benchmark lab clean
 
-reports: $(STAMP)
-	$(BIN)/calpae run $(if $(JOBS),--jobs $(JOBS))
+RAWS = $(wildcard data/raw/calpae_*.txt)
+
+reports: tables
+	$(BIN)/calpae run $(RAWS) $(if $(JOBS),--jobs $(JOBS))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 tables: $(STAMP)
-	$(BIN)/calpae parse data/raw/calpae_2022_pas-de-calais.txt
+	@for raw in $(RAWS); do $(BIN)/calpae parse "$$raw" || exit $$?; done
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
@@ -31,4 +33,5 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf data/processed/* output/*
+	rm -rf data/processed/* output/* .calpae-cache
+	touch data/processed/.gitkeep output/.gitkeep

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import config
 from .errors import CalpaeError
 
 
@@ -25,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("raw", type=Path, help="fichier texte du rapport")
     parse.add_argument("--out", type=Path, default=None,
                        help="dossier de sortie (défaut : data/processed/<année>/)")
+    parse.add_argument("--force", action="store_true",
+                       help="relire le rapport et réécrire les tables même si rien n'a changé")
     parse.set_defaults(handler=command_parse)
 
     check = sub.add_parser("check", help="contrôler la cohérence du rapport (totaux, fiches, annexes, énoncés)")
@@ -59,13 +62,19 @@ def positive_int(text: str) -> int:
 
 
 def command_parse(args) -> int:
-    from .pipeline import parse_report, write_report_tables
+    from .loading import load_report, parsed_key
+    from .pipeline import tables_up_to_date, write_report_tables
     from .summary import summary_lines
 
-    report = parse_report(args.raw)
-    out_dir = write_report_tables(report, args.out)
+    report = load_report(args.raw, refresh=args.force)
+    out_dir = args.out or config.processed_dir_for(report.meta.year)
+    key = parsed_key(args.raw)
     for line in summary_lines(report):
         print(line)
+    if not args.force and tables_up_to_date(out_dir, key):
+        print(f"Tables à jour dans {out_dir} (rapport et bibliothèque inchangés ; --force pour les réécrire)")
+        return 0
+    write_report_tables(report, out_dir, key)
     print(f"Tables écrites dans {out_dir}")
     return 0
 

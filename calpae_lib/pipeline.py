@@ -6,6 +6,7 @@ them in order and writes the result.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,9 +59,32 @@ def parse_report(path: str | Path) -> ParsedReport:
     return parse_document(read_report(path))
 
 
-def write_report_tables(report: ParsedReport, out_dir: Path | None = None) -> Path:
-    """Write the tables of a parsed report to ``out_dir`` (atomically)."""
+#: Written beside the tables: where they come from, and the key they were built under.
+SOURCE_MANIFEST = "source.json"
+
+
+def source_manifest(report: ParsedReport, key: str) -> dict:
+    """Provenance of a tables folder: the raw file, its checksum, the library, the build key."""
+    from . import __version__
+
+    return {"raw": report.doc.path.name, "sha256": report.doc.sha256, "year": report.meta.year,
+            "departement": report.meta.departement, "calpae": __version__, "key": key}
+
+
+def tables_up_to_date(out_dir: Path, key: str) -> bool:
+    """Whether ``out_dir`` holds tables built under ``key`` (same raw file, same library)."""
+    try:
+        manifest = json.loads((Path(out_dir) / SOURCE_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(key) and manifest.get("key") == key
+
+
+def write_report_tables(report: ParsedReport, out_dir: Path | None = None, key: str = "") -> Path:
+    """Write the tables of a parsed report to ``out_dir`` (atomically), with their provenance."""
     out_dir = Path(out_dir) if out_dir else config.processed_dir_for(report.meta.year)
     with staged_directory(out_dir) as staging:
         write_tables(report.tables, staging)
+        (staging / SOURCE_MANIFEST).write_text(
+            json.dumps(source_manifest(report, key), indent=1, ensure_ascii=False), encoding="utf-8")
     return out_dir

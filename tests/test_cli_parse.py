@@ -81,3 +81,28 @@ def test_entry_point_refuses_bad_input(tmp_path):
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and "tronqué" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_unchanged_report_is_not_rewritten(tmp_path, capsys):
+    """A second parse of the same raw file with the same library leaves the tables as they are."""
+    out = tmp_path / "tables"
+    assert main(["parse", str(BUNDLED), "--out", str(out)]) == 0
+    first = (out / "budgets.csv").stat().st_mtime_ns
+    capsys.readouterr()
+    assert main(["parse", str(BUNDLED), "--out", str(out)]) == 0
+    assert "Tables à jour" in capsys.readouterr().out
+    assert (out / "budgets.csv").stat().st_mtime_ns == first
+    assert main(["parse", str(BUNDLED), "--out", str(out), "--force"]) == 0
+    assert "Tables écrites" in capsys.readouterr().out
+
+
+def test_changed_report_rewrites_its_tables(tmp_path, capsys):
+    out = tmp_path / "tables"
+    raw = write_variant(tmp_path, bundled_text())
+    assert main(["parse", str(raw), "--out", str(out)]) == 0
+    source = (out / "source.json").read_text(encoding="utf-8")
+    raw.write_text(bundled_text() + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["parse", str(raw), "--out", str(out)]) == 0
+    assert "Tables écrites" in capsys.readouterr().out
+    assert (out / "source.json").read_text(encoding="utf-8") != source
