@@ -56,7 +56,15 @@ def resolve_raw(year: int | None = None, raw_path: str | Path | None = None) -> 
 
 
 def parsed_key(raw_path: Path) -> str:
-    """Key of a parsed report: the raw file's bytes and the library's source."""
+    """Key of a parsed report: the raw file's bytes and the library's source.
+
+    >>> parsed_key(Path("/nonexistent/report.txt"))
+    Traceback (most recent call last):
+    ...
+    calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.
+    """
+    if not Path(raw_path).is_file():
+        raise InputError("fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.", path=raw_path)
     return digest_of("parsed", file_digest(raw_path), library_fingerprint())
 
 

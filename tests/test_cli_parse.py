@@ -106,3 +106,22 @@ def test_changed_report_rewrites_its_tables(tmp_path, capsys):
     assert main(["parse", str(raw), "--out", str(out)]) == 0
     assert "Tables écrites" in capsys.readouterr().out
     assert (out / "source.json").read_text(encoding="utf-8") != source
+
+
+@pytest.mark.parametrize("argv", [["parse", "{missing}"], ["check", "{missing}"], ["run", "--raw", "{missing}"],
+                                  ["run", "{missing}"]])
+def test_missing_raw_file_is_a_one_line_error(tmp_path, capsys, argv):
+    """Regression: a missing file once reached the cache's checksum and raised a traceback."""
+    missing = str(tmp_path / "absent.txt")
+    assert main([a.format(missing=missing) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "absent.txt" in err and "Traceback" not in err
+
+
+def test_output_closed_early_is_not_an_error(tmp_path):
+    """`calpae check RAW | head -1` ends quietly, without a BrokenPipeError traceback."""
+    result = subprocess.run(
+        f'"{sys.executable}" -c "import sys; from calpae_lib.cli import main; sys.exit(main())" '
+        f'check "{BUNDLED}" | head -1', shell=True, capture_output=True, text=True, timeout=300)
+    assert result.stdout.count("\n") == 1
+    assert "Traceback" not in result.stderr
