@@ -136,9 +136,15 @@ def signed_eur(value) -> str:
 
 
 def signed_percent(value) -> str:
+    """A change in percent, with one decimal below 10 % so that small changes do not read as none.
+
+    >>> signed_percent(0.37), signed_percent(-12.4), signed_percent(0.0)
+    ('+0,4\xa0%', '-12\xa0%', '0\xa0%')
+    """
     if pd.isna(value):
         return "—"
-    return ("+" if value > 0 else "") + format_percent(value)
+    decimals = 1 if 0 < abs(value) < 10 else 0
+    return ("+" if value > 0 else "") + format_percent(value, decimals)
 
 
 def signed_value(value, unit) -> str:
