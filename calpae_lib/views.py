@@ -634,7 +634,7 @@ def orientation_findings_table(chain) -> Table:
     findings = findings.sort_values(["_r", "source_line"], kind="stable")
     frame = pd.DataFrame({
         "Nature": [FINDING_LABELS.get(k, k) for k in findings["kind"]],
-        "Statut": [CHECK_STATUS_LABELS.get(s, s) for s in findings["status"]],
+        "Statut": [{**CHECK_STATUS_LABELS, "info": "Non vérifiable"}.get(s, s) for s in findings["status"]],
         "Constat": [text_cell(m) for m in findings["message"]],
         "Ligne": [line_cell(v) for v in findings["source_line"]],
     })
