@@ -57,7 +57,7 @@ def write_copies(folder: Path, count: int, first_offset: int = 1) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for offset in range(first_offset, first_offset + count):
-        path = folder / f"calpae_{2022 + offset}_copie.txt"
+        path = folder / f"calpae_copie_plus_{offset}_ans.txt"
         path.write_text(shift_years(text, offset), encoding="utf-8")
         paths.append(path)
     return paths
