@@ -200,9 +200,15 @@ def number_splits(run: str) -> list[list[str]]:
     [['4', '150', '4 000', '4935'], ['4 150', '4 000', '4935']]
     >>> sorted(number_splits("526 471 450 000"), key=len)
     [['526 471 450 000'], ['526', '471 450 000'], ['526 471', '450 000'], ['526', '471', '450 000']]
+
+    A closing sign stays on the last number as printed, space included:
+
+    >>> number_splits("2 156 €")
+    [['2', '156 €'], ['2 156 €']]
     """
-    sign = run[-1] if run[-1] in "%€" else ""
-    groups = run.rstrip("%€ ").split(" ")
+    body = run.rstrip("%€ ")
+    sign = run[len(body):]  # "", "%", " €"...: the sign as printed
+    groups = body.split(" ")
     out: list[list[str]] = []
 
     def walk(index: int, taken: list[str]) -> None:

@@ -159,3 +159,19 @@ def test_a_report_without_one_sheet_gives_the_other_sheets_unchanged(bundled_doc
     expected.loc[expected["source_line"] > removed.end, "source_line"] -= count
     keys = ["action_id", "measure", "indicator", "period", "kind", "raw", "status", "source_line"]
     assert shorter[keys].astype(str).values.tolist() == expected[keys].astype(str).values.tolist()
+
+
+#: Euro cells whose sign is printed after a space: (action_id, indicator start, raw cells expected).
+EURO_CELLS_AS_PRINTED = [
+    ("initiative-4", "Montant moyen de l'aide", ["2 156 €", "/", "2 699 €"]),
+    ("initiative-5", "Dépenses Actions précarité", ["163 342.80€", "/", "172 206 €"]),
+    ("initiative-8", "Dépenses liées aux CLLAJ", ["200 000€", "200 000€"]),
+]
+
+
+@pytest.mark.parametrize(("action_id", "indicator_start", "raws"), EURO_CELLS_AS_PRINTED)
+def test_regression_raw_keeps_the_space_before_the_euro_sign(table, action_id, indicator_start, raws):
+    """A split number run kept its sign but dropped the printed space ("2 156€" for "2 156 €")."""
+    rows = table[(table["action_id"] == action_id) & table["indicator"].str.startswith(indicator_start)]
+    assert rows["raw"].tolist() == raws
+    assert set(rows["unit"]) == {"eur"}
