@@ -136,7 +136,15 @@ def resolve_cells(row: DraftRow, columns: int) -> tuple[list[Atom], int, str] | 
 
 
 def row_unit(row: DraftRow, cells: list[Atom]) -> str:
-    """The unit of a row's bare numbers: a sign printed in a sibling cell, else the indicator's words."""
+    """The unit of a row's bare numbers and "not available" marks.
+
+    A sign printed in a sibling cell, else ``text`` when the row's other cells
+    are all text (a "/" among "18 privés 264 bailleurs sociaux" cells stands
+    for a missing text), else the indicator's words.
+    """
+    kinds = {cell.kind for cell in cells} - {"na"}
+    if kinds == {"text"}:
+        return "text"
     signs = "".join(cell.text for cell in cells if cell.kind == "numbers")
     if "%" in signs:
         return "percent"

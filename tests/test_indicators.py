@@ -175,3 +175,29 @@ def test_regression_raw_keeps_the_space_before_the_euro_sign(table, action_id, i
     rows = table[(table["action_id"] == action_id) & table["indicator"].str.startswith(indicator_start)]
     assert rows["raw"].tolist() == raws
     assert set(rows["unit"]) == {"eur"}
+
+
+#: Rows whose cells are text and "/" marks: (action_id, indicator start, line of a "/").
+TEXT_ROWS_WITH_A_SLASH = [
+    ("initiative-2", "Motif de sortie", 6189),
+    ("initiative-4", "Typologie des bailleurs", 6841),
+    ("initiative-4", "Nombre de dossiers accordés", 6877),
+    ("initiative-4", "Nombre de dossiers maintiens", 6908),
+    ("erbm-6", "Motif de sortie", 10071),
+    ("erbm-6", "Nombre de jeunes de moins de 25 ans", 10110),
+]
+
+
+@pytest.mark.parametrize(("action_id", "indicator_start", "slash_line"), TEXT_ROWS_WITH_A_SLASH)
+def test_regression_not_available_mark_among_text_cells_is_text(table, action_id, indicator_start, slash_line):
+    """A "/" among text cells was given the unit of a count."""
+    rows = table[(table["action_id"] == action_id) & table["indicator"].str.startswith(indicator_start)]
+    slash = rows[rows["source_line"] == slash_line]
+    assert set(slash["raw"]) == {"/"} and set(slash["status"]) == {"not_available"}
+    assert set(rows["unit"]) == {"text"}
+
+
+def test_not_available_mark_among_numbers_keeps_the_row_unit(table):
+    rows = table[(table["action_id"] == "initiative-3") & table["indicator"].str.startswith("Nombre de ruptures")]
+    assert list(zip(rows["raw"], rows["unit"])) == [("12", "count"), ("/", "count"),
+                                                    ("22 mesures ont été arrêtés", "text")]
