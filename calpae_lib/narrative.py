@@ -155,8 +155,7 @@ def synthesis_summary(report) -> Markdown:
 def axis_heading(report, key: str) -> Markdown:
     subtitle = views.axis_subtitle(report, key)
     title = views.AXIS_LABELS.get(key, key)
-    text = f"{md_text(title)} : {md_text(subtitle)}" if subtitle else md_text(title)
-    return heading(report, text)
+    return heading(report, f"{title} : {subtitle}" if subtitle else title)  # heading() escapes
 
 
 def axis_summary(report, key: str) -> Markdown:

@@ -153,10 +153,14 @@ def axis_actions(report, key: str) -> pd.DataFrame:
 
 
 def axis_subtitle(report, key: str) -> str | None:
-    """The axis's heading as the table of contents prints it, without its number."""
+    """An axis's heading as the table of contents prints it, without its number.
+
+    Only numbered axes (socle I, socle II) have one: a volet's heading is the
+    volet's own name, which the axis label already says.
+    """
     for _, text in report.doc.numbered(1, min(len(report.doc.lines), 400)):
         heading = volet_heading(text)
-        if heading and is_toc_line(text) and axis_key(*heading) == key:
+        if heading and heading[1] and is_toc_line(text) and axis_key(*heading) == key:
             title = AXIS_NUMBER.sub("", TOC_LEADER.sub("", text)).strip()
             return title[:1].upper() + title[1:]
     return None

@@ -245,3 +245,14 @@ def test_open_report_checks_the_year_against_the_report():
     report = open_report(None, BUNDLED)
     with pytest.raises(UsageError, match=str(report.meta.year)):
         open_report(report.meta.year + 1, BUNDLED)
+
+
+def test_headings_are_escaped_once(bundled_out):
+    """Regression: an axis heading escaped twice showed Markdown backslashes ("\\(ERBM\\)")."""
+    out, _ = bundled_out
+    for name, page in reports(out).items():
+        if name == "index.html":  # written by calpae, not rendered from Markdown
+            continue
+        headings = re.findall(r"<h[12][^>]*>(.*?)<a class=\"anchor-link\"", body(page), flags=re.S)
+        assert headings, name
+        assert not [h for h in headings if "\\" in h], name
