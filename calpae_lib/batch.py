@@ -358,7 +358,7 @@ def finish_units(units: list[Unit], outcomes: list[Outcome], tables_store: Resul
             copy_tables(unit.report, unit.staging / publish.TABLES_DIR, tables_store, force)
             results = [publish.JobResult(o.job, o.seconds) for o in mine]
             (unit.staging / "index.html").write_text(publish.index_html(unit.report, results), encoding="utf-8")
-        manifest = {"calpae": __version__, "jobs": [
+        manifest = {"calpae": __version__, "published": published_entry(unit), "jobs": [
             {"name": o.job.name, "notebook": o.job.notebook.name, "key": o.key, "executed": o.executed,
              "seconds": round(o.seconds, 2)} for o in mine]}
         (unit.staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1, ensure_ascii=False),
@@ -396,21 +396,52 @@ def check_summary(report) -> str:
     return " · ".join(f"{views.CHECK_STATUS_LABELS[s]} {n}" for s, n in counts.items())
 
 
-def top_index_html(root: Path, units: list[Unit]) -> str:
-    """Every report of the run, newest first, and the comparisons across years."""
-    esc = html.escape
-    rows = []
-    for unit in units:
-        if unit.report is None:
+def published_entry(unit: Unit) -> dict:
+    """What the top-level index says of a published folder, kept in its manifest.
+
+    A later run that builds other reports in the same output folder reads it
+    back, so that the index lists every report published there, not only the
+    last run's.
+    """
+    if unit.report is None:
+        return {"kind": "comparison", "pages": [{"name": job.name, "title": job.title} for job in unit.jobs]}
+    meta, doc = unit.report.meta, unit.report.doc
+    return {"kind": "report", "year": meta.year, "departement": meta.departement, "raw": doc.path.name,
+            "sha256": doc.sha256, "checks": check_summary(unit.report)}
+
+
+def published_folders(root: Path, units: list[Unit]) -> list[tuple[str, dict]]:
+    """``(folder relative to root, entry)`` for this run's folders and those earlier runs left.
+
+    Reports come newest first (then by département), comparisons after them.
+    """
+    found = {unit.target.relative_to(root).as_posix(): published_entry(unit) for unit in units}
+    for manifest in sorted(Path(root).glob(f"*/*/{MANIFEST_NAME}")):
+        folder = manifest.parent.relative_to(root).as_posix()
+        try:
+            entry = json.loads(manifest.read_text(encoding="utf-8")).get("published")
+        except (OSError, ValueError):
             continue
-        meta, doc = unit.report.meta, unit.report.doc
-        link = unit.target.relative_to(root).as_posix() + "/index.html"
-        rows.append(f'<tr><td class="num">{meta.year}</td><td>{esc(meta.departement)}</td>'
-                    f'<td><a href="{esc(link)}">Rapports {meta.year}</a></td><td>{esc(doc.path.name)}</td>'
-                    f'<td class="sha">{doc.sha256}</td><td>{esc(check_summary(unit.report))}</td></tr>')
-    comparisons = "".join(
-        f'<li><a href="{esc(unit.target.relative_to(root).as_posix())}/{esc(job.name)}.html">'
-        f"{esc(job.title)}</a></li>" for unit in units if unit.report is None for job in unit.jobs)
+        if folder not in found and isinstance(entry, dict) and entry.get("kind") in ("report", "comparison"):
+            found[folder] = entry
+    return sorted(found.items(), key=lambda item: (item[1]["kind"] != "report", -int(item[1].get("year", 0)),
+                                                   item[1].get("departement", ""), item[0]))
+
+
+def top_index_html(root: Path, units: list[Unit]) -> str:
+    """Every report published under ``root``, newest first, and the comparisons across years."""
+    esc = html.escape
+    rows, comparisons = [], []
+    for folder, entry in published_folders(root, units):
+        if entry["kind"] == "comparison":
+            comparisons += [f'<li><a href="{esc(folder)}/{esc(page["name"])}.html">{esc(page["title"])}</a></li>'
+                            for page in entry["pages"]]
+            continue
+        year = esc(str(entry["year"]))
+        rows.append(f'<tr><td class="num">{year}</td><td>{esc(entry["departement"])}</td>'
+                    f'<td><a href="{esc(folder)}/index.html">Rapports {year}</a></td><td>{esc(entry["raw"])}</td>'
+                    f'<td class="sha">{esc(entry["sha256"])}</td><td>{esc(entry["checks"])}</td></tr>')
+    comparisons = "".join(comparisons)
     comparisons = (f"<h2>Comparaisons entre exercices</h2><ul class=\"reports\">{comparisons}</ul>"
                    if comparisons else "")
     return f"""<!DOCTYPE html>
