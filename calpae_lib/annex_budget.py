@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, replace
-from difflib import SequenceMatcher
 
 import pandas as pd
 

@@ -41,10 +41,9 @@ def money_finding(check_id, scope, claim, observed, what: str) -> Finding:
                        f"Le rapport annonce {format_eur(claim.value)} pour {what}, mais l'annexe n'a pas le "
                        f"sous-total à comparer.", claim.source_line)
     status = "ok" if observed == claim.value else "ecart"
-    verdict = "ce que donne" if status == "ok" else f"l'annexe donne {format_eur(observed)} :"
     return Finding(check_id, scope, status, format_eur(claim.value), format_eur(observed),
                    f"Le rapport annonce {format_eur(claim.value)} pour {what} ; "
-                   + (f"c'est le sous-total part État de l'annexe." if status == "ok" else
+                   + ("c'est le sous-total part État de l'annexe." if status == "ok" else
                       f"le sous-total part État de l'annexe est de {format_eur(observed)}."),
                    claim.source_line)
 
