@@ -16,6 +16,10 @@ from . import config
 from .errors import CalpaeError
 
 
+#: Exit status of a defect of calpae itself (bad input is 2, a failed notebook 1).
+INTERNAL_ERROR_STATUS = 3
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="calpae",
@@ -114,6 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped to a reader that stopped early (| head): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:  # a defect of calpae itself, not of the input
+        if os.environ.get("CALPAE_DEBUG"):
+            raise
+        print(f"calpae: erreur interne ({type(error).__name__}: {' '.join(str(error).split())[:200]}) ; "
+              "relancez avec CALPAE_DEBUG=1 pour voir la trace, et signalez-la.", file=sys.stderr)
+        return INTERNAL_ERROR_STATUS
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -125,3 +125,20 @@ def test_output_closed_early_is_not_an_error(tmp_path):
         f'check "{BUNDLED}" | head -1', shell=True, capture_output=True, text=True, timeout=300)
     assert result.stdout.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_internal_defect_is_one_line_unless_debugging(monkeypatch, capsys):
+    """A bug of calpae (not of the input) gives one line and status 3; CALPAE_DEBUG=1 shows the trace."""
+    import calpae_lib.pipeline
+
+    def broken(path):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(calpae_lib.pipeline, "parse_report", broken)
+    monkeypatch.delenv("CALPAE_DEBUG", raising=False)
+    assert main(["check", str(BUNDLED)]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "IndexError" in err and "CALPAE_DEBUG=1" in err
+    monkeypatch.setenv("CALPAE_DEBUG", "1")
+    with pytest.raises(IndexError):
+        main(["check", str(BUNDLED)])
