@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import config
+from . import __version__, config
 from .errors import CalpaeError
 
 
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="calpae",
         description="Analyse des rapports d'exécution CALPAE : tables, contrôles, rapports HTML.",
     )
+    parser.add_argument("--version", action="version", version=f"calpae {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     parse = sub.add_parser("parse", help="lire un rapport et écrire ses tables (CSV + Excel)")

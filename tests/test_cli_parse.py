@@ -142,3 +142,11 @@ def test_internal_defect_is_one_line_unless_debugging(monkeypatch, capsys):
     monkeypatch.setenv("CALPAE_DEBUG", "1")
     with pytest.raises(IndexError):
         main(["check", str(BUNDLED)])
+
+
+def test_version(capsys):
+    from calpae_lib import __version__
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0 and capsys.readouterr().out.strip() == f"calpae {__version__}"
