@@ -1,14 +1,14 @@
-"""Publishing: run the notebooks with papermill and export them as HTML.
+"""Publishing one notebook: plan, check parameters, execute with papermill, export as HTML.
 
-``publish(report, out_dir)`` plans one job per notebook (the synthesis, the
-axis template once per axis, the orientation notebook), checks each job's
-parameters against the notebook's ``parameters`` cell, executes the jobs in
-parallel processes with a per-cell time-out, exports each executed notebook
-to one self-contained HTML file (no code, no prompts, no parameters, no
-stderr; no script, style or image fetched from elsewhere) and writes
-``index.html``. Everything is built in a temporary folder that replaces
-``out_dir`` only when every notebook succeeded; on failure the executed
-notebooks are kept in ``<out_dir>.echec/`` and ``out_dir`` is left as it was.
+:func:`plan_jobs` lists a report's notebooks (the synthesis, the axis
+template once per axis, the orientation notebook); :func:`check_parameters`
+refuses what a notebook does not declare; :func:`execute_job` runs one
+notebook in a worker process with a per-cell time-out and exports it to one
+self-contained HTML file (no code, no prompts, no parameters, no stderr; no
+script, style or image fetched from elsewhere); :func:`index_html` writes a
+report's index page. Running many jobs, skipping unchanged ones and swapping
+folders into place is :mod:`calpae_lib.batch`'s work; a failure keeps the
+executed notebooks in ``<out>.echec/`` (:func:`keep_failed`).
 """
 
 from __future__ import annotations
@@ -18,17 +18,13 @@ import html
 import os
 import shutil
 import sys
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__, config, views
 from .errors import NotebookError, UsageError
-from .formatting import format_number
-from .tables import replace_directory, write_tables
 
 #: Seconds a single cell may run before the notebook is declared failed.
 CELL_TIMEOUT = 600
@@ -56,13 +52,6 @@ class JobResult:
     seconds: float
     error: str | None = None
     executed: Path | None = None
-
-
-@dataclass
-class Publication:
-    out_dir: Path
-    results: list[JobResult] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 # --- planning and parameters ---------------------------------------------------------------
@@ -274,55 +263,9 @@ def quiet_worker() -> None:
     os.dup2(devnull, 2)
 
 
-def run_jobs(jobs: list[NotebookJob], build_dir: Path, workers: int, timeout: int, footer: str,
-             progress=None) -> list[JobResult]:
-    """Execute jobs in ``workers`` processes, reporting each as it finishes."""
-    results = []
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), initializer=quiet_worker) as pool:
-        futures = [pool.submit(execute_job, job, build_dir, timeout, footer) for job in jobs]
-        for done, future in enumerate(as_completed(futures), start=1):
-            result = future.result()
-            results.append(result)
-            if progress:
-                state = "ÉCHEC" if result.error else "ok"
-                progress(f"[{done}/{len(jobs)}] {result.job.name} : {state} "
-                         f"({format_number(result.seconds, 1)} s)")
-    order = {job.name: i for i, job in enumerate(jobs)}
-    return sorted(results, key=lambda r: order[r.job.name])
-
-
 def footer_text(report) -> str:
     return (f"Rapport produit par calpae {__version__} à partir de {report.doc.path.name} "
             f"(SHA-256 {report.doc.sha256}). Chaque valeur renvoie à sa ligne dans ce fichier.")
-
-
-def publish(report, out_dir: Path, jobs: list[NotebookJob] | None = None, workers: int | None = None,
-            timeout: int = CELL_TIMEOUT, progress=None) -> Publication:
-    """Build every report of ``report`` into ``out_dir``, atomically; raise on a failed notebook."""
-    start = time.perf_counter()
-    out_dir = Path(out_dir)
-    jobs = jobs if jobs is not None else plan_jobs(report, report.doc.path)
-    for job in jobs:
-        check_parameters(job.notebook, job.parameters)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    build_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    try:
-        if progress:
-            progress(f"Exécution de {len(jobs)} carnets sur {workers or os.cpu_count()} processus…")
-        results = run_jobs(jobs, build_dir, workers or os.cpu_count() or 1, timeout, footer_text(report),
-                           progress)
-        failed = [r for r in results if r.error]
-        if failed:
-            raise keep_failed(build_dir, out_dir, failed)
-        shutil.rmtree(build_dir / EXECUTED_DIR, ignore_errors=True)
-        (build_dir / TABLES_DIR).mkdir()
-        write_tables(report.tables, build_dir / TABLES_DIR)
-        (build_dir / "index.html").write_text(index_html(report, results), encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise
-    replace_directory(build_dir, out_dir)
-    return Publication(out_dir, results, time.perf_counter() - start)
 
 
 def keep_failed(build_dir: Path, out_dir: Path, failed: list[JobResult]) -> NotebookError:

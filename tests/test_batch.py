@@ -15,33 +15,14 @@ import shutil
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from nbformat.v4 import new_code_cell
 
 from calpae_lib import batch, publish
 from calpae_lib.cli import main
 from calpae_lib.numbers import find_amounts
 
+from .tiny_notebooks import write_tiny_notebooks
 from .variants import BUNDLED, bundled_text, replace_line, shift_years, write_variant
-
-KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
-PARAMETERS = {
-    "synthese.ipynb": 'year: int = 2022  # année\nraw_path: str = ""  # rapport',
-    "axe.ipynb": 'year: int = 2022  # année\nraw_path: str = ""  # rapport\naxis: str = "socle-I"  # axe',
-    batch.COMPARISON_NOTEBOOK: 'raw_paths: str = ""  # rapports',
-}
-
-
-def write_tiny_notebooks(folder, marker: str = "v1"):
-    """Notebooks that only print their parameters: a kernel each, no library import."""
-    folder.mkdir(exist_ok=True)
-    for name, parameters in PARAMETERS.items():
-        shown = "raw_paths" if "raw_paths" in parameters else "year"
-        nbformat.write(new_notebook(cells=[
-            new_code_cell(parameters, metadata={"tags": ["parameters"]}),
-            new_code_cell(f"print({marker!r}, {shown})"),
-        ], metadata=KERNEL), folder / name)
-    return folder
-
 
 def first_amount_line(report, stage: str) -> tuple[int, str]:
     """A line printing one of the report's ``stage`` amounts, and the amount as printed."""

@@ -16,13 +16,14 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from calpae_lib import config, publish, views
+from calpae_lib import batch, config, publish, views
 from calpae_lib.cli import main
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.formatting import format_eur
 from calpae_lib.loading import open_report
 from calpae_lib.numbers import find_amounts
 
+from .tiny_notebooks import write_tiny_notebooks
 from .variants import BUNDLED, bundled_text, replace_line, shift_years, write_variant
 
 CALPAE = [sys.executable, "-c", "import sys; from calpae_lib.cli import main; sys.exit(main())"]
@@ -221,23 +222,23 @@ def test_publishable_copy_drops_parameters_stderr_and_errors():
 # --- failures --------------------------------------------------------------------------------
 
 def test_failing_notebook_names_the_cell_keeps_it_and_leaves_output_intact(tmp_path, bundled_report):
-    broken = tmp_path / "casse.ipynb"
+    notebooks = write_tiny_notebooks(tmp_path / "carnets")  # then the synthesis breaks at its 2nd cell
     nbformat.write(new_notebook(cells=[
-        new_code_cell('year: int = 2022  # année', metadata={"tags": ["parameters"]}),
+        new_code_cell('year: int = 2022  # année\nraw_path: str = ""  # rapport', metadata={"tags": ["parameters"]}),
         new_code_cell("total = 1 / 0"),
-    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), broken)
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}),
+        notebooks / "synthese.ipynb")
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").write_text("précédent", encoding="utf-8")
-    job = publish.NotebookJob("casse", broken, {"year": 2022}, "Cassé")
     with pytest.raises(NotebookError) as caught:
-        publish.publish(bundled_report, out, jobs=[job], workers=1)
+        batch.run_reports([BUNDLED], out=out, workers=1, notebooks_dir=notebooks, store_dir=tmp_path / "store")
     message = str(caught.value)
-    assert "casse.ipynb" in message and "cellule n° 3" in message and "ZeroDivisionError" in message
-    kept = tmp_path / "out.echec" / "casse.ipynb"
+    assert "synthese.ipynb" in message and "cellule n° 3" in message and "ZeroDivisionError" in message
+    kept = tmp_path / "out.echec" / "synthese.ipynb"
     assert kept.exists() and str(kept) in message
     assert (out / "index.html").read_text(encoding="utf-8") == "précédent"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["casse.ipynb", "out", "out.echec"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["carnets", "out", "out.echec", "store"]
     assert NotebookError.exit_status == 1
 
 
