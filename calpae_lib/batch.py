@@ -2,12 +2,12 @@
 
 Layout of a run:
 
-- one report: its reports, tables and ``index.html`` in ``--out`` (default
-  ``output/<year>/``), as :func:`calpae_lib.publish.publish` lays them out;
+- one report: one HTML file per notebook, ``index.html`` and ``tables/`` in
+  ``--out`` (default ``output/<year>/``);
 - several reports: each one in ``<out>/<département>/<year>/`` (``<out>``
   defaults to ``output/``), the comparison across years of a département
   that has several in ``<out>/<département>/comparaison/``, and
-  ``<out>/index.html`` lists every report built, newest first.
+  ``<out>/index.html`` lists every report published there, newest first.
 
 Work is skipped by key (:mod:`calpae_lib.cache`): a parsed report is stored
 under the raw file's SHA-256 and the library's fingerprint (shared with the
