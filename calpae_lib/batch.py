@@ -29,7 +29,6 @@ import html
 import json
 import os
 import shutil
-import tempfile
 import time
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -40,7 +39,8 @@ from . import __version__, config, loading, publish, views
 from .cache import ResultStore, digest_of, notebook_key
 from .errors import InputError, NotebookError, UsageError
 from .formatting import format_number
-from .tables import replace_directory, staging_dir, write_tables
+from .atomic import replace_directory, staging_dir, write_atomically
+from .tables import write_tables
 
 STORE_DIR = config.CACHE_DIR
 COMPARISON_NOTEBOOK = "comparaison_annees.ipynb"
@@ -376,14 +376,6 @@ def copy_tables(report, folder: Path, store: ResultStore, force: bool) -> None:
     else:  # plain copies: the store's private modes must not reach the published folder
         shutil.copytree(stored, folder, copy_function=shutil.copyfile)
         folder.chmod(0o755)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.chmod(temporary, 0o644)  # published: readable by all, like the reports
-    os.replace(temporary, path)
 
 
 # --- top-level index -------------------------------------------------------------------------

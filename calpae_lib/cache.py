@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
+from .atomic import write_atomically
 
 LIBRARY_DIR = Path(__file__).resolve().parent
 
@@ -98,13 +98,14 @@ class ResultStore:
         return path if path.is_file() else None
 
     def put(self, key: str, source: str | Path) -> Path:
+        """Store a copy of the file ``source`` under ``key``."""
+        return self.put_bytes(key, Path(source).read_bytes())
+
+    def put_bytes(self, key: str, data: bytes) -> Path:
+        """Store ``data`` under ``key``."""
         target = self.path_for(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        os.close(handle)
-        shutil.copyfile(source, temporary)
-        os.replace(temporary, target)
-        return target
+        return write_atomically(target, data, mode=0o600)
 
     def get_folder(self, key: str) -> Path | None:
         """A folder stored under ``key``, or ``None``."""

@@ -9,9 +9,7 @@ read back instead of parsing the report again.
 from __future__ import annotations
 
 import dataclasses
-import os
 import pickle
-import tempfile
 from pathlib import Path
 
 from . import config
@@ -87,11 +85,7 @@ def load_report(raw_path: str | Path, store_dir: Path = PARSED_STORE_DIR, refres
         except Exception:  # a damaged or incompatible entry: parse again
             pass
     report = parse_report(raw_path)
-    handle, temporary = tempfile.mkstemp(prefix=".parsed-", dir=store.folder)
-    with os.fdopen(handle, "wb") as out:
-        pickle.dump(report, out, protocol=pickle.HIGHEST_PROTOCOL)
-    store.put(key, temporary)
-    os.unlink(temporary)
+    store.put_bytes(key, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
     return report
 
 

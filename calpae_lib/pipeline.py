@@ -15,7 +15,8 @@ import pandas as pd
 from . import config
 from .metadata import ReportMetadata, read_metadata
 from .reading import Document, read_report
-from .tables import staged_directory, write_tables
+from .atomic import staged_directory
+from .tables import write_tables
 
 
 @dataclass
