@@ -48,7 +48,6 @@ report may not have it); a title without a readable header → ParseError.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -58,7 +57,7 @@ import pandas as pd
 
 from .errors import ParseError
 from .numbers import parse_number
-from .reading import Document
+from .reading import Document, without_accents
 
 COLUMNS = ["axis", "indicator", "definition", "period", "kind", "value", "unit", "raw", "comment",
            "source_line", "status", "column", "indicator_line", "note"]
@@ -636,14 +635,10 @@ def stems(text: str) -> set[str]:
     out = set()
     for word in re.findall(r"[^\W\d_]+", text):
         if len(word) >= 2 and word.isupper():
-            out.add(strip_accents(word.lower()))
+            out.add(without_accents(word.lower()))
         elif len(word) >= 4:
-            out.add(strip_accents(word.lower())[:6])
+            out.add(without_accents(word.lower())[:6])
     return out
-
-
-def strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def segment_candidates(scores: list[list[Fraction]]) -> list[set[int]]:

@@ -28,7 +28,6 @@ Quirks handled generically:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
@@ -36,7 +35,7 @@ import pandas as pd
 from .errors import InputError, ParseError
 from .numbers import find_amounts
 from .outline import ANNEX_START, VOLET_ORDER, Outline, join_wrapped
-from .reading import Document
+from .reading import Document, without_accents
 
 ANNEX_COLUMNS = ["volet", "row_kind", "action_id", "label", "montant_avenant", "montant_engage", "source_line"]
 
@@ -197,8 +196,7 @@ def title_words(title: str) -> frozenset[str]:
     >>> title_words("Pacte d'ambition IAE") == title_words("Pacte ambition IAE")
     True
     """
-    text = unicodedata.normalize("NFKD", title.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = without_accents(title.lower())
     words = (w for w in re.split(r"[^a-z0-9]+", text) if len(w) > 1 and w not in STOP_WORDS)
     return frozenset(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words)
 

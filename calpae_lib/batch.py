@@ -30,16 +30,16 @@ import json
 import os
 import shutil
 import time
-import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, config, loading, publish, views
+from .atomic import replace_directory, staging_dir, write_atomically
 from .cache import ResultStore, digest_of, notebook_key
 from .errors import InputError, NotebookError, UsageError
 from .formatting import format_number
-from .atomic import replace_directory, staging_dir, write_atomically
+from .reading import without_accents
 from .tables import write_tables
 
 STORE_DIR = config.CACHE_DIR
@@ -130,7 +130,7 @@ def slug(text: str) -> str:
     >>> slug("Pas-de-Calais"), slug("Côtes-d'Armor"), slug("Seine Saint Denis")
     ('pas-de-calais', 'cotes-d-armor', 'seine-saint-denis')
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = without_accents(text).encode("ascii", "ignore").decode("ascii")
     words = "".join(c if c.isalnum() else " " for c in ascii_text.lower()).split()
     return "-".join(words) or "departement"
 

@@ -39,6 +39,9 @@ from .numbers import find_amounts
 from .outline import NO_FINANCING, Action, Outline, join_wrapped, section_line
 from .reading import Document
 
+#: French names of the ``financeur`` codes of ``budgets.csv``.
+FINANCEUR_LABELS = {"etat": "État", "departement": "Département"}
+
 BUDGET_COLUMNS = ["action_id", "stage", "financeur", "amount_eur", "label", "source_line"]
 DETAIL_COLUMNS = ["action_id", "stage", "financeur", "amount_eur", "parent_amount_eur", "label", "source_line"]
 

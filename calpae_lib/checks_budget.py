@@ -13,18 +13,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .budgets import FINANCEUR_LABELS
 from .checks import DOCUMENT, Finding, rule
 from .claims import claims_of, read_claims
 from .formatting import format_eur, format_percent
+from .outline import VOLET_NAMES_IN_TEXT
 
 #: The annex's two amount columns and how the messages name them.
 ANNEX_COLUMNS = {"montant_avenant": "le montant avenant", "montant_engage": "le montant engagé"}
 #: Which annex column a sheet's stage is compared with.
 STAGE_COLUMN = {"prevu": "montant_avenant", "engage": "montant_engage"}
 STAGE_LABELS = {"prevu": "prévu (5.1)", "engage": "engagé (5.2)"}
-FINANCEUR_LABELS = {"etat": "État", "departement": "Département"}
 SUBTOTAL_KIND = {"etat": "subtotal_etat", "departement": "subtotal_departement"}
-VOLET_LABELS = {"socle": "socle commun", "initiative": "initiative départementale", "erbm": "ERBM"}
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def check_subtotals(tables, doc, meta) -> list[Finding]:
             who = FINANCEUR_LABELS[financeur]
             if subtotal.empty:
                 findings.append(Finding("annexe.sous_total", volet, "manquant", "", "",
-                                        f"Annexe {VOLET_LABELS.get(volet, volet)} : pas de sous-total part {who}.",
+                                        f"Annexe {VOLET_NAMES_IN_TEXT.get(volet, volet)} : pas de sous-total part {who}.",
                                         None))
                 continue
             row = subtotal.iloc[0]
@@ -150,9 +150,9 @@ def check_subtotals(tables, doc, meta) -> list[Finding]:
                 findings.append(compare(
                     "annexe.sous_total", volet, int(lines[column].fillna(0).sum()), amount(row[column]),
                     line_of(row),
-                    f"Annexe {VOLET_LABELS.get(volet, volet)} : le sous-total part {who} ({{o}}) égale la somme "
+                    f"Annexe {VOLET_NAMES_IN_TEXT.get(volet, volet)} : le sous-total part {who} ({{o}}) égale la somme "
                     f"des lignes pour {name}.",
-                    f"Annexe {VOLET_LABELS.get(volet, volet)} : le sous-total part {who} imprimé ({{o}}) diffère "
+                    f"Annexe {VOLET_NAMES_IN_TEXT.get(volet, volet)} : le sous-total part {who} imprimé ({{o}}) diffère "
                     f"de la somme de ses {len(lines)} lignes ({{e}}) pour {name}.",
                 ))
     return findings
@@ -163,7 +163,7 @@ def check_totals(tables, doc, meta) -> list[Finding]:
     """Chaque total général de l'annexe égale la somme de ses deux sous-totaux."""
     annex, findings = tables["annex_budget"], []
     for volet in volets_of(annex):
-        total, name_volet = rows_of(annex, volet, "total"), VOLET_LABELS.get(volet, volet)
+        total, name_volet = rows_of(annex, volet, "total"), VOLET_NAMES_IN_TEXT.get(volet, volet)
         if total.empty:
             findings.append(Finding("annexe.total", volet, "manquant", "", "",
                                     f"Annexe {name_volet} : pas de ligne de total général.", None))
@@ -401,7 +401,7 @@ def check_parity(tables, doc, meta) -> list[Finding]:
         if sub_etat.empty or sub_dep.empty:
             continue
         etat, dep = amount(sub_etat.iloc[0]["montant_avenant"]), amount(sub_dep.iloc[0]["montant_avenant"])
-        findings.append(parity_finding(volet, f"le volet {VOLET_LABELS.get(volet, volet)}", etat, dep,
+        findings.append(parity_finding(volet, f"le volet {VOLET_NAMES_IN_TEXT.get(volet, volet)}", etat, dep,
                                        line_of(sub_dep.iloc[0]), said))
     for action in annex_actions(annex):
         if action.etat is None or action.departement is None:

@@ -9,7 +9,6 @@ their message names the indicator.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import pandas as pd
@@ -20,6 +19,7 @@ from .checks_text import percent_agrees
 from .claims import decimals_of
 from .formatting import format_number, format_percent
 from .numbers import parse_number
+from .reading import without_accents
 
 #: Sheet kinds and the Annexe 4 kind that holds the same value for the same period.
 SAME_KIND = {"result": "result", "target": "target", "baseline": "result"}
@@ -48,7 +48,7 @@ def words(text: str) -> frozenset[str]:
     >>> sorted(words("Nombre total de 1ers rendez-vous fixés"))
     ['1er', 'fixe', 'rendez', 'vou']
     """
-    plain = unicodedata.normalize("NFKD", str(text).lower()).encode("ascii", "ignore").decode()
+    plain = without_accents(str(text).lower()).encode("ascii", "ignore").decode()
     tokens = re.findall(r"[a-z0-9]+", plain)
     return frozenset(t[:-1] if t.endswith("s") and len(t) > 2 else t for t in tokens if t not in STOP_WORDS)
 

@@ -19,10 +19,10 @@ from functools import lru_cache
 import pandas as pd
 
 from .checks import DOCUMENT, Finding, rule
-from .checks_budget import VOLET_LABELS, amount, line_of, rows_of, short
+from .checks_budget import amount, line_of, rows_of, short
 from .claims import claims_of, percent_statements, read_claims
 from .formatting import format_eur, format_number, format_percent
-from .outline import parse_outline
+from .outline import VOLET_NAMES_IN_TEXT, parse_outline
 
 # --- Rule 3: the rapport against the annex and the outline ---------------------------------------
 
@@ -35,7 +35,9 @@ def state_subtotal(annex: pd.DataFrame, volet: str) -> tuple[int | None, int | N
     return amount(rows.iloc[0]["montant_avenant"]), line_of(rows.iloc[0])
 
 
-def money_finding(check_id, scope, claim, observed, what: str) -> Finding:
+def money_finding(check_id, scope, claim, observed, what: str,
+                  compared: str = "le sous-total part État de l'annexe") -> Finding:
+    """A stated amount against the annex's amount it should equal (``compared`` names the latter)."""
     if observed is None:
         return Finding(check_id, scope, "manquant", format_eur(claim.value), "",
                        f"Le rapport annonce {format_eur(claim.value)} pour {what}, mais l'annexe n'a pas le "
@@ -43,8 +45,7 @@ def money_finding(check_id, scope, claim, observed, what: str) -> Finding:
     status = "ok" if observed == claim.value else "ecart"
     return Finding(check_id, scope, status, format_eur(claim.value), format_eur(observed),
                    f"Le rapport annonce {format_eur(claim.value)} pour {what} ; "
-                   + ("c'est le sous-total part État de l'annexe." if status == "ok" else
-                      f"le sous-total part État de l'annexe est de {format_eur(observed)}."),
+                   + (f"c'est {compared}." if status == "ok" else f"{compared} est de {format_eur(observed)}."),
                    claim.source_line)
 
 
@@ -63,7 +64,7 @@ def check_volet_participation(tables, doc, meta) -> list[Finding]:
                               "la répartition par chapitre de la participation de l'État")]
     return [money_finding("rapport.participation_volet", claim.volet or DOCUMENT, claim,
                           state_subtotal(annex, claim.volet)[0],
-                          f"le chapitre {VOLET_LABELS.get(claim.volet, claim.volet)}")
+                          f"le chapitre {VOLET_NAMES_IN_TEXT.get(claim.volet, claim.volet)}")
             for claim in split]
 
 
@@ -78,16 +79,9 @@ def check_state_participation(tables, doc, meta) -> list[Finding]:
     volets = named or [v for v in dict.fromkeys(annex["volet"]) if v != "erbm"]
     subtotals = [state_subtotal(annex, v)[0] for v in volets]
     observed = None if None in subtotals else sum(subtotals)
-    what = "la participation de l'État (" + " + ".join(VOLET_LABELS.get(v, v) for v in volets) + ")"
-    findings = []
-    for claim in totals:
-        finding = money_finding("rapport.participation_etat", DOCUMENT, claim, observed, what)
-        findings.append(Finding(finding.check_id, finding.scope, finding.status, finding.expected, finding.observed,
-                                finding.message.replace("c'est le sous-total", "c'est la somme des sous-totaux")
-                                .replace("le sous-total part État de l'annexe est",
-                                         "la somme des sous-totaux part État de l'annexe est"),
-                                finding.source_line))
-    return findings
+    what = "la participation de l'État (" + " + ".join(VOLET_NAMES_IN_TEXT.get(v, v) for v in volets) + ")"
+    return [money_finding("rapport.participation_etat", DOCUMENT, claim, observed, what,
+                          compared="la somme des sous-totaux part État de l'annexe") for claim in totals]
 
 
 @rule("rapport.enveloppe_erbm", needs=("annex_budget",))
@@ -112,7 +106,7 @@ def check_action_counts(tables, doc, meta) -> list[Finding]:
         findings.append(count_finding(DOCUMENT, "au total", claim, len(actions)))
     for claim in claims_of(claims, "nombre_actions_volet"):
         found = int(counts.get(claim.volet, 0))
-        findings.append(count_finding(claim.volet, f"au titre du volet {VOLET_LABELS.get(claim.volet)}", claim,
+        findings.append(count_finding(claim.volet, f"au titre du volet {VOLET_NAMES_IN_TEXT.get(claim.volet)}", claim,
                                       found))
     if not findings:
         findings.append(claim_missing("rapport.nombre_actions", DOCUMENT, "le nombre d'actions de la convention"))
@@ -239,7 +233,7 @@ def check_header_years(tables, doc, meta) -> list[Finding]:
     findings = []
     for scope, year, line in sheet_header_years(doc) + annex_years(doc):
         if year != meta.year:
-            where = "l'annexe budgétaire" if scope in VOLET_LABELS else "la fiche"
+            where = "l'annexe budgétaire" if scope in VOLET_NAMES_IN_TEXT else "la fiche"
             findings.append(Finding("document.annee_entete", scope, "ecart", str(meta.year), str(year),
                                     f"L'en-tête du budget exécuté de {where} porte sur {year} alors que le "
                                     f"rapport est celui de {meta.year}.", line))
@@ -279,10 +273,10 @@ def check_volet_labels(tables, doc, meta) -> list[Finding]:
             findings.append(Finding(
                 "document.libelle_volet", row["action_id"] if isinstance(row["action_id"], str) and row["action_id"]
                 else volet, "avertissement", usual, programme_of(row["label"]),
-                f"Dans le tableau {VOLET_LABELS.get(volet, volet)} de l'annexe, la ligne « {short(row['label'])} » "
+                f"Dans le tableau {VOLET_NAMES_IN_TEXT.get(volet, volet)} de l'annexe, la ligne « {short(row['label'])} » "
                 f"porte un libellé d'un autre volet (les autres lignes disent « {usual} »).", line_of(row)))
         if odd.empty:
             findings.append(Finding("document.libelle_volet", volet, "ok", usual, usual,
-                                    f"Toutes les lignes État / Département du tableau {VOLET_LABELS.get(volet, volet)} "
+                                    f"Toutes les lignes État / Département du tableau {VOLET_NAMES_IN_TEXT.get(volet, volet)} "
                                     f"portent le libellé « {usual} ».", line_of(lines.iloc[0])))
     return findings

@@ -97,9 +97,9 @@ def command_run(args) -> int:
 
 def command_check(args) -> int:
     from .checks import has_failures, readable_lines
-    from .pipeline import parse_report
+    from .loading import load_report
 
-    report = parse_report(args.raw)
+    report = load_report(args.raw)  # read back when already parsed, like parse and run
     checks = report.tables["checks"]
     for line in readable_lines(checks):
         print(line)

@@ -52,6 +52,9 @@ VOLET_LABELS = {
     "initiative": "Initiative départementale",
     "erbm": "ERBM",
 }
+#: The same names inside a sentence ("le volet socle commun"); acronyms keep their capitals.
+VOLET_NAMES_IN_TEXT = {key: label if label.isupper() else label[0].lower() + label[1:]
+                       for key, label in VOLET_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,25 @@ def join_wrapped(head: str, tail: str) -> str:
     """
     head = head.rstrip()
     return head + tail if head.endswith("-") else f"{head} {tail}"
+
+
+#: The number opening an axis heading ("II. Insertion ...").
+AXIS_NUMBER = re.compile(r"^\s*[IVX]+\.\s+")
+
+
+def toc_axis_titles(doc: Document) -> dict[str, str]:
+    """Axis headings as the table of contents prints them, without their number, keyed by axis.
+
+    Only numbered axes (socle I, socle II) are listed: a volet's heading is the
+    volet's own name.
+    """
+    titles = {}
+    for _, text in doc.numbered(1, find_body_start(doc) - 1):
+        heading = volet_heading(text)
+        if heading and heading[1] and is_toc_line(text):
+            title = AXIS_NUMBER.sub("", TOC_LEADER.sub("", text)).strip()
+            titles.setdefault(heading[1], title[:1].upper() + title[1:])
+    return titles
 
 
 def find_body_start(doc: Document) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,15 @@ def normalise(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.translate(CHARACTER_MAP)
+
+
+def without_accents(text: str) -> str:
+    """Text with its accents removed, for comparing words as printed in different places.
+
+    >>> without_accents("Département Évaluation cœur")
+    'Departement Evaluation cœur'
+    """
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def check_textual(text: str, path: str | Path) -> None:

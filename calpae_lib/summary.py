@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .formatting import format_eur
+from .budgets import FINANCEUR_LABELS
 from .outline import VOLET_LABELS
 
 STAGE_LABELS = {"prevu": "prévu (fiches 5.1)", "engage": "engagé (fiches 5.2)"}
-FINANCEUR_LABELS = {"etat": "État", "departement": "Département"}
 
 
 def summary_lines(report) -> list[str]:

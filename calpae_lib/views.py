@@ -13,14 +13,14 @@ with their documented columns, so a notebook still runs and says so.
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from .errors import UsageError
 from .formatting import format_eur, format_number, format_percent
-from .outline import TOC_LEADER, is_toc_line, volet_heading
+from .budgets import FINANCEUR_LABELS
+from .outline import VOLET_LABELS, toc_axis_titles
 
 #: Documented columns of the tidy tables (issues 2, 3 and 4).
 TABLE_COLUMNS = {
@@ -44,8 +44,6 @@ AXIS_LABELS = {
     "initiative": "Mesures à l'initiative du Département",
     "erbm": "Engagement pour le renouveau du bassin minier (ERBM)",
 }
-VOLET_LABELS = {"socle": "Socle commun", "initiative": "Initiative départementale", "erbm": "ERBM"}
-FINANCEUR_LABELS = {"etat": "État", "departement": "Département"}
 STAGE_LABELS = {"prevu": "Prévu", "engage": "Engagé"}
 CHECK_STATUS_ORDER = ("ecart", "manquant", "avertissement", "ok")
 CHECK_STATUS_LABELS = {"ecart": "Écart", "manquant": "Manquant", "avertissement": "Avertissement",
@@ -54,7 +52,6 @@ NOT_AVAILABLE = "non disponible"
 NOT_PRINTED = "non renseigné"
 
 #: A roman-numbered axis heading: "I. Refonder ..." -> "Refonder ...".
-AXIS_NUMBER = re.compile(r"^\s*[IVX]+\.\s+")
 
 
 @dataclass
@@ -158,12 +155,8 @@ def axis_subtitle(report, key: str) -> str | None:
     Only numbered axes (socle I, socle II) have one: a volet's heading is the
     volet's own name, which the axis label already says.
     """
-    for _, text in report.doc.numbered(1, min(len(report.doc.lines), 400)):
-        heading = volet_heading(text)
-        if heading and heading[1] and is_toc_line(text) and axis_key(*heading) == key:
-            title = AXIS_NUMBER.sub("", TOC_LEADER.sub("", text)).strip()
-            return title[:1].upper() + title[1:]
-    return None
+    volet, _, axis = key.partition("-")
+    return toc_axis_titles(report.doc).get(axis) if volet == "socle" and axis else None
 
 
 # --- money --------------------------------------------------------------------------------

@@ -129,12 +129,12 @@ def test_output_closed_early_is_not_an_error(tmp_path):
 
 def test_internal_defect_is_one_line_unless_debugging(monkeypatch, capsys):
     """A bug of calpae (not of the input) gives one line and status 3; CALPAE_DEBUG=1 shows the trace."""
-    import calpae_lib.pipeline
+    import calpae_lib.loading
 
-    def broken(path):
+    def broken(path, *args, **kwargs):
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr(calpae_lib.pipeline, "parse_report", broken)
+    monkeypatch.setattr(calpae_lib.loading, "load_report", broken)
     monkeypatch.delenv("CALPAE_DEBUG", raising=False)
     assert main(["check", str(BUNDLED)]) == 3
     err = capsys.readouterr().err
