@@ -14,6 +14,7 @@ reports: tables
 	$(BIN)/calpae run $(RAWS) $(if $(JOBS),--jobs $(JOBS))
 
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 tables: $(STAMP)

@@ -2,7 +2,7 @@
 
 Every test run gets its own empty result store, so that no test is answered
 by HTML or tables cached by an earlier run (or by ``make reports``): the
-store is set before ``calpae_lib.config`` is first imported, and reaches the
+store is set before ``calpae_lib.publish.config`` is first imported, and reaches the
 subprocesses and notebook kernels the tests start through the environment.
 """
 

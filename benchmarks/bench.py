@@ -107,8 +107,8 @@ def bench_run(work: Path, jobs: int) -> dict:
 def bench_baseline(work: Path) -> dict:
     """The same notebooks, one after the other, with the papermill and jupyter nbconvert commands."""
     env = {**os.environ, "CALPAE_CACHE_DIR": str(work / "cache")}
-    from calpae_lib.loading import load_report
-    from calpae_lib.publish import plan_jobs
+    from calpae_lib.publish.loading import load_report
+    from calpae_lib.publish.notebooks import plan_jobs
 
     report = load_report(BUNDLED)
     folder = work / "baseline"

@@ -1,7 +1,7 @@
 import pytest
 
 from calpae_lib.pipeline import parse_report
-from calpae_lib.reading import read_report
+from calpae_lib.text.reading import read_report
 
 from .variants import BUNDLED
 

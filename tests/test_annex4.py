@@ -3,10 +3,16 @@
 import pandas as pd
 import pytest
 
-from calpae_lib.annex4 import (annex4_columns, annex4_table, cell_splits, cell_text, choose_split,
-                               tokenize)
 from calpae_lib.errors import ParseError
-from calpae_lib.reading import document_from_text, read_report
+from calpae_lib.tables.annex4 import (
+    annex4_columns,
+    annex4_table,
+    cell_splits,
+    cell_text,
+    choose_split,
+    tokenize,
+)
+from calpae_lib.text.reading import document_from_text, read_report
 
 from .variants import bundled_text, replace_line, shift_years, write_variant
 
@@ -200,7 +206,7 @@ def test_title_without_header_is_an_error():
 def test_parse_report_has_annex4(bundled_report):
     annex = bundled_report.tables["annex4"]
     assert len(annex) == 158
-    # the sheets' table (calpae_lib.indicators) places the two mobility rows, nothing else changes
+    # the sheets' table (calpae_lib.tables.indicators.sheets) places the two mobility rows, nothing else changes
     assert annex["status"].value_counts().to_dict() == {"ok": 114, "ambiguous": 24, "not_available": 20}
 
 

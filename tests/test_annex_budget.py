@@ -2,11 +2,15 @@
 
 import pytest
 
-from calpae_lib.annex_budget import annex_header_years, match_titles, unmatched_warnings
 from calpae_lib.errors import InputError, NumberFormatError
-from calpae_lib.outline import parse_outline
 from calpae_lib.pipeline import parse_document
-from calpae_lib.reading import document_from_text
+from calpae_lib.tables.annex_budget import (
+    annex_header_years,
+    match_titles,
+    unmatched_warnings,
+)
+from calpae_lib.text.outline import parse_outline
+from calpae_lib.text.reading import document_from_text
 
 from .variants import bundled_text, replace_line, shift_years
 

@@ -17,12 +17,14 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from calpae_lib import batch, publish
-from calpae_lib.cli import main
-from calpae_lib.numbers import find_amounts
+from calpae_lib.publish import batch
+from calpae_lib.publish import notebooks as publish
+from calpae_lib.publish.cli import main
+from calpae_lib.text.numbers import find_amounts
 
 from .tiny_notebooks import write_tiny_notebooks
 from .variants import BUNDLED, bundled_text, replace_line, shift_years, write_variant
+
 
 def first_amount_line(report, stage: str) -> tuple[int, str]:
     """A line printing one of the report's ``stage`` amounts, and the amount as printed."""

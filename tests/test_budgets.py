@@ -4,7 +4,7 @@ import pytest
 
 from calpae_lib.errors import NumberFormatError, ParseError
 from calpae_lib.pipeline import parse_document
-from calpae_lib.reading import document_from_text
+from calpae_lib.text.reading import document_from_text
 
 from .variants import bundled_text, replace_line, shift_years
 
@@ -158,8 +158,8 @@ def test_variant_year_and_amounts_follow(budgets):
 
 def test_executed_headers_keep_their_year_even_when_split(bundled_doc):
     """"Engagé en" / "2022" on two lines, and "Montant liquidé 2022" (socle-II-3), keep year and line."""
-    from calpae_lib.budgets import executed_headers
-    from calpae_lib.outline import parse_outline
+    from calpae_lib.tables.budgets import executed_headers
+    from calpae_lib.text.outline import parse_outline
 
     headers = executed_headers(bundled_doc, parse_outline(bundled_doc))
     assert {h.year for h in headers} == {2022}
@@ -169,8 +169,8 @@ def test_executed_headers_keep_their_year_even_when_split(bundled_doc):
 
 
 def test_executed_header_years_follow_a_variant():
-    from calpae_lib.budgets import executed_headers
-    from calpae_lib.outline import parse_outline
+    from calpae_lib.tables.budgets import executed_headers
+    from calpae_lib.text.outline import parse_outline
 
     doc = document_from_text(shift_years(bundled_text(), 9))
     assert {h.year for h in executed_headers(doc, parse_outline(doc))} == {2031}

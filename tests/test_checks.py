@@ -9,13 +9,21 @@ expected findings to the bundled report's non-ok findings, and nothing else.
 import pandas as pd
 import pytest
 
-from calpae_lib.checks import (REGISTRY, Finding, all_rules, build_checks, checks_table, has_failures,
-                               readable_lines, run_checks)
-from calpae_lib.claims import percent_statements, read_claims
-from calpae_lib.cli import main
-from calpae_lib.formatting import format_eur
+from calpae_lib.checks.claims import percent_statements, read_claims
+from calpae_lib.checks.engine import (
+    REGISTRY,
+    Finding,
+    all_rules,
+    build_checks,
+    checks_table,
+    has_failures,
+    readable_lines,
+    run_checks,
+)
 from calpae_lib.pipeline import parse_document
-from calpae_lib.reading import document_from_text
+from calpae_lib.publish.cli import main
+from calpae_lib.text.formatting import format_eur
+from calpae_lib.text.reading import document_from_text
 
 from .variants import bundled_text, replace_line, shift_years, write_variant
 

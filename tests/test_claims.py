@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from calpae_lib.claims import claims_of, percent_statements, read_claims
-from calpae_lib.reading import document_from_text
+from calpae_lib.checks.claims import claims_of, percent_statements, read_claims
+from calpae_lib.text.reading import document_from_text
 
 from .variants import bundled_text, replace_line, shift_years
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from calpae_lib.cli import main
+from calpae_lib.publish.cli import main
 
 from .variants import BUNDLED, bundled_text, replace_line, write_variant
 
@@ -121,7 +121,7 @@ def test_missing_raw_file_is_a_one_line_error(tmp_path, capsys, argv):
 def test_output_closed_early_is_not_an_error(tmp_path):
     """`calpae check RAW | head -1` ends quietly, without a BrokenPipeError traceback."""
     result = subprocess.run(
-        f'"{sys.executable}" -c "import sys; from calpae_lib.cli import main; sys.exit(main())" '
+        f'"{sys.executable}" -c "import sys; from calpae_lib.publish.cli import main; sys.exit(main())" '
         f'check "{BUNDLED}" | head -1', shell=True, capture_output=True, text=True, timeout=300)
     assert result.stdout.count("\n") == 1
     assert "Traceback" not in result.stderr
@@ -129,12 +129,12 @@ def test_output_closed_early_is_not_an_error(tmp_path):
 
 def test_internal_defect_is_one_line_unless_debugging(monkeypatch, capsys):
     """A bug of calpae (not of the input) gives one line and status 3; CALPAE_DEBUG=1 shows the trace."""
-    import calpae_lib.loading
+    import calpae_lib.publish.loading
 
     def broken(path, *args, **kwargs):
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr(calpae_lib.loading, "load_report", broken)
+    monkeypatch.setattr(calpae_lib.publish.loading, "load_report", broken)
     monkeypatch.delenv("CALPAE_DEBUG", raising=False)
     assert main(["check", str(BUNDLED)]) == 3
     err = capsys.readouterr().err

@@ -6,10 +6,12 @@ import os
 
 import pytest
 
-from calpae_lib import comparison, comparison_views
+from calpae_lib.analysis import comparison
 from calpae_lib.errors import UsageError
-from calpae_lib.loading import load_report
-from calpae_lib.numbers import find_amounts
+from calpae_lib.present import comparison as comparison_views
+from calpae_lib.publish import loading
+from calpae_lib.publish.loading import load_report
+from calpae_lib.text.numbers import find_amounts
 
 from .variants import BUNDLED, bundled_text, replace_line, shift_years, write_variant
 
@@ -101,7 +103,7 @@ def test_a_non_numeric_result_is_shown_as_printed(two_years):
 
 
 def test_open_reports_splits_paths_and_sorts_by_year(changed, bundled_report):
-    reports = comparison.open_reports(os.pathsep.join([str(changed["raw"]), str(BUNDLED)]))
+    reports = loading.open_reports(os.pathsep.join([str(changed["raw"]), str(BUNDLED)]))
     assert [r.meta.year for r in reports] == [bundled_report.meta.year, bundled_report.meta.year + 1]
 
 
@@ -111,7 +113,7 @@ def test_open_reports_refuses_two_departements(tmp_path, bundled_report):
     other = replace_line(bundled_text(), line, printed, "SOMME")
     raw = write_variant(tmp_path, shift_years(other, 1))
     with pytest.raises(UsageError, match="plusieurs départements"):
-        comparison.open_reports(os.pathsep.join([str(BUNDLED), str(raw)]))
+        loading.open_reports(os.pathsep.join([str(BUNDLED), str(raw)]))
 
 
 def test_one_year_says_there_is_nothing_to_compare(bundled_report):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from calpae_lib.indicators import indicators_table
-from calpae_lib.outline import parse_outline
-from calpae_lib.reading import document_from_text
+from calpae_lib.tables.indicators.sheets import indicators_table
+from calpae_lib.text.outline import parse_outline
+from calpae_lib.text.reading import document_from_text
 
 from .variants import bundled_text, replace_line, shift_years
 

@@ -6,7 +6,7 @@ import re
 import nbformat
 import pytest
 
-from calpae_lib import config
+from calpae_lib.publish import config
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"

@@ -3,7 +3,12 @@ from decimal import Decimal
 import pytest
 
 from calpae_lib.errors import NumberFormatError
-from calpae_lib.numbers import find_amounts, parse_amount, parse_number, parse_percent
+from calpae_lib.text.numbers import (
+    find_amounts,
+    parse_amount,
+    parse_number,
+    parse_percent,
+)
 
 
 @pytest.mark.parametrize(

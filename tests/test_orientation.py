@@ -3,10 +3,16 @@
 import pandas as pd
 import pytest
 
-from calpae_lib.annex4 import annex4_table
-from calpae_lib.orientation import (chain_rates, chain_steps, orientation_chain, semester_vs_year, step_of,
-                                    step_targets)
-from calpae_lib.reading import read_report
+from calpae_lib.analysis.orientation import (
+    chain_rates,
+    chain_steps,
+    orientation_chain,
+    semester_vs_year,
+    step_of,
+    step_targets,
+)
+from calpae_lib.tables.annex4 import annex4_table
+from calpae_lib.text.reading import read_report
 
 from .variants import bundled_text, replace_line, shift_years, write_variant
 

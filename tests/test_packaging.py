@@ -3,7 +3,7 @@
 import re
 import tomllib
 
-from calpae_lib import config
+from calpae_lib.publish import config
 
 
 def requirement_names(specs):

@@ -16,17 +16,20 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from calpae_lib import batch, config, publish, views
-from calpae_lib.cli import main
+from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
-from calpae_lib.formatting import format_eur
-from calpae_lib.loading import open_report
-from calpae_lib.numbers import find_amounts
+from calpae_lib.present import views
+from calpae_lib.publish import batch, config
+from calpae_lib.publish import notebooks as publish
+from calpae_lib.publish.cli import main
+from calpae_lib.publish.loading import open_report
+from calpae_lib.text.formatting import format_eur
+from calpae_lib.text.numbers import find_amounts
 
 from .tiny_notebooks import write_tiny_notebooks
 from .variants import BUNDLED, bundled_text, replace_line, shift_years, write_variant
 
-CALPAE = [sys.executable, "-c", "import sys; from calpae_lib.cli import main; sys.exit(main())"]
+CALPAE = [sys.executable, "-c", "import sys; from calpae_lib.publish.cli import main; sys.exit(main())"]
 
 #: Anything that would make a page fetch from another host.
 REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""",
@@ -97,7 +100,7 @@ def test_every_report_is_present_and_linked_from_the_index(bundled_out, bundled_
     out, _ = bundled_out
     index = (out / "index.html").read_text(encoding="utf-8")
     expected = ({"synthese.html", "delais_orientation_rsa.html"}
-                | {f"axe_{k}.html" for k in views.axes_present(bundled_report)})
+                | {f"axe_{k}.html" for k in axes.axes_present(bundled_report)})
     assert expected <= set(reports(out))
     linked = set(re.findall(r'href="([^"]+\.html)"', index))
     assert linked == set(reports(out)) - {"index.html"}
@@ -152,7 +155,7 @@ def test_variant_reports_show_its_year_and_its_amounts(variant):
     year = str(variant["year"])
     for name, page in pages.items():
         assert year in page, name
-    axis = views.axis_key("socle", "I")
+    axis = axes.axis_key("socle", "I")
     assert format_eur(variant["amount"]) in pages[f"axe_{axis}.html"]
 
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from calpae_lib.errors import SchemaError
-from calpae_lib.schemas import SCHEMAS, validate_table, validate_tables
+from calpae_lib.tables.schemas import SCHEMAS, validate_table, validate_tables
 
 
 def test_every_table_of_the_pipeline_has_a_schema_and_passes(bundled_report):
@@ -59,8 +59,8 @@ def test_a_missing_column_is_refused(bundled_report):
 
 def test_a_broken_table_stops_parse_with_exit_2(monkeypatch, tmp_path, capsys):
     """The command line turns a schema error into one line on stderr and exit status 2."""
-    from calpae_lib import schemas
-    from calpae_lib.cli import main
+    from calpae_lib.publish.cli import main
+    from calpae_lib.tables import schemas
 
     from .variants import BUNDLED
 

@@ -8,7 +8,7 @@ handling can be tested cheaply.
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from calpae_lib import batch
+from calpae_lib.publish import batch
 
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 PARAMETERS = {

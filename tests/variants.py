@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from calpae_lib import config
+from calpae_lib.publish import config
 
 BUNDLED = config.RAW_DIR / "calpae_2022_pas-de-calais.txt"
 

@@ -1,0 +1,61 @@
+"""The report's structure as the analyses see it: its tables, its axes and their actions.
+
+Every function takes a parsed report (:class:`~calpae_lib.pipeline.ParsedReport`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from calpae_lib.errors import UsageError
+from calpae_lib.tables.schemas import TABLE_COLUMNS
+
+#: The report's axes as published: one HTML report each, in the report's order.
+AXES = ("socle-I", "socle-II", "initiative", "erbm")
+
+
+def table(report, name: str) -> pd.DataFrame:
+    """A tidy table of the report, or an empty one with its documented columns."""
+    frame = report.tables.get(name)
+    if frame is None:
+        return pd.DataFrame(columns=TABLE_COLUMNS[name])
+    return frame
+
+
+def has_table(report, name: str) -> bool:
+    return report.tables.get(name) is not None
+
+
+def axis_key(volet: str, axis) -> str:
+    """``socle-I`` for an axis of the socle, the volet's name otherwise.
+
+    >>> axis_key("socle", "II"), axis_key("erbm", ""), axis_key("initiative", None)
+    ('socle-II', 'erbm', 'initiative')
+    """
+    axis = "" if axis is None or axis != axis else str(axis)
+    return f"{volet}-{axis}" if axis else volet
+
+
+def actions_with_axis(report) -> pd.DataFrame:
+    """The actions table with an ``axis_key`` column."""
+    actions = table(report, "actions").copy()
+    actions["axis_key"] = [axis_key(v, a) for v, a in zip(actions["volet"], actions["axis"])]
+    return actions
+
+
+def axes_present(report) -> list[str]:
+    """The axes that hold at least one action, in the report's order."""
+    keys = set(actions_with_axis(report)["axis_key"])
+    return [key for key in AXES if key in keys]
+
+
+def require_axis(report, key: str) -> None:
+    """Refuse an axis name the report does not have, saying which it has."""
+    present = axes_present(report)
+    if key not in present:
+        raise UsageError(f"axe inconnu : {key!r} ; axes de ce rapport : {', '.join(present)}.")
+
+
+def axis_actions(report, key: str) -> pd.DataFrame:
+    actions = actions_with_axis(report)
+    return actions[actions["axis_key"] == key].reset_index(drop=True)

@@ -1,0 +1,1 @@
+"""3. Reconciliation: the rule engine, the rule families (money, text, indicators) and the claims of the text."""

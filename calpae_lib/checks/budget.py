@@ -1,0 +1,422 @@
+"""Rules on money: annex arithmetic, sheets against the annex, execution.
+
+The annex budget tables (``annex_budget``) print, per volet, each action's
+total line followed by its État and Département lines, then two sub-totals
+and a total. The action sheets (``budgets``) print the same money per action:
+5.1 (prévu, the avenant) and 5.2 (engagé). The rapport states how much of the
+State's credits were consumed and that both financeurs pay equal shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from calpae_lib.checks.claims import claims_of, read_claims
+from calpae_lib.checks.engine import DOCUMENT, Finding, rule
+from calpae_lib.tables.budgets import FINANCEUR_LABELS
+from calpae_lib.text.formatting import format_eur, format_percent
+from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT
+
+#: The annex's two amount columns and how the messages name them.
+ANNEX_COLUMNS = {"montant_avenant": "le montant avenant", "montant_engage": "le montant engagé"}
+#: Which annex column a sheet's stage is compared with.
+STAGE_COLUMN = {"prevu": "montant_avenant", "engage": "montant_engage"}
+STAGE_LABELS = {"prevu": "prévu (5.1)", "engage": "engagé (5.2)"}
+SUBTOTAL_KIND = {"etat": "subtotal_etat", "departement": "subtotal_departement"}
+
+
+@dataclass(frozen=True)
+class AnnexAction:
+    """An annex action line with its État and Département lines (``None`` when absent)."""
+
+    volet: str
+    line: pd.Series
+    etat: pd.Series | None
+    departement: pd.Series | None
+
+    def part(self, financeur: str) -> pd.Series | None:
+        return self.etat if financeur == "etat" else self.departement
+
+
+def short(label, width: int = 70) -> str:
+    """A label cut to fit in a sentence.
+
+    >>> short("Accompagnement global", 12)
+    'Accompagnem…'
+    """
+    label = " ".join(str(label).split())
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def amount(value) -> int | None:
+    """An annex or sheet cell as an integer, ``None`` when empty."""
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def line_of(row: pd.Series | None) -> int | None:
+    return None if row is None or pd.isna(row["source_line"]) else int(row["source_line"])
+
+
+def in_print_order(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values("source_line", kind="stable")
+
+
+def annex_actions(annex: pd.DataFrame) -> list[AnnexAction]:
+    """The annex's action lines, each with the État and Département lines printed after it."""
+    groups, current = [], None
+    for _, row in in_print_order(annex).iterrows():
+        kind = row["row_kind"]
+        if kind == "action":
+            current = {"volet": row["volet"], "line": row, "etat": None, "departement": None}
+            groups.append(current)
+        elif kind in ("etat", "departement") and current is not None and current["volet"] == row["volet"] \
+                and current[kind] is None:
+            current[kind] = row
+        elif kind not in ("etat", "departement"):
+            current = None
+    return [AnnexAction(**group) for group in groups]
+
+
+def volets_of(annex: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(in_print_order(annex)["volet"]))
+
+
+def rows_of(annex: pd.DataFrame, volet: str, kind: str) -> pd.DataFrame:
+    return annex[(annex["volet"] == volet) & (annex["row_kind"] == kind)]
+
+
+def compare(check_id: str, scope: str, expected, observed, line, ok: str, ecart: str) -> Finding:
+    """An ``ok`` or ``ecart`` finding for two amounts (messages given with ``{e}``/``{o}``)."""
+    status = "ok" if expected == observed else "ecart"
+    message = (ok if status == "ok" else ecart).format(e=format_eur(expected), o=format_eur(observed))
+    return Finding(check_id, scope, status, format_eur(expected), format_eur(observed), message, line)
+
+
+def scope_of(action: AnnexAction) -> str:
+    action_id = action.line["action_id"]
+    return action_id if isinstance(action_id, str) and action_id else action.volet
+
+
+# --- Rule 1: annex arithmetic -------------------------------------------------------------------
+
+
+@rule("annexe.action_egale_parts", needs=("annex_budget",))
+def check_action_lines(tables, doc, meta) -> list[Finding]:
+    """Chaque ligne d'action de l'annexe égale sa part État plus sa part Département (avenant et engagé)."""
+    findings = []
+    for action in annex_actions(tables["annex_budget"]):
+        label, line = short(action.line["label"]), line_of(action.line)
+        missing = [FINANCEUR_LABELS[f] for f in ("etat", "departement") if action.part(f) is None]
+        if missing:
+            findings.append(Finding("annexe.action_egale_parts", scope_of(action), "manquant", "", "",
+                                    f"L'annexe n'imprime pas de ligne {' ni '.join(missing)} sous l'action "
+                                    f"« {label} ».", line))
+            continue
+        for column, name in ANNEX_COLUMNS.items():
+            parts = [amount(action.etat[column]), amount(action.departement[column])]
+            printed = amount(action.line[column])
+            if None in parts or printed is None:
+                findings.append(Finding("annexe.action_egale_parts", scope_of(action), "manquant", "", "",
+                                        f"Annexe, « {label} » : {name} manque sur la ligne d'action ou ses parts.",
+                                        line))
+                continue
+            findings.append(compare(
+                "annexe.action_egale_parts", scope_of(action), sum(parts), printed, line,
+                f"Annexe, « {label} » : {name} ({{o}}) est bien la somme des parts État et Département.",
+                f"Annexe, « {label} » : {name} imprimé ({{o}}) diffère de la somme des parts État et "
+                f"Département ({{e}}).",
+            ))
+    return findings
+
+
+@rule("annexe.sous_total", needs=("annex_budget",))
+def check_subtotals(tables, doc, meta) -> list[Finding]:
+    """Chaque sous-total (part État, part Département) de l'annexe égale la somme de ses lignes."""
+    annex, findings = tables["annex_budget"], []
+    for volet in volets_of(annex):
+        for financeur, kind in SUBTOTAL_KIND.items():
+            subtotal = rows_of(annex, volet, kind)
+            who = FINANCEUR_LABELS[financeur]
+            if subtotal.empty:
+                findings.append(Finding("annexe.sous_total", volet, "manquant", "", "",
+                                        f"Annexe {VOLET_NAMES_IN_TEXT.get(volet, volet)} : pas de sous-total part {who}.",
+                                        None))
+                continue
+            row = subtotal.iloc[0]
+            lines = rows_of(annex, volet, financeur)
+            for column, name in ANNEX_COLUMNS.items():
+                findings.append(compare(
+                    "annexe.sous_total", volet, int(lines[column].fillna(0).sum()), amount(row[column]),
+                    line_of(row),
+                    f"Annexe {VOLET_NAMES_IN_TEXT.get(volet, volet)} : le sous-total part {who} ({{o}}) égale la somme "
+                    f"des lignes pour {name}.",
+                    f"Annexe {VOLET_NAMES_IN_TEXT.get(volet, volet)} : le sous-total part {who} imprimé ({{o}}) diffère "
+                    f"de la somme de ses {len(lines)} lignes ({{e}}) pour {name}.",
+                ))
+    return findings
+
+
+@rule("annexe.total", needs=("annex_budget",))
+def check_totals(tables, doc, meta) -> list[Finding]:
+    """Chaque total général de l'annexe égale la somme de ses deux sous-totaux."""
+    annex, findings = tables["annex_budget"], []
+    for volet in volets_of(annex):
+        total, name_volet = rows_of(annex, volet, "total"), VOLET_NAMES_IN_TEXT.get(volet, volet)
+        if total.empty:
+            findings.append(Finding("annexe.total", volet, "manquant", "", "",
+                                    f"Annexe {name_volet} : pas de ligne de total général.", None))
+            continue
+        subtotals = annex[(annex["volet"] == volet) & annex["row_kind"].isin(list(SUBTOTAL_KIND.values()))]
+        for column, name in ANNEX_COLUMNS.items():
+            findings.append(compare(
+                "annexe.total", volet, int(subtotals[column].fillna(0).sum()), amount(total.iloc[0][column]),
+                line_of(total.iloc[0]),
+                f"Annexe {name_volet} : le total général ({{o}}) égale la somme des sous-totaux pour {name}.",
+                f"Annexe {name_volet} : le total général imprimé ({{o}}) diffère de la somme des sous-totaux "
+                f"({{e}}) pour {name}.",
+            ))
+    return findings
+
+
+# --- Rule 2: sheets against the annex -----------------------------------------------------------
+
+
+def sheet_amounts(budgets: pd.DataFrame) -> dict[tuple[str, str, str], tuple[int, int]]:
+    """``(action_id, stage, financeur) -> (amount, first source_line)`` of the sheets.
+
+    The part-amounts of a split ("900 000 € dont 200 000 € …") live in
+    ``budget_details``, so that adding the rows here never double counts.
+    """
+    out = {}
+    for key, group in budgets.groupby(["action_id", "stage", "financeur"], sort=False):
+        out[key] = (int(group["amount_eur"].sum()), int(group["source_line"].min()))
+    return out
+
+
+def annex_by_action(annex: pd.DataFrame) -> dict[str, AnnexAction]:
+    return {a.line["action_id"]: a for a in annex_actions(annex)
+            if isinstance(a.line["action_id"], str) and a.line["action_id"]}
+
+
+def financed_actions(budgets: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(budgets["action_id"]))
+
+
+def compare_stage(stage: str, budgets, annex) -> list[Finding]:
+    """Sheets' amounts of one stage against the matching annex column, per financeur."""
+    check_id, column = f"fiche_annexe.{stage}", STAGE_COLUMN[stage]
+    sheets, annexed, findings = sheet_amounts(budgets), annex_by_action(annex), []
+    for action_id in financed_actions(budgets):
+        if action_id not in annexed:
+            continue  # reported by fiche_annexe.presence
+        for financeur, who in FINANCEUR_LABELS.items():
+            part = annexed[action_id].part(financeur)
+            annex_amount = amount(part[column]) if part is not None else None
+            sheet = sheets.get((action_id, stage, financeur))
+            if sheet is None:
+                findings.append(missing_on_sheet(check_id, action_id, stage, who, annex_amount, part))
+            elif annex_amount is None:
+                findings.append(Finding(check_id, action_id, "manquant", format_eur(sheet[0]), "",
+                                        f"L'annexe n'imprime pas {ANNEX_COLUMNS[column]} part {who} de cette "
+                                        f"action ; la fiche indique {format_eur(sheet[0])}.", sheet[1]))
+            else:
+                findings.append(compare(
+                    check_id, action_id, sheet[0], annex_amount, sheet[1],
+                    f"Part {who} : le montant {STAGE_LABELS[stage]} de la fiche ({{e}}) est celui de l'annexe.",
+                    f"Part {who} : la fiche indique {{e}} en {STAGE_LABELS[stage]}, l'annexe {{o}} "
+                    f"(ligne {line_of(part)}).",
+                ))
+    return findings
+
+
+def missing_on_sheet(check_id, action_id, stage, who, annex_amount, part) -> Finding:
+    says = f"l'annexe indique {format_eur(annex_amount)}" if annex_amount is not None else "l'annexe non plus"
+    return Finding(check_id, action_id, "manquant", "", format_eur(annex_amount),
+                   f"La fiche n'imprime pas de montant {STAGE_LABELS[stage]} part {who} ; {says}.",
+                   line_of(part))
+
+
+@rule("fiche_annexe.prevu", needs=("budgets", "annex_budget"))
+def check_sheet_planned(tables, doc, meta) -> list[Finding]:
+    """Le budget prévisionnel (5.1) de chaque fiche égale le montant avenant de l'annexe, par financeur."""
+    return compare_stage("prevu", tables["budgets"], tables["annex_budget"])
+
+
+@rule("fiche_annexe.engage", needs=("budgets", "annex_budget"))
+def check_sheet_committed(tables, doc, meta) -> list[Finding]:
+    """Le budget exécuté (5.2) de chaque fiche égale le montant engagé de l'annexe, par financeur."""
+    return compare_stage("engage", tables["budgets"], tables["annex_budget"])
+
+
+@rule("fiche_annexe.presence", needs=("budgets", "annex_budget", "actions"))
+def check_presence(tables, doc, meta) -> list[Finding]:
+    """Toute action financée sur sa fiche figure dans l'annexe, et toute ligne de l'annexe a sa fiche."""
+    budgets, annex, actions = tables["budgets"], tables["annex_budget"], tables["actions"]
+    annexed, findings = annex_by_action(annex), []
+    sheet_lines = budgets.groupby("action_id")["source_line"].min()
+    for action_id in financed_actions(budgets):
+        if action_id in annexed:
+            findings.append(Finding("fiche_annexe.presence", action_id, "ok", "présente", "présente",
+                                    "L'action financée sur sa fiche figure dans l'annexe budgétaire.",
+                                    line_of(annexed[action_id].line)))
+        else:
+            findings.append(Finding("fiche_annexe.presence", action_id, "manquant", "présente", "absente",
+                                    "L'action a un budget sur sa fiche mais aucune ligne dans l'annexe budgétaire.",
+                                    int(sheet_lines[action_id])))
+    known = set(actions["action_id"])
+    for action in annex_actions(annex):
+        action_id, label = action.line["action_id"], short(action.line["label"])
+        if not (isinstance(action_id, str) and action_id):
+            findings.append(Finding("fiche_annexe.presence", action.volet, "manquant", "une fiche", "aucune",
+                                    f"La ligne d'annexe « {label} » n'a pu être rattachée à aucune fiche action.",
+                                    line_of(action.line)))
+        elif action_id not in known or action_id not in sheet_lines.index:
+            where = "aucune fiche" if action_id not in known else "une fiche sans budget"
+            findings.append(Finding("fiche_annexe.presence", action_id, "manquant", "un budget sur la fiche", where,
+                                    f"L'annexe finance « {label} » mais le rapport n'en donne que {where}.",
+                                    line_of(action.line)))
+    return findings
+
+
+@rule("fiche.decomposition", needs=("budget_details",))
+def check_split_amounts(tables, doc, meta) -> list[Finding]:
+    """Les montants détaillés d'une fiche (« 900 000 € dont … ») s'additionnent au montant qu'ils détaillent."""
+    details, findings = tables["budget_details"], []
+    for (action_id, stage, financeur, parent), parts in details.groupby(
+            ["action_id", "stage", "financeur", "parent_amount_eur"], sort=False):
+        listed = " + ".join(format_eur(v) for v in parts["amount_eur"])
+        findings.append(compare(
+            "fiche.decomposition", action_id, int(parent), int(parts["amount_eur"].sum()),
+            int(parts["source_line"].min()),
+            f"Part {FINANCEUR_LABELS[financeur]} {STAGE_LABELS[stage]} : le détail ({listed}) redonne bien {{e}}.",
+            f"Part {FINANCEUR_LABELS[financeur]} {STAGE_LABELS[stage]} : le détail ({listed}) fait {{o}} et non "
+            f"{{e}}.",
+        ))
+    return findings
+
+
+# --- Rule 4: execution --------------------------------------------------------------------------
+
+
+def execution_rate(planned: int | None, committed: int | None) -> float | None:
+    """Engagé over prévu, in percent; ``None`` when it cannot be computed.
+
+    >>> execution_rate(490000, 518253)
+    105.76591836734694
+    >>> execution_rate(0, 10) is None
+    True
+    """
+    if not planned or committed is None:
+        return None
+    return 100 * committed / planned
+
+
+@rule("execution.taux", needs=("annex_budget",))
+def check_execution_rates(tables, doc, meta) -> list[Finding]:
+    """Taux d'exécution (engagé / avenant) de chaque action et financeur, d'après l'annexe."""
+    findings = []
+    for action in annex_actions(tables["annex_budget"]):
+        for financeur, who in FINANCEUR_LABELS.items():
+            part = action.part(financeur)
+            if part is None:
+                continue
+            planned, committed = amount(part["montant_avenant"]), amount(part["montant_engage"])
+            rate = execution_rate(planned, committed)
+            if rate is None:
+                continue
+            status, judgement = rate_status(financeur, planned, committed)
+            findings.append(Finding(
+                "execution.taux", scope_of(action), status, format_eur(planned), format_eur(committed),
+                f"Part {who} de « {short(action.line['label'], 50)} » : {format_eur(committed)} engagés pour "
+                f"{format_eur(planned)} prévus, soit un taux d'exécution de {format_percent(rate, 1)}{judgement}.",
+                line_of(part)))
+    return findings
+
+
+def rate_status(financeur: str, planned: int, committed: int) -> tuple[str, str]:
+    """``ok`` when the avenant is fully engaged (the Département may add more); else a warning."""
+    if committed < planned:
+        return "avertissement", " (sous-exécution)"
+    if committed > planned and financeur == "etat":
+        return "avertissement", " (plus que la part État prévue)"
+    return "ok", ""
+
+
+def state_totals(annex: pd.DataFrame) -> tuple[int, int, int | None]:
+    """Sum of the État lines' avenant and engagé over all volets, and a line to point at."""
+    etat = annex[annex["row_kind"] == "etat"]
+    first = int(etat["source_line"].min()) if len(etat) else None
+    return int(etat["montant_avenant"].fillna(0).sum()), int(etat["montant_engage"].fillna(0).sum()), first
+
+
+@rule("execution.credits_etat", needs=("annex_budget",))
+def check_state_consumption(tables, doc, meta) -> list[Finding]:
+    """Le taux de consommation des crédits de l'État annoncé par le rapport, recalculé sur l'annexe."""
+    claims = claims_of(read_claims(doc), "consommation_credits_etat")
+    planned, committed, _ = state_totals(tables["annex_budget"])
+    rate = execution_rate(planned, committed)
+    if not claims:
+        return [Finding("execution.credits_etat", DOCUMENT, "manquant", "", format_percent(rate, 1),
+                        "Le rapport n'énonce pas la consommation des crédits de l'État (phrase introuvable).", None)]
+    findings = []
+    for claim in claims:
+        stated = float(claim.value)
+        status = "ok" if rate is not None and abs(rate - stated) < 0.5 else "ecart"
+        findings.append(Finding(
+            "execution.credits_etat", DOCUMENT, status, format_percent(stated), format_percent(rate, 1),
+            f"Le rapport annonce des crédits de l'État consommés à {format_percent(stated)} ; l'annexe donne "
+            f"{format_eur(committed)} engagés pour {format_eur(planned)}, soit {format_percent(rate, 1)}.",
+            claim.source_line))
+    return findings
+
+
+@rule("execution.actions_engagees", needs=("annex_budget",))
+def check_all_engaged(tables, doc, meta) -> list[Finding]:
+    """L'affirmation « toutes les actions ont été engagées » contre les montants engagés de l'annexe."""
+    claims = claims_of(read_claims(doc), "actions_toutes_engagees")
+    if not claims:
+        return []
+    idle = [a for a in annex_actions(tables["annex_budget"]) if not amount(a.line["montant_engage"])]
+    names = ", ".join(f"« {short(a.line['label'], 40)} »" for a in idle)
+    status = "ok" if not idle else "ecart"
+    message = ("Le rapport affirme que toutes les actions ont été engagées : chaque ligne de l'annexe a un "
+               "montant engagé." if not idle else
+               f"Le rapport affirme que toutes les actions ont été engagées, mais l'annexe n'a pas de montant "
+               f"engagé pour {names}.")
+    return [Finding("execution.actions_engagees", DOCUMENT, status, "0 action sans engagement",
+                    f"{len(idle)} action(s) sans engagement", message, claims[0].source_line)]
+
+
+@rule("execution.parite", needs=("annex_budget",))
+def check_parity(tables, doc, meta) -> list[Finding]:
+    """La parité État / Département annoncée par la convention, par volet et par action (montants avenant)."""
+    annex = tables["annex_budget"]
+    claims = claims_of(read_claims(doc), "parite_financeurs")
+    said = f" (le rapport annonce un financement à part égale, ligne {claims[0].source_line})" if claims else ""
+    findings = []
+    for volet in volets_of(annex):
+        sub_etat, sub_dep = rows_of(annex, volet, "subtotal_etat"), rows_of(annex, volet, "subtotal_departement")
+        if sub_etat.empty or sub_dep.empty:
+            continue
+        etat, dep = amount(sub_etat.iloc[0]["montant_avenant"]), amount(sub_dep.iloc[0]["montant_avenant"])
+        findings.append(parity_finding(volet, f"le volet {VOLET_NAMES_IN_TEXT.get(volet, volet)}", etat, dep,
+                                       line_of(sub_dep.iloc[0]), said))
+    for action in annex_actions(annex):
+        if action.etat is None or action.departement is None:
+            continue
+        etat, dep = amount(action.etat["montant_avenant"]), amount(action.departement["montant_avenant"])
+        if etat != dep:
+            findings.append(parity_finding(scope_of(action), f"« {short(action.line['label'], 50)} »", etat, dep,
+                                           line_of(action.departement), said))
+    return findings
+
+
+def parity_finding(scope: str, what: str, etat, dep, line, said: str) -> Finding:
+    if etat == dep:
+        return Finding("execution.parite", scope, "ok", format_eur(etat), format_eur(dep),
+                       f"Pour {what}, les parts État et Département prévues sont égales ({format_eur(etat)}).", line)
+    return Finding("execution.parite", scope, "avertissement", format_eur(etat), format_eur(dep),
+                   f"Pour {what}, la part Département prévue ({format_eur(dep)}) s'écarte de la part État "
+                   f"({format_eur(etat)}){said}.", line)

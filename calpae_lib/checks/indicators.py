@@ -1,0 +1,197 @@
+"""Rules on indicators: the sheets against Annexe 4, percentages in comments, results against targets.
+
+Only values whose cell was read without doubt (``status == "ok"``) are
+compared; an ``ambiguous`` or unavailable value is never taken for a zero.
+Annexe 4 rows have no action: their findings are scoped ``document`` and
+their message names the indicator.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pandas as pd
+
+from calpae_lib.checks.budget import short
+from calpae_lib.checks.claims import decimals_of
+from calpae_lib.checks.engine import DOCUMENT, Finding, rule
+from calpae_lib.checks.text import percent_agrees
+from calpae_lib.text.formatting import format_number, format_percent
+from calpae_lib.text.numbers import parse_number
+from calpae_lib.text.reading import without_accents
+
+#: Sheet kinds and the Annexe 4 kind that holds the same value for the same period.
+SAME_KIND = {"result": "result", "target": "target", "baseline": "result"}
+#: Two indicator names are the same indicator above this share of common words.
+SAME_NAME = 0.75
+KIND_LABELS = {"baseline": "situation", "target": "cible", "result": "résultat"}
+
+#: "98% des nouveaux entrants sont orientés": a percentage and the population it is a share of.
+PERCENT_OF = re.compile(
+    r"""
+    (?P<percent>\d+(?:[,.]\d+)?) \s* %         # "98%"
+    \s+ des \s+                                # "des"
+    (?P<population>(?:(?!sont\b|ont\b|est\b)[\w'-]+\s*){1,4})   # "nouveaux entrants", up to a verb
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+STOP_WORDS = {"de", "des", "du", "d", "la", "le", "les", "l", "en", "et", "a", "au", "aux", "par", "ou", "nombre",
+              "total", "moins", "dans", "un", "une"}
+
+
+@lru_cache(maxsize=4096)
+def words(text: str) -> frozenset[str]:
+    """The meaningful words of an indicator name, without accents or plural ``s``.
+
+    >>> sorted(words("Nombre total de 1ers rendez-vous fixés"))
+    ['1er', 'fixe', 'rendez', 'vou']
+    """
+    plain = without_accents(str(text).lower()).encode("ascii", "ignore").decode()
+    tokens = re.findall(r"[a-z0-9]+", plain)
+    return frozenset(t[:-1] if t.endswith("s") and len(t) > 2 else t for t in tokens if t not in STOP_WORDS)
+
+
+def similarity(a: str, b: str) -> float:
+    """Share of common words of two indicator names (Jaccard)."""
+    wa, wb = words(a), words(b)
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The values read without doubt and numeric."""
+    return frame[(frame["status"] == "ok") & frame["value"].notna()]
+
+
+def scope_of(row) -> str:
+    action_id = row.get("action_id") if hasattr(row, "get") else None
+    return action_id if isinstance(action_id, str) and action_id else DOCUMENT
+
+
+def annex4_match(indicator: str, names: list[str]) -> str | None:
+    """The Annexe 4 indicator most like a sheet's, when clearly the same."""
+    scored = sorted(((similarity(indicator, name), name) for name in names), reverse=True)
+    if not scored or scored[0][0] < SAME_NAME or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
+@rule("indicateurs.fiche_annexe4", needs=("indicators", "annex4"))
+def check_sheet_against_annex4(tables, doc, meta) -> list[Finding]:
+    """Un même indicateur donne la même valeur sur la fiche action et dans l'Annexe 4 (même année, même nature)."""
+    sheets, annex = readable(tables["indicators"]), readable(tables["annex4"])
+    names = list(dict.fromkeys(annex["indicator"]))
+    findings = []
+    for _, row in sheets.iterrows():
+        name = annex4_match(row["indicator"], names)
+        if name is None or row["kind"] not in SAME_KIND:
+            continue
+        same = annex[(annex["indicator"] == name) & (annex["kind"] == SAME_KIND[row["kind"]])
+                     & (annex["period"].astype(str) == str(row["period"]))]
+        if same.empty:
+            continue
+        other = same.iloc[0]
+        agree = float(other["value"]) == float(row["value"])
+        findings.append(Finding(
+            "indicateurs.fiche_annexe4", scope_of(row), "ok" if agree else "ecart",
+            format_number(row["value"], 1 if row["value"] % 1 else 0),
+            format_number(other["value"], 1 if other["value"] % 1 else 0),
+            f"« {short(row['indicator'], 60)} » ({KIND_LABELS[row['kind']]} {row['period']}) : "
+            + (f"la fiche et l'Annexe 4 donnent {format_number(row['value'])}." if agree else
+               f"la fiche donne {format_number(row['value'])}, l'Annexe 4 {format_number(other['value'])} "
+               f"(ligne {int(other['source_line'])})."),
+            int(row["source_line"])))
+    return findings
+
+
+def year_values(frame: pd.DataFrame, year: int, kind: str) -> pd.DataFrame:
+    values = readable(frame)
+    return values[(values["kind"] == kind) & (values["period"].astype(str) == str(year))]
+
+
+def group_keys(frame: pd.DataFrame) -> list[str]:
+    return [c for c in ("action_id", "axis", "measure") if c in frame.columns] + ["indicator"]
+
+
+def attained(unit: str, result: float, target: float) -> bool:
+    """Whether a result reaches its target (a delay in days is better when shorter).
+
+    >>> attained("count", 5950, 5525), attained("days", 21.6, 21)
+    (True, False)
+    """
+    return result <= target if unit == "days" else result >= target
+
+
+def indicator_tables(tables) -> list[str]:
+    """The indicator tables the pipeline built (the sheets' and Annexe 4's)."""
+    return [name for name in ("indicators", "annex4") if tables.get(name) is not None]
+
+
+@rule("indicateurs.resultat_cible", needs=("annex4",))
+def check_results_against_targets(tables, doc, meta) -> list[Finding]:
+    """Le résultat de l'année atteint la cible fixée pour l'année (fiches et Annexe 4)."""
+    findings = []
+    for name in indicator_tables(tables):
+        frame, where = tables[name], "l'Annexe 4" if name == "annex4" else "la fiche"
+        targets = year_values(frame, meta.year, "target")
+        results = year_values(frame, meta.year, "result")
+        keys = group_keys(frame)
+        merged = targets.merge(results, on=keys, suffixes=("_cible", "_resultat"))
+        merged = merged.drop_duplicates(subset=keys)
+        for _, row in merged.iterrows():
+            unit = row["unit_resultat"]
+            if unit != row["unit_cible"] or unit == "text":
+                continue
+            ok = attained(unit, row["value_resultat"], row["value_cible"])
+            decimals = 1 if (row["value_resultat"] % 1 or row["value_cible"] % 1) else 0
+            result, target = format_number(row["value_resultat"], decimals), format_number(row["value_cible"], decimals)
+            findings.append(Finding(
+                "indicateurs.resultat_cible", scope_of(row), "ok" if ok else "avertissement", target, result,
+                f"« {short(row['indicator'], 60)} » ({where}) : {result} en {meta.year} pour une cible de {target}"
+                + (", atteinte." if ok else ", non atteinte."), int(row["source_line_resultat"])))
+    return findings
+
+
+def population_row(rows: pd.DataFrame, population: str, own: str):
+    """The row of a table whose indicator counts ``population`` (the shortest such name), else ``None``."""
+    wanted = words(population)
+    candidates = [name for name in dict.fromkeys(rows["indicator"]) if name != own and wanted <= words(name)]
+    if not candidates:
+        return None
+    name = min(candidates, key=lambda n: len(words(n)))
+    return rows[rows["indicator"] == name].iloc[0]
+
+
+@rule("indicateurs.pourcentage_commentaire", needs=("annex4",))
+def check_comment_percentages(tables, doc, meta) -> list[Finding]:
+    """Un pourcentage « P % des <population> » d'un commentaire, recalculé sur les effectifs de l'année."""
+    findings = []
+    for name in indicator_tables(tables):
+        frame = tables[name]
+        if "comment" not in frame.columns:
+            continue
+        results = year_values(frame, meta.year, "result")
+        table_key = "action_id" if name == "indicators" else "axis"
+        for _, row in results.drop_duplicates(subset=[table_key, "indicator"]).iterrows():
+            for match in PERCENT_OF.finditer(str(row["comment"]) if pd.notna(row["comment"]) else ""):
+                base = population_row(results[results[table_key] == row[table_key]], match.group("population"),
+                                      row["indicator"])
+                if base is not None and base["value"]:
+                    findings.append(comment_finding(name, row, base, match))
+    return findings
+
+
+def comment_finding(name: str, row, base, match) -> Finding:
+    printed = match.group("percent")
+    stated, decimals = parse_number(printed), decimals_of(printed)
+    computed = 100 * float(row["value"]) / float(base["value"])
+    ok = percent_agrees(stated, decimals, False, computed)
+    where = "l'Annexe 4" if name == "annex4" else "la fiche"
+    return Finding(
+        "indicateurs.pourcentage_commentaire", scope_of(row), "ok" if ok else "ecart",
+        format_percent(stated, decimals), format_percent(computed, 1),
+        f"« {match.group(0).strip()} » ({where}) : {format_number(row['value'])} "
+        f"« {short(row['indicator'], 40)} » sur {format_number(base['value'])} « {short(base['indicator'], 40)} » "
+        f"font {format_percent(computed, 1)}" + ("." if ok else f", et non {format_percent(stated, decimals)}."),
+        int(row["source_line"]))

@@ -1,0 +1,1 @@
+"""6. What a reader sees: display tables, charts, French sentences."""

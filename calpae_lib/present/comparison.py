@@ -1,0 +1,163 @@
+"""What a reader sees of a comparison across years: French tables and sentences.
+
+Built on :mod:`calpae_lib.analysis.comparison` (the numbers) with the display
+conventions of :mod:`calpae_lib.present.views` and :mod:`calpae_lib.present.narrative`: French
+number formats, report text escaped, a missing value written as such.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import Markdown
+
+from calpae_lib.analysis import comparison
+from calpae_lib.present import views
+from calpae_lib.present.narrative import enumerate_fr, md_text, plural
+from calpae_lib.text.formatting import format_eur, format_number, format_percent
+
+UNIT_LABELS = {"count": "nombre", "percent": "%", "days": "jours", "eur": "€", "text": "texte"}
+
+
+def heading(reports) -> Markdown:
+    """Title, département, years and the source of each year."""
+    years = comparison.years(reports)
+    if not reports:
+        return Markdown("# Comparaison des exercices\n\nAucun rapport donné.")
+    sources = "\n".join(f"- {r.meta.year} : `{r.doc.path.name}` (SHA-256 `{r.doc.sha256[:16]}…`)"
+                        for r in sorted(reports, key=lambda r: r.meta.year))
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    return Markdown(f"# Comparaison des exercices {span}\n\n"
+                    f"**{md_text(reports[0].meta.departement)}**\n\nSources :\n\n{sources}")
+
+
+def summary(reports) -> Markdown:
+    """What can be compared, and the biggest moves of money between the first and the last year."""
+    years = comparison.years(reports)
+    if len(years) < 2:
+        return Markdown(f"Un seul exercice ({enumerate_fr([str(y) for y in years]) or 'aucun'}) : "
+                        "la comparaison demande les rapports d'au moins deux années du même département.")
+    money = comparison.money_by_year(reports)
+    indicators = comparison.indicators_by_year(reports)
+    total = money.groupby("stage")[years].sum(min_count=1)
+    sentences = [f"Cette comparaison porte sur {plural(len(years), 'exercice')} "
+                 f"({enumerate_fr([str(y) for y in years])}) du même département."]
+    if "prevu" in total.index:
+        first, last = total.loc["prevu", years[0]], total.loc["prevu", years[-1]]
+        sentences.append(f"Le montant prévu, tous volets et financeurs confondus, passe de "
+                         f"{format_eur(first)} en {years[0]} à {format_eur(last)} en {years[-1]}.")
+    changed = money.dropna(subset=["evolution_eur"])
+    changed = changed[changed["evolution_eur"] != 0]
+    sentences.append(moved_lines_sentence(len(changed), len(money), years))
+    sentences.append(f"{plural(len(indicators), 'indicateur')} figurent dans plusieurs rapports "
+                     "avec un résultat pour leur année ; ils sont comparés plus bas.")
+    return Markdown(" ".join(sentences))
+
+
+def moved_lines_sentence(moved: int, lines: int, years: list[int]) -> str:
+    """How many lines of the budget per volet changed between the first and the last year.
+
+    >>> moved_lines_sentence(0, 12, [2022, 2023])
+    'Aucune des 12 lignes du budget par volet ne change entre 2022 et 2023.'
+    >>> moved_lines_sentence(2, 12, [2022, 2024])
+    '2 lignes du budget par volet sur 12 changent entre 2022 et 2024.'
+    """
+    if moved == 0:
+        return f"Aucune des {lines} lignes du budget par volet ne change entre {years[0]} et {years[-1]}."
+    verb = "change" if moved == 1 else "changent"
+    return f"{plural(moved, 'ligne')} du budget par volet sur {lines} {verb} entre {years[0]} et {years[-1]}."
+
+
+def measure_label(axis, measure) -> str:
+    """The heading of a group of indicators: its axis and measure.
+
+    >>> measure_label("II", ""), measure_label("I", "Accueil")
+    ("Axe II — indicateurs de l'axe", 'Axe I — Accueil')
+    """
+    return f"Axe {axis} — " + (measure or "indicateurs de l'axe")
+
+
+def money_table(reports) -> views.Table:
+    """Money per volet, financeur and stage, year against year."""
+    years = comparison.years(reports)
+    money = comparison.money_by_year(reports)
+    rows = pd.DataFrame({
+        "Volet": money["volet"].map(lambda v: views.VOLET_LABELS.get(v, v)),
+        "Financeur": money["financeur"].map(lambda f: views.FINANCEUR_LABELS.get(f, f)),
+        "Étape": money["stage"].map(lambda s: views.STAGE_LABELS.get(s, s)),
+        **{str(y): money[y].map(lambda v: format_eur(v, missing=views.NOT_PRINTED)) for y in years},
+        "Évolution": money["evolution_eur"].map(signed_eur),
+        "Évolution (%)": money["evolution_pct"].map(signed_percent),
+    })
+    numeric = [str(y) for y in years] + ["Évolution", "Évolution (%)"]
+    return views.Table(rows, caption="Montants par volet, financeur et étape, par exercice", numeric=numeric,
+                       empty_message="Aucun budget lu dans ces rapports.")
+
+
+def indicators_table(reports) -> views.Table:
+    """Indicators found in several years: each year's result, as printed when not a number."""
+    years = comparison.years(reports)
+    long = comparison.indicator_results(reports)
+    if long.empty:
+        return views.Table(pd.DataFrame(), empty_message="Aucun indicateur commun à plusieurs exercices.")
+    cells = long.assign(cell=[result_cell(v, u, raw, s) for v, u, raw, s in
+                              zip(long["value"], long["unit"], long["raw"], long["status"])])
+    wide = comparison.indicators_by_year(reports)
+    shown = cells.pivot_table(index=comparison.INDICATOR_KEYS, columns="year", values="cell", aggfunc="first",
+                              sort=False).reindex(columns=years)
+    shown = wide[comparison.INDICATOR_KEYS].merge(shown.reset_index(), on=comparison.INDICATOR_KEYS, how="left")
+    rows = pd.DataFrame({
+        "Mesure": [measure_label(a, m) for a, m in zip(shown["axis"], shown["measure"])],
+        "Indicateur": shown["indicator"],
+        "Unité": shown["unit"].map(lambda u: UNIT_LABELS.get(u, u)),
+        **{str(y): shown[y].fillna("absent") for y in years},
+        "Évolution": [signed_value(v, u) for v, u in zip(wide["evolution"], wide["unit"])],
+    })
+    return views.Table(rows, caption="Résultats des indicateurs présents dans plusieurs exercices",
+                       numeric=[str(y) for y in years] + ["Évolution"], group="Mesure")
+
+
+def result_cell(value, unit, raw, status) -> str:
+    """A result as a reader should see it: the number, or why there is none."""
+    if status == "ok" and pd.notna(value):
+        return format_percent(value) if unit == "percent" else format_number(value)
+    if status == "ambiguous":
+        return f"ambigu ({raw})"
+    return f"{views.NOT_AVAILABLE} ({raw})" if raw else views.NOT_AVAILABLE
+
+
+def signed_eur(value) -> str:
+    """An amount with its sign, a dash when missing.
+
+    >>> signed_eur(1500), signed_eur(float("nan"))
+    ('+1\u202f500\xa0€', '—')
+    """
+    if pd.isna(value):
+        return "—"
+    return ("+" if value > 0 else "") + format_eur(value)
+
+
+def signed_percent(value) -> str:
+    """A change in percent, with one decimal below 10 % so that small changes do not read as none.
+
+    >>> signed_percent(0.37), signed_percent(-12.4), signed_percent(0.0)
+    ('+0,4\xa0%', '-12\xa0%', '0\xa0%')
+    """
+    if pd.isna(value):
+        return "—"
+    decimals = 1 if 0 < abs(value) < 10 else 0
+    return ("+" if value > 0 else "") + format_percent(value, decimals)
+
+
+def signed_value(value, unit) -> str:
+    if pd.isna(value):
+        return "—"
+    text = format_number(value) + (" points" if unit == "percent" else "")
+    return ("+" if value > 0 else "") + text
+
+
+def key_figures(reports) -> str:
+    """Plain-text key figures for nbval: years, budget lines, common indicators."""
+    years = comparison.years(reports)
+    indicators = comparison.indicators_by_year(reports) if len(years) > 1 else []
+    return (f"exercices : {', '.join(str(y) for y in years)} ; "
+            f"indicateurs communs : {len(indicators)}")

@@ -1,0 +1,115 @@
+"""Display tables of the RSA orientation chain (data from :mod:`calpae_lib.analysis.orientation`), in French."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from calpae_lib.present.views import (
+    CHECK_STATUS_LABELS,
+    Table,
+    line_cell,
+    period_cell,
+    rate_cell,
+    text_cell,
+    value_cell,
+)
+from calpae_lib.text.formatting import format_number
+
+KIND_LABELS = {"situation": "Situation", "result": "Résultat", "target": "Objectif", "s1": "1er semestre"}
+
+
+def column_label(period, kind) -> str:
+    """``Résultat 2021``, ``Objectif 2022``, ``1er semestre 2022``, ``Situation 2018``."""
+    return f"{KIND_LABELS.get(kind, kind)} {period_cell(period)}"
+
+
+def orientation_steps_table(chain) -> Table:
+    """The chain's counts, one row per step, one column per printed column of Annexe 4."""
+    steps = chain.steps
+    columns = steps.drop_duplicates("column").sort_values("column")
+    labels = [column_label(p, k) for p, k in zip(columns["period"], columns["kind"])]
+    records = []
+    for step, rows in steps.groupby("step", sort=False):
+        by_column = {c: r for c, r in zip(rows["column"], rows.itertuples())}
+        record = {"Étape": rows["step_label"].iloc[0] + (f" (en {rows['delay'].iloc[0]})"
+                                                          if isinstance(rows["delay"].iloc[0], str) else "")}
+        for column, label in zip(columns["column"], labels):
+            row = by_column.get(column)
+            record[label] = value_cell(row.value, "count", row.raw, row.status) if row is not None else "—"
+        record["Ligne"] = ", ".join(dict.fromkeys(line_cell(v) for v in rows["source_line"]))
+        records.append(record)
+    return Table(pd.DataFrame(records), caption="Effectifs de la chaîne d'orientation (annexe 4)",
+                 numeric=labels + ["Ligne"], empty_message="Annexe 4 : chaîne d'orientation introuvable.")
+
+
+def orientation_rates_table(chain) -> Table:
+    """Each rate per year (results), with the national delay and the rate the year's targets imply."""
+    rates = chain.rates[chain.rates["kind"] == "result"]
+    frame = pd.DataFrame({
+        "Taux": rates["label"],
+        "Année": [period_cell(p) for p in rates["period"]],
+        "Calcul": [f"{format_number(n)} / {format_number(d)}" for n, d in
+                   zip(rates["numerator_value"], rates["denominator_value"])],
+        "Taux constaté": [rate_cell(v) for v in rates["rate"]],
+        "Objectif national": [f"en {d}" if isinstance(d, str) else "—" for d in rates["national_delay"]],
+        "Taux visé par l'objectif de l'année": [rate_cell(v) for v in rates["target_rate"]],
+    })
+    return Table(frame, caption="Taux de la chaîne d'orientation par année",
+                 numeric=["Calcul", "Taux constaté", "Taux visé par l'objectif de l'année"],
+                 empty_message="Aucun taux calculable.")
+
+
+def orientation_targets_table(chain) -> Table:
+    targets = chain.targets
+    frame = pd.DataFrame({
+        "Étape": targets["step_label"], "Année": [period_cell(p) for p in targets["period"]],
+        "Objectif": [format_number(v) for v in targets["target"]],
+        "Résultat": [format_number(v) for v in targets["result"]],
+        "Atteinte": [rate_cell(v) for v in targets["attainment"]],
+    })
+    return Table(frame, caption="Résultats de l'année contre ses objectifs",
+                 numeric=["Objectif", "Résultat", "Atteinte"], empty_message="Pas d'objectif chiffré.")
+
+
+def orientation_semester_table(chain) -> Table:
+    semester = chain.semester
+    frame = pd.DataFrame({
+        "Étape": semester["step_label"], "Année": [period_cell(p) for p in semester["period"]],
+        "1er semestre": [format_number(v) for v in semester["s1"]],
+        "Année entière": [format_number(v) for v in semester["year"]],
+        "Part atteinte à mi-année": [rate_cell(v) for v in semester["s1_share"]],
+    })
+    return Table(frame, caption="Premier semestre rapporté à l'année",
+                 numeric=["1er semestre", "Année entière", "Part atteinte à mi-année"],
+                 empty_message="Pas de chiffre du premier semestre.")
+
+
+def global_delay_table(chain) -> Table:
+    delays = chain.global_delay
+    frame = pd.DataFrame({
+        "Colonne": [column_label(p, k) for p, k in zip(delays["period"], delays["kind"])],
+        "Délai moyen": [value_cell(v, "days", r, s) for v, r, s in
+                        zip(delays["value"], delays["raw"], delays["status"])],
+        "Ligne": [line_cell(v) for v in delays["source_line"]],
+    })
+    return Table(frame, caption="Délai moyen de démarrage de l'accompagnement global (jours)",
+                 numeric=["Délai moyen", "Ligne"], empty_message="Délai non donné par le rapport.")
+
+
+FINDING_LABELS = {"valeur_repetee": "Valeur répétée", "periode": "Période ou date",
+                  "systeme_information": "Système d'information", "pourcentage": "Pourcentage énoncé"}
+
+
+def orientation_findings_table(chain) -> Table:
+    """Data-quality findings on the chain, warnings first."""
+    rank = {"avertissement": 0, "ecart": 0, "info": 1, "ok": 2}
+    findings = chain.findings.assign(_r=chain.findings["status"].map(lambda s: rank.get(s, 1)))
+    findings = findings.sort_values(["_r", "source_line"], kind="stable")
+    frame = pd.DataFrame({
+        "Nature": [FINDING_LABELS.get(k, k) for k in findings["kind"]],
+        "Statut": [{**CHECK_STATUS_LABELS, "info": "Non vérifiable"}.get(s, s) for s in findings["status"]],
+        "Constat": [text_cell(m) for m in findings["message"]],
+        "Ligne": [line_cell(v) for v in findings["source_line"]],
+    })
+    return Table(frame, caption="Qualité des données de la chaîne d'orientation", numeric=["Ligne"],
+                 empty_message="Aucune anomalie relevée.")

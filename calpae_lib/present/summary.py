@@ -1,0 +1,44 @@
+"""The short text summary printed after parsing a report."""
+
+from __future__ import annotations
+
+from calpae_lib.tables.budgets import FINANCEUR_LABELS
+from calpae_lib.text.formatting import format_eur
+from calpae_lib.text.outline import VOLET_LABELS
+
+STAGE_LABELS = {"prevu": "prévu (fiches 5.1)", "engage": "engagé (fiches 5.2)"}
+
+
+def summary_lines(report) -> list[str]:
+    """Year, actions per volet, budget totals and warnings, as lines of French text."""
+    meta = report.meta
+    lines = [f"Rapport CALPAE {meta.departement}, année {meta.year} ({report.doc.path.name})"]
+    actions = report.tables.get("actions")
+    if actions is not None and len(actions):
+        counts = actions.groupby("volet", sort=False).size()
+        lines.append("Actions : " + ", ".join(f"{VOLET_LABELS.get(volet, volet)} {n}"
+                                              for volet, n in counts.items()))
+    lines += budget_lines(report.tables.get("budgets"))
+    lines += annex_lines(report.tables.get("annex_budget"))
+    return lines
+
+
+def budget_lines(budgets) -> list[str]:
+    """Sheet totals per stage and financeur."""
+    if budgets is None or not len(budgets):
+        return []
+    totals = budgets.groupby(["stage", "financeur"], sort=False)["amount_eur"].sum()
+    return [f"Total {STAGE_LABELS.get(stage, stage)}, {FINANCEUR_LABELS.get(financeur, financeur)} : "
+            f"{format_eur(amount)}" for (stage, financeur), amount in totals.items()]
+
+
+def annex_lines(annex) -> list[str]:
+    """The annex's total per volet, and its action lines matched to no sheet."""
+    if annex is None or not len(annex):
+        return []
+    from calpae_lib.tables.annex_budget import unmatched_warnings
+
+    totals = annex[annex.row_kind == "total"]
+    lines = [f"Annexe, {VOLET_LABELS.get(row.volet, row.volet)} : avenant {format_eur(row.montant_avenant)}, "
+             f"engagé {format_eur(row.montant_engage)}" for row in totals.itertuples()]
+    return lines + [f"Avertissement : {warning}" for warning in unmatched_warnings(annex)]

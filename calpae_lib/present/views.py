@@ -1,0 +1,395 @@
+"""Display tables for the notebooks: what a reader sees, in French.
+
+Each function takes a parsed report (:class:`~calpae_lib.pipeline.ParsedReport`)
+and returns either a numeric :class:`pandas.DataFrame` (for charts and
+narrative) or a :class:`Table` ready to display: French labels, French number
+formats, every piece of text escaped, missing values written as such
+(« non renseigné », « non disponible », « ambigu »), never as zeros.
+
+Tables that a report's parsing did not produce (yet) are read as empty tables
+with their documented columns, so a notebook still runs and says so.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from calpae_lib.analysis.axes import (
+    actions_with_axis,
+    axis_actions,
+    axis_key,
+    has_table,
+    table,
+)
+from calpae_lib.analysis.budget import budget_by_axis, budget_by_volet, execution_rate
+from calpae_lib.tables.budgets import FINANCEUR_LABELS
+from calpae_lib.text.formatting import format_eur, format_number, format_percent
+from calpae_lib.text.outline import VOLET_LABELS, toc_axis_titles
+
+AXIS_LABELS = {
+    "socle-I": "Socle commun — axe I",
+    "socle-II": "Socle commun — axe II",
+    "initiative": "Mesures à l'initiative du Département",
+    "erbm": "Engagement pour le renouveau du bassin minier (ERBM)",
+}
+STAGE_LABELS = {"prevu": "Prévu", "engage": "Engagé"}
+CHECK_STATUS_ORDER = ("ecart", "manquant", "avertissement", "ok")
+CHECK_STATUS_LABELS = {"ecart": "Écart", "manquant": "Manquant", "avertissement": "Avertissement",
+                       "ok": "Conforme"}
+NOT_AVAILABLE = "non disponible"
+NOT_PRINTED = "non renseigné"
+
+#: A roman-numbered axis heading: "I. Refonder ..." -> "Refonder ...".
+
+
+@dataclass
+class Table:
+    """A table of display strings that renders as escaped HTML or plain text.
+
+    >>> t = Table(pd.DataFrame({"Action": ["<b>x</b>"], "Montant": ["1 €"]}), numeric=["Montant"])
+    >>> "&lt;b&gt;x&lt;/b&gt;" in t._repr_html_()
+    True
+    """
+
+    frame: pd.DataFrame
+    caption: str = ""
+    numeric: list[str] = field(default_factory=list)
+    empty_message: str = "Aucune donnée."
+    #: Shown folded (an HTML ``<details>``, opened by a click, no script needed).
+    folded: bool = False
+    #: A column shown as a heading row each time its value changes, not as a column.
+    group: str | None = None
+
+    def _repr_html_(self) -> str:
+        if self.frame.empty:
+            return f'<p class="calpae-empty">{html.escape(self.empty_message)}</p>'
+        columns = [c for c in self.frame.columns if c != self.group]
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+        rows, current = [], None
+        for record in self.frame.to_dict("records"):
+            if self.group and record[self.group] != current:
+                current = record[self.group]
+                rows.append(f'<tr class="group"><td colspan="{len(columns)}">{html.escape(str(current))}</td></tr>')
+            cells = "".join(
+                f'<td class="{"num" if col in self.numeric else "text"}">{html.escape(str(record[col]))}</td>'
+                for col in columns
+            )
+            rows.append(f"<tr>{cells}</tr>")
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        table_html = (f'<table class="calpae-table">{caption}<thead><tr>{head}</tr></thead>'
+                      f'<tbody>{"".join(rows)}</tbody></table>')
+        if self.folded:
+            summary = f"{self.caption} ({len(self.frame)} lignes) : cliquer pour afficher"
+            return f'<details class="calpae-details"><summary>{html.escape(summary)}</summary>{table_html}</details>'
+        return table_html
+
+    def __repr__(self) -> str:
+        text = self.frame.to_string(index=False) if not self.frame.empty else self.empty_message
+        return f"{self.caption}\n{text}" if self.caption else text
+
+
+# --- structure ----------------------------------------------------------------------------
+
+def axis_subtitle(report, key: str) -> str | None:
+    """An axis's heading as the table of contents prints it, without its number.
+
+    Only numbered axes (socle I, socle II) have one: a volet's heading is the
+    volet's own name, which the axis label already says.
+    """
+    volet, _, axis = key.partition("-")
+    return toc_axis_titles(report.doc).get(axis) if volet == "socle" and axis else None
+
+
+
+# --- money --------------------------------------------------------------------------------
+
+def money_cell(value, missing: str = NOT_PRINTED) -> str:
+    return format_eur(value, missing=missing)
+
+
+def rate_cell(value) -> str:
+    return format_percent(value, missing="—")
+
+
+def volet_budget_table(report) -> Table:
+    """Money per volet and financeur, prévu against engagé."""
+    summary = budget_by_volet(report)
+    frame = pd.DataFrame({
+        "Volet": [VOLET_LABELS.get(v, v) for v in summary["volet"]],
+        "Financeur": [FINANCEUR_LABELS.get(f, f) for f in summary["financeur"]],
+        "Actions financées": [format_number(n) for n in summary["actions"]],
+        "Prévu": [money_cell(v) for v in summary["prevu"]],
+        "Engagé": [money_cell(v) for v in summary["engage"]],
+        "Taux d'exécution": [rate_cell(v) for v in summary["taux"]],
+        "Engagé non renseigné": [format_number(n) + " action(s)" if n else "—"
+                                 for n in summary["engage_manquant"]],
+    })
+    return Table(frame, caption="Budget par volet et par financeur",
+                 numeric=["Actions financées", "Prévu", "Engagé", "Taux d'exécution"],
+                 empty_message="Les budgets de ce rapport ne sont pas (encore) lus par calpae.")
+
+
+def axis_budget_table(report, key: str) -> Table:
+    """Each action of an axis: prévu, engagé and taux per financeur."""
+    rows = budget_by_axis(report, key)
+    frame = pd.DataFrame({
+        "Action": [f"{n}. {t}" for n, t in zip(rows["number"], rows["title"])],
+        "Financeur": [FINANCEUR_LABELS.get(f, f) for f in rows["financeur"]],
+        "Prévu": [money_cell(v) for v in rows["prevu"]],
+        "Engagé": [money_cell(v) for v in rows["engage"]],
+        "Taux d'exécution": [rate_cell(v) for v in rows["taux"]],
+    })
+    return Table(frame, caption=f"Budget des actions — {AXIS_LABELS.get(key, key)}",
+                 numeric=["Prévu", "Engagé", "Taux d'exécution"],
+                 empty_message="Aucune action de cet axe n'a de budget lu dans le rapport.")
+
+
+def action_budget_table(report, action_id: str) -> Table:
+    """The printed budget lines of one action, with their source lines."""
+    budgets = table(report, "budgets")
+    rows = budgets[budgets["action_id"] == action_id]
+    frame = pd.DataFrame({
+        "Étape": [STAGE_LABELS.get(s, s) for s in rows["stage"]],
+        "Financeur": [FINANCEUR_LABELS.get(f, f) for f in rows["financeur"]],
+        "Montant": [money_cell(v) for v in rows["amount_eur"]],
+        "Libellé du rapport": [text_cell(v) for v in rows["label"]],
+        "Ligne": [line_cell(v) for v in rows["source_line"]],
+    })
+    return Table(frame, caption="Budget de l'action", numeric=["Montant", "Ligne"],
+                 empty_message="Pas de montant lu pour cette action.")
+
+
+def text_cell(value) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def line_cell(value) -> str:
+    return "" if value is None or pd.isna(value) else str(int(value))
+
+
+# --- indicators ---------------------------------------------------------------------------
+
+UNIT_DECIMALS = {"percent": 1, "days": 1, "count": 0, "eur": 0}
+
+
+def value_cell(value, unit, raw, status) -> str:
+    """One indicator value as a reader should see it; never a zero for a gap.
+
+    >>> value_cell(98.0, "percent", "98%", "ok")
+    '98\\xa0%'
+    >>> value_cell(None, "count", "NC", "not_available")
+    'non disponible (NC)'
+    >>> value_cell(None, "count", "12 15", "ambiguous")
+    'ambigu : « 12 15 »'
+    """
+    raw = text_cell(raw)
+    if status == "not_available":
+        return f"{NOT_AVAILABLE} ({raw})" if raw and raw.lower() != NOT_AVAILABLE else NOT_AVAILABLE
+    if status == "ambiguous":
+        return f"ambigu : « {raw} »"
+    if unit == "text" or value is None or pd.isna(value):
+        return raw or NOT_AVAILABLE
+    if unit == "eur":
+        return format_eur(value)
+    decimals = UNIT_DECIMALS.get(unit, 1) if float(value) != int(value) else 0
+    number = format_number(value, decimals=decimals)
+    return {"percent": f"{number}\u00a0%", "days": f"{number} j"}.get(unit, number)
+
+
+def attainment(result, target, result_unit, target_unit):
+    """Result as a percentage of its target, when both are numbers of one unit.
+
+    >>> attainment(45, 50, "count", "count")
+    90.0
+    >>> attainment(45, None, "count", "count") is None
+    True
+    """
+    if result_unit != target_unit or result_unit == "text":
+        return None
+    return execution_rate(target, result)
+
+
+def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per (measure, indicator): reference, target and result with their periods.
+
+    A cell names its period in brackets ("98 % (2021)"); several periods of
+    one kind are listed. Attainment compares result and target of one period.
+    """
+    records = []
+    frame = frame.assign(**{k: frame[k].fillna("") for k in ("measure", "indicator")})
+    for (measure, indicator), group in frame.groupby(["measure", "indicator"], sort=False):
+        by_kind = {kind: list(rows.itertuples()) for kind, rows in group.groupby("kind", sort=False)}
+        records.append({
+            "Mesure": measure, "Indicateur": indicator,
+            **{label: "; ".join(dated_cell(r) for r in by_kind.get(kind, [])) or "—"
+               for kind, label in (("baseline", "Référence"), ("target", "Cible"), ("result", "Résultat"))},
+            "Atteinte de la cible": "; ".join(attainment_cells(by_kind)) or "—",
+            "Lignes": ", ".join(dict.fromkeys(line_cell(r.source_line) for r in group.itertuples())),
+        })
+    return pd.DataFrame(records, columns=["Mesure", "Indicateur", "Référence", "Cible", "Résultat",
+                                          "Atteinte de la cible", "Lignes"])
+
+
+def dated_cell(row) -> str:
+    period = period_cell(row.period)
+    cell = value_cell(row.value, row.unit, row.raw, row.status)
+    return f"{cell} ({period})" if period else cell
+
+
+def attainment_cells(by_kind: dict) -> list[str]:
+    """Result against target for each period that has both, as numbers of one unit."""
+    targets = {period_cell(r.period): r for r in by_kind.get("target", []) if r.status == "ok"}
+    cells = []
+    for result in by_kind.get("result", []):
+        target = targets.get(period_cell(result.period))
+        if target is None or result.status != "ok":
+            continue
+        rate = attainment(result.value, target.value, result.unit, target.unit)
+        if rate is not None:
+            cells.append(f"{rate_cell(rate)} ({period_cell(result.period)})")
+    return cells
+
+
+def period_cell(period) -> str:
+    if period is None or (isinstance(period, float) and pd.isna(period)):
+        return ""
+    return str(int(period)) if isinstance(period, float) and period == int(period) else str(period)
+
+
+def action_indicators_table(report, action_id: str) -> Table:
+    """An action's indicators: reference, target, result and attainment per period."""
+    indicators = table(report, "indicators")
+    return indicators_table(indicators[indicators["action_id"] == action_id], "Indicateurs de l'action",
+                            "Pas d'indicateur lu pour cette action.")
+
+
+def axis_level_indicators_table(report, key: str) -> Table | None:
+    """Indicators printed for a whole axis (no action), e.g. the garantie d'activité; else None."""
+    indicators = table(report, "indicators")
+    no_action = indicators["action_id"].fillna("") == ""
+    volet_axis = [axis_key("socle", a) if a else "" for a in indicators["axis"].fillna("")]
+    rows = indicators[no_action & (pd.Series(volet_axis, index=indicators.index) == key)]
+    if rows.empty:
+        return None
+    return indicators_table(rows, "Indicateurs communs à l'axe", "")
+
+
+def indicators_table(rows: pd.DataFrame, caption: str, empty_message: str) -> Table:
+    """Indicator rows for display; each measure named once, on its first row."""
+    frame = indicator_rows(rows)
+    frame["Mesure"] = ["Mesure : " + m if m else "Mesure non précisée" for m in frame["Mesure"]]
+    return Table(frame, caption=caption, group="Mesure",
+                 numeric=["Référence", "Cible", "Résultat", "Atteinte de la cible", "Lignes"],
+                 empty_message=empty_message)
+
+
+def indicator_status_counts(report, action_ids=None) -> dict:
+    """Counts of indicator values by status (``ok``, ``not_available``, ``ambiguous``)."""
+    indicators = table(report, "indicators")
+    if action_ids is not None:
+        indicators = indicators[indicators["action_id"].isin(list(action_ids))]
+    return {status: int(n) for status, n in indicators["status"].value_counts().items()}
+
+
+def targets_against_results(report) -> pd.DataFrame:
+    """Every indicator with both a numeric target and result of one period: attainment."""
+    indicators = table(report, "indicators")
+    ok = indicators[(indicators["status"] == "ok") & indicators["kind"].isin(["target", "result"])]
+    keys = ["action_id", "indicator", "period", "unit"]
+    wide = ok.pivot_table(index=keys, columns="kind", values="value", aggfunc="first").reset_index()
+    if wide.empty or not {"target", "result"} <= set(wide.columns):
+        return pd.DataFrame(columns=keys + ["target", "result", "attainment"])
+    wide = wide.dropna(subset=["target", "result"])
+    wide = wide[wide["unit"] != "text"]
+    wide["attainment"] = [execution_rate(t, r) for t, r in zip(wide["target"], wide["result"])]
+    return wide[keys + ["target", "result", "attainment"]].reset_index(drop=True)
+
+
+def attainment_table(report) -> Table:
+    """Targets against results across the convention, the furthest below target first."""
+    rows = targets_against_results(report).sort_values("attainment", na_position="last")
+    titles = actions_with_axis(report).set_index("action_id")["title"]
+    frame = pd.DataFrame({
+        "Action": [f"{a} — {titles.get(a, '')}" for a in rows["action_id"]],
+        "Indicateur": rows["indicator"],
+        "Période": [period_cell(p) for p in rows["period"]],
+        "Cible": [value_cell(v, u, "", "ok") for v, u in zip(rows["target"], rows["unit"])],
+        "Résultat": [value_cell(v, u, "", "ok") for v, u in zip(rows["result"], rows["unit"])],
+        "Atteinte": [rate_cell(v) for v in rows["attainment"]],
+    })
+    return Table(frame, caption="Cibles et résultats (indicateurs chiffrés des fiches actions)",
+                 numeric=["Cible", "Résultat", "Atteinte"],
+                 empty_message="Aucun indicateur n'a à la fois une cible et un résultat chiffrés.")
+
+
+# --- reconciliation -----------------------------------------------------------------------
+
+def ordered_checks(report, scopes=None) -> pd.DataFrame:
+    """The checks, non-``ok`` first (écart, manquant, avertissement), then by line."""
+    checks = table(report, "checks")
+    if scopes is not None:
+        checks = checks[checks["scope"].isin(list(scopes))]
+    rank = {status: i for i, status in enumerate(CHECK_STATUS_ORDER)}
+    order = checks["status"].map(lambda s: rank.get(s, len(rank)))
+    return checks.assign(_rank=order).sort_values(["_rank", "source_line"], kind="stable").drop(columns="_rank")
+
+
+def check_counts(report) -> dict[str, int]:
+    """Number of checks per status, every status present (zero when none)."""
+    counts = table(report, "checks")["status"].value_counts()
+    return {status: int(counts.get(status, 0)) for status in CHECK_STATUS_ORDER}
+
+
+def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool = False) -> Table:
+    """The reconciliation checks with their explanations, non-``ok`` first.
+
+    ``only_findings`` keeps the écarts, manquants and avertissements;
+    ``only_ok`` the agreeing checks, shown folded.
+    """
+    checks = ordered_checks(report, scopes)
+    if only_findings:
+        checks = checks[checks["status"] != "ok"]
+    if only_ok:
+        checks = checks[checks["status"] == "ok"]
+    frame = pd.DataFrame({
+        "Statut": [CHECK_STATUS_LABELS.get(s, s) for s in checks["status"]],
+        "Contrôle": [text_cell(v) for v in checks["check_id"]],
+        "Portée": [text_cell(v) for v in checks["scope"]],
+        "Attendu": [text_cell(v) for v in checks["expected"]],
+        "Constaté": [text_cell(v) for v in checks["observed"]],
+        "Explication": [text_cell(v) for v in checks["message"]],
+        "Ligne": [line_cell(v) for v in checks["source_line"]],
+    })
+    empty = ("Aucun contrôle de cohérence n'a été produit pour ce rapport."
+             if not has_table(report, "checks") else "Aucune anomalie relevée.")
+    caption = ("Contrôles conformes" if only_ok else
+               "Anomalies relevées" if only_findings else "Contrôles de cohérence")
+    return Table(frame, caption=caption, numeric=["Ligne"], empty_message=empty, folded=only_ok)
+
+
+def check_counts_table(report) -> Table:
+    counts = check_counts(report)
+    frame = pd.DataFrame({"Statut": [CHECK_STATUS_LABELS[s] for s in counts],
+                          "Contrôles": [format_number(n) for n in counts.values()]})
+    return Table(frame, caption="Résultats des contrôles par statut", numeric=["Contrôles"])
+
+
+# --- actions ------------------------------------------------------------------------------
+
+def actions_overview_table(report, key: str | None = None) -> Table:
+    """The actions (of one axis, or all), with what the report gives for each."""
+    actions = axis_actions(report, key) if key else actions_with_axis(report)
+    frame = pd.DataFrame({
+        "N°": [str(n) for n in actions["number"]],
+        "Action": actions["title"],
+        "Volet": [AXIS_LABELS.get(k, k) for k in actions["axis_key"]],
+        "Budget": ["oui" if b else "pas de valorisation financière" for b in actions["has_budget"]],
+        "Indicateurs": ["oui" if b else "non" for b in actions["has_indicators"]],
+        "Ligne": [line_cell(v) for v in actions["source_line"]],
+    })
+    if key:
+        frame = frame.drop(columns="Volet")
+    return Table(frame, caption="Actions", numeric=["Ligne"])

@@ -1,0 +1,1 @@
+"""7. Publication: finding and loading reports, the result store, notebook execution, atomic writes, the command line."""

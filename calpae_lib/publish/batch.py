@@ -1,0 +1,431 @@
+"""Several reports in one run, skipping work whose inputs did not change.
+
+Layout of a run:
+
+- one report: one HTML file per notebook, ``index.html`` and ``tables/`` in
+  ``--out`` (default ``output/<year>/``);
+- several reports: each one in ``<out>/<département>/<year>/`` (``<out>``
+  defaults to ``output/``), the comparison across years of a département
+  that has several in ``<out>/<département>/comparaison/``, and
+  ``<out>/index.html`` lists every report published there, newest first.
+
+Work is skipped by key (:mod:`calpae_lib.publish.store`): a parsed report is stored
+under the raw file's SHA-256 and the library's fingerprint (shared with the
+notebooks, :func:`calpae_lib.publish.loading.load_report`), its tables folder under
+the same key, and each notebook's HTML under the notebook file, the library,
+the rendering packages, its parameters (with its title and footer) and the
+SHA-256 of the raw files it reads. ``force`` redoes everything.
+
+Parsing and notebooks share one pool of worker processes, started only when
+there is work to do. Each folder is built aside and moved into place only when
+every notebook of the run succeeded; on failure the executed notebooks are
+kept in ``<folder>.echec/`` and the outputs are left as they were.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from calpae_lib import __version__
+from calpae_lib.analysis import axes
+from calpae_lib.errors import NotebookError, UsageError
+from calpae_lib.present import views
+from calpae_lib.publish import config, loading
+from calpae_lib.publish import notebooks as publish
+from calpae_lib.publish.atomic import replace_directory, staging_dir, write_atomically
+from calpae_lib.publish.store import ResultStore, digest_of, notebook_key
+from calpae_lib.tables.export import write_tables
+from calpae_lib.text.formatting import format_number
+from calpae_lib.text.reading import without_accents
+
+STORE_DIR = config.CACHE_DIR
+COMPARISON_NOTEBOOK = "comparaison_annees.ipynb"
+COMPARISON_DIR = "comparaison"
+#: Written in each published folder: which notebook was executed, which reused.
+MANIFEST_NAME = "calpae-run.json"
+
+
+@dataclass(eq=False)
+class Unit:
+    """One published folder: a report (notebooks, tables, index) or a département's comparison."""
+
+    target: Path
+    jobs: list
+    footer: str
+    #: Digest of the raw files the notebooks read.
+    inputs_digest: str
+    report: object | None = None
+    reports: tuple = ()
+    label: str = ""
+    staging: Path | None = None
+
+
+@dataclass
+class Outcome:
+    """What became of one notebook of the run."""
+
+    unit: Unit
+    job: publish.NotebookJob
+    key: str
+    executed: bool
+    seconds: float = 0.0
+    error: str | None = None
+    executed_path: Path | None = None
+
+
+@dataclass
+class BatchRun:
+    out_dir: Path
+    units: list[Unit]
+    outcomes: list[Outcome] = field(default_factory=list)
+    parsed: int = 0
+    seconds: float = 0.0
+
+    @property
+    def executed(self) -> int:
+        return sum(o.executed for o in self.outcomes)
+
+    @property
+    def reused(self) -> int:
+        return sum(not o.executed for o in self.outcomes)
+
+
+# --- which reports ---------------------------------------------------------------------------
+
+def slug(text: str) -> str:
+    """A folder name for a département: lower case, no accents, words joined by hyphens.
+
+    >>> slug("Pas-de-Calais"), slug("Côtes-d'Armor"), slug("Seine Saint Denis")
+    ('pas-de-calais', 'cotes-d-armor', 'seine-saint-denis')
+    """
+    ascii_text = without_accents(text).encode("ascii", "ignore").decode("ascii")
+    words = "".join(c if c.isalnum() else " " for c in ascii_text.lower()).split()
+    return "-".join(words) or "departement"
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+class LazyPool:
+    """A process pool started when first needed (a run with nothing to do starts none).
+
+    Its workers load papermill and the HTML exporter as they start
+    (:func:`warm_worker`), while the main process parses and plans.
+    """
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool = None
+
+    def start(self) -> None:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=warm_worker)
+            for _ in range(self.workers):  # workers are spawned on demand: ask for all of them now
+                self.pool.submit(int)
+
+    def submit(self, function, *args):
+        self.start()
+        return self.pool.submit(function, *args)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def warm_worker() -> None:
+    """A worker's start: quiet, with what every notebook job needs already imported."""
+    publish.quiet_worker()
+    import papermill  # noqa: F401
+
+    publish.html_exporter()
+
+
+def is_parsed(path: Path) -> bool:
+    return ResultStore(loading.PARSED_STORE_DIR).get(loading.parsed_key(path)) is not None
+
+
+def parse_reports(paths: list[Path], pool: LazyPool, force: bool) -> tuple[list, int]:
+    """Every report parsed (in the pool when several need it) or read back; how many were parsed."""
+    todo = [p for p in paths if force or not is_parsed(p)]
+    if todo:  # new reports mean notebooks to run: let the workers start meanwhile
+        pool.start()
+    if len(todo) > 1:
+        futures = {pool.submit(loading.load_report, p, loading.PARSED_STORE_DIR, force): p for p in todo}
+        parsed = {futures[f]: f.result() for f in as_completed(futures)}
+    else:
+        parsed = {p: loading.load_report(p, refresh=force) for p in todo}
+    return [parsed.get(p) or loading.load_report(p) for p in paths], len(todo)
+
+
+# --- planning --------------------------------------------------------------------------------
+
+def report_footer(reports) -> str:
+    sources = ", ".join(f"{r.doc.path.name} (SHA-256 {r.doc.sha256})" for r in reports)
+    return (f"Rapport produit par calpae {__version__} à partir de {sources}. "
+            "Chaque valeur renvoie à sa ligne dans ce fichier.")
+
+
+def report_unit(report, target: Path, notebooks_dir: Path, label: str = "") -> Unit:
+    return Unit(target=target, jobs=publish.plan_jobs(report, report.doc.path, notebooks_dir),
+                footer=publish.footer_text(report), inputs_digest=digest_of(report.doc.sha256),
+                report=report, label=label)
+
+
+def comparison_unit(reports: list, target: Path, notebooks_dir: Path) -> Unit | None:
+    """The comparison across years of one département's reports (oldest first), if its notebook exists."""
+    notebook = notebooks_dir / COMPARISON_NOTEBOOK
+    if not notebook.exists():
+        return None
+    reports = sorted(reports, key=lambda r: r.meta.year)
+    departement = reports[0].meta.departement
+    raw_paths = os.pathsep.join(str(Path(r.doc.path).resolve()) for r in reports)
+    job = publish.NotebookJob("comparaison_annees", notebook, {"raw_paths": raw_paths},
+                              f"Comparaison des exercices {reports[0].meta.year}–{reports[-1].meta.year}"
+                              f" — {departement}")
+    return Unit(target=target, jobs=[job], footer=report_footer(reports),
+                inputs_digest=digest_of([r.doc.sha256 for r in reports]), reports=tuple(reports),
+                label=f"{departement} · ")
+
+
+def refuse_duplicates(reports: list) -> None:
+    """Two raw files for the same département and year cannot share a folder."""
+    seen = {}
+    for report in reports:
+        identity = (slug(report.meta.departement), report.meta.year)
+        if identity in seen:
+            raise UsageError(f"deux rapports pour {report.meta.departement} {report.meta.year} : "
+                             f"{seen[identity].doc.path} et {report.doc.path} ; n'en donnez qu'un.")
+        seen[identity] = report
+
+
+def plan_units(reports: list, out: Path | None, notebooks_dir: Path) -> tuple[Path, list[Unit]]:
+    """Where each report goes and what runs for it (see the module's layout)."""
+    if len(reports) == 1:
+        report = reports[0]
+        target = Path(out) if out else config.output_dir_for(report.meta.year)
+        return target, [report_unit(report, target, notebooks_dir)]
+    refuse_duplicates(reports)
+    root = Path(out) if out else config.OUTPUT_DIR
+    units, by_departement = [], {}
+    for report in sorted(reports, key=lambda r: (-r.meta.year, slug(r.meta.departement))):
+        folder = root / slug(report.meta.departement)
+        label = f"{report.meta.year} {report.meta.departement} · "
+        units.append(report_unit(report, folder / str(report.meta.year), notebooks_dir, label))
+        by_departement.setdefault(folder, []).append(report)
+    for folder, group in by_departement.items():
+        if len(group) > 1:
+            unit = comparison_unit(group, folder / COMPARISON_DIR, notebooks_dir)
+            units += [unit] if unit else []
+    return root, units
+
+
+def job_key(job: publish.NotebookJob, unit: Unit) -> str:
+    """What the job's HTML depends on: see :func:`calpae_lib.publish.store.notebook_key`."""
+    described = {"parameters": job.parameters, "title": job.title, "footer": unit.footer}
+    return notebook_key(job.notebook, described, unit.inputs_digest)
+
+
+# --- running ---------------------------------------------------------------------------------
+
+def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, workers: int | None = None,
+                force: bool = False, progress=None, notebooks_dir: Path = config.NOTEBOOKS_DIR,
+                store_dir: Path = STORE_DIR, timeout: int = publish.CELL_TIMEOUT) -> BatchRun:
+    """Parse, execute and publish every report of ``raw_items`` (none: the bundled one of ``year``)."""
+    start = time.perf_counter()
+    paths = loading.expand_raw_paths(raw_items) if raw_items else [loading.resolve_raw(year, None)]
+    if year and len(paths) > 1:
+        raise UsageError("--year ne vaut que pour un seul rapport : retirez-le pour en publier plusieurs.")
+    pool = LazyPool(workers or os.cpu_count() or 1)
+    try:
+        reports, parsed = parse_reports(paths, pool, force)
+        for report in reports:
+            loading.check_year(report, year)
+            if progress:
+                progress(f"Rapport {report.meta.year} — {report.meta.departement} ({report.doc.path.name})")
+        root, units = plan_units(reports, out, notebooks_dir)
+        run = BatchRun(root, units, parsed=parsed)
+        try:
+            run.outcomes = execute_units(units, pool, ResultStore(Path(store_dir) / "html"), force, timeout,
+                                         progress)
+            failed = [o for o in run.outcomes if o.error]
+            if failed:
+                raise failure(failed)
+            finish_units(units, run.outcomes, ResultStore(Path(store_dir) / "tables"), force)
+        except BaseException:
+            for unit in units:
+                if unit.staging:
+                    shutil.rmtree(unit.staging, ignore_errors=True)
+            raise
+    finally:
+        pool.close()
+    for unit in units:
+        replace_directory(unit.staging, unit.target)
+    if len(reports) > 1:
+        write_atomically(root / "index.html", top_index_html(root, units))
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: bool, timeout: int,
+                  progress=None) -> list[Outcome]:
+    """Copy each stored HTML, execute the other notebooks in the pool; outcomes in plan order."""
+    outcomes, total = [], sum(len(u.jobs) for u in units)
+    for unit in units:
+        unit.staging = staging_dir(unit.target)
+        for job in unit.jobs:
+            key = job_key(job, unit)
+            stored = None if force else store.get(key)
+            outcomes.append(Outcome(unit, job, key, executed=stored is None))
+            if stored is not None:
+                shutil.copyfile(stored, unit.staging / f"{job.name}.html")
+                show(progress, len(outcomes), total, unit, job, "ok (repris du cache)")
+    todo = [o for o in outcomes if o.executed]
+    check_all_parameters([o.job for o in todo], pool)
+    pending = {pool.submit(publish.execute_job, o.job, o.unit.staging, timeout, o.unit.footer): o for o in todo}
+    for done, future in enumerate(as_completed(pending), start=total - len(todo) + 1):
+        outcome, result = pending[future], future.result()
+        outcome.seconds, outcome.error, outcome.executed_path = result.seconds, result.error, result.executed
+        if not result.error:
+            store.put(outcome.key, outcome.unit.staging / f"{outcome.job.name}.html")
+        state = "ÉCHEC" if result.error else "ok"
+        show(progress, done, total, outcome.unit, outcome.job, f"{state} ({format_number(result.seconds, 1)} s)")
+    return outcomes
+
+
+def check_all_parameters(jobs: list, pool: LazyPool) -> None:
+    """Refuse any job's unknown parameter before running anything.
+
+    The notebooks' parameters cells are read by papermill in the workers, which
+    load it anyway: the main process never does.
+    """
+    notebooks = list(dict.fromkeys(job.notebook for job in jobs))
+    declared = {nb: pool.submit(publish.declared_parameters, nb) for nb in notebooks}
+    for job in jobs:
+        publish.check_parameters(job.notebook, job.parameters, declared[job.notebook].result())
+
+
+def show(progress, done: int, total: int, unit: Unit, job, state: str) -> None:
+    if progress:
+        progress(f"[{done}/{total}] {unit.label}{job.name} : {state}")
+
+
+def failure(failed: list[Outcome]) -> NotebookError:
+    """Keep each failed folder's executed notebooks aside; one error naming them all."""
+    messages = []
+    for unit in dict.fromkeys(o.unit for o in failed):
+        results = [publish.JobResult(o.job, o.seconds, o.error, o.executed_path) for o in failed if o.unit is unit]
+        messages.append(str(publish.keep_failed(unit.staging, unit.target, results)))
+    return NotebookError(" | ".join(messages))
+
+
+def finish_units(units: list[Unit], outcomes: list[Outcome], tables_store: ResultStore, force: bool) -> None:
+    """Tables, index and manifest of each folder, built beside the reports."""
+    for unit in units:
+        shutil.rmtree(unit.staging / publish.EXECUTED_DIR, ignore_errors=True)
+        mine = [o for o in outcomes if o.unit is unit]
+        if unit.report is not None:
+            copy_tables(unit.report, unit.staging / publish.TABLES_DIR, tables_store, force)
+            results = [publish.JobResult(o.job, o.seconds) for o in mine]
+            (unit.staging / "index.html").write_text(publish.index_html(unit.report, results), encoding="utf-8")
+        manifest = {"calpae": __version__, "published": published_entry(unit), "jobs": [
+            {"name": o.job.name, "notebook": o.job.notebook.name, "key": o.key, "executed": o.executed,
+             "seconds": round(o.seconds, 2)} for o in mine]}
+        (unit.staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1, ensure_ascii=False),
+                                                  encoding="utf-8")
+
+
+def copy_tables(report, folder: Path, store: ResultStore, force: bool) -> None:
+    """The report's tables (CSV + workbook), written once per raw file and library."""
+    key = loading.parsed_key(report.doc.path)
+    stored = None if force else store.get_folder(key)
+    if stored is None:
+        folder.mkdir()
+        write_tables(report.tables, folder)
+        store.put_folder(key, folder)
+    else:  # plain copies: the store's private modes must not reach the published folder
+        shutil.copytree(stored, folder, copy_function=shutil.copyfile)
+        folder.chmod(0o755)
+
+
+# --- top-level index -------------------------------------------------------------------------
+
+def check_summary(report) -> str:
+    """« Écart 3 · Manquant 1 · … » for a report's checks."""
+    if not axes.has_table(report, "checks"):
+        return "non disponibles"
+    counts = views.check_counts(report)
+    return " · ".join(f"{views.CHECK_STATUS_LABELS[s]} {n}" for s, n in counts.items())
+
+
+def published_entry(unit: Unit) -> dict:
+    """What the top-level index says of a published folder, kept in its manifest.
+
+    A later run that builds other reports in the same output folder reads it
+    back, so that the index lists every report published there, not only the
+    last run's.
+    """
+    if unit.report is None:
+        return {"kind": "comparison", "pages": [{"name": job.name, "title": job.title} for job in unit.jobs]}
+    meta, doc = unit.report.meta, unit.report.doc
+    return {"kind": "report", "year": meta.year, "departement": meta.departement, "raw": doc.path.name,
+            "sha256": doc.sha256, "checks": check_summary(unit.report)}
+
+
+def published_folders(root: Path, units: list[Unit]) -> list[tuple[str, dict]]:
+    """``(folder relative to root, entry)`` for this run's folders and those earlier runs left.
+
+    Reports come newest first (then by département), comparisons after them.
+    """
+    found = {unit.target.relative_to(root).as_posix(): published_entry(unit) for unit in units}
+    for manifest in sorted(Path(root).glob(f"*/*/{MANIFEST_NAME}")):
+        folder = manifest.parent.relative_to(root).as_posix()
+        try:
+            entry = json.loads(manifest.read_text(encoding="utf-8")).get("published")
+        except (OSError, ValueError):
+            continue
+        if folder not in found and isinstance(entry, dict) and entry.get("kind") in ("report", "comparison"):
+            found[folder] = entry
+    return sorted(found.items(), key=lambda item: (item[1]["kind"] != "report", -int(item[1].get("year", 0)),
+                                                   item[1].get("departement", ""), item[0]))
+
+
+def top_index_html(root: Path, units: list[Unit]) -> str:
+    """Every report published under ``root``, newest first, and the comparisons across years."""
+    esc = html.escape
+    rows, comparisons = [], []
+    for folder, entry in published_folders(root, units):
+        if entry["kind"] == "comparison":
+            comparisons += [f'<li><a href="{esc(folder)}/{esc(page["name"])}.html">{esc(page["title"])}</a></li>'
+                            for page in entry["pages"]]
+            continue
+        year = esc(str(entry["year"]))
+        rows.append(f'<tr><td class="num">{year}</td><td>{esc(entry["departement"])}</td>'
+                    f'<td><a href="{esc(folder)}/index.html">Rapports {year}</a></td><td>{esc(entry["raw"])}</td>'
+                    f'<td class="sha">{esc(entry["sha256"])}</td><td>{esc(entry["checks"])}</td></tr>')
+    comparisons = "".join(comparisons)
+    comparisons = (f"<h2>Comparaisons entre exercices</h2><ul class=\"reports\">{comparisons}</ul>"
+                   if comparisons else "")
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Rapports CALPAE</title><style>{publish.INDEX_CSS}{TOP_INDEX_CSS}</style></head>
+<body><main><h1>Rapports CALPAE</h1>
+<p>Rapports d'exécution de la convention d'appui à la lutte contre la pauvreté et d'accès à l'emploi,
+du plus récent au plus ancien. Produit par calpae {esc(__version__)}.</p>
+<h2>Rapports publiés</h2>
+<table class="runs"><thead><tr><th>Année</th><th>Département</th><th>Rapports</th><th>Fichier source</th>
+<th>SHA-256</th><th>Contrôles par statut</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
+{comparisons}
+</main></body></html>
+"""
+
+
+TOP_INDEX_CSS = """
+main { max-width: 1100px; }
+td.sha { font-family: monospace; font-size: 11px; word-break: break-all; max-width: 16em; }
+"""

@@ -1,0 +1,131 @@
+"""The ``calpae`` command: parse, check and publish reports.
+
+Errors the user can act on (:class:`~calpae_lib.errors.CalpaeError`) print one
+line on stderr and exit with their status (2 for bad input); nothing else is
+written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from calpae_lib import __version__
+from calpae_lib.errors import CalpaeError
+from calpae_lib.publish import config
+
+#: Exit status of a defect of calpae itself (bad input is 2, a failed notebook 1).
+INTERNAL_ERROR_STATUS = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="calpae",
+        description="Analyse des rapports d'exécution CALPAE : tables, contrôles, rapports HTML.",
+    )
+    parser.add_argument("--version", action="version", version=f"calpae {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    parse = sub.add_parser("parse", help="lire un rapport et écrire ses tables (CSV + Excel)")
+    parse.add_argument("raw", type=Path, help="fichier texte du rapport")
+    parse.add_argument("--out", type=Path, default=None,
+                       help="dossier de sortie (défaut : data/processed/<année>/)")
+    parse.add_argument("--force", action="store_true",
+                       help="relire le rapport et réécrire les tables même si rien n'a changé")
+    parse.set_defaults(handler=command_parse)
+
+    check = sub.add_parser("check", help="contrôler la cohérence du rapport (totaux, fiches, annexes, énoncés)")
+    check.add_argument("raw", type=Path, help="fichier texte du rapport")
+    check.add_argument("--strict", action="store_true",
+                       help="sortir avec le statut 1 s'il y a un écart ou un manquant")
+    check.set_defaults(handler=command_check)
+
+    run = sub.add_parser("run", help="publier les rapports HTML d'un rapport (carnets exécutés par papermill)")
+    run.add_argument("raws", nargs="*", metavar="RAW",
+                     help="rapports (fichiers, dossiers ou motifs comme 'rapports/*.txt') : plusieurs "
+                          "rapports vont chacun dans <out>/<département>/<année>/ (défaut <out> : output/)")
+    run.add_argument("--raw", type=Path, action="append", default=[],
+                     help="fichier texte du rapport, répétable (défaut : le rapport fourni de l'année --year, "
+                          "ou le plus récent)")
+    run.add_argument("--force", action="store_true",
+                     help="tout refaire, sans réutiliser les lectures ni les carnets déjà exécutés")
+    run.add_argument("--year", type=int, default=None, help="année du rapport (vérifiée contre le rapport)")
+    run.add_argument("--out", type=Path, default=None,
+                     help="dossier de sortie (défaut : output/<année>/ pour un rapport, output/ pour plusieurs)")
+    run.add_argument("--jobs", type=positive_int, default=None,
+                     help="nombre de carnets exécutés en parallèle (défaut : nombre de cœurs)")
+    run.set_defaults(handler=command_run)
+    return parser
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"entier positif attendu, pas {text}")
+    return value
+
+
+def command_parse(args) -> int:
+    from calpae_lib.present.summary import summary_lines
+    from calpae_lib.publish.loading import load_report, parsed_key
+    from calpae_lib.publish.processed import tables_up_to_date, write_report_tables
+
+    report = load_report(args.raw, refresh=args.force)
+    out_dir = args.out or config.processed_dir_for(report.meta.year)
+    key = parsed_key(args.raw)
+    for line in summary_lines(report):
+        print(line)
+    if not args.force and tables_up_to_date(out_dir, key):
+        print(f"Tables à jour dans {out_dir} (rapport et bibliothèque inchangés ; --force pour les réécrire)")
+        return 0
+    write_report_tables(report, out_dir, key)
+    print(f"Tables écrites dans {out_dir}")
+    return 0
+
+
+def command_run(args) -> int:
+    from calpae_lib.publish.batch import run_reports
+    from calpae_lib.publish.notebooks import print_progress
+
+    run = run_reports(args.raws + args.raw, args.out, args.year, args.jobs, args.force, print_progress)
+    print(f"Rapports écrits en {run.seconds:.1f} s ({run.executed} carnet(s) exécuté(s), "
+          f"{run.reused} repris du cache) : ouvrez {run.out_dir / 'index.html'}")
+    return 0
+
+
+def command_check(args) -> int:
+    from calpae_lib.checks.engine import has_failures, readable_lines
+    from calpae_lib.publish.loading import load_report
+
+    report = load_report(args.raw)  # read back when already parsed, like parse and run
+    checks = report.tables["checks"]
+    for line in readable_lines(checks):
+        print(line)
+    return 1 if args.strict and has_failures(checks) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except CalpaeError as error:
+        print(f"calpae: erreur : {error.located()}", file=sys.stderr)
+        return error.exit_status
+    except KeyboardInterrupt:
+        print("calpae: interrompu.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped to a reader that stopped early (| head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as error:  # a defect of calpae itself, not of the input
+        if os.environ.get("CALPAE_DEBUG"):
+            raise
+        print(f"calpae: erreur interne ({type(error).__name__}: {' '.join(str(error).split())[:200]}) ; "
+              "relancez avec CALPAE_DEBUG=1 pour voir la trace, et signalez-la.", file=sys.stderr)
+        return INTERNAL_ERROR_STATUS
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Finding a report and loading its parsed tables, once per raw file.
+
+Notebooks and ``calpae run`` both call :func:`open_report`. The parsed report
+is stored under a key made of the raw file's SHA-256 and the library's
+fingerprint (:mod:`calpae_lib.publish.store`): when neither changed, the tables are
+read back instead of parsing the report again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import os
+import pickle
+from pathlib import Path
+
+from calpae_lib.errors import InputError, UsageError
+from calpae_lib.pipeline import ParsedReport, parse_report
+from calpae_lib.publish import config
+from calpae_lib.publish.store import (
+    ResultStore,
+    digest_of,
+    file_digest,
+    library_fingerprint,
+)
+from calpae_lib.text.metadata import read_metadata
+from calpae_lib.text.reading import read_report
+
+#: Characters that make a command-line item a glob pattern rather than a path.
+GLOB_CHARACTERS = set("*?[")
+
+#: Parsed reports, pickled under their key (raw file digest + library).
+PARSED_STORE_DIR = config.CACHE_DIR / "parsed"
+
+
+def bundled_years() -> dict[int, Path]:
+    """The bundled raw reports by the year each one states in its title."""
+    return {read_metadata(read_report(path)).year: path for path in config.bundled_reports()}
+
+
+def resolve_raw(year: int | None = None, raw_path: str | Path | None = None) -> Path:
+    """The raw report to use: ``raw_path`` if given, else the bundled report of ``year``.
+
+    >>> resolve_raw(raw_path="/nonexistent/report.txt")
+    Traceback (most recent call last):
+    ...
+    calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.
+    """
+    if raw_path:
+        path = Path(raw_path)
+        if not path.is_file():
+            raise InputError("fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.", path=path)
+        return path
+    available = bundled_years()
+    if not available:
+        raise UsageError(f"aucun rapport fourni dans {config.RAW_DIR} : donnez un rapport avec --raw.")
+    if year is None:
+        return available[max(available)]
+    if year not in available:
+        known = ", ".join(str(y) for y in sorted(available))
+        raise UsageError(f"aucun rapport fourni pour l'année {year} (années fournies : {known}) : "
+                         "donnez le rapport avec --raw.")
+    return available[year]
+
+
+def parsed_key(raw_path: Path) -> str:
+    """Key of a parsed report: the raw file's bytes and the library's source.
+
+    >>> parsed_key(Path("/nonexistent/report.txt"))
+    Traceback (most recent call last):
+    ...
+    calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.
+    """
+    if not Path(raw_path).is_file():
+        raise InputError("fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.", path=raw_path)
+    return digest_of("parsed", file_digest(raw_path), library_fingerprint())
+
+
+def load_report(raw_path: str | Path, store_dir: Path = PARSED_STORE_DIR, refresh: bool = False) -> ParsedReport:
+    """The parsed report of ``raw_path``, read from the store when already parsed.
+
+    ``refresh`` parses again even when stored. A stored report parsed from a
+    copy of the same bytes elsewhere is given the path asked for.
+    """
+    raw_path = Path(raw_path)
+    store = ResultStore(store_dir)
+    key = parsed_key(raw_path)
+    stored = None if refresh else store.get(key)
+    if stored is not None:
+        try:
+            with open(stored, "rb") as handle:
+                report = pickle.load(handle)
+            report.doc = dataclasses.replace(report.doc, path=raw_path)
+            return report
+        except Exception:  # a damaged or incompatible entry: parse again
+            pass
+    report = parse_report(raw_path)
+    store.put_bytes(key, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+    return report
+
+
+def check_year(report: ParsedReport, year: int | None) -> None:
+    """Refuse a requested year that contradicts the report's own year."""
+    if year and year != report.meta.year:
+        raise UsageError(
+            f"le rapport {report.doc.path.name} est celui de l'année {report.meta.year} "
+            f"(ligne {report.meta.year_line}), pas de {year} : retirez --year ou donnez le rapport de {year}."
+        )
+
+
+def open_report(year: int | None = None, raw_path: str | Path | None = None) -> ParsedReport:
+    """Resolve, load and check a report: what every notebook calls first."""
+    report = load_report(resolve_raw(year, raw_path))
+    check_year(report, year)
+    return report
+
+
+def expand_raw_paths(items) -> list[Path]:
+    """Raw report paths from paths, folders (their ``*.txt``) and glob patterns, each once.
+
+    >>> expand_raw_paths(["/nonexistent/*.txt"])
+    Traceback (most recent call last):
+    ...
+    calpae_lib.errors.InputError: /nonexistent/*.txt: aucun fichier ne correspond : donnez des rapports CALPAE en texte (chemins, dossier ou motif).
+    """
+    paths, seen = [], set()
+    for item in items:
+        item = str(item)
+        if Path(item).is_dir():
+            found = sorted(Path(item).glob("*.txt"))
+        elif GLOB_CHARACTERS & set(item) and not Path(item).exists():
+            found = sorted(Path(p) for p in glob.glob(item))
+        else:
+            found = [Path(item)]
+        if not found:
+            raise InputError("aucun fichier ne correspond : donnez des rapports CALPAE en texte "
+                             "(chemins, dossier ou motif).", path=item)
+        for path in found:
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                paths.append(path)
+    return paths
+
+
+def open_reports(raw_paths: str = "") -> list:
+    """The reports named in ``raw_paths`` (separated by ``os.pathsep``, or folders), oldest first.
+
+    Empty: the bundled reports of ``data/raw/``. All must be of one département.
+    """
+    items = [item for item in raw_paths.split(os.pathsep) if item.strip()] if raw_paths else []
+    paths = expand_raw_paths(items) if items else config.bundled_reports()
+    reports = sorted((load_report(Path(p)) for p in paths), key=lambda r: r.meta.year)
+    departements = sorted({r.meta.departement for r in reports})
+    if len(departements) > 1:
+        raise UsageError(f"rapports de plusieurs départements ({', '.join(departements)}) : "
+                         "comparez les années d'un seul département à la fois.")
+    return reports

@@ -1,0 +1,846 @@
+"""Annexe 4, « Tableau des indicateurs de la contractualisation », as long-format data.
+
+The annex is a table flattened in reading order. Each page prints the column
+headers, then the rows (indicator, definition, values, comment), then the
+labels of the measures ("3.1. Orienter et accompagner les allocataires du
+RSA"), then a page mark ("1/2"). :func:`annex4_table` returns one row per cell:
+``axis, indicator, definition, period, kind, value, unit, raw, comment,
+source_line, status`` plus ``column`` (1-based value column, empty when
+unknown), ``indicator_line`` (line of the indicator's text) and ``note``
+(French: how a cell was placed, or why it could not be).
+
+How a row is read
+-----------------
+* A row starts at a line beginning with an indicator word (``Nombre``,
+  ``Taux``, ``Délai``…). Its text runs until the first *value run*: a run of
+  value tokens (number, ``98%``, ``25 jours``, ``3 à 4 mois``, ``NC``,
+  ``NC (raison)``, ``Non disponible``) that ends the line or is followed by a
+  comment (a capitalised word, or a percentage followed by words: ``99% ont eu
+  un rendez-vous``). A number followed by a lowercase word (``18 ans``,
+  ``2 semaines``) is text. The text before the run splits into indicator (first
+  line, up to a capitalised word, and its continuation lines starting in lower
+  case or with an acronym) and definition (the rest). Later lines made only of
+  values add values; anything else is the comment.
+* Splitting values into cells (:func:`cell_splits`): a number of 1-3 digits
+  followed, after a single space on the same line, by a number of exactly
+  3 digits *may* be one grouped number ("6 500") or two cells ("596 612").
+  A 3-digit group starting with 0 ("000", "058") cannot begin a number and must
+  join; two spaces, a line break or any other token always separate cells.
+  Among the splits giving exactly as many cells as there are value columns:
+  one split → placed (``ok``); several → the split whose numbers have the same
+  number of digits (spread of at most one digit), if it alone reaches the
+  smallest spread, is placed and the ``note`` says so; otherwise ``ambiguous``.
+* A row with fewer cells than columns cannot be placed from the text alone:
+  its cells stay ``ambiguous`` (no period, no kind) unless the same
+  indicator's values on an action sheet (table ``indicators``, issue 3) match
+  exactly one order-keeping placement, which is then kept with a note.
+* Measure labels (``axis``) come after the rows of their page: they are
+  ordered by number and each gets a contiguous block of the page's rows; the
+  blocks are chosen to maximise the words shared by rows and labels (weighted
+  by rarity). A row whose block is not decided that way is given the label
+  whose other rows alone share its distinctive words; if none or several do,
+  ``axis`` stays empty and ``note`` says between which labels.
+
+Outcomes: no Annexe 4 title in the document → an empty table (another year's
+report may not have it); a title without a readable header → ParseError.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from itertools import combinations
+
+import pandas as pd
+
+from calpae_lib.errors import ParseError
+from calpae_lib.text.numbers import parse_number
+from calpae_lib.text.reading import Document, without_accents
+
+COLUMNS = ["axis", "indicator", "definition", "period", "kind", "value", "unit", "raw", "comment",
+           "source_line", "status", "column", "indicator_line", "note"]
+
+ANNEX_TITLE = re.compile(r"ANNEXE\s*4\b.*INDICATEURS", re.IGNORECASE)
+
+#: First line of a page's header block.
+HEADER_START = re.compile(r"^\s*Mesures\s+Indicateurs\b")
+
+#: Last line of the header block: the comment column's title alone.
+HEADER_END = re.compile(r"^\s*Commentaires?\s*$")
+
+#: A page mark such as "1/2" alone on its line.
+PAGE_MARK = re.compile(r"^\s*(?P<page>\d+)\s*/\s*(?P<pages>\d+)\s*$")
+
+#: Where a column header begins inside the joined header text (case matters:
+#: "et situation au 31 dec. 2020" inside a header does not start a column).
+COLUMN_START = re.compile(r"(?=\b(?:Situation|Résultat)\b)")
+
+YEAR = re.compile(r"\b(20\d\d)\b")
+
+#: A line starting an indicator row.
+INDICATOR_START = re.compile(
+    r"""^\s*(?:Nombre|Taux|Délai|Part|Pourcentage|Proportion|Montant|Durée)\b""", re.VERBOSE)
+
+#: A measure label line: "3.1. Orienter et …", "5.1 Mobilités …", "1. Enfants et jeunes".
+LABEL_START = re.compile(
+    r"""^\s*(?P<number>\d+(?:\.\d+)?)\.?\s+   # 1. / 3.1. / 5.1
+        (?P<title>[A-ZÀ-Ý].*?)\s*$           # a capitalised title""", re.VERBOSE)
+
+#: One value token at a position of a line; it must end at a space or the end.
+VALUE_TOKEN = re.compile(
+    r"""(?:
+        (?P<na>Non\ +(?:disponible|connu|estimé|renseigné|communiqué)s?   # spelled-out "not available"
+              |NC(?:\ *\([^)]*\))?                                        # NC, maybe with its reason
+              |/)                                                          # a lone slash
+      | (?P<range>\d+\ +à\ +\d+\ +(?:mois|semaines|jours|ans))            # "3 à 4 mois": a text cell
+      | (?P<days>\d+(?:,\d+)?\ +jours?)                                   # "25 jours"
+      | (?P<percent>\d+(?:[,.]\d+)?\ ?%)                                  # "98%", "83.9 %"
+      | (?P<number>\d+(?:,\d+)?)                                          # "2364", "16,7", "573"
+    )(?=\s|$)""",
+    re.VERBOSE,
+)
+WORD = re.compile(r"\S+")
+
+#: "NC (maintien de" left open at the end of a line: the reason continues below.
+OPEN_REASON = re.compile(r"\b(?:NC|Non\s+\w+)\s*\([^)]*$")
+
+#: A capitalised word (not an acronym) starting the definition inside a line.
+DEFINITION_START = re.compile(r"\s(?=[A-ZÀ-Ý](?:[a-zà-ÿ']|\s))")
+
+#: A line continuing the indicator: starts in lower case, with an acronym, or punctuation.
+CONTINUATION = re.compile(r"^\s*(?:[a-zà-ÿ(/°]|[A-Z]{2,}\b)")
+
+GROUP_HEAD = re.compile(r"\d{1,3}")
+GROUP_TAIL = re.compile(r"\d{3}(?:,\d+)?")
+
+#: Splits tried at most per row before giving up as ambiguous.
+MAX_SPLITS = 5000
+
+
+# --- header and pages -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A value column: its position (1-based), kind, year and printed header."""
+
+    position: int
+    kind: str
+    period: str
+    header: str
+    source_line: int
+
+
+def column_kind(header: str) -> str:
+    """The kind of a column from its header.
+
+    >>> column_kind("Résultat attendu en 2022 (objectif fixé)")
+    'target'
+    >>> column_kind("Résultat atteint au 1er semestre 2022 (1/01 au 30/05/22)")
+    's1'
+    >>> column_kind("Situation au 31 déc. 2018"), column_kind("Résultat atteint en 2019")
+    ('situation', 'result')
+    """
+    if re.search(r"attendu|objectif", header, re.IGNORECASE):
+        return "target"
+    if re.search(r"semestre", header, re.IGNORECASE):
+        return "s1"
+    if header.startswith("Situation"):
+        return "situation"
+    return "result"
+
+
+def parse_header(doc: Document, start: int, end: int) -> list[Column]:
+    """The value columns printed between ``start`` (Mesures…) and ``end`` (Commentaire)."""
+    pieces = []  # (line, text) of each non-blank header line
+    for number, text in doc.numbered(start + 1, end - 1):
+        if text.strip():
+            pieces.append((number, " ".join(text.split())))
+    joined, starts = "", []
+    for number, text in pieces:
+        starts.append((len(joined) + (1 if joined else 0), number))
+        joined = f"{joined} {text}" if joined else text
+    columns = []
+    bounds = [m.start() for m in COLUMN_START.finditer(joined)] + [len(joined)]
+    for position, (begin, stop) in enumerate(zip(bounds, bounds[1:]), start=1):
+        header = joined[begin:stop].strip()
+        year = YEAR.search(header)
+        line = max(n for offset, n in starts if offset <= begin)
+        if not year:
+            raise ParseError(f"Annexe 4 : en-tête de colonne sans année « {header} » : "
+                             "chaque colonne doit nommer son année.", line=line, path=doc.path)
+        columns.append(Column(position, column_kind(header), year.group(1), header, line))
+    if not columns:
+        raise ParseError("Annexe 4 : en-tête sans colonnes « Situation … » / « Résultat … ».",
+                         line=start, path=doc.path)
+    return columns
+
+
+@dataclass(frozen=True)
+class Page:
+    """One printed page of the annex: header, body lines, label block."""
+
+    columns: tuple[Column, ...]
+    body: tuple[int, int]  # first and last line of the rows
+    labels: tuple[int, int]  # first and last line of the label block
+
+
+def find_pages(doc: Document) -> list[Page]:
+    """The annex's pages, from the header before its title to the last page mark."""
+    title = next((n for n, text in doc.numbered() if ANNEX_TITLE.search(text)), None)
+    if title is None:
+        return []
+    headers = [n for n, text in doc.numbered() if HEADER_START.match(text)]
+    first = max((n for n in headers if n < title), default=None)
+    if first is None:
+        raise ParseError("Annexe 4 : titre trouvé mais pas d'en-tête « Mesures Indicateurs … » avant lui.",
+                         line=title, path=doc.path)
+    pages, start = [], first
+    while start is not None:
+        end = next((n for n, text in doc.numbered(start) if HEADER_END.match(text)), None)
+        mark = next((n for n, text in doc.numbered(start) if PAGE_MARK.match(text)), None)
+        if end is None or mark is None or end > mark:
+            raise ParseError("Annexe 4 : page sans fin d'en-tête (« Commentaire ») ou sans numéro de page "
+                             "(« 1/2 »).", line=start, path=doc.path)
+        label_start = label_block_start(doc, end + 1, mark - 1)
+        pages.append(Page(tuple(parse_header(doc, start, end)), (end + 1, label_start - 1),
+                          (label_start, mark - 1)))
+        numbers = PAGE_MARK.match(doc.line(mark))
+        if int(numbers.group("page")) >= int(numbers.group("pages")):
+            break
+        start = next((n for n in headers if n > mark), None)
+    return pages
+
+
+def is_label_line(text: str) -> bool:
+    return bool(LABEL_START.match(text) or ANNEX_TITLE.search(text))
+
+
+def label_block_start(doc: Document, start: int, stop: int) -> int:
+    """First line of the labels printed after a page's rows (``stop + 1`` if none).
+
+    The block is the earliest label line after which every non-blank line up to
+    the page mark is a label, a label's continuation (lower case) or the title.
+    """
+    candidates = [n for n, text in doc.numbered(start, stop) if is_label_line(text)]
+    for candidate in candidates:
+        tail = [text for _, text in doc.numbered(candidate, stop) if text.strip()]
+        if all(is_label_line(t) or re.match(r"^\s*[a-zà-ÿ]", t) for t in tail):
+            return candidate
+    return stop + 1
+
+
+# --- tokens and rows --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token of a line: ``kind`` is na, range, days, percent, number or word."""
+
+    kind: str
+    text: str
+    line: int
+    gap: int  # spaces before it on its line; -1 for the first token of a line
+    start: int = 0  # offset in its line
+
+
+def tokenize(text: str, line: int) -> list[Token]:
+    """The tokens of a line.
+
+    >>> [(t.kind, t.text) for t in tokenize("Non disponible 25 jours 16,7  NC (relevé annuel) 6 500", 1)]
+    [('na', 'Non disponible'), ('days', '25 jours'), ('number', '16,7'), ('na', 'NC (relevé annuel)'), ('number', '6'), ('number', '500')]
+    >>> [t.kind for t in tokenize("5973 99% ont", 1)]
+    ['number', 'percent', 'word']
+    """
+    tokens, pos, gap = [], 0, -1
+    while pos < len(text):
+        if text[pos] == " ":
+            stop = pos
+            while stop < len(text) and text[stop] == " ":
+                stop += 1
+            gap, pos = (gap if not tokens else stop - pos), stop
+            continue
+        match = VALUE_TOKEN.match(text, pos)
+        if match:
+            kind = next(name for name, value in match.groupdict().items() if value is not None)
+        else:
+            match, kind = WORD.match(text, pos), "word"
+        tokens.append(Token(kind, " ".join(match.group(0).split()), line, gap if tokens else -1, pos))
+        pos, gap = match.end(), 0
+    return tokens
+
+
+def starts_comment(tokens: list[Token], index: int) -> bool:
+    """Whether ``tokens[index]`` can open a comment after values (capitalised word)."""
+    token = tokens[index]
+    return token.kind == "word" and token.text[:1].isupper()
+
+
+def value_run(tokens: list[Token], from_start: bool = False) -> tuple[int, int] | None:
+    """``(i, j)`` of the first run of values ending the line or followed by a comment.
+
+    >>> value_run(tokenize("Jeunes ayant eu 18 ans au cours", 1)) is None
+    True
+    >>> value_run(tokenize("d'orientation Non disponible 555", 1))
+    (1, 3)
+    >>> value_run(tokenize("2488 3612 60% est proposés", 1))
+    (0, 2)
+    """
+    i = 0
+    while i < len(tokens):
+        if tokens[i].kind == "word":
+            if from_start:
+                return None
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and tokens[j].kind != "word":
+            j += 1
+        if j < len(tokens) and not starts_comment(tokens, j):
+            if tokens[j - 1].kind == "percent" and j - 1 > i:
+                return i, j - 1  # "99% ont eu …": the percentage opens the comment
+            if from_start:
+                return None
+            i = j
+            continue
+        return i, j
+    return None
+
+
+@dataclass
+class RawRow:
+    """An indicator row as printed: texts, value tokens and comment."""
+
+    indicator: str
+    line: int
+    definition: list[str] = field(default_factory=list)
+    values: list[Token] = field(default_factory=list)
+    comment: list[str] = field(default_factory=list)
+    comment_lines: list[int] = field(default_factory=list)
+    state: str = "text"
+
+    def add_comment(self, text: str, line: int) -> None:
+        self.comment.append(" ".join(text.split()))
+        self.comment_lines.append(line)
+
+    def add_text(self, text: str) -> None:
+        text = " ".join(text.split())
+        if not text:
+            return
+        if not self.definition and CONTINUATION.match(text):
+            self.indicator = f"{self.indicator} {text}"
+        else:
+            self.definition.append(text)
+
+
+def logical_lines(doc: Document, start: int, end: int) -> list[tuple[int, str]]:
+    """Non-blank lines; a reason left open ("NC (maintien de") is joined with its continuation."""
+    out, pending = [], None
+    for number, text in doc.numbered(start, end):
+        if not text.strip():
+            continue
+        if pending is not None:
+            pending = (pending[0], f"{pending[1].rstrip()} {text.strip()}")
+            if ")" in text:
+                out.append(pending)
+                pending = None
+            continue
+        if OPEN_REASON.search(text):
+            pending = (number, text)
+        else:
+            out.append((number, text))
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def split_rows(doc: Document, start: int, end: int) -> list[RawRow]:
+    """The indicator rows of a page body."""
+    rows: list[RawRow] = []
+    for number, text in logical_lines(doc, start, end):
+        if INDICATOR_START.match(text):
+            head, rest = split_first_line(text)
+            rows.append(RawRow(head, number))
+            text = rest
+            if not text.strip():
+                continue
+        if not rows:
+            continue
+        feed_line(rows[-1], tokenize(text, number), text)
+    return rows
+
+
+def split_first_line(text: str) -> tuple[str, str]:
+    """An indicator line cut into indicator text and the rest (definition, values).
+
+    >>> split_first_line("Nombre de jeunes devenus majeurs Jeunes confiés à l'ASE 582")
+    ('Nombre de jeunes devenus majeurs', "Jeunes confiés à l'ASE 582")
+    """
+    tokens = tokenize(text, 0)
+    run = value_run(tokens)
+    cut = len(text)
+    if run:
+        cut = tokens[run[0]].start
+    match = DEFINITION_START.search(text, 1, cut)
+    if match:
+        cut = match.start()
+    return " ".join(text[:cut].split()), text[cut:].strip()
+
+
+def feed_line(row: RawRow, tokens: list[Token], text: str) -> None:
+    """Add one line to a row according to its state (text, values, comment)."""
+    if row.state == "comment":
+        row.add_comment(text, tokens[0].line)
+        return
+    run = value_run(tokens, from_start=row.state == "values")
+    if run is None:
+        if row.state == "values":
+            row.state = "comment"
+            row.add_comment(text, tokens[0].line)
+        else:
+            row.add_text(text)
+        return
+    i, j = run
+    if i:
+        row.add_text(" ".join(t.text for t in tokens[:i]))
+    row.values.extend(tokens[i:j])
+    row.state = "values"
+    if j < len(tokens):
+        row.add_comment(" ".join(t.text for t in tokens[j:]), tokens[j].line)
+        row.state = "comment"
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+def gap_kinds(tokens: list[Token]) -> list[str]:
+    """For each gap between consecutive value tokens: ``split``, ``join`` or ``optional``.
+
+    >>> gap_kinds(tokenize("2364  2 573 4 000 2353", 1))
+    ['split', 'optional', 'split', 'join', 'split']
+    """
+    kinds = []
+    for left, right in zip(tokens, tokens[1:]):
+        joinable = (left.kind == right.kind == "number" and right.gap == 1 and right.line == left.line
+                    and GROUP_HEAD.fullmatch(left.text) and GROUP_TAIL.fullmatch(right.text))
+        if not joinable:
+            kinds.append("split")
+        elif right.text.startswith("0"):
+            kinds.append("join")
+        else:
+            kinds.append("optional")
+    return kinds
+
+
+def cells_from_joins(tokens: list[Token], joins: set[int]) -> list[tuple[Token, ...]]:
+    """Cells when gap ``k`` (between token k and k+1) is joined for each k in ``joins``."""
+    cells, current = [], [tokens[0]]
+    for k, token in enumerate(tokens[1:]):
+        if k in joins:
+            current.append(token)
+        else:
+            cells.append(tuple(current))
+            current = [token]
+    cells.append(tuple(current))
+    return cells
+
+
+def cell_splits(tokens: list[Token], count: int | None) -> list[list[tuple[Token, ...]]]:
+    """Every reading of the tokens as cells; with ``count``, only those with that many cells.
+
+    >>> [[cell_text(c) for c in s] for s in cell_splits(tokenize("6596 6 500 3 435", 1), 3)]
+    [['6596', '6 500', '3 435']]
+    >>> len(cell_splits(tokenize("6596 6 500 3 435", 1), 4))  # 6 500|3|435 or 6|500|3 435
+    2
+    >>> len(cell_splits(tokenize("596 612", 1), None))
+    2
+    """
+    kinds = gap_kinds(tokens)
+    forced = {k for k, kind in enumerate(kinds) if kind == "join"}
+    optional = [k for k, kind in enumerate(kinds) if kind == "optional"]
+    sizes = range(len(optional) + 1)
+    if count is not None:
+        needed = len(tokens) - len(forced) - count
+        sizes = [needed] if 0 <= needed <= len(optional) else []
+    splits = []
+    for size in sizes:
+        for chosen in combinations(optional, size):
+            splits.append(cells_from_joins(tokens, forced | set(chosen)))
+            if len(splits) > MAX_SPLITS:
+                return splits
+    return splits
+
+
+def cell_text(cell: tuple[Token, ...]) -> str:
+    return " ".join(t.text for t in cell)
+
+
+def digit_spread(split: list[tuple[Token, ...]]) -> int:
+    """Max minus min number of integer digits of the numeric cells of a split."""
+    digits = [len(cell_text(c).split(",")[0].replace(" ", "")) for c in split if c[0].kind == "number"]
+    return max(digits) - min(digits) if digits else 0
+
+
+def choose_split(splits: list) -> tuple[list | None, str]:
+    """The split to keep and how it was chosen ("" if unique), or ``None`` if ambiguous."""
+    if len(splits) == 1:
+        return splits[0], ""
+    if not splits or len(splits) > MAX_SPLITS:
+        return None, ""
+    spreads = [digit_spread(s) for s in splits]
+    best = min(spreads)
+    if best <= 1 and spreads.count(best) == 1:
+        return splits[spreads.index(best)], ("découpage des nombres choisi parmi "
+                                             f"{len(splits)} possibles : le seul aux ordres de grandeur homogènes")
+    return None, ""
+
+
+def row_unit(row: RawRow) -> str:
+    kinds = {t.kind for t in row.values}
+    if "percent" in kinds or re.match(r"\s*(?:Taux|Pourcentage|Part)\b", row.indicator):
+        return "percent"
+    if "days" in kinds or re.match(r"\s*(?:Délai|Durée)\b", row.indicator):
+        return "days"
+    if "€" in row.indicator:
+        return "eur"
+    return "count"
+
+
+def cell_record(cell: tuple[Token, ...], row_unit_: str) -> dict:
+    """Value, unit, raw and status of one cell."""
+    text, kind = cell_text(cell), cell[0].kind
+    if kind == "na":
+        return {"value": None, "unit": row_unit_, "raw": text, "status": "not_available"}
+    if kind == "range":
+        return {"value": None, "unit": "text", "raw": text, "status": "ok"}
+    value = float(cell_number(cell))
+    unit = {"percent": "percent", "days": "days"}.get(kind, row_unit_)
+    return {"value": value, "unit": unit, "raw": text, "status": "ok"}
+
+
+# --- placing cells in columns -----------------------------------------------------------------
+
+
+def sheet_placement(cells_options: list, columns: tuple[Column, ...], known: dict[int, Decimal]):
+    """The only (split, columns) placement agreeing with values known from a sheet, or ``None``.
+
+    ``known`` maps column positions to the value an action sheet gives for
+    that column's year and kind. A placement keeps the cells' order, puts a
+    known column's value in that column, and puts no cell in a known column
+    with another value.
+    """
+    if not known:
+        return None
+    found = []
+    positions = [c.position for c in columns]
+    for split in cells_options:
+        if len(split) > len(positions):
+            continue
+        for chosen in combinations(positions, len(split)):
+            placed = dict(zip(chosen, split))
+            if all(p in placed and cell_number(placed[p]) == v for p, v in known.items()):
+                found.append(placed)
+                if len(found) > 1:
+                    return None
+    return found[0] if found else None
+
+
+def cell_number(cell: tuple[Token, ...]) -> Decimal | None:
+    """The number of a numeric cell (without its % or "jours"), else ``None``."""
+    if cell[0].kind not in ("number", "percent", "days"):
+        return None
+    return parse_number(re.sub(r"\s*(?:%|jours?)$", "", cell_text(cell)), line=cell[0].line)
+
+
+def place_row(row: RawRow, columns: tuple[Column, ...], known: dict[int, Decimal]):
+    """``(placed, note)``: cells by column position, or ``(None, note)`` with cells unplaced."""
+    splits = cell_splits(row.values, len(columns))
+    split, note = choose_split(splits)
+    if split is not None:
+        return dict(zip((c.position for c in columns), split)), note
+    every = cell_splits(row.values, None)
+    placed = sheet_placement(every, columns, known) if len(every) <= MAX_SPLITS else None
+    if placed:
+        return placed, "colonnes déduites des valeurs de la fiche action pour le même indicateur"
+    most = max((len(s) for s in every), default=0)
+    if splits:
+        return None, f"{len(splits)} découpages des nombres possibles pour {len(columns)} colonnes"
+    if most < len(columns):
+        return None, f"{most} valeurs au plus pour {len(columns)} colonnes : colonnes indéterminées"
+    return None, f"plus de valeurs que de colonnes ({len(columns)})"
+
+
+def unplaced_cells(row: RawRow) -> list[tuple[tuple[Token, ...], bool]]:
+    """Cells of the finest split, each with whether its reading is certain (not a possible group)."""
+    kinds = gap_kinds(row.values)
+    finest = cells_from_joins(row.values, {k for k, kind in enumerate(kinds) if kind == "join"})
+    out, k = [], -1
+    for cell in finest:
+        k += len(cell)
+        before = kinds[k - len(cell)] if k - len(cell) >= 0 else "split"
+        after = kinds[k] if k < len(kinds) else "split"
+        out.append((cell, before != "optional" and after != "optional"))
+    return out
+
+
+# --- measure labels (axis) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Label:
+    number: str
+    title: str
+    line: int
+
+    @property
+    def key(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in self.number.split("."))
+
+    @property
+    def printed(self) -> str:
+        dot = "." if "." in self.number and self.title else ""
+        return f"{self.number}{dot} {self.title}".strip() if dot else f"{self.number} {self.title}"
+
+
+def read_labels(doc: Document, start: int, end: int) -> list[Label]:
+    """The labels of a label block, continuation lines joined."""
+    labels: list[Label] = []
+    raw = [(n, text) for n, text in doc.numbered(start, end) if text.strip()]
+    for number, text in raw:
+        match = LABEL_START.match(text)
+        if ANNEX_TITLE.search(text):
+            continue
+        if match:
+            labels.append(Label(match.group("number"), " ".join(match.group("title").split()), number))
+        elif labels:
+            last = labels[-1]
+            labels[-1] = Label(last.number, f"{last.title} {' '.join(text.split())}", last.line)
+    return labels
+
+
+def printed_label(label: Label, doc: Document) -> str:
+    """The label as printed on its first line ("3.1. Orienter …" or "5.1 Mobilités …")."""
+    head = LABEL_START.match(doc.line(label.line))
+    return f"{doc.line(label.line)[:head.start('title')].strip()} {label.title}"
+
+
+def stems(text: str) -> set[str]:
+    """Comparable word stems: accents off, elisions off, 6 first letters of words of 4+ letters, acronyms.
+
+    >>> sorted(stems("Orienter et accompagner les allocataires du RSA"))
+    ['accomp', 'alloca', 'orient', 'rsa']
+    """
+    out = set()
+    for word in re.findall(r"[^\W\d_]+", text):
+        if len(word) >= 2 and word.isupper():
+            out.add(without_accents(word.lower()))
+        elif len(word) >= 4:
+            out.add(without_accents(word.lower())[:6])
+    return out
+
+
+def segment_candidates(scores: list[list[Fraction]]) -> list[set[int]]:
+    """For each row, the labels it takes in some best ordered segmentation.
+
+    Rows and labels are in order; each label covers a non-empty contiguous
+    block of rows (when there are at least as many rows as labels).
+    """
+    rows, labels = len(scores), len(scores[0]) if scores else 0
+    if not rows or not labels:
+        return [set() for _ in range(rows)]
+    if rows < labels:
+        return [set(range(labels)) for _ in range(rows)]
+    low = Fraction(-10**9)
+    fwd = [[low] * labels for _ in range(rows)]
+    bwd = [[low] * labels for _ in range(rows)]
+    fwd[0][0] = scores[0][0]
+    for i in range(1, rows):
+        for j in range(labels):
+            best = max(fwd[i - 1][j], fwd[i - 1][j - 1] if j else low)
+            fwd[i][j] = scores[i][j] + best if best > low else low
+    bwd[-1][-1] = scores[-1][-1]
+    for i in range(rows - 2, -1, -1):
+        for j in range(labels):
+            best = max(bwd[i + 1][j], bwd[i + 1][j + 1] if j + 1 < labels else low)
+            bwd[i][j] = scores[i][j] + best if best > low else low
+    optimum = fwd[-1][-1]
+    return [{j for j in range(labels) if fwd[i][j] > low and bwd[i][j] > low
+             and fwd[i][j] + bwd[i][j] - scores[i][j] == optimum} for i in range(rows)]
+
+
+@dataclass
+class PageRows:
+    page: Page
+    rows: list[RawRow]
+    labels: list[Label]
+
+
+def assign_axes(pages: list[PageRows], groups: dict[str, Label]) -> dict[int, tuple[Label | None, str]]:
+    """``{indicator_line: (label or None, note)}`` for every row of every page."""
+    row_stems = {r.line: stems(r.indicator + " " + " ".join(r.definition)) for p in pages for r in p.rows}
+    frequency: dict[str, int] = {}
+    for words in row_stems.values():
+        for word in words:
+            frequency[word] = frequency.get(word, 0) + 1
+    candidates: dict[int, list[Label]] = {}
+    for page in pages:
+        labels = sorted((lab for lab in page.labels if "." in lab.number), key=lambda lab: lab.key)
+        label_stems = [stems(lab.title + " " + (groups[lab.number.split(".")[0]].title
+                                                 if lab.number.split(".")[0] in groups else ""))
+                       for lab in labels]
+        scores = [[sum((Fraction(1, frequency[w]) for w in row_stems[r.line] & ls), Fraction(0))
+                   for ls in label_stems] for r in page.rows]
+        for row, chosen in zip(page.rows, segment_candidates(scores)):
+            candidates[row.line] = [labels[j] for j in sorted(chosen)]
+    resolve_by_neighbours(pages, candidates, row_stems, frequency)
+    out = {}
+    for line, labs in candidates.items():
+        if len(labs) == 1:
+            out[line] = (labs[0], "")
+        else:
+            names = " / ".join(f"« {lab.number} {lab.title} »" for lab in labs)
+            out[line] = (None, f"mesure indéterminée ({names})" if labs else "aucune mesure imprimée sur la page")
+    return out
+
+
+def resolve_by_neighbours(pages, candidates, row_stems, frequency) -> None:
+    """Decide undecided rows by words shared only with the rows of one candidate label."""
+    changed = True
+    while changed:
+        changed = False
+        decided: dict[str, set[str]] = {}
+        for line, labs in candidates.items():
+            if len(labs) == 1:
+                decided.setdefault(labs[0].number, set()).update(row_stems[line])
+        for page in pages:
+            for index, row in enumerate(page.rows):
+                labs = candidates[row.line]
+                if len(labs) < 2:
+                    continue
+                votes = []
+                for lab in labs:
+                    others = set().union(*(decided.get(o.number, set()) for o in labs if o is not lab))
+                    own = decided.get(lab.number, set()) - others
+                    votes.append(sum(Fraction(1, frequency[w]) for w in row_stems[row.line] & own))
+                if sum(1 for v in votes if v > 0) == 1:
+                    winner = labs[next(i for i, v in enumerate(votes) if v > 0)]
+                    keep_order(page.rows, candidates, index, winner)
+                    changed = True
+
+
+def keep_order(rows: list[RawRow], candidates, index: int, winner: Label) -> None:
+    """Fix a row's label and drop, before and after it, labels that would break the order."""
+    candidates[rows[index].line] = [winner]
+    for row in rows[:index]:
+        candidates[row.line] = [lab for lab in candidates[row.line] if lab.key <= winner.key]
+    for row in rows[index + 1:]:
+        candidates[row.line] = [lab for lab in candidates[row.line] if lab.key >= winner.key]
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+def read_pages(doc: Document) -> list[PageRows]:
+    return [PageRows(page, split_rows(doc, *page.body), read_labels(doc, *page.labels))
+            for page in find_pages(doc)]
+
+
+def annex4_columns(doc: Document) -> pd.DataFrame:
+    """The value columns of each page: ``page, column, kind, period, header, source_line``."""
+    records = [{"page": number, "column": c.position, "kind": c.kind, "period": c.period,
+                "header": c.header, "source_line": c.source_line}
+               for number, page in enumerate(find_pages(doc), start=1) for c in page.columns]
+    return pd.DataFrame(records, columns=["page", "column", "kind", "period", "header", "source_line"])
+
+
+def annex4_comments(doc: Document) -> pd.DataFrame:
+    """Each printed line of the rows' comments: ``indicator_line, indicator, source_line, text``."""
+    records = [{"indicator_line": row.line, "indicator": row.indicator, "source_line": line, "text": text}
+               for page in read_pages(doc) for row in page.rows
+               for line, text in zip(row.comment_lines, row.comment)]
+    return pd.DataFrame(records, columns=["indicator_line", "indicator", "source_line", "text"])
+
+
+def sheet_groups(sheet: pd.DataFrame | None) -> list[tuple[set[str], list]]:
+    """The sheets' readable values grouped by indicator, with the indicator's stems (built once)."""
+    if sheet is None or sheet.empty:
+        return []
+    return [(stems(str(text)), list(group.itertuples()))
+            for text, group in sheet[sheet["status"] == "ok"].groupby("indicator")]
+
+
+def sheet_values(groups: list[tuple[set[str], list]], indicator: str, columns: tuple[Column, ...]) -> dict[int, Decimal]:
+    """Values the action sheets (:func:`sheet_groups`) give for an annex indicator, by annex column position.
+
+    The sheet's indicator must have nearly the same words (stems' Jaccard
+    index of at least 0.8). A sheet ``baseline`` or ``result`` of year Y fills
+    the annex column of kind situation/result for Y; a ``target`` fills the
+    target column. Two sheet values disagreeing on one column give no clue.
+    """
+    wanted = stems(indicator)
+    known: dict[int, Decimal] = {}
+    for other, records in groups:
+        if not wanted or len(wanted & other) < 0.8 * len(wanted | other):
+            continue
+        for record in records:
+            for column in columns:
+                same_kind = (column.kind == "target") == (record.kind == "target") and column.kind != "s1"
+                if same_kind and str(record.period) == column.period and pd.notna(record.value):
+                    value = Decimal(str(record.value)).normalize()
+                    if known.setdefault(column.position, value) != value:
+                        return {}
+    return known
+
+
+def annex4_table(doc: Document, sheet: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``annex4.csv``: one row per cell of Annexe 4 (see the module docstring).
+
+    ``sheet`` is the action sheets' ``indicators`` table, used only to place
+    the cells of rows that print fewer values than columns.
+    """
+    pages = read_pages(doc)
+    groups = {lab.number: lab for p in pages for lab in p.labels if "." not in lab.number}
+    axes = assign_axes(pages, groups)
+    from_sheets = sheet_groups(sheet)
+    records = []
+    for page in pages:
+        for row in page.rows:
+            label, axis_note = axes[row.line]
+            base = {"axis": printed_label(label, doc) if label else "",
+                    "indicator": row.indicator, "definition": " ".join(row.definition),
+                    "comment": " ".join(row.comment), "indicator_line": row.line}
+            records.extend(row_records(row, page.page.columns, base, axis_note,
+                                       sheet_values(from_sheets, row.indicator, page.page.columns)))
+    frame = pd.DataFrame(records, columns=COLUMNS)
+    frame["value"] = frame["value"].astype(float)
+    frame["column"] = frame["column"].astype("Int64")
+    frame["source_line"] = frame["source_line"].astype(int)
+    frame["indicator_line"] = frame["indicator_line"].astype(int)
+    return frame
+
+
+def row_records(row: RawRow, columns, base: dict, axis_note: str, known) -> list[dict]:
+    """The records of one row's cells."""
+    if not row.values:
+        return []
+    unit = row_unit(row)
+    by_position = {c.position: c for c in columns}
+    placed, note = place_row(row, columns, known)
+    note = "; ".join(n for n in (axis_note, note) if n)
+    records = []
+    if placed is not None:
+        for position, cell in sorted(placed.items()):
+            column = by_position[position]
+            records.append({**base, **cell_record(cell, unit), "period": column.period, "kind": column.kind,
+                            "column": position, "source_line": cell[0].line, "note": note})
+        return records
+    for cell, certain in unplaced_cells(row):
+        record = cell_record(cell, unit)
+        if not certain:
+            record["value"] = None
+        record["status"] = "ambiguous"
+        records.append({**base, **record, "period": None, "kind": None, "column": None,
+                        "source_line": cell[0].line, "note": note})
+    return records

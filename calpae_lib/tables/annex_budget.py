@@ -1,0 +1,307 @@
+"""The annex budget tables: montant avenant and montant engagé per action and volet.
+
+After the last action sheet, the report prints one table per volet, each
+opened by the header "Montant avenant  Montant engagé/réalisé en <year>".
+Every printed line ends with its two amounts (avenant, engagé)::
+
+    Généralisation de la démarche référent de Parcours 160 000 €   160 000 €   <- action (total)
+    Plan Pauvreté 80 000 €   80 000 €                                          <- État
+    Contrepartie Plan Pauvreté 80 000 €   80 000 €                             <- Département
+    …
+    Sous total Part Etat … / Sous total part Département … / TOTAL GENERAL …
+
+Quirks handled generically:
+
+* an action title may wrap: a line without amounts is joined to the next;
+* the volet's title ("Plan pauvreté - ACTIONS SOCLE COMMUN") is printed as a
+  line of its own, anywhere in its table: it names the volet and is not part
+  of any title;
+* annex titles differ from the sheets' titles ("Pacte ambition IAE", "BRSA
+  primo-arrivants") and come in another order: each action line is matched to
+  the outline's action of the same volet whose title shares most normalised
+  words (see :func:`match_titles`); a line with no clear match keeps an empty
+  ``action_id`` and is listed by :func:`unmatched_lines`;
+* the header's year is kept (:func:`annex_header_years`): a 2022 report may
+  print "engagé/réalisé en 2021", which the reconciliation reports.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, replace
+
+import pandas as pd
+
+from calpae_lib.errors import InputError, ParseError
+from calpae_lib.text.numbers import find_amounts
+from calpae_lib.text.outline import ANNEX_START, VOLET_ORDER, Outline, join_wrapped
+from calpae_lib.text.reading import Document, without_accents
+
+ANNEX_COLUMNS = ["volet", "row_kind", "action_id", "label", "montant_avenant", "montant_engage", "source_line"]
+
+#: The header of an annex table and the year of its "engagé" column.
+TABLE_HEADER = re.compile(
+    r"""
+    ^\s* Montant \s+ avenant \b              # first column
+    .*? engag[ée] (?:\s*/\s*r[ée]alis[ée])?  # second column: "Montant engagé/réalisé"
+    \s+ en \s+ (?P<year>\d{4})               # "en 2022"
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: The volet's title printed inside its table: "Plan pauvreté - ACTIONS SOCLE COMMUN".
+VOLET_TITLE = re.compile(r"^\s*Plan\s+pauvret[ée]\s*[-–]\s*(?P<name>\S.*?)\s*$", re.IGNORECASE)
+
+#: Words of a volet title or État label that name the volet.
+VOLET_WORDS = (
+    ("initiative", re.compile(r"initiative", re.IGNORECASE)),
+    ("erbm", re.compile(r"\bERBM\b|bassin\s+minier", re.IGNORECASE)),
+    ("socle", re.compile(r"socle|plan\s+pauvret[ée]", re.IGNORECASE)),
+)
+
+#: Row kinds recognised from the label, tried in order; anything else is an action line.
+ROW_KINDS = (
+    ("subtotal_etat", re.compile(r"^Sous[\s-]*total\s+part\s+[ÉE]tat\b", re.IGNORECASE)),
+    ("subtotal_departement", re.compile(r"^Sous[\s-]*total\s+part\s+D[ée]partement\b", re.IGNORECASE)),
+    ("total", re.compile(r"^Total(\s+g[ée]n[ée]ral)?$", re.IGNORECASE)),
+    ("departement", re.compile(r"^Contre\s*-?\s*partie\b", re.IGNORECASE)),
+    ("etat", re.compile(
+        r"""^(?: Plan \s+ pauvret[ée] | Initiative \s+ d[ée]partementale | ERBM )  # the State's envelope
+            (?: \s* [-–] \s* part \s+ [ÉE]tat )? $                                # "- part Etat", optional
+        """, re.IGNORECASE | re.VERBOSE)),
+)
+
+#: Words too common in titles to tell actions apart.
+STOP_WORDS = frozenset(
+    "a au aux d de des du en et l la le les pour par dans un une sur avec ou leur leurs".split()
+)
+
+#: A match needs this similarity, and this lead over the runner-up.
+MATCH_THRESHOLD = 0.5
+MATCH_MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    volet: str
+    row_kind: str
+    action_id: str
+    label: str
+    montant_avenant: int
+    montant_engage: int
+    source_line: int
+
+
+@dataclass(frozen=True)
+class AnnexTable:
+    """One annex table: its volet, header line and year, and its rows."""
+
+    volet: str
+    header_line: int
+    header_year: int
+    title_line: int | None
+    rows: tuple[AnnexRow, ...]
+
+
+def table_headers(doc: Document, start: int) -> list[tuple[int, int]]:
+    """``(line, year)`` of every annex table header from line ``start`` on."""
+    headers = []
+    for number, text in doc.numbered(start):
+        if ANNEX_START.match(text):
+            match = TABLE_HEADER.match(text)
+            if not match:
+                raise ParseError(f"en-tête de tableau annexe sans année « {text.strip()} » : "
+                                 "« Montant engagé/réalisé en AAAA » était attendu.", path=doc.path, line=number)
+            headers.append((number, int(match.group("year"))))
+    return headers
+
+
+def row_kind(label: str) -> str:
+    """The kind of an annex line, from its label.
+
+    >>> [row_kind(x) for x in ("Plan Pauvreté - part Etat", "Contre partie plan pauvreté", "ERBM",
+    ...                        "Sous total part Département", "TOTAL GENERAL", "ASTRE")]
+    ['etat', 'departement', 'etat', 'subtotal_departement', 'total', 'action']
+    """
+    label = " ".join(label.split())
+    for kind, pattern in ROW_KINDS:
+        if pattern.match(label):
+            return kind
+    return "action"
+
+
+def volet_named(text: str) -> str | None:
+    """The volet a title or État label names, if any.
+
+    >>> volet_named("ACTION D'INITIATIVE DEPARTEMENTALE"), volet_named("ERBM"), volet_named("ACTIONS SOCLE COMMUN")
+    ('initiative', 'erbm', 'socle')
+    """
+    for volet, pattern in VOLET_WORDS:
+        if pattern.search(text):
+            return volet
+    return None
+
+
+def read_table(doc: Document, header: int, stop: int):
+    """Rows (volet unknown yet) of the table under ``header``, up to its total line.
+
+    Returns ``(rows, title_line, title_volet)``. Raises :class:`InputError` if
+    the table has no total line before ``stop`` (a truncated report).
+    """
+    rows, pending, title_line, title_volet = [], [], None, None
+    for number, text in doc.numbered(header + 1, stop):
+        if not text.strip():
+            continue
+        title = VOLET_TITLE.match(text)
+        amounts = find_amounts(text, line=number, path=doc.path)
+        if title and not amounts:
+            title_line, title_volet = number, volet_named(title.group("name"))
+            continue
+        if not amounts:
+            pending.append((number, text.strip()))
+            continue
+        rows.append(table_row(doc, number, text, amounts, pending))
+        pending = []
+        if rows[-1].row_kind == "total":
+            return rows, title_line, title_volet
+    raise InputError(
+        "le tableau budgétaire annexe qui commence ici s'arrête sans ligne « Total général » : "
+        "le rapport semble tronqué.", path=doc.path, line=header,
+    )
+
+
+def table_row(doc: Document, number: int, text: str, amounts, pending) -> AnnexRow:
+    """One annex line with two amounts; wrapped title lines before it are joined."""
+    if len(amounts) != 2:
+        raise ParseError(
+            f"ligne du tableau annexe avec {len(amounts)} montant(s) au lieu de 2 (avenant, engagé) : "
+            f"« {text.strip()} ».", path=doc.path, line=number,
+        )
+    label = text[:amounts[0].start].strip()
+    kind = row_kind(label)
+    if pending and kind != "action":
+        raise ParseError(f"texte « {pending[-1][1]} » avant une ligne « {label} » du tableau annexe : "
+                         "titre d'action sans montants.", path=doc.path, line=pending[-1][0])
+    full = label
+    for _, head in reversed(pending):
+        full = join_wrapped(head, full)
+    return AnnexRow("", kind, "", " ".join(full.split()), amounts[0].value, amounts[1].value, number)
+
+
+def title_words(title: str) -> frozenset[str]:
+    """Normalised words of a title: no accents, case, stop words or plural ending.
+
+    >>> sorted(title_words("« Solutions logement » pour les jeunes"))
+    ['jeune', 'logement', 'solution']
+    >>> title_words("Pacte d'ambition IAE") == title_words("Pacte ambition IAE")
+    True
+    """
+    text = without_accents(title.lower())
+    words = (w for w in re.split(r"[^a-z0-9]+", text) if len(w) > 1 and w not in STOP_WORDS)
+    return frozenset(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words)
+
+
+def title_similarity(a: str, b: str) -> float:
+    """Mean of the Dice coefficient and the overlap coefficient of the titles' words.
+
+    The overlap coefficient lets a short annex title ("ASTRE") match the
+    sheet's long one; the Dice coefficient prefers the closest length.
+
+    >>> title_similarity("Pacte ambition IAE", "Pacte d'ambition IAE")
+    1.0
+    >>> round(title_similarity("ASTRE", "ASTRE : Accompagnement Social Travaux de Rénovation"), 2)
+    0.67
+    >>> title_similarity("Projets innovants", "Coup de pouce compétences")
+    0.0
+    """
+    words_a, words_b = title_words(a), title_words(b)
+    if not words_a or not words_b:
+        return 0.0
+    common = len(words_a & words_b)
+    return (2 * common / (len(words_a) + len(words_b)) + common / min(len(words_a), len(words_b))) / 2
+
+
+def match_titles(labels: list[str], titles: dict[str, str]) -> list[str]:
+    """``action_id`` for each annex label ("" when no clear match), one-to-one.
+
+    Pairs are taken best first; a pair is kept when its similarity reaches
+    :data:`MATCH_THRESHOLD` and leads every other free candidate of the label
+    and of the action by :data:`MATCH_MARGIN`.
+
+    >>> match_titles(["Pacte ambition IAE", "Solution logement jeunes", "Vélo"],
+    ...              {"a-1": "Solution logement pour les jeunes", "a-2": "Pacte d'ambition IAE",
+    ...               "a-3": "Accompagnement au logement des jeunes"})
+    ['a-2', 'a-1', '']
+    """
+    scores = {(i, action_id): title_similarity(label, title)
+              for i, label in enumerate(labels) for action_id, title in titles.items()}
+    matched: dict[int, str] = {}
+    for (i, action_id), score in sorted(scores.items(), key=lambda item: -item[1]):
+        if score < MATCH_THRESHOLD:
+            break
+        if i in matched or action_id in matched.values():
+            continue
+        rivals = [s for (j, other), s in scores.items() if (j == i) != (other == action_id)
+                  and j not in matched and other not in matched.values()]
+        if all(score - rival >= MATCH_MARGIN for rival in rivals):
+            matched[i] = action_id
+    return [matched.get(i, "") for i in range(len(labels))]
+
+
+def table_volet(index: int, rows: list[AnnexRow], title_volet: str | None) -> str:
+    """The volet of the ``index``-th table: its title line, else its État labels, else its rank."""
+    if title_volet:
+        return title_volet
+    votes = [volet_named(row.label) for row in rows if row.row_kind == "etat"]
+    votes = [v for v in votes if v]
+    if votes:
+        return max(set(votes), key=votes.count)
+    return VOLET_ORDER[index] if index < len(VOLET_ORDER) else ""
+
+
+def attach_actions(rows: list[AnnexRow], volet: str, outline: Outline) -> list[AnnexRow]:
+    """Set the volet, match action lines to ``action_id`` and pass it to their État/Département lines."""
+    titles = {a.action_id: a.title for a in outline.actions if a.volet == volet}
+    actions = [row for row in rows if row.row_kind == "action"]
+    ids = iter(match_titles([row.label for row in actions], titles))
+    out, current = [], ""
+    for row in rows:
+        if row.row_kind == "action":
+            current = next(ids)
+        owner = current if row.row_kind in ("action", "etat", "departement") else ""
+        out.append(replace(row, volet=volet, action_id=owner))
+    return out
+
+
+def parse_annex(doc: Document, outline: Outline) -> list[AnnexTable]:
+    """Every annex budget table from ``outline.annex_start`` on."""
+    headers = table_headers(doc, outline.annex_start)
+    tables = []
+    for index, (header, year) in enumerate(headers):
+        stop = headers[index + 1][0] - 1 if index + 1 < len(headers) else len(doc.lines)
+        rows, title_line, title_volet = read_table(doc, header, stop)
+        volet = table_volet(index, rows, title_volet)
+        tables.append(AnnexTable(volet, header, year, title_line, tuple(attach_actions(rows, volet, outline))))
+    return tables
+
+
+def annex_header_years(doc: Document, outline: Outline) -> list[tuple[str, int, int]]:
+    """``(volet, header_line, year)`` of each annex table, as printed in its header."""
+    return [(t.volet, t.header_line, t.header_year) for t in parse_annex(doc, outline)]
+
+
+def annex_table(doc: Document, outline: Outline) -> pd.DataFrame:
+    """``annex_budget.csv``: every line of the annex budget tables."""
+    rows = [asdict(row) for table in parse_annex(doc, outline) for row in table.rows]
+    return pd.DataFrame(rows, columns=ANNEX_COLUMNS)
+
+
+def unmatched_lines(annex: pd.DataFrame) -> pd.DataFrame:
+    """Annex action lines that could not be matched to an action of the outline."""
+    return annex[(annex.row_kind == "action") & (annex.action_id == "")]
+
+
+def unmatched_warnings(annex: pd.DataFrame) -> list[str]:
+    """One French sentence per unmatched annex action line."""
+    return [f"ligne {row.source_line} : action de l'annexe « {row.label} » ({row.volet}) non rattachée "
+            "à une fiche action" for row in unmatched_lines(annex).itertuples()]

@@ -1,0 +1,300 @@
+"""The cells of an indicator table's value lines, read without guessing.
+
+A value line of the flattened text prints the cells of one row side by side
+("4 150 4 000 4935"), or a few of them, or a cell that goes on over the next
+lines ("NC (maintien de structures engagées)", "69 jeunes ont été accompagnés").
+This module reads one line into *atoms*:
+
+- ``na``: a "not available" mark: NC, Non connu, Non disponible, Non estimé, "/";
+- ``numbers``: a run of digit groups separated by single spaces, possibly ended
+  by "%" or "€" ("526 471 450 000"); how many cells it holds is decided later,
+  with :func:`split_numbers`, from the number of columns;
+- ``text``: a text cell, started by a number followed by a word ("18 privés
+  264 bailleurs sociaux") or by "De <n> à" ("De 50 à 100 jeunes"); it runs to
+  the end of the line and may go on over the next lines.
+
+Two spaces always separate two cells: a number never spans them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from itertools import product
+
+from calpae_lib.text.numbers import parse_number
+
+#: "Not available" marks, longest first.
+NOT_AVAILABLE = re.compile(
+    r"""
+    (?: NC\b                                    # non connu
+      | Non \s+ (?:connu|disponible|estim[ée]e?s?)\b  # "Non connu", "Non estimé"...
+      | / (?![\w/])                             # a lone slash (not "15 privés/")
+    )
+    """,
+    re.VERBOSE,
+)
+
+#: A text cell opening: a number and a word ("69 jeunes"), or "De 50 à".
+TEXT_CELL = re.compile(
+    r"""
+    (?: De \s+ \d+ \s+ (?:à|a) \b               # a range: "De 50 à 100 jeunes"
+      | \d[\d\ ]*(?:[,.]\d+)? \s* %? \s*          # a number (maybe a percentage)...
+        (?=[^\W\d_]|\()                         # ...followed by a word or a parenthesis
+        (?!NC\b|Non\s)                          # that is not a "not available" mark
+    )
+    """,
+    re.VERBOSE,
+)
+
+#: A run of numbers: digit groups separated by single spaces, with an
+#: optional decimal part on the last group and an optional unit sign.
+NUMBER_RUN = re.compile(
+    r"""
+    \d+ (?: \ \d+ )*                            # groups, single-spaced
+    (?: [,.] \d+ )?                             # decimals on the last group
+    (?: \ ? (?P<sign>[%€]) )?                   # a percent or euro sign closes the run
+    """,
+    re.VERBOSE,
+)
+
+#: One number inside a run: French grouping (first group 1-3 digits, then
+#: groups of three) or an ungrouped integer; decimals only at the end.
+GROUPED = re.compile(r"^(?:[1-9]\d{0,2}(?: \d{3})+|0|[1-9]\d*)(?:[,.]\d+)?$")
+
+#: A grouped number with a decimal point ("163 342.80"): the point is read as the decimal comma.
+GROUPED_POINT_DECIMAL = re.compile(r"^(\d{1,3}(?: \d{3})+)\.(\d{1,2})$")
+
+#: Words after which a line cannot end a cell or a label: what follows continues it.
+FUNCTION_WORD = re.compile(
+    r"(?:\b(?:de|du|des|d'|le|la|les|l'|à|au|aux|en|et|ou|sur|pour|par|avec|dans|vers|chez|entre)"
+    r"|[+:;,-])\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A piece of a value line: ``na``, ``numbers`` or ``text``; ``line`` is 1-based."""
+
+    kind: str
+    text: str
+    line: int
+
+    def extend(self, more: str, joiner: str = " ") -> "Atom":
+        return replace(self, text=f"{self.text}{joiner}{more.strip()}")
+
+    @property
+    def is_open(self) -> bool:
+        """A cell whose parenthesis is still open goes on on the next line."""
+        return self.text.count("(") > self.text.count(")")
+
+
+@dataclass(frozen=True)
+class ValueLine:
+    """A line read as cells: text before them, the atoms, text after them."""
+
+    line: int
+    prefix: str
+    atoms: tuple[Atom, ...]
+    suffix: str
+    leading_spaces: int
+
+
+def read_atoms(text: str, line: int) -> tuple[list[Atom], str]:
+    """Atoms from the start of ``text`` and the text left after them.
+
+    >>> atoms, rest = read_atoms("34 608 Non estimé Non connu Le changement", 5)
+    >>> [(a.kind, a.text) for a in atoms], rest
+    ([('numbers', '34 608'), ('na', 'Non estimé'), ('na', 'Non connu')], 'Le changement')
+    >>> [(a.kind, a.text) for a in read_atoms("526 471 450 000  320 800", 1)[0]]
+    [('numbers', '526 471 450 000'), ('numbers', '320 800')]
+    >>> [(a.kind, a.text) for a in read_atoms("18 privés 264", 1)[0]]
+    [('text', '18 privés 264')]
+    >>> [(a.kind, a.text) for a in read_atoms("NC (indicateur", 1)[0]]
+    [('na', 'NC (indicateur')]
+    """
+    atoms, position = [], 0
+    while True:
+        while position < len(text) and text[position] == " ":
+            position += 1
+        if position >= len(text):
+            return atoms, ""
+        rest = text[position:]
+        na = NOT_AVAILABLE.match(rest)
+        if na:
+            cell = na.group(0)
+            tail = rest[na.end():]
+            if tail.lstrip().startswith("("):  # "NC (maintien ...)": the note belongs to the cell
+                atoms.append(Atom("na", f"{cell} {tail.strip()}", line))
+                return atoms, ""
+            atoms.append(Atom("na", cell, line))
+            position += na.end()
+            continue
+        if TEXT_CELL.match(rest):
+            atoms.append(Atom("text", rest.strip(), line))
+            return atoms, ""
+        run = NUMBER_RUN.match(rest)
+        if run and not re.match(r"[^\W\d_]", rest[run.end():run.end() + 1]):
+            atoms.append(Atom("numbers", run.group(0).strip(), line))
+            position += run.end()
+            continue
+        return atoms, rest.strip()
+
+
+def starts_with_value(text: str) -> bool:
+    """Whether a line opens with a cell (a number, a "not available" mark, "De n à").
+
+    >>> starts_with_value(" 213 117"), starts_with_value("Non estimé 1200"), starts_with_value("Nombre de")
+    (True, True, False)
+    """
+    stripped = text.lstrip()
+    return bool(NOT_AVAILABLE.match(stripped) or TEXT_CELL.match(stripped) or re.match(r"\d", stripped))
+
+
+def read_value_line(text: str, line: int) -> ValueLine | None:
+    """A line that opens with cells, or ``None``.
+
+    >>> vl = read_value_line(" 213 117", 7)
+    >>> [a.text for a in vl.atoms], vl.leading_spaces
+    (['213 117'], 1)
+    """
+    if not starts_with_value(text):
+        return None
+    atoms, suffix = read_atoms(text, line)
+    if not atoms:
+        return None
+    return ValueLine(line, "", tuple(atoms), suffix, len(text) - len(text.lstrip(" ")))
+
+
+def trailing_values(text: str, line: int) -> ValueLine | None:
+    """A label followed by cells on one line ("Nombre d'offres déposées 1172 30 000 33 863").
+
+    Only numbers and "not available" marks count here, never a text cell,
+    so that a label ending in a number ("orientés en 1") can be told apart
+    by the caller from its cell count.
+
+    >>> vl = trailing_values("ORL 703 815", 3)
+    >>> vl.prefix, [a.text for a in vl.atoms]
+    ('ORL', ['703 815'])
+    >>> trailing_values("Nombre de BRSA orientés", 3) is None
+    True
+    """
+    for match in re.finditer(r"\s(?=\S)", text):
+        head, tail = text[: match.start()], text[match.end():]
+        if not head.strip() or not re.search(r"[^\W\d_]", head):
+            continue
+        if re.match(r"[^\W\d_]", tail) and not NOT_AVAILABLE.match(tail):
+            continue
+        atoms, rest = read_atoms(tail, line)
+        if atoms and not rest and all(atom.kind != "text" for atom in atoms):
+            return ValueLine(line, head.strip(), tuple(atoms), "", 0)
+    return None
+
+
+def number_splits(run: str) -> list[list[str]]:
+    """Every way to read a run of single-spaced digit groups as numbers.
+
+    >>> number_splits("4 150 4 000 4935")
+    [['4', '150', '4 000', '4935'], ['4 150', '4 000', '4935']]
+    >>> sorted(number_splits("526 471 450 000"), key=len)
+    [['526 471 450 000'], ['526', '471 450 000'], ['526 471', '450 000'], ['526', '471', '450 000']]
+
+    A closing sign stays on the last number as printed, space included:
+
+    >>> number_splits("2 156 €")
+    [['2', '156 €'], ['2 156 €']]
+    """
+    body = run.rstrip("%€ ")
+    sign = run[len(body):]  # "", "%", " €"...: the sign as printed
+    groups = body.split(" ")
+    out: list[list[str]] = []
+
+    def walk(index: int, taken: list[str]) -> None:
+        if index == len(groups):
+            out.append(taken)
+            return
+        for stop in range(index + 1, len(groups) + 1):
+            candidate = " ".join(groups[index:stop])
+            if GROUPED.match(candidate):
+                walk(stop, taken + [candidate])
+
+    walk(0, [])
+    if sign:
+        out = [split[:-1] + [split[-1] + sign] for split in out]
+    return out
+
+
+def digit_spread(numbers: list[str]) -> int:
+    """Largest difference in integer digits between the numbers of a row.
+
+    >>> digit_spread(["526 471", "450 000", "320 800"]), digit_spread(["526", "471 450 000", "320 800"])
+    (0, 6)
+    """
+    digits = [len(re.sub(r"\D", "", n.split(",")[0].split(".")[0])) for n in numbers]
+    return max(digits) - min(digits) if digits else 0
+
+
+def split_numbers(atoms: list[Atom], count: int) -> tuple[list[Atom], str] | None:
+    """Atoms with each number run split so that the row holds ``count`` cells.
+
+    Returns the split atoms and the rule used: ``"unique"`` when only one
+    reading gives ``count`` cells, ``"balanced"`` when several do and one
+    alone keeps all the row's numbers within the fewest digits of each other
+    (the report's cells of one row are of one magnitude: "526 471 450 000"
+    then "320 800" reads 526 471 | 450 000 | 320 800). ``None`` when no
+    reading, or no single best one, gives ``count`` cells.
+
+    >>> atoms, rule = split_numbers([Atom("numbers", "526 471 450 000", 1), Atom("numbers", "320 800", 1)], 3)
+    >>> [a.text for a in atoms], rule
+    (['526 471', '450 000', '320 800'], 'balanced')
+    >>> split_numbers([Atom("numbers", "10 144 13 773", 1)], 2)[0][1].text
+    '13 773'
+    """
+    options = [number_splits(a.text) if a.kind == "numbers" else [[a.text]] for a in atoms]
+    readings = []
+    for combination in product(*options):
+        if sum(len(part) for part in combination) != count:
+            continue
+        readings.append(combination)
+    if not readings:
+        return None
+    rule = "unique"
+    if len(readings) > 1:
+        def spread(reading) -> int:
+            return digit_spread([n for part, a in zip(reading, atoms) if a.kind == "numbers" for n in part])
+        best = min(spread(r) for r in readings)
+        readings = [r for r in readings if spread(r) == best]
+        if len(readings) > 1:
+            return None
+        rule = "balanced"
+    cells = [replace(atom, text=text) for part, atom in zip(readings[0], atoms) for text in part]
+    return cells, rule
+
+
+def natural_split(atoms: list[Atom]) -> list[Atom]:
+    """Atoms with number runs read as few numbers as possible (for display when ambiguous)."""
+    out = []
+    for atom in atoms:
+        if atom.kind != "numbers":
+            out.append(atom)
+            continue
+        splits = number_splits(atom.text) or [[atom.text]]
+        out.extend(replace(atom, text=text) for text in min(splits, key=len))
+    return out
+
+
+def cell_value(text: str, line: int) -> tuple[Decimal, str] | None:
+    """The number and unit of a numeric cell ("98%", "2 156 €", "17,4").
+
+    >>> cell_value("2 156 €", 1), cell_value("98%", 1), cell_value("17,4", 1)
+    ((Decimal('2156'), 'eur'), (Decimal('98'), 'percent'), (Decimal('17.4'), None))
+    >>> cell_value("163 342.80€", 1)
+    (Decimal('163342.80'), 'eur')
+    """
+    unit = "percent" if "%" in text else "eur" if "€" in text else None
+    number = text.replace("%", "").replace("€", "").strip()
+    if not re.fullmatch(r"[\d ,.]+", number):
+        return None
+    return parse_number(GROUPED_POINT_DECIMAL.sub(r"\1,\2", number), line=line), unit

@@ -1,0 +1,258 @@
+"""An indicator table's body, flattened, cut back into rows.
+
+
+Reading order of the flattened text is, per row: the indicator's words, its
+value cells, its justification. Lines are first read as value lines or text
+(:mod:`calpae_lib.tables.indicators.lines`), the words between cells are told apart by
+:mod:`calpae_lib.tables.indicators.words`; this module decides where rows start:
+
+4. A new row starts at value lines when the text since the previous row holds
+   an indicator's opening word, or when the value lines that follow fill
+   exactly one row of numbers (an indicator named otherwise, "En cours", or a
+   sub-row "ORL 703 815" under "Nombre de suivis ...", which names it).
+   Otherwise those value lines are words of a justification ("... collèges
+   en" / "2022").
+5. Value lines printed right after a row's cells belong to it while they can
+   still be read as exactly one row ("163 342.80€" / "/" / "172 206 €").
+   Lower-case lines right after a row's cells continue its indicator
+   ("... par la plateforme" / measure / "de mobilité à des fins ...").
+6. Text printed among a short row's cells is a text cell
+   ("Déménagement hors 62" after "/").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from calpae_lib.tables.indicators.cells import Atom, ValueLine, number_splits
+from calpae_lib.tables.indicators.headers import TableRegion
+from calpae_lib.tables.indicators.lines import (
+    continues_cell,
+    line_text,
+    merged_lines,
+    read_items,
+    value_block,
+)
+from calpae_lib.tables.indicators.words import (
+    OPENER,
+    block_text,
+    blocks,
+    is_lower_start,
+    measure_suffix,
+    opener_segments,
+    title_run,
+)
+from calpae_lib.text.flattened import TextLine, letters_only
+from calpae_lib.text.reading import Document
+
+
+@dataclass
+class DraftRow:
+    """A row being assembled: the indicator's lines, its cells, justification and measure."""
+
+    label: list[TextLine]
+    cells: list[Atom] = field(default_factory=list)
+    comment: list[str] = field(default_factory=list)
+    measure: str = ""
+    leading_spaces: int = 0
+    parent: str = ""
+    extra: list[Atom] = field(default_factory=list)
+
+    @property
+    def label_text(self) -> str:
+        text = " ".join(" ".join(line.text for line in self.label).split())
+        return f"{self.parent} : {text}" if self.parent else text
+
+    @property
+    def one_line(self) -> bool:
+        return len({cell.line for cell in self.cells}) == 1
+
+
+def min_cells(atoms) -> int:
+    """The fewest cells a list of atoms can hold."""
+    return sum(min((len(s) for s in number_splits(a.text)), default=1) if a.kind == "numbers" else 1
+               for a in atoms)
+
+
+def max_cells(atoms) -> int:
+    return sum(max((len(s) for s in number_splits(a.text)), default=1) if a.kind == "numbers" else 1
+               for a in atoms)
+
+
+def expected_cells(columns: int, atoms, leading_spaces: int, one_line: bool) -> int:
+    """Cells a row should print: all columns, or fewer when a one-line row is
+    indented by one space per empty leading cell (see :mod:`calpae_lib.tables.indicators.sheets`)."""
+    if one_line and 0 < leading_spaces < columns:
+        return columns - leading_spaces
+    return columns
+
+
+def fills_row(block: list[ValueLine], columns: int) -> bool:
+    """Rule 4: whether consecutive value lines hold exactly one row of numbers."""
+    atoms = [a for value in block for a in value.atoms]
+    if any(a.kind == "text" for a in atoms) or any(v.suffix for v in block):
+        return False
+    wanted = expected_cells(columns, atoms, block[0].leading_spaces, len(block) == 1)
+    return min_cells(atoms) <= wanted <= max_cells(atoms)
+
+
+class RowAssembler:
+    """Cuts a table's items into :class:`DraftRow` objects (rules 4-6)."""
+
+    def __init__(self, columns: int, title: str):
+        self.columns = columns
+        self.title = title
+        self.rows: list[DraftRow] = []
+        self.pending: list[TextLine] = []
+        self.current: DraftRow | None = None
+        self.measure = ""
+
+    # -- state -----------------------------------------------------------------------------
+    def complete(self, row: DraftRow) -> bool:
+        if not row.cells:
+            return False
+        wanted = expected_cells(self.columns, row.cells, row.leading_spaces, row.one_line)
+        return max_cells(row.cells) >= wanted
+
+    def absorbs(self, row: DraftRow, item: ValueLine) -> bool:
+        """Whether a value line printed right after a row's cells still belongs to it.
+
+        It does while the row lacks cells, or while its cells and the new ones
+        can still be read as exactly one row ("163 342.80€" / "/" / "172 206 €").
+        """
+        if not self.complete(row):
+            return True
+        cells = row.cells + list(item.atoms)
+        wanted = expected_cells(self.columns, cells, row.leading_spaces, False)
+        return min_cells(cells) <= wanted <= max_cells(cells)
+
+    def set_measure(self, text: str, continuing: bool) -> None:
+        text = " ".join(text.split())
+        if continuing:
+            for row in self.rows:
+                if row.measure == self.measure:
+                    row.measure = text
+        self.measure = text
+
+    # -- text between rows -----------------------------------------------------------------
+    def settle_before(self, lines: list[TextLine], row: DraftRow | None, last: bool) -> None:
+        """Give text printed after ``row``'s cells to its indicator, its justification or a measure."""
+        if row is None:
+            if lines:
+                self.set_measure(" ".join(line.text for line in lines), continuing=False)
+            return
+        count, measure = title_run(lines, self.title, self.measure)
+        if count:
+            continuing = bool(self.measure) and letters_only(measure).startswith(letters_only(self.measure))
+            self.set_measure(measure, continuing)
+            lines = lines[count:]
+        while lines and is_lower_start(lines[0].text) and not row.comment:
+            row.label.append(lines[0])
+            lines = lines[1:]
+        if last:
+            lines, measure = measure_suffix(lines)
+            if measure:
+                self.set_measure(measure, continuing=False)
+        text = " ".join(" ".join(line.text for line in lines).split())
+        if text and self.complete(row):
+            row.comment.append(text)
+        elif text:
+            row.extra.extend(Atom("text", block_text(part), part[0].line) for part in blocks(lines))
+
+    def open_rows(self, label_lines: list[TextLine], prefix: str) -> DraftRow:
+        """Close the pending text and open the row whose cells come next."""
+        before, segments = opener_segments(label_lines)
+        if not segments and prefix:
+            self.settle_before(before, self.current, last=True)
+            return self.new_row([], prefix, inherit=True)
+        if not segments:
+            parts = blocks(before)
+            head = [line for part in parts[:-1] for line in part]
+            self.settle_before(head, self.current, last=True)
+            return self.new_row(parts[-1] if parts else [], "", inherit=True)
+        self.settle_before(before, self.current, last=len(segments) == 1 and not prefix)
+        for index, segment in enumerate(segments[:-1]):
+            row = self.new_row(blocks(segment)[0], "", inherit=False)
+            tail = [line for part in blocks(segment)[1:] for line in part]
+            self.settle_before(tail, row, last=index == len(segments) - 2)
+        if prefix and not OPENER.match(prefix):
+            parent = " ".join(" ".join(line.text for line in segments[-1]).split())
+            row = self.new_row([], prefix, inherit=False)
+            row.parent = parent
+            return row
+        return self.new_row(segments[-1] + ([TextLine(0, prefix)] if prefix else []), "", inherit=False)
+
+    def new_row(self, label: list[TextLine], prefix: str, inherit: bool) -> DraftRow:
+        lines = list(label) + ([TextLine(0, prefix)] if prefix else [])
+        row = DraftRow(label=lines, measure=self.measure)
+        if inherit and self.current is not None:
+            row.parent = self.current.parent
+        self.rows.append(row)
+        self.current = row
+        return row
+
+    # -- items -----------------------------------------------------------------------------
+    def add_text(self, line: TextLine) -> None:
+        row = self.current
+        if row is not None and row.cells and not self.pending and not self.complete(row):
+            last = row.cells[-1]
+            if last.kind == "text" and continues_cell(last, line.text):
+                row.cells[-1] = last.extend(line.text)
+                return
+            if re.match(r"[A-ZÀ-Ý]", line.text.strip()) and not OPENER.match(line.text.strip()):
+                row.cells.append(Atom("text", line.text.strip(), line.line))
+                return
+        self.pending.append(line)
+
+    def add_values(self, items: list, index: int) -> None:
+        item: ValueLine = items[index]
+        row = self.current
+        if not item.prefix and row is not None and not self.pending and self.absorbs(row, item):
+            row.cells.extend(item.atoms)
+            if item.suffix:
+                row.comment.append(item.suffix)
+            return
+        block = [item] + value_block(items, index + 1)
+        if item.prefix:
+            if not fills_row(block, self.columns) and not (self.pending and OPENER.match(item.prefix)):
+                self.add_text(TextLine(item.line, line_text(item)))
+                return
+        elif not (opener_segments(self.pending)[1] or fills_row(block, self.columns)):
+            self.pending.append(TextLine(item.line, line_text(item)))
+            return
+        new = self.open_rows(self.pending, item.prefix)
+        self.pending = []
+        new.cells.extend(item.atoms)
+        new.leading_spaces = item.leading_spaces
+        if item.suffix:
+            new.comment.append(item.suffix)
+
+    def finish(self) -> list[DraftRow]:
+        before, segments = opener_segments(self.pending)
+        self.settle_before(before, self.current, last=bool(segments))
+        for index, segment in enumerate(segments):
+            row = self.new_row(blocks(segment)[0], "", inherit=False)
+            tail = [line for part in blocks(segment)[1:] for line in part]
+            self.settle_before(tail, row, last=False)
+        first = next((row.measure for row in self.rows if row.measure), "")
+        for row in self.rows:
+            row.measure = row.measure or first
+        return self.rows
+
+
+def assemble_rows(items: list, columns: int, title: str) -> list[DraftRow]:
+    """Rows of a table body from its items (see the module's rules)."""
+    assembler = RowAssembler(columns, title)
+    for index, item in enumerate(items):
+        if isinstance(item, ValueLine):
+            assembler.add_values(items, index)
+        else:
+            assembler.add_text(item)
+    return assembler.finish()
+
+
+def table_rows(doc: Document, region: TableRegion, is_page_number) -> list[DraftRow]:
+    """Draft rows of one indicator table."""
+    lines = merged_lines(doc, region.body_start, region.body_end, is_page_number)
+    return assemble_rows(read_items(lines), len(region.header.columns), region.title)
