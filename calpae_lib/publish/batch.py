@@ -40,7 +40,7 @@ from calpae_lib.present import views
 from calpae_lib.publish import config, loading
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.atomic import replace_directory, staging_dir, write_atomically
-from calpae_lib.publish.store import ResultStore, digest_of, notebook_key
+from calpae_lib.publish.store import DIGESTS_NAME, ResultStore, digest_of, notebook_key
 from calpae_lib.tables.export import write_tables
 from calpae_lib.text.formatting import format_number
 from calpae_lib.text.reading import without_accents
@@ -280,10 +280,10 @@ def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: 
         unit.staging = staging_dir(unit.target)
         for job in unit.jobs:
             key = job_key(job, unit)
-            stored = None if force else store.get(key)
+            stored = None if force else store.get_bytes(key)
             outcomes.append(Outcome(unit, job, key, executed=stored is None))
             if stored is not None:
-                shutil.copyfile(stored, unit.staging / f"{job.name}.html")
+                (unit.staging / f"{job.name}.html").write_bytes(stored)
                 show(progress, len(outcomes), total, unit, job, "ok (repris du cache)")
     todo = [o for o in outcomes if o.executed]
     check_all_parameters([o.job for o in todo], pool)
@@ -349,7 +349,7 @@ def copy_tables(report, folder: Path, store: ResultStore, force: bool) -> None:
         write_tables(report.tables, folder)
         store.put_folder(key, folder)
     else:  # plain copies: the store's private modes must not reach the published folder
-        shutil.copytree(stored, folder, copy_function=shutil.copyfile)
+        shutil.copytree(stored, folder, copy_function=shutil.copyfile, ignore=shutil.ignore_patterns(DIGESTS_NAME))
         folder.chmod(0o755)
 
 

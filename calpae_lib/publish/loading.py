@@ -11,12 +11,11 @@ from __future__ import annotations
 import dataclasses
 import glob
 import os
-import pickle
 from pathlib import Path
 
 from calpae_lib.errors import InputError, UsageError
 from calpae_lib.pipeline import ParsedReport, parse_report
-from calpae_lib.publish import config
+from calpae_lib.publish import config, records
 from calpae_lib.publish.store import (
     ResultStore,
     digest_of,
@@ -29,7 +28,7 @@ from calpae_lib.text.reading import read_report
 #: Characters that make a command-line item a glob pattern rather than a path.
 GLOB_CHARACTERS = set("*?[")
 
-#: Parsed reports, pickled under their key (raw file digest + library).
+#: Parsed reports, as plain JSON (:mod:`calpae_lib.publish.records`) under their key (raw file digest + library).
 PARSED_STORE_DIR = config.CACHE_DIR / "parsed"
 
 
@@ -85,17 +84,16 @@ def load_report(raw_path: str | Path, store_dir: Path = PARSED_STORE_DIR, refres
     raw_path = Path(raw_path)
     store = ResultStore(store_dir)
     key = parsed_key(raw_path)
-    stored = None if refresh else store.get(key)
+    stored = None if refresh else store.get_bytes(key)
     if stored is not None:
         try:
-            with open(stored, "rb") as handle:
-                report = pickle.load(handle)
+            report = records.loads(stored, ParsedReport)
             report.doc = dataclasses.replace(report.doc, path=raw_path)
             return report
-        except Exception:  # a damaged or incompatible entry: parse again
-            pass
+        except records.RecordError as error:  # intact but of another shape: parse again
+            store.on_damage(store.path_for(key), str(error))
     report = parse_report(raw_path)
-    store.put_bytes(key, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+    store.put_bytes(key, records.dumps(report))
     return report
 
 
