@@ -37,6 +37,7 @@ def build_tables(doc: Document, meta: ReportMetadata) -> dict[str, pd.DataFrame]
     tables["annex_budget"] = annex_table(doc, outline)
     from calpae_lib.tables.indicators.sheets import indicators_table
     tables["indicators"] = indicators_table(doc, outline)
+    tables["actions"]["has_indicators"] = tables["actions"]["action_id"].isin(tables["indicators"]["action_id"])
     from calpae_lib.tables.annex4 import annex4_table
     tables["annex4"] = annex4_table(doc, tables.get("indicators"))  # sheets help place short rows
     from calpae_lib.checks.engine import build_checks

@@ -29,8 +29,8 @@ def broken(bundled_report, name, row, column, value):
 @pytest.mark.parametrize("name, row, column, value, quoted", [
     ("budgets", 2, "stage", "realise", "colonne stage"),
     ("budgets", 3, "amount_eur", -5, "colonne amount_eur"),
-    ("actions", 0, "volet", "autre", "colonne volet"),
-    ("actions", 4, "action_id", "socle-III-1", "colonne action_id"),
+    ("actions", 0, "volet", "Socle commun", "colonne volet"),
+    ("actions", 4, "action_id", "socle-II", "colonne action_id"),
     ("annex_budget", 1, "row_kind", "soustotal", "colonne row_kind"),
     ("checks", 0, "status", "faux", "colonne status"),
 ])
@@ -43,6 +43,12 @@ def test_a_broken_value_names_table_column_and_row(bundled_report, name, row, co
     assert f"rang {frame.index[row]}" in message
     if "source_line" in frame.columns:
         assert f"ligne source {frame['source_line'].iloc[row]}" in message
+
+
+def test_an_action_id_that_does_not_spell_its_volet_axis_and_number_is_refused(bundled_report):
+    frame = broken(bundled_report, "actions", 4, "action_id", "socle-III-1")  # a valid id, not this row's
+    with pytest.raises(SchemaError, match="« actions ».*action_id"):
+        validate_table("actions", frame)
 
 
 def test_a_duplicated_key_is_refused(bundled_report):

@@ -10,10 +10,6 @@ import pandas as pd
 from calpae_lib.errors import UsageError
 from calpae_lib.tables.schemas import TABLE_COLUMNS
 
-#: The report's axes as published: one HTML report each, in the report's order.
-AXES = ("socle-I", "socle-II", "initiative", "erbm")
-
-
 def table(report, name: str) -> pd.DataFrame:
     """A tidy table of the report, or an empty one with its documented columns."""
     frame = report.tables.get(name)
@@ -44,9 +40,11 @@ def actions_with_axis(report) -> pd.DataFrame:
 
 
 def axes_present(report) -> list[str]:
-    """The axes that hold at least one action, in the report's order."""
-    keys = set(actions_with_axis(report)["axis_key"])
-    return [key for key in AXES if key in keys]
+    """The axes that hold at least one action, in the report's order (as its outline reads them).
+
+    One HTML report is published for each.
+    """
+    return list(dict.fromkeys(actions_with_axis(report)["axis_key"]))
 
 
 def require_axis(report, key: str) -> None:

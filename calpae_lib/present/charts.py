@@ -128,7 +128,7 @@ def axis_budget_chart(report, key: str) -> Chart | None:
         return None
     summary = budget.summarise_budget(rows, ["number", "title"])
     labels = [f"{n}. {t}" for n, t in zip(summary["number"], summary["title"])]
-    title = f"{views.AXIS_LABELS.get(key, key)} : prévu et engagé par action en {report.meta.year} (État + Département)"
+    title = f"{views.axis_label(key)} : prévu et engagé par action en {report.meta.year} (État + Département)"
     return prevu_engage_chart(labels, summary["prevu"], summary["engage"], title)
 
 
@@ -151,7 +151,7 @@ def execution_rate_chart(report, key: str) -> Chart | None:
     axes.set_xlim(0, max(rates + [100]) * 1.15)
     percent_axis(axes.xaxis)
     axes.set_xlabel("Engagé en pourcentage du prévu (%)", fontsize=FONT_SIZE)
-    title = f"{views.AXIS_LABELS.get(key, key)} : taux d'exécution {report.meta.year} par action et financeur"
+    title = f"{views.axis_label(key)} : taux d'exécution {report.meta.year} par action et financeur"
     axes.set_title(title, fontsize=FONT_SIZE + 2, loc="left")
     axes.legend(loc="lower right", fontsize=FONT_SIZE - 1, frameon=False)
     return Chart(figure, alt=title)

@@ -156,7 +156,7 @@ def synthesis_summary(report) -> Markdown:
 
 def axis_heading(report, key: str) -> Markdown:
     subtitle = views.axis_subtitle(report, key)
-    title = views.AXIS_LABELS.get(key, key)
+    title = views.axis_label(key)
     return heading(report, f"{title} : {subtitle}" if subtitle else title)  # heading() escapes
 
 
@@ -164,7 +164,7 @@ def axis_summary(report, key: str) -> Markdown:
     """The axis in a paragraph: its actions, its money, its checks, its indicators."""
     actions = axes.axis_actions(report, key)
     if actions.empty:
-        return Markdown(f"Le rapport ne contient aucune action pour « {md_text(views.AXIS_LABELS.get(key, key))} ».")
+        return Markdown(f"Le rapport ne contient aucune action pour « {md_text(views.axis_label(key))} ».")
     budget = money.budget_by_axis(report, key)
     funded = int(actions["has_budget"].astype(bool).sum())
     text = (f"Cet axe compte {plural(len(actions), 'action')}, dont {format_number(funded)} avec une "

@@ -27,14 +27,29 @@ from calpae_lib.analysis.axes import (
 from calpae_lib.analysis.budget import budget_by_axis, budget_by_volet, execution_rate
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
-from calpae_lib.text.outline import VOLET_LABELS, toc_axis_titles
+from calpae_lib.text.outline import VOLET_LABELS, toc_axis_titles, volet_label
 
+#: Display names of the axes the template is known to have; any other axis is named by :func:`axis_label`.
 AXIS_LABELS = {
     "socle-I": "Socle commun — axe I",
     "socle-II": "Socle commun — axe II",
     "initiative": "Mesures à l'initiative du Département",
     "erbm": "Engagement pour le renouveau du bassin minier (ERBM)",
 }
+
+
+def axis_label(key: str) -> str:
+    """An axis's display name (one HTML report each).
+
+    >>> axis_label("socle-II"), axis_label("socle-III"), axis_label("complementaires")
+    ('Socle commun — axe II', 'Socle commun — axe III', 'Complementaires')
+    """
+    if key in AXIS_LABELS:
+        return AXIS_LABELS[key]
+    volet, _, axis = key.partition("-")
+    return f"{volet_label(volet)} — axe {axis}" if axis else volet_label(volet)
+
+
 STAGE_LABELS = {"prevu": "Prévu", "engage": "Engagé"}
 CHECK_STATUS_ORDER = ("ecart", "manquant", "avertissement", "ok")
 CHECK_STATUS_LABELS = {"ecart": "Écart", "manquant": "Manquant", "avertissement": "Avertissement",
@@ -96,11 +111,11 @@ class Table:
 def axis_subtitle(report, key: str) -> str | None:
     """An axis's heading as the table of contents prints it, without its number.
 
-    Only numbered axes (socle I, socle II) have one: a volet's heading is the
-    volet's own name, which the axis label already says.
+    Only numbered axes have one: a volet's heading is the volet's own name,
+    which the axis label already says.
     """
     volet, _, axis = key.partition("-")
-    return toc_axis_titles(report.doc).get(axis) if volet == "socle" and axis else None
+    return toc_axis_titles(report.doc).get((volet, axis)) if axis else None
 
 
 
@@ -142,7 +157,7 @@ def axis_budget_table(report, key: str) -> Table:
         "Engagé": [money_cell(v) for v in rows["engage"]],
         "Taux d'exécution": [rate_cell(v) for v in rows["taux"]],
     })
-    return Table(frame, caption=f"Budget des actions — {AXIS_LABELS.get(key, key)}",
+    return Table(frame, caption=f"Budget des actions — {axis_label(key)}",
                  numeric=["Prévu", "Engagé", "Taux d'exécution"],
                  empty_message="Aucune action de cet axe n'a de budget lu dans le rapport.")
 
@@ -270,7 +285,9 @@ def axis_level_indicators_table(report, key: str) -> Table | None:
     """Indicators printed for a whole axis (no action), e.g. the garantie d'activité; else None."""
     indicators = table(report, "indicators")
     no_action = indicators["action_id"].fillna("") == ""
-    volet_axis = [axis_key("socle", a) if a else "" for a in indicators["axis"].fillna("")]
+    actions = table(report, "actions")
+    volet_of = {a: v for v, a in zip(actions["volet"], actions["axis"].fillna("")) if a}
+    volet_axis = [axis_key(volet_of.get(a, ""), a) if a else "" for a in indicators["axis"].fillna("")]
     rows = indicators[no_action & (pd.Series(volet_axis, index=indicators.index) == key)]
     if rows.empty:
         return None
@@ -385,7 +402,7 @@ def actions_overview_table(report, key: str | None = None) -> Table:
     frame = pd.DataFrame({
         "N°": [str(n) for n in actions["number"]],
         "Action": actions["title"],
-        "Volet": [AXIS_LABELS.get(k, k) for k in actions["axis_key"]],
+        "Volet": [axis_label(k) for k in actions["axis_key"]],
         "Budget": ["oui" if b else "pas de valorisation financière" for b in actions["has_budget"]],
         "Indicateurs": ["oui" if b else "non" for b in actions["has_indicators"]],
         "Ligne": [line_cell(v) for v in actions["source_line"]],

@@ -66,7 +66,7 @@ def plan_jobs(report, raw_path: Path, notebooks_dir: Path = config.NOTEBOOKS_DIR
                         "Synthèse de la convention")]
     for key in axes.axes_present(report):
         jobs.append(NotebookJob(f"axe_{key}", notebooks_dir / "axe.ipynb", {**common, "axis": key},
-                                views.AXIS_LABELS[key]))
+                                views.axis_label(key)))
     orientation = notebooks_dir / "delais_orientation_rsa.ipynb"
     if orientation.exists():
         jobs.append(NotebookJob("delais_orientation_rsa", orientation, dict(common),

@@ -34,7 +34,7 @@ import pandas as pd
 
 from calpae_lib.errors import InputError, ParseError
 from calpae_lib.text.numbers import find_amounts
-from calpae_lib.text.outline import ANNEX_START, VOLET_ORDER, Outline, join_wrapped
+from calpae_lib.text.outline import ANNEX_START, Outline, join_wrapped
 from calpae_lib.text.reading import Document, without_accents
 
 ANNEX_COLUMNS = ["volet", "row_kind", "action_id", "label", "montant_avenant", "montant_engage", "source_line"]
@@ -248,15 +248,16 @@ def match_titles(labels: list[str], titles: dict[str, str]) -> list[str]:
     return [matched.get(i, "") for i in range(len(labels))]
 
 
-def table_volet(index: int, rows: list[AnnexRow], title_volet: str | None) -> str:
-    """The volet of the ``index``-th table: its title line, else its État labels, else its rank."""
+def table_volet(index: int, rows: list[AnnexRow], title_volet: str | None, order: tuple[str, ...]) -> str:
+    """The volet of the ``index``-th table: its title line, else its État labels, else its rank in ``order``
+    (the volets in the report's order)."""
     if title_volet:
         return title_volet
     votes = [volet_named(row.label) for row in rows if row.row_kind == "etat"]
     votes = [v for v in votes if v]
     if votes:
         return max(set(votes), key=votes.count)
-    return VOLET_ORDER[index] if index < len(VOLET_ORDER) else ""
+    return order[index] if index < len(order) else ""
 
 
 def attach_actions(rows: list[AnnexRow], volet: str, outline: Outline) -> list[AnnexRow]:
@@ -280,7 +281,7 @@ def parse_annex(doc: Document, outline: Outline) -> list[AnnexTable]:
     for index, (header, year) in enumerate(headers):
         stop = headers[index + 1][0] - 1 if index + 1 < len(headers) else len(doc.lines)
         rows, title_line, title_volet = read_table(doc, header, stop)
-        volet = table_volet(index, rows, title_volet)
+        volet = table_volet(index, rows, title_volet, outline.volets)
         tables.append(AnnexTable(volet, header, year, title_line, tuple(attach_actions(rows, volet, outline))))
     return tables
 

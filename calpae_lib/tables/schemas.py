@@ -21,8 +21,11 @@ import pandera.pandas as pa
 
 from calpae_lib.errors import SchemaError
 
-VOLETS = ["socle", "initiative", "erbm"]
-ACTION_ID = r"^(?:socle-(?:I|II)|initiative|erbm)-\d+$"
+#: A volet's key, read from its heading (:func:`calpae_lib.text.outline.volet_key`): lower-case letters.
+VOLET = r"^[a-z][a-z-]*$"
+#: An axis: a roman numeral as printed, or empty for a volet without axes.
+AXIS = r"^(?:[IVXL]+)?$"
+ACTION_ID = r"^[a-z][a-z-]*?(?:-[IVXL]+)?-\d+$"
 #: How many broken cells a message quotes before saying "and N more".
 QUOTED_FAILURES = 5
 
@@ -47,17 +50,25 @@ def source_line(nullable: bool = False) -> pa.Column:
 #: An action_id, or empty where the table allows a line that is not an action's.
 ACTION_OR_EMPTY = pa.Check.str_matches(ACTION_ID[:-1] + "|^$")
 
+def spelled_action_id(frame: pd.DataFrame) -> pd.Series:
+    """The ``action_id`` each row's volet, axis and number spell (``socle-II-3``, ``erbm-2``)."""
+    axis = frame["axis"].fillna("").astype(str)
+    return frame["volet"].astype(str) + axis.map(lambda a: f"-{a}" if a else "") + "-" + frame["number"].astype(str)
+
+
 ACTIONS = pa.DataFrameSchema(
     {
         "action_id": text(pa.Check.str_matches(ACTION_ID)),
-        "volet": allowed(VOLETS),
-        "axis": allowed(["", "I", "II"], nullable=True),
+        "volet": text(pa.Check.str_matches(VOLET)),
+        "axis": text(pa.Check.str_matches(AXIS), nullable=True),
         "number": integer(minimum=1),
         "title": text(pa.Check.str_length(min_value=1)),
         "source_line": source_line(),
         "has_budget": pa.Column(bool),
         "has_indicators": pa.Column(bool),
     },
+    checks=[pa.Check(lambda frame: frame["action_id"] == spelled_action_id(frame), name="action_id spells volet-axis-number",
+                     error="action_id = volet[-axis]-number")],
     unique=["action_id"], strict=True, name="actions",
 )
 
@@ -88,7 +99,7 @@ BUDGET_DETAILS = pa.DataFrameSchema(
 
 ANNEX_BUDGET = pa.DataFrameSchema(
     {
-        "volet": allowed(VOLETS),
+        "volet": text(pa.Check.str_matches(VOLET)),
         "row_kind": allowed(["action", "etat", "departement", "subtotal_etat", "subtotal_departement", "total"]),
         "action_id": text(ACTION_OR_EMPTY, nullable=True),
         "label": text(),

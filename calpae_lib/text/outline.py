@@ -1,9 +1,24 @@
 """The report's outline: volets, axes and actions, with their line ranges.
 
-The report opens with a table of contents (lines ending in dot leaders and a
-page number), then repeats each heading in the body. Actions are numbered
-again from 1 in each axis and volet; an action is identified by
-``<volet>[-<axis>]-<number>``.
+The structure is read, not remembered. The report opens with a table of
+contents (lines ending in dot leaders and a page number) listing, in order,
+its volets (headings in capitals: "MESURES DU SOCLE"), the roman-numbered axes
+inside a volet ("II. Insertion des allocataires du rsa") and the actions
+("Action 3 : …"). The body repeats each of these headings, in capitals,
+possibly wrapped over lines or shortened ("VOLET … BASSIN MINIER" for
+"VOLET … BASSIN MINIER (ERBM)").
+
+* A volet's key is read from its heading: the acronym it ends with in
+  parentheses ("(ERBM)" → ``erbm``), else its first word that is not a
+  template or function word ("MESURES DU SOCLE" → ``socle``, "MESURES A
+  L'INITIATIVE DU DEPARTEMENT" → ``initiative``).
+* An axis's key is its roman numeral as printed (``I``, ``II``, ``III``…).
+* Actions are numbered again from 1 in each axis and volet; an action is
+  identified by ``<volet>[-<axis>]-<number>``.
+
+What does not fit is an :class:`~calpae_lib.errors.InputError` (exit 2), never
+filed elsewhere: a roman-numbered heading of the body that the contents do not
+list, a part the contents list and the body lacks, two volets with one key.
 """
 
 from __future__ import annotations
@@ -14,20 +29,11 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from calpae_lib.errors import InputError
-from calpae_lib.text.reading import Document
+from calpae_lib.text.flattened import letters_only
+from calpae_lib.text.reading import Document, without_accents
 
 #: A table-of-contents entry ends with a run of dots and a page number.
 TOC_LEADER = re.compile(r"(?:\.{5,}|\s\.{1,4})\s*\d+\s*$")
-
-#: Headings that open a volet or an axis, in the body and in the contents.
-VOLET_HEADINGS = (
-    ("socle", None, re.compile(r"^\s*MESURES\s+DU\s+SOCLE\b", re.IGNORECASE)),
-    ("socle", "I", re.compile(r"^\s*I\.\s+\S", re.IGNORECASE)),
-    ("socle", "II", re.compile(r"^\s*II\.\s+\S", re.IGNORECASE)),
-    ("initiative", None, re.compile(r"^\s*MESURES\s+[AÀ]\s+L'INITIATIVE\s+DU\s+D[ÉE]PARTEMENT", re.IGNORECASE)),
-    ("erbm", None, re.compile(r"^\s*VOLET\s+ENGAGEMENT\s+POUR\s+LE\s+RENOUVEAU\s+DU\s+BASSIN\s+MINIER",
-                              re.IGNORECASE)),
-)
 
 ACTION_HEADING = re.compile(
     r"""
@@ -40,21 +46,91 @@ ACTION_HEADING = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+#: The roman numeral opening an axis heading ("II. Insertion ...").
+AXIS_HEADING = re.compile(r"^\s*(?P<axis>[IVXL]+)\.\s+(?P<title>\S.*?)\s*$")
+
 #: Numbered section headings inside an action ("5. Budget", "5.1 Budget ...").
 SECTION_HEADING = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\.?\s+(?P<title>\S.*)$")
 
 #: The annex budget tables start with this header; it closes the last action.
 ANNEX_START = re.compile(r"^\s*Montant\s+avenant\b", re.IGNORECASE)
 
-VOLET_ORDER = ("socle", "initiative", "erbm")
+#: A volet heading's acronym in parentheses, at its end: "(ERBM)".
+HEADING_ACRONYM = re.compile(r"\((?P<acronym>[A-Z]{2,})\)\s*$")
+
+#: Words a volet heading opens with that do not name it: the template's ("mesures", "volet")
+#: and French function words.
+HEADING_FILLERS = frozenset(
+    "mesures mesure volet actions action du de des d la le les l a au aux en et pour sur".split())
+
+#: A heading in the body is recognised from this many letters of its title on (or all of them).
+HEADING_MIN_LETTERS = 12
+
+#: Display names of the volets known to the template, used where a sentence needs a short name;
+#: a volet not listed here is named by its own heading.
 VOLET_LABELS = {
     "socle": "Socle commun",
     "initiative": "Initiative départementale",
     "erbm": "ERBM",
 }
-#: The same names inside a sentence ("le volet socle commun"); acronyms keep their capitals.
-VOLET_NAMES_IN_TEXT = {key: label if label.isupper() else label[0].lower() + label[1:]
-                       for key, label in VOLET_LABELS.items()}
+
+
+def volet_label(key: str, heading: str = "") -> str:
+    """A volet's display name: the template's short name, else its heading in sentence case.
+
+    >>> volet_label("socle"), volet_label("complementaires", "MESURES COMPLÉMENTAIRES")
+    ('Socle commun', 'Mesures complémentaires')
+    """
+    if key in VOLET_LABELS:
+        return VOLET_LABELS[key]
+    text = " ".join(heading.split()) or key
+    return text[:1].upper() + text[1:].lower()
+
+
+def volet_name_in_text(key: str, heading: str = "") -> str:
+    """A volet's name inside a sentence ("le volet socle commun"); acronyms keep their capitals.
+
+    >>> volet_name_in_text("socle"), volet_name_in_text("erbm")
+    ('socle commun', 'ERBM')
+    """
+    label = volet_label(key, heading)
+    return label if label.isupper() else label[0].lower() + label[1:]
+
+
+#: The same names inside a sentence, for the known volets.
+VOLET_NAMES_IN_TEXT = {key: volet_name_in_text(key) for key in VOLET_LABELS}
+
+
+def volet_key(heading: str) -> str:
+    """The key of a volet read from its heading.
+
+    >>> volet_key("MESURES DU SOCLE"), volet_key("MESURES A L’INITIATIVE DU DEPARTEMENT")
+    ('socle', 'initiative')
+    >>> volet_key("VOLET ENGAGEMENT POUR LE RENOUVEAU DU BASSIN MINIER (ERBM)")
+    'erbm'
+    >>> volet_key("MESURES COMPLÉMENTAIRES")
+    'complementaires'
+    """
+    acronym = HEADING_ACRONYM.search(heading.strip())
+    if acronym:
+        return acronym.group("acronym").lower()
+    words = re.findall(r"[a-z]+", without_accents(heading).lower())
+    named = [word for word in words if word not in HEADING_FILLERS]
+    return named[0] if named else "-".join(words)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A volet (``axis`` None) or an axis of a volet, as the table of contents lists it."""
+
+    volet: str
+    axis: str | None
+    title: str  # as printed in the contents, without its number and leader
+    toc_line: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.volet}-{self.axis}" if self.axis else self.volet
 
 
 @dataclass(frozen=True)
@@ -69,6 +145,8 @@ class Action:
     start: int
     end: int
     has_budget: bool = False
+    #: Whether the sheet has a section "6" (its table, if any, is read by the indicators' reader,
+    #: which sets ``actions.csv``'s ``has_indicators``: "Pas d'indicateurs" is a section without table).
     has_indicators: bool = False
 
     @property
@@ -90,11 +168,12 @@ class Part:
 
 @dataclass(frozen=True)
 class Outline:
-    """Actions and parts of a report, and where the annexes begin."""
+    """Actions and parts of a report, the contents' groups, and where the annexes begin."""
 
     actions: tuple[Action, ...]
     parts: tuple[Part, ...]
     annex_start: int
+    groups: tuple[Group, ...] = ()
 
     def action(self, action_id: str) -> Action:
         for action in self.actions:
@@ -102,53 +181,22 @@ class Outline:
                 return action
         raise KeyError(action_id)
 
+    @property
+    def volets(self) -> tuple[str, ...]:
+        """The volets' keys in the report's order."""
+        return tuple(g.volet for g in self.groups if g.axis is None)
+
+    def volet_heading(self, volet: str) -> str:
+        return next((g.title for g in self.groups if g.volet == volet and g.axis is None), "")
+
 
 def is_toc_line(text: str) -> bool:
     return bool(TOC_LEADER.search(text))
 
 
-def volet_heading(text: str):
-    """``(volet, axis)`` when the line opens a volet or an axis, else ``None``."""
-    for volet, axis, pattern in VOLET_HEADINGS:
-        if pattern.match(text):
-            return volet, axis
-    return None
-
-
 def is_upper_text(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
-
-
-def body_title(doc: Document, line: int, first: str, stop: int) -> str:
-    """An action's title in the body: its first line and following capitals."""
-    words = [first]
-    for number, text in doc.numbered(line + 1, stop):
-        if not text.strip():
-            continue
-        if SECTION_HEADING.match(text) or not is_upper_text(text):
-            break
-        words.append(text.strip())
-    return " ".join(" ".join(words).split())
-
-
-def toc_titles(doc: Document, body_start: int) -> dict[tuple, str]:
-    """Titles as printed in the table of contents, keyed by (volet, axis, number)."""
-    titles, volet, axis, pending = {}, None, None, None
-    for number, text in doc.numbered(1, body_start - 1):
-        heading = volet_heading(text)
-        if heading and is_toc_line(text):
-            volet, axis = heading if heading[1] or heading[0] != "socle" else (heading[0], axis)
-            continue
-        match = ACTION_HEADING.match(text)
-        if match and volet:
-            pending = [(volet, axis, int(match.group("number"))), match.group("title")]
-        elif pending and text.strip():
-            pending[1] = join_wrapped(pending[1], text.strip())
-        if pending and is_toc_line(pending[1]):
-            titles[pending[0]] = " ".join(TOC_LEADER.sub("", pending[1]).rstrip(" .").split())
-            pending = None
-    return titles
 
 
 def join_wrapped(head: str, tail: str) -> str:
@@ -163,32 +211,125 @@ def join_wrapped(head: str, tail: str) -> str:
     return head + tail if head.endswith("-") else f"{head} {tail}"
 
 
-#: The number opening an axis heading ("II. Insertion ...").
-AXIS_NUMBER = re.compile(r"^\s*[IVX]+\.\s+")
+def entry_text(text: str) -> str:
+    """A contents entry without its leader and page number."""
+    return " ".join(TOC_LEADER.sub("", text).rstrip(" .").split())
 
 
-def toc_axis_titles(doc: Document) -> dict[str, str]:
-    """Axis headings as the table of contents prints them, without their number, keyed by axis.
+# --- the table of contents ------------------------------------------------------------------
 
-    Only numbered axes (socle I, socle II) are listed: a volet's heading is the
-    volet's own name.
+@dataclass(frozen=True)
+class TocEntry:
+    """One entry of the contents, continuation lines joined: its first line and text."""
+
+    line: int
+    text: str
+
+
+def toc_entries(doc: Document) -> list[TocEntry]:
+    """The contents' entries, from its first leader line to its last.
+
+    An entry wraps when its first line has no leader: the lines that follow,
+    up to the one with the leader, continue it.
     """
-    titles = {}
-    for _, text in doc.numbered(1, find_body_start(doc) - 1):
-        heading = volet_heading(text)
-        if heading and heading[1] and is_toc_line(text):
-            title = AXIS_NUMBER.sub("", TOC_LEADER.sub("", text)).strip()
-            titles.setdefault(heading[1], title[:1].upper() + title[1:])
-    return titles
+    leaders = [n for n, text in doc.numbered() if is_toc_line(text)]
+    if not leaders:
+        return []
+    entries, pending = [], None
+    for number, text in doc.numbered(leaders[0], body_search_end(doc, leaders)):
+        if not text.strip():
+            continue
+        opens = bool(ACTION_HEADING.match(text) or AXIS_HEADING.match(text) or is_upper_text(text))
+        if pending is None and not opens:
+            continue  # a page number, a running title
+        pending = (number, join_wrapped(pending[1], text.strip())) if pending else (number, text.strip())
+        if is_toc_line(text):
+            entries.append(TocEntry(pending[0], entry_text(pending[1])))
+            pending = None
+    return entries
 
 
-def find_body_start(doc: Document) -> int:
-    """First body line: the first volet heading that is not a contents entry."""
-    for number, text in doc.numbered():
-        if volet_heading(text) and not is_toc_line(text) and text.strip().upper() == text.strip():
-            return number
+def body_search_end(doc: Document, leaders: list[int]) -> int:
+    """Last line of the contents: the last leader line of its run (gaps of a few pages allowed)."""
+    last = leaders[0]
+    for line in leaders[1:]:
+        if line - last > 200:
+            break
+        last = line
+    return last
+
+
+def read_groups(entries: list[TocEntry], doc: Document) -> tuple[list[Group], dict[tuple, str]]:
+    """Volets and axes of the contents, and the actions' titles keyed by (volet, axis, number)."""
+    groups: list[Group] = []
+    titles: dict[tuple, str] = {}
+    volet, axis = None, None
+    for entry in entries:
+        action = ACTION_HEADING.match(entry.text)
+        roman = AXIS_HEADING.match(entry.text)
+        if action:
+            if volet is not None:
+                titles[(volet, axis, int(action.group("number")))] = " ".join(action.group("title").split())
+        elif roman:
+            if volet is None:
+                raise InputError(f"sommaire, ligne {entry.line} : l'axe « {entry.text} » précède tout volet.",
+                                 path=doc.path, line=entry.line)
+            axis = roman.group("axis")
+            title = roman.group("title")
+            groups.append(Group(volet, axis, title[:1].upper() + title[1:], entry.line))
+        elif is_upper_text(entry.text):
+            volet, axis = volet_key(entry.text), None
+            if volet in {g.volet for g in groups}:
+                raise InputError(f"sommaire, ligne {entry.line} : deux volets se nomment « {volet} » "
+                                 f"(« {entry.text} »).", path=doc.path, line=entry.line)
+            groups.append(Group(volet, None, entry.text, entry.line))
+    return groups, titles
+
+
+def toc_titles(doc: Document, body_start: int | None = None) -> dict[tuple, str]:
+    """Titles as printed in the table of contents, keyed by (volet, axis, number)."""
+    return read_groups(toc_entries(doc), doc)[1]
+
+
+def toc_axis_titles(doc: Document) -> dict[tuple[str, str], str]:
+    """Axis headings as the table of contents prints them, without their number, keyed by (volet, axis)."""
+    groups, _ = read_groups(toc_entries(doc), doc)
+    return {(g.volet, g.axis): g.title for g in groups if g.axis}
+
+
+# --- the body ---------------------------------------------------------------------------------
+
+def heading_letters(group: Group) -> str:
+    return letters_only(group.title)
+
+
+def is_group_heading(text: str, group: Group) -> bool:
+    """Whether a body line (in capitals) opens ``group``: its letters begin the contents' title."""
+    if not is_upper_text(text) or is_toc_line(text):
+        return False
+    roman = AXIS_HEADING.match(text)
+    if group.axis:
+        if not roman or roman.group("axis") != group.axis:
+            return False
+        text = roman.group("title")
+    elif roman:
+        return False
+    letters, title = letters_only(text), heading_letters(group)
+    return bool(letters) and title.startswith(letters) and len(letters) >= min(len(title), HEADING_MIN_LETTERS)
+
+
+def find_body_start(doc: Document, groups: list[Group] | None = None) -> int:
+    """First body line: the heading of the contents' first volet, printed again after the contents."""
+    entries = toc_entries(doc)
+    groups = groups if groups is not None else read_groups(entries, doc)[0]
+    if groups:
+        after = entries[-1].line + 1
+        for number, text in doc.numbered(after):
+            if is_group_heading(text, groups[0]):
+                return number
     raise InputError(
-        "aucune partie « MESURES DU SOCLE » trouvée : le fichier n'a pas la structure d'un rapport CALPAE.",
+        "aucun sommaire suivi de ses parties (« MESURES DU SOCLE … ») : le fichier n'a pas la structure "
+        "d'un rapport CALPAE.",
         path=doc.path,
     )
 
@@ -203,20 +344,43 @@ def find_annex_start(doc: Document, body_start: int) -> int:
     )
 
 
-def scan_headings(doc: Document, start: int, stop: int):
-    """Yield ``("part", volet, axis, line, text)`` and ``("action", ...)`` events in the body."""
-    volet, axis = None, None
+def scan_headings(doc: Document, groups: list[Group], start: int, stop: int):
+    """Yield ``("part", volet, axis, line, text)`` and ``("action", ...)`` events in the body.
+
+    A part opens where the body prints a group's heading; a roman-numbered
+    heading in capitals that the contents do not list is refused.
+    """
+    volet, axis, found = None, None, set()
     for number, text in doc.numbered(start, stop - 1):
-        heading = volet_heading(text)
-        if heading and is_upper_text(text):
-            volet, axis = heading[0], heading[1] if heading[0] == "socle" else None
-            if heading[0] == "socle" and heading[1] is None:
-                axis = None
+        group = next((g for g in groups if g.key not in found and is_group_heading(text, g)), None)
+        if group is not None:
+            found.add(group.key)
+            volet, axis = group.volet, group.axis
             yield ("part", volet, axis, number, text.strip())
             continue
+        roman = AXIS_HEADING.match(text)
+        if roman and is_upper_text(text) and len(letters_only(roman.group("title"))) >= HEADING_MIN_LETTERS:
+            raise InputError(f"partie « {' '.join(text.split())} » absente du sommaire : calpae ne sait pas "
+                             "à quel volet la rattacher.", path=doc.path, line=number)
         match = ACTION_HEADING.match(text)
         if match and is_upper_text(match.group("title")) and volet:
             yield ("action", volet, axis, number, match)
+    missing = [g for g in groups if g.key not in found]
+    if missing:
+        raise InputError(f"partie « {missing[0].title} » du sommaire (ligne {missing[0].toc_line}) introuvable "
+                         "dans le corps du rapport.", path=doc.path, line=missing[0].toc_line)
+
+
+def body_title(doc: Document, line: int, first: str, stop: int) -> str:
+    """An action's title in the body: its first line and following capitals."""
+    words = [first]
+    for number, text in doc.numbered(line + 1, stop):
+        if not text.strip():
+            continue
+        if SECTION_HEADING.match(text) or not is_upper_text(text):
+            break
+        words.append(text.strip())
+    return " ".join(" ".join(words).split())
 
 
 def section_line(doc: Document, start: int, end: int, number: str) -> int | None:
@@ -230,10 +394,10 @@ def section_line(doc: Document, start: int, end: int, number: str) -> int | None
 
 def parse_outline(doc: Document) -> Outline:
     """Find every volet, axis and action of the report with their line ranges."""
-    body_start = find_body_start(doc)
+    groups, titles = read_groups(toc_entries(doc), doc)
+    body_start = find_body_start(doc, groups)
     annex_start = find_annex_start(doc, body_start)
-    titles = toc_titles(doc, body_start)
-    events = list(scan_headings(doc, body_start, annex_start))
+    events = list(scan_headings(doc, groups, body_start, annex_start))
     starts = [event[3] for event in events] + [annex_start]
     actions, parts = [], []
     for event, next_start in zip(events, starts[1:]):
@@ -249,7 +413,11 @@ def parse_outline(doc: Document) -> Outline:
     if not actions:
         raise InputError("aucune action trouvée (« ACTION 1 : … ») : le fichier n'a pas la structure "
                          "d'un rapport CALPAE.", path=doc.path)
-    return Outline(tuple(actions), tuple(close_parts(parts, actions)), annex_start)
+    duplicated = [a for i, a in enumerate(actions) if a.action_id in {b.action_id for b in actions[:i]}]
+    if duplicated:
+        raise InputError(f"action « {duplicated[0].action_id} » numérotée deux fois.", path=doc.path,
+                         line=duplicated[0].source_line)
+    return Outline(tuple(actions), tuple(close_parts(parts, actions)), annex_start, tuple(groups))
 
 
 def close_parts(parts: list[Part], actions: list[Action]) -> list[Part]:

@@ -1,0 +1,394 @@
+"""A seeded generator of next-year reports made from the bundled one, each with what it must yield.
+
+A variant is the bundled report's lines edited the way another year's report
+of the same template differs: every year moved, the amounts of the budget
+sheets with other digit counts (some 5.2 lines then open with a small number,
+"6 500 €"), page breaks moved into indicator tables (a page number, sometimes
+the table's header printed again), a justification printed after a row's
+values, an action removed and one added, an axis III.
+
+What a variant must yield is known by construction, never by running the
+parser on it: the generator knows each amount it printed and on which
+action's sheet, which lines it inserted (and so where every original line
+went) and which text it put where. Indicator cells are compared with the
+bundled report's own reading, moved line by line (:func:`line_map`): a cell
+read ``ok`` in the variant must be the cell the bundled report reads at that
+original line (same column, same value), else it is *wrong*.
+
+The generator knows the template (its headings, its section numbers): it is
+a test tool, allowed to remember what the parser must read.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+
+from .variants import shift_years
+
+#: Body headings of the volets and axes of the template (the generator's own knowledge).
+VOLET_BODY = (("socle", re.compile(r"^\s*MESURES DU SOCLE\s*$")),
+              ("initiative", re.compile(r"^\s*MESURES A L.INITIATIVE DU DEPARTEMENT\s*$")),
+              ("erbm", re.compile(r"^\s*VOLET ENGAGEMENT POUR LE RENOUVEAU DU BASSIN MINIER")))
+AXIS_BODY = re.compile(r"^\s*(?P<axis>[IVX]+)\.\s+[A-Z]")
+ACTION_BODY = re.compile(r"^(?P<indent>\s*)ACTION (?P<number>\d+) :")
+ACTION_TOC = re.compile(r"^(?P<indent>\s*)Action (?P<number>\d+) :")
+LEADER = re.compile(r"\.{5,}\s*(?P<page>\d+)\s*$")
+ANNEX = re.compile(r"^\s*Montant\s+avenant\b")
+PLANNED, EXECUTED = re.compile(r"^\s*5\.1\b"), re.compile(r"^\s*5\.2\b")
+INDICATORS, BILAN = re.compile(r"^\s*6\.\s+Indicateurs"), re.compile(r"^\s*7\.\s+Bilan")
+#: An amount in euros printed whole on one line ("110 000€", "184 217 €").
+AMOUNT = re.compile(r"(?<![\d,.])(?P<digits>\d{1,3}(?: \d{3})*)(?![\d,.])(?P<sign> ?€)")
+#: The first and last lines of an indicator table's header.
+HEADER_FIRST = re.compile(r"^\s*Nom de la\s*$")
+HEADER_LAST = re.compile(r"^\s*[ée]ch[ée]ant\)\s*$")
+#: A value line of three numbers ("339 400 463"): a full row of a three-column table.
+THREE_VALUES = re.compile(r"^\s*\d+ \d+ \d+\s*$")
+
+
+def french(amount: int) -> str:
+    """An integer with French grouping (ordinary spaces).
+
+    >>> french(6500), french(1234567), french(12)
+    ('6 500', '1 234 567', '12')
+    """
+    return f"{amount:,}".replace(",", " ")
+
+
+@dataclass
+class Sheet:
+    """An action of the variant as the generator knows it: id, lines (0-based, end exclusive)."""
+
+    action_id: str
+    volet: str
+    axis: str | None
+    number: int
+    start: int
+    end: int
+    toc_page: int
+
+
+@dataclass
+class Variant:
+    """A generated report, what was done to it and what it must yield."""
+
+    seed: int
+    lines: list[str]
+    origin: list[int | None]  # for each line, its 1-based line in the bundled report (None if inserted)
+    offset: int = 0
+    amounts: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (action, stage) -> amounts
+    ids: dict[str, str] = field(default_factory=dict)  # bundled action_id -> variant action_id
+    copies: dict[str, str] = field(default_factory=dict)  # added action_id -> the bundled one it copies
+    justifications: list[tuple[int, str]] = field(default_factory=list)  # (bundled line of the values, text)
+    page_numbers: list[int] = field(default_factory=list)  # 1-based variant lines of inserted page numbers
+    events: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def line_map(self) -> dict[int, int]:
+        """Variant line (1-based) -> bundled line, for the lines kept."""
+        return {i + 1: o for i, o in enumerate(self.origin) if o is not None}
+
+    def insert(self, index: int, new: list[str]) -> None:
+        self.lines[index:index] = new
+        self.origin[index:index] = [None] * len(new)
+
+    def delete(self, start: int, end: int) -> None:
+        del self.lines[start:end]
+        del self.origin[start:end]
+
+
+# --- reading the template ---------------------------------------------------------------------
+
+def body_start(lines: list[str]) -> int:
+    return next(i for i, text in enumerate(lines) if VOLET_BODY[0][1].match(text) and not LEADER.search(text))
+
+
+def toc_pages(lines: list[str], stop: int) -> dict[tuple, int]:
+    """(volet, axis, number) -> page, from the contents."""
+    pages, volet, axis, pending = {}, None, None, None
+    for text in lines[:stop]:
+        for key, pattern in VOLET_BODY:
+            if pattern.match(TOC_LINE_UPPER(text)) and LEADER.search(text):
+                volet, axis = key, None
+        roman = AXIS_BODY.match(text.upper())
+        if roman and LEADER.search(text):
+            axis = roman.group("axis")
+        action = ACTION_TOC.match(text)
+        if action:
+            pending = int(action.group("number"))
+        leader = LEADER.search(text)
+        if pending is not None and leader:
+            pages[(volet, axis, pending)] = int(leader.group("page"))
+            pending = None
+    return pages
+
+
+def TOC_LINE_UPPER(text: str) -> str:  # noqa: N802 - a contents line without its leader
+    return LEADER.sub("", text).rstrip(" .")
+
+
+def sheets(lines: list[str]) -> list[Sheet]:
+    """The actions of the body with their line ranges, by the template's headings."""
+    start = body_start(lines)
+    annex = next(i for i in range(start, len(lines)) if ANNEX.match(lines[i]))
+    pages = toc_pages(lines, start)
+    found, volet, axis, open_ = [], None, None, False
+    for index in range(start, annex):
+        text = lines[index]
+        part = False
+        for key, pattern in VOLET_BODY:
+            if pattern.match(text):
+                volet, axis, part = key, None, True
+        roman = AXIS_BODY.match(text)
+        if roman and text.strip().upper() == text.strip():
+            axis, part = roman.group("axis"), True
+        action = ACTION_BODY.match(text)
+        if (action or part) and open_:
+            found[-1].end, open_ = index, False
+        if action:
+            number = int(action.group("number"))
+            action_id = "-".join([volet] + ([axis] if axis else []) + [str(number)])
+            found.append(Sheet(action_id, volet, axis, number, index, annex, pages.get((volet, axis, number), 0)))
+            open_ = True
+    return found
+
+
+def section(lines: list[str], sheet: Sheet, pattern: re.Pattern, stop: re.Pattern | None = None):
+    """``(first, last)`` 0-based line range of a section of a sheet (heading excluded), or None."""
+    head = next((i for i in range(sheet.start, sheet.end) if pattern.match(lines[i])), None)
+    if head is None:
+        return None
+    closers = [p for p in (EXECUTED, INDICATORS, BILAN) if p is not pattern and (stop is None or p is stop)]
+    end = next((i for i in range(head + 1, sheet.end) if any(p.match(lines[i]) for p in closers)), sheet.end)
+    return head + 1, end
+
+
+# --- edits --------------------------------------------------------------------------------------
+
+def scaled(amounts: list[int], rng: random.Random) -> list[int]:
+    """The amounts of one section, all multiplied by one factor (so "dont" parts still add up)."""
+    factors = [3, 7, 13, 0.01 if all(a % 100 == 0 for a in amounts) else 11]
+    factor = rng.choice(factors)
+    return [int(round(a * factor)) for a in amounts]
+
+
+def rewrite_amounts(variant: Variant, rng: random.Random, small: bool = False) -> None:
+    """Every amount of every 5.1 and 5.2 section printed anew, with its expected value recorded.
+
+    ``small``: divide by 100 wherever the amounts allow (amounts of 4 digits, "6 500 €").
+    """
+    for sheet in sheets(variant.lines):
+        for stage, pattern in (("prevu", PLANNED), ("engage", EXECUTED)):
+            bounds = section(variant.lines, sheet, pattern)
+            if bounds is None:
+                continue
+            found = [(i, m) for i in range(*bounds) for m in AMOUNT.finditer(variant.lines[i])]
+            if not found:
+                continue
+            old = [int(m.group("digits").replace(" ", "")) for _, m in found]
+            new = [a // 100 for a in old] if small and all(a % 100 == 0 for a in old) else scaled(old, rng)
+            for (index, match), amount in sorted(zip(found, new), key=lambda p: (p[0][0], -p[0][1].start())):
+                text = variant.lines[index]
+                variant.lines[index] = text[:match.start()] + french(amount) + match.group("sign") + text[match.end():]
+            variant.amounts[(sheet.action_id, stage)] = sorted(new)
+    variant.events.append("montants réécrits" + (" (petits)" if small else ""))
+
+
+def table_body(lines: list[str], sheet: Sheet) -> tuple[int, int] | None:
+    """0-based range of an action's indicator table body: after its header, before section 7."""
+    bounds = section(lines, sheet, INDICATORS, BILAN)
+    if bounds is None:
+        return None
+    last = next((i for i in range(*bounds) if HEADER_LAST.match(lines[i])), None)
+    return (last + 1, bounds[1]) if last is not None else None
+
+
+def header_lines(lines: list[str], sheet: Sheet) -> list[str]:
+    bounds = section(lines, sheet, INDICATORS, BILAN)
+    first = next(i for i in range(*bounds) if HEADER_FIRST.match(lines[i]))
+    last = next(i for i in range(*bounds) if HEADER_LAST.match(lines[i]))
+    return lines[first:last + 1]
+
+
+def insert_page_breaks(variant: Variant, rng: random.Random, count: int, repeat_header: bool) -> None:
+    """Page breaks inside ``count`` indicator tables, at a blank line: a page number, maybe the header again.
+
+    The page number is one the action's pages may carry (its contents page or the next ones).
+    """
+    tables = [s for s in sheets(variant.lines) if table_body(variant.lines, s)]
+    for sheet in rng.sample(tables, min(count, len(tables))):
+        sheet = next(s for s in sheets(variant.lines) if s.action_id == sheet.action_id)
+        start, end = table_body(variant.lines, sheet)
+        blanks = [i for i in range(start + 2, end - 1) if not variant.lines[i].strip()]
+        if not blanks:
+            continue
+        at = rng.choice(blanks)
+        page = sheet.toc_page + rng.randint(0, 2)
+        block = ["", " ", f"{page} ", "", " "]
+        if repeat_header:
+            block += header_lines(variant.lines, sheet) + [""]
+        variant.insert(at, block)
+        variant.page_numbers.append(at + 3)
+        variant.events.append(f"saut de page dans {sheet.action_id}" + (" avec en-tête" if repeat_header else ""))
+
+
+JUSTIFICATIONS = ("Baisse liée au départ d'un prestataire", "Hausse due à la reprise de l'activité",
+                  "Objectif revu avec les partenaires locaux")
+
+
+def add_justifications(variant: Variant, rng: random.Random, count: int) -> None:
+    """A justification printed on the line after a full row of three values."""
+    candidates = []
+    for sheet in sheets(variant.lines):
+        body = table_body(variant.lines, sheet)
+        if body:
+            candidates += [i for i in range(*body) if THREE_VALUES.match(variant.lines[i])
+                           and variant.origin[i] is not None]
+    for index in sorted(rng.sample(candidates, min(count, len(candidates))), reverse=True):
+        text = rng.choice(JUSTIFICATIONS)
+        variant.insert(index + 1, [text + " "])
+        variant.justifications.append((variant.origin[index], text))
+    variant.events.append(f"{count} justifications après les valeurs")
+
+
+def renumber(variant: Variant, volet: str, axis: str | None, after: int, step: int) -> None:
+    """Actions of one volet/axis numbered above ``after`` moved by ``step``, in the body and the contents."""
+    for sheet in sheets(variant.lines):
+        if sheet.volet == volet and sheet.axis == axis and sheet.number > after:
+            text = variant.lines[sheet.start]
+            variant.lines[sheet.start] = text.replace(f"ACTION {sheet.number} :", f"ACTION {sheet.number + step} :", 1)
+            variant.ids[sheet.action_id] = sheet.action_id.rsplit("-", 1)[0] + f"-{sheet.number + step}"
+    for index in toc_range(variant.lines, volet, axis):
+        match = ACTION_TOC.match(variant.lines[index])
+        if match and int(match.group("number")) > after:
+            n = int(match.group("number"))
+            variant.lines[index] = variant.lines[index].replace(f"Action {n} :", f"Action {n + step} :", 1)
+
+
+def toc_range(lines: list[str], volet: str, axis: str | None) -> range:
+    """0-based lines of the contents under a volet (and axis)."""
+    stop = body_start(lines)
+    heads = []
+    for i in range(stop):
+        upper = TOC_LINE_UPPER(lines[i])
+        for key, pattern in VOLET_BODY:
+            if pattern.match(upper) and LEADER.search(lines[i]):
+                heads.append((i, key, None))
+        roman = AXIS_BODY.match(lines[i].upper())
+        if roman and LEADER.search(lines[i]):
+            heads.append((i, heads[-1][1], roman.group("axis")))
+    for n, (i, key, ax) in enumerate(heads):
+        if key == volet and ax == axis:
+            end = heads[n + 1][0] if n + 1 < len(heads) else stop
+            return range(i + 1, end)
+    raise AssertionError(f"{volet} {axis} not in the contents")
+
+
+def toc_entry_lines(lines: list[str], volet: str, axis: str | None, number: int) -> tuple[int, int]:
+    """0-based (first, end) of an action's contents entry (wrapped lines included)."""
+    rng_ = toc_range(lines, volet, axis)
+    first = next(i for i in rng_ if (m := ACTION_TOC.match(lines[i])) and int(m.group("number")) == number)
+    last = next(i for i in range(first, rng_.stop) if LEADER.search(lines[i]))
+    return first, last + 1
+
+
+def remove_action(variant: Variant, action_id: str) -> None:
+    """An action taken out of the body and the contents; the next ones renumbered."""
+    sheet = next(s for s in sheets(variant.lines) if s.action_id == action_id)
+    first, end = toc_entry_lines(variant.lines, sheet.volet, sheet.axis, sheet.number)
+    variant.delete(sheet.start, sheet.end)
+    variant.delete(first, end)
+    variant.ids[action_id] = ""
+    renumber(variant, sheet.volet, sheet.axis, sheet.number, -1)
+    variant.events.append(f"action {action_id} retirée")
+
+
+def add_action(variant: Variant, source_id: str, volet: str, axis: str | None) -> str:
+    """A copy of an action's sheet appended to a volet (and axis) as its next action."""
+    all_sheets = sheets(variant.lines)
+    source = next(s for s in all_sheets if variant.ids.get(s.action_id, s.action_id) == source_id
+                  or s.action_id == source_id)
+    last = [s for s in all_sheets if s.volet == volet and s.axis == axis][-1]
+    number = last.number + 1
+    block = list(variant.lines[source.start:source.end])
+    block[0] = ACTION_BODY.sub(lambda m: f"{m.group('indent')}ACTION {number} :", block[0], count=1)
+    first, end = toc_entry_lines(variant.lines, source.volet, source.axis, source.number)
+    entry = list(variant.lines[first:end])
+    entry[0] = ACTION_TOC.sub(lambda m: f"{m.group('indent')}Action {number} :", entry[0], count=1)
+    variant.insert(last.end, block)
+    _, toc_end = toc_entry_lines(variant.lines, last.volet, last.axis, last.number)
+    variant.insert(toc_end, [""] + entry)
+    new_id = "-".join([volet] + ([axis] if axis else []) + [str(number)])
+    variant.copies[new_id] = source.action_id
+    variant.events.append(f"action {new_id} ajoutée (copie de {source.action_id})")
+    return new_id
+
+
+def add_axis_to(variant: Variant, numeral: str, title: str, copies: int, in_contents: bool = True) -> list[str]:
+    """A new axis at the end of the socle holding copies of the socle II's first sheets with a budget."""
+    all_sheets = sheets(variant.lines)
+    sources = [s for s in all_sheets if s.axis == "II" and s.number in (4, 14)][:copies]
+    socle_end = max(s.end for s in all_sheets if s.volet == "socle")
+    body = ["", f"{numeral}. {title.upper()} ", ""]
+    added = []
+    for number, source in enumerate(sources, start=1):
+        block = list(variant.lines[source.start:source.end])
+        block[0] = ACTION_BODY.sub(lambda m, n=number: f"{m.group('indent')}ACTION {n} :", block[0], count=1)
+        body += block
+        added.append((f"socle-{numeral}-{number}", source))
+    variant.insert(socle_end, body)
+    if in_contents:
+        toc = toc_range(variant.lines, "socle", "II")
+        entries = [f"{numeral}. {title} ..................................................... {added[0][1].toc_page} ", ""]
+        for new_id, source in added:
+            first, end = toc_entry_lines(variant.lines, "socle", "II", source.number)
+            entry = list(variant.lines[first:end])
+            number = new_id.rsplit("-", 1)[1]
+            entry[0] = ACTION_TOC.sub(lambda m: f"{m.group('indent')}Action {number} :", entry[0], count=1)
+            entries += entry + [""]
+        variant.insert(toc.stop, entries)
+    for new_id, source in added:
+        variant.copies[new_id] = source.action_id
+    variant.events.append(f"axe {numeral} ajouté ({len(added)} actions)")
+    return [new_id for new_id, _ in added]
+
+
+# --- whole variants ------------------------------------------------------------------------------
+
+def start(text: str, seed: int = 0) -> Variant:
+    lines = text.split("\n")
+    return Variant(seed, lines, list(range(1, len(lines) + 1)))
+
+
+def make_variant(text: str, seed: int) -> Variant:
+    """One next-year report: every edit above, chosen by ``seed``."""
+    rng = random.Random(seed)
+    variant = start(text, seed)
+    variant.offset = rng.randint(1, 4)
+    variant.lines = shift_years("\n".join(variant.lines), variant.offset).split("\n")
+    rewrite_amounts(variant, rng, small=seed % 2 == 0)
+    removed = rng.choice([s.action_id for s in sheets(variant.lines) if s.volet == "initiative"][:-1])
+    remove_action(variant, removed)
+    add_action(variant, rng.choice(["socle-II-4", "socle-II-14", "initiative-8"]), "erbm", None)
+    if seed % 3 == 0:
+        add_axis_to(variant, "III", "Accompagner les familles vers l'emploi", copies=2)
+    add_justifications(variant, rng, count=3)
+    insert_page_breaks(variant, rng, count=4, repeat_header=False)
+    insert_page_breaks(variant, rng, count=3, repeat_header=True)
+    return variant
+
+
+# --- small helpers for single-purpose tests ---------------------------------------------------
+
+def add_axis(text: str, numeral: str, title: str, copies: int, in_contents: bool = True) -> tuple[str, int]:
+    variant = start(text)
+    added = add_axis_to(variant, numeral, title, copies, in_contents)
+    return variant.text, len(added)
+
+
+def rename_volet(text: str, old: str, new: str) -> str:
+    return text.replace(old, new)
