@@ -10,14 +10,16 @@ tests read. What was executed is observed in each run's outcomes and in the
 from __future__ import annotations
 
 import json
+import platform
 import re
 import shutil
+from importlib import metadata
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from calpae_lib.publish import batch
+from calpae_lib.publish import batch, provenance
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.cli import main
 from calpae_lib.text.numbers import find_amounts
@@ -120,6 +122,15 @@ def test_a_run_with_nothing_changed_executes_no_notebook(runs):
     assert len(manifests) == len(runs["cold"].units)
     for manifest in manifests:
         assert manifest["jobs"] and not any(job["executed"] for job in manifest["jobs"])
+
+
+def test_each_published_folder_records_what_produced_it(runs):
+    manifests = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(runs["out"].rglob(batch.MANIFEST_NAME))]
+    assert manifests
+    for manifest in manifests:
+        assert manifest["calpae"] == provenance.calpae_identity().as_dict()
+        assert manifest["environment"]["python"] == platform.python_version()
+        assert manifest["environment"]["packages"]["pandas"] == metadata.version("pandas")
 
 
 def test_changing_one_raw_file_rebuilds_that_report_and_the_comparison_only(runs):

@@ -37,7 +37,7 @@ from calpae_lib import __version__
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.present import views
-from calpae_lib.publish import config, loading
+from calpae_lib.publish import config, loading, provenance
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.atomic import replace_directory, staging_dir, write_atomically
 from calpae_lib.publish.store import DIGESTS_NAME, ResultStore, digest_of, notebook_key
@@ -48,7 +48,8 @@ from calpae_lib.text.reading import without_accents
 STORE_DIR = config.CACHE_DIR
 COMPARISON_NOTEBOOK = "comparaison_annees.ipynb"
 COMPARISON_DIR = "comparaison"
-#: Written in each published folder: which notebook was executed, which reused.
+#: Written in each published folder: what produced it (calpae's version and commit, Python and every
+#: package's version), which notebook was executed, which reused.
 MANIFEST_NAME = "calpae-run.json"
 
 
@@ -333,7 +334,8 @@ def finish_units(units: list[Unit], outcomes: list[Outcome], tables_store: Resul
             copy_tables(unit.report, unit.staging / publish.TABLES_DIR, tables_store, force)
             results = [publish.JobResult(o.job, o.seconds) for o in mine]
             (unit.staging / "index.html").write_text(publish.index_html(unit.report, results), encoding="utf-8")
-        manifest = {"calpae": __version__, "published": published_entry(unit), "jobs": [
+        manifest = {"calpae": provenance.calpae_identity().as_dict(), "environment": provenance.environment(),
+                    "published": published_entry(unit), "jobs": [
             {"name": o.job.name, "notebook": o.job.notebook.name, "key": o.key, "executed": o.executed,
              "seconds": round(o.seconds, 2)} for o in mine]}
         (unit.staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1, ensure_ascii=False),
