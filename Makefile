@@ -1,12 +1,13 @@
 # calpae: two commands do everything on a fresh machine with Python 3.11.
 #   make reports   build the tables and HTML reports from the bundled data
 #   make test      run the whole test suite
+# Both install the exact versions of requirements.lock; `make lock` refreshes it from pyproject.toml.
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.calpae-installed
 
-.PHONY: reports test tables benchmark lab clean
+.PHONY: reports test tables benchmark lab lock clean
 
 RAWS = $(wildcard data/raw/calpae_*.txt)
 
@@ -26,12 +27,24 @@ benchmark: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-$(STAMP): pyproject.toml
+# The exact versions of the lock, then calpae itself without resolving anything again.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
+
+# The newest versions pyproject.toml allows, for every platform, resolved by uv (`make lock
+# LOCK_OPTIONS=` keeps the current pins and only adds or drops what pyproject.toml changed).
+UV = uv==0.13.8
+LOCK_OPTIONS ?= --upgrade
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet '$(UV)'
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal $(LOCK_OPTIONS) \
+		-o requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements.lock
 
 clean:
 	rm -rf data/processed/* output/* .calpae-cache
