@@ -1,15 +1,14 @@
 """``calpae run`` end to end, and the publishing rules it follows.
 
-Running notebooks is slow (a kernel each): the bundled report and one derived
-variant are each published once per module and shared by the tests.
+Running notebooks is slow (a kernel each): the bundled report is published once per
+session (``bundled_out``, in conftest), one derived variant once per module, and
+the tests share them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -26,18 +25,13 @@ from calpae_lib.publish.loading import open_report
 from calpae_lib.text.formatting import format_eur
 from calpae_lib.text.numbers import find_amounts
 
+from .conftest import run_calpae
 from .tiny_notebooks import write_tiny_notebooks
 from .variants import BUNDLED, bundled_text, replace_line, shift_years, write_variant
-
-CALPAE = [sys.executable, "-c", "import sys; from calpae_lib.publish.cli import main; sys.exit(main())"]
 
 #: Anything that would make a page fetch from another host.
 REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""",
                     re.IGNORECASE)
-
-
-def run_calpae(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(CALPAE + [str(a) for a in args], capture_output=True, text=True, timeout=900)
 
 
 def reports(folder: Path) -> dict[str, str]:
@@ -46,14 +40,6 @@ def reports(folder: Path) -> dict[str, str]:
 
 def body(page: str) -> str:
     return page[page.index("<body"):]
-
-
-@pytest.fixture(scope="module")
-def bundled_out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("bundled") / "out"
-    result = run_calpae("run", "--out", out, "--jobs", "2")
-    assert result.returncode == 0, result.stderr
-    return out, result
 
 
 # --- the variant: years moved, one amount changed, one title holding markup ------------------

@@ -40,7 +40,9 @@ class Chart:
 
     def png(self) -> bytes:
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
+        # no "Software: Matplotlib version…" text chunk: the same chart gives the same bytes
+        self.figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", facecolor="white",
+                            metadata={"Software": None})
         return buffer.getvalue()
 
     def _repr_mimebundle_(self, include=None, exclude=None):

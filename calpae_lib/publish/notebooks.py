@@ -153,6 +153,35 @@ def failing_cell_index(executed: Path) -> int | None:
     return None
 
 
+#: What papermill and nbclient record of one execution: clock times and durations.
+RUN_TIMES = ("start_time", "end_time", "duration")
+#: Tags of the cells papermill adds, whose ids it draws at random.
+ADDED_CELL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
+
+
+def without_run_details(node):
+    """A copy of an executed notebook without what differs between two identical runs.
+
+    Clock times and durations go; the cells papermill adds get ids made from their place.
+
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> cell = new_code_cell("x = 2", metadata={"tags": ["injected-parameters"], "execution": {"a": "12:00"},
+    ...                                         "papermill": {"duration": 0.1, "status": "completed"}})
+    >>> node = without_run_details(new_notebook(cells=[cell], metadata={"papermill": {"duration": 1.0}}))
+    >>> node.metadata, node.cells[0].metadata, node.cells[0].id
+    ({'papermill': {}}, {'tags': ['injected-parameters'], 'papermill': {'status': 'completed'}}, 'papermill-0')
+    """
+    node = copy.deepcopy(node)
+    for times in [node.metadata] + [cell.metadata for cell in node.cells]:
+        times.pop("execution", None)
+        for name in RUN_TIMES:
+            times.get("papermill", {}).pop(name, None)
+    for index, cell in enumerate(node.cells):
+        if ADDED_CELL_TAGS & set(cell.metadata.get("tags", [])):
+            cell["id"] = f"papermill-{index}"
+    return node
+
+
 # --- HTML export ---------------------------------------------------------------------------
 
 REPORT_CSS = """
@@ -272,10 +301,19 @@ def footer_text(report) -> str:
 
 
 def keep_failed(build_dir: Path, out_dir: Path, failed: list[JobResult]) -> NotebookError:
-    """Move the executed notebooks aside for inspection; the error says where."""
+    """Move the executed notebooks aside for inspection; the error says where.
+
+    The kept copies are :func:`without_run_details`: the same failure gives the same bytes.
+    """
+    import nbformat
+
     kept = out_dir.with_name(f"{out_dir.name}.echec")
     shutil.rmtree(kept, ignore_errors=True)
-    shutil.copytree(build_dir / EXECUTED_DIR, kept)
+    kept.mkdir(parents=True)
+    for executed in sorted((build_dir / EXECUTED_DIR).glob("*.ipynb")):
+        node = without_run_details(nbformat.read(executed, as_version=4))
+        node.metadata.get("papermill", {})["output_path"] = str(kept / executed.name)
+        nbformat.write(node, kept / executed.name)
     messages = [f"{r.error} ; carnet exécuté conservé : {kept / r.executed.name}" for r in failed]
     return NotebookError(" | ".join(messages) + f" ; {out_dir} est inchangé.")
 
