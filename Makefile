@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.calpae-installed
 
-.PHONY: reports test tables benchmark lab lock clean
+.PHONY: reports test tables benchmark lab lock dictionary clean
 
 RAWS = $(wildcard data/raw/calpae_*.txt)
 
@@ -20,6 +20,10 @@ test: $(STAMP)
 
 tables: $(STAMP)
 	@for raw in $(RAWS); do $(BIN)/calpae parse "$$raw" || exit $$?; done
+
+# docs/dictionnaire.md, written from the tables' schemas (a test fails when it is stale)
+dictionary: $(STAMP)
+	$(BIN)/python -m calpae_lib.tables.dictionary docs/dictionnaire.md
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

@@ -25,7 +25,7 @@ CHAIN = {
     "Nombre de 1ers contrats d'engagements réciproques dans les 2 mois":
         [None, 555, 3162, 4821, 6500, 1876, 4181],
 }
-PERIODS = [("2018", "situation"), ("2019", "result"), ("2020", "result"), ("2021", "result"),
+PERIODS = [("2018", "baseline"), ("2019", "result"), ("2020", "result"), ("2021", "result"),
            ("2022", "target"), ("2022", "s1"), ("2022", "result")]
 
 
@@ -46,7 +46,7 @@ def test_orientation_chain_across_all_years(annex, indicator):
     assert list(zip(cells["period"], cells["kind"])) == PERIODS
     values = [None if pd.isna(v) else int(v) for v in cells["value"]]
     assert values == CHAIN[indicator]
-    assert set(cells["axis"]) == {"3.1. Orienter et accompagner les allocataires du RSA"}
+    assert set(cells["measure"]) == {"3.1. Orienter et accompagner les allocataires du RSA"}
     assert (cells["status"].iloc[1:] == "ok").all()
 
 
@@ -158,14 +158,14 @@ def test_split_not_unique_is_ambiguous():
 
 
 def test_axes_are_assigned_from_labels_printed_after_rows(annex):
-    axes = annex.drop_duplicates("indicator_line").set_index("indicator")["axis"]
+    axes = annex.drop_duplicates("indicator_line").set_index("indicator")["measure"]
     assert axes["Nombre de jeunes pris en charge dans le cadre du référentiel"] == \
         "1.1. Prévention sortie sèche de l'ASE"
     assert axes["Nombre total de personnes accompagnées par un référent de parcours"] == "2.2. Référent de parcours"
     assert axes["Délai moyen du démarrage de l'accompagnement global"] == "3.2. Garantie d'activité"
     assert axes["Nombre de mesures de diagnostics et d'accompagnement à la mobilité prescrites par le "
                 "conseil départemental"] == "5.1 Mobilités à des fins d'insertion professionnelle"
-    assert (annex["axis"] != "").all()
+    assert (annex["measure"] != "").all()
 
 
 def test_header_repeated_on_the_second_page(bundled_doc):
@@ -194,7 +194,7 @@ def test_changed_value_follows(tmp_path):
 
 def test_report_without_annex4_gives_an_empty_table():
     doc = document_from_text("RAPPORT\nNombre de nouveaux entrants 12\n")
-    assert annex4_table(doc).empty and list(annex4_table(doc).columns)[:3] == ["axis", "indicator", "definition"]
+    assert annex4_table(doc).empty and list(annex4_table(doc).columns)[:3] == ["measure", "indicator", "definition"]
 
 
 def test_title_without_header_is_an_error():

@@ -6,6 +6,7 @@ from calpae_lib.errors import InputError, NumberFormatError
 from calpae_lib.pipeline import parse_document
 from calpae_lib.tables.annex_budget import (
     annex_header_years,
+    annex_lines,
     match_titles,
     unmatched_warnings,
 )
@@ -17,7 +18,8 @@ from .variants import bundled_text, replace_line, shift_years
 
 @pytest.fixture(scope="module")
 def annex(bundled_report):
-    return bundled_report.tables["annex_budget"]
+    """The annex as printed: one row per line, its two amounts side by side."""
+    return annex_lines(bundled_report.tables["annex_budget"])
 
 
 def parse_text(text):
@@ -37,9 +39,15 @@ def without_lines(text, first, last):
     return "\n".join(lines)
 
 
+def test_the_table_is_long_with_two_amounts_per_printed_line(bundled_report, annex):
+    long = bundled_report.tables["annex_budget"]
+    assert list(long.columns) == ["volet", "row_kind", "action_id", "label", "stage", "amount_eur", "source_line"]
+    assert len(long) == 2 * len(annex) and long.groupby("source_line").stage.apply(list).map(tuple).unique().tolist() \
+        == [("avenant", "engage")]
+    assert (long[long.stage == "avenant"].amount_eur.to_numpy() == annex.avenant.to_numpy()).all()
+
+
 def test_columns_and_kinds(annex):
-    assert list(annex.columns) == ["volet", "row_kind", "action_id", "label", "montant_avenant",
-                                   "montant_engage", "source_line"]
     assert list(annex.volet.unique()) == ["socle", "initiative", "erbm"]
     kinds = annex.groupby("volet", sort=False).row_kind.value_counts().unstack()
     assert kinds.loc["socle"].to_dict() == {"action": 16, "etat": 16, "departement": 16, "subtotal_etat": 1,
@@ -81,8 +89,8 @@ def test_financing_lines_carry_their_action_and_add_up(annex):
             current = row
             parts = annex[(annex.action_id == row.action_id) & annex.row_kind.isin(["etat", "departement"])]
             assert list(parts.row_kind) == ["etat", "departement"]
-            assert parts.montant_avenant.sum() == row.montant_avenant
-            assert parts.montant_engage.sum() == row.montant_engage
+            assert parts.avenant.sum() == row.avenant
+            assert parts.engage.sum() == row.engage
         elif row.row_kind in ("etat", "departement"):
             assert row.action_id == current.action_id
         else:
@@ -92,26 +100,26 @@ def test_financing_lines_carry_their_action_and_add_up(annex):
 def test_wrapped_title_is_joined(annex):
     row = row_at(annex, 10233)
     assert row.label.startswith("Renforcer le soutien à la parentalité") and row.label.endswith("jeune enfant")
-    assert (row.montant_avenant, row.montant_engage) == (50000, 175039)
+    assert (row.avenant, row.engage) == (50000, 175039)
 
 
 def test_volet_title_inside_a_table(annex):
     """"Plan pauvreté - ACTIONS SOCLE COMMUN" (line 10249) sits between an État line and its Département line."""
     row = row_at(annex, 10253)
-    assert (row.row_kind, row.action_id, row.montant_engage) == ("departement", "socle-II-12", 81254)
+    assert (row.row_kind, row.action_id, row.engage) == ("departement", "socle-II-12", 81254)
     assert not annex.label.str.contains("ACTIONS SOCLE").any()
 
 
 def test_amount_glued_to_title(annex):
     """"… pour leurs enfants233 000 € 233 000 €" (line 10299)."""
     row = row_at(annex, 10299)
-    assert (row.montant_avenant, row.montant_engage, row.action_id) == (233000, 233000, "initiative-1")
+    assert (row.avenant, row.engage, row.action_id) == (233000, 233000, "initiative-1")
     assert row.label.endswith("pour leurs enfants")
 
 
 def test_totals(annex):
     totals = annex[annex.row_kind == "total"].set_index("volet")
-    assert totals.loc["socle", ["montant_avenant", "montant_engage"]].tolist() == [10561700, 11103939]
+    assert totals.loc["socle", ["avenant", "engage"]].tolist() == [10561700, 11103939]
     assert totals.loc["erbm", "source_line"] == 10409
 
 
@@ -123,13 +131,13 @@ def test_header_years_as_printed(bundled_doc):
 
 def test_volet_from_etat_labels_without_title_line(annex):
     text = without_lines(bundled_text(), 10373, 10373)   # "Plan pauvreté - ERBM"
-    variant = parse_text(text).tables["annex_budget"]
+    variant = annex_lines(parse_text(text).tables["annex_budget"])
     assert variant.equals(annex)
 
 
 def test_unrelated_annex_title_is_left_unmatched_and_reported():
     text = replace_line(bundled_text(), 10267, "Projets innovants", "Chantier naval de plaisance")
-    variant = parse_text(text).tables["annex_budget"]
+    variant = annex_lines(parse_text(text).tables["annex_budget"])
     assert row_at(variant, 10267).action_id == ""
     assert row_at(variant, 10269).action_id == ""
     [warning] = unmatched_warnings(variant)
@@ -155,11 +163,11 @@ def test_variant_years_and_annex_amounts_follow(annex):
     text = replace_line(text, 10345, "140 000 €                              194 300 €",
                         "141 000 €                              195 300 €")
     report = parse_text(text)
-    variant = report.tables["annex_budget"]
+    variant = annex_lines(report.tables["annex_budget"])
     assert annex_header_years(report.doc, parse_outline(report.doc)) == [
         ("socle", 10187, 2031), ("initiative", 10297, 2030), ("erbm", 10359, 2030)]
-    assert (row_at(variant, 10341).montant_avenant, row_at(variant, 10341).montant_engage) == (281000, 335300)
-    assert row_at(variant, 10345).montant_avenant == 141000
+    assert (row_at(variant, 10341).avenant, row_at(variant, 10341).engage) == (281000, 335300)
+    assert row_at(variant, 10345).avenant == 141000
     changed = variant.source_line.isin([10341, 10345])
     assert variant[~changed].equals(annex[~changed])
 
@@ -174,7 +182,7 @@ def test_match_titles_needs_a_clear_lead():
 @pytest.mark.parametrize("first, last, line", [(9514, 9852, 10393), (9853, 9999, 10399)])
 def test_removed_sheet_leaves_its_annex_line_unmatched(first, last, line):
     """erbm-5 and erbm-6 have close titles: without one sheet, its annex line must not take the other's."""
-    variant = parse_text(without_lines(bundled_text(), first, last)).tables["annex_budget"]
+    variant = annex_lines(parse_text(without_lines(bundled_text(), first, last)).tables["annex_budget"])
     lines = variant[variant.row_kind == "action"]
     assert lines[lines.action_id == ""].source_line.tolist() == [line]
     assert lines[lines.action_id != ""].action_id.is_unique

@@ -22,6 +22,7 @@ from calpae_lib.checks.engine import (
 )
 from calpae_lib.pipeline import parse_document
 from calpae_lib.publish.cli import main
+from calpae_lib.tables.annex_budget import annex_lines
 from calpae_lib.text.formatting import format_eur
 from calpae_lib.text.reading import document_from_text
 
@@ -152,8 +153,8 @@ def test_rules_skip_when_their_table_is_absent(bundled_report):
 def test_annex_arithmetic_on_a_changed_etat_line(bundled_report):
     tables = dict(bundled_report.tables)
     annex = tables["annex_budget"].copy()
-    row = annex[(annex.action_id == "initiative-7") & (annex.row_kind == "etat")].index[0]
-    annex.loc[row, "montant_avenant"] += 1000
+    row = annex[(annex.action_id == "initiative-7") & (annex.row_kind == "etat") & (annex.stage == "avenant")].index[0]
+    annex.loc[row, "amount_eur"] += 1000
     tables["annex_budget"] = annex
     changed = build_checks(tables, bundled_report.doc, bundled_report.meta)
     new = located(changed) - located(bundled_report.tables["checks"])
@@ -192,7 +193,7 @@ def test_amount_changed_on_one_sheet_only(bundled_report, bundled_checks):
 
 
 def test_annex_etat_line_removed(bundled_report, bundled_checks):
-    annex = bundled_report.tables["annex_budget"]
+    annex = annex_lines(bundled_report.tables["annex_budget"])
     etat = annex[(annex.action_id == "initiative-8") & (annex.row_kind == "etat")].iloc[0]
     variant = parse_text(without_lines(bundled_text(), int(etat.source_line), int(etat.source_line)))
     difference = findings(variant.tables["checks"]) - findings(bundled_checks)
@@ -205,8 +206,8 @@ def test_annex_etat_line_removed(bundled_report, bundled_checks):
         ("fiche_annexe.engage", "initiative-8", "manquant"),
     }
     subtotal_gap = {(d[3], d[4]) for d in difference if d[0] == "annexe.sous_total"}
-    assert subtotal_gap == {(format_eur(subtotal.montant_avenant - etat.montant_avenant),
-                             format_eur(subtotal.montant_avenant))}
+    assert subtotal_gap == {(format_eur(subtotal.avenant - etat.avenant),
+                             format_eur(subtotal.avenant))}
 
 
 def test_action_sheet_removed(bundled_report, bundled_checks):

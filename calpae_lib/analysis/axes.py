@@ -8,13 +8,13 @@ from __future__ import annotations
 import pandas as pd
 
 from calpae_lib.errors import UsageError
-from calpae_lib.tables.schemas import TABLE_COLUMNS
+from calpae_lib.tables.schemas import empty_table
 
 def table(report, name: str) -> pd.DataFrame:
     """A tidy table of the report, or an empty one with its documented columns."""
     frame = report.tables.get(name)
     if frame is None:
-        return pd.DataFrame(columns=TABLE_COLUMNS[name])
+        return empty_table(name)
     return frame
 
 

@@ -276,7 +276,7 @@ def repeated_values(steps: pd.DataFrame) -> list[dict]:
 
 def kind_label(kind: str, period) -> str:
     """French name of a column: "résultat 2021", "objectif 2022", "1er semestre 2022"."""
-    return {"situation": "situation", "result": "résultat", "target": "objectif",
+    return {"baseline": "situation", "result": "résultat", "target": "objectif",
             "s1": "1er semestre"}[kind] + f" {period}"
 
 

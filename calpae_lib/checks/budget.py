@@ -15,14 +15,15 @@ import pandas as pd
 
 from calpae_lib.checks.claims import claims_of, read_claims
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
+from calpae_lib.tables.annex_budget import annex_lines
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_percent
 from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT
 
 #: The annex's two amount columns and how the messages name them.
-ANNEX_COLUMNS = {"montant_avenant": "le montant avenant", "montant_engage": "le montant engagé"}
+ANNEX_COLUMNS = {"avenant": "le montant avenant", "engage": "le montant engagé"}
 #: Which annex column a sheet's stage is compared with.
-STAGE_COLUMN = {"prevu": "montant_avenant", "engage": "montant_engage"}
+STAGE_COLUMN = {"prevu": "avenant", "engage": "engage"}
 STAGE_LABELS = {"prevu": "prévu (5.1)", "engage": "engagé (5.2)"}
 SUBTOTAL_KIND = {"etat": "subtotal_etat", "departement": "subtotal_departement"}
 
@@ -106,7 +107,7 @@ def scope_of(action: AnnexAction) -> str:
 def check_action_lines(tables, doc, meta) -> list[Finding]:
     """Chaque ligne d'action de l'annexe égale sa part État plus sa part Département (avenant et engagé)."""
     findings = []
-    for action in annex_actions(tables["annex_budget"]):
+    for action in annex_actions(annex_lines(tables["annex_budget"])):
         label, line = short(action.line["label"]), line_of(action.line)
         missing = [FINANCEUR_LABELS[f] for f in ("etat", "departement") if action.part(f) is None]
         if missing:
@@ -134,7 +135,7 @@ def check_action_lines(tables, doc, meta) -> list[Finding]:
 @rule("annexe.sous_total", needs=("annex_budget",))
 def check_subtotals(tables, doc, meta) -> list[Finding]:
     """Chaque sous-total (part État, part Département) de l'annexe égale la somme de ses lignes."""
-    annex, findings = tables["annex_budget"], []
+    annex, findings = annex_lines(tables["annex_budget"]), []
     for volet in volets_of(annex):
         for financeur, kind in SUBTOTAL_KIND.items():
             subtotal = rows_of(annex, volet, kind)
@@ -161,7 +162,7 @@ def check_subtotals(tables, doc, meta) -> list[Finding]:
 @rule("annexe.total", needs=("annex_budget",))
 def check_totals(tables, doc, meta) -> list[Finding]:
     """Chaque total général de l'annexe égale la somme de ses deux sous-totaux."""
-    annex, findings = tables["annex_budget"], []
+    annex, findings = annex_lines(tables["annex_budget"]), []
     for volet in volets_of(annex):
         total, name_volet = rows_of(annex, volet, "total"), VOLET_NAMES_IN_TEXT.get(volet, volet)
         if total.empty:
@@ -241,19 +242,19 @@ def missing_on_sheet(check_id, action_id, stage, who, annex_amount, part) -> Fin
 @rule("fiche_annexe.prevu", needs=("budgets", "annex_budget"))
 def check_sheet_planned(tables, doc, meta) -> list[Finding]:
     """Le budget prévisionnel (5.1) de chaque fiche égale le montant avenant de l'annexe, par financeur."""
-    return compare_stage("prevu", tables["budgets"], tables["annex_budget"])
+    return compare_stage("prevu", tables["budgets"], annex_lines(tables["annex_budget"]))
 
 
 @rule("fiche_annexe.engage", needs=("budgets", "annex_budget"))
 def check_sheet_committed(tables, doc, meta) -> list[Finding]:
     """Le budget exécuté (5.2) de chaque fiche égale le montant engagé de l'annexe, par financeur."""
-    return compare_stage("engage", tables["budgets"], tables["annex_budget"])
+    return compare_stage("engage", tables["budgets"], annex_lines(tables["annex_budget"]))
 
 
 @rule("fiche_annexe.presence", needs=("budgets", "annex_budget", "actions"))
 def check_presence(tables, doc, meta) -> list[Finding]:
     """Toute action financée sur sa fiche figure dans l'annexe, et toute ligne de l'annexe a sa fiche."""
-    budgets, annex, actions = tables["budgets"], tables["annex_budget"], tables["actions"]
+    budgets, annex, actions = tables["budgets"], annex_lines(tables["annex_budget"]), tables["actions"]
     annexed, findings = annex_by_action(annex), []
     sheet_lines = budgets.groupby("action_id")["source_line"].min()
     for action_id in financed_actions(budgets):
@@ -317,12 +318,12 @@ def execution_rate(planned: int | None, committed: int | None) -> float | None:
 def check_execution_rates(tables, doc, meta) -> list[Finding]:
     """Taux d'exécution (engagé / avenant) de chaque action et financeur, d'après l'annexe."""
     findings = []
-    for action in annex_actions(tables["annex_budget"]):
+    for action in annex_actions(annex_lines(tables["annex_budget"])):
         for financeur, who in FINANCEUR_LABELS.items():
             part = action.part(financeur)
             if part is None:
                 continue
-            planned, committed = amount(part["montant_avenant"]), amount(part["montant_engage"])
+            planned, committed = amount(part["avenant"]), amount(part["engage"])
             rate = execution_rate(planned, committed)
             if rate is None:
                 continue
@@ -348,14 +349,14 @@ def state_totals(annex: pd.DataFrame) -> tuple[int, int, int | None]:
     """Sum of the État lines' avenant and engagé over all volets, and a line to point at."""
     etat = annex[annex["row_kind"] == "etat"]
     first = int(etat["source_line"].min()) if len(etat) else None
-    return int(etat["montant_avenant"].fillna(0).sum()), int(etat["montant_engage"].fillna(0).sum()), first
+    return int(etat["avenant"].fillna(0).sum()), int(etat["engage"].fillna(0).sum()), first
 
 
 @rule("execution.credits_etat", needs=("annex_budget",))
 def check_state_consumption(tables, doc, meta) -> list[Finding]:
     """Le taux de consommation des crédits de l'État annoncé par le rapport, recalculé sur l'annexe."""
     claims = claims_of(read_claims(doc), "consommation_credits_etat")
-    planned, committed, _ = state_totals(tables["annex_budget"])
+    planned, committed, _ = state_totals(annex_lines(tables["annex_budget"]))
     rate = execution_rate(planned, committed)
     if not claims:
         return [Finding("execution.credits_etat", DOCUMENT, "manquant", "", format_percent(rate, 1),
@@ -378,7 +379,7 @@ def check_all_engaged(tables, doc, meta) -> list[Finding]:
     claims = claims_of(read_claims(doc), "actions_toutes_engagees")
     if not claims:
         return []
-    idle = [a for a in annex_actions(tables["annex_budget"]) if not amount(a.line["montant_engage"])]
+    idle = [a for a in annex_actions(annex_lines(tables["annex_budget"])) if not amount(a.line["engage"])]
     names = ", ".join(f"« {short(a.line['label'], 40)} »" for a in idle)
     status = "ok" if not idle else "ecart"
     message = ("Le rapport affirme que toutes les actions ont été engagées : chaque ligne de l'annexe a un "
@@ -392,7 +393,7 @@ def check_all_engaged(tables, doc, meta) -> list[Finding]:
 @rule("execution.parite", needs=("annex_budget",))
 def check_parity(tables, doc, meta) -> list[Finding]:
     """La parité État / Département annoncée par la convention, par volet et par action (montants avenant)."""
-    annex = tables["annex_budget"]
+    annex = annex_lines(tables["annex_budget"])
     claims = claims_of(read_claims(doc), "parite_financeurs")
     said = f" (le rapport annonce un financement à part égale, ligne {claims[0].source_line})" if claims else ""
     findings = []
@@ -400,13 +401,13 @@ def check_parity(tables, doc, meta) -> list[Finding]:
         sub_etat, sub_dep = rows_of(annex, volet, "subtotal_etat"), rows_of(annex, volet, "subtotal_departement")
         if sub_etat.empty or sub_dep.empty:
             continue
-        etat, dep = amount(sub_etat.iloc[0]["montant_avenant"]), amount(sub_dep.iloc[0]["montant_avenant"])
+        etat, dep = amount(sub_etat.iloc[0]["avenant"]), amount(sub_dep.iloc[0]["avenant"])
         findings.append(parity_finding(volet, f"le volet {VOLET_NAMES_IN_TEXT.get(volet, volet)}", etat, dep,
                                        line_of(sub_dep.iloc[0]), said))
     for action in annex_actions(annex):
         if action.etat is None or action.departement is None:
             continue
-        etat, dep = amount(action.etat["montant_avenant"]), amount(action.departement["montant_avenant"])
+        etat, dep = amount(action.etat["avenant"]), amount(action.departement["avenant"])
         if etat != dep:
             findings.append(parity_finding(scope_of(action), f"« {short(action.line['label'], 50)} »", etat, dep,
                                            line_of(action.departement), said))

@@ -23,10 +23,12 @@ from typing import Callable
 
 import pandas as pd
 
+from calpae_lib.tables.schemas import TABLE_COLUMNS
+
 #: Statuses from the most to the least serious; the order used for reading.
 STATUSES = ("ecart", "manquant", "avertissement", "ok")
 STATUS_LABELS = {"ecart": "écart", "manquant": "manquant", "avertissement": "avertissement", "ok": "ok"}
-COLUMNS = ["check_id", "scope", "status", "expected", "observed", "message", "source_line"]
+COLUMNS = TABLE_COLUMNS["checks"]
 DOCUMENT = "document"
 
 

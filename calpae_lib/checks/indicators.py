@@ -172,7 +172,7 @@ def check_comment_percentages(tables, doc, meta) -> list[Finding]:
         if "comment" not in frame.columns:
             continue
         results = year_values(frame, meta.year, "result")
-        table_key = "action_id" if name == "indicators" else "axis"
+        table_key = "action_id" if name == "indicators" else "measure"
         for _, row in results.drop_duplicates(subset=[table_key, "indicator"]).iterrows():
             for match in PERCENT_OF.finditer(str(row["comment"]) if pd.notna(row["comment"]) else ""):
                 base = population_row(results[results[table_key] == row[table_key]], match.group("population"),

@@ -21,6 +21,7 @@ import pandas as pd
 from calpae_lib.checks.budget import amount, line_of, rows_of, short
 from calpae_lib.checks.claims import claims_of, percent_statements, read_claims
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
+from calpae_lib.tables.annex_budget import annex_lines
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
 from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT, parse_outline
 
@@ -32,7 +33,7 @@ def state_subtotal(annex: pd.DataFrame, volet: str) -> tuple[int | None, int | N
     rows = rows_of(annex, volet, "subtotal_etat")
     if rows.empty:
         return None, None
-    return amount(rows.iloc[0]["montant_avenant"]), line_of(rows.iloc[0])
+    return amount(rows.iloc[0]["avenant"]), line_of(rows.iloc[0])
 
 
 def money_finding(check_id, scope, claim, observed, what: str,
@@ -57,7 +58,7 @@ def claim_missing(check_id, scope, what) -> Finding:
 @rule("rapport.participation_volet", needs=("annex_budget",))
 def check_volet_participation(tables, doc, meta) -> list[Finding]:
     """La participation de l'État annoncée par chapitre égale le sous-total part État de l'annexe du volet."""
-    annex, claims = tables["annex_budget"], read_claims(doc)
+    annex, claims = annex_lines(tables["annex_budget"]), read_claims(doc)
     split = claims_of(claims, "participation_volet")
     if not split:
         return [claim_missing("rapport.participation_volet", DOCUMENT,
@@ -71,7 +72,7 @@ def check_volet_participation(tables, doc, meta) -> list[Finding]:
 @rule("rapport.participation_etat", needs=("annex_budget",))
 def check_state_participation(tables, doc, meta) -> list[Finding]:
     """La participation totale de l'État égale la somme des sous-totaux État des volets qu'elle répartit."""
-    annex, claims = tables["annex_budget"], read_claims(doc)
+    annex, claims = annex_lines(tables["annex_budget"]), read_claims(doc)
     totals = claims_of(claims, "participation_etat")
     if not totals:
         return [claim_missing("rapport.participation_etat", DOCUMENT, "la participation financière de l'État")]
@@ -89,9 +90,9 @@ def check_erbm_envelope(tables, doc, meta) -> list[Finding]:
     """L'enveloppe ERBM annoncée par le rapport égale le sous-total part État de l'annexe ERBM."""
     claims = claims_of(read_claims(doc), "enveloppe_erbm")
     if not claims:
-        has_erbm = (tables["annex_budget"]["volet"] == "erbm").any()
+        has_erbm = (annex_lines(tables["annex_budget"])["volet"] == "erbm").any()
         return [claim_missing("rapport.enveloppe_erbm", "erbm", "l'enveloppe ERBM")] if has_erbm else []
-    observed = state_subtotal(tables["annex_budget"], "erbm")[0]
+    observed = state_subtotal(annex_lines(tables["annex_budget"]), "erbm")[0]
     return [money_finding("rapport.enveloppe_erbm", "erbm", claim, observed, "l'enveloppe ERBM")
             for claim in claims]
 
@@ -263,7 +264,7 @@ def programme_of(label: str) -> str:
 @rule("document.libelle_volet", needs=("annex_budget",))
 def check_volet_labels(tables, doc, meta) -> list[Finding]:
     """Les lignes État / Département de chaque tableau d'annexe portent le libellé de leur volet."""
-    annex, findings = tables["annex_budget"], []
+    annex, findings = annex_lines(tables["annex_budget"]), []
     parts = annex[annex["row_kind"].isin(["etat", "departement"])]
     for volet, lines in parts.groupby("volet", sort=False):
         programmes = lines["label"].map(programme_of)

@@ -15,7 +15,7 @@ from calpae_lib.present.views import (
 )
 from calpae_lib.text.formatting import format_number
 
-KIND_LABELS = {"situation": "Situation", "result": "Résultat", "target": "Objectif", "s1": "1er semestre"}
+KIND_LABELS = {"baseline": "Situation", "result": "Résultat", "target": "Objectif", "s1": "1er semestre"}
 
 
 def column_label(period, kind) -> str:

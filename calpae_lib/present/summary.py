@@ -19,7 +19,7 @@ def summary_lines(report) -> list[str]:
         lines.append("Actions : " + ", ".join(f"{VOLET_LABELS.get(volet, volet)} {n}"
                                               for volet, n in counts.items()))
     lines += budget_lines(report.tables.get("budgets"))
-    lines += annex_lines(report.tables.get("annex_budget"))
+    lines += annex_totals(report.tables.get("annex_budget"))
     return lines
 
 
@@ -32,13 +32,14 @@ def budget_lines(budgets) -> list[str]:
             f"{format_eur(amount)}" for (stage, financeur), amount in totals.items()]
 
 
-def annex_lines(annex) -> list[str]:
+def annex_totals(annex) -> list[str]:
     """The annex's total per volet, and its action lines matched to no sheet."""
     if annex is None or not len(annex):
         return []
-    from calpae_lib.tables.annex_budget import unmatched_warnings
+    from calpae_lib.tables.annex_budget import annex_lines, unmatched_warnings
 
-    totals = annex[annex.row_kind == "total"]
-    lines = [f"Annexe, {VOLET_LABELS.get(row.volet, row.volet)} : avenant {format_eur(row.montant_avenant)}, "
-             f"engagé {format_eur(row.montant_engage)}" for row in totals.itertuples()]
+    totals = annex_lines(annex)
+    totals = totals[totals.row_kind == "total"]
+    lines = [f"Annexe, {VOLET_LABELS.get(row.volet, row.volet)} : avenant {format_eur(row.avenant)}, "
+             f"engagé {format_eur(row.engage)}" for row in totals.itertuples()]
     return lines + [f"Avertissement : {warning}" for warning in unmatched_warnings(annex)]

@@ -4,7 +4,7 @@ The annex is a table flattened in reading order. Each page prints the column
 headers, then the rows (indicator, definition, values, comment), then the
 labels of the measures ("3.1. Orienter et accompagner les allocataires du
 RSA"), then a page mark ("1/2"). :func:`annex4_table` returns one row per cell:
-``axis, indicator, definition, period, kind, value, unit, raw, comment,
+``measure, indicator, definition, period, kind, value, unit, raw, comment,
 source_line, status`` plus ``column`` (1-based value column, empty when
 unknown), ``indicator_line`` (line of the indicator's text) and ``note``
 (French: how a cell was placed, or why it could not be).
@@ -34,12 +34,12 @@ How a row is read
   its cells stay ``ambiguous`` (no period, no kind) unless the same
   indicator's values on an action sheet (table ``indicators``, issue 3) match
   exactly one order-keeping placement, which is then kept with a note.
-* Measure labels (``axis``) come after the rows of their page: they are
+* Measure labels (``measure``) come after the rows of their page: they are
   ordered by number and each gets a contiguous block of the page's rows; the
   blocks are chosen to maximise the words shared by rows and labels (weighted
   by rarity). A row whose block is not decided that way is given the label
   whose other rows alone share its distinctive words; if none or several do,
-  ``axis`` stays empty and ``note`` says between which labels.
+  ``measure`` stays empty and ``note`` says between which labels.
 
 Outcomes: no Annexe 4 title in the document → an empty table (another year's
 report may not have it); a title without a readable header → ParseError.
@@ -56,11 +56,11 @@ from itertools import combinations
 import pandas as pd
 
 from calpae_lib.errors import ParseError
+from calpae_lib.tables.schemas import TABLE_COLUMNS
 from calpae_lib.text.numbers import parse_number
 from calpae_lib.text.reading import Document, without_accents
 
-COLUMNS = ["axis", "indicator", "definition", "period", "kind", "value", "unit", "raw", "comment",
-           "source_line", "status", "column", "indicator_line", "note"]
+COLUMNS = TABLE_COLUMNS["annex4"]
 
 ANNEX_TITLE = re.compile(r"ANNEXE\s*4\b.*INDICATEURS", re.IGNORECASE)
 
@@ -141,14 +141,14 @@ def column_kind(header: str) -> str:
     >>> column_kind("Résultat atteint au 1er semestre 2022 (1/01 au 30/05/22)")
     's1'
     >>> column_kind("Situation au 31 déc. 2018"), column_kind("Résultat atteint en 2019")
-    ('situation', 'result')
+    ('baseline', 'result')
     """
     if re.search(r"attendu|objectif", header, re.IGNORECASE):
         return "target"
     if re.search(r"semestre", header, re.IGNORECASE):
         return "s1"
     if header.startswith("Situation"):
-        return "situation"
+        return "baseline"
     return "result"
 
 
@@ -776,7 +776,7 @@ def sheet_values(groups: list[tuple[set[str], list]], indicator: str, columns: t
 
     The sheet's indicator must have nearly the same words (stems' Jaccard
     index of at least 0.8). A sheet ``baseline`` or ``result`` of year Y fills
-    the annex column of kind situation/result for Y; a ``target`` fills the
+    the annex column of kind baseline/result for Y; a ``target`` fills the
     target column. Two sheet values disagreeing on one column give no clue.
     """
     wanted = stems(indicator)
@@ -808,7 +808,7 @@ def annex4_table(doc: Document, sheet: pd.DataFrame | None = None) -> pd.DataFra
     for page in pages:
         for row in page.rows:
             label, axis_note = axes[row.line]
-            base = {"axis": printed_label(label, doc) if label else "",
+            base = {"measure": printed_label(label, doc) if label else "",
                     "indicator": row.indicator, "definition": " ".join(row.definition),
                     "comment": " ".join(row.comment), "indicator_line": row.line}
             records.extend(row_records(row, page.page.columns, base, axis_note,

@@ -33,11 +33,15 @@ from dataclasses import asdict, dataclass, replace
 import pandas as pd
 
 from calpae_lib.errors import InputError, ParseError
+from calpae_lib.tables.schemas import ANNEX_STAGES, TABLE_COLUMNS
 from calpae_lib.text.numbers import find_amounts
 from calpae_lib.text.outline import ANNEX_START, Outline, join_wrapped
 from calpae_lib.text.reading import Document, without_accents
 
-ANNEX_COLUMNS = ["volet", "row_kind", "action_id", "label", "montant_avenant", "montant_engage", "source_line"]
+#: The annex's two amount columns, in printed order: the ``stage`` of each amount of ``annex_budget.csv``.
+STAGES = tuple(ANNEX_STAGES)
+#: What identifies a printed line of the annex (every amount of the line repeats it).
+LINE_COLUMNS = ["volet", "row_kind", "action_id", "label", "source_line"]
 
 #: The header of an annex table and the year of its "engagé" column.
 TABLE_HEADER = re.compile(
@@ -87,8 +91,8 @@ class AnnexRow:
     row_kind: str
     action_id: str
     label: str
-    montant_avenant: int
-    montant_engage: int
+    avenant: int
+    engage: int
     source_line: int
 
 
@@ -292,14 +296,30 @@ def annex_header_years(doc: Document, outline: Outline) -> list[tuple[str, int, 
 
 
 def annex_table(doc: Document, outline: Outline) -> pd.DataFrame:
-    """``annex_budget.csv``: every line of the annex budget tables."""
-    rows = [asdict(row) for table in parse_annex(doc, outline) for row in table.rows]
-    return pd.DataFrame(rows, columns=ANNEX_COLUMNS)
+    """``annex_budget.csv``: every amount of the annex budget tables, two per printed line (avenant, engagé)."""
+    records = [{**asdict(row), "stage": stage, "amount_eur": getattr(row, stage)}
+               for table in parse_annex(doc, outline) for row in table.rows for stage in STAGES]
+    return pd.DataFrame(records, columns=TABLE_COLUMNS["annex_budget"])
+
+
+def annex_lines(annex: pd.DataFrame) -> pd.DataFrame:
+    """The annex as printed: one row per line, its amounts side by side in columns ``avenant`` and ``engage``.
+
+    >>> long = pd.DataFrame({"volet": ["erbm"] * 2, "row_kind": ["total"] * 2, "action_id": [""] * 2,
+    ...                      "label": ["TOTAL"] * 2, "stage": ["avenant", "engage"], "amount_eur": [10, 12],
+    ...                      "source_line": [7, 7]})
+    >>> annex_lines(long)[["label", "avenant", "engage", "source_line"]].values.tolist()
+    [['TOTAL', 10, 12, 7]]
+    """
+    lines = annex.drop_duplicates("source_line")[LINE_COLUMNS].set_index("source_line", drop=False)
+    for stage in STAGES:
+        lines[stage] = annex[annex["stage"] == stage].set_index("source_line")["amount_eur"]
+    return lines.reset_index(drop=True)
 
 
 def unmatched_lines(annex: pd.DataFrame) -> pd.DataFrame:
     """Annex action lines that could not be matched to an action of the outline."""
-    return annex[(annex.row_kind == "action") & (annex.action_id == "")]
+    return annex[(annex.row_kind == "action") & (annex.action_id == "")].drop_duplicates("source_line")
 
 
 def unmatched_warnings(annex: pd.DataFrame) -> list[str]:

@@ -1,4 +1,23 @@
-"""Schemas of the processed tables, validated with pandera: types, allowed values, unique keys.
+"""Schemas of the processed tables, validated with pandera: every column, its type, unit and allowed values.
+
+This module is the one definition of the published tables: the builders take
+their columns from :data:`TABLE_COLUMNS` (derived from :data:`SCHEMAS`), the
+workbook its French headers and number formats, ``datapackage.json`` its Table
+Schemas and ``docs/dictionnaire.md`` its text (:mod:`calpae_lib.tables.dictionary`).
+Each column carries, in pandera's ``title`` / ``description`` / ``metadata``,
+its French header, its meaning, its unit and the French labels of its codes.
+
+Conventions shared by every table:
+
+* tables are long (tidy): one observed value per row, an amount in ``amount_eur``
+  with its ``stage``; never one column per stage;
+* column names are stable English machine names, except the report's own terms
+  ``volet`` and ``financeur``; codes are lower-case ASCII;
+* one word for one thing: an indicator's column ``kind`` is ``baseline`` (the
+  report's "Situation"), ``target``, ``result`` or ``s1`` (first half-year) in
+  every table; ``axis`` is the socle's axis (``I`` / ``II``), ``measure`` the
+  measure's printed title; ``period`` is always text (``2022``, ``2020/2021``);
+* every row keeps ``source_line``, the 1-based line of the raw file it was read from.
 
 :func:`validate_tables` runs at the end of :func:`calpae_lib.pipeline.build_tables`; a
 table that breaks its schema raises :class:`~calpae_lib.errors.SchemaError`
@@ -20,167 +39,245 @@ import pandas as pd
 import pandera.pandas as pa
 
 from calpae_lib.errors import SchemaError
+from calpae_lib.text.outline import VOLET_LABELS
 
 #: A volet's key, read from its heading (:func:`calpae_lib.text.outline.volet_key`): lower-case letters.
-VOLET = r"^[a-z][a-z-]*$"
+VOLET_KEY = r"^[a-z][a-z-]*$"
 #: An axis: a roman numeral as printed, or empty for a volet without axes.
 AXIS = r"^(?:[IVXL]+)?$"
 ACTION_ID = r"^[a-z][a-z-]*?(?:-[IVXL]+)?-\d+$"
 #: How many broken cells a message quotes before saying "and N more".
 QUOTED_FAILURES = 5
 
+# --- vocabularies: each code once, with its French label ------------------------------------
 
-def text(*checks, nullable: bool = False) -> pa.Column:
-    return pa.Column(str, list(checks), nullable=nullable)
+#: The French names of the volets calpae knows; a report's other volets keep their key.
+VOLETS = dict(VOLET_LABELS)
+FINANCEURS = {"etat": "État", "departement": "Département"}
+#: The sheets' stages (5.1 prévu, 5.2 engagé) and the annex's columns (avenant, engagé).
+STAGES = {"prevu": "Prévu (fiche 5.1)", "engage": "Engagé (fiche 5.2)"}
+ANNEX_STAGES = {"avenant": "Montant avenant", "engage": "Montant engagé/réalisé"}
+ANNEX_ROW_KINDS = {"action": "Action", "etat": "Part État", "departement": "Part Département",
+                   "subtotal_etat": "Sous-total part État", "subtotal_departement": "Sous-total part Département",
+                   "total": "Total général"}
+#: What an indicator column holds; the sheets print no first half-year column.
+KINDS = {"baseline": "Situation de départ", "target": "Cible", "result": "Résultat",
+         "s1": "Résultat du 1er semestre"}
+SHEET_KINDS = {k: v for k, v in KINDS.items() if k != "s1"}
+UNITS = {"count": "nombre", "percent": "pourcentage", "days": "jours", "eur": "euros", "text": "texte"}
+INDICATOR_STATUSES = {"ok": "valeur lue sans doute",
+                      "not_available": "non disponible dans le rapport (NC, /, non connu…)",
+                      "ambiguous": "colonne ou valeur incertaine : à vérifier dans le rapport"}
+CHECK_STATUSES = {"ok": "conforme", "ecart": "écart entre deux chiffres du rapport",
+                  "manquant": "donnée attendue absente", "avertissement": "à regarder (cible non atteinte…)"}
+
+# --- columns ----------------------------------------------------------------------------------
 
 
-def allowed(values: list[str], nullable: bool = False) -> pa.Column:
-    return pa.Column(str, pa.Check.isin(values), nullable=nullable)
+def column(dtype, label: str, description: str, *checks: pa.Check, unit: str | None = None,
+           values: dict[str, str] | None = None, labels: dict[str, str] | None = None,
+           nullable: bool = False, coerce: bool = False) -> pa.Column:
+    """A column with its French ``label``, its meaning, its ``unit`` and the French labels of its codes.
+
+    ``values``: the only codes allowed, with their French labels; ``labels``: French
+    labels of the codes known so far, where a report may print others (volets).
+    """
+    checks = list(checks)
+    metadata = {"unit": unit}
+    if values is not None:
+        allowed = [*values, ""] if nullable and dtype is str else list(values)
+        checks.insert(0, pa.Check.isin(allowed))
+        metadata["values"] = dict(values)
+    if labels is not None:
+        metadata["labels"] = dict(labels)
+    return pa.Column(dtype, checks, nullable=nullable, coerce=coerce, title=label, description=description,
+                     metadata=metadata)
 
 
-def integer(minimum: int | None = 0, nullable: bool = False) -> pa.Column:
+def integer(label: str, description: str, minimum: int | None = 0, unit: str | None = None,
+            nullable: bool = False) -> pa.Column:
     checks = [pa.Check.ge(minimum)] if minimum is not None else []
-    return pa.Column("Int64" if nullable else int, checks, nullable=nullable, coerce=nullable)
+    return column("Int64" if nullable else int, label, description, *checks, unit=unit, nullable=nullable,
+                  coerce=nullable)
+
+
+def amount(label: str = "Montant (€)", description: str = "montant en euros, tel qu'imprimé") -> pa.Column:
+    return integer(label, description, unit="eur")
 
 
 def source_line(nullable: bool = False) -> pa.Column:
-    return integer(minimum=1, nullable=nullable)
+    return integer("Ligne source", "ligne (à partir de 1) du fichier texte brut où la valeur est lue",
+                   minimum=1, unit="line", nullable=nullable)
+
+
+def title(label: str, description: str, nullable: bool = False) -> pa.Column:
+    return column(str, label, description, pa.Check.str_length(min_value=1), nullable=nullable)
 
 
 #: An action_id, or empty where the table allows a line that is not an action's.
 ACTION_OR_EMPTY = pa.Check.str_matches(ACTION_ID[:-1] + "|^$")
+
+
+def action_id(nullable: bool = False) -> pa.Column:
+    check = ACTION_OR_EMPTY if nullable else pa.Check.str_matches(ACTION_ID)
+    return column(str, "Action", "identifiant de l'action : volet, axe et numéro (socle-II-8, erbm-2)",
+                  check, nullable=nullable)
+
+
+def table(name: str, label: str, description: str, columns: dict[str, pa.Column], **options) -> pa.DataFrameSchema:
+    """A table's schema: every column, in the order written, nothing else."""
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, name=name, title=label, description=description,
+                              **options)
+
+
+VOLET = column(str, "Volet", "volet de la convention : clé lue dans son titre (minuscules, sigle ou premier mot)",
+               pa.Check.str_matches(VOLET_KEY), labels=VOLETS)
+
+
+def axis(description: str) -> pa.Column:
+    return column(str, "Axe", description, pa.Check.str_matches(AXIS), nullable=True)
+
 
 def spelled_action_id(frame: pd.DataFrame) -> pd.Series:
     """The ``action_id`` each row's volet, axis and number spell (``socle-II-3``, ``erbm-2``)."""
     axis = frame["axis"].fillna("").astype(str)
     return frame["volet"].astype(str) + axis.map(lambda a: f"-{a}" if a else "") + "-" + frame["number"].astype(str)
 
+STAGE = column(str, "Étape", "prévu (fiche 5.1) ou engagé (fiche 5.2)", values=STAGES)
+FINANCEUR = column(str, "Financeur", "qui finance : l'État ou le Département", values=FINANCEURS)
+LABEL = column(str, "Libellé", "libellé de la ligne, tel qu'imprimé")
+PERIOD = column(str, "Période", "année ou période de la colonne, telle qu'imprimée (2022, 2020/2021) ; "
+                "vide quand la colonne est incertaine", nullable=True)
+VALUE = column(float, "Valeur", "valeur lue ; l'unité est dans « unit » (un pourcentage vaut 98 pour 98 %) ; "
+               "vide quand non disponible ou incertaine", nullable=True, coerce=True, unit="per_row")
+UNIT = column(str, "Unité", "unité de la valeur", values=UNITS)
+RAW = column(str, "Texte imprimé", "la cellule telle qu'imprimée dans le rapport", nullable=True)
+COMMENT = column(str, "Commentaire", "commentaire imprimé à côté de l'indicateur", nullable=True)
+INDICATOR = title("Indicateur", "intitulé de l'indicateur, tel qu'imprimé")
+MEASURE = column(str, "Mesure", "intitulé de la mesure sous laquelle l'indicateur est imprimé", nullable=True)
+STATUS = column(str, "Statut", "fiabilité de la lecture de la cellule", values=INDICATOR_STATUSES)
 
-ACTIONS = pa.DataFrameSchema(
-    {
-        "action_id": text(pa.Check.str_matches(ACTION_ID)),
-        "volet": text(pa.Check.str_matches(VOLET)),
-        "axis": text(pa.Check.str_matches(AXIS), nullable=True),
-        "number": integer(minimum=1),
-        "title": text(pa.Check.str_length(min_value=1)),
+
+
+def cell_columns(kinds: dict[str, str]) -> dict[str, pa.Column]:
+    """The columns of an indicator table's cell: its column's period and kind, its value and how it was read."""
+    return {
+        "period": PERIOD,
+        "kind": column(str, "Nature", "ce que tient la colonne ; vide quand la colonne est incertaine",
+                       values=kinds, nullable=True),
+        "value": VALUE,
+        "unit": UNIT,
+        "raw": RAW,
+        "comment": COMMENT,
         "source_line": source_line(),
-        "has_budget": pa.Column(bool),
-        "has_indicators": pa.Column(bool),
-    },
-    checks=[pa.Check(lambda frame: frame["action_id"] == spelled_action_id(frame), name="action_id spells volet-axis-number",
-                     error="action_id = volet[-axis]-number")],
-    unique=["action_id"], strict=True, name="actions",
-)
-
-BUDGETS = pa.DataFrameSchema(
-    {
-        "action_id": text(pa.Check.str_matches(ACTION_ID)),
-        "stage": allowed(["prevu", "engage"]),
-        "financeur": allowed(["etat", "departement"]),
-        "amount_eur": integer(),
-        "label": text(),
-        "source_line": source_line(),
-    },
-    unique=["action_id", "stage", "financeur"], strict=True, name="budgets",
-)
-
-BUDGET_DETAILS = pa.DataFrameSchema(
-    {
-        "action_id": text(pa.Check.str_matches(ACTION_ID)),
-        "stage": allowed(["prevu", "engage"]),
-        "financeur": allowed(["etat", "departement"]),
-        "amount_eur": integer(),
-        "parent_amount_eur": integer(),
-        "label": text(),
-        "source_line": source_line(),
-    },
-    unique=["action_id", "stage", "financeur", "source_line", "amount_eur"], strict=True, name="budget_details",
-)
-
-ANNEX_BUDGET = pa.DataFrameSchema(
-    {
-        "volet": text(pa.Check.str_matches(VOLET)),
-        "row_kind": allowed(["action", "etat", "departement", "subtotal_etat", "subtotal_departement", "total"]),
-        "action_id": text(ACTION_OR_EMPTY, nullable=True),
-        "label": text(),
-        "montant_avenant": integer(nullable=True),
-        "montant_engage": integer(nullable=True),
-        "source_line": source_line(),
-    },
-    unique=["source_line"], strict=True, name="annex_budget",
-)
-
-INDICATOR_STATUS = ["ok", "not_available", "ambiguous"]
-UNITS = ["count", "percent", "days", "eur", "text"]
-
-INDICATORS = pa.DataFrameSchema(
-    {
-        "action_id": text(ACTION_OR_EMPTY, nullable=True),
-        "indicator": text(),
-        "period": text(nullable=True),
-        "kind": allowed(["baseline", "target", "result"], nullable=True),  # empty when ambiguous
-        "value": pa.Column(float, nullable=True, coerce=True),
-        "unit": allowed(UNITS),
-        "raw": text(nullable=True),
-        "source_line": source_line(),
-        "status": allowed(INDICATOR_STATUS),
-    },
-    strict=False, name="indicators",
-)
-
-ANNEX4 = pa.DataFrameSchema(
-    {
-        "axis": text(),
-        "indicator": text(),
-        "period": text(nullable=True),
-        "kind": allowed(["situation", "result", "target", "s1"], nullable=True),  # empty when ambiguous
-        "value": pa.Column(float, nullable=True, coerce=True),
-        "unit": allowed(UNITS),
-        "raw": text(nullable=True),
-        "source_line": source_line(),
-        "status": allowed(INDICATOR_STATUS),
-    },
-    strict=False, name="annex4",
-)
-
-CHECKS = pa.DataFrameSchema(
-    {
-        "check_id": text(pa.Check.str_matches(r"^[a-z_]+\.[a-z0-9_]+$")),
-        "scope": text(pa.Check.str_length(min_value=1)),
-        "status": allowed(["ok", "ecart", "manquant", "avertissement"]),
-        "expected": text(nullable=True),
-        "observed": text(nullable=True),
-        "message": text(pa.Check.str_length(min_value=1)),
-        "source_line": source_line(nullable=True),
-    },
-    strict=True, name="checks",
-)
-
-SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "actions": ACTIONS,
-    "budgets": BUDGETS,
-    "budget_details": BUDGET_DETAILS,
-    "annex_budget": ANNEX_BUDGET,
-    "indicators": INDICATORS,
-    "annex4": ANNEX4,
-    "checks": CHECKS,
-}
+        "status": STATUS,
+    }
 
 
-#: Every column of each tidy table, in order (the schemas above check the ones they name).
-TABLE_COLUMNS = {
-    "actions": ["action_id", "volet", "axis", "number", "title", "source_line", "has_budget",
-                "has_indicators"],
-    "budgets": ["action_id", "stage", "financeur", "amount_eur", "label", "source_line"],
-    "annex_budget": ["volet", "row_kind", "action_id", "label", "montant_avenant", "montant_engage",
-                     "source_line"],
-    "indicators": ["action_id", "axis", "measure", "indicator", "period", "kind", "value", "unit", "raw",
-                   "comment", "source_line", "status"],
-    "annex4": ["axis", "indicator", "definition", "period", "kind", "value", "unit", "raw", "comment",
-               "source_line", "status"],
-    "checks": ["check_id", "scope", "status", "expected", "observed", "message", "source_line"],
-}
+ACTIONS = table("actions", "Actions", "une ligne par action du rapport (fiches actions)", {
+    "action_id": action_id(),
+    "volet": VOLET,
+    "axis": axis("axe du volet, en chiffres romains comme imprimé (I, II) ; vide pour un volet sans axes"),
+    "number": integer("N°", "numéro de l'action dans son volet et son axe", minimum=1),
+    "title": title("Intitulé", "intitulé de l'action, tel qu'imprimé en tête de sa fiche"),
+    "source_line": source_line(),
+    "has_budget": column(bool, "Budget imprimé", "la fiche imprime un budget (5.1 ou 5.2)"),
+    "has_indicators": column(bool, "Indicateurs imprimés", "la fiche imprime un tableau d'indicateurs"),
+}, unique=["action_id"], checks=[pa.Check(lambda frame: frame["action_id"] == spelled_action_id(frame),
+                                           name="action_id spells volet-axis-number",
+                                           error="action_id = volet[-axis]-number")])
 
+BUDGETS = table("budgets", "Budgets des fiches", "montants des fiches actions : prévu (5.1) et engagé (5.2), "
+                "par financeur ; une ligne par montant", {
+    "action_id": action_id(),
+    "stage": STAGE,
+    "financeur": FINANCEUR,
+    "amount_eur": amount(),
+    "label": LABEL,
+    "source_line": source_line(),
+}, unique=["action_id", "stage", "financeur"])
+
+BUDGET_DETAILS = table("budget_details", "Détail des montants", "parties d'un montant imprimé « X € dont Y € … », "
+                       "gardées à part pour que les sommes de budgets comptent chaque euro une fois", {
+    "action_id": action_id(),
+    "stage": STAGE,
+    "financeur": FINANCEUR,
+    "amount_eur": amount("Montant de la partie (€)", "montant de la partie, en euros"),
+    "parent_amount_eur": amount("Montant total (€)", "montant dont la partie fait partie, en euros"),
+    "label": LABEL,
+    "source_line": source_line(),
+}, unique=["action_id", "stage", "financeur", "source_line", "amount_eur"])
+
+ANNEX_BUDGET = table("annex_budget", "Annexe financière", "tableaux de l'annexe financière, un par volet : "
+                     "montant avenant et montant engagé de chaque ligne ; une ligne par montant", {
+    "volet": VOLET,
+    "row_kind": column(str, "Nature de la ligne", "action, part d'un financeur, sous-total ou total",
+                       values=ANNEX_ROW_KINDS),
+    "action_id": action_id(nullable=True),
+    "label": LABEL,
+    "stage": column(str, "Colonne", "colonne de l'annexe : montant avenant ou montant engagé", values=ANNEX_STAGES),
+    "amount_eur": amount(),
+    "source_line": source_line(),
+}, unique=["source_line", "stage"])
+
+INDICATORS = table("indicators", "Indicateurs des fiches", "tableaux d'indicateurs des fiches actions ; "
+                   "une ligne par cellule", {
+    "action_id": action_id(nullable=True),
+    "axis": axis("axe du volet de l'action (I, II) ; vide pour un volet sans axes"),
+    "measure": MEASURE,
+    "indicator": INDICATOR,
+    **cell_columns(SHEET_KINDS),
+})
+
+ANNEX4 = table("annex4", "Annexe 4", "tableau des indicateurs de l'Annexe 4 ; une ligne par cellule", {
+    "measure": MEASURE,
+    "indicator": INDICATOR,
+    "definition": column(str, "Définition", "définition de l'indicateur, telle qu'imprimée", nullable=True),
+    **cell_columns(KINDS),
+    "column": integer("Colonne", "rang (à partir de 1) de la colonne de valeurs ; vide quand incertaine",
+                      minimum=1, nullable=True),
+    "indicator_line": integer("Ligne de l'indicateur", "ligne du fichier brut où l'indicateur est imprimé",
+                              minimum=1, unit="line"),
+    "note": column(str, "Note de lecture", "pourquoi une cellule est incertaine ou comment elle a été placée",
+                   nullable=True),
+})
+
+CHECKS = table("checks", "Contrôles", "contrôles de cohérence : chaque total, fiche, annexe et pourcentage "
+               "confronté aux autres ; une ligne par contrôle et par objet", {
+    "check_id": column(str, "Contrôle", "identifiant de la règle (famille.règle)",
+                       pa.Check.str_matches(r"^[a-z_]+\.[a-z0-9_]+$")),
+    "scope": title("Objet", "ce qui est contrôlé : une action, un volet ou le document"),
+    "status": column(str, "Statut", "résultat du contrôle", values=CHECK_STATUSES),
+    "expected": column(str, "Attendu", "valeur attendue, écrite en français (1 320 000 €, 98 %)", nullable=True),
+    "observed": column(str, "Constaté", "valeur lue dans le rapport, écrite en français", nullable=True),
+    "message": title("Message", "le constat, en une phrase"),
+    "source_line": source_line(nullable=True),
+})
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {schema.name: schema for schema in (
+    ACTIONS, BUDGETS, BUDGET_DETAILS, ANNEX_BUDGET, INDICATORS, ANNEX4, CHECKS)}
+
+#: Every column of each tidy table, in order: the schemas' columns.
+TABLE_COLUMNS: dict[str, list[str]] = {name: list(schema.columns) for name, schema in SCHEMAS.items()}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A table with no row and all its columns."""
+    return pd.DataFrame(columns=TABLE_COLUMNS[name])
+
+
+def allowed_values(column: pa.Column) -> dict[str, str]:
+    """The codes a column allows, with their French labels (empty for a free column)."""
+    return column.metadata.get("values", {}) if column.metadata else {}
+
+
+def code_labels(column: pa.Column) -> dict[str, str]:
+    """French labels of a column's codes: the allowed ones, or those known of an open list."""
+    return allowed_values(column) or (column.metadata.get("labels", {}) if column.metadata else {})
+
+
+def column_unit(column: pa.Column) -> str | None:
+    return column.metadata.get("unit") if column.metadata else None
 
 def describe_failures(name: str, frame: pd.DataFrame, failures: pd.DataFrame) -> str:
     """One sentence naming the table, the columns and rules broken, and the first offending rows."""

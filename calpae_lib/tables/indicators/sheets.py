@@ -47,12 +47,12 @@ from calpae_lib.tables.indicators.cells import (
 from calpae_lib.tables.indicators.headers import TableRegion, ValueColumn, table_regions
 from calpae_lib.tables.indicators.rows import DraftRow, expected_cells, table_rows
 from calpae_lib.tables.indicators.words import block_text, blocks
+from calpae_lib.tables.schemas import TABLE_COLUMNS
 from calpae_lib.text.flattened import TextLine
 from calpae_lib.text.outline import Outline
 from calpae_lib.text.reading import Document
 
-COLUMNS = ["action_id", "axis", "measure", "indicator", "period", "kind", "value", "unit", "raw",
-           "comment", "source_line", "status"]
+COLUMNS = TABLE_COLUMNS["indicators"]
 
 #: A line holding only an integer (a page footer, or a cell alone on its line).
 LONE_INTEGER = re.compile(r"^\s*(\d{1,3})\s*$")
