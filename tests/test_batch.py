@@ -205,7 +205,7 @@ def test_comparison_notebook_runs_on_two_years(tmp_path, bundled_report):
     reports = [bundled_report, batch.loading.load_report(variant)]
     unit = batch.comparison_unit(reports, tmp_path / "cmp", publish.config.NOTEBOOKS_DIR)
     publish.check_parameters(unit.jobs[0].notebook, unit.jobs[0].parameters)
-    result = publish.execute_job(unit.jobs[0], tmp_path / "build", footer=unit.footer)
+    result = publish.execute_job(unit.jobs[0], tmp_path / "build", frame=unit.frame)
     assert result.error is None, result.error
     page = (tmp_path / "build" / "comparaison_annees.html").read_text(encoding="utf-8")
     years = [str(bundled_report.meta.year), str(bundled_report.meta.year + 1)]

@@ -13,7 +13,7 @@ Work is skipped by key (:mod:`calpae_lib.publish.store`): a parsed report is sto
 under the raw file's SHA-256 and the library's fingerprint (shared with the
 notebooks, :func:`calpae_lib.publish.loading.load_report`), its tables folder under
 the same key, and each notebook's HTML under the notebook file, the library,
-the rendering packages, its parameters (with its title and footer) and the
+the rendering packages, its parameters (with its title and page frame) and the
 SHA-256 of the raw files it reads. ``force`` redoes everything.
 
 Parsing and notebooks share one pool of worker processes, started only when
@@ -24,20 +24,18 @@ kept in ``<folder>.echec/`` and the outputs are left as they were.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from calpae_lib import __version__
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.present import views
-from calpae_lib.publish import config, loading, provenance
+from calpae_lib.publish import config, loading, method, pages, provenance
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.atomic import replace_directory, staging_dir, write_atomically
 from calpae_lib.publish.store import DIGESTS_NAME, ResultStore, digest_of, notebook_key
@@ -59,7 +57,8 @@ class Unit:
 
     target: Path
     jobs: list
-    footer: str
+    #: What every page of the folder shares: navigation, footer (:class:`calpae_lib.publish.pages.PageFrame`).
+    frame: pages.PageFrame
     #: Digest of the raw files the notebooks read.
     inputs_digest: str
     report: object | None = None
@@ -166,16 +165,10 @@ def parse_reports(paths: list[Path], pool: LazyPool, force: bool) -> tuple[list,
 
 # --- planning --------------------------------------------------------------------------------
 
-def report_footer(reports) -> str:
-    sources = ", ".join(f"{r.doc.path.name} (SHA-256 {r.doc.sha256})" for r in reports)
-    return (f"Rapport produit par calpae {__version__} à partir de {sources}. "
-            "Chaque valeur renvoie à sa ligne dans ce fichier.")
-
-
-def report_unit(report, target: Path, notebooks_dir: Path, label: str = "") -> Unit:
-    return Unit(target=target, jobs=publish.plan_jobs(report, report.doc.path, notebooks_dir),
-                footer=publish.footer_text(report), inputs_digest=digest_of(report.doc.sha256),
-                report=report, label=label)
+def report_unit(report, target: Path, notebooks_dir: Path, label: str = "", up_href: str = "") -> Unit:
+    jobs = publish.plan_jobs(report, report.doc.path, notebooks_dir)
+    return Unit(target=target, jobs=jobs, frame=publish.report_frame(report, jobs, up_href),
+                inputs_digest=digest_of(report.doc.sha256), report=report, label=label)
 
 
 def comparison_unit(reports: list, target: Path, notebooks_dir: Path) -> Unit | None:
@@ -189,7 +182,11 @@ def comparison_unit(reports: list, target: Path, notebooks_dir: Path) -> Unit | 
     job = publish.NotebookJob("comparaison_annees", notebook, {"raw_paths": raw_paths},
                               f"Comparaison des exercices {reports[0].meta.year}–{reports[-1].meta.year}"
                               f" — {departement}")
-    return Unit(target=target, jobs=[job], footer=report_footer(reports),
+    frame = pages.PageFrame(site=f"Rapports CALPAE — {departement}", scope=departement,
+                            pages=((job.name, job.title),),
+                            sources=tuple((r.doc.path.name, r.doc.sha256) for r in reports),
+                            calpae=publish.calpae_label(), up_href=f"../../{pages.INDEX_NAME}.html")
+    return Unit(target=target, jobs=[job], frame=frame,
                 inputs_digest=digest_of([r.doc.sha256 for r in reports]), reports=tuple(reports),
                 label=f"{departement} · ")
 
@@ -217,7 +214,8 @@ def plan_units(reports: list, out: Path | None, notebooks_dir: Path) -> tuple[Pa
     for report in sorted(reports, key=lambda r: (-r.meta.year, slug(r.meta.departement))):
         folder = root / slug(report.meta.departement)
         label = f"{report.meta.year} {report.meta.departement} · "
-        units.append(report_unit(report, folder / str(report.meta.year), notebooks_dir, label))
+        units.append(report_unit(report, folder / str(report.meta.year), notebooks_dir, label,
+                                 up_href=f"../../{pages.INDEX_NAME}.html"))
         by_departement.setdefault(folder, []).append(report)
     for folder, group in by_departement.items():
         if len(group) > 1:
@@ -228,7 +226,7 @@ def plan_units(reports: list, out: Path | None, notebooks_dir: Path) -> tuple[Pa
 
 def job_key(job: publish.NotebookJob, unit: Unit) -> str:
     """What the job's HTML depends on: see :func:`calpae_lib.publish.store.notebook_key`."""
-    described = {"parameters": job.parameters, "title": job.title, "footer": unit.footer}
+    described = {"parameters": job.parameters, "title": job.title, "frame": asdict(unit.frame)}
     return notebook_key(job.notebook, described, unit.inputs_digest)
 
 
@@ -288,7 +286,7 @@ def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: 
                 show(progress, len(outcomes), total, unit, job, "ok (repris du cache)")
     todo = [o for o in outcomes if o.executed]
     check_all_parameters([o.job for o in todo], pool)
-    pending = {pool.submit(publish.execute_job, o.job, o.unit.staging, timeout, o.unit.footer): o for o in todo}
+    pending = {pool.submit(publish.execute_job, o.job, o.unit.staging, timeout, o.unit.frame): o for o in todo}
     for done, future in enumerate(as_completed(pending), start=total - len(todo) + 1):
         outcome, result = pending[future], future.result()
         outcome.seconds, outcome.error, outcome.executed_path = result.seconds, result.error, result.executed
@@ -332,8 +330,9 @@ def finish_units(units: list[Unit], outcomes: list[Outcome], tables_store: Resul
         mine = [o for o in outcomes if o.unit is unit]
         if unit.report is not None:
             copy_tables(unit.report, unit.staging / publish.TABLES_DIR, tables_store, force)
-            results = [publish.JobResult(o.job, o.seconds) for o in mine]
-            (unit.staging / "index.html").write_text(publish.index_html(unit.report, results), encoding="utf-8")
+            (unit.staging / "index.html").write_text(publish.index_html(unit.report, unit.frame), encoding="utf-8")
+            (unit.staging / f"{pages.METHOD_NAME}.html").write_text(method.method_html(unit.report, unit.frame),
+                                                                    encoding="utf-8")
         manifest = {"calpae": provenance.calpae_identity().as_dict(), "environment": provenance.environment(),
                     "published": published_entry(unit), "jobs": [
             {"name": o.job.name, "notebook": o.job.notebook.name, "key": o.key, "executed": o.executed,
@@ -399,35 +398,15 @@ def published_folders(root: Path, units: list[Unit]) -> list[tuple[str, dict]]:
 
 def top_index_html(root: Path, units: list[Unit]) -> str:
     """Every report published under ``root``, newest first, and the comparisons across years."""
-    esc = html.escape
-    rows, comparisons = [], []
+    rows, comparisons, sources = [], [], []
     for folder, entry in published_folders(root, units):
         if entry["kind"] == "comparison":
-            comparisons += [f'<li><a href="{esc(folder)}/{esc(page["name"])}.html">{esc(page["title"])}</a></li>'
+            comparisons += [{"href": f"{folder}/{page['name']}.html", "title": page["title"]}
                             for page in entry["pages"]]
             continue
-        year = esc(str(entry["year"]))
-        rows.append(f'<tr><td class="num">{year}</td><td>{esc(entry["departement"])}</td>'
-                    f'<td><a href="{esc(folder)}/index.html">Rapports {year}</a></td><td>{esc(entry["raw"])}</td>'
-                    f'<td class="sha">{esc(entry["sha256"])}</td><td>{esc(entry["checks"])}</td></tr>')
-    comparisons = "".join(comparisons)
-    comparisons = (f"<h2>Comparaisons entre exercices</h2><ul class=\"reports\">{comparisons}</ul>"
-                   if comparisons else "")
-    return f"""<!DOCTYPE html>
-<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Rapports CALPAE</title><style>{publish.INDEX_CSS}{TOP_INDEX_CSS}</style></head>
-<body><main><h1>Rapports CALPAE</h1>
-<p>Rapports d'exécution de la convention d'appui à la lutte contre la pauvreté et d'accès à l'emploi,
-du plus récent au plus ancien. Produit par calpae {esc(__version__)}.</p>
-<h2>Rapports publiés</h2>
-<table class="runs"><thead><tr><th>Année</th><th>Département</th><th>Rapports</th><th>Fichier source</th>
-<th>SHA-256</th><th>Contrôles par statut</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
-{comparisons}
-</main></body></html>
-"""
-
-
-TOP_INDEX_CSS = """
-main { max-width: 1100px; }
-td.sha { font-family: monospace; font-size: 11px; word-break: break-all; max-width: 16em; }
-"""
+        rows.append({**entry, "folder": folder})
+        sources.append((entry["raw"], entry["sha256"]))
+    frame = pages.PageFrame(site="Rapports CALPAE", scope="tous les rapports publiés", sources=tuple(sources),
+                            calpae=publish.calpae_label(), up_href=f"{pages.INDEX_NAME}.html")
+    return pages.render("top_index.html.j2", frame, pages.INDEX_NAME, "Rapports CALPAE", rows=rows,
+                        comparisons=comparisons)

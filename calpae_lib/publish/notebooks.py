@@ -14,7 +14,6 @@ executed notebooks in ``<out>.echec/`` (:func:`keep_failed`).
 from __future__ import annotations
 
 import copy
-import html
 import os
 import shutil
 import sys
@@ -23,11 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from calpae_lib import __version__
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.present import views
-from calpae_lib.publish import config
+from calpae_lib.publish import config, pages, provenance
 
 #: Seconds a single cell may run before the notebook is declared failed.
 CELL_TIMEOUT = 600
@@ -105,7 +103,8 @@ def check_parameters(notebook: Path, parameters: dict, declared: dict | None = N
 
 # --- executing one notebook (in a worker process) --------------------------------------------
 
-def execute_job(job: NotebookJob, build_dir: Path, timeout: int = CELL_TIMEOUT, footer: str = "") -> JobResult:
+def execute_job(job: NotebookJob, build_dir: Path, timeout: int = CELL_TIMEOUT,
+                frame: pages.PageFrame | None = None) -> JobResult:
     """Execute one notebook and export it; a failure is returned, not raised."""
     import papermill
 
@@ -122,7 +121,7 @@ def execute_job(job: NotebookJob, build_dir: Path, timeout: int = CELL_TIMEOUT, 
             shutdown_kernel="immediate")
     except Exception as error:  # papermill's own error, a time-out, a dead kernel
         return JobResult(job, time.perf_counter() - start, failure_message(job, executed, error), executed)
-    export_html(node, build_dir / f"{job.name}.html", job.title, footer)
+    export_html(node, build_dir / f"{job.name}.html", job.title, frame, job.name)
     return JobResult(job, time.perf_counter() - start, None, executed)
 
 
@@ -184,67 +183,6 @@ def without_run_details(node):
 
 # --- HTML export ---------------------------------------------------------------------------
 
-REPORT_CSS = """
-body.jp-Notebook { background: #ffffff; }
-main { max-width: 980px; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
-.jp-RenderedHTMLCommon { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; font-size: 15px;
-  line-height: 1.55; color: #1a1a1a; }
-.jp-RenderedHTMLCommon h1 { font-size: 1.9rem; color: #0b3d6b; border-bottom: 3px solid #0b3d6b;
-  padding-bottom: .3rem; }
-.jp-RenderedHTMLCommon h2 { font-size: 1.35rem; color: #0b3d6b; margin-top: 2.2rem;
-  border-bottom: 1px solid #c9d6e3; padding-bottom: .2rem; }
-.jp-RenderedHTMLCommon h3 { font-size: 1.1rem; color: #234; }
-.jp-OutputArea-output { overflow-x: auto; }
-.jp-RenderedHTMLCommon table.calpae-table { border-collapse: collapse; margin: .8rem 0 1.4rem;
-  font-size: 13px; max-width: 100%; table-layout: auto; }
-table.calpae-table caption { caption-side: top; text-align: left; font-weight: bold; padding: .3rem 0;
-  color: #234; }
-table.calpae-table th { background: #e8eef5; color: #0b2540; }
-.jp-RenderedHTMLCommon table.calpae-table td, .jp-RenderedHTMLCommon table.calpae-table th {
-  padding: .3rem .5rem; border-bottom: 1px solid #dde4ec; vertical-align: top; text-align: left; }
-.jp-RenderedHTMLCommon table.calpae-table th { border-bottom: 2px solid #8aa4bf; vertical-align: bottom; }
-.jp-RenderedHTMLCommon table.calpae-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.jp-RenderedHTMLCommon table.calpae-table td.text { min-width: 7em; }
-.jp-RenderedHTMLCommon table.calpae-table tr.group td { background: #f0f3f7; font-style: italic; color: #234;
-  border-bottom: 1px solid #c9d6e3; padding-top: .5rem; }
-table.calpae-table tbody tr:nth-child(even) { background: #f7f9fb; }
-details.calpae-details summary { cursor: pointer; color: #0b5cad; margin: .6rem 0; }
-@media print { details.calpae-details { display: none; } }
-p.calpae-empty { font-style: italic; color: #555; }
-.jp-RenderedImage img { max-width: 100%; height: auto; }
-.jp-RenderedText pre { font-size: 13px; }
-footer.calpae-footer { max-width: 980px; margin: 2rem auto; padding: 1rem 2rem; border-top: 1px solid #ccc;
-  color: #555; font: 12px "DejaVu Sans", Arial, sans-serif; }
-@media print { main { max-width: none; padding: 0; } table.calpae-table { font-size: 10px; }
-  h2 { page-break-after: avoid; } table.calpae-table tr, .jp-RenderedImage { page-break-inside: avoid; } }
-"""
-
-#: lab's template without require.js, MathJax, Mermaid or widgets (all fetched from CDNs),
-#: without stderr, with French alt texts on images and a footer naming the source.
-TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{% block jupyter_widgets %}{% endblock jupyter_widgets %}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block html_head_css -%}<style type="text/css">""" + REPORT_CSS + """</style>{%- endblock html_head_css -%}
-{% block stream_stderr %}{% endblock stream_stderr %}
-{% block error %}{% endblock error %}
-{% block data_png scoped %}
-<div class="jp-RenderedImage jp-OutputArea-output">
-<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
- alt="{{ output.metadata.get('image/png', {}).get('alt', 'Graphique') | escape_html }}"
-{%- set width = output | get_metadata('width', 'image/png') -%}
-{%- if width is not none %} width="{{ width | escape_html }}"{% endif %}>
-</div>
-{%- endblock data_png %}
-{% block body_footer %}
-</main>
-<footer class="calpae-footer">{{ nb.metadata.get('calpae_footer', '') | escape_html }}</footer>
-</body>
-{% endblock body_footer %}
-"""
-
-
 def publishable(node):
     """A copy of an executed notebook without parameter cells, stderr or error outputs."""
     node = copy.deepcopy(node)
@@ -265,21 +203,25 @@ def publishable(node):
 
 @lru_cache(maxsize=1)
 def html_exporter():  # one per worker process: its templates are loaded once
-    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"calpae.html.j2": TEMPLATE})],
-                        template_file="calpae.html.j2", exclude_input=True, exclude_input_prompt=True,
+    return HTMLExporter(template_name="lab", extra_template_paths=[str(pages.TEMPLATES_DIR)],
+                        template_file=pages.NOTEBOOK_TEMPLATE, exclude_input=True, exclude_input_prompt=True,
                         exclude_output_prompt=True, language_code="fr", embed_images=True)
 
 
-def export_html(node, path: Path, title: str, footer: str = "") -> Path:
-    """Write one executed notebook as a self-contained HTML report."""
+def export_html(node, path: Path, title: str, frame: pages.PageFrame | None = None, name: str = "") -> Path:
+    """Write one executed notebook as a self-contained HTML report, in the frame of its folder.
+
+    The page's title names the year and the département; a long page gets a
+    table of contents.
+    """
     node = publishable(node)
-    node.metadata["title"] = title
-    node.metadata["calpae_footer"] = footer
+    node.metadata["title"] = f"{title} — {frame.scope}" if frame and frame.scope else title
+    if frame is not None:
+        node.metadata.update(pages.frame_parts(frame, name or path.stem))
     body, _ = html_exporter().from_notebook_node(node)
-    path.write_text(body, encoding="utf-8")
+    path.write_text(pages.with_table_of_contents(body), encoding="utf-8")
     return path
 
 
@@ -295,9 +237,20 @@ def quiet_worker() -> None:
     os.dup2(devnull, 2)
 
 
-def footer_text(report) -> str:
-    return (f"Rapport produit par calpae {__version__} à partir de {report.doc.path.name} "
-            f"(SHA-256 {report.doc.sha256}). Chaque valeur renvoie à sa ligne dans ce fichier.")
+def report_frame(report, jobs: list[NotebookJob], up_href: str = "") -> pages.PageFrame:
+    """The frame of a report's folder: its index, its notebooks' pages and the method page."""
+    meta = report.meta
+    listed = ((pages.INDEX_NAME, "Sommaire"),) + tuple((job.name, job.title) for job in jobs)
+    return pages.PageFrame(
+        site=f"Rapports CALPAE {meta.year} — {meta.departement}", scope=f"{meta.year}, {meta.departement}",
+        pages=listed + ((pages.METHOD_NAME, pages.METHOD_TITLE),),
+        sources=((report.doc.path.name, report.doc.sha256),), calpae=calpae_label(), up_href=up_href,
+        method_href=f"{pages.METHOD_NAME}.html")
+
+
+def calpae_label() -> str:
+    """calpae's version and commit, as the pages' footer says them."""
+    return provenance.calpae_identity().label
 
 
 def keep_failed(build_dir: Path, out_dir: Path, failed: list[JobResult]) -> NotebookError:
@@ -320,50 +273,18 @@ def keep_failed(build_dir: Path, out_dir: Path, failed: list[JobResult]) -> Note
 
 # --- index page ----------------------------------------------------------------------------
 
-def index_html(report, results: list[JobResult]) -> str:
+def index_html(report, frame: pages.PageFrame) -> str:
     """The index: identity of the source, counts of checks by status, links to each report."""
-    meta, esc = report.meta, html.escape
+    meta = report.meta
     counts = views.check_counts(report) if axes.has_table(report, "checks") else None
-    checks = ("<p>Contrôles non disponibles pour ce rapport.</p>" if counts is None else
-              "<table><thead><tr><th>Statut</th><th>Contrôles</th></tr></thead><tbody>"
-              + "".join(f"<tr><td>{esc(views.CHECK_STATUS_LABELS[s])}</td><td class=\"num\">{n}</td></tr>"
-                        for s, n in counts.items()) + "</tbody></table>")
-    links = "".join(f'<li><a href="{esc(r.job.name)}.html">{esc(r.job.title)}</a></li>' for r in results)
-    tables = "".join(f'<li><a href="{TABLES_DIR}/{esc(name)}.csv">{esc(name)}.csv</a></li>'
-                     for name in report.tables)
-    rows = [("Année", str(meta.year)), ("Département", meta.departement),
-            ("Délibération", meta.deliberation or "non trouvée"), ("Signature", meta.signed or "non trouvée"),
-            ("Fichier source", report.doc.path.name), ("SHA-256", report.doc.sha256),
-            ("Produit par", f"calpae {__version__}")]
-    identity = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
-    title = f"Rapports CALPAE {meta.year} — {meta.departement}"
-    return f"""<!DOCTYPE html>
-<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title><style>{INDEX_CSS}</style></head>
-<body><main><h1>{esc(title)}</h1>
-<p>Exécution de la convention d'appui à la lutte contre la pauvreté et d'accès à l'emploi,
-rapports publiés à partir du rapport d'exécution.</p>
-<h2>Rapports</h2><ul class="reports">{links}</ul>
-<h2>Source</h2><table class="identity">{identity}</table>
-<h2>Contrôles de cohérence</h2>{checks}
-<h2>Données</h2><p>Tables lues dans le rapport (CSV, UTF-8 ; toutes aussi dans
-<a href="{TABLES_DIR}/calpae.xlsx">calpae.xlsx</a>) :</p><ul>{tables}</ul>
-</main></body></html>
-"""
-
-
-INDEX_CSS = """
-body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: #1a1a1a; background: #fff; }
-main { max-width: 860px; margin: 0 auto; padding: 1.5rem 2rem; line-height: 1.5; }
-h1 { color: #0b3d6b; border-bottom: 3px solid #0b3d6b; padding-bottom: .3rem; }
-h2 { color: #0b3d6b; margin-top: 2rem; }
-ul.reports li { font-size: 1.1rem; margin: .4rem 0; }
-a { color: #0b5cad; }
-table { border-collapse: collapse; }
-th, td { text-align: left; padding: .3rem .7rem; border-bottom: 1px solid #dde4ec; }
-table.identity td { font-family: monospace; word-break: break-all; }
-td.num { text-align: right; }
-"""
+    checks = None if counts is None else [(views.CHECK_STATUS_LABELS[s], n) for s, n in counts.items()]
+    identity = [("Année", str(meta.year)), ("Département", meta.departement),
+                ("Délibération", meta.deliberation or "non trouvée"), ("Signature", meta.signed or "non trouvée"),
+                ("Fichier source", report.doc.path.name), ("SHA-256", report.doc.sha256),
+                ("Produit par", f"calpae {frame.calpae}")]
+    return pages.render("index.html.j2", frame, pages.INDEX_NAME, frame.site, year=meta.year,
+                        departement=meta.departement, identity=identity, checks=checks,
+                        tables=list(report.tables), tables_dir=TABLES_DIR)
 
 
 def print_progress(message: str) -> None:

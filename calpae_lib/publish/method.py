@@ -1,0 +1,45 @@
+"""The method page of a report's folder: how its figures were read and checked, and the report's words.
+
+The page names the source document and its SHA-256, says what each status of
+a value and of a check means, lists every reconciliation rule in plain French
+(each rule's own description, :mod:`calpae_lib.checks.engine`) with what it
+found in this report, and ends with a glossary (``templates/methode.html.j2``).
+"""
+
+from __future__ import annotations
+
+from calpae_lib.analysis import axes
+from calpae_lib.checks.engine import all_rules
+from calpae_lib.present import views
+from calpae_lib.publish import pages
+
+#: What a check's status means, for a reader.
+STATUS_MEANINGS = {
+    "ecart": "deux chiffres du rapport qui devraient être égaux ne le sont pas (un total et la somme de ses "
+             "lignes, une fiche et l'annexe, un pourcentage et ses effectifs).",
+    "manquant": "le contrôle ne peut pas se faire : le rapport n'imprime pas l'un des deux chiffres à comparer.",
+    "avertissement": "un point à regarder sans être une contradiction (une cible non atteinte, une valeur "
+                     "répétée, une date qui ne correspond pas à sa colonne).",
+    "ok": "les chiffres comparés concordent.",
+}
+
+
+def rule_rows(report) -> list[dict]:
+    """Each rule in plain French, with how many of its checks came out in each status on this report."""
+    checks = axes.table(report, "checks")
+    rows = []
+    for rule in all_rules():
+        mine = checks[checks["check_id"] == rule.check_id]["status"].value_counts()
+        found = [views.CHECK_STATUS_LABELS.get(s, s).lower() + f" : {int(mine[s])}"
+                 for s in views.CHECK_STATUS_ORDER if mine.get(s, 0)]
+        rows.append({"description": rule.description, "found": " ; ".join(found) or "rien à comparer"})
+    return rows
+
+
+def method_html(report, frame: pages.PageFrame) -> str:
+    meta = report.meta
+    statuses = [(views.CHECK_STATUS_LABELS[s], STATUS_MEANINGS.get(s, "")) for s in views.CHECK_STATUS_ORDER]
+    return pages.render("methode.html.j2", frame, pages.METHOD_NAME, pages.METHOD_TITLE,
+                        raw=report.doc.path.name, sha256=report.doc.sha256, lines=len(report.doc.lines),
+                        year=meta.year, departement=meta.departement, deliberation=meta.deliberation,
+                        statuses=statuses, rules=rule_rows(report))
