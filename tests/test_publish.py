@@ -88,7 +88,7 @@ def test_every_report_is_present_and_linked_from_the_index(bundled_out, bundled_
     expected = ({"synthese.html", "delais_orientation_rsa.html"}
                 | {f"axe_{k}.html" for k in axes.axes_present(bundled_report)})
     assert expected <= set(reports(out))
-    linked = set(re.findall(r'href="([^"]+\.html)"', index))
+    linked = set(re.findall(r'href="([^"]+\.html)"', index)) - {"index.html"}
     assert linked == set(reports(out)) - {"index.html"}
     assert {f"axe_{k}.html" for k in ("socle-I", "socle-II", "initiative", "erbm")} <= linked
 
@@ -241,7 +241,7 @@ def test_headings_are_escaped_once(bundled_out):
     """Regression: an axis heading escaped twice showed Markdown backslashes ("\\(ERBM\\)")."""
     out, _ = bundled_out
     for name, page in reports(out).items():
-        if name == "index.html":  # written by calpae, not rendered from Markdown
+        if name in ("index.html", "methode.html"):  # written by calpae, not rendered from Markdown
             continue
         headings = re.findall(r"<h[12][^>]*>(.*?)<a class=\"anchor-link\"", body(page), flags=re.S)
         assert headings, name
