@@ -41,10 +41,29 @@ def build_tables(doc: Document, meta: ReportMetadata) -> dict[str, pd.DataFrame]
     from calpae_lib.tables.annex4 import annex4_table
     tables["annex4"] = annex4_table(doc, tables.get("indicators"))  # sheets help place short rows
     from calpae_lib.checks.engine import build_checks
-    from calpae_lib.tables.schemas import validate_tables
     tables["checks"] = build_checks(tables, doc, meta)  # keep last: the checks read every table above
-    validate_tables(tables)
+    validate_parsed(tables, doc)
     return tables
+
+
+def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:
+    """Validate the tables; a table left empty because its block was never found is the input's fault.
+
+    A truncated report (Annexe 4 cut off) yields an empty table that breaks its
+    schema: the user is told the report seems incomplete, not asked to mend calpae.
+    """
+    from calpae_lib.errors import InputError, SchemaError
+    from calpae_lib.tables.schemas import validate_tables
+
+    try:
+        validate_tables(tables)
+    except SchemaError:
+        empty = [name for name, frame in tables.items() if frame.empty]
+        if not empty:
+            raise
+        raise InputError(f"aucune donnée lue pour {', '.join(empty)} : le rapport semble tronqué ou incomplet "
+                         f"(il s'arrête à la ligne {len(doc.lines)}) ; donnez le rapport entier.",
+                         path=doc.path) from None
 
 
 def parse_document(doc: Document) -> ParsedReport:

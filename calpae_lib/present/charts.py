@@ -14,6 +14,7 @@ import io
 import textwrap
 from dataclasses import dataclass
 
+import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -29,6 +30,8 @@ WIDTH_INCHES = 9.0
 #: Pixel width at which the PNG is shown (it is drawn at DPI for print).
 DISPLAY_WIDTH = 860
 FONT_SIZE = 10
+#: Titles and labels come from the report: drawn as printed, never read as TeX (``$\\alert$``).
+matplotlib.rcParams["text.parse_math"] = False
 
 
 @dataclass

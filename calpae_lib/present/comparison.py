@@ -23,7 +23,7 @@ def heading(reports) -> Markdown:
     years = comparison.years(reports)
     if not reports:
         return Markdown("# Comparaison des exercices\n\nAucun rapport donné.")
-    sources = "\n".join(f"- {r.meta.year} : `{r.doc.path.name}` (SHA-256 `{r.doc.sha256[:16]}…`)"
+    sources = "\n".join(f"- {r.meta.year} : {md_text(r.doc.path.name)} (SHA-256 `{r.doc.sha256[:16]}…`)"
                         for r in sorted(reports, key=lambda r: r.meta.year))
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
     return Markdown(f"# Comparaison des exercices {span}\n\n"

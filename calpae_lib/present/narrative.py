@@ -55,7 +55,7 @@ def enumerate_fr(items: list[str]) -> str:
 def source_note(report) -> str:
     """Where the figures come from: file name, checksum, deliberation."""
     meta = report.meta
-    parts = [f"Source : `{report.doc.path.name}` (SHA-256 `{report.doc.sha256[:16]}…`)"]
+    parts = [f"Source : {md_text(report.doc.path.name)} (SHA-256 `{report.doc.sha256[:16]}…`)"]
     if meta.deliberation:
         parts.append(f"délibération n° {md_text(meta.deliberation)}")
     if meta.signed:

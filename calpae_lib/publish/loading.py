@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
+import hashlib
 import os
 from pathlib import Path
 
@@ -19,11 +20,10 @@ from calpae_lib.publish import config, records
 from calpae_lib.publish.store import (
     ResultStore,
     digest_of,
-    file_digest,
     library_fingerprint,
 )
 from calpae_lib.text.metadata import read_metadata
-from calpae_lib.text.reading import read_report
+from calpae_lib.text.reading import check_raw_file, read_raw, read_report
 
 #: Characters that make a command-line item a glob pattern rather than a path.
 GLOB_CHARACTERS = set("*?[")
@@ -47,8 +47,7 @@ def resolve_raw(year: int | None = None, raw_path: str | Path | None = None) -> 
     """
     if raw_path:
         path = Path(raw_path)
-        if not path.is_file():
-            raise InputError("fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.", path=path)
+        check_raw_file(path)
         return path
     available = bundled_years()
     if not available:
@@ -70,9 +69,7 @@ def parsed_key(raw_path: Path) -> str:
     ...
     calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.
     """
-    if not Path(raw_path).is_file():
-        raise InputError("fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.", path=raw_path)
-    return digest_of("parsed", file_digest(raw_path), library_fingerprint())
+    return digest_of("parsed", hashlib.sha256(read_raw(raw_path)).hexdigest(), library_fingerprint())
 
 
 def load_report(raw_path: str | Path, store_dir: Path = PARSED_STORE_DIR, refresh: bool = False) -> ParsedReport:

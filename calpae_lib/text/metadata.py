@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -22,19 +23,30 @@ YEAR_IN_TITLE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-DEPARTEMENT_IN_TITLE = re.compile(
-    r"""
-    PAUVRET[ÉE] \s+ DANS \s+ (?:LE\s+|LA\s+|L'|LES\s+)?   # "... PAUVRETÉ DANS LE"
-    (?P<departement>[A-ZÀ-Ÿ][A-ZÀ-Ÿ' -]*?)                 # the département's name
-    \s+ - \s+ RAPPORT                                      # " - RAPPORT D'EXÉCUTION"
-    """,
-    re.VERBOSE,
-)
+#: Every pattern here stays linear on long lines (a line of capitals of 1 MB before the title):
+#: none may start a scan at every character of a run and go back over it.
+
+#: Where the département's name starts: "... PAUVRETÉ DANS LE ".
+DEPARTEMENT_LEAD = re.compile(r"PAUVRET[ÉE]\s+DANS\s+(?:LE\s+|LA\s+|L'|LES\s+)?")
+
+#: What ends it: " - RAPPORT D'EXÉCUTION", found from its dash (the spaces before are walked back).
+DEPARTEMENT_END = re.compile(r"-\s+RAPPORT")
+
+#: The name itself: a capital, then capitals, apostrophes, spaces and hyphens.
+NAME_START = re.compile(r"[A-ZÀ-Ÿ]")
+NAME_CHARACTERS = re.compile(r"[A-ZÀ-Ÿ' -]+")
+SPACES = re.compile(r"\s+")
 
 DELIBERATION_NUMBER = re.compile(r"\(N°\s*(?P<number>\d{4}-\d+)\)")
 
 SIGNATURE_DATE = re.compile(
-    r"(?P<place>[A-ZÀ-Ÿ][A-ZÀ-Ÿ-]+),\s+le\s+(?P<date>\d{1,2}(?:er)?\s+[a-zéû]+\s+\d{4})"
+    r"""
+    (?<![A-ZÀ-Ÿ-])                    # at the start of a word only: one try per run of capitals
+    (?P<place>[A-ZÀ-Ÿ][A-ZÀ-Ÿ-]++)     # "ARRAS", possessive: never given back one letter at a time
+    ,\s+le\s+
+    (?P<date>\d{1,2}(?:er)?\s+[a-zéû]+\s+\d{4})   # "12 juin 2023"
+    """,
+    re.VERBOSE,
 )
 
 
@@ -78,6 +90,48 @@ def _search(pattern: re.Pattern, doc: Document, limit: int | None = HEAD_LINES):
     return pattern.search(text)
 
 
+def departement_in_title(doc: Document) -> tuple[str, int] | None:
+    """The département's name in the title ("… PAUVRETÉ DANS LE PAS-DE-CALAIS - RAPPORT …") and its offset.
+
+    The name is what lies between a :data:`DEPARTEMENT_LEAD` and the first
+    " - RAPPORT" after it, if all capitals (:data:`NAME_CHARACTERS`). Runs of
+    such characters and of spaces are found once, so that each try is a
+    look-up, whatever the number of leads and the lengths of the lines.
+
+    >>> from calpae_lib.text.reading import document_from_text
+    >>> departement_in_title(document_from_text("PAUVRETÉ DANS LE\\nPAS-DE-CALAIS - RAPPORT D'EXÉCUTION"))
+    ('PAS-DE-CALAIS', 17)
+    >>> departement_in_title(document_from_text("PAUVRETÉ DANS le Nord - RAPPORT")) is None
+    True
+    """
+    text = "\n".join(doc.lines[:HEAD_LINES])
+    ends = [m.start() for m in DEPARTEMENT_END.finditer(text) if m.start() and text[m.start() - 1].isspace()]
+    name_runs, space_runs = Runs(NAME_CHARACTERS, text), Runs(SPACES, text)
+    for lead in DEPARTEMENT_LEAD.finditer(text):
+        start = lead.end()
+        following = bisect.bisect_left(ends, start + 1)
+        if following == len(ends) or not NAME_START.match(text, start, start + 1):
+            continue
+        end = ends[following]
+        if end <= name_runs.end_from(start) or end <= space_runs.end_from(name_runs.end_from(start)):
+            return text[start:end].rstrip(), start
+    return None
+
+
+class Runs:
+    """Where the run of ``pattern`` that holds a position ends, for every position of ``text``."""
+
+    def __init__(self, pattern: re.Pattern, text: str):
+        spans = [m.span() for m in pattern.finditer(text)]
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+    def end_from(self, position: int) -> int:
+        """End of the run holding ``position`` (``position`` itself when none does)."""
+        index = bisect.bisect_right(self.starts, position) - 1
+        return self.ends[index] if index >= 0 and self.ends[index] > position else position
+
+
 def read_metadata(doc: Document) -> ReportMetadata:
     """Read the report's identity from its first page; refuse a non-CALPAE text."""
     if not _search(CALPAE_MARKER, doc):
@@ -92,14 +146,14 @@ def read_metadata(doc: Document) -> ReportMetadata:
             "année du rapport introuvable : « au titre de l'année AAAA » était attendu en tête du fichier.",
             path=doc.path,
         )
-    dep = _search(DEPARTEMENT_IN_TITLE, doc)
+    dep = departement_in_title(doc)
     num = _search(DELIBERATION_NUMBER, doc)
     signed = _search(SIGNATURE_DATE, doc, limit=None)
     return ReportMetadata(
         year=int(year.group("year")),
         year_line=_line_of(doc, year.start("year")),
-        departement=display_name(dep.group("departement")) if dep else "Département inconnu",
-        departement_line=_line_of(doc, dep.start("departement")) if dep else None,
+        departement=display_name(dep[0]) if dep else "Département inconnu",
+        departement_line=_line_of(doc, dep[1]) if dep else None,
         deliberation=num.group("number") if num else None,
         deliberation_line=_line_of(doc, num.start()) if num else None,
         signed=f"{signed.group('place').title()}, le {signed.group('date')}" if signed else None,

@@ -8,7 +8,9 @@ inside a line (spaces, quotes) and unifies line endings, so that line ``n`` of
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +33,18 @@ CHARACTER_MAP = str.maketrans(
         "\u201c": '"',  # left double quotation mark
         "\u201d": '"',  # right double quotation mark
         "\t": " ",
+        # control characters (form feeds of PDF extractions, stray bytes): a space each, so that no
+        # table cell carries one and line numbers stay those of the file
+        **{chr(c): " " for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]},
     }
 )
+
+#: A raw report is a few hundred kilobytes; anything far larger is not one (and is not read whole).
+MAX_RAW_BYTES = 64 * 1024 * 1024
+
+#: What a path is when it is not a regular file, as the user would say it.
+FILE_KINDS = ((stat.S_ISFIFO, "un tube nommé (FIFO)"), (stat.S_ISCHR, "un périphérique"),
+              (stat.S_ISBLK, "un périphérique"), (stat.S_ISSOCK, "une socket"))
 
 #: Share of control characters above which a file is taken for binary.
 BINARY_CONTROL_SHARE = 0.01
@@ -65,13 +77,71 @@ class Document:
             yield number, self.lines[number - 1]
 
 
+def check_raw_file(path: str | Path) -> os.stat_result:
+    """Refuse, with the right words, a path that is not a regular file calpae may read.
+
+    >>> check_raw_file("/nonexistent/report.txt")
+    Traceback (most recent call last):
+    ...
+    calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.
+    >>> check_raw_file("/dev/zero")
+    Traceback (most recent call last):
+    ...
+    calpae_lib.errors.InputError: /dev/zero: c'est un périphérique, pas un fichier : donnez le chemin d'un rapport CALPAE en texte.
+    """
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError("fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.", path=path) from None
+    except PermissionError:
+        raise unreadable(path) from None
+    except OSError as error:
+        raise InputError(f"lecture impossible ({error.strerror}).", path=path) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("c'est un dossier : indiquez le fichier texte du rapport.", path=path)
+    for test, kind in FILE_KINDS:
+        if test(info.st_mode):
+            raise InputError(f"c'est {kind}, pas un fichier : donnez le chemin d'un rapport CALPAE en texte.",
+                             path=path)
+    if info.st_size > MAX_RAW_BYTES:
+        raise InputError(f"fichier de {info.st_size // (1024 * 1024)} Mo : bien trop gros pour un rapport CALPAE "
+                         "en texte.", path=path)
+    return info
+
+
+def unreadable(path) -> InputError:
+    return InputError("lecture refusée (droits du fichier) : donnez-vous le droit de le lire, ou copiez-le.",
+                      path=path)
+
+
+def read_raw(path: str | Path) -> bytes:
+    """The bytes of a raw report, after :func:`check_raw_file` (never blocks on a FIFO)."""
+    check_raw_file(path)
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(handle, "rb") as raw:
+            return raw.read(MAX_RAW_BYTES + 1)
+    except PermissionError:
+        raise unreadable(path) from None
+    except OSError as error:
+        raise InputError(f"lecture impossible ({error.strerror}).", path=path) from None
+
+
 def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     """Decode raw bytes, returning ``(text, encoding)``.
+
+    A file that is UTF-8 but for a few bytes (a cut accented character, a
+    stray binary header) is refused with the line of its first bad byte,
+    rather than read as cp1252 and garbled throughout.
 
     >>> decode("é".encode("cp1252"))
     ('é', 'cp1252')
     >>> decode(b"\\xef\\xbb\\xbfa")
     ('a', 'utf-8-sig')
+    >>> decode("ligne\\nprévu \\xe9t\\xe9".encode() + b"\\n\\xc3")
+    Traceback (most recent call last):
+    ...
+    calpae_lib.errors.InputError: <bytes>:3: octet 0xC3 invalide en UTF-8 (caractère coupé ou octets étrangers ?), alors que le reste du fichier est en UTF-8 : corrigez cette ligne ou extrayez de nouveau le texte du PDF.
     >>> decode(b"")
     Traceback (most recent call last):
     ...
@@ -89,9 +159,32 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as error:
+            if encoding == "utf-8" and mostly_utf8(data):
+                raise bad_byte(data, error, path) from None
     raise AssertionError("latin-1 decodes any byte")  # pragma: no cover
+
+
+#: Bytes that cannot be UTF-8, once decoded with ``surrogateescape``.
+ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """Whether ``data`` holds more well-formed UTF-8 characters than bytes that are not UTF-8.
+
+    A cp1252 file has no well-formed multi-byte sequence (its accented letters
+    are single bytes); a UTF-8 file with one cut character has many.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    return len(NON_ASCII.findall(text)) > len(ESCAPED_BYTE.findall(text))
+
+
+def bad_byte(data: bytes, error: UnicodeDecodeError, path) -> InputError:
+    line = data.count(b"\n", 0, error.start) + 1
+    return InputError(f"octet 0x{data[error.start]:02X} invalide en UTF-8 (caractère coupé ou octets étrangers ?), "
+                      "alors que le reste du fichier est en UTF-8 : corrigez cette ligne ou extrayez de nouveau "
+                      "le texte du PDF.", path=path, line=line)
 
 
 def normalise(text: str) -> str:
@@ -126,17 +219,10 @@ def check_textual(text: str, path: str | Path) -> None:
 def read_report(path: str | Path) -> Document:
     """Read and normalise a raw report file."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("fichier introuvable : vérifiez le chemin du rapport.", path=path) from None
-    except IsADirectoryError:
-        raise InputError("c'est un dossier : indiquez le fichier texte du rapport.", path=path) from None
-    except OSError as exc:
-        raise InputError(f"lecture impossible ({exc.strerror}).", path=path) from None
+    data = read_raw(path)
     text, encoding = decode(data, path)
-    text = normalise(text)
     check_textual(text, path)
+    text = normalise(text)
     lines = tuple(text.split("\n"))
     return Document(path=path, lines=lines, encoding=encoding,
                     sha256=hashlib.sha256(data).hexdigest(), _text=text)

@@ -1,0 +1,169 @@
+"""Hostile and unlucky inputs, one test each.
+
+The outcome is always tables, or one clear line on stderr with exit 2: never
+exit 3, never a traceback, nothing half-written, nothing executed. Every
+input is derived from the bundled report in ``tmp_path`` (tests/variants.py).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+from calpae_lib.pipeline import parse_document
+from calpae_lib.present import charts
+from calpae_lib.publish import batch, loading
+from calpae_lib.publish import notebooks as publish
+from calpae_lib.publish.cli import main
+from calpae_lib.text.reading import document_from_text
+
+from .tiny_notebooks import write_tiny_notebooks
+from .variants import BUNDLED, bundled_text, shift_years, write_variant
+
+
+def refused(capsys, argv, *expected: str) -> str:
+    """Run the command line; it must print one line naming the problem and exit 2."""
+    status = main([str(a) for a in argv])
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err and "interne" not in err, err
+    for word in expected:
+        assert word in err, err
+    return err
+
+
+def title_line(text: str, pattern: str) -> int:
+    """The 1-based number of the first line matching ``pattern`` (read, never remembered)."""
+    return next(n for n, line in enumerate(text.split("\n"), start=1) if re.search(pattern, line))
+
+
+def with_line(text: str, number: int, line: str) -> str:
+    lines = text.split("\n")
+    lines[number - 1] = line
+    return "\n".join(lines)
+
+
+# --- what reaches the pages is text ---------------------------------------------------------
+
+def test_a_file_name_holding_markup_reaches_the_page_as_text(tmp_path):
+    name = "calpae_2022_`<img src=x onerror=alert(1)>`.txt"
+    raw = tmp_path / name
+    shutil.copy(BUNDLED, raw)
+    report = loading.load_report(raw)
+    job = publish.plan_jobs(report, raw)[0]  # the synthesis: the source note is on its first lines
+    result = publish.execute_job(job, tmp_path / "build", footer=publish.footer_text(report))
+    assert result.error is None, result.error
+    page = (tmp_path / "build" / f"{job.name}.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in page and "onerror=alert" not in page.replace("onerror=alert(1)&gt;", "")
+    assert "&lt;img src=x onerror=alert" in page.replace("\\", "")  # shown, as printed
+
+
+def test_tex_in_a_title_is_drawn_as_text():
+    chart = charts.prevu_engage_chart([r"Action $\alert$ test"], [1000.0], [800.0], r"Titre $\alert$ et $x^2")
+    assert chart.png().startswith(b"\x89PNG")
+
+
+# --- files that are not reports -------------------------------------------------------------
+
+def test_a_directory_is_called_a_directory(tmp_path, capsys):
+    (tmp_path / "dossier.txt").mkdir()
+    refused(capsys, ["parse", tmp_path / "dossier.txt"], "dossier")
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path, capsys):
+    fifo = tmp_path / "tube.txt"
+    os.mkfifo(fifo)
+    refused(capsys, ["run", fifo, "--out", tmp_path / "out"], "tube nommé")
+    assert not (tmp_path / "out").exists()
+
+
+def test_dev_zero_is_refused_without_reading_it(capsys):
+    refused(capsys, ["check", "/dev/zero"], "périphérique")
+
+
+def test_a_file_the_user_may_not_read(tmp_path, capsys, monkeypatch):
+    raw = write_variant(tmp_path, bundled_text(), "calpae_2022_prive.txt")
+    real_open = os.open
+
+    def denied(path, *args, **kwargs):  # as root, chmod 000 would not stop the read
+        if os.fspath(path) == str(raw):
+            raise PermissionError(errno.EACCES, "Permission denied", str(raw))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    refused(capsys, ["check", raw], "lecture refusée", str(raw))
+
+
+# --- texts that are almost reports ----------------------------------------------------------
+
+def test_a_control_character_in_a_cell_gives_tables(tmp_path, capsys):
+    text = bundled_text()
+    number = title_line(text, r"\d+ ?€")
+    text = with_line(text, number, text.split("\n")[number - 1].replace(" ", " \x01", 1))
+    raw = write_variant(tmp_path, text)
+    assert main(["parse", str(raw), "--out", str(tmp_path / "out")]) == 0, capsys.readouterr().err
+    for csv in (tmp_path / "out").glob("*.csv"):
+        assert "\x01" not in csv.read_text(encoding="utf-8")
+    assert pd.ExcelFile(tmp_path / "out" / "calpae.xlsx").sheet_names
+
+
+def test_a_truncated_report_is_told_in_the_users_words(tmp_path, capsys):
+    text = bundled_text()
+    raw = write_variant(tmp_path, text[: int(len(text) * 0.95)])
+    err = refused(capsys, ["parse", raw, "--out", tmp_path / "out"], "tronqué")
+    assert "Corrigez le module" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_one_bad_byte_names_its_line(tmp_path, capsys):
+    data = BUNDLED.read_bytes()
+    cut = data.index("é".encode()) + 1  # half of an accented letter
+    raw = tmp_path / "calpae_coupe.txt"
+    raw.write_bytes(data[:cut] + data[cut + 1:])
+    line = data[:cut].count(b"\n") + 1
+    refused(capsys, ["check", raw], f"{raw}:{line}:", "UTF-8")
+
+
+def test_a_stray_binary_header_names_line_one(tmp_path, capsys):
+    raw = tmp_path / "calpae_entete.txt"
+    raw.write_bytes(b"\x89\xfe\xff\x1a" + BUNDLED.read_bytes())
+    refused(capsys, ["check", raw], f"{raw}:1:")
+
+
+def test_a_long_line_of_capitals_before_the_title_still_parses(bundled_report):
+    """Linear patterns: a 256 KB line takes a parse's time, not hours (figures: benchmarks/long_lines.py)."""
+    doc = document_from_text(("ARRAS PAUVRETÉ DANS LE " * 12000) + "\n" + bundled_text())
+    report = parse_document(doc)
+    assert report.meta.year == bundled_report.meta.year
+    assert report.meta.departement == bundled_report.meta.departement
+
+
+def test_a_departement_of_300_characters_with_two_reports(tmp_path):
+    text = bundled_text()
+    number = title_line(text, r"- RAPPORT D")
+    line = text.split("\n")[number - 1]
+    long_name = " ".join(["SAINT-GERMAIN-DES-CHAMPS"] * 12)
+    text = with_line(text, number, re.sub(r"^.*(?= - RAPPORT D)", long_name, line))
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_variant(raw, text, "calpae_a.txt")
+    write_variant(raw, shift_years(text, 1), "calpae_b.txt")
+    run = batch.run_reports([raw], out=tmp_path / "out", workers=1,
+                            notebooks_dir=write_tiny_notebooks(tmp_path / "nb"), store_dir=tmp_path / "store")
+    assert len(run.units[0].report.meta.departement) == len(long_name)
+    folders = [p for p in (tmp_path / "out").iterdir() if p.is_dir()]
+    assert len(folders) == 1 and len(folders[0].name) <= batch.MAX_SLUG
+    assert (folders[0] / batch.COMPARISON_DIR / "comparaison_annees.html").is_file()
+
+
+def test_bad_input_leaves_no_folder_in_the_store(tmp_path, capsys):
+    raw = write_variant(tmp_path, "Compte rendu du conseil municipal\n", "calpae_faux.txt")
+    before = set(loading.PARSED_STORE_DIR.parent.rglob("*")) if loading.PARSED_STORE_DIR.exists() else set()
+    refused(capsys, ["run", raw, "--out", tmp_path / "out"], "CALPAE")
+    after = set(loading.PARSED_STORE_DIR.parent.rglob("*")) if loading.PARSED_STORE_DIR.exists() else set()
+    assert after == before and not (tmp_path / "out").exists()
