@@ -34,7 +34,7 @@ VOLET_BODY = (("socle", re.compile(r"^\s*MESURES DU SOCLE\s*$")),
 AXIS_BODY = re.compile(r"^\s*(?P<axis>[IVX]+)\.\s+[A-Z]")
 ACTION_BODY = re.compile(r"^(?P<indent>\s*)ACTION (?P<number>\d+) :")
 ACTION_TOC = re.compile(r"^(?P<indent>\s*)Action (?P<number>\d+) :")
-LEADER = re.compile(r"\.{5,}\s*(?P<page>\d+)\s*$")
+LEADER = re.compile(r"(?:\.{5,}|\s\.{1,4})\s*(?P<page>\d+)\s*$")
 ANNEX = re.compile(r"^\s*Montant\s+avenant\b")
 PLANNED, EXECUTED = re.compile(r"^\s*5\.1\b"), re.compile(r"^\s*5\.2\b")
 INDICATORS, BILAN = re.compile(r"^\s*6\.\s+Indicateurs"), re.compile(r"^\s*7\.\s+Bilan")
@@ -75,13 +75,12 @@ class Variant:
 
     seed: int
     lines: list[str]
-    origin: list[int | None]  # for each line, its 1-based line in the bundled report (None if inserted)
+    origin: list[int | None]  # each line's 1-based line in the bundled report; None: inserted; 0: a page number
     offset: int = 0
     amounts: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (action, stage) -> amounts
     ids: dict[str, str] = field(default_factory=dict)  # bundled action_id -> variant action_id
     copies: dict[str, str] = field(default_factory=dict)  # added action_id -> the bundled one it copies
     justifications: list[tuple[int, str]] = field(default_factory=list)  # (bundled line of the values, text)
-    page_numbers: list[int] = field(default_factory=list)  # 1-based variant lines of inserted page numbers
     events: list[str] = field(default_factory=list)
 
     @property
@@ -90,11 +89,17 @@ class Variant:
 
     def line_map(self) -> dict[int, int]:
         """Variant line (1-based) -> bundled line, for the lines kept."""
-        return {i + 1: o for i, o in enumerate(self.origin) if o is not None}
+        return {i + 1: o for i, o in enumerate(self.origin) if o}
 
-    def insert(self, index: int, new: list[str]) -> None:
+    @property
+    def page_numbers(self) -> list[int]:
+        """1-based lines of the page numbers the generator printed."""
+        return [i + 1 for i, o in enumerate(self.origin) if o == 0]
+
+    def insert(self, index: int, new: list[str], origin: list[int | None] | None = None) -> None:
+        """Lines inserted before ``index``; ``origin``: the bundled lines they copy, if any."""
         self.lines[index:index] = new
-        self.origin[index:index] = [None] * len(new)
+        self.origin[index:index] = origin if origin is not None else [None] * len(new)
 
     def delete(self, start: int, end: int) -> None:
         del self.lines[start:end]
@@ -207,11 +212,12 @@ def table_body(lines: list[str], sheet: Sheet) -> tuple[int, int] | None:
     return (last + 1, bounds[1]) if last is not None else None
 
 
-def header_lines(lines: list[str], sheet: Sheet) -> list[str]:
+def header_lines(lines: list[str], sheet: Sheet) -> list[str] | None:
+    """The printed lines of a table's header, from "Nom de la" to "échéant)", or None."""
     bounds = section(lines, sheet, INDICATORS, BILAN)
-    first = next(i for i in range(*bounds) if HEADER_FIRST.match(lines[i]))
-    last = next(i for i in range(*bounds) if HEADER_LAST.match(lines[i]))
-    return lines[first:last + 1]
+    first = next((i for i in range(*bounds) if HEADER_FIRST.match(lines[i])), None)
+    last = next((i for i in range(*bounds) if HEADER_LAST.match(lines[i])), None)
+    return lines[first:last + 1] if first is not None and last is not None and first < last else None
 
 
 def insert_page_breaks(variant: Variant, rng: random.Random, count: int, repeat_header: bool) -> None:
@@ -219,7 +225,8 @@ def insert_page_breaks(variant: Variant, rng: random.Random, count: int, repeat_
 
     The page number is one the action's pages may carry (its contents page or the next ones).
     """
-    tables = [s for s in sheets(variant.lines) if table_body(variant.lines, s)]
+    tables = [s for s in sheets(variant.lines) if table_body(variant.lines, s)
+              and (not repeat_header or header_lines(variant.lines, s))]
     for sheet in rng.sample(tables, min(count, len(tables))):
         sheet = next(s for s in sheets(variant.lines) if s.action_id == sheet.action_id)
         start, end = table_body(variant.lines, sheet)
@@ -227,17 +234,19 @@ def insert_page_breaks(variant: Variant, rng: random.Random, count: int, repeat_
         if not blanks:
             continue
         at = rng.choice(blanks)
-        page = sheet.toc_page + rng.randint(0, 2)
+        low, high = page_range(sheets(variant.lines), sheet)
+        page = rng.randint(low, min(high, low + 2))
         block = ["", " ", f"{page} ", "", " "]
         if repeat_header:
             block += header_lines(variant.lines, sheet) + [""]
-        variant.insert(at, block)
-        variant.page_numbers.append(at + 3)
+        variant.insert(at, block, [None, None, 0] + [None] * (len(block) - 3))
         variant.events.append(f"saut de page dans {sheet.action_id}" + (" avec en-tête" if repeat_header else ""))
 
 
+#: Short justifications without a verb: they read like a measure's name (each used once in a variant).
 JUSTIFICATIONS = ("Baisse liée au départ d'un prestataire", "Hausse due à la reprise de l'activité",
-                  "Objectif revu avec les partenaires locaux")
+                  "Objectif revu avec les partenaires locaux", "Chiffres provisoires au 31 décembre",
+                  "Données partielles du prestataire", "Effet de la fermeture estivale")
 
 
 def add_justifications(variant: Variant, rng: random.Random, count: int) -> None:
@@ -248,8 +257,8 @@ def add_justifications(variant: Variant, rng: random.Random, count: int) -> None
         if body:
             candidates += [i for i in range(*body) if THREE_VALUES.match(variant.lines[i])
                            and variant.origin[i] is not None]
-    for index in sorted(rng.sample(candidates, min(count, len(candidates))), reverse=True):
-        text = rng.choice(JUSTIFICATIONS)
+    texts = rng.sample(JUSTIFICATIONS, count)
+    for index, text in zip(sorted(rng.sample(candidates, min(count, len(candidates))), reverse=True), texts):
         variant.insert(index + 1, [text + " "])
         variant.justifications.append((variant.origin[index], text))
     variant.events.append(f"{count} justifications après les valeurs")
@@ -310,45 +319,85 @@ def remove_action(variant: Variant, action_id: str) -> None:
 def add_action(variant: Variant, source_id: str, volet: str, axis: str | None) -> str:
     """A copy of an action's sheet appended to a volet (and axis) as its next action."""
     all_sheets = sheets(variant.lines)
-    source = next(s for s in all_sheets if variant.ids.get(s.action_id, s.action_id) == source_id
-                  or s.action_id == source_id)
+    current = variant.ids.get(source_id, source_id)  # source_id is the bundled report's id
+    source = next(s for s in all_sheets if s.action_id == current)
     last = [s for s in all_sheets if s.volet == volet and s.axis == axis][-1]
     number = last.number + 1
-    block = list(variant.lines[source.start:source.end])
+    page = page_range(all_sheets, all_sheets[-1])[1] + 1  # the new sheet comes last
+    block = move_printed_pages(variant.lines, all_sheets, source, page - source.toc_page)
     block[0] = ACTION_BODY.sub(lambda m: f"{m.group('indent')}ACTION {number} :", block[0], count=1)
     first, end = toc_entry_lines(variant.lines, source.volet, source.axis, source.number)
     entry = list(variant.lines[first:end])
     entry[0] = ACTION_TOC.sub(lambda m: f"{m.group('indent')}Action {number} :", entry[0], count=1)
-    variant.insert(last.end, block)
+    entry[-1] = move_page(entry[-1], page - source.toc_page)
+    variant.insert(last.end, block, variant.origin[source.start:source.end])
     _, toc_end = toc_entry_lines(variant.lines, last.volet, last.axis, last.number)
     variant.insert(toc_end, [""] + entry)
     new_id = "-".join([volet] + ([axis] if axis else []) + [str(number)])
-    variant.copies[new_id] = source.action_id
-    variant.events.append(f"action {new_id} ajoutée (copie de {source.action_id})")
+    variant.copies[new_id] = source_id
+    variant.events.append(f"action {new_id} ajoutée (copie de {source_id})")
     return new_id
+
+
+LONE_INTEGER = re.compile(r"^(?P<before>\s*)(?P<number>\d{1,3})(?P<after>\s*)$")
+
+
+def page_range(all_sheets: list[Sheet], sheet: Sheet) -> tuple[int, int]:
+    """The pages a sheet runs over by the contents: its page to the next sheet's (the last: ten more)."""
+    later = [s.toc_page for s in all_sheets if s.start > sheet.start]
+    return sheet.toc_page, (later[0] if later else sheet.toc_page + 10)
+
+
+def move_printed_pages(lines: list[str], all_sheets: list[Sheet], sheet: Sheet, delta: int,
+                       start: int | None = None, end: int | None = None) -> list[str]:
+    """A sheet's lines (or ``start:end`` of them) with every lone integer that may be a page number
+    of the sheet moved by ``delta``: pages move together with the contents that announce them."""
+    low, high = page_range(all_sheets, sheet)
+    out = []
+    for text in lines[sheet.start if start is None else start:sheet.end if end is None else end]:
+        match = LONE_INTEGER.match(text)
+        if match and low <= int(match.group("number")) <= high:
+            text = f"{match.group('before')}{int(match.group('number')) + delta}{match.group('after')}"
+        out.append(text)
+    return out
+
+
+def move_page(text: str, delta: int) -> str:
+    """A contents line with its page number moved by ``delta`` (other lines unchanged)."""
+    return LEADER.sub(lambda m: m.group(0).replace(m.group("page"), str(int(m.group("page")) + delta)), text)
 
 
 def add_axis_to(variant: Variant, numeral: str, title: str, copies: int, in_contents: bool = True) -> list[str]:
     """A new axis at the end of the socle holding copies of the socle II's first sheets with a budget."""
     all_sheets = sheets(variant.lines)
     sources = [s for s in all_sheets if s.axis == "II" and s.number in (4, 14)][:copies]
-    socle_end = max(s.end for s in all_sheets if s.volet == "socle")
+    socle = [s for s in all_sheets if s.volet == "socle"]
+    socle_end = socle[-1].end
+    page = page_range(all_sheets, socle[-1])[1]  # the new axis starts where the next volet did
+    shift = 3 * len(sources) if in_contents else 0
+    for sheet in all_sheets:  # every page after the new axis moves on
+        if sheet.start > socle_end:
+            variant.lines[sheet.start:sheet.end] = move_printed_pages(variant.lines, all_sheets, sheet, shift)
     body = ["", f"{numeral}. {title.upper()} ", ""]
+    origin: list[int | None] = [None] * 3
     added = []
     for number, source in enumerate(sources, start=1):
-        block = list(variant.lines[source.start:source.end])
+        block = move_printed_pages(variant.lines, all_sheets, source, page + 3 * (number - 1) - source.toc_page)
         block[0] = ACTION_BODY.sub(lambda m, n=number: f"{m.group('indent')}ACTION {n} :", block[0], count=1)
         body += block
+        origin += variant.origin[source.start:source.end]
         added.append((f"socle-{numeral}-{number}", source))
-    variant.insert(socle_end, body)
+    variant.insert(socle_end, body, origin)
     if in_contents:
         toc = toc_range(variant.lines, "socle", "II")
-        entries = [f"{numeral}. {title} ..................................................... {added[0][1].toc_page} ", ""]
-        for new_id, source in added:
+        for index in range(toc.stop, body_start(variant.lines)):
+            variant.lines[index] = move_page(variant.lines[index], shift)
+        entries = [f"{numeral}. {title} ..................................................... {page} ", ""]
+        for number, (new_id, source) in enumerate(added, start=1):
             first, end = toc_entry_lines(variant.lines, "socle", "II", source.number)
             entry = list(variant.lines[first:end])
-            number = new_id.rsplit("-", 1)[1]
-            entry[0] = ACTION_TOC.sub(lambda m: f"{m.group('indent')}Action {number} :", entry[0], count=1)
+            entry[0] = ACTION_TOC.sub(lambda m, n=number: f"{m.group('indent')}Action {n} :", entry[0], count=1)
+            entry[-1] = move_page(entry[-1], page + 3 * (number - 1) - source.toc_page)
             entries += entry + [""]
         variant.insert(toc.stop, entries)
     for new_id, source in added:

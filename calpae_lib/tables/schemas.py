@@ -227,6 +227,10 @@ INDICATORS = table("indicators", "Indicateurs des fiches", "tableaux d'indicateu
     "measure": MEASURE,
     "indicator": INDICATOR,
     **cell_columns(SHEET_KINDS),
+    "measure_status": column(str, "Statut de la mesure", "« ok », ou « ambiguous » quand le texte lu comme la "
+                             "mesure peut aussi être la justification de la ligne précédente",
+                             values={"ok": "mesure lue sans doute",
+                                     "ambiguous": "mesure ou justification de la ligne précédente : incertain"}),
 })
 
 ANNEX4 = table("annex4", "Annexe 4", "tableau des indicateurs de l'Annexe 4 ; une ligne par cellule", {

@@ -33,7 +33,7 @@ from calpae_lib.text.flattened import letters_only
 from calpae_lib.text.reading import Document, without_accents
 
 #: A table-of-contents entry ends with a run of dots and a page number.
-TOC_LEADER = re.compile(r"(?:\.{5,}|\s\.{1,4})\s*\d+\s*$")
+TOC_LEADER = re.compile(r"(?:\.{5,}|\s\.{1,4})\s*(?P<page>\d+)\s*$")
 
 ACTION_HEADING = re.compile(
     r"""
@@ -49,8 +49,9 @@ ACTION_HEADING = re.compile(
 #: The roman numeral opening an axis heading ("II. Insertion ...").
 AXIS_HEADING = re.compile(r"^\s*(?P<axis>[IVXL]+)\.\s+(?P<title>\S.*?)\s*$")
 
-#: Numbered section headings inside an action ("5. Budget", "5.1 Budget ...").
-SECTION_HEADING = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\.?\s+(?P<title>\S.*)$")
+#: Numbered section headings inside an action ("5. Budget", "5.1 Budget ..."): the title is words,
+#: so that an amount line opening with a small number ("6 500 €") is never a heading.
+SECTION_HEADING = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\.?\s+(?P<title>[^\W\d_].*)$")
 
 #: The annex budget tables start with this header; it closes the last action.
 ANNEX_START = re.compile(r"^\s*Montant\s+avenant\b", re.IGNORECASE)
@@ -145,6 +146,8 @@ class Action:
     start: int
     end: int
     has_budget: bool = False
+    #: The page the contents give for the action's start (``None`` when not listed).
+    toc_page: int | None = None
     #: Whether the sheet has a section "6" (its table, if any, is read by the indicators' reader,
     #: which sets ``actions.csv``'s ``has_indicators``: "Pas d'indicateurs" is a section without table).
     has_indicators: bool = False
@@ -224,6 +227,7 @@ class TocEntry:
 
     line: int
     text: str
+    page: int
 
 
 def toc_entries(doc: Document) -> list[TocEntry]:
@@ -244,7 +248,7 @@ def toc_entries(doc: Document) -> list[TocEntry]:
             continue  # a page number, a running title
         pending = (number, join_wrapped(pending[1], text.strip())) if pending else (number, text.strip())
         if is_toc_line(text):
-            entries.append(TocEntry(pending[0], entry_text(pending[1])))
+            entries.append(TocEntry(pending[0], entry_text(pending[1]), int(TOC_LEADER.search(text).group("page"))))
             pending = None
     return entries
 
@@ -259,17 +263,18 @@ def body_search_end(doc: Document, leaders: list[int]) -> int:
     return last
 
 
-def read_groups(entries: list[TocEntry], doc: Document) -> tuple[list[Group], dict[tuple, str]]:
-    """Volets and axes of the contents, and the actions' titles keyed by (volet, axis, number)."""
+def read_groups(entries: list[TocEntry], doc: Document) -> tuple[list[Group], dict[tuple, TocEntry]]:
+    """Volets and axes of the contents, and the actions' entries (title and page) keyed by (volet, axis, number)."""
     groups: list[Group] = []
-    titles: dict[tuple, str] = {}
+    titles: dict[tuple, TocEntry] = {}
     volet, axis = None, None
     for entry in entries:
         action = ACTION_HEADING.match(entry.text)
         roman = AXIS_HEADING.match(entry.text)
         if action:
             if volet is not None:
-                titles[(volet, axis, int(action.group("number")))] = " ".join(action.group("title").split())
+                title = " ".join(action.group("title").split())
+                titles[(volet, axis, int(action.group("number")))] = TocEntry(entry.line, title, entry.page)
         elif roman:
             if volet is None:
                 raise InputError(f"sommaire, ligne {entry.line} : l'axe « {entry.text} » précède tout volet.",
@@ -288,7 +293,7 @@ def read_groups(entries: list[TocEntry], doc: Document) -> tuple[list[Group], di
 
 def toc_titles(doc: Document, body_start: int | None = None) -> dict[tuple, str]:
     """Titles as printed in the table of contents, keyed by (volet, axis, number)."""
-    return read_groups(toc_entries(doc), doc)[1]
+    return {key: entry.text for key, entry in read_groups(toc_entries(doc), doc)[1].items()}
 
 
 def toc_axis_titles(doc: Document) -> dict[tuple[str, str], str]:
@@ -384,7 +389,13 @@ def body_title(doc: Document, line: int, first: str, stop: int) -> str:
 
 
 def section_line(doc: Document, start: int, end: int, number: str) -> int | None:
-    """Line of the numbered section heading ``number`` ("5.1", "6") in a range."""
+    """Line of the numbered section heading ``number`` ("5.1", "6") in a range.
+
+    >>> from calpae_lib.text.reading import document_from_text
+    >>> doc = document_from_text("5.2 Budget exécuté\\n6 500 € \\n6. Indicateurs")
+    >>> section_line(doc, 1, 3, "6")
+    3
+    """
     for line, text in doc.numbered(start, end):
         match = SECTION_HEADING.match(text)
         if match and match.group("number") == number:
@@ -406,8 +417,10 @@ def parse_outline(doc: Document) -> Outline:
             parts.append(Part(volet, axis, payload, line, next_start - 1))
             continue
         number = int(payload.group("number"))
-        title = titles.get((volet, axis, number)) or body_title(doc, line, payload.group("title"), next_start - 1)
-        action = Action(volet, axis, number, title, line, line, next_start - 1)
+        entry = titles.get((volet, axis, number))
+        title = entry.text if entry else body_title(doc, line, payload.group("title"), next_start - 1)
+        action = Action(volet, axis, number, title, line, line, next_start - 1,
+                        toc_page=entry.page if entry else None)
         actions.append(replace(action, has_budget=has_budget(doc, action),
                                has_indicators=section_line(doc, line, next_start - 1, "6") is not None))
     if not actions:

@@ -9,9 +9,9 @@ Rules (each a small function below):
 2. A line that follows a text ending in a function word ("... de", "... en")
    or leaving a quotation open ('dispositif "1 jeune') and reads "number
    word" ("5 ans ayant été", '1 logement" ou') continues that text.
-3. A lone integer equal to the page number expected at that line is a page
-   footer, not a cell (the test is given by :mod:`calpae_lib.tables.indicators.sheets`);
-   a "Non" cut from its second word ("Non" / "estimé") is joined back.
+3. Page artefacts (page numbers, the header printed again) are taken out
+   first (:mod:`calpae_lib.tables.pages`); a "Non" cut from its second word
+   ("Non" / "estimé") is joined back.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from calpae_lib.tables.indicators.cells import (
     read_value_line,
     trailing_values,
 )
+from calpae_lib.tables.pages import PageModel, without_artefacts
 from calpae_lib.text.flattened import TextLine, logical_lines
 from calpae_lib.text.reading import Document
 
@@ -37,16 +38,18 @@ NUMBER_TAIL = re.compile(r"^\s*\d{3}\b")
 
 
 
-def merged_lines(doc: Document, start: int, end: int, is_page_number) -> list[TextLine]:
-    """Logical lines with page footers dropped and "Non" / "estimé" joined (rule 3)."""
-    lines = [line for line in logical_lines(doc, start, end) if not is_page_number(line)]
+def merged_lines(doc: Document, start: int, end: int, header: str,
+                 model: PageModel) -> tuple[list[TextLine], list[TextLine]]:
+    """Logical lines without page artefacts and with "Non" / "estimé" joined (rule 3), and the
+    doubtful integers taken out (see :func:`calpae_lib.tables.pages.without_artefacts`)."""
+    lines, doubts = without_artefacts(logical_lines(doc, start, end), header, model)
     out: list[TextLine] = []
     for line in lines:
         if out and LONE_NON.search(out[-1].text) and NON_TAIL.match(line.text):
             out[-1] = TextLine(out[-1].line, f"{out[-1].text.rstrip()} {line.text.strip()}")
         else:
             out.append(line)
-    return out
+    return out, doubts
 
 
 def continues_cell(cell: Atom, text: str) -> bool:

@@ -43,6 +43,7 @@ from calpae_lib.tables.indicators.words import (
     opener_segments,
     title_run,
 )
+from calpae_lib.tables.pages import PageModel
 from calpae_lib.text.flattened import TextLine, letters_only
 from calpae_lib.text.reading import Document
 
@@ -58,6 +59,11 @@ class DraftRow:
     leading_spaces: int = 0
     parent: str = ""
     extra: list[Atom] = field(default_factory=list)
+    #: The measure was printed right after the cells of a row without justification, on lines of
+    #: its own: it may as well be that row's justification (see :func:`measure_statuses`).
+    measure_open: bool = False
+    #: Doubtful integers (page number or cell, see :mod:`calpae_lib.tables.pages`) given to this row.
+    doubts: list[Atom] = field(default_factory=list)
 
     @property
     def label_text(self) -> str:
@@ -107,6 +113,7 @@ class RowAssembler:
         self.pending: list[TextLine] = []
         self.current: DraftRow | None = None
         self.measure = ""
+        self.measure_open = False
 
     # -- state -----------------------------------------------------------------------------
     def complete(self, row: DraftRow) -> bool:
@@ -134,10 +141,15 @@ class RowAssembler:
                 if row.measure == self.measure:
                     row.measure = text
         self.measure = text
+        self.measure_open = False
 
     # -- text between rows -----------------------------------------------------------------
-    def settle_before(self, lines: list[TextLine], row: DraftRow | None, last: bool) -> None:
-        """Give text printed after ``row``'s cells to its indicator, its justification or a measure."""
+    def settle_before(self, lines: list[TextLine], row: DraftRow | None, last: bool, next_line: int = 0) -> None:
+        """Give text printed after ``row``'s cells to its indicator, its justification or a measure.
+
+        ``next_line``: the line where the next indicator starts (a measure printed on that line
+        is the next rows' without doubt).
+        """
         if row is None:
             if lines:
                 self.set_measure(" ".join(line.text for line in lines), continuing=False)
@@ -151,9 +163,11 @@ class RowAssembler:
             row.label.append(lines[0])
             lines = lines[1:]
         if last:
-            lines, measure = measure_suffix(lines)
+            rest, measure = measure_suffix(lines)
             if measure:
                 self.set_measure(measure, continuing=False)
+                self.measure_open = not rest and not row.comment and lines[-1].line != next_line
+            lines = rest
         text = " ".join(" ".join(line.text for line in lines).split())
         if text and self.complete(row):
             row.comment.append(text)
@@ -171,7 +185,8 @@ class RowAssembler:
             head = [line for part in parts[:-1] for line in part]
             self.settle_before(head, self.current, last=True)
             return self.new_row(parts[-1] if parts else [], "", inherit=True)
-        self.settle_before(before, self.current, last=len(segments) == 1 and not prefix)
+        self.settle_before(before, self.current, last=len(segments) == 1 and not prefix,
+                           next_line=segments[0][0].line)
         for index, segment in enumerate(segments[:-1]):
             row = self.new_row(blocks(segment)[0], "", inherit=False)
             tail = [line for part in blocks(segment)[1:] for line in part]
@@ -185,7 +200,7 @@ class RowAssembler:
 
     def new_row(self, label: list[TextLine], prefix: str, inherit: bool) -> DraftRow:
         lines = list(label) + ([TextLine(0, prefix)] if prefix else [])
-        row = DraftRow(label=lines, measure=self.measure)
+        row = DraftRow(label=lines, measure=self.measure, measure_open=self.measure_open)
         if inherit and self.current is not None:
             row.parent = self.current.parent
         self.rows.append(row)
@@ -252,7 +267,8 @@ def assemble_rows(items: list, columns: int, title: str) -> list[DraftRow]:
     return assembler.finish()
 
 
-def table_rows(doc: Document, region: TableRegion, is_page_number) -> list[DraftRow]:
-    """Draft rows of one indicator table."""
-    lines = merged_lines(doc, region.body_start, region.body_end, is_page_number)
-    return assemble_rows(read_items(lines), len(region.header.columns), region.title)
+def table_rows(doc: Document, region: TableRegion, model: PageModel) -> tuple[list[DraftRow], list[TextLine]]:
+    """Draft rows of one indicator table, and the doubtful integers taken out of it."""
+    header = " ".join(doc.line(n) for n in range(region.header.start, region.header.end + 1))
+    lines, doubts = merged_lines(doc, region.body_start, region.body_end, header, model)
+    return assemble_rows(read_items(lines), len(region.header.columns), region.title), doubts

@@ -12,6 +12,10 @@ printed (``raw``), the row's justification (``comment``), its
 - ``ambiguous``: the flattened text does not say which column the cell is in;
   ``kind`` and ``period`` are then left empty rather than guessed.
 
+``measure_status`` is ``ambiguous`` when the text printed as the row's
+measure may as well be the justification of the row before
+(:func:`confirmed_measures`), else ``ok``.
+
 How a row's cells find their columns:
 
 1. A row that prints as many cells as the table has value columns fills them
@@ -25,15 +29,15 @@ How a row's cells find their columns:
    one-line short row is so indented and no full one-line row is.
 3. Otherwise the cells are ``ambiguous``.
 
-Page footers (a lone page number printed inside a table) are recognised by
-comparing a lone integer with the page number interpolated from the footers
-found outside the tables.
+Page artefacts are taken out before a table is read
+(:mod:`calpae_lib.tables.pages`); a lone integer that may be a page number
+or a cell is given back as an ``ambiguous`` cell to a neighbouring row that
+lacks cells (and then all that row's cells are ``ambiguous``), else dropped.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
 import pandas as pd
 
@@ -47,58 +51,13 @@ from calpae_lib.tables.indicators.cells import (
 from calpae_lib.tables.indicators.headers import TableRegion, ValueColumn, table_regions
 from calpae_lib.tables.indicators.rows import DraftRow, expected_cells, table_rows
 from calpae_lib.tables.indicators.words import block_text, blocks
+from calpae_lib.tables.pages import page_model
 from calpae_lib.tables.schemas import TABLE_COLUMNS
-from calpae_lib.text.flattened import TextLine
+from calpae_lib.text.flattened import TextLine, letters_only
 from calpae_lib.text.outline import Outline
 from calpae_lib.text.reading import Document
 
 COLUMNS = TABLE_COLUMNS["indicators"]
-
-#: A line holding only an integer (a page footer, or a cell alone on its line).
-LONE_INTEGER = re.compile(r"^\s*(\d{1,3})\s*$")
-
-
-# --- page footers ----------------------------------------------------------------------------
-
-def page_anchors(doc: Document, outline: Outline, regions: list[TableRegion]) -> list[tuple[int, int]]:
-    """``(line, page)`` of the page footers printed outside the tables, increasing."""
-    inside = [(r.header.start, r.body_end) for r in regions]
-    anchors: list[tuple[int, int]] = []
-    for number, text in doc.numbered(1, outline.annex_start - 1):
-        match = LONE_INTEGER.match(text)
-        if not match or any(a <= number <= b for a, b in inside):
-            continue
-        page = int(match.group(1))
-        if not anchors or page > anchors[-1][1]:
-            anchors.append((number, page))
-    return anchors
-
-
-def expected_page(anchors: list[tuple[int, int]], line: int) -> float | None:
-    """The page number a line should be on, interpolated between footers.
-
-    >>> expected_page([(100, 1), (300, 3)], 200)
-    2.0
-    >>> expected_page([(100, 1), (300, 3)], 400)
-    4.0
-    """
-    if len(anchors) < 2:
-        return None
-    index = min(max(bisect_left([a for a, _ in anchors], line), 1), len(anchors) - 1)
-    (a_line, a_page), (b_line, b_page) = anchors[index - 1], anchors[index]
-    return a_page + (line - a_line) * (b_page - a_page) / (b_line - a_line)
-
-
-def page_footer_test(anchors: list[tuple[int, int]]):
-    """A predicate: is this logical line a page footer (a lone integer within one of its page)?"""
-    def is_page_number(line: TextLine) -> bool:
-        match = LONE_INTEGER.match(line.text)
-        if not match:
-            return False
-        expected = expected_page(anchors, line.line)
-        return expected is not None and abs(int(match.group(1)) - expected) <= 1
-    return is_page_number
-
 
 # --- columns -----------------------------------------------------------------------------------
 
@@ -125,8 +84,11 @@ def drop_lines(row: DraftRow, cells: list[Atom]) -> None:
     row.label = [line for line in row.label if id(line) not in taken] or row.label
 
 
-def resolve_cells(row: DraftRow, columns: int) -> tuple[list[Atom], int, str] | None:
-    """The row's cells, the index of the first column they fill and the rule used; ``None`` if ambiguous."""
+def resolve_cells(row: DraftRow, columns: int, keep: bool = True) -> tuple[list[Atom], int, str] | None:
+    """The row's cells, the index of the first column they fill and the rule used; ``None`` if ambiguous.
+
+    ``keep``: remove from the indicator's words the blocks read as cells (``False``: only look).
+    """
     cells = list(row.cells) + list(row.extra)
     wanted = expected_cells(columns, cells, row.leading_spaces, row.one_line and bool(row.cells))
     split = split_numbers(cells, wanted)
@@ -136,7 +98,8 @@ def resolve_cells(row: DraftRow, columns: int) -> tuple[list[Atom], int, str] | 
     for take in range(1, len(pulled) + 1):
         split = split_numbers(pulled[-take:] + cells, columns)
         if split is not None:
-            drop_lines(row, pulled[-take:])
+            if keep:
+                drop_lines(row, pulled[-take:])
             return split[0], 0, "label-cell"
     return None
 
@@ -184,12 +147,46 @@ def cell_record(cell: Atom, column: ValueColumn | None, unit: str, status: str) 
     }
 
 
+def is_full(row: DraftRow, columns: int, after: int) -> bool:
+    """Whether a row's cells fill every column by themselves: not by indentation, not ambiguous,
+    not with text taken for a cell from the lines printed after line ``after`` (rule 6 of
+    :mod:`calpae_lib.tables.indicators.rows` fills a short row with them)."""
+    if any(cell.kind == "text" and cell.line > after for cell in row.cells):
+        return False
+    resolved = resolve_cells(row, columns, keep=False)
+    return resolved is not None and resolved[1] == 0 and resolved[2] != "label-cell"
+
+
+def row_start(row: DraftRow) -> int:
+    lines = [line.line for line in row.label if line.line] + [cell.line for cell in row.cells]
+    return min(lines, default=0)
+
+
+def give_doubts(rows: list[DraftRow], doubts: list[TextLine], columns: int) -> None:
+    """Give each doubtful integer to the row before it, or else after it, that lacks cells.
+
+    That row is then flagged (its ``doubts``); between two full rows the integer
+    was a page number and is dropped.
+    """
+    for doubt in doubts:
+        before = [row for row in rows if row_start(row) < doubt.line][-1:]
+        after = [row for row in rows if row_start(row) > doubt.line][:1]
+        for row in before + after:
+            if row.cells and not is_full(row, columns, doubt.line):
+                row.doubts.append(Atom("numbers", doubt.text.strip(), doubt.line))
+                break
+
+
 def row_records(row: DraftRow, region: TableRegion) -> list[dict]:
     """Output rows for every cell of one table row."""
     columns = region.header.columns
     resolved = resolve_cells(row, len(columns))
     owner = {"action_id": region.action_id, "axis": region.axis, "measure": row.measure,
              "indicator": row.label_text, "comment": " ".join(" ".join(row.comment).split())}
+    if row.doubts:  # a page number or a missing cell: no cell of the row can be placed
+        cells = (resolved[0] if resolved else natural_split(list(row.cells) + list(row.extra))) + row.doubts
+        unit = row_unit(row, cells)
+        return [{**owner, **cell_record(cell, None, unit, "ambiguous")} for cell in cells]
     if resolved is None:
         cells = natural_split(list(row.cells) + list(row.extra))
         unit = row_unit(row, cells)
@@ -199,14 +196,39 @@ def row_records(row: DraftRow, region: TableRegion) -> list[dict]:
     return [{**owner, **cell_record(cell, columns[first + i], unit, "ok")} for i, cell in enumerate(cells)]
 
 
+def confirmed_measures(doc: Document, tables: list[tuple[TableRegion, list[DraftRow]]]) -> set[str]:
+    """Letters of the measures that the report confirms as names of measures.
+
+    A measure printed right after a row's cells, on its own lines, may be that
+    row's justification: it is confirmed when the report prints it outside
+    the indicator tables too (the sheet's text, its budget labels), or as a
+    measure of two tables or more. Other such measures are ``ambiguous``.
+    """
+    inside = [(region.header.start, region.body_end) for region, _ in tables]
+    outside = letters_only(" ".join(text for number, text in doc.numbered()
+                                    if not any(a <= number <= b for a, b in inside)))
+    tables_of: dict[str, set[int]] = {}
+    for index, (_, rows) in enumerate(tables):
+        for row in rows:
+            tables_of.setdefault(letters_only(row.measure), set()).add(index)
+    return {m for m, where in tables_of.items() if m and (len(where) > 1 or m in outside)}
+
+
 def indicators_table(doc: Document, outline: Outline) -> pd.DataFrame:
     """``indicators.csv``: one row per printed cell of every indicator table."""
     regions = table_regions(doc, outline)
-    is_page_number = page_footer_test(page_anchors(doc, outline, regions))
-    records = []
+    model = page_model(doc, outline, [(r.header.start, r.body_end) for r in regions])
+    tables = []
     for region in regions:
-        for row in table_rows(doc, region, is_page_number):
-            records.extend(row_records(row, region))
+        rows, doubts = table_rows(doc, region, model)
+        give_doubts(rows, doubts, len(region.header.columns))
+        tables.append((region, rows))
+    confirmed = confirmed_measures(doc, tables)
+    records = []
+    for region, rows in tables:
+        for row in rows:
+            status = "ambiguous" if row.measure_open and letters_only(row.measure) not in confirmed else "ok"
+            records.extend({**record, "measure_status": status} for record in row_records(row, region))
     frame = pd.DataFrame(records, columns=COLUMNS)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     frame["source_line"] = frame["source_line"].astype(int)

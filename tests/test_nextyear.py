@@ -1,0 +1,150 @@
+"""Next year's report, never seen: every value read right or flagged, never wrong.
+
+Variants come from :mod:`tests.nextyear` (seeded); what each must yield is
+known from what the generator printed. The counts of every comparison are
+printed (``pytest -s``) for the issue's note.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from calpae_lib.pipeline import parse_report
+
+from . import nextyear
+from .variants import bundled_text, shift_years, write_variant
+
+SEEDS = (1, 2, 3, 4, 5, 6)
+
+
+@pytest.fixture(scope="module", params=SEEDS)
+def generated(request, tmp_path_factory):
+    variant = nextyear.make_variant(bundled_text(), request.param)
+    path = write_variant(tmp_path_factory.mktemp(f"seed{request.param}"), variant.text,
+                         f"calpae_{2022 + variant.offset}_pas-de-calais.txt")
+    return variant, parse_report(path)
+
+
+def variant_id(variant: nextyear.Variant, action_id: str) -> str:
+    return variant.ids.get(action_id, action_id)
+
+
+def expected_amounts(variant: nextyear.Variant) -> dict[tuple[str, str], list[int]]:
+    """(variant action, stage) -> the amounts printed on its sheet, copies included."""
+    out = {}
+    for (action, stage), amounts in variant.amounts.items():
+        if variant_id(variant, action):
+            out[(variant_id(variant, action), stage)] = amounts
+    for copy, source in variant.copies.items():
+        for stage in ("prevu", "engage"):
+            if (source, stage) in variant.amounts:
+                out[(copy, stage)] = variant.amounts[(source, stage)]
+    return out
+
+
+def read_amounts(report, action_id: str, stage: str) -> list[int]:
+    frames = [report.tables["budgets"], report.tables["budget_details"]]
+    return sorted(int(a) for f in frames for a in f[(f.action_id == action_id) & (f.stage == stage)].amount_eur)
+
+
+def test_every_amount_of_every_sheet_is_read(generated):
+    variant, report = generated
+    expected = expected_amounts(variant)
+    assert expected
+    wrong = {key: (amounts, read_amounts(report, *key)) for key, amounts in expected.items()
+             if read_amounts(report, *key) != amounts}
+    assert not wrong, f"seed {variant.seed}: {wrong}"
+
+
+def shifted_period(period, offset: int) -> str:
+    return shift_years(str(period), offset) if isinstance(period, str) and period else period
+
+
+def reference_cells(bundled, offset: int) -> dict[tuple[int, str], list[dict]]:
+    """The bundled report's indicator cells by (line, raw), years moved like the variant's."""
+    cells: dict[tuple[int, str], list[dict]] = {}
+    for record in bundled.tables["indicators"].to_dict("records"):
+        record = {**record, "period": shifted_period(record["period"], offset),
+                  "measure": shift_years(str(record["measure"]), offset)}
+        cells.setdefault((record["source_line"], str(record["raw"])), []).append(record)
+    return cells
+
+
+def same_value(a, b) -> bool:
+    return (pd.isna(a) and pd.isna(b)) or a == b
+
+
+def judge(variant: nextyear.Variant, report, bundled) -> Counter:
+    """Each indicator cell of the variant: right, flagged (ambiguous), wrong, or lost (unread)."""
+    reference = reference_cells(bundled, variant.offset)
+    lines = variant.line_map()
+    counts: Counter = Counter()
+    seen = set()
+    for cell in report.tables["indicators"].to_dict("records"):
+        origin = lines.get(cell["source_line"])
+        candidates = reference.get((origin, str(cell["raw"])), []) if origin else []
+        if cell["status"] == "ambiguous":  # flagged: covers what the bundled report reads on that line
+            counts["flagged"] += 1
+            seen.update((o, raw, c["kind"]) for (o, raw), cs in reference.items() if o == origin for c in cs)
+            continue
+        match = [c for c in candidates if c["status"] == cell["status"] and c["kind"] == cell["kind"]
+                 and c["period"] == cell["period"] and same_value(c["value"], cell["value"])]
+        if not match:
+            counts["wrong"] += 1
+            counts[f"wrong: {cell['source_line']} {cell['raw']} {cell['kind']} {cell['period']}"] += 1
+            continue
+        counts["right"] += 1
+        seen.add((origin, str(cell["raw"]), cell["kind"]))
+        if match[0]["measure"] != cell["measure"] and cell["measure_status"] == "ambiguous":
+            counts["measure flagged"] += 1
+        elif match[0]["measure"] != cell["measure"]:
+            counts["measure changed"] += 1
+            counts[f"measure: {cell['source_line']} {cell['measure']!r} / {match[0]['measure']!r}"] += 1
+    kept = set(lines.values())
+    for (origin, raw), records in reference.items():
+        for record in records:
+            if origin in kept and (origin, raw, record["kind"]) not in seen:
+                counts["lost"] += 1
+                counts[f"lost: {origin} {raw} {record['kind']} {record['indicator'][:40]}"] += 1
+    return counts
+
+
+def test_every_indicator_value_is_right_or_flagged_never_wrong(generated, bundled_report):
+    variant, report = generated
+    counts = judge(variant, report, bundled_report)
+    print(f"\nseed {variant.seed}: {dict((k, v) for k, v in counts.items() if ':' not in k)}")
+    problems = {k: v for k, v in counts.items() if ":" in k}
+    assert counts["right"] > 0
+    assert counts["wrong"] == 0 and counts["lost"] == 0 and counts["measure changed"] == 0, (variant.events, problems)
+
+
+def test_no_page_number_is_read_as_a_value(generated):
+    variant, report = generated
+    cells = report.tables["indicators"]
+    read = cells[cells.source_line.isin(variant.page_numbers) & (cells.status == "ok")]
+    assert variant.page_numbers and read.empty, read[["source_line", "raw", "indicator"]]
+
+
+def test_a_justification_after_the_values_is_the_row_s_justification(generated):
+    variant, report = generated
+    cells = report.tables["indicators"]
+    back = {}
+    for line, origin in variant.line_map().items():
+        back.setdefault(origin, []).append(line)
+    for origin, text in variant.justifications:
+        rows = cells[cells.source_line.isin(back[origin])]
+        assert not rows.empty
+        # the row's justification, or flagged: a measure that may be the row's justification
+        taken = cells[cells.measure.str.contains(text, regex=False)]
+        assert all(text in str(c) for c in rows.comment) or (
+            not taken.empty and (taken.measure_status == "ambiguous").all()), (origin, text, rows.comment.tolist())
+
+
+def test_every_action_of_the_variant_is_read_with_its_axis(generated, bundled_report):
+    variant, report = generated
+    bundled_ids = list(bundled_report.tables["actions"].action_id)
+    expected = {variant_id(variant, i) for i in bundled_ids if variant_id(variant, i)} | set(variant.copies)
+    assert set(report.tables["actions"].action_id) == expected
