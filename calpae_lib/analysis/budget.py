@@ -27,9 +27,15 @@ def execution_rate(prevu, engage):
 
 
 def budget_by_action(report) -> pd.DataFrame:
-    """Per action and financeur: ``prevu``, ``engage`` (NaN when not printed) and ``taux``."""
+    """Per action and financeur: ``prevu``, ``engage`` (NaN when not printed) and ``taux``.
+
+    ``engage_annexe`` is the annex's engaged amount for the action and
+    financeur where the sheet prints none (NaN elsewhere, or where the annex
+    has none either): the figure that completes the sheets, never mixed into
+    ``engage``.
+    """
     budgets = table(report, "budgets")
-    columns = ["action_id", "financeur", "prevu", "engage", "taux"]
+    columns = ["action_id", "financeur", "prevu", "engage", "taux", "engage_annexe"]
     if budgets.empty:
         return pd.DataFrame(columns=columns)
     amounts = budgets.assign(amount_eur=pd.to_numeric(budgets["amount_eur"], errors="coerce"))
@@ -37,7 +43,22 @@ def budget_by_action(report) -> pd.DataFrame:
             .unstack("stage"))
     wide = wide.reindex(columns=["prevu", "engage"]).reset_index()
     wide["taux"] = [execution_rate(p, e) for p, e in zip(wide["prevu"], wide["engage"])]
+    annex = annex_engaged(report)
+    from_annex = [annex.get((a, f)) for a, f in zip(wide["action_id"], wide["financeur"])]
+    wide["engage_annexe"] = [float("nan") if pd.notna(e) or v is None else float(v)
+                             for e, v in zip(wide["engage"], from_annex)]
     return wide[columns]
+
+
+def annex_engaged(report) -> dict:
+    """``{(action_id, financeur): engaged amount}`` as the annex budget tables print it."""
+    annex = table(report, "annex_budget")
+    if annex.empty:
+        return {}
+    rows = annex[(annex["stage"] == "engage") & annex["row_kind"].isin(list(FINANCEUR_LABELS))
+                 & annex["action_id"].fillna("").ne("")]
+    amounts = pd.to_numeric(rows["amount_eur"], errors="coerce")
+    return {(a, f): v for a, f, v in zip(rows["action_id"], rows["row_kind"], amounts) if pd.notna(v)}
 
 
 def budget_by_volet(report) -> pd.DataFrame:
@@ -54,31 +75,46 @@ def budget_by_axis(report, key: str) -> pd.DataFrame:
     return actions.merge(per_action, on="action_id", how="inner").sort_values(["number", "financeur"])
 
 
-def known_rate(prevu: pd.Series, engage: pd.Series):
-    """Taux d'exécution over the rows whose engagé is printed (the others are not zeros).
-
-    >>> known_rate(pd.Series([100.0, 50.0]), pd.Series([80.0, float("nan")]))
-    80.0
-    """
-    known = engage.notna()
-    return execution_rate(prevu[known].sum(min_count=1), engage[known].sum(min_count=1))
-
-
 def summarise_budget(per_action: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Sum prévu and engagé over groups, in the report's order of volets and financeurs.
 
-    ``engage_manquant`` counts the rows whose engagé is not printed; ``taux``
-    only compares the rows whose engagé is known.
+    ``taux`` is the engagé over the prévu of the same rows, the very amounts a
+    line shows. ``engage_manquant`` counts the rows whose engagé is not printed
+    (``fiches_sans_engage`` their actions) and ``prevu_sans_engage`` is their prévu; ``engage_complete`` adds the
+    annex's amounts for those rows (NaN when the annex completes none),
+    ``taux_complete`` is its rate and ``completees`` how many rows it completed.
     """
     per_action = sort_by_volet_and_financeur(per_action)
     records = []
     for group_keys, rows in per_action.groupby(keys, sort=False):
         group_keys = group_keys if isinstance(group_keys, tuple) else (group_keys,)
-        records.append({**dict(zip(keys, group_keys)),
-                        "prevu": rows["prevu"].sum(min_count=1), "engage": rows["engage"].sum(min_count=1),
-                        "actions": rows["action_id"].nunique(), "engage_manquant": int(rows["engage"].isna().sum()),
-                        "taux": known_rate(rows["prevu"], rows["engage"])})
-    return pd.DataFrame(records, columns=keys + ["prevu", "engage", "actions", "engage_manquant", "taux"])
+        records.append({**dict(zip(keys, group_keys)), **amounts_of(rows)})
+    return pd.DataFrame(records, columns=keys + SUMMARY_COLUMNS)
+
+
+SUMMARY_COLUMNS = ["prevu", "engage", "taux", "actions", "engage_manquant", "fiches_sans_engage", "prevu_sans_engage",
+                   "completees", "engage_complete", "taux_complete"]
+
+
+def amounts_of(rows: pd.DataFrame) -> dict:
+    """Prévu, engagé and their rate over some rows of :func:`budget_by_action`, completed by the annex.
+
+    >>> rows = pd.DataFrame({"action_id": ["a", "b"], "prevu": [100.0, 50.0], "engage": [80.0, float("nan")],
+    ...                      "engage_annexe": [float("nan"), 50.0]})
+    >>> found = amounts_of(rows)
+    >>> float(found["engage"]), round(found["taux"], 1), float(found["engage_complete"]), round(found["taux_complete"], 1)
+    (80.0, 53.3, 130.0, 86.7)
+    """
+    missing = rows["engage"].isna() & rows["prevu"].notna()
+    prevu, engage = rows["prevu"].sum(min_count=1), rows["engage"].sum(min_count=1)
+    annex = rows["engage_annexe"] if "engage_annexe" in rows else pd.Series(float("nan"), index=rows.index)
+    completed = int((missing & annex.notna()).sum())
+    complete = rows["engage"].fillna(annex).sum(min_count=1) if completed else float("nan")
+    return {"prevu": prevu, "engage": engage, "taux": execution_rate(prevu, engage),
+            "actions": rows["action_id"].nunique(), "engage_manquant": int(missing.sum()),
+            "fiches_sans_engage": rows.loc[missing, "action_id"].nunique(),
+            "prevu_sans_engage": rows.loc[missing, "prevu"].sum(min_count=1), "completees": completed,
+            "engage_complete": complete, "taux_complete": execution_rate(prevu, complete) if completed else None}
 
 
 def sort_by_volet_and_financeur(frame: pd.DataFrame) -> pd.DataFrame:
@@ -86,15 +122,3 @@ def sort_by_volet_and_financeur(frame: pd.DataFrame) -> pd.DataFrame:
     order = {name: i for i, name in enumerate(list(VOLET_LABELS) + list(FINANCEUR_LABELS))}
     keys = [c for c in ("volet", "financeur") if c in frame.columns]
     return frame.sort_values(keys, key=lambda col: col.map(lambda v: order.get(v, len(order))), kind="stable")
-
-
-def totals(report) -> dict:
-    """Whole-convention totals per financeur and overall (NaN when nothing is printed)."""
-    per_action = budget_by_action(report)
-    out = {}
-    for financeur in ("etat", "departement"):
-        rows = per_action[per_action["financeur"] == financeur]
-        out[financeur] = {"prevu": rows["prevu"].sum(min_count=1), "engage": rows["engage"].sum(min_count=1)}
-    out["total"] = {"prevu": per_action["prevu"].sum(min_count=1),
-                    "engage": per_action["engage"].sum(min_count=1)}
-    return out

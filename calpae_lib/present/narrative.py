@@ -74,7 +74,7 @@ def heading(report, title: str) -> Markdown:
 def actions_sentence(report) -> str:
     actions = axes.actions_with_axis(report)
     counts = actions.groupby("volet", sort=False).size()
-    parts = [f"{plural(int(n), 'action')} {VOLET_PHRASES.get(v, v)}" for v, n in counts.items()]
+    parts = [f"{format_number(int(n))} {VOLET_PHRASES.get(v, v)}" for v, n in counts.items()]
     unfunded = int((~actions["has_budget"].astype(bool)).sum())
     sentence = f"Le rapport décrit {plural(len(actions), 'action')} : {enumerate_fr(parts)}."
     if unfunded:
@@ -87,32 +87,41 @@ VOLET_PHRASES = {"socle": "du socle commun", "initiative": "à l'initiative du D
                  "erbm": "du volet ERBM"}
 
 
-def money_sentence(prevu, engage, missing_engage: int = 0, rate=None) -> str:
-    """Prévu, engagé and taux in one sentence; says when the engagé is incomplete.
+def money_sentence(amounts: dict) -> str:
+    """Prévu, engagé and their rate in words (:func:`money.amounts_of`); says which engagé is missing.
 
-    >>> print(money_sentence(1000, 800))
-    Prévu : 1\u202f000\xa0€ ; engagé : 800\xa0€, soit un taux d'exécution de 80\xa0%.
-    >>> print(money_sentence(1000, float("nan")))
-    Prévu : 1\u202f000\xa0€ ; le montant engagé n'est pas renseigné.
+    The rate is the engagé stated over the prévu stated; where sheets print
+    no engagé and the annex does, the engagé completed by the annex follows,
+    said to be so.
+
+    >>> print(money_sentence({"prevu": 1000, "engage": 800, "taux": 80.0, "engage_manquant": 0}))
+    Prévu : 1 000 € ; engagé : 800 €, soit un taux d'exécution de 80 %.
+    >>> print(money_sentence({"prevu": 1000, "engage": float("nan"), "taux": None, "engage_manquant": 1,
+    ...                       "fiches_sans_engage": 1, "prevu_sans_engage": 1000, "completees": 0}))
+    Prévu : 1 000 € ; aucune fiche n'imprime de montant engagé.
     """
-    if prevu != prevu or prevu is None:
+    prevu, engage = amounts["prevu"], amounts["engage"]
+    if prevu is None or prevu != prevu:
         return "Aucun montant prévu n'est lu dans le rapport."
-    if engage != engage or engage is None:
-        return f"Prévu : {format_eur(prevu)} ; le montant engagé n'est pas renseigné."
-    rate = money.execution_rate(prevu, engage) if rate is None else rate
-    text = (f"Prévu : {format_eur(prevu)} ; engagé : {format_eur(engage)}, "
-            f"soit un taux d'exécution de {format_percent(rate)}.")
-    if missing_engage:
-        text += (f" Le montant engagé n'est pas renseigné pour {plural(missing_engage, 'ligne')} "
-                 "(action et financeur) : le taux ne compare que les lignes dont l'engagé est connu.")
+    if engage is None or engage != engage:
+        text = f"Prévu : {format_eur(prevu)} ; aucune fiche n'imprime de montant engagé."
+    else:
+        text = (f"Prévu : {format_eur(prevu)} ; engagé : {format_eur(engage)}, "
+                f"soit un taux d'exécution de {format_percent(amounts['taux'])}.")
+        if amounts["engage_manquant"]:
+            sheets = amounts["fiches_sans_engage"]
+            text += (f" {plural(sheets, 'fiche')} n'imprim{'e' if sheets == 1 else 'ent'} pas d'engagé "
+                     f"(prévu {format_eur(amounts['prevu_sans_engage'])}) : ce montant et ce taux ne "
+                     f"{'la' if sheets == 1 else 'les'} comptent pas.")
+    if amounts.get("completees"):
+        text += (f" Complété par l'annexe budgétaire, qui donne les montants manquants, l'engagé est de "
+                 f"{format_eur(amounts['engage_complete'])}, soit {format_percent(amounts['taux_complete'])}.")
     return text
 
 
 def budget_sentence(rows) -> str:
     """Money sentence for rows of :func:`money.budget_by_action` (several actions or financeurs)."""
-    missing = int((rows["prevu"].notna() & rows["engage"].isna()).sum())
-    return money_sentence(rows["prevu"].sum(min_count=1), rows["engage"].sum(min_count=1), missing,
-                          money.known_rate(rows["prevu"], rows["engage"]))
+    return money_sentence(money.amounts_of(rows))
 
 
 def budget_paragraph(report) -> str:
@@ -144,14 +153,69 @@ def checks_paragraph(report, scopes=None) -> str:
     return text + (f", {enumerate_fr(findings)}." if findings else " ; aucune anomalie relevée.")
 
 
-def synthesis_summary(report) -> Markdown:
-    meta = report.meta
-    return Markdown(
-        f"Ce document présente l'exécution en {meta.year} de la convention d'appui à la lutte contre "
-        f"la pauvreté et d'accès à l'emploi (CALPAE) signée entre l'État et le département "
-        f"{md_text(meta.departement)}. {actions_sentence(report)}\n\n{budget_paragraph(report)}\n\n"
-        f"**Cohérence du rapport.** {checks_paragraph(report)}"
-    )
+#: Where the synthesis's sections start (``<a id>`` in its Markdown cells), for the summary's links.
+SECTION_ANCHORS = {"actions": "actions", "budget": "budget", "coherence": "coherence", "ambigu": "valeurs-ambigues"}
+#: How many of the document's inconsistencies the summary quotes.
+QUOTED_INCONSISTENCIES = 3
+
+
+def synthesis_overview(report, chain=None, orientation_page: str = "") -> Markdown:
+    """The synthesis in one screen: actions, execution, main inconsistencies, ambiguous values, RSA chain.
+
+    Each point links to its detail (a section of the page, or the orientation
+    page ``orientation_page`` when given). The money per financeur is the
+    table :func:`calpae_lib.present.views.financeur_budget_table`, shown just before.
+    """
+    points = [f"**Actions.** {actions_sentence(report)} [Liste des actions](#{SECTION_ANCHORS['actions']})"]
+    if axes.has_table(report, "budgets"):
+        amounts = money.amounts_of(money.budget_by_action(report))
+        points.append(f"**Exécution** (État et Département ensemble). {money_sentence(amounts)} "
+                      f"[Budget par volet](#{SECTION_ANCHORS['budget']})")
+    points.append(f"**Cohérence du document.** {checks_paragraph(report)} "
+                  f"[Détail des contrôles](#{SECTION_ANCHORS['coherence']}){main_inconsistencies(report)}")
+    ambiguous = len(views.ambiguous_values(report))
+    if ambiguous:
+        points.append(f"**Valeurs ambiguës.** {plural(ambiguous, 'valeur imprimée', 'valeurs imprimées')} "
+                      f"dans le rapport n'{'a' if ambiguous == 1 else 'ont'} pas de place certaine dans "
+                      f"{'son' if ambiguous == 1 else 'leur'} tableau : elles sont montrées telles qu'imprimées, "
+                      f"marquées « ambigu ». [Liste des valeurs ambiguës](#{SECTION_ANCHORS['ambigu']})")
+    headline = orientation_headline(chain) if chain is not None else ""
+    if headline:
+        link = f" [Délais d'orientation]({orientation_page})" if orientation_page else ""
+        points.append(f"**Orientation des allocataires du RSA.** {headline}{link}")
+    return Markdown("\n".join(f"- {p}" for p in points))
+
+
+def main_inconsistencies(report) -> str:
+    """The first inconsistencies of the document, quoted (at most :data:`QUOTED_INCONSISTENCIES`)."""
+    if not axes.has_table(report, "checks"):
+        return ""
+    checks = views.ordered_checks(report)
+    found = [md_text(m) for m in checks[checks["status"] == "ecart"]["message"].dropna()][:QUOTED_INCONSISTENCIES]
+    if not found:
+        return ""
+    return "\n\n    Les premiers écarts relevés :\n\n" + "\n".join(f"    - {m}" for m in found)
+
+
+def orientation_headline(chain) -> str:
+    """The chain's first rate of the report's year in a sentence, against the Département's objective."""
+    from calpae_lib.present.orientation import of_year
+
+    rates = of_year(chain.rates, chain.report_year).dropna(subset=["rate"])
+    entrants = of_year(chain.steps, chain.report_year)
+    entrants = entrants[(entrants["step"] == "entrants") & (entrants["status"] == "ok")]
+    if rates.empty:
+        return ""
+    first = rates.iloc[0]
+    text = f"En {chain.report_year}, "
+    if not entrants.empty:
+        text += f"{format_number(entrants['value'].iloc[0])} nouveaux entrants au RSA. "
+    label = md_text(first["label"])
+    text += (f"{label[:1].upper() + label[1:]} : {format_percent(first['rate'])} "
+             f"({format_number(first['numerator_value'])} sur {format_number(first['denominator_value'])})")
+    if first["target_rate"] == first["target_rate"] and first["target_rate"] is not None:
+        text += f", pour un objectif départemental de {format_percent(first['target_rate'])}"
+    return text + "."
 
 
 def axis_heading(report, key: str) -> Markdown:
@@ -167,19 +231,48 @@ def axis_summary(report, key: str) -> Markdown:
         return Markdown(f"Le rapport ne contient aucune action pour « {md_text(views.axis_label(key))} ».")
     budget = money.budget_by_axis(report, key)
     funded = int(actions["has_budget"].astype(bool).sum())
-    text = (f"Cet axe compte {plural(len(actions), 'action')}, dont {format_number(funded)} avec une "
-            f"valorisation financière. ")
+    text = f"Cet axe compte {plural(len(actions), 'action')}{funded_clause(funded, len(actions))}. "
     if not budget.empty:
         text += budget_sentence(budget)
     statuses = views.indicator_status_counts(report, actions["action_id"])
     if statuses:
-        text += (f"\n\nLes fiches de l'axe donnent {plural(sum(statuses.values()), 'valeur')} d'indicateurs : "
-                 f"{format_number(statuses.get('ok', 0))} lues sans ambiguïté, "
-                 f"{format_number(statuses.get('not_available', 0))} non disponibles dans le rapport et "
-                 f"{format_number(statuses.get('ambiguous', 0))} ambiguës (à vérifier dans le document source).")
+        text += "\n\n" + indicator_values_sentence(statuses)
     scopes = list(actions["action_id"])
     text += f"\n\n**Cohérence.** {checks_paragraph(report, scopes)}"
     return Markdown(text)
+
+
+def funded_clause(funded: int, total: int) -> str:
+    """How many of ``total`` actions have money, without « 2 actions, dont 2 avec ».
+
+    >>> funded_clause(2, 2), funded_clause(0, 3), funded_clause(14, 18), funded_clause(1, 1)
+    (', toutes avec une valorisation financière', ', aucune avec une valorisation financière', ', dont 14 avec une valorisation financière', ', avec une valorisation financière')
+    """
+    if funded == total:
+        return ", avec une valorisation financière" if total == 1 else ", toutes avec une valorisation financière"
+    if funded == 0:
+        return ", sans valorisation financière" if total == 1 else ", aucune avec une valorisation financière"
+    return f", dont {format_number(funded)} avec une valorisation financière"
+
+
+def indicator_values_sentence(statuses: dict) -> str:
+    """How many indicator values were read, and how many are missing or ambiguous; no « 0 ambiguës ».
+
+    >>> print(indicator_values_sentence({"ok": 171, "not_available": 10}))
+    Les fiches donnent 181 valeurs d'indicateurs : 171 lues sans ambiguïté et 10 non disponibles dans le rapport.
+    >>> print(indicator_values_sentence({"ok": 3}))
+    Les fiches donnent 3 valeurs d'indicateurs, toutes lues sans ambiguïté.
+    """
+    ok, missing, ambiguous = (statuses.get(k, 0) for k in ("ok", "not_available", "ambiguous"))
+    total = sum(statuses.values())
+    if total == ok:
+        return f"Les fiches donnent {plural(total, 'valeur')} d'indicateurs, toutes lues sans ambiguïté."
+    parts = ([f"{format_number(ok)} lue{'s' if ok > 1 else ''} sans ambiguïté"] if ok else []) + (
+        [f"{format_number(missing)} non disponible{'s' if missing > 1 else ''} dans le rapport"] if missing else []) + (
+        [f"{format_number(ambiguous)} ambiguë{'s' if ambiguous > 1 else ''}, montrée{'s' if ambiguous > 1 else ''} "
+         "telle{} qu'imprimée{} avec la marque « ambigu »".format("s" if ambiguous > 1 else "", "s" if ambiguous > 1 else "")]
+        if ambiguous else [])
+    return f"Les fiches donnent {plural(total, 'valeur')} d'indicateurs : {enumerate_fr(parts)}."
 
 
 def action_heading(report, action_id: str) -> Markdown:
@@ -197,7 +290,7 @@ def action_heading(report, action_id: str) -> Markdown:
         for financeur, label in views.FINANCEUR_LABELS.items():
             rows = budget[budget["financeur"] == financeur]
             if not rows.empty:
-                text += f"\n\n- **Part {label}** — " + money_sentence(rows["prevu"].iloc[0], rows["engage"].iloc[0])
+                text += f"\n\n- **Part {label}** — " + budget_sentence(rows)
     return Markdown(text)
 
 
@@ -231,16 +324,19 @@ def orientation_summary(chain) -> Markdown:
     year = chain.report_year
     if year is None:
         return Markdown("L'annexe 4 de ce rapport ne donne pas la chaîne d'orientation des nouveaux entrants.")
-    rates = chain.rates[(chain.rates["kind"] == "result") & (chain.rates["period"] == year)]
-    steps = chain.steps[(chain.steps["kind"] == "result") & (chain.steps["period"] == year)
-                        & (chain.steps["step"] == "entrants")]
+    from calpae_lib.present.orientation import of_year
+
+    rates = of_year(chain.rates, year)
+    steps = of_year(chain.steps, year)
+    steps = steps[steps["step"] == "entrants"]
     text = f"En {year}, "
     if not steps.empty and steps["status"].iloc[0] == "ok":
         text += f"le Département compte {format_number(steps['value'].iloc[0])} nouveaux entrants au RSA. "
     else:
         text += "le nombre de nouveaux entrants n'est pas disponible. "
     lines = [f"- {md_text(label)} : **{format_percent(rate)}** ({format_number(n)} sur {format_number(d)})"
-             + (f", pour un taux visé de {format_percent(target)}" if target == target and target is not None else "")
+             + (f", pour un objectif départemental de {format_percent(target)}"
+                if target == target and target is not None else "")
              for label, rate, n, d, target in zip(rates["label"], rates["rate"], rates["numerator_value"],
                                                    rates["denominator_value"], rates["target_rate"])
              if rate == rate and rate is not None]

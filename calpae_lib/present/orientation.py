@@ -18,6 +18,15 @@ from calpae_lib.text.formatting import format_number
 KIND_LABELS = {"baseline": "Situation", "result": "Résultat", "target": "Objectif", "s1": "1er semestre"}
 
 
+def of_year(frame: pd.DataFrame, year, kind: str = "result") -> pd.DataFrame:
+    """The rows of one year and kind of a chain's table (periods are printed text: "2022").
+
+    >>> of_year(pd.DataFrame({"period": ["2021", "2022"], "kind": ["result", "result"]}), 2022)["period"].tolist()
+    ['2022']
+    """
+    return frame[(frame["kind"] == kind) & (frame["period"].astype(str) == str(year))]
+
+
 def column_label(period, kind) -> str:
     """``Résultat 2021``, ``Objectif 2022``, ``1er semestre 2022``, ``Situation 2018``."""
     return f"{KIND_LABELS.get(kind, kind)} {period_cell(period)}"

@@ -24,7 +24,13 @@ from calpae_lib.analysis.axes import (
     has_table,
     table,
 )
-from calpae_lib.analysis.budget import budget_by_axis, budget_by_volet, execution_rate
+from calpae_lib.analysis.budget import (
+    budget_by_action,
+    budget_by_axis,
+    budget_by_volet,
+    execution_rate,
+    summarise_budget,
+)
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
 from calpae_lib.text.outline import VOLET_LABELS, toc_axis_titles, volet_label
@@ -56,8 +62,8 @@ CHECK_STATUS_LABELS = {"ecart": "Écart", "manquant": "Manquant", "avertissement
                        "ok": "Conforme"}
 NOT_AVAILABLE = "non disponible"
 NOT_PRINTED = "non renseigné"
-
-#: A roman-numbered axis heading: "I. Refonder ..." -> "Refonder ...".
+#: How an ambiguous value's cell starts: « ambigu : « 12 15 » … ».
+AMBIGUOUS = "ambigu"
 
 
 @dataclass
@@ -77,22 +83,26 @@ class Table:
     folded: bool = False
     #: A column shown as a heading row each time its value changes, not as a column.
     group: str | None = None
+    #: A rate column and the two columns it divides: ``{rate: (engagé, prévu)}``, written on its header
+    #: (``data-engage``, ``data-prevu``) so that a reader's tool, and the tests, can check each line.
+    ratios: dict = field(default_factory=dict)
+    #: How many last rows are totals (shown in bold, under a rule).
+    totals: int = 0
 
     def _repr_html_(self) -> str:
         if self.frame.empty:
             return f'<p class="calpae-empty">{html.escape(self.empty_message)}</p>'
         columns = [c for c in self.frame.columns if c != self.group]
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+        head = "".join(f"<th{self.ratio_attributes(c)}>{html.escape(str(c))}</th>" for c in columns)
         rows, current = [], None
-        for record in self.frame.to_dict("records"):
+        first_total = len(self.frame) - self.totals
+        for index, record in enumerate(self.frame.to_dict("records")):
             if self.group and record[self.group] != current:
                 current = record[self.group]
                 rows.append(f'<tr class="group"><td colspan="{len(columns)}">{html.escape(str(current))}</td></tr>')
-            cells = "".join(
-                f'<td class="{"num" if col in self.numeric else "text"}">{html.escape(str(record[col]))}</td>'
-                for col in columns
-            )
-            rows.append(f"<tr>{cells}</tr>")
+            cells = "".join(f'<td class="{self.cell_class(col, record[col])}">{html.escape(str(record[col]))}</td>'
+                            for col in columns)
+            rows.append(f'<tr class="total">{cells}</tr>' if index >= first_total else f"<tr>{cells}</tr>")
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         table_html = (f'<table class="calpae-table">{caption}<thead><tr>{head}</tr></thead>'
                       f'<tbody>{"".join(rows)}</tbody></table>')
@@ -100,6 +110,17 @@ class Table:
             summary = f"{self.caption} ({len(self.frame)} lignes) : cliquer pour afficher"
             return f'<details class="calpae-details"><summary>{html.escape(summary)}</summary>{table_html}</details>'
         return table_html
+
+    def ratio_attributes(self, column) -> str:
+        if column not in self.ratios:
+            return ""
+        engage, prevu = self.ratios[column]
+        return f' data-engage="{html.escape(str(engage))}" data-prevu="{html.escape(str(prevu))}"'
+
+    def cell_class(self, column, text) -> str:
+        """``num`` or ``text``; ``ambigu`` too for a value whose column cannot be told."""
+        kind = "num" if column in self.numeric else "text"
+        return f"{kind} ambigu" if str(text).startswith(AMBIGUOUS) else kind
 
     def __repr__(self) -> str:
         text = self.frame.to_string(index=False) if not self.frame.empty else self.empty_message
@@ -129,37 +150,109 @@ def rate_cell(value) -> str:
     return format_percent(value, missing="—")
 
 
+#: The money columns of a budget line: the sheets' figures, and the same completed from the annex.
+PREVU, ENGAGE, RATE = "Prévu", "Engagé (fiches)", "Taux d'exécution (fiches)"
+ENGAGE_COMPLETE, RATE_COMPLETE = "Engagé complété par l'annexe", "Taux d'exécution (complété)"
+REMARK = "Engagé manquant"
+MONEY_RATIOS = {RATE: (ENGAGE, PREVU), RATE_COMPLETE: (ENGAGE_COMPLETE, PREVU)}
+
+
+def money_columns(summary: pd.DataFrame) -> dict:
+    """Prévu, engagé and their rate, line by line (rows of :func:`calpae_lib.analysis.budget.summarise_budget`).
+
+    Each rate is the engagé of its line over the prévu of its line. Where
+    sheets print no engagé, the line says so; where the annex gives the
+    missing amounts, the engagé completed by the annex and its rate stand
+    beside the sheets' figures, marked as such (columns only present then).
+    """
+    columns = {PREVU: [money_cell(v) for v in summary["prevu"]],
+               ENGAGE: [money_cell(v) for v in summary["engage"]],
+               RATE: [rate_cell(v) for v in summary["taux"]]}
+    if summary["completees"].sum():
+        columns[ENGAGE_COMPLETE] = [money_cell(v, missing="—") if n else "—"
+                                    for v, n in zip(summary["engage_complete"], summary["completees"])]
+        columns[RATE_COMPLETE] = [rate_cell(v) if n else "—"
+                                  for v, n in zip(summary["taux_complete"], summary["completees"])]
+    if summary["engage_manquant"].sum():
+        columns[REMARK] = [missing_engage_remark(row) for row in summary.itertuples()]
+    return columns
+
+
+def missing_engage_remark(row) -> str:
+    """Which sheets print no engagé, their prévu, and what the annex gives for them."""
+    if not row.engage_manquant:
+        return "—"
+    count = row.fiches_sans_engage
+    text = ("la fiche n'imprime pas d'engagé" if count == 1 and row.prevu == row.prevu_sans_engage else
+            f"{count} fiche{'s' if count > 1 else ''} sans engagé imprimé (prévu {money_cell(row.prevu_sans_engage)})")
+    if row.completees:
+        given = row.engage_complete - (row.engage if row.engage == row.engage else 0)
+        text += f" ; l'annexe budgétaire donne {money_cell(given)}"
+    return text
+
+
+def money_table(labels: dict, summary: pd.DataFrame, caption: str, totals: int = 0, empty: str = "") -> Table:
+    columns = money_columns(summary)
+    frame = pd.DataFrame({**labels, **columns})
+    numeric = [c for c in columns if c != REMARK] + [c for c in labels if c == "Actions"]
+    return Table(frame, caption=caption, numeric=numeric, ratios={r: MONEY_RATIOS[r] for r in columns
+                                                                  if r in MONEY_RATIOS},
+                 totals=totals, empty_message=empty or "Les budgets de ce rapport ne sont pas lus par calpae.")
+
+
+def with_totals(per_action: pd.DataFrame, summary: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, int]:
+    """``summary`` followed by one total line per financeur and, with several financeurs, a grand total."""
+    by_financeur = summarise_budget(per_action, ["financeur"])
+    lines = [by_financeur.assign(**{k: TOTAL for k in keys if k != "financeur"})]
+    if len(by_financeur) > 1:
+        lines.append(summarise_budget(per_action.assign(financeur=TOTAL), ["financeur"])
+                     .assign(**{k: TOTAL for k in keys if k != "financeur"}))
+    totals = pd.concat(lines, ignore_index=True)
+    return pd.concat([summary, totals], ignore_index=True), len(totals)
+
+
+TOTAL = "Ensemble"
+
+
+def financeur_label(financeur) -> str:
+    return FINANCEUR_LABELS.get(financeur, financeur) if financeur != TOTAL else "Total"
+
+
+def financeur_budget_table(report) -> Table:
+    """The whole convention per financeur, with a total line: prévu, engagé, rate."""
+    per_action = budget_by_action(report)
+    summary = summarise_budget(per_action, ["financeur"])
+    if len(summary) > 1:
+        summary = pd.concat([summary, summarise_budget(per_action.assign(financeur=TOTAL), ["financeur"])],
+                            ignore_index=True)
+    labels = {"Financeur": [financeur_label(f) for f in summary["financeur"]],
+              "Actions": [format_number(n) for n in summary["actions"]]}
+    return money_table(labels, summary, f"Budget {report.meta.year} de la convention par financeur",
+                       totals=1 if len(summary) > 2 else 0)
+
+
 def volet_budget_table(report) -> Table:
-    """Money per volet and financeur, prévu against engagé."""
+    """Money per volet and financeur, prévu against engagé, with totals per financeur."""
+    per_action = budget_by_action(report).merge(
+        actions_with_axis(report)[["action_id", "volet"]], on="action_id", how="left")
     summary = budget_by_volet(report)
-    frame = pd.DataFrame({
-        "Volet": [VOLET_LABELS.get(v, v) for v in summary["volet"]],
-        "Financeur": [FINANCEUR_LABELS.get(f, f) for f in summary["financeur"]],
-        "Actions financées": [format_number(n) for n in summary["actions"]],
-        "Prévu": [money_cell(v) for v in summary["prevu"]],
-        "Engagé": [money_cell(v) for v in summary["engage"]],
-        "Taux d'exécution": [rate_cell(v) for v in summary["taux"]],
-        "Engagé non renseigné": [format_number(n) + " action(s)" if n else "—"
-                                 for n in summary["engage_manquant"]],
-    })
-    return Table(frame, caption="Budget par volet et par financeur",
-                 numeric=["Actions financées", "Prévu", "Engagé", "Taux d'exécution"],
-                 empty_message="Les budgets de ce rapport ne sont pas (encore) lus par calpae.")
+    if summary.empty:
+        return money_table({}, summary, "Budget par volet et par financeur")
+    summary, totals = with_totals(per_action, summary, ["volet", "financeur"])
+    labels = {"Volet": [VOLET_LABELS.get(v, v) if v != TOTAL else "Toute la convention" for v in summary["volet"]],
+              "Financeur": [financeur_label(f) for f in summary["financeur"]],
+              "Actions": [format_number(n) for n in summary["actions"]]}
+    return money_table(labels, summary, "Budget par volet et par financeur", totals=totals)
 
 
 def axis_budget_table(report, key: str) -> Table:
     """Each action of an axis: prévu, engagé and taux per financeur."""
-    rows = budget_by_axis(report, key)
-    frame = pd.DataFrame({
-        "Action": [f"{n}. {t}" for n, t in zip(rows["number"], rows["title"])],
-        "Financeur": [FINANCEUR_LABELS.get(f, f) for f in rows["financeur"]],
-        "Prévu": [money_cell(v) for v in rows["prevu"]],
-        "Engagé": [money_cell(v) for v in rows["engage"]],
-        "Taux d'exécution": [rate_cell(v) for v in rows["taux"]],
-    })
-    return Table(frame, caption=f"Budget des actions — {axis_label(key)}",
-                 numeric=["Prévu", "Engagé", "Taux d'exécution"],
-                 empty_message="Aucune action de cet axe n'a de budget lu dans le rapport.")
+    rows = summarise_budget(budget_by_axis(report, key), ["number", "title", "financeur"])
+    rows = rows.sort_values("number", kind="stable").reset_index(drop=True)
+    labels = {"Action": [f"{n}. {t}" for n, t in zip(rows["number"], rows["title"])],
+              "Financeur": [financeur_label(f) for f in rows["financeur"]]}
+    return money_table(labels, rows, f"Budget des actions — {axis_label(key)}",
+                       empty="Aucune action de cet axe n'a de budget lu dans le rapport.")
 
 
 def action_budget_table(report, action_id: str) -> Table:
@@ -242,10 +335,21 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
             **{label: "; ".join(dated_cell(r) for r in by_kind.get(kind, [])) or "—"
                for kind, label in (("baseline", "Référence"), ("target", "Cible"), ("result", "Résultat"))},
             "Atteinte de la cible": "; ".join(attainment_cells(by_kind)) or "—",
+            UNPLACED: "; ".join(unplaced_cell(r) for r in group.itertuples() if not isinstance(r.kind, str)),
             "Lignes": ", ".join(dict.fromkeys(line_cell(r.source_line) for r in group.itertuples())),
         })
-    return pd.DataFrame(records, columns=["Mesure", "Indicateur", "Référence", "Cible", "Résultat",
-                                          "Atteinte de la cible", "Lignes"])
+    frame = pd.DataFrame(records, columns=["Mesure", "Indicateur", "Référence", "Cible", "Résultat",
+                                           "Atteinte de la cible", UNPLACED, "Lignes"])
+    return frame if frame[UNPLACED].ne("").any() else frame.drop(columns=UNPLACED)
+
+
+#: The column of an indicator's table that holds the values whose column the text does not tell.
+UNPLACED = "Valeurs de colonne indéterminée"
+
+
+def unplaced_cell(row) -> str:
+    """A value printed on an indicator's line whose column cannot be told: shown, marked, with its line."""
+    return f"{value_cell(row.value, row.unit, row.raw, row.status)} (ligne {line_cell(row.source_line)})"
 
 
 def dated_cell(row) -> str:
@@ -299,7 +403,7 @@ def indicators_table(rows: pd.DataFrame, caption: str, empty_message: str) -> Ta
     frame = indicator_rows(rows)
     frame["Mesure"] = ["Mesure : " + m if m else "Mesure non précisée" for m in frame["Mesure"]]
     return Table(frame, caption=caption, group="Mesure",
-                 numeric=["Référence", "Cible", "Résultat", "Atteinte de la cible", "Lignes"],
+                 numeric=["Référence", "Cible", "Résultat", "Atteinte de la cible", UNPLACED, "Lignes"],
                  empty_message=empty_message)
 
 
@@ -410,3 +514,62 @@ def actions_overview_table(report, key: str | None = None) -> Table:
     if key:
         frame = frame.drop(columns="Volet")
     return Table(frame, caption="Actions", numeric=["Ligne"])
+
+
+# --- ambiguous values ---------------------------------------------------------------------
+
+#: Why a sheet's value is ambiguous, when its table gives no reason of its own.
+SHEET_AMBIGUITY = ("la ligne imprime moins de valeurs que le tableau n'a de colonnes : rien ne dit à quelle "
+                   "colonne (référence, cible ou résultat, et quelle année) appartient celle-ci")
+
+
+def action_name(report, action_id) -> str:
+    """« Socle commun, axe II, action 8 : titre », as a reader names an action."""
+    actions = actions_with_axis(report).set_index("action_id")
+    if action_id not in actions.index:
+        return "Indicateurs communs à l'axe"
+    row = actions.loc[action_id]
+    axis = f", axe {row['axis']}" if isinstance(row["axis"], str) and row["axis"] else ""
+    return f"{VOLET_LABELS.get(row['volet'], row['volet'])}{axis}, action {row['number']} : {row['title']}"
+
+
+def column_names(rows: pd.DataFrame) -> str:
+    """The columns of a table as its placed values name them: « Situation 2018, Résultat 2019, … »."""
+    placed = rows[rows["kind"].notna()].drop_duplicates(["period", "kind"])
+    labels = [f"{KIND_WORDS.get(k, k)} {period_cell(p)}".strip() for p, k in zip(placed["period"], placed["kind"])]
+    return ", ".join(dict.fromkeys(labels))
+
+
+KIND_WORDS = {"baseline": "Référence", "target": "Cible", "result": "Résultat", "s1": "1er semestre"}
+
+
+def resolution(line, columns: str) -> str:
+    where = f"dans le PDF d'origine, à la ligne {line_cell(line)} du texte"
+    return (f"regarder {where}, sous quelle colonne la valeur est imprimée"
+            + (f" (colonnes du tableau : {columns})" if columns else ""))
+
+
+def ambiguous_values(report) -> pd.DataFrame:
+    """Every ambiguous value of the sheets' indicators and of Annexe 4, as a reader should see it."""
+    records = []
+    for name, keys, where in (("indicators", ["action_id", "measure"], lambda r: action_name(report, r["action_id"])),
+                              ("annex4", ["measure"], lambda r: f"Annexe 4 : {r['measure']}")):
+        cells = table(report, name)
+        cells = cells.assign(**{k: cells[k].fillna("") for k in keys})
+        for _, group in cells.groupby(keys, sort=False):
+            columns = column_names(group)
+            for _, row in group[group["status"] == "ambiguous"].iterrows():
+                note = text_cell(row.get("note", ""))
+                records.append({"Où": where(row), "Indicateur": text_cell(row["indicator"]),
+                                "Valeur imprimée": value_cell(row["value"], row["unit"], row["raw"], row["status"]),
+                                "Ligne": line_cell(row["source_line"]),
+                                "Pourquoi": note or SHEET_AMBIGUITY,
+                                "Pour trancher": resolution(row["source_line"], columns)})
+    return pd.DataFrame(records, columns=["Où", "Indicateur", "Valeur imprimée", "Ligne", "Pourquoi",
+                                          "Pour trancher"])
+
+
+def ambiguous_values_table(report) -> Table:
+    """The ambiguous values of the whole report, each with its text, its line and what would settle it."""
+    return Table(ambiguous_values(report), caption="Valeurs ambiguës du rapport", group="Où", numeric=["Ligne"],
+                 empty_message="Aucune valeur ambiguë : chaque valeur lue a une place certaine dans son tableau.")
