@@ -35,7 +35,7 @@ from pathlib import Path
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.present import views
-from calpae_lib.publish import config, loading, method, pages, provenance
+from calpae_lib.publish import config, kernels, loading, method, pages, provenance
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.atomic import replace_directory, staging_dir, write_atomically
 from calpae_lib.publish.store import DIGESTS_NAME, ResultStore, digest_of, notebook_key
@@ -125,19 +125,25 @@ def slug(text: str) -> str:
 # --- parsing ---------------------------------------------------------------------------------
 
 class LazyPool:
-    """A process pool started when first needed (a run with nothing to do starts none).
+    """A process pool and a kernel template, started when first needed (a run with nothing to do
+    starts neither).
 
-    Its workers load papermill and the HTML exporter as they start
-    (:func:`warm_worker`), while the main process parses and plans.
+    The template (:class:`calpae_lib.publish.kernels.KernelTemplate`) imports what the notebooks
+    of ``notebooks_dir`` import; the workers load papermill and the HTML exporter and fork a kernel
+    from the template ahead of their first notebook (:func:`warm_worker`), all while the main
+    process parses and plans.
     """
 
-    def __init__(self, workers: int):
-        self.workers = workers
-        self.pool = None
+    def __init__(self, workers: int, notebooks_dir: Path = config.NOTEBOOKS_DIR):
+        self.workers, self.notebooks_dir = workers, Path(notebooks_dir)
+        self.pool = self.template = None
 
     def start(self) -> None:
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=warm_worker)
+            modules = kernels.notebook_imports(sorted(self.notebooks_dir.glob("*.ipynb")))
+            self.template = kernels.KernelTemplate(modules)
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=warm_worker,
+                                            initargs=(self.template.socket_path, self.notebooks_dir))
             for _ in range(self.workers):  # workers are spawned on demand: ask for all of them now
                 self.pool.submit(int)
 
@@ -148,14 +154,19 @@ class LazyPool:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+        if self.template is not None:
+            self.template.close()
 
 
-def warm_worker() -> None:
-    """A worker's start: quiet, with what every notebook job needs already imported."""
+def warm_worker(template_socket: str, notebooks_dir: Path) -> None:
+    """A worker's start: quiet, with what every notebook job needs already imported, and a kernel
+    forked ahead for its first notebook."""
     publish.quiet_worker()
+    publish.skip_unused_slow_imports()
     import papermill  # noqa: F401
 
     publish.html_exporter()
+    publish.use_kernel_template(template_socket, notebooks_dir)
 
 
 def is_parsed(path: Path) -> bool:
@@ -252,7 +263,7 @@ def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, 
     paths = loading.expand_raw_paths(raw_items) if raw_items else [loading.resolve_raw(year, None)]
     if year and len(paths) > 1:
         raise UsageError("--year ne vaut que pour un seul rapport : retirez-le pour en publier plusieurs.")
-    pool = LazyPool(workers or os.cpu_count() or 1)
+    pool = LazyPool(workers or os.cpu_count() or 1, notebooks_dir)
     try:
         reports, parsed = parse_reports(paths, pool, force)
         for report in reports:

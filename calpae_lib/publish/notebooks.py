@@ -18,14 +18,14 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.present import views
-from calpae_lib.publish import config, pages, provenance
+from calpae_lib.publish import config, kernels, pages, provenance
 
 #: Seconds a single cell may run before the notebook is declared failed.
 CELL_TIMEOUT = 600
@@ -53,6 +53,8 @@ class JobResult:
     seconds: float
     error: str | None = None
     executed: Path | None = None
+    #: Seconds waiting for the kernel, executing the cells, exporting the HTML.
+    phases: dict = field(default_factory=dict)
 
 
 # --- planning and parameters ---------------------------------------------------------------
@@ -103,26 +105,97 @@ def check_parameters(notebook: Path, parameters: dict, declared: dict | None = N
 
 # --- executing one notebook (in a worker process) --------------------------------------------
 
+#: Imported by jsonschema for its "iri" formats only, which the notebook format never checks, and
+#: slow to import (it builds a grammar: about 2 s of CPU in every process that reads a notebook).
+UNUSED_SLOW_MODULES = ("rfc3987_syntax",)
+
+
+def skip_unused_slow_imports() -> None:
+    """Make :data:`UNUSED_SLOW_MODULES` unavailable to this process (jsonschema then skips them)."""
+    for name in UNUSED_SLOW_MODULES:
+        sys.modules.setdefault(name, None)
+
+
+class KernelSupply:
+    """A worker's kernels, forked from the run's template: one started ahead, one per notebook."""
+
+    def __init__(self, socket_path: str, cwd: Path):
+        self.socket_path, self.cwd, self.spare = socket_path, Path(cwd), None
+        self.start_ahead()
+
+    def start_ahead(self) -> None:
+        self.spare = kernels.start_kernel(self.socket_path, self.cwd)
+
+    def take(self, cwd: Path):
+        """The kernel started ahead (a new one if it runs in another folder); the next one starts."""
+        if self.spare is None or Path(cwd) != self.cwd:
+            self.close()
+            self.cwd = Path(cwd)
+            self.start_ahead()
+        manager, self.spare = self.spare, None
+        return manager
+
+    def close(self) -> None:
+        if self.spare is not None:
+            kernels.stop_kernel(self.spare)
+            self.spare = None
+
+
+#: The worker's kernel supply (:func:`use_kernel_template`); without one, papermill starts its own.
+SUPPLY: list[KernelSupply] = []
+
+
+def use_kernel_template(socket_path: str, cwd: Path) -> None:
+    """In a worker: take kernels from the template at ``socket_path``, one started ahead in ``cwd``."""
+    SUPPLY.append(KernelSupply(socket_path, cwd))
+
+
+def wait_until_ready(manager, timeout: int = 60) -> None:
+    from jupyter_core.utils import run_sync
+
+    client = manager.client()
+    client.start_channels()
+    try:
+        run_sync(client.wait_for_ready)(timeout=timeout)
+    finally:
+        client.stop_channels()
+
+
 def execute_job(job: NotebookJob, build_dir: Path, timeout: int = CELL_TIMEOUT,
                 frame: pages.PageFrame | None = None) -> JobResult:
-    """Execute one notebook and export it; a failure is returned, not raised."""
+    """Execute one notebook and export it; a failure is returned, not raised.
+
+    In a worker with a kernel template (:func:`use_kernel_template`) the kernel is one forked
+    ahead of time; otherwise papermill starts a standard one.
+    """
     import papermill
 
     start = time.perf_counter()
     executed = build_dir / EXECUTED_DIR / f"{job.name}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
+    manager, phases = None, {}
     try:
+        if SUPPLY:
+            manager = SUPPLY[0].take(job.notebook.parent)
+            wait_until_ready(manager)
+        phases["kernel"] = time.perf_counter() - start
         node = papermill.execute_notebook(
             str(job.notebook), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=timeout, cwd=str(job.notebook.parent),
+            execution_timeout=timeout, cwd=str(job.notebook.parent), km=manager,
             # outputs are all collected by then: a graceful shutdown only waits for the kernel's own
             # clean-up (measured: about 10 % of a cold run on 2 cores)
             shutdown_kernel="immediate")
     except Exception as error:  # papermill's own error, a time-out, a dead kernel
-        return JobResult(job, time.perf_counter() - start, failure_message(job, executed, error), executed)
+        return JobResult(job, time.perf_counter() - start, failure_message(job, executed, error), executed, phases)
+    finally:
+        if manager is not None:  # one notebook per kernel; the next one starts during the export
+            kernels.stop_kernel(manager)
+            SUPPLY[0].start_ahead()
+    phases["execution"] = time.perf_counter() - start - phases["kernel"]
     export_html(node, build_dir / f"{job.name}.html", job.title, frame, job.name)
-    return JobResult(job, time.perf_counter() - start, None, executed)
+    phases["export"] = time.perf_counter() - start - phases["kernel"] - phases["execution"]
+    return JobResult(job, time.perf_counter() - start, None, executed, phases)
 
 
 def failure_message(job: NotebookJob, executed: Path, error: Exception) -> str:

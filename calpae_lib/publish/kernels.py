@@ -1,0 +1,326 @@
+"""Notebook kernels forked from a warm template: a kernel's start costs a fork, not its imports.
+
+A standard kernel is a new interpreter that imports ipykernel, then the
+notebook imports pandas, matplotlib and calpae_lib: about two seconds of CPU
+for every notebook, more than most notebooks' own work. Here one *template*
+process per run (:class:`KernelTemplate`) imports all that once, while the
+report is parsed, then forks one child per kernel asked for. The child is a
+plain ipykernel started with jupyter_client's own command line, connection
+file, working folder and environment, with a fresh IPython namespace: nothing
+of the template runs in it but imports, so a notebook's outputs are those of a
+standard papermill execution (``tests/test_kernels.py`` compares them).
+
+Each kernel serves one notebook only. jupyter_client and nbclient drive it as
+any other (:class:`ForkedKernelProvisioner` gives jupyter_client the child's
+pid); :func:`start_kernel` returns a started kernel manager for papermill's
+``km`` argument.
+
+Lifetimes: the template reads its standard input, a pipe from the process that
+started it; when that process ends, however it ends, the pipe closes and the
+template kills its kernels and exits. Kernels also watch their parent (the
+template), as ipykernel does with ``JPY_PARENT_PID``.
+
+Run as ``python -m calpae_lib.publish.kernels SOCKET MODULE...``: the template
+itself (imports the modules, then serves fork requests on the UNIX socket).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+#: Imported in the template before any fork: ipykernel and what it needs to start.
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython.core.interactiveshell")
+#: Modules that hook into the running IPython shell when imported: never imported ahead, so that
+#: a notebook importing them gets the same set-up as in a standard kernel.
+SHELL_HOOKED = ("matplotlib.pyplot", "matplotlib_inline", "pylab", "IPython.terminal")
+#: What ipykernel's launcher would run (``sys.argv[0]`` in a standard kernel).
+LAUNCHER = "ipykernel_launcher"
+#: The matplotlib backend ipykernel chooses before anything imports matplotlib.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+# --- the run's side --------------------------------------------------------------------------
+
+class KernelTemplate:
+    """The template process of one run: started at once, its imports done in the background."""
+
+    def __init__(self, modules: list[str] | tuple = ()):
+        self.folder = Path(tempfile.mkdtemp(prefix="calpae-kernels-"))
+        self.socket_path = str(self.folder / "template.sock")
+        debug = os.environ.get("CALPAE_DEBUG")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__, self.socket_path, *modules],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=None if debug else subprocess.DEVNULL)
+
+    def close(self) -> None:
+        """Stop the template and every kernel it forked."""
+        if self.process.stdin:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for path in self.folder.iterdir():
+            path.unlink(missing_ok=True)
+        self.folder.rmdir()
+
+
+def notebook_imports(notebooks) -> list[str]:
+    """The modules the notebooks' code cells import at top level, in order, without those
+    that hook into a running shell (:data:`SHELL_HOOKED`)."""
+    import ast
+
+    found = []
+    for notebook in notebooks:  # read as JSON: nbformat is slow to import and not needed here
+        for cell in json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            try:
+                tree = ast.parse(source if isinstance(source, str) else "".join(source))
+            except SyntaxError:  # IPython syntax (magics): the kernel will say
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    found += [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    return [m for m in dict.fromkeys(found) if not m.startswith(SHELL_HOOKED)]
+
+
+def fork_kernel(socket_path: str, argv: list[str], cwd: str, env: dict) -> int:
+    """Ask the template for a kernel running ``argv``'s ipykernel options; its pid."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connect(connection, socket_path)
+        connection.sendall(json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode() + b"\n")
+        reply = json.loads(read_line(connection) or b"{}")
+    if "pid" not in reply:
+        raise RuntimeError(f"le modèle de noyaux n'a pas démarré de noyau : {reply.get('error', 'aucune réponse')}")
+    return reply["pid"]
+
+
+#: Seconds a worker waits for the template to open its socket (it does so as soon as it starts).
+CONNECT_TIMEOUT = 120
+
+
+def connect(connection: socket.socket, socket_path: str) -> None:
+    """Connect to the template, waiting for it to have started."""
+    deadline = time.monotonic() + CONNECT_TIMEOUT
+    while True:
+        try:
+            return connection.connect(socket_path)
+        except (FileNotFoundError, ConnectionRefusedError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def read_line(connection: socket.socket) -> bytes:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+class ForkedProcess:
+    """Enough of :class:`subprocess.Popen` for jupyter_client, for a kernel the template forked.
+
+    The template reaps its children at once, so a kernel that has exited no longer exists.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = -signal.SIGKILL  # the template reaped it: its status is not ours
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def forked_provisioner_class():
+    """jupyter_client's local provisioner, launching through the template instead of Popen."""
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkedKernelProvisioner(LocalProvisioner):
+        socket_path: str = ""
+
+        async def launch_kernel(self, cmd: list[str], **kwargs):
+            env = dict(kwargs.get("env") or os.environ)
+            env["JPY_PARENT_PID"] = "template"  # replaced by the template's pid in the child
+            cwd = str(kwargs.get("cwd") or os.getcwd())
+            pid = fork_kernel(self.socket_path, kernel_options(cmd), cwd, env)
+            self.process = ForkedProcess(pid)
+            self.pid = self.pgid = pid  # the child leads its own session, as Popen(start_new_session)
+            self.cwd = cwd
+            return self.connection_info
+
+    return ForkedKernelProvisioner
+
+
+def kernel_options(cmd: list[str]) -> list[str]:
+    """The ipykernel options of a kernel command: what follows ``-m ipykernel_launcher``.
+
+    >>> kernel_options(["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "/tmp/k.json", "--x=1"])
+    ['-f', '/tmp/k.json', '--x=1']
+    """
+    if LAUNCHER in cmd:
+        return cmd[cmd.index(LAUNCHER) + 1:]
+    return [arg for arg in cmd if arg.startswith("-") or arg.endswith(".json")]
+
+
+def start_kernel(socket_path: str, cwd: Path, kernel_name: str = "python3"):
+    """A started kernel manager whose kernel is forked from the template, for papermill's ``km``.
+
+    nbclient's own start would add ``--HistoryManager.hist_file=:memory:``: so does this.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    manager = AsyncKernelManager(kernel_name=kernel_name)
+    provisioner = forked_provisioner_class()(kernel_id=str(uuid.uuid4()), kernel_spec=manager.kernel_spec,
+                                            parent=manager)
+    provisioner.socket_path = socket_path
+    manager.provisioner = provisioner
+    run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+    return manager
+
+
+def stop_kernel(manager) -> None:
+    """Kill a kernel at once and release its ports and connection file."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(manager.shutdown_kernel)(now=True)
+    except RuntimeError:  # already gone
+        pass
+
+
+# --- the template's side ---------------------------------------------------------------------
+
+def preload(modules: list[str]) -> None:
+    """Import ipykernel and ``modules`` (a name that is not a module is skipped)."""
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # as ipykernel does, before matplotlib
+    for name in (*KERNEL_MODULES, *modules):
+        try:
+            importlib.import_module(name)
+        except Exception:  # an attribute imported with "from", or a failing import the kernel will show
+            pass
+
+
+def serve(socket_path: str, modules: list[str]) -> None:
+    """Fork one kernel per request until standard input closes, then kill the kernels."""
+    if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel's launcher: no working folder
+        del sys.path[0]
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped at once: no zombies
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; it closes our stdin
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(64)  # requests wait here while the imports are done
+    preload(modules)
+    children = []
+    while True:
+        ready, _, _ = select.select([listener, sys.stdin], [], [])
+        if sys.stdin in ready and not os.read(sys.stdin.fileno(), 4096):
+            break
+        if listener in ready:
+            connection, _ = listener.accept()
+            with connection:
+                pid = answer(connection, listener)
+            children += [pid] if pid else []
+    for pid in children:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def answer(connection: socket.socket, listener: socket.socket) -> int | None:
+    """Read one request, fork its kernel, reply with the kernel's pid."""
+    try:
+        request = json.loads(read_line(connection))
+    except ValueError as error:
+        connection.sendall(json.dumps({"error": str(error)}).encode() + b"\n")
+        return None
+    pid = os.fork()
+    if pid == 0:  # the kernel
+        try:
+            listener.close()
+            connection.close()
+            become_kernel(request)
+        finally:
+            os._exit(1)
+    connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+    return pid
+
+
+def become_kernel(request: dict) -> None:
+    """In the forked child: the process a standard kernel launch would have made, then the kernel."""
+    os.setsid()
+    for signum in (signal.SIGCHLD, signal.SIGINT):
+        signal.signal(signum, signal.SIG_DFL)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.chdir(request["cwd"])
+    env = dict(request["env"], JPY_PARENT_PID=str(os.getppid()))
+    os.environ.clear()
+    os.environ.update(env)
+    sys.argv = [str(Path(importlib.util.find_spec(LAUNCHER).origin)), *request["argv"]]
+    reseed()
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    app.initialize(request["argv"])
+    app.start()
+    os._exit(0)
+
+
+def reseed() -> None:
+    """Random states drawn afresh, as a new interpreter would (Python's ``random`` reseeds itself)."""
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], sys.argv[2:])

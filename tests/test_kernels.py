@@ -1,0 +1,103 @@
+"""Kernels forked from a warm template give the outputs of a standard papermill execution (issue 16).
+
+Every notebook of a report (and the comparison across years) is executed
+twice: by papermill with a standard kernel, and by the fast path (a kernel
+forked from the template, its imports done ahead). Their cells, outputs
+included, and their HTML pages must be the same, clock times and the ids of the
+cells papermill adds aside.
+"""
+
+from __future__ import annotations
+
+import os
+
+import nbformat
+import pytest
+
+from calpae_lib.publish import batch, config, kernels
+from calpae_lib.publish import notebooks as publish
+
+from .variants import BUNDLED, bundled_text, shift_years, write_variant
+
+
+def all_jobs(report, tmp_path):
+    """The report's notebooks and the comparison of two years."""
+    variant = write_variant(tmp_path, shift_years(bundled_text(), 1), "suivant.txt")
+    comparison = batch.comparison_unit([report, batch.loading.load_report(variant)], tmp_path / "cmp",
+                                       config.NOTEBOOKS_DIR)
+    return publish.plan_jobs(report, BUNDLED) + comparison.jobs
+
+
+def comparable(path):
+    node = publish.without_run_details(nbformat.read(path, as_version=4))
+    node.metadata.get("papermill", {}).pop("output_path", None)
+    return node
+
+
+@pytest.fixture(scope="module")
+def both_paths(tmp_path_factory, bundled_report):
+    root = tmp_path_factory.mktemp("kernels")
+    jobs = all_jobs(bundled_report, root)
+    standard = [publish.execute_job(job, root / "standard") for job in jobs]
+    template = kernels.KernelTemplate(kernels.notebook_imports(sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))))
+    try:
+        publish.use_kernel_template(template.socket_path, config.NOTEBOOKS_DIR)
+        fast = [publish.execute_job(job, root / "fast") for job in jobs]
+    finally:
+        for supply in publish.SUPPLY:
+            supply.close()
+        publish.SUPPLY.clear()
+        template.close()
+    return root, jobs, standard, fast
+
+
+def test_every_notebook_runs_on_both_paths(both_paths):
+    _, jobs, standard, fast = both_paths
+    assert len(jobs) >= 3
+    assert [r.error for r in standard] == [None] * len(jobs)
+    assert [r.error for r in fast] == [None] * len(jobs)
+
+
+def test_fast_path_cells_equal_a_standard_papermill_execution(both_paths):
+    root, jobs, standard, fast = both_paths
+    for job, a, b in zip(jobs, standard, fast):
+        expected, got = comparable(a.executed), comparable(b.executed)
+        assert len(got.cells) == len(expected.cells), job.name
+        for index, (want, have) in enumerate(zip(expected.cells, got.cells)):
+            assert have.get("outputs") == want.get("outputs"), (job.name, index)
+            assert have.get("execution_count") == want.get("execution_count"), (job.name, index)
+        assert got == expected, job.name
+
+
+def test_fast_path_pages_equal_a_standard_execution(both_paths):
+    root, jobs, _, _ = both_paths
+    for job in jobs:
+        assert ((root / "fast" / f"{job.name}.html").read_bytes()
+                == (root / "standard" / f"{job.name}.html").read_bytes()), job.name
+
+
+def test_each_kernel_serves_one_notebook_and_none_outlives_the_template(tmp_path):
+    template = kernels.KernelTemplate()
+    try:
+        first = kernels.start_kernel(template.socket_path, tmp_path)
+        second = kernels.start_kernel(template.socket_path, tmp_path)
+        pids = [first.provisioner.pid, second.provisioner.pid]
+        assert pids[0] != pids[1] and os.getpid() not in pids
+        kernels.stop_kernel(first)
+        assert first.provisioner is None or not first.provisioner.has_process
+    finally:
+        template.close()
+    assert kernels.ForkedProcess(pids[1]).poll() is not None  # killed with the template
+
+
+def test_notebook_imports_are_read_from_the_code_cells(tmp_path):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    path = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[
+        new_markdown_cell("import pas_du_code"),
+        new_code_cell("import pandas as pd\nfrom calpae_lib.present import charts, views\nimport matplotlib.pyplot"),
+        new_code_cell("%matplotlib inline"),
+    ]), path)
+    assert kernels.notebook_imports([path]) == [
+        "pandas", "calpae_lib.present", "calpae_lib.present.charts", "calpae_lib.present.views"]
