@@ -38,16 +38,18 @@ def comparable(path):
 def both_paths(tmp_path_factory, bundled_report):
     root = tmp_path_factory.mktemp("kernels")
     jobs = all_jobs(bundled_report, root)
-    standard = [publish.execute_job(job, root / "standard") for job in jobs]
-    template = kernels.KernelTemplate(kernels.notebook_imports(sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))))
-    try:
-        publish.use_kernel_template(template.socket_path, config.NOTEBOOKS_DIR)
-        fast = [publish.execute_job(job, root / "fast") for job in jobs]
-    finally:
-        for supply in publish.SUPPLY:
-            supply.close()
-        publish.SUPPLY.clear()
-        template.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the pages' production date, fixed
+        standard = [publish.execute_job(job, root / "standard") for job in jobs]
+        template = kernels.KernelTemplate(kernels.notebook_imports(sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))))
+        try:
+            publish.use_kernel_template(template.socket_path, config.NOTEBOOKS_DIR)
+            fast = [publish.execute_job(job, root / "fast") for job in jobs]
+        finally:
+            for supply in publish.SUPPLY:
+                supply.close()
+            publish.SUPPLY.clear()
+            template.close()
     return root, jobs, standard, fast
 
 
