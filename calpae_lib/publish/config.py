@@ -7,7 +7,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
-RAW_DIR = DATA_DIR / "raw"
+#: The bundled reports; ``CALPAE_RAW_DIR`` moves it (the tests see only the report they are written against).
+RAW_DIR = Path(os.environ.get("CALPAE_RAW_DIR") or DATA_DIR / "raw")
 PROCESSED_DIR = DATA_DIR / "processed"
 OUTPUT_DIR = PROJECT_ROOT / "output"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
