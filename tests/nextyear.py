@@ -82,6 +82,7 @@ class Variant:
     copies: dict[str, str] = field(default_factory=dict)  # added action_id -> the bundled one it copies
     justifications: list[tuple[int, str]] = field(default_factory=list)  # (bundled line of the values, text)
     events: list[str] = field(default_factory=list)
+    annex4_extra: str = ""  # the period of the Annexe 4 column added (empty: none)
 
     @property
     def text(self) -> str:
@@ -406,6 +407,24 @@ def add_axis_to(variant: Variant, numeral: str, title: str, copies: int, in_cont
     return [new_id for new_id, _ in added]
 
 
+ANNEX4_HEADER = re.compile(r"^\s*Mesures\s+Indicateurs\b")
+FIRST_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def add_annex4_column(variant: Variant) -> None:
+    """Annexe 4 with one more year column, printed first on every page and left empty by every row.
+
+    Its year is the one before the first column's; no cell may be read in it.
+    """
+    heads = [i for i, text in enumerate(variant.lines) if ANNEX4_HEADER.match(text)]
+    for index in reversed(heads):
+        year = next(int(m.group(1)) for text in variant.lines[index + 1:index + 6]
+                    if (m := FIRST_YEAR.search(text)))
+        variant.insert(index + 1, ["Situation au 31 ", "", f"déc. {year - 1}", ""])
+        variant.annex4_extra = str(year - 1)
+    variant.events.append("Annexe 4 : une colonne d'année de plus")
+
+
 # --- whole variants ------------------------------------------------------------------------------
 
 def start(text: str, seed: int = 0) -> Variant:
@@ -425,6 +444,8 @@ def make_variant(text: str, seed: int) -> Variant:
     add_action(variant, rng.choice(["socle-II-4", "socle-II-14", "initiative-8"]), "erbm", None)
     if seed % 3 == 0:
         add_axis_to(variant, "III", "Accompagner les familles vers l'emploi", copies=2)
+    if seed % 2 == 1:
+        add_annex4_column(variant)
     add_justifications(variant, rng, count=3)
     insert_page_breaks(variant, rng, count=4, repeat_header=False)
     insert_page_breaks(variant, rng, count=3, repeat_header=True)

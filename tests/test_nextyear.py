@@ -148,3 +148,42 @@ def test_every_action_of_the_variant_is_read_with_its_axis(generated, bundled_re
     bundled_ids = list(bundled_report.tables["actions"].action_id)
     expected = {variant_id(variant, i) for i in bundled_ids if variant_id(variant, i)} | set(variant.copies)
     assert set(report.tables["actions"].action_id) == expected
+
+
+def judge_annex4(variant: nextyear.Variant, report, bundled) -> Counter:
+    """Each Annexe 4 cell of the variant: right, flagged, wrong (never in the added column), lost."""
+    reference: dict[tuple[int, str], list[dict]] = {}
+    for record in bundled.tables["annex4"].to_dict("records"):
+        record = {**record, "period": shifted_period(record["period"], variant.offset)}
+        reference.setdefault((record["source_line"], str(record["raw"])), []).append(record)
+    lines = variant.line_map()
+    counts: Counter = Counter()
+    seen = set()
+    for cell in report.tables["annex4"].to_dict("records"):
+        origin = lines.get(cell["source_line"])
+        if cell["status"] == "ambiguous":
+            counts["flagged"] += 1
+            seen.update(key for key in reference if key[0] == origin)
+            continue
+        match = [c for c in reference.get((origin, str(cell["raw"])), []) if c["status"] == cell["status"]
+                 and c["kind"] == cell["kind"] and c["period"] == cell["period"] and same_value(c["value"], cell["value"])]
+        if match and cell["period"] != variant.annex4_extra:
+            counts["right"] += 1
+            seen.add((origin, str(cell["raw"])))
+        else:
+            counts["wrong"] += 1
+            counts[f"wrong: {cell['source_line']} {cell['raw']} {cell['kind']} {cell['period']}"] += 1
+    kept = set(lines.values())
+    for key, records in reference.items():
+        if key[0] in kept and key not in seen and any(r["status"] != "ambiguous" for r in records):
+            counts["lost"] += 1
+            counts[f"lost: {key}"] += 1
+    return counts
+
+
+def test_every_annex4_value_is_right_or_flagged_never_wrong(generated, bundled_report):
+    variant, report = generated
+    counts = judge_annex4(variant, report, bundled_report)
+    print(f"\nseed {variant.seed} annexe 4: {dict((k, v) for k, v in counts.items() if ':' not in k)}")
+    assert counts["right"] + counts["flagged"] > 0
+    assert counts["wrong"] == 0 and counts["lost"] == 0, (variant.events, {k: v for k, v in counts.items() if ":" in k})

@@ -524,27 +524,33 @@ def cell_record(cell: tuple[Token, ...], row_unit_: str) -> dict:
 
 
 def sheet_placement(cells_options: list, columns: tuple[Column, ...], known: dict[int, Decimal]):
-    """The only (split, columns) placement agreeing with values known from a sheet, or ``None``.
+    """``(split, {cell index: column position})``: what every placement agreeing with the sheets says.
 
     ``known`` maps column positions to the value an action sheet gives for
     that column's year and kind. A placement keeps the cells' order, puts a
     known column's value in that column, and puts no cell in a known column
-    with another value.
+    with another value. The cells that all such placements put in one column
+    are placed there; the others are left out (ambiguous). ``None`` when no
+    placement agrees, or when the agreeing ones read the numbers differently.
     """
     if not known:
         return None
-    found = []
+    agreeing: list[tuple[int, tuple[int, ...]]] = []
     positions = [c.position for c in columns]
-    for split in cells_options:
+    for index, split in enumerate(cells_options):
         if len(split) > len(positions):
             continue
         for chosen in combinations(positions, len(split)):
             placed = dict(zip(chosen, split))
             if all(p in placed and cell_number(placed[p]) == v for p, v in known.items()):
-                found.append(placed)
-                if len(found) > 1:
+                agreeing.append((index, chosen))
+                if len(agreeing) > MAX_SPLITS:
                     return None
-    return found[0] if found else None
+    if not agreeing or len({index for index, _ in agreeing}) > 1:
+        return None
+    first = agreeing[0][1]
+    fixed = {i: first[i] for i in range(len(first)) if all(chosen[i] == first[i] for _, chosen in agreeing)}
+    return cells_options[agreeing[0][0]], fixed
 
 
 def cell_number(cell: tuple[Token, ...]) -> Decimal | None:
@@ -555,21 +561,27 @@ def cell_number(cell: tuple[Token, ...]) -> Decimal | None:
 
 
 def place_row(row: RawRow, columns: tuple[Column, ...], known: dict[int, Decimal]):
-    """``(placed, note)``: cells by column position, or ``(None, note)`` with cells unplaced."""
+    """``(placed, note, loose)``: cells by column position (``None`` when none is placed), the note,
+    and the cells of a known split left without a column (ambiguous)."""
     splits = cell_splits(row.values, len(columns))
     split, note = choose_split(splits)
     if split is not None:
-        return dict(zip((c.position for c in columns), split)), note
+        return dict(zip((c.position for c in columns), split)), note, []
     every = cell_splits(row.values, None)
-    placed = sheet_placement(every, columns, known) if len(every) <= MAX_SPLITS else None
-    if placed:
-        return placed, "colonnes déduites des valeurs de la fiche action pour le même indicateur"
+    found = sheet_placement(every, columns, known) if len(every) <= MAX_SPLITS else None
+    if found and found[1]:
+        cells, fixed = found
+        loose = [cell for i, cell in enumerate(cells) if i not in fixed]
+        note = "colonnes déduites des valeurs de la fiche action pour le même indicateur"
+        if loose:
+            note += f" ; {len(loose)} valeur(s) sans colonne certaine"
+        return {position: cells[i] for i, position in fixed.items()}, note, loose
     most = max((len(s) for s in every), default=0)
     if splits:
-        return None, f"{len(splits)} découpages des nombres possibles pour {len(columns)} colonnes"
+        return None, f"{len(splits)} découpages des nombres possibles pour {len(columns)} colonnes", []
     if most < len(columns):
-        return None, f"{most} valeurs au plus pour {len(columns)} colonnes : colonnes indéterminées"
-    return None, f"plus de valeurs que de colonnes ({len(columns)})"
+        return None, f"{most} valeurs au plus pour {len(columns)} colonnes : colonnes indéterminées", []
+    return None, f"plus de valeurs que de colonnes ({len(columns)})", []
 
 
 def unplaced_cells(row: RawRow) -> list[tuple[tuple[Token, ...], bool]]:
@@ -827,14 +839,17 @@ def row_records(row: RawRow, columns, base: dict, axis_note: str, known) -> list
         return []
     unit = row_unit(row)
     by_position = {c.position: c for c in columns}
-    placed, note = place_row(row, columns, known)
+    placed, note, loose = place_row(row, columns, known)
     note = "; ".join(n for n in (axis_note, note) if n)
     records = []
     if placed is not None:
-        for position, cell in sorted(placed.items()):
-            column = by_position[position]
-            records.append({**base, **cell_record(cell, unit), "period": column.period, "kind": column.kind,
-                            "column": position, "source_line": cell[0].line, "note": note})
+        cells = [(cell, position) for position, cell in placed.items()] + [(cell, None) for cell in loose]
+        for cell, position in sorted(cells, key=lambda pair: (pair[0][0].line, pair[0][0].start)):
+            column = by_position.get(position)
+            record = {**base, **cell_record(cell, unit), "period": column.period if column else None,
+                      "kind": column.kind if column else None, "column": position,
+                      "source_line": cell[0].line, "note": note}
+            records.append(record if column else {**record, "status": "ambiguous"})
         return records
     for cell, certain in unplaced_cells(row):
         record = cell_record(cell, unit)
