@@ -56,7 +56,7 @@ def test_a_file_name_holding_markup_reaches_the_page_as_text(tmp_path):
     shutil.copy(BUNDLED, raw)
     report = loading.load_report(raw)
     job = publish.plan_jobs(report, raw)[0]  # the synthesis: the source note is on its first lines
-    result = publish.execute_job(job, tmp_path / "build", footer=publish.footer_text(report))
+    result = publish.execute_job(job, tmp_path / "build", frame=publish.report_frame(report, [job]))
     assert result.error is None, result.error
     page = (tmp_path / "build" / f"{job.name}.html").read_text(encoding="utf-8")
     assert "<img src=x" not in page and "onerror=alert" not in page.replace("onerror=alert(1)&gt;", "")

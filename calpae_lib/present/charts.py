@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from calpae_lib.analysis import budget
 from calpae_lib.present import views
+from calpae_lib.present.orientation import of_year, repeated_rates
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
 
 #: Prévu light, engagé dark: distinguishable in colour and in grey.
@@ -49,11 +50,43 @@ class Chart:
         return buffer.getvalue()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        data = {"image/png": base64.b64encode(self.png()).decode("ascii"), "text/plain": self.alt}
-        return data, {"image/png": {"width": DISPLAY_WIDTH, "alt": self.alt}}
+        png = self.png()
+        data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": self.alt}
+        return data, {"image/png": {"width": display_width(png), "alt": self.alt}}
 
     def __repr__(self) -> str:
         return f"<Graphique : {self.alt}>"
+
+
+def display_width(png: bytes) -> int:
+    """The width to show a PNG at, so that every chart's text has one size on screen (>= 9 px).
+
+    A figure that its labels made wider than :data:`WIDTH_INCHES` is shown wider, not shrunk.
+    """
+    pixels = int.from_bytes(png[16:20], "big")  # the IHDR chunk's width
+    return max(1, round(pixels * DISPLAY_WIDTH / (WIDTH_INCHES * DPI)))
+
+
+def chart_title(axes, title: str) -> None:
+    """A title on at most the plot's width (a long one is wrapped, never widening the figure)."""
+    axes.set_title("\n".join(textwrap.wrap(title, TITLE_WIDTH)), fontsize=FONT_SIZE + 2, loc="left")
+
+
+#: Characters of a title's line.
+TITLE_WIDTH = 70
+
+
+def legend_below(figure, handles=None, labels=None) -> None:
+    """The figure's legend under the plot, outside it: it never covers a bar, a point or the title."""
+    if handles is None:
+        handles, labels = [], []
+        for axes in figure.axes:
+            for handle, label in zip(*axes.get_legend_handles_labels()):
+                if label not in labels:
+                    handles.append(handle)
+                    labels.append(label)
+    if handles:
+        figure.legend(handles, labels, loc="outside lower left", ncol=3, fontsize=FONT_SIZE - 1, frameon=False)
 
 
 def new_figure(rows: int = 1, height: float | None = None) -> tuple[Figure, object]:
@@ -104,14 +137,14 @@ def prevu_engage_chart(labels, prevu, engage, title: str) -> Chart:
         for y, value in zip(ys, values):
             text = format_eur(value, missing=views.NOT_PRINTED)
             axes.text((0 if value is None or value != value else value) + top * 0.01, y, text,
-                      va="center", fontsize=FONT_SIZE - 2, color="#222222")
+                      va="center", fontsize=FONT_SIZE - 1, color="#222222")
     axes.set_yticks(list(positions), [short_label(label) for label in labels])
     axes.invert_yaxis()
     axes.set_xlim(0, top * 1.25)
     euro_axis(axes.xaxis)
     axes.set_xlabel("Montant (€)", fontsize=FONT_SIZE)
-    axes.set_title(title, fontsize=FONT_SIZE + 2, loc="left")
-    axes.legend(loc="lower right", fontsize=FONT_SIZE - 1, frameon=False)
+    chart_title(axes, title)
+    legend_below(figure)
     return Chart(figure, alt=title)
 
 
@@ -149,7 +182,7 @@ def execution_rate_chart(report, key: str) -> Chart | None:
     rates = list(rows["taux"])
     axes.barh(range(len(rates)), rates, color=STAGE_COLOURS["engage"], height=0.6)
     for y, rate in enumerate(rates):
-        axes.text(rate + 1, y, format_percent(rate), va="center", fontsize=FONT_SIZE - 2)
+        axes.text(rate + max(rates + [100]) * 0.02, y, format_percent(rate), va="center", fontsize=FONT_SIZE - 1)
     axes.axvline(100, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, label="100 % du prévu")
     axes.set_yticks(range(len(rates)), labels)
     axes.invert_yaxis()
@@ -157,27 +190,8 @@ def execution_rate_chart(report, key: str) -> Chart | None:
     percent_axis(axes.xaxis)
     axes.set_xlabel("Engagé en pourcentage du prévu (%)", fontsize=FONT_SIZE)
     title = f"{views.axis_label(key)} : taux d'exécution {report.meta.year} par action et financeur"
-    axes.set_title(title, fontsize=FONT_SIZE + 2, loc="left")
-    axes.legend(loc="lower right", fontsize=FONT_SIZE - 1, frameon=False)
-    return Chart(figure, alt=title)
-
-
-def funnel_chart(labels, values, title: str, unit: str = "personnes") -> Chart:
-    """A funnel as horizontal bars, widest first; a missing step is written « non disponible »."""
-    labels, values = list(labels), list(values)
-    figure, axes = new_figure(rows=len(labels))
-    top = max([v for v in values if v is not None and v == v] or [1])
-    for y, value in enumerate(values):
-        missing = value is None or value != value
-        axes.barh(y, 0 if missing else value, color=STAGE_COLOURS["engage"], height=0.6)
-        text = views.NOT_AVAILABLE if missing else format_number(value)
-        axes.text((0 if missing else value) + top * 0.01, y, text, va="center", fontsize=FONT_SIZE - 1)
-    axes.set_yticks(range(len(labels)), [short_label(label, 48) for label in labels])
-    axes.invert_yaxis()
-    axes.set_xlim(0, top * 1.2)
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
-    axes.set_xlabel(f"Nombre de {unit}", fontsize=FONT_SIZE)
-    axes.set_title(title, fontsize=FONT_SIZE + 2, loc="left")
+    chart_title(axes, title)
+    legend_below(figure)
     return Chart(figure, alt=title)
 
 
@@ -206,41 +220,104 @@ def series_chart(series: dict, title: str, ylabel: str, targets: dict | None = N
     axes.set_xlim(years[0] - 0.4, years[-1] + 0.4)
     if percent:
         percent_axis(axes.yaxis)
-    else:
+    else:  # a quantity (a délai) starts from zero, so that a change is not exaggerated
+        axes.set_ylim(bottom=0, top=max([v for values in list(series.values()) + list(targets.values())
+                                          for v in values.values() if v == v and v is not None] + [1]) * 1.15)
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
     axes.set_xlabel("Année", fontsize=FONT_SIZE)
     axes.set_ylabel(ylabel, fontsize=FONT_SIZE)
-    axes.set_title(title, fontsize=FONT_SIZE + 2, loc="left")
+    chart_title(axes, title)
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
-    axes.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    legend_below(figure)
     return Chart(figure, alt=title)
 
 
-def orientation_funnel_chart(chain) -> Chart | None:
-    """The chain for the report's year (results), step by step."""
-    steps = chain.steps
-    year = steps[(steps["kind"] == "result") & (steps["period"] == chain.report_year)]
-    if year.empty:
+REPEATED_COLOUR = "#b2182b"
+REPEATED_LABEL = "taux calculé sur des valeurs répétées (cellules sans doute recopiées)"
+
+
+def orientation_year_chart(chain) -> Chart | None:
+    """The report year's rates of the chain, each over its own base, with the Département's objective.
+
+    Not a funnel: the steps are not subsets of one another (first appointments
+    count people oriented late too), so each rate is drawn on its own line,
+    0 to 100 %, with its two counts written beside it.
+    """
+    rates = of_year(chain.rates, chain.report_year).dropna(subset=["rate"])
+    if rates.empty:
         return None
-    labels = [label + (f" (en {delay})" if isinstance(delay, str) else "")
-              for label, delay in zip(year["step_label"], year["delay"])]
-    values = [v if s == "ok" else None for v, s in zip(year["value"], year["status"])]
-    return funnel_chart(labels, values, f"Chaîne d'orientation des nouveaux entrants au RSA en {chain.report_year}",
-                        unit="personnes")
+    repeated = repeated_rates(chain)
+    figure, axes = new_figure(rows=len(rates) * 1.3)
+    ys = list(range(len(rates)))
+    flags = [(r.rate_id, str(r.period), r.kind) in repeated for r in rates.itertuples()]
+    axes.barh(ys, list(rates["rate"]), height=0.55, color=[REPEATED_COLOUR if f else STAGE_COLOURS["engage"]
+                                                            for f in flags])
+    for y, row, flag in zip(ys, rates.itertuples(), flags):
+        text = (f"{format_percent(row.rate)} ({format_number(row.numerator_value)} sur "
+                f"{format_number(row.denominator_value)})" + (" : valeurs répétées" if flag else ""))
+        axes.text(104, y, text, va="center", fontsize=FONT_SIZE - 1)  # beside the 100 % line: clear of the marks
+    targets = [(y, t) for y, t in zip(ys, rates["target_rate"]) if t == t and t is not None]
+    if targets:
+        axes.scatter([t for _, t in targets], [y for y, _ in targets], marker="|", s=900, linewidths=2.5,
+                     color=TARGET_COLOUR, zorder=3, label="objectif départemental de l'année")
+    if any(flags):
+        axes.barh([], [], color=REPEATED_COLOUR, label=REPEATED_LABEL)
+    legend_below(figure)
+    labels = [short_label(label[:1].upper() + label[1:], 40) for label in rates["label"]]
+    axes.set_yticks(ys, labels)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 150)
+    axes.set_xticks([0, 25, 50, 75, 100])
+    percent_axis(axes.xaxis)
+    axes.set_xlabel("Taux (%) : chaque étape rapportée à sa propre base", fontsize=FONT_SIZE)
+    chart_title(axes, f"Taux de la chaîne d'orientation des nouveaux entrants au RSA en {chain.report_year}")
+    return Chart(figure, alt=f"Taux de la chaîne d'orientation en {chain.report_year}, chacun sur sa base")
 
 
 def orientation_rates_chart(chain) -> Chart | None:
-    """Each rate of the chain over the years, with the rate the year's targets imply."""
+    """Each rate of the chain over the years in its own panel, with the year's objective.
+
+    One panel per rate, so that lines never cross and objectives at 100 % do
+    not hide behind each other; a rate that rests on repeated values is drawn
+    hollow and red.
+    """
     rates = chain.rates.dropna(subset=["rate"])
     results = rates[rates["kind"] == "result"]
     if results.empty:
         return None
-    series = {short_label(label, 34): {int(p): v for p, v in zip(rows["period"], rows["rate"])}
-              for label, rows in results.groupby("label", sort=False)}
-    targets = {short_label(label, 34): {int(p): v for p, v in zip(rows["period"], rows["target_rate"])}
-               for label, rows in results.dropna(subset=["target_rate"]).groupby("label", sort=False)}
-    return series_chart(series, "Taux de la chaîne d'orientation par année (points : constaté ; tirets : objectif)",
-                        "Taux (%)", targets=targets, percent=True)
+    repeated = repeated_rates(chain)
+    groups = list(results.groupby("rate_id", sort=False))
+    columns = min(3, len(groups))
+    rows = -(-len(groups) // columns)
+    figure = Figure(figsize=(WIDTH_INCHES, 2.7 * rows + 0.8), layout="constrained")
+    panels = figure.subplots(rows, columns, sharey=True, squeeze=False).ravel()
+    years = sorted({int(p) for p in results["period"]})
+    for panel, (rate_id, group) in zip(panels, groups):
+        xs, ys = [int(p) for p in group["period"]], list(group["rate"])
+        panel.plot(xs, ys, color=STAGE_COLOURS["engage"], marker="o", label="taux constaté")
+        flagged = [(x, y) for x, y, p in zip(xs, ys, group["period"]) if (rate_id, str(p), "result") in repeated]
+        if flagged:
+            panel.scatter(*zip(*flagged), s=90, facecolors="white", edgecolors=REPEATED_COLOUR, linewidths=2,
+                          zorder=4, label=REPEATED_LABEL)
+        targets = group.dropna(subset=["target_rate"])
+        if not targets.empty:
+            panel.scatter([int(p) for p in targets["period"]], targets["target_rate"], marker="_", s=500,
+                          linewidths=2.5, color=TARGET_COLOUR, zorder=3, label="objectif départemental")
+        label = group["label"].iloc[0]
+        panel.set_title(short_label(label[:1].upper() + label[1:], 34), fontsize=FONT_SIZE, loc="left")
+        panel.set_xticks(years, [str(y) for y in years])
+        panel.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+        panel.set_ylim(0, 108)
+        panel.tick_params(labelsize=FONT_SIZE - 1)
+        panel.grid(axis="y", color="#dddddd", linewidth=0.6)
+        percent_axis(panel.yaxis)
+        for side in ("top", "right"):
+            panel.spines[side].set_visible(False)
+    for panel in panels[len(groups):]:
+        panel.set_visible(False)
+    legend_below(figure)
+    figure.suptitle("Taux de la chaîne d'orientation par année", fontsize=FONT_SIZE + 2, x=0.01, ha="left")
+    return Chart(figure, alt="Taux de la chaîne d'orientation par année, un graphique par taux")
 
 
 def global_delay_chart(chain) -> Chart | None:
@@ -252,5 +329,5 @@ def global_delay_chart(chain) -> Chart | None:
     targets = delays[delays["kind"] == "target"]
     return series_chart({"délai moyen constaté": {int(p): v for p, v in zip(results["period"], results["value"])}},
                         "Délai moyen de démarrage de l'accompagnement global", "Délai (jours)",
-                        targets={"objectif": {int(p): v for p, v in zip(targets["period"], targets["value"])}},
+                        targets={"objectif de l'année": {int(p): v for p, v in zip(targets["period"], targets["value"])}},
                         percent=False)

@@ -334,7 +334,7 @@ def orientation_summary(chain) -> Markdown:
         text += f"le Département compte {format_number(steps['value'].iloc[0])} nouveaux entrants au RSA. "
     else:
         text += "le nombre de nouveaux entrants n'est pas disponible. "
-    lines = [f"- {md_text(label)} : **{format_percent(rate)}** ({format_number(n)} sur {format_number(d)})"
+    lines = [f"- {md_text(label[:1].upper() + label[1:])} : **{format_percent(rate)}** ({format_number(n)} sur {format_number(d)})"
              + (f", pour un objectif départemental de {format_percent(target)}"
                 if target == target and target is not None else "")
              for label, rate, n, d, target in zip(rates["label"], rates["rate"], rates["numerator_value"],

@@ -15,6 +15,8 @@ from calpae_lib.present.views import (
 )
 from calpae_lib.text.formatting import format_number
 
+#: The rate the Département's own objectives for the year imply (not the national délai).
+TARGET_RATE = "Objectif départemental de l'année (taux)"
 KIND_LABELS = {"baseline": "Situation", "result": "Résultat", "target": "Objectif", "s1": "1er semestre"}
 
 
@@ -25,6 +27,16 @@ def of_year(frame: pd.DataFrame, year, kind: str = "result") -> pd.DataFrame:
     ['2022']
     """
     return frame[(frame["kind"] == kind) & (frame["period"].astype(str) == str(year))]
+
+
+def repeated_rates(chain) -> set:
+    """``(rate_id, period, kind)`` of the rates whose two counts are one value repeated in a year the
+    data-quality findings flag for repeated values: their 100 % says nothing (see « Qualité des données »)."""
+    findings = chain.findings
+    flagged = set(findings[findings["kind"] == "valeur_repetee"]["year"].astype(str)) if len(findings) else set()
+    rates = chain.rates
+    return {(r.rate_id, str(r.period), r.kind) for r in rates.itertuples()
+            if str(r.period) in flagged and r.numerator_value == r.denominator_value}
 
 
 def column_label(period, kind) -> str:
@@ -54,17 +66,20 @@ def orientation_steps_table(chain) -> Table:
 def orientation_rates_table(chain) -> Table:
     """Each rate per year (results), with the national delay and the rate the year's targets imply."""
     rates = chain.rates[chain.rates["kind"] == "result"]
+    repeated = repeated_rates(chain)
     frame = pd.DataFrame({
-        "Taux": rates["label"],
+        "Taux": [label[:1].upper() + label[1:] for label in rates["label"]],
         "Année": [period_cell(p) for p in rates["period"]],
         "Calcul": [f"{format_number(n)} / {format_number(d)}" for n, d in
                    zip(rates["numerator_value"], rates["denominator_value"])],
         "Taux constaté": [rate_cell(v) for v in rates["rate"]],
-        "Objectif national": [f"en {d}" if isinstance(d, str) else "—" for d in rates["national_delay"]],
-        "Taux visé par l'objectif de l'année": [rate_cell(v) for v in rates["target_rate"]],
+        "Délai fixé au niveau national": [f"en {d}" if isinstance(d, str) else "—" for d in rates["national_delay"]],
+        TARGET_RATE: [rate_cell(v) for v in rates["target_rate"]],
+        "Valeurs répétées": ["oui : taux peu informatif" if (r, str(p), k) in repeated else ""
+                             for r, p, k in zip(rates["rate_id"], rates["period"], rates["kind"])],
     })
     return Table(frame, caption="Taux de la chaîne d'orientation par année",
-                 numeric=["Calcul", "Taux constaté", "Taux visé par l'objectif de l'année"],
+                 numeric=["Calcul", "Taux constaté", TARGET_RATE],
                  empty_message="Aucun taux calculable.")
 
 
