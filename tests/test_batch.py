@@ -19,6 +19,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
+from calpae_lib.present import findings
 from calpae_lib.publish import batch, provenance
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.cli import main
@@ -98,8 +99,8 @@ def test_top_index_lists_every_report_newest_first_with_checksum_and_checks(runs
     for unit in runs["cold"].units:
         if unit.report is not None:
             assert unit.report.doc.sha256 in index and unit.report.doc.path.name in index
-    counts = bundled_report.tables["checks"]["status"].value_counts()
-    assert f"Écart {counts.get('ecart', 0)}" in index
+    counts = findings.check_counts(bundled_report)
+    assert f"Incohérences du document {counts['Incohérences du document']}" in index
     assert 'href="pas-de-calais/comparaison/comparaison_annees.html"' in index
     for link in links:
         assert (runs["out"] / link).is_file()

@@ -95,9 +95,11 @@ def test_indicator_rules_on_annex4(annex4_report):
     assert set(zip(percent.status, percent.expected, percent.observed, percent.source_line)) >= {
         ("ok", "98\xa0%", "98,2\xa0%", 10611)}    # 5 950 oriented within a month of 6 060 new entrants
     targets = checks[checks.check_id == "indicateurs.resultat_cible"].set_index("source_line")
-    assert targets.loc[10592, ["status", "expected", "observed"]].tolist() == [
-        "avertissement", "6\u202f500", "6\u202f060"]      # 6 060 new entrants for a target of 6 500
-    assert targets.loc[10611, "status"] == "ok"              # 5 950 oriented for a target of 5 525
+    # 6 060 new entrants for a target of 6 500, on the sheet (line 1098) and in Annexe 4: one finding
+    assert targets.loc[1098, ["category", "status", "expected", "observed"]].tolist() == [
+        "performance", "ecart", "6\u202f500", "6\u202f060"]
+    assert "Annexe 4" in targets.loc[1098, "message"] and 10592 not in targets.index
+    assert targets.loc[1112, "status"] == "ok"               # 5 950 oriented for a target of 5 525
 
 
 def test_comment_percentage_altered(annex4_report):
@@ -163,7 +165,7 @@ def test_annex_arithmetic_on_a_changed_etat_line(bundled_report):
         ("annexe.sous_total", "initiative", "ecart"),              # the État lines now add up to 1 000 € more
         ("fiche_annexe.prevu", "initiative-7", "ecart"),           # the sheet still says 140 000 €
         ("execution.parite", "initiative-7", "avertissement"),     # 141 000 € against 140 000 €
-        ("execution.taux", "initiative-7", "avertissement"),       # 140 000 € engaged for 141 000 €
+        ("execution.taux", "initiative-7", "ecart"),               # 140 000 € engaged for 141 000 €
     }
 
 
@@ -271,8 +273,8 @@ def test_unknown_status_is_refused():
 
 
 def test_checks_table_columns_and_types(bundled_checks):
-    assert list(bundled_checks.columns) == ["check_id", "scope", "status", "expected", "observed", "message",
-                                            "source_line"]
+    assert list(bundled_checks.columns) == ["check_id", "scope", "category", "grade", "status", "expected", "observed",
+                                            "message", "source_line"]
     assert str(bundled_checks.source_line.dtype) == "Int64"
     assert checks_table([]).empty
 
@@ -281,14 +283,20 @@ def test_registry_names_are_unique_and_grouped():
     assert all(check_id.count(".") == 1 for check_id in REGISTRY)
 
 
-def test_check_command_prints_non_ok_first(capsys):
+def test_check_command_prints_the_three_kinds_apart(capsys):
     from .variants import BUNDLED
     assert main(["check", str(BUNDLED)]) == 0
     out = capsys.readouterr().out.splitlines()
-    statuses = [line.split()[0] for line in out[1:-1]]
-    assert statuses[0] == "écart" and statuses[-1] == "ok"
-    assert statuses == sorted(statuses, key=["écart", "manquant", "avertissement", "ok"].index)
-    assert out[-1].startswith(f"{len(out) - 2} contrôles : 9 écart, 2 manquant, ")
+    headings = [line for line in out if line and not line.startswith(" ")]
+    assert [h.split(" : ")[0] for h in headings[:-1]] == ["Incohérences du document", "Données manquantes",
+                                                          "Cibles et résultats", "Contrôles conformes"]
+    assert headings[0].startswith("Incohérences du document : 13 (Montants 2, Effectifs et taux 3, Rédaction 8)")
+    assert headings[1] == "Données manquantes : 2"
+    # performance is never listed among the inconsistencies
+    first, second = out.index(headings[0]), out.index(headings[1])
+    assert not any("cible" in line.split("  ")[1].lower() for line in out[first + 2:second])
+    rows = [line for line in out if line.startswith("  ") and not line.lstrip().startswith("statut")]
+    assert headings[-1].startswith(f"{len(rows)} contrôles : 13 incohérences, 2 données manquantes")
 
 
 def test_check_command_strict_exit_status(tmp_path, capsys):
@@ -298,7 +306,15 @@ def test_check_command_strict_exit_status(tmp_path, capsys):
     assert "calpae: erreur" in capsys.readouterr().err
 
 
-def test_readable_lines_count_statuses(bundled_checks):
+def test_strict_fails_on_inconsistencies_and_missing_data_only(bundled_checks):
     assert has_failures(bundled_checks)
+    performance = bundled_checks[bundled_checks.category == "performance"]
+    assert (performance.status == "ecart").any() and not has_failures(performance)
     assert not has_failures(bundled_checks[bundled_checks.status == "ok"])
-    assert len(readable_lines(bundled_checks)) == len(bundled_checks) + 2
+    assert has_failures(bundled_checks[bundled_checks.category == "donnee_manquante"])
+
+
+def test_readable_lines_list_every_check_once(bundled_checks):
+    lines = readable_lines(bundled_checks)
+    rows = [line for line in lines if line.startswith("  ") and not line.lstrip().startswith("statut")]
+    assert len(rows) == len(bundled_checks)

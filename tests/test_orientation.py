@@ -92,7 +92,7 @@ def test_findings_periods_and_information_system(chain):
 
 def test_findings_stated_percentages(chain):
     stated = chain.findings[chain.findings["kind"] == "pourcentage"]
-    assert stated["status"].value_counts().to_dict() == {"ok": 5, "info": 2}
+    assert stated["status"].value_counts().to_dict() == {"ok": 5, "non_verifiable": 2}
     first = stated.iloc[0]
     assert first["source_line"] == 10613 and "98,2" in first["message"] and "5\u202f950 sur 6\u202f060" in first["message"]
 

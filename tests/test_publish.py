@@ -17,7 +17,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
-from calpae_lib.present import views
+from calpae_lib.present import findings
 from calpae_lib.publish import batch, config
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.cli import main
@@ -100,9 +100,8 @@ def test_index_names_year_departement_source_checksum_and_check_counts(bundled_o
     assert bundled_report.meta.departement in index
     assert BUNDLED.name in index
     assert hashlib.sha256(BUNDLED.read_bytes()).hexdigest() in index
-    counts = bundled_report.tables["checks"]["status"].value_counts()
-    for status, label in views.CHECK_STATUS_LABELS.items():
-        assert re.search(rf"<td>{label}</td><td[^>]*>{counts.get(status, 0)}</td>", index), status
+    for section, count in findings.check_counts(bundled_report).items():
+        assert re.search(rf"<td>{section}</td><td[^>]*>{count}</td>", index), section
 
 
 @pytest.mark.parametrize("name", ["synthese.html", "axe_socle-I.html", "axe_socle-II.html",

@@ -29,6 +29,7 @@ from datetime import date
 import pandas as pd
 
 from calpae_lib.tables.annex4 import annex4_columns, annex4_comments, annex4_table
+from calpae_lib.tables.vocabulary import Status
 from calpae_lib.text.formatting import format_number, format_percent
 from calpae_lib.text.reading import Document
 
@@ -256,8 +257,12 @@ def global_delay(annex: pd.DataFrame) -> pd.DataFrame:
 # --- data quality -----------------------------------------------------------------------------
 
 
-def finding(kind: str, year, message: str, line, status: str = "avertissement") -> dict:
-    return {"kind": kind, "year": year, "message": message, "source_line": line, "status": status}
+#: A stated percentage that cannot be recomputed from the chain's counts.
+UNCHECKABLE = Status.NON_VERIFIABLE
+
+
+def finding(kind: str, year, message: str, line, status: str = Status.AVERTISSEMENT) -> dict:
+    return {"kind": kind, "year": year, "message": message, "source_line": line, "status": str(status)}
 
 
 def repeated_values(steps: pd.DataFrame) -> list[dict]:
@@ -385,18 +390,18 @@ def check_percentage(match: re.Match, step: str, indicator: str, year_rates, yea
     rate_id = COMMENT_RATE[step]
     quoted = f"« {match.group(0).strip()} »"
     if NEGATIVE.search(context):
-        return finding("pourcentage", year, f"{quoted} : énoncé négatif, non comparé aux effectifs.", line, "info")
+        return finding("pourcentage", year, f"{quoted} : énoncé négatif, non comparé aux effectifs.", line, UNCHECKABLE)
     said = delay_of(context)
     own = delay_of(indicator)
     if said and (own is None or not same_delay(said, own)):
         return finding("pourcentage", year, f"{quoted} : porte sur un délai de {said}, que les effectifs "
-                       f"(« {indicator} ») ne donnent pas : non recalculable.", line, "info")
+                       f"(« {indicator} ») ne donnent pas : non recalculable.", line, UNCHECKABLE)
     if rate_id not in year_rates.index or pd.isna(year_rates.loc[rate_id, "rate"]):
-        return finding("pourcentage", year, f"{quoted} : effectifs {year} manquants, non recalculable.", line, "info")
+        return finding("pourcentage", year, f"{quoted} : effectifs {year} manquants, non recalculable.", line, UNCHECKABLE)
     rate = year_rates.loc[rate_id]
     computed = float(rate["rate"])
-    status = "ok" if abs(computed - stated) < TOLERANCE_POINTS else "ecart"
-    verdict = "cohérent" if status == "ok" else "écart"
+    status = Status.OK if abs(computed - stated) < TOLERANCE_POINTS else Status.ECART
+    verdict = "cohérent" if status is Status.OK else "écart"
     return finding("pourcentage", year,
                    f"{quoted} : recalculé {format_percent(computed, 1)} ({rate['label']} : "
                    f"{format_number(rate['numerator_value'])} sur {format_number(rate['denominator_value'])}) "
@@ -413,7 +418,7 @@ def data_quality(annex: pd.DataFrame, columns: pd.DataFrame, comments: pd.DataFr
     """Findings on the chain: ``kind, year, message, source_line, status``.
 
     ``kind`` ∈ valeur_repetee, incoherence, periode, systeme_information,
-    pourcentage; ``status`` ∈ avertissement, ok, ecart, info.
+    pourcentage; ``status`` ∈ avertissement, ok, ecart, non_verifiable (the vocabulary's statuses).
     """
     steps = chain_steps(annex)
     rates = chain_rates(steps)

@@ -16,6 +16,7 @@ import pandas as pd
 from calpae_lib.checks.claims import claims_of, read_claims
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
 from calpae_lib.tables.annex_budget import annex_lines
+from calpae_lib.tables.vocabulary import Grade, Category
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_percent
 from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT
@@ -103,7 +104,7 @@ def scope_of(action: AnnexAction) -> str:
 # --- Rule 1: annex arithmetic -------------------------------------------------------------------
 
 
-@rule("annexe.action_egale_parts", needs=("annex_budget",))
+@rule("annexe.action_egale_parts", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_action_lines(tables, doc, meta) -> list[Finding]:
     """Chaque ligne d'action de l'annexe égale sa part État plus sa part Département (avenant et engagé)."""
     findings = []
@@ -132,7 +133,7 @@ def check_action_lines(tables, doc, meta) -> list[Finding]:
     return findings
 
 
-@rule("annexe.sous_total", needs=("annex_budget",))
+@rule("annexe.sous_total", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_subtotals(tables, doc, meta) -> list[Finding]:
     """Chaque sous-total (part État, part Département) de l'annexe égale la somme de ses lignes."""
     annex, findings = annex_lines(tables["annex_budget"]), []
@@ -159,7 +160,7 @@ def check_subtotals(tables, doc, meta) -> list[Finding]:
     return findings
 
 
-@rule("annexe.total", needs=("annex_budget",))
+@rule("annexe.total", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_totals(tables, doc, meta) -> list[Finding]:
     """Chaque total général de l'annexe égale la somme de ses deux sous-totaux."""
     annex, findings = annex_lines(tables["annex_budget"]), []
@@ -239,19 +240,19 @@ def missing_on_sheet(check_id, action_id, stage, who, annex_amount, part) -> Fin
                    line_of(part))
 
 
-@rule("fiche_annexe.prevu", needs=("budgets", "annex_budget"))
+@rule("fiche_annexe.prevu", needs=("budgets", "annex_budget"), grade=Grade.MONTANT)
 def check_sheet_planned(tables, doc, meta) -> list[Finding]:
     """Le budget prévisionnel (5.1) de chaque fiche égale le montant avenant de l'annexe, par financeur."""
     return compare_stage("prevu", tables["budgets"], annex_lines(tables["annex_budget"]))
 
 
-@rule("fiche_annexe.engage", needs=("budgets", "annex_budget"))
+@rule("fiche_annexe.engage", needs=("budgets", "annex_budget"), grade=Grade.MONTANT)
 def check_sheet_committed(tables, doc, meta) -> list[Finding]:
     """Le budget exécuté (5.2) de chaque fiche égale le montant engagé de l'annexe, par financeur."""
     return compare_stage("engage", tables["budgets"], annex_lines(tables["annex_budget"]))
 
 
-@rule("fiche_annexe.presence", needs=("budgets", "annex_budget", "actions"))
+@rule("fiche_annexe.presence", needs=("budgets", "annex_budget", "actions"), grade=Grade.MONTANT)
 def check_presence(tables, doc, meta) -> list[Finding]:
     """Toute action financée sur sa fiche figure dans l'annexe, et toute ligne de l'annexe a sa fiche."""
     budgets, annex, actions = tables["budgets"], annex_lines(tables["annex_budget"]), tables["actions"]
@@ -281,7 +282,7 @@ def check_presence(tables, doc, meta) -> list[Finding]:
     return findings
 
 
-@rule("fiche.decomposition", needs=("budget_details",))
+@rule("fiche.decomposition", needs=("budget_details",), grade=Grade.MONTANT)
 def check_split_amounts(tables, doc, meta) -> list[Finding]:
     """Les montants détaillés d'une fiche (« 900 000 € dont … ») s'additionnent au montant qu'ils détaillent."""
     details, findings = tables["budget_details"], []
@@ -314,7 +315,7 @@ def execution_rate(planned: int | None, committed: int | None) -> float | None:
     return 100 * committed / planned
 
 
-@rule("execution.taux", needs=("annex_budget",))
+@rule("execution.taux", needs=("annex_budget",), category=Category.PERFORMANCE, grade=Grade.MONTANT)
 def check_execution_rates(tables, doc, meta) -> list[Finding]:
     """Taux d'exécution (engagé / avenant) de chaque action et financeur, d'après l'annexe."""
     findings = []
@@ -337,9 +338,10 @@ def check_execution_rates(tables, doc, meta) -> list[Finding]:
 
 
 def rate_status(financeur: str, planned: int, committed: int) -> tuple[str, str]:
-    """``ok`` when the avenant is fully engaged (the Département may add more); else a warning."""
+    """``ok`` when the avenant is fully engaged (the Département may add more); ``ecart`` when less is; a
+    State part engaged beyond its avenant is to be verified."""
     if committed < planned:
-        return "avertissement", " (sous-exécution)"
+        return "ecart", " (sous-exécution)"
     if committed > planned and financeur == "etat":
         return "avertissement", " (plus que la part État prévue)"
     return "ok", ""
@@ -352,7 +354,7 @@ def state_totals(annex: pd.DataFrame) -> tuple[int, int, int | None]:
     return int(etat["avenant"].fillna(0).sum()), int(etat["engage"].fillna(0).sum()), first
 
 
-@rule("execution.credits_etat", needs=("annex_budget",))
+@rule("execution.credits_etat", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_state_consumption(tables, doc, meta) -> list[Finding]:
     """Le taux de consommation des crédits de l'État annoncé par le rapport, recalculé sur l'annexe."""
     claims = claims_of(read_claims(doc), "consommation_credits_etat")
@@ -373,7 +375,7 @@ def check_state_consumption(tables, doc, meta) -> list[Finding]:
     return findings
 
 
-@rule("execution.actions_engagees", needs=("annex_budget",))
+@rule("execution.actions_engagees", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_all_engaged(tables, doc, meta) -> list[Finding]:
     """L'affirmation « toutes les actions ont été engagées » contre les montants engagés de l'annexe."""
     claims = claims_of(read_claims(doc), "actions_toutes_engagees")
@@ -390,7 +392,7 @@ def check_all_engaged(tables, doc, meta) -> list[Finding]:
                     f"{len(idle)} action(s) sans engagement", message, claims[0].source_line)]
 
 
-@rule("execution.parite", needs=("annex_budget",))
+@rule("execution.parite", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_parity(tables, doc, meta) -> list[Finding]:
     """La parité État / Département annoncée par la convention, par volet et par action (montants avenant)."""
     annex = annex_lines(tables["annex_budget"])

@@ -1,33 +1,46 @@
 """Reconciliation engine: named rules that check the report's figures against each other.
 
 A rule is a small function ``(tables, doc, meta) -> list[Finding]`` registered
-under a ``check_id`` with :func:`rule`; its docstring's first line documents
-it. Rules live in ``checks_budget`` (annex arithmetic, sheets against annex,
-execution), ``checks_text`` (the rapport's claims, percentages in words,
-document consistency) and ``checks_indicators`` (sheets against Annexe 4,
-results against targets). A rule that needs a table the pipeline did not
-build is skipped; a rule that finds nothing to compare says so.
+under a ``check_id`` with :func:`rule`, with the :class:`~calpae_lib.tables.vocabulary.Category`
+of what it checks (the document's coherence, or the actions' performance) and
+the :class:`~calpae_lib.tables.vocabulary.Grade` of what it touches (money,
+counts and rates, wording); its docstring's first line documents it. Rules
+live in ``budget`` (annex arithmetic, sheets against annex, execution),
+``text`` (the rapport's claims, percentages in words, document consistency)
+and ``indicators`` (sheets against Annexe 4, totals, copies, results against
+targets). A rule that needs a table the pipeline did not build is skipped; a
+rule that finds nothing to compare says so. A finding whose figure is not
+printed (``manquant``) is missing data, whatever its rule compares.
 
 >>> Finding("annexe.total", "socle", "ok").status
 'ok'
 >>> Finding("annexe.total", "socle", "faux")
 Traceback (most recent call last):
 ...
-ValueError: statut inconnu « faux » (attendu : ok, ecart, manquant, avertissement)
+ValueError: statut inconnu « faux » (attendu : ecart, manquant, avertissement, non_verifiable, ok)
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Callable
 
 import pandas as pd
 
 from calpae_lib.tables.schemas import TABLE_COLUMNS
+from calpae_lib.tables.vocabulary import (
+    GRADES,
+    CATEGORIES,
+    SECTIONS,
+    STATUSES,
+    Grade,
+    Category,
+    fails,
+    category_of,
+    section_of,
+    status_label,
+)
 
-#: Statuses from the most to the least serious; the order used for reading.
-STATUSES = ("ecart", "manquant", "avertissement", "ok")
-STATUS_LABELS = {"ecart": "écart", "manquant": "manquant", "avertissement": "avertissement", "ok": "ok"}
 COLUMNS = TABLE_COLUMNS["checks"]
 DOCUMENT = "document"
 
@@ -43,10 +56,15 @@ class Finding:
     observed: str = ""
     message: str = ""
     source_line: int | None = None
+    #: Filled by :func:`run_checks` from the rule (and the status: ``manquant`` is missing data).
+    category: str = Category.COHERENCE
+    grade: str = Grade.NONE
 
     def __post_init__(self):
         if self.status not in STATUSES:
-            raise ValueError(f"statut inconnu « {self.status} » (attendu : ok, ecart, manquant, avertissement)")
+            raise ValueError(f"statut inconnu « {self.status} » (attendu : {', '.join(STATUSES)})")
+        if self.category not in CATEGORIES or self.grade not in GRADES:
+            raise ValueError(f"nature « {self.category} » ou gravité « {self.grade} » inconnue")
 
 
 @dataclass(frozen=True)
@@ -57,16 +75,20 @@ class Rule:
     needs: tuple[str, ...]
     function: Callable
     description: str
+    category: Category = Category.COHERENCE
+    grade: Grade = Grade.NONE
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(check_id: str, *, needs: tuple[str, ...] = ()):
-    """Register a rule under ``check_id``; ``needs`` names the tables it reads."""
+def rule(check_id: str, *, needs: tuple[str, ...] = (), category: Category = Category.COHERENCE,
+         grade: Grade = Grade.NONE):
+    """Register a rule under ``check_id``; ``needs`` names the tables it reads, ``category`` and ``grade``
+    what its findings are about and touch."""
     def register(function):
         doc = (function.__doc__ or "").strip().splitlines()
-        REGISTRY[check_id] = Rule(check_id, tuple(needs), function, doc[0] if doc else check_id)
+        REGISTRY[check_id] = Rule(check_id, tuple(needs), function, doc[0] if doc else check_id, category, grade)
         return function
     return register
 
@@ -86,8 +108,14 @@ def run_checks(tables: dict[str, pd.DataFrame], doc, meta, rules: list[Rule] | N
     findings = []
     for checked in rules if rules is not None else all_rules():
         if has_tables(tables, checked.needs):
-            findings.extend(checked.function(tables, doc, meta))
+            findings.extend(classified(checked, f) for f in checked.function(tables, doc, meta))
     return findings
+
+
+def classified(checked: Rule, finding: Finding) -> Finding:
+    """A rule's finding with its category and grade (a grade the rule gave the finding itself is kept)."""
+    return replace(finding, category=category_of(checked.category, finding.status),
+                   grade=finding.grade or checked.grade)
 
 
 def checks_table(findings: list[Finding]) -> pd.DataFrame:
@@ -106,48 +134,91 @@ def build_checks(tables: dict[str, pd.DataFrame], doc, meta) -> pd.DataFrame:
 
 
 def reading_order(checks: pd.DataFrame) -> pd.DataFrame:
-    """The findings with the most serious first, keeping rule order within a status."""
+    """The findings by kind (inconsistencies, missing data, performance), the most serious first within a kind,
+    keeping rule order within a status; agreeing coherence checks last."""
+    category_rank = checks["category"].map({category: i for i, category in enumerate(CATEGORIES)})
+    agreeing = (checks["category"] == Category.COHERENCE) & (checks["status"] == "ok")
     rank = checks["status"].map({status: i for i, status in enumerate(STATUSES)})
-    return checks.assign(_rank=rank).sort_values("_rank", kind="stable").drop(columns="_rank")
+    return (checks.assign(_agree=agreeing, _category=category_rank, _rank=rank)
+            .sort_values(["_agree", "_category", "_rank"], kind="stable").drop(columns=["_agree", "_category", "_rank"]))
 
 
-def not_ok(checks: pd.DataFrame) -> pd.DataFrame:
-    return checks[checks["status"] != "ok"]
+def sections(checks: pd.DataFrame) -> pd.Series:
+    """The section each finding is listed in (a kind, or the agreeing checks)."""
+    return pd.Series([section_of(k, s) for k, s in zip(checks["category"], checks["status"])], index=checks.index,
+                     dtype="object")
 
 
-def status_counts(checks: pd.DataFrame) -> dict[str, int]:
-    """How many findings per status, every status present.
+def count_key(category: str, status: str, grade: str) -> str:
+    """What a finding is counted under within its section: its grade (and outcome, for performance), or nothing."""
+    if category == Category.PERFORMANCE:
+        outcome = status_label(status, category)
+        return f"{Grade(grade).label} : {outcome.lower()}" if grade else outcome
+    if category == Category.COHERENCE and status != "ok":
+        return Grade(grade).label or "autres"
+    return ""
 
-    >>> status_counts(checks_table([Finding("x", "document", "ok")]))
-    {'ecart': 0, 'manquant': 0, 'avertissement': 0, 'ok': 1}
+
+def section_counts(checks: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """For each section (inconsistencies, missing data, performance, agreeing checks), its findings in all
+    (``""``) and per grade (inconsistencies) or outcome (performance).
+
+    >>> counts = section_counts(checks_table([Finding("x.y", "document", "ecart", grade="redaction"),
+    ...                                       Finding("x.z", "document", "ok", category="performance")]))
+    >>> counts["Incohérences du document"], counts["Cibles et résultats"], counts["Données manquantes"]
+    ({'': 1, 'Rédaction': 1}, {'': 1, 'Cible atteinte': 1}, {'': 0})
     """
-    counts = checks["status"].value_counts()
-    return {status: int(counts.get(status, 0)) for status in STATUSES}
+    out = {section: {"": 0} for section in SECTIONS}
+    for section, category, status, grade in zip(sections(checks), checks["category"], checks["status"],
+                                                checks["grade"]):
+        out[section][""] += 1
+        key = count_key(category, status, grade)
+        if key:
+            out[section][key] = out[section].get(key, 0) + 1
+    return out
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} " + " ".join(w + "s" if n > 1 else w for w in word.split())
 
 
 def readable_lines(checks: pd.DataFrame) -> list[str]:
-    """The findings as a plain-text table, the most serious first, then a count per status.
+    """The findings as plain text, one section per kind with its counts, agreeing checks last.
 
-    >>> for line in readable_lines(checks_table([Finding("annexe.total", "socle", "ok", message="Bon."),
-    ...                                          Finding("document.date_impossible", "document", "ecart",
-    ...                                                  message="Date impossible.", source_line=12)])):
+    >>> example = [Finding("annexe.total", "socle", "ok", message="Bon.", grade="montant"),
+    ...            Finding("document.date_impossible", "document", "ecart", message="Date impossible.",
+    ...                    source_line=12, grade="redaction")]
+    >>> for line in readable_lines(checks_table(example)):
     ...     print(line)
-    statut         contrôle                             portée            ligne  message
-    écart          document.date_impossible             document             12  Date impossible.
-    ok             annexe.total                         socle                 —  Bon.
-    2 contrôles : 1 écart, 0 manquant, 0 avertissement, 1 ok.
+    Incohérences du document : 1 (Rédaction 1)
+      statut               gravité            portée            ligne  message
+      Écart                Rédaction          document             12  Date impossible.
+    Données manquantes : 0
+    Cibles et résultats : 0
+    Contrôles conformes : 1
+      statut               gravité            portée            ligne  message
+      Conforme             Montants           socle                 —  Bon.
+    2 contrôles : 1 incohérence, 0 donnée manquante, 0 cible comparée, 1 contrôle conforme.
     """
-    lines = [f"{'statut':<14} {'contrôle':<36} {'portée':<14} {'ligne':>8}  message"]
-    for _, row in reading_order(checks).iterrows():
-        line = "—" if pd.isna(row["source_line"]) else str(int(row["source_line"]))
-        lines.append(f"{STATUS_LABELS[row['status']]:<14} {row['check_id']:<36} {row['scope']:<14} {line:>8}  "
-                     f"{row['message']}")
-    counts = status_counts(checks)
-    lines.append(f"{len(checks)} contrôles : " + ", ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items())
-                 + ".")
+    ordered, counts, lines = reading_order(checks), section_counts(checks), []
+    where = sections(ordered)
+    for section, count in counts.items():
+        rows = ordered[where == section]
+        detail = ", ".join(f"{key} {n}" for key, n in count.items() if key)
+        lines.append(f"{section} : {count['']}" + (f" ({detail})" if detail else ""))
+        if not rows.empty:
+            lines.append(f"  {'statut':<20} {'gravité':<18} {'portée':<14} {'ligne':>8}  message")
+        for row in rows.itertuples():
+            line = "—" if pd.isna(row.source_line) else str(int(row.source_line))
+            lines.append(f"  {status_label(row.status, row.category):<20} {Grade(row.grade).label or '—':<18} "
+                         f"{row.scope:<14} {line:>8}  {row.message}")
+    totals = [count[""] for count in counts.values()]
+    lines.append(f"{len(checks)} contrôles : {plural(totals[0], 'incohérence')}, "
+                 f"{plural(totals[1], 'donnée manquante')}, {plural(totals[2], 'cible comparée')}, "
+                 f"{plural(totals[3], 'contrôle conforme')}.")
     return lines
 
 
 def has_failures(checks: pd.DataFrame) -> bool:
-    """Whether any finding is an ``ecart`` or ``manquant`` (what ``--strict`` refuses)."""
-    return bool(checks["status"].isin(["ecart", "manquant"]).any())
+    """Whether any finding is an inconsistency or missing data (what ``--strict`` refuses), performance aside."""
+    return any(fails(category, status) for category, status in zip(checks["category"], checks["status"]))

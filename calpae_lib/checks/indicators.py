@@ -15,16 +15,21 @@ import pandas as pd
 
 from calpae_lib.checks.budget import short
 from calpae_lib.checks.claims import decimals_of
+from calpae_lib.checks.direction import LESS, attained, direction
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
+from calpae_lib.tables.vocabulary import Grade, Category
 from calpae_lib.checks.text import percent_agrees
 from calpae_lib.text.formatting import format_number, format_percent
 from calpae_lib.text.numbers import parse_number
+from calpae_lib.text.outline import action_label
 from calpae_lib.text.reading import without_accents
 
 #: Sheet kinds and the Annexe 4 kind that holds the same value for the same period.
 SAME_KIND = {"result": "result", "target": "target", "baseline": "result"}
 #: Two indicator names are the same indicator above this share of common words.
 SAME_NAME = 0.75
+#: The same, for two indicators that print the same target and result (a typo in one name is then tolerated).
+SAME_NAME_SAME_VALUES = 0.4
 KIND_LABELS = {"baseline": "situation", "target": "cible", "result": "résultat"}
 
 #: "98% des nouveaux entrants sont orientés": a percentage and the population it is a share of.
@@ -77,7 +82,7 @@ def annex4_match(indicator: str, names: list[str]) -> str | None:
     return scored[0][1]
 
 
-@rule("indicateurs.fiche_annexe4", needs=("indicators", "annex4"))
+@rule("indicateurs.fiche_annexe4", needs=("indicators", "annex4"), grade=Grade.EFFECTIF)
 def check_sheet_against_annex4(tables, doc, meta) -> list[Finding]:
     """Un même indicateur donne la même valeur sur la fiche action et dans l'Annexe 4 (même année, même nature)."""
     sheets, annex = readable(tables["indicators"]), readable(tables["annex4"])
@@ -114,43 +119,103 @@ def group_keys(frame: pd.DataFrame) -> list[str]:
     return [c for c in ("action_id", "axis", "measure") if c in frame.columns] + ["indicator"]
 
 
-def attained(unit: str, result: float, target: float) -> bool:
-    """Whether a result reaches its target (a delay in days is better when shorter).
-
-    >>> attained("count", 5950, 5525), attained("days", 21.6, 21)
-    (True, False)
-    """
-    return result <= target if unit == "days" else result >= target
-
-
 def indicator_tables(tables) -> list[str]:
     """The indicator tables the pipeline built (the sheets' and Annexe 4's)."""
     return [name for name in ("indicators", "annex4") if tables.get(name) is not None]
 
 
-@rule("indicateurs.resultat_cible", needs=("annex4",))
-def check_results_against_targets(tables, doc, meta) -> list[Finding]:
-    """Le résultat de l'année atteint la cible fixée pour l'année (fiches et Annexe 4)."""
-    findings = []
+#: Columns of :func:`performance_rows`.
+PERFORMANCE_COLUMNS = ["indicator", "period", "unit", "target", "result", "direction", "attained", "scope",
+                       "places", "lines"]
+ANNEX4_PLACE = "Annexe 4"
+
+
+def target_result_pairs(tables, year: int) -> list[dict]:
+    """Every printed (target, result) pair of the year, numeric and of one unit, in print order."""
+    pairs = []
     for name in indicator_tables(tables):
-        frame, where = tables[name], "l'Annexe 4" if name == "annex4" else "la fiche"
-        targets = year_values(frame, meta.year, "target")
-        results = year_values(frame, meta.year, "result")
+        frame = tables[name]
         keys = group_keys(frame)
-        merged = targets.merge(results, on=keys, suffixes=("_cible", "_resultat"))
-        merged = merged.drop_duplicates(subset=keys)
-        for _, row in merged.iterrows():
-            unit = row["unit_resultat"]
-            if unit != row["unit_cible"] or unit == "text":
+        merged = year_values(frame, year, "target").merge(year_values(frame, year, "result"), on=keys,
+                                                          suffixes=("_cible", "_resultat"))
+        for _, row in merged.drop_duplicates(subset=keys).iterrows():
+            if row["unit_resultat"] != row["unit_cible"] or row["unit_resultat"] == "text":
                 continue
-            ok = attained(unit, row["value_resultat"], row["value_cible"])
-            decimals = 1 if (row["value_resultat"] % 1 or row["value_cible"] % 1) else 0
-            result, target = format_number(row["value_resultat"], decimals), format_number(row["value_cible"], decimals)
-            findings.append(Finding(
-                "indicateurs.resultat_cible", scope_of(row), "ok" if ok else "avertissement", target, result,
-                f"« {short(row['indicator'], 60)} » ({where}) : {result} en {meta.year} pour une cible de {target}"
-                + (", atteinte." if ok else ", non atteinte."), int(row["source_line_resultat"])))
+            scope = scope_of(row) if name == "indicators" else DOCUMENT
+            pairs.append({"indicator": row["indicator"], "unit": row["unit_resultat"],
+                          "target": float(row["value_cible"]), "result": float(row["value_resultat"]),
+                          "place": place_of(name, scope, row.get("axis")), "scope": scope,
+                          "line": int(row["source_line_resultat"])})
+    return sorted(pairs, key=lambda pair: pair["line"])
+
+
+def place_of(table: str, scope: str, axis) -> str:
+    """Where an indicator is printed, in words: an action's sheet, an axis's common indicators, Annexe 4.
+
+    >>> place_of("indicators", "socle-II-2", "II"), place_of("indicators", "document", "II")
+    ('fiche Socle commun, axe II, action 2', "indicateurs communs de l'axe II")
+    """
+    if table == "annex4":
+        return ANNEX4_PLACE
+    if scope != DOCUMENT:
+        return f"fiche {action_label(scope)}"
+    return f"indicateurs communs de l'axe {axis}" if isinstance(axis, str) and axis else "indicateurs communs"
+
+
+def same_pair(pair: dict, group: dict) -> bool:
+    """One indicator printed twice: same unit, target and result, and a name clearly the same."""
+    return ((pair["unit"], pair["target"], pair["result"]) == (group["unit"], group["target"], group["result"])
+            and similarity(pair["indicator"], group["indicator"]) >= SAME_NAME_SAME_VALUES)
+
+
+def performance_rows(tables, year: int) -> pd.DataFrame:
+    """The year's results against their targets, one row per indicator however many sheets print it.
+
+    ``places`` lists where it is printed (actions in words, « Annexe 4 »), ``lines`` the source lines;
+    ``direction`` is read from the wording (:mod:`~calpae_lib.checks.direction`) and ``attained`` is
+    ``None`` when the wording does not tell which way is better.
+    """
+    groups: list[dict] = []
+    for pair in target_result_pairs(tables, year):
+        group = next((g for g in groups if same_pair(pair, g)), None)
+        if group is None:
+            groups.append({**pair, "places": [], "lines": []})
+            group = groups[-1]
+        if group["scope"] == DOCUMENT:
+            group["scope"] = pair["scope"]    # a sheet's action, when one prints it
+        if pair["place"] not in group["places"]:
+            group["places"].append(pair["place"])
+        group["lines"].append(pair["line"])
+    rows = [{**g, "period": str(year), "direction": direction(g["indicator"]),
+             "attained": attained(g["indicator"], g["result"], g["target"])} for g in groups]
+    return pd.DataFrame(rows, columns=PERFORMANCE_COLUMNS)
+
+
+@rule("indicateurs.resultat_cible", category=Category.PERFORMANCE, grade=Grade.EFFECTIF)
+def check_results_against_targets(tables, doc, meta) -> list[Finding]:
+    """Le résultat de l'année atteint la cible fixée pour l'année, dans le sens que dit l'indicateur (fiches et Annexe 4)."""
+    findings = []
+    for row in performance_rows(tables, meta.year).itertuples():
+        decimals = 1 if (row.result % 1 or row.target % 1) else 0
+        result, target = format_number(row.result, decimals), format_number(row.target, decimals)
+        status = "non_verifiable" if row.attained is None else "ok" if row.attained else "ecart"
+        verdict = {"ok": "atteinte", "ecart": "non atteinte",
+                   "non_verifiable": "le libellé ne dit pas si un résultat plus élevé est meilleur"}[status]
+        better = " (moins est mieux)" if row.direction == LESS else ""
+        findings.append(Finding(
+            "indicateurs.resultat_cible", row.scope, status, target, result,
+            f"« {short(row.indicator, 60)} » : {result} en {meta.year} pour une cible de {target}{better}, {verdict} "
+            f"({where_printed(row.places)}).", row.lines[0]))
     return findings
+
+
+def where_printed(places: list[str]) -> str:
+    """The places of an indicator in one phrase.
+
+    >>> where_printed(["fiche ERBM, action 1", "fiche ERBM, action 2", "Annexe 4"])
+    'fiche ERBM, action 1 ; fiche ERBM, action 2 et Annexe 4'
+    """
+    return " et ".join([" ; ".join(places[:-1]), places[-1]] if len(places) > 1 else places)
 
 
 def population_row(rows: pd.DataFrame, population: str, own: str):
@@ -163,7 +228,7 @@ def population_row(rows: pd.DataFrame, population: str, own: str):
     return rows[rows["indicator"] == name].iloc[0]
 
 
-@rule("indicateurs.pourcentage_commentaire", needs=("annex4",))
+@rule("indicateurs.pourcentage_commentaire", needs=("annex4",), grade=Grade.EFFECTIF)
 def check_comment_percentages(tables, doc, meta) -> list[Finding]:
     """Un pourcentage « P % des <population> » d'un commentaire, recalculé sur les effectifs de l'année."""
     findings = []

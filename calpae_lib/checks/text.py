@@ -22,6 +22,7 @@ from calpae_lib.checks.budget import amount, line_of, rows_of, short
 from calpae_lib.checks.claims import claims_of, percent_statements, read_claims
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
 from calpae_lib.tables.annex_budget import annex_lines
+from calpae_lib.tables.vocabulary import Grade
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
 from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT, parse_outline
 
@@ -55,7 +56,7 @@ def claim_missing(check_id, scope, what) -> Finding:
                    f"Le rapport n'énonce pas {what} (phrase introuvable).", None)
 
 
-@rule("rapport.participation_volet", needs=("annex_budget",))
+@rule("rapport.participation_volet", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_volet_participation(tables, doc, meta) -> list[Finding]:
     """La participation de l'État annoncée par chapitre égale le sous-total part État de l'annexe du volet."""
     annex, claims = annex_lines(tables["annex_budget"]), read_claims(doc)
@@ -69,7 +70,7 @@ def check_volet_participation(tables, doc, meta) -> list[Finding]:
             for claim in split]
 
 
-@rule("rapport.participation_etat", needs=("annex_budget",))
+@rule("rapport.participation_etat", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_state_participation(tables, doc, meta) -> list[Finding]:
     """La participation totale de l'État égale la somme des sous-totaux État des volets qu'elle répartit."""
     annex, claims = annex_lines(tables["annex_budget"]), read_claims(doc)
@@ -85,7 +86,7 @@ def check_state_participation(tables, doc, meta) -> list[Finding]:
                           compared="la somme des sous-totaux part État de l'annexe") for claim in totals]
 
 
-@rule("rapport.enveloppe_erbm", needs=("annex_budget",))
+@rule("rapport.enveloppe_erbm", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_erbm_envelope(tables, doc, meta) -> list[Finding]:
     """L'enveloppe ERBM annoncée par le rapport égale le sous-total part État de l'annexe ERBM."""
     claims = claims_of(read_claims(doc), "enveloppe_erbm")
@@ -97,7 +98,7 @@ def check_erbm_envelope(tables, doc, meta) -> list[Finding]:
             for claim in claims]
 
 
-@rule("rapport.nombre_actions", needs=("actions",))
+@rule("rapport.nombre_actions", needs=("actions",), grade=Grade.EFFECTIF)
 def check_action_counts(tables, doc, meta) -> list[Finding]:
     """Le nombre d'actions annoncé par le rapport (au total et par volet) égale celui des fiches trouvées."""
     actions, claims = tables["actions"], read_claims(doc)
@@ -136,7 +137,7 @@ def percent_agrees(stated: Decimal, decimals: int, approximate: bool, computed: 
     return abs(float(stated) - computed) < tolerance
 
 
-@rule("texte.pourcentage")
+@rule("texte.pourcentage", grade=Grade.EFFECTIF)
 def check_stated_percentages(tables, doc, meta) -> list[Finding]:
     """Chaque pourcentage énoncé en toutes lettres est recalculé à partir des effectifs qu'il rapporte."""
     findings = []
@@ -202,7 +203,7 @@ def date_problem(day: int, month: int, year_text: str) -> str | None:
     return None
 
 
-@rule("document.date_impossible")
+@rule("document.date_impossible", grade=Grade.REDACTION)
 def check_dates(tables, doc, meta) -> list[Finding]:
     """Les dates imprimées (jj/mm/aaaa) existent."""
     findings = []
@@ -228,7 +229,7 @@ def annex_years(doc) -> list[tuple[str, int, int]]:
     return [(volet, year, line) for volet, line, year in annex_header_years(doc, outline_of(doc))]
 
 
-@rule("document.annee_entete", needs=("actions",))
+@rule("document.annee_entete", needs=("actions",), grade=Grade.REDACTION)
 def check_header_years(tables, doc, meta) -> list[Finding]:
     """Les en-têtes des budgets exécutés (fiches et annexe) nomment l'année du rapport."""
     findings = []
@@ -261,7 +262,7 @@ def programme_of(label: str) -> str:
     return " ".join(FINANCEUR_WORDS.sub(" ", label).lower().split())
 
 
-@rule("document.libelle_volet", needs=("annex_budget",))
+@rule("document.libelle_volet", needs=("annex_budget",), grade=Grade.REDACTION)
 def check_volet_labels(tables, doc, meta) -> list[Finding]:
     """Les lignes État / Département de chaque tableau d'annexe portent le libellé de leur volet."""
     annex, findings = annex_lines(tables["annex_budget"]), []

@@ -15,7 +15,9 @@ from IPython.display import Markdown
 
 from calpae_lib.analysis import axes
 from calpae_lib.analysis import budget as money
-from calpae_lib.present import views
+from calpae_lib.checks.engine import section_counts
+from calpae_lib.present import findings, views
+from calpae_lib.tables.vocabulary import AGREEING, Category, Status
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
 
 #: Characters that Markdown would interpret (emphasis, links, headings, tables, code).
@@ -138,19 +140,23 @@ def budget_paragraph(report) -> str:
 
 
 def checks_paragraph(report, scopes=None) -> str:
-    """How many checks agree, how many do not, in one or two sentences."""
+    """What the checks found in the document, apart from the actions' performance, in one or two sentences."""
     if not axes.has_table(report, "checks"):
         return "Les contrôles de cohérence ne sont pas disponibles pour ce rapport."
-    checks = views.ordered_checks(report, scopes)
+    checks = findings.ordered_checks(report, scopes)
     if checks.empty:
         return "Aucun contrôle de cohérence ne porte sur ce périmètre."
-    counts = checks["status"].value_counts()
-    findings = [plural(int(counts[s]), one, many) for s, one, many in
-                (("ecart", "écart", "écarts"), ("manquant", "donnée manquante", "données manquantes"),
-                 ("avertissement", "avertissement", "avertissements"))
-                if counts.get(s, 0)]
-    text = f"{plural(len(checks), 'contrôle')} : {plural(int(counts.get('ok', 0)), 'conforme')}"
-    return text + (f", {enumerate_fr(findings)}." if findings else " ; aucune anomalie relevée.")
+    counts = section_counts(checks)
+    inconsistencies = counts[Category.COHERENCE.label]
+    missing = counts[Category.DONNEE_MANQUANTE.label][""]
+    agreeing = counts[AGREEING][""]
+    found = [plural(inconsistencies[""], "incohérence du document", "incohérences du document")
+             + (f" ({enumerate_fr([f'{key.lower()} : {n}' for key, n in inconsistencies.items() if key])})"
+                if inconsistencies[""] else ""),
+             plural(missing, "donnée manquante", "données manquantes")]
+    text = (f"{plural(agreeing + inconsistencies[''] + missing, 'contrôle')} du document : "
+            f"{plural(agreeing, 'conforme', 'conformes')}")
+    return text + (f", {enumerate_fr(found)}." if inconsistencies[""] or missing else " ; aucune anomalie relevée.")
 
 
 #: Where the synthesis's sections start (``<a id>`` in its Markdown cells), for the summary's links.
@@ -190,8 +196,9 @@ def main_inconsistencies(report) -> str:
     """The first inconsistencies of the document, quoted (at most :data:`QUOTED_INCONSISTENCIES`)."""
     if not axes.has_table(report, "checks"):
         return ""
-    checks = views.ordered_checks(report)
-    found = [md_text(m) for m in checks[checks["status"] == "ecart"]["message"].dropna()][:QUOTED_INCONSISTENCIES]
+    checks = findings.ordered_checks(report)
+    established = checks[(checks["category"] == Category.COHERENCE) & (checks["status"] == Status.ECART)]
+    found = [md_text(m) for m in established["message"].dropna()][:QUOTED_INCONSISTENCIES]
     if not found:
         return ""
     return "\n\n    Les premiers écarts relevés :\n\n" + "\n".join(f"    - {m}" for m in found)
@@ -303,7 +310,7 @@ def action_blocks(report, key: str) -> list:
             blocks.append(views.action_budget_table(report, action_id))
         blocks.append(views.action_indicators_table(report, action_id))
         if axes.has_table(report, "checks"):
-            blocks.append(views.checks_table(report, scopes=[action_id], only_findings=True))
+            blocks.append(findings.checks_table(report, scopes=[action_id], only_findings=True))
     return blocks
 
 

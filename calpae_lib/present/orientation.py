@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from calpae_lib.present.views import (
-    CHECK_STATUS_LABELS,
     Table,
     line_cell,
     period_cell,
@@ -13,6 +12,7 @@ from calpae_lib.present.views import (
     text_cell,
     value_cell,
 )
+from calpae_lib.tables.vocabulary import Status, status_label
 from calpae_lib.text.formatting import format_number
 
 #: The rate the Département's own objectives for the year imply (not the national délai).
@@ -126,12 +126,12 @@ FINDING_LABELS = {"valeur_repetee": "Valeur répétée", "periode": "Période ou
 
 def orientation_findings_table(chain) -> Table:
     """Data-quality findings on the chain, warnings first."""
-    rank = {"avertissement": 0, "ecart": 0, "info": 1, "ok": 2}
+    rank = {Status.AVERTISSEMENT: 0, Status.ECART: 0, Status.NON_VERIFIABLE: 1, Status.OK: 2}
     findings = chain.findings.assign(_r=chain.findings["status"].map(lambda s: rank.get(s, 1)))
     findings = findings.sort_values(["_r", "source_line"], kind="stable")
     frame = pd.DataFrame({
         "Nature": [FINDING_LABELS.get(k, k) for k in findings["kind"]],
-        "Statut": [{**CHECK_STATUS_LABELS, "info": "Non vérifiable"}.get(s, s) for s in findings["status"]],
+        "Statut": [status_label(s) for s in findings["status"]],
         "Constat": [text_cell(m) for m in findings["message"]],
         "Ligne": [line_cell(v) for v in findings["source_line"]],
     })

@@ -21,14 +21,12 @@ from calpae_lib.analysis.axes import (
     actions_with_axis,
     axis_actions,
     axis_key,
-    has_table,
     table,
 )
 from calpae_lib.analysis.budget import (
     budget_by_action,
     budget_by_axis,
     budget_by_volet,
-    execution_rate,
     summarise_budget,
 )
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
@@ -57,9 +55,6 @@ def axis_label(key: str) -> str:
 
 
 STAGE_LABELS = {"prevu": "Prévu", "engage": "Engagé"}
-CHECK_STATUS_ORDER = ("ecart", "manquant", "avertissement", "ok")
-CHECK_STATUS_LABELS = {"ecart": "Écart", "manquant": "Manquant", "avertissement": "Avertissement",
-                       "ok": "Conforme"}
 NOT_AVAILABLE = "non disponible"
 NOT_PRINTED = "non renseigné"
 #: How an ambiguous value's cell starts: « ambigu : « 12 15 » … ».
@@ -307,25 +302,13 @@ def value_cell(value, unit, raw, status) -> str:
     return {"percent": f"{number}\u00a0%", "days": f"{number} j"}.get(unit, number)
 
 
-def attainment(result, target, result_unit, target_unit):
-    """Result as a percentage of its target, when both are numbers of one unit.
-
-    >>> attainment(45, 50, "count", "count")
-    90.0
-    >>> attainment(45, None, "count", "count") is None
-    True
-    """
-    if result_unit != target_unit or result_unit == "text":
-        return None
-    return execution_rate(target, result)
-
-
 def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per (measure, indicator): reference, target and result with their periods.
 
     A cell names its period in brackets ("98 % (2021)"); several periods of
-    one kind are listed. Attainment compares result and target of one period.
+    one kind are listed. Attainment compares result and target of one period, in the indicator's direction.
     """
+    from calpae_lib.present import findings  # findings displays with this module's Table: imported late
     records = []
     frame = frame.assign(**{k: frame[k].fillna("") for k in ("measure", "indicator")})
     for (measure, indicator), group in frame.groupby(["measure", "indicator"], sort=False):
@@ -334,7 +317,7 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
             "Mesure": measure, "Indicateur": indicator,
             **{label: "; ".join(dated_cell(r) for r in by_kind.get(kind, [])) or "—"
                for kind, label in (("baseline", "Référence"), ("target", "Cible"), ("result", "Résultat"))},
-            "Atteinte de la cible": "; ".join(attainment_cells(by_kind)) or "—",
+            "Atteinte de la cible": "; ".join(findings.attainment_cells(by_kind)) or "—",
             UNPLACED: "; ".join(unplaced_cell(r) for r in group.itertuples() if not isinstance(r.kind, str)),
             "Lignes": ", ".join(dict.fromkeys(line_cell(r.source_line) for r in group.itertuples())),
         })
@@ -356,20 +339,6 @@ def dated_cell(row) -> str:
     period = period_cell(row.period)
     cell = value_cell(row.value, row.unit, row.raw, row.status)
     return f"{cell} ({period})" if period else cell
-
-
-def attainment_cells(by_kind: dict) -> list[str]:
-    """Result against target for each period that has both, as numbers of one unit."""
-    targets = {period_cell(r.period): r for r in by_kind.get("target", []) if r.status == "ok"}
-    cells = []
-    for result in by_kind.get("result", []):
-        target = targets.get(period_cell(result.period))
-        if target is None or result.status != "ok":
-            continue
-        rate = attainment(result.value, target.value, result.unit, target.unit)
-        if rate is not None:
-            cells.append(f"{rate_cell(rate)} ({period_cell(result.period)})")
-    return cells
 
 
 def period_cell(period) -> str:
@@ -413,89 +382,6 @@ def indicator_status_counts(report, action_ids=None) -> dict:
     if action_ids is not None:
         indicators = indicators[indicators["action_id"].isin(list(action_ids))]
     return {status: int(n) for status, n in indicators["status"].value_counts().items()}
-
-
-def targets_against_results(report) -> pd.DataFrame:
-    """Every indicator with both a numeric target and result of one period: attainment."""
-    indicators = table(report, "indicators")
-    ok = indicators[(indicators["status"] == "ok") & indicators["kind"].isin(["target", "result"])]
-    keys = ["action_id", "indicator", "period", "unit"]
-    wide = ok.pivot_table(index=keys, columns="kind", values="value", aggfunc="first").reset_index()
-    if wide.empty or not {"target", "result"} <= set(wide.columns):
-        return pd.DataFrame(columns=keys + ["target", "result", "attainment"])
-    wide = wide.dropna(subset=["target", "result"])
-    wide = wide[wide["unit"] != "text"]
-    wide["attainment"] = [execution_rate(t, r) for t, r in zip(wide["target"], wide["result"])]
-    return wide[keys + ["target", "result", "attainment"]].reset_index(drop=True)
-
-
-def attainment_table(report) -> Table:
-    """Targets against results across the convention, the furthest below target first."""
-    rows = targets_against_results(report).sort_values("attainment", na_position="last")
-    titles = actions_with_axis(report).set_index("action_id")["title"]
-    frame = pd.DataFrame({
-        "Action": [f"{a} — {titles.get(a, '')}" for a in rows["action_id"]],
-        "Indicateur": rows["indicator"],
-        "Période": [period_cell(p) for p in rows["period"]],
-        "Cible": [value_cell(v, u, "", "ok") for v, u in zip(rows["target"], rows["unit"])],
-        "Résultat": [value_cell(v, u, "", "ok") for v, u in zip(rows["result"], rows["unit"])],
-        "Atteinte": [rate_cell(v) for v in rows["attainment"]],
-    })
-    return Table(frame, caption="Cibles et résultats (indicateurs chiffrés des fiches actions)",
-                 numeric=["Cible", "Résultat", "Atteinte"],
-                 empty_message="Aucun indicateur n'a à la fois une cible et un résultat chiffrés.")
-
-
-# --- reconciliation -----------------------------------------------------------------------
-
-def ordered_checks(report, scopes=None) -> pd.DataFrame:
-    """The checks, non-``ok`` first (écart, manquant, avertissement), then by line."""
-    checks = table(report, "checks")
-    if scopes is not None:
-        checks = checks[checks["scope"].isin(list(scopes))]
-    rank = {status: i for i, status in enumerate(CHECK_STATUS_ORDER)}
-    order = checks["status"].map(lambda s: rank.get(s, len(rank)))
-    return checks.assign(_rank=order).sort_values(["_rank", "source_line"], kind="stable").drop(columns="_rank")
-
-
-def check_counts(report) -> dict[str, int]:
-    """Number of checks per status, every status present (zero when none)."""
-    counts = table(report, "checks")["status"].value_counts()
-    return {status: int(counts.get(status, 0)) for status in CHECK_STATUS_ORDER}
-
-
-def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool = False) -> Table:
-    """The reconciliation checks with their explanations, non-``ok`` first.
-
-    ``only_findings`` keeps the écarts, manquants and avertissements;
-    ``only_ok`` the agreeing checks, shown folded.
-    """
-    checks = ordered_checks(report, scopes)
-    if only_findings:
-        checks = checks[checks["status"] != "ok"]
-    if only_ok:
-        checks = checks[checks["status"] == "ok"]
-    frame = pd.DataFrame({
-        "Statut": [CHECK_STATUS_LABELS.get(s, s) for s in checks["status"]],
-        "Contrôle": [text_cell(v) for v in checks["check_id"]],
-        "Portée": [text_cell(v) for v in checks["scope"]],
-        "Attendu": [text_cell(v) for v in checks["expected"]],
-        "Constaté": [text_cell(v) for v in checks["observed"]],
-        "Explication": [text_cell(v) for v in checks["message"]],
-        "Ligne": [line_cell(v) for v in checks["source_line"]],
-    })
-    empty = ("Aucun contrôle de cohérence n'a été produit pour ce rapport."
-             if not has_table(report, "checks") else "Aucune anomalie relevée.")
-    caption = ("Contrôles conformes" if only_ok else
-               "Anomalies relevées" if only_findings else "Contrôles de cohérence")
-    return Table(frame, caption=caption, numeric=["Ligne"], empty_message=empty, folded=only_ok)
-
-
-def check_counts_table(report) -> Table:
-    counts = check_counts(report)
-    frame = pd.DataFrame({"Statut": [CHECK_STATUS_LABELS[s] for s in counts],
-                          "Contrôles": [format_number(n) for n in counts.values()]})
-    return Table(frame, caption="Résultats des contrôles par statut", numeric=["Contrôles"])
 
 
 # --- actions ------------------------------------------------------------------------------

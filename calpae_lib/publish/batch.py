@@ -34,7 +34,7 @@ from pathlib import Path
 
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
-from calpae_lib.present import views
+from calpae_lib.present import findings
 from calpae_lib.publish import config, kernels, loading, method, pages, provenance
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.atomic import replace_directory, staging_dir, write_atomically
@@ -383,8 +383,7 @@ def check_summary(report) -> str:
     """« Écart 3 · Manquant 1 · … » for a report's checks."""
     if not axes.has_table(report, "checks"):
         return "non disponibles"
-    counts = views.check_counts(report)
-    return " · ".join(f"{views.CHECK_STATUS_LABELS[s]} {n}" for s, n in counts.items())
+    return " · ".join(f"{section} {n}" for section, n in findings.check_counts(report).items())
 
 
 def published_entry(unit: Unit) -> dict:

@@ -10,18 +10,8 @@ from __future__ import annotations
 
 from calpae_lib.analysis import axes
 from calpae_lib.checks.engine import all_rules
-from calpae_lib.present import views
 from calpae_lib.publish import pages
-
-#: What a check's status means, for a reader.
-STATUS_MEANINGS = {
-    "ecart": "deux chiffres du rapport qui devraient être égaux ne le sont pas (un total et la somme de ses "
-             "lignes, une fiche et l'annexe, un pourcentage et ses effectifs).",
-    "manquant": "le contrôle ne peut pas se faire : le rapport n'imprime pas l'un des deux chiffres à comparer.",
-    "avertissement": "un point à regarder sans être une contradiction (une cible non atteinte, une valeur "
-                     "répétée, une date qui ne correspond pas à sa colonne).",
-    "ok": "les chiffres comparés concordent.",
-}
+from calpae_lib.tables.vocabulary import GRADE_MEANINGS, CATEGORY_MEANINGS, Grade, Category, Status, status_label
 
 
 def rule_rows(report) -> list[dict]:
@@ -30,15 +20,16 @@ def rule_rows(report) -> list[dict]:
     rows = []
     for rule in all_rules():
         mine = checks[checks["check_id"] == rule.check_id]["status"].value_counts()
-        found = [views.CHECK_STATUS_LABELS.get(s, s).lower() + f" : {int(mine[s])}"
-                 for s in views.CHECK_STATUS_ORDER if mine.get(s, 0)]
+        found = [status_label(s, rule.category).lower() + f" : {int(mine[s])}" for s in Status if mine.get(s, 0)]
         rows.append({"description": rule.description, "found": " ; ".join(found) or "rien à comparer"})
     return rows
 
 
 def method_html(report, frame: pages.PageFrame) -> str:
     meta = report.meta
-    statuses = [(views.CHECK_STATUS_LABELS[s], STATUS_MEANINGS.get(s, "")) for s in views.CHECK_STATUS_ORDER]
+    statuses = ([(category.label, CATEGORY_MEANINGS[category] + ".") for category in Category]
+                + [(f"Gravité : {grade.label.lower()}", GRADE_MEANINGS[grade] + ".") for grade in Grade if grade]
+                + [(status.label, status.meaning + ".") for status in Status])
     return pages.render("methode.html.j2", frame, pages.METHOD_NAME, pages.METHOD_TITLE,
                         raw=report.doc.path.name, sha256=report.doc.sha256, lines=len(report.doc.lines),
                         year=meta.year, departement=meta.departement, deliberation=meta.deliberation,

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
-from calpae_lib.present import views
+from calpae_lib.present import findings, views
 from calpae_lib.publish import config, kernels, pages, provenance
 
 #: Seconds a single cell may run before the notebook is declared failed.
@@ -349,8 +349,8 @@ def keep_failed(build_dir: Path, out_dir: Path, failed: list[JobResult]) -> Note
 def index_html(report, frame: pages.PageFrame) -> str:
     """The index: identity of the source, counts of checks by status, links to each report."""
     meta = report.meta
-    counts = views.check_counts(report) if axes.has_table(report, "checks") else None
-    checks = None if counts is None else [(views.CHECK_STATUS_LABELS[s], n) for s, n in counts.items()]
+    counts = findings.check_counts(report) if axes.has_table(report, "checks") else None
+    checks = None if counts is None else list(counts.items())
     identity = [("Année", str(meta.year)), ("Département", meta.departement),
                 ("Délibération", meta.deliberation or "non trouvée"), ("Signature", meta.signed or "non trouvée"),
                 ("Fichier source", report.doc.path.name), ("SHA-256", report.doc.sha256),

@@ -52,6 +52,8 @@ Changements de schéma depuis calpae 0.1.0 :
 - `annex4` : `axis` (qui tenait l'intitulé de la mesure) devient `measure`, comme
   dans `indicators` ; le code `kind` `situation` devient `baseline`, comme dans
   `indicators` ;
+- `checks` gagne `category` (incohérence du document, donnée manquante, performance) et
+  `grade` (montant, effectif, rédaction) ; le statut `non_verifiable` s'ajoute ;
 - toutes les colonnes de toutes les tables sont décrites et contrôlées, dans
   l'ordre écrit (aucune colonne de plus ou de moins).
 """

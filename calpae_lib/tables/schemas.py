@@ -25,12 +25,13 @@ naming the table, the column, the rule broken and the offending rows (with
 their ``source_line`` when the table has one).
 
 >>> import pandas as pd
->>> bad = pd.DataFrame({"check_id": ["annexe.total"], "scope": ["document"], "status": ["faux"], "expected": [""],
-...                     "observed": [""], "message": ["m"], "source_line": pd.array([3], dtype="Int64")})
+>>> bad = pd.DataFrame({"check_id": ["annexe.total"], "scope": ["document"], "category": ["coherence"],
+...                     "grade": ["montant"], "status": ["faux"], "expected": [""], "observed": [""],
+...                     "message": ["m"], "source_line": pd.array([3], dtype="Int64")})
 >>> validate_tables({"checks": bad})
 Traceback (most recent call last):
 ...
-calpae_lib.errors.SchemaError: table « checks » non conforme à son schéma : colonne status, isin(['ok', 'ecart', 'manquant', 'avertissement']) refuse « faux » (rang 0, ligne source 3). Corrigez le module qui construit cette table.
+calpae_lib.errors.SchemaError: table « checks » non conforme à son schéma : colonne status, isin(['ecart', 'manquant', 'avertissement', 'non_verifiable', 'ok']) refuse « faux » (rang 0, ligne source 3). Corrigez le module qui construit cette table.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from calpae_lib.errors import SchemaError
+from calpae_lib.tables import vocabulary
 from calpae_lib.text.outline import VOLET_LABELS
 
 #: A volet's key, read from its heading (:func:`calpae_lib.text.outline.volet_key`): lower-case letters.
@@ -68,8 +70,10 @@ UNITS = {"count": "nombre", "percent": "pourcentage", "days": "jours", "eur": "e
 INDICATOR_STATUSES = {"ok": "valeur lue sans doute",
                       "not_available": "non disponible dans le rapport (NC, /, non connu…)",
                       "ambiguous": "colonne ou valeur incertaine : à vérifier dans le rapport"}
-CHECK_STATUSES = {"ok": "conforme", "ecart": "écart entre deux chiffres du rapport",
-                  "manquant": "donnée attendue absente", "avertissement": "à regarder (cible non atteinte…)"}
+#: A check's words (:mod:`calpae_lib.tables.vocabulary`), each with what it means.
+CHECK_STATUSES = {str(status): status.meaning for status in vocabulary.Status}
+CHECK_CATEGORIES = {str(category): vocabulary.CATEGORY_MEANINGS[category] for category in vocabulary.Category}
+CHECK_GRADES = {str(grade): vocabulary.GRADE_MEANINGS[grade] for grade in vocabulary.Grade if grade}
 
 # --- columns ----------------------------------------------------------------------------------
 
@@ -251,6 +255,10 @@ CHECKS = table("checks", "Contrôles", "contrôles de cohérence : chaque total,
     "check_id": column(str, "Contrôle", "identifiant de la règle (famille.règle)",
                        pa.Check.str_matches(r"^[a-z_]+\.[a-z0-9_]+$")),
     "scope": title("Objet", "ce qui est contrôlé : une action, un volet ou le document"),
+    "category": column(str, "Nature", "incohérence du document, donnée manquante ou performance des actions",
+                       values=CHECK_CATEGORIES),
+    "grade": column(str, "Gravité", "ce que le constat touche ; vide quand la règle ne le dit pas",
+                    values=CHECK_GRADES, nullable=True),
     "status": column(str, "Statut", "résultat du contrôle", values=CHECK_STATUSES),
     "expected": column(str, "Attendu", "valeur attendue, écrite en français (1 320 000 €, 98 %)", nullable=True),
     "observed": column(str, "Constaté", "valeur lue dans le rapport, écrite en français", nullable=True),

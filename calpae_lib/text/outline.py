@@ -134,6 +134,20 @@ class Group:
         return f"{self.volet}-{self.axis}" if self.axis else self.volet
 
 
+def action_label(action_id: str) -> str:
+    """How a reader names an action (never its internal id).
+
+    >>> action_label("socle-II-8"), action_label("erbm-2")
+    ('Socle commun, axe II, action 8', 'ERBM, action 2')
+    >>> action_label("document")
+    'document'
+    """
+    volet, *axis, number = action_id.split("-") if "-" in action_id else (action_id, "")
+    if volet not in VOLET_LABELS or not number.isdigit():
+        return action_id
+    return ", ".join([VOLET_LABELS[volet]] + [f"axe {a}" for a in axis] + [f"action {number}"])
+
+
 @dataclass(frozen=True)
 class Action:
     """One action of the report and the lines of its body (inclusive)."""

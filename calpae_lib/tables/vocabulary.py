@@ -1,0 +1,144 @@
+"""The words of a check's outcome, defined once with their French labels.
+
+Every finding of the reconciliation (``checks.csv``), of the RSA orientation
+chain and of every display uses these words; ``tables.schemas`` allows exactly
+them. Three enums:
+
+* :class:`Status`: the outcome of one check on one scope;
+* :class:`Category`: what the finding is about: the document's coherence, data the
+  document does not print, or the actions' performance (results against
+  targets, execution against the avenant);
+* :class:`Grade`: what a finding touches: money, counts and rates, or wording
+  (impossible dates, a header naming the wrong year); inconsistencies are
+  graded by it, performance is split by it (execution of money, indicators).
+
+>>> Status("ecart").label, Category.PERFORMANCE.label, Grade.REDACTION.label
+('Écart', 'Cibles et résultats', 'Rédaction')
+>>> status_label("ecart", "performance"), status_label("ecart", "coherence")
+('Cible non atteinte', 'Écart')
+>>> category_of("coherence", "manquant")
+<Category.DONNEE_MANQUANTE: 'donnee_manquante'>
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """One check's outcome, from the most to the least serious (the order used for reading)."""
+
+    ECART = "ecart"                    # the figures contradict each other (or a target is missed)
+    MANQUANT = "manquant"              # the template expects a figure the document does not print
+    AVERTISSEMENT = "avertissement"    # likely wrong, but the text alone does not establish it
+    NON_VERIFIABLE = "non_verifiable"  # cannot be checked (no base, no direction)
+    OK = "ok"                          # the figures agree (or the target is reached)
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def meaning(self) -> str:
+        return STATUS_MEANINGS[self]
+
+
+class Category(StrEnum):
+    """What a finding is about; the displays show each kind apart."""
+
+    COHERENCE = "coherence"                # the document's figures against each other
+    DONNEE_MANQUANTE = "donnee_manquante"  # what the document does not print
+    PERFORMANCE = "performance"            # facts about the actions, not about the document
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS[self]
+
+
+class Grade(StrEnum):
+    """What a finding touches: money, counts and rates, or wording (empty when a rule does not say)."""
+
+    MONTANT = "montant"
+    EFFECTIF = "effectif"
+    REDACTION = "redaction"
+    NONE = ""
+
+    @property
+    def label(self) -> str:
+        return GRADE_LABELS[self]
+
+
+#: What each status means, for a reader (the method page, the data dictionary).
+STATUS_MEANINGS = {
+    Status.ECART: "deux chiffres du rapport qui devraient être égaux ne le sont pas (un total et la somme de ses "
+                  "lignes, une fiche et l'annexe, un pourcentage et ses effectifs) ; pour un résultat : la cible "
+                  "n'est pas atteinte",
+    Status.MANQUANT: "le rapport n'imprime pas un chiffre que son modèle prévoit : le contrôle ne peut pas se faire",
+    Status.AVERTISSEMENT: "une incohérence probable que le texte seul n'établit pas (un libellé d'un autre volet, "
+                          "une parité annoncée en termes généraux, une valeur répétée)",
+    Status.NON_VERIFIABLE: "le contrôle ne peut pas conclure (pas d'effectif pour recalculer un pourcentage, un "
+                           "libellé qui ne dit pas si un résultat plus élevé est meilleur)",
+    Status.OK: "les chiffres comparés concordent ; pour un résultat : la cible est atteinte",
+}
+CATEGORY_MEANINGS = {
+    Category.COHERENCE: "les chiffres du document confrontés les uns aux autres",
+    Category.DONNEE_MANQUANTE: "ce que le modèle de rapport prévoit et que le document n'imprime pas",
+    Category.PERFORMANCE: "les résultats des actions confrontés à leurs cibles, l'engagé à l'avenant : des faits sur "
+                      "les actions, non sur le document",
+}
+GRADE_MEANINGS = {
+    Grade.MONTANT: "des montants en euros", Grade.EFFECTIF: "des effectifs, des pourcentages, des taux",
+    Grade.REDACTION: "la rédaction : une date impossible, un en-tête nommant une autre année, un libellé",
+    Grade.NONE: "non précisé",
+}
+STATUS_LABELS = {Status.ECART: "Écart", Status.MANQUANT: "Manquant", Status.AVERTISSEMENT: "À vérifier",
+                 Status.NON_VERIFIABLE: "Non vérifiable", Status.OK: "Conforme"}
+#: The same outcomes for a result against its target.
+PERFORMANCE_LABELS = {Status.ECART: "Cible non atteinte", Status.OK: "Cible atteinte",
+                      Status.NON_VERIFIABLE: "Sens non déterminé"}
+CATEGORY_LABELS = {Category.COHERENCE: "Incohérences du document", Category.DONNEE_MANQUANTE: "Données manquantes",
+               Category.PERFORMANCE: "Cibles et résultats"}
+GRADE_LABELS = {Grade.MONTANT: "Montants", Grade.EFFECTIF: "Effectifs et taux", Grade.REDACTION: "Rédaction",
+                Grade.NONE: ""}
+
+STATUSES = tuple(Status)
+CATEGORIES = tuple(Category)
+GRADES = tuple(Grade)
+#: What ``calpae check --strict`` refuses: an established inconsistency or a missing figure.
+FAILING = (Status.ECART, Status.MANQUANT)
+
+
+def status_label(status: str, category: str = Category.COHERENCE) -> str:
+    """The French label of a status, in the words of its category."""
+    status = Status(status)
+    if Category(category) is Category.PERFORMANCE:
+        return PERFORMANCE_LABELS.get(status, status.label)
+    return status.label
+
+
+def category_of(rule_category: str, status: str) -> Category:
+    """A finding's category: a missing figure is missing data whatever the rule compares."""
+    return Category.DONNEE_MANQUANTE if Status(status) is Status.MANQUANT else Category(rule_category)
+
+
+#: The agreeing coherence checks, listed after the three kinds.
+AGREEING = "Contrôles conformes"
+#: The sections a reader sees, in order: the three kinds, then the agreeing checks.
+SECTIONS = (CATEGORY_LABELS[Category.COHERENCE], CATEGORY_LABELS[Category.DONNEE_MANQUANTE], CATEGORY_LABELS[Category.PERFORMANCE],
+            AGREEING)
+
+
+def section_of(category: str, status: str) -> str:
+    """The section a finding is listed in.
+
+    >>> section_of("coherence", "ecart"), section_of("coherence", "ok"), section_of("performance", "ok")
+    ('Incohérences du document', 'Contrôles conformes', 'Cibles et résultats')
+    """
+    if Category(category) is Category.COHERENCE and Status(status) is Status.OK:
+        return AGREEING
+    return Category(category).label
+
+
+def fails(category: str, status: str) -> bool:
+    """Whether a finding makes ``--strict`` fail: inconsistencies and missing data, never performance."""
+    return Category(category) is not Category.PERFORMANCE and Status(status) in FAILING
