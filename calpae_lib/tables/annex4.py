@@ -56,6 +56,8 @@ from itertools import combinations
 import pandas as pd
 
 from calpae_lib.errors import ParseError
+from calpae_lib.tables.grouping import digit_spread, is_grouped, may_join, most_balanced
+from calpae_lib.tables.table_words import NOT_AVAILABLE_WORDS, OPENING, column_kind, unit_of_indicator
 from calpae_lib.tables.schemas import TABLE_COLUMNS
 from calpae_lib.text.numbers import parse_number
 from calpae_lib.text.reading import Document, without_accents
@@ -80,8 +82,7 @@ COLUMN_START = re.compile(r"(?=\b(?:Situation|Résultat)\b)")
 YEAR = re.compile(r"\b(20\d\d)\b")
 
 #: A line starting an indicator row.
-INDICATOR_START = re.compile(
-    r"""^\s*(?:Nombre|Taux|Délai|Part|Pourcentage|Proportion|Montant|Durée)\b""", re.VERBOSE)
+INDICATOR_START = re.compile(rf"^\s*{OPENING}\b")
 
 #: A measure label line: "3.1. Orienter et …", "5.1 Mobilités …", "1. Enfants et jeunes".
 LABEL_START = re.compile(
@@ -91,7 +92,7 @@ LABEL_START = re.compile(
 #: One value token at a position of a line; it must end at a space or the end.
 VALUE_TOKEN = re.compile(
     r"""(?:
-        (?P<na>Non\ +(?:disponible|connu|estimé|renseigné|communiqué)s?   # spelled-out "not available"
+        (?P<na>Non\ +""" + NOT_AVAILABLE_WORDS + r"""                                   # spelled-out "not available"
               |NC(?:\ *\([^)]*\))?                                        # NC, maybe with its reason
               |/)                                                          # a lone slash
       | (?P<range>\d+\ +à\ +\d+\ +(?:mois|semaines|jours|ans))            # "3 à 4 mois": a text cell
@@ -112,8 +113,6 @@ DEFINITION_START = re.compile(r"\s(?=[A-ZÀ-Ý](?:[a-zà-ÿ']|\s))")
 #: A line continuing the indicator: starts in lower case, with an acronym, or punctuation.
 CONTINUATION = re.compile(r"^\s*(?:[a-zà-ÿ(/°]|[A-Z]{2,}\b)")
 
-GROUP_HEAD = re.compile(r"\d{1,3}")
-GROUP_TAIL = re.compile(r"\d{3}(?:,\d+)?")
 
 #: Splits tried at most per row before giving up as ambiguous.
 MAX_SPLITS = 5000
@@ -131,25 +130,6 @@ class Column:
     period: str
     header: str
     source_line: int
-
-
-def column_kind(header: str) -> str:
-    """The kind of a column from its header.
-
-    >>> column_kind("Résultat attendu en 2022 (objectif fixé)")
-    'target'
-    >>> column_kind("Résultat atteint au 1er semestre 2022 (1/01 au 30/05/22)")
-    's1'
-    >>> column_kind("Situation au 31 déc. 2018"), column_kind("Résultat atteint en 2019")
-    ('baseline', 'result')
-    """
-    if re.search(r"attendu|objectif", header, re.IGNORECASE):
-        return "target"
-    if re.search(r"semestre", header, re.IGNORECASE):
-        return "s1"
-    if header.startswith("Situation"):
-        return "baseline"
-    return "result"
 
 
 def parse_header(doc: Document, start: int, end: int) -> list[Column]:
@@ -418,16 +398,20 @@ def feed_line(row: RawRow, tokens: list[Token], text: str) -> None:
 def gap_kinds(tokens: list[Token]) -> list[str]:
     """For each gap between consecutive value tokens: ``split``, ``join`` or ``optional``.
 
+    Two numbers a single space apart on one line may be one grouped number
+    (:mod:`calpae_lib.tables.grouping`); a group that cannot begin a number
+    ("000", "058") must join.
+
     >>> gap_kinds(tokenize("2364  2 573 4 000 2353", 1))
     ['split', 'optional', 'split', 'join', 'split']
     """
     kinds = []
     for left, right in zip(tokens, tokens[1:]):
         joinable = (left.kind == right.kind == "number" and right.gap == 1 and right.line == left.line
-                    and GROUP_HEAD.fullmatch(left.text) and GROUP_TAIL.fullmatch(right.text))
+                    and may_join(left.text, right.text))
         if not joinable:
             kinds.append("split")
-        elif right.text.startswith("0"):
+        elif not is_grouped(right.text):
             kinds.append("join")
         else:
             kinds.append("optional")
@@ -467,7 +451,9 @@ def cell_splits(tokens: list[Token], count: int | None) -> list[list[tuple[Token
     splits = []
     for size in sizes:
         for chosen in combinations(optional, size):
-            splits.append(cells_from_joins(tokens, forced | set(chosen)))
+            split = cells_from_joins(tokens, forced | set(chosen))
+            if all(is_grouped(cell_text(c)) for c in split if c[0].kind == "number"):
+                splits.append(split)
             if len(splits) > MAX_SPLITS:
                 return splits
     return splits
@@ -477,10 +463,9 @@ def cell_text(cell: tuple[Token, ...]) -> str:
     return " ".join(t.text for t in cell)
 
 
-def digit_spread(split: list[tuple[Token, ...]]) -> int:
-    """Max minus min number of integer digits of the numeric cells of a split."""
-    digits = [len(cell_text(c).split(",")[0].replace(" ", "")) for c in split if c[0].kind == "number"]
-    return max(digits) - min(digits) if digits else 0
+def split_spread(split: list[tuple[Token, ...]]) -> int:
+    """The digit spread (:func:`calpae_lib.tables.grouping.digit_spread`) of a split's numeric cells."""
+    return digit_spread([cell_text(c) for c in split if c[0].kind == "number"])
 
 
 def choose_split(splits: list) -> tuple[list | None, str]:
@@ -489,19 +474,19 @@ def choose_split(splits: list) -> tuple[list | None, str]:
         return splits[0], ""
     if not splits or len(splits) > MAX_SPLITS:
         return None, ""
-    spreads = [digit_spread(s) for s in splits]
-    best = min(spreads)
-    if best <= 1 and spreads.count(best) == 1:
-        return splits[spreads.index(best)], ("découpage des nombres choisi parmi "
-                                             f"{len(splits)} possibles : le seul aux ordres de grandeur homogènes")
+    chosen = most_balanced([split_spread(s) for s in splits])
+    if chosen is not None:
+        return splits[chosen], ("découpage des nombres choisi parmi "
+                                f"{len(splits)} possibles : le seul aux ordres de grandeur homogènes")
     return None, ""
 
 
 def row_unit(row: RawRow) -> str:
     kinds = {t.kind for t in row.values}
-    if "percent" in kinds or re.match(r"\s*(?:Taux|Pourcentage|Part)\b", row.indicator):
+    named = unit_of_indicator(row.indicator)
+    if "percent" in kinds or named == "percent":
         return "percent"
-    if "days" in kinds or re.match(r"\s*(?:Délai|Durée)\b", row.indicator):
+    if "days" in kinds or named == "days":
         return "days"
     if "€" in row.indicator:
         return "eur"

@@ -23,13 +23,15 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import product
 
+from calpae_lib.tables.grouping import digit_spread, most_balanced, number_splits
+from calpae_lib.tables.table_words import NOT_AVAILABLE_WORDS
 from calpae_lib.text.numbers import parse_number
 
 #: "Not available" marks, longest first.
 NOT_AVAILABLE = re.compile(
     r"""
     (?: NC\b                                    # non connu
-      | Non \s+ (?:connu|disponible|estim[ée]e?s?)\b  # "Non connu", "Non estimé"...
+      | Non \s+ """ + NOT_AVAILABLE_WORDS + r"""\b  # "Non connu", "Non estimé"...
       | / (?![\w/])                             # a lone slash (not "15 privés/")
     )
     """,
@@ -58,10 +60,6 @@ NUMBER_RUN = re.compile(
     """,
     re.VERBOSE,
 )
-
-#: One number inside a run: French grouping (first group 1-3 digits, then
-#: groups of three) or an ungrouped integer; decimals only at the end.
-GROUPED = re.compile(r"^(?:[1-9]\d{0,2}(?: \d{3})+|0|[1-9]\d*)(?:[,.]\d+)?$")
 
 #: A grouped number with a decimal point ("163 342.80"): the point is read as the decimal comma.
 GROUPED_POINT_DECIMAL = re.compile(r"^(\d{1,3}(?: \d{3})+)\.(\d{1,2})$")
@@ -193,49 +191,6 @@ def trailing_values(text: str, line: int) -> ValueLine | None:
     return None
 
 
-def number_splits(run: str) -> list[list[str]]:
-    """Every way to read a run of single-spaced digit groups as numbers.
-
-    >>> number_splits("4 150 4 000 4935")
-    [['4', '150', '4 000', '4935'], ['4 150', '4 000', '4935']]
-    >>> sorted(number_splits("526 471 450 000"), key=len)
-    [['526 471 450 000'], ['526', '471 450 000'], ['526 471', '450 000'], ['526', '471', '450 000']]
-
-    A closing sign stays on the last number as printed, space included:
-
-    >>> number_splits("2 156 €")
-    [['2', '156 €'], ['2 156 €']]
-    """
-    body = run.rstrip("%€ ")
-    sign = run[len(body):]  # "", "%", " €"...: the sign as printed
-    groups = body.split(" ")
-    out: list[list[str]] = []
-
-    def walk(index: int, taken: list[str]) -> None:
-        if index == len(groups):
-            out.append(taken)
-            return
-        for stop in range(index + 1, len(groups) + 1):
-            candidate = " ".join(groups[index:stop])
-            if GROUPED.match(candidate):
-                walk(stop, taken + [candidate])
-
-    walk(0, [])
-    if sign:
-        out = [split[:-1] + [split[-1] + sign] for split in out]
-    return out
-
-
-def digit_spread(numbers: list[str]) -> int:
-    """Largest difference in integer digits between the numbers of a row.
-
-    >>> digit_spread(["526 471", "450 000", "320 800"]), digit_spread(["526", "471 450 000", "320 800"])
-    (0, 6)
-    """
-    digits = [len(re.sub(r"\D", "", n.split(",")[0].split(".")[0])) for n in numbers]
-    return max(digits) - min(digits) if digits else 0
-
-
 def split_numbers(atoms: list[Atom], count: int) -> tuple[list[Atom], str] | None:
     """Atoms with each number run split so that the row holds ``count`` cells.
 
@@ -264,11 +219,10 @@ def split_numbers(atoms: list[Atom], count: int) -> tuple[list[Atom], str] | Non
     if len(readings) > 1:
         def spread(reading) -> int:
             return digit_spread([n for part, a in zip(reading, atoms) if a.kind == "numbers" for n in part])
-        best = min(spread(r) for r in readings)
-        readings = [r for r in readings if spread(r) == best]
-        if len(readings) > 1:
+        chosen = most_balanced([spread(r) for r in readings])
+        if chosen is None:
             return None
-        rule = "balanced"
+        readings, rule = [readings[chosen]], "balanced"
     cells = [replace(atom, text=text) for part, atom in zip(readings[0], atoms) for text in part]
     return cells, rule
 

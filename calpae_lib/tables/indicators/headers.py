@@ -20,12 +20,14 @@ import re
 from dataclasses import dataclass
 
 from calpae_lib.tables.indicators.words import OPENER
+from calpae_lib.tables.table_words import column_kind
 from calpae_lib.text.flattened import join_cut_lines, letters_only
 from calpae_lib.text.outline import Outline, section_line
 from calpae_lib.text.reading import Document
 
-#: A value column's keyword and the kind of value it holds. Order matters:
-#: "Résultats attendus" (a target) must be tried before "Résultat".
+#: A value column's keyword: where a column starts in the header (its kind is read from its whole
+#: title by :func:`calpae_lib.tables.table_words.column_kind`). Order matters: "Résultats attendus"
+#: must be tried before "Résultat".
 COLUMN_KEYWORD = re.compile(
     r"""
     (?P<target>Pr[ée]vision\s*nel|R[ée]sultats?\s+attendus?)   # forecast: "Prévisionnel", "Résultats attendus"
@@ -103,7 +105,7 @@ def value_columns(header_text: str) -> tuple[ValueColumn, ...]:
         stop = following.start() if following else len(text)
         period = PERIOD.search(text, match.end(), stop)
         title = " ".join(text[match.start(): stop].split())
-        columns.append(ValueColumn(match.lastgroup, re.sub(r"\s", "", period.group("period")) if period else "",
+        columns.append(ValueColumn(column_kind(title), re.sub(r"\s", "", period.group("period")) if period else "",
                                    title))
     return tuple(columns)
 

@@ -26,12 +26,13 @@ from calpae_lib.tables.indicators.cells import (
     trailing_values,
 )
 from calpae_lib.tables.pages import PageModel, without_artefacts
+from calpae_lib.tables.table_words import NOT_AVAILABLE_WORDS
 from calpae_lib.text.flattened import TextLine, logical_lines
 from calpae_lib.text.reading import Document
 
 #: A "Non" cut from its second word ("Non" / "estimé").
 LONE_NON = re.compile(r"(?:^|\s)Non\s*$")
-NON_TAIL = re.compile(r"^\s*(?:connu|disponible|estim)", re.IGNORECASE)
+NON_TAIL = re.compile(rf"^\s*{NOT_AVAILABLE_WORDS}", re.IGNORECASE)
 
 #: The rest of a number cut at a line's end: "... sur 2" / "258 au total".
 NUMBER_TAIL = re.compile(r"^\s*\d{3}\b")

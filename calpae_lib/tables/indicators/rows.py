@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from calpae_lib.tables.indicators.cells import Atom, ValueLine, number_splits
+from calpae_lib.tables.grouping import number_splits
+from calpae_lib.tables.indicators.cells import Atom, ValueLine
 from calpae_lib.tables.indicators.headers import TableRegion
 from calpae_lib.tables.indicators.lines import (
     continues_cell,

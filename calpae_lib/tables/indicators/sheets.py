@@ -53,6 +53,7 @@ from calpae_lib.tables.indicators.rows import DraftRow, expected_cells, table_ro
 from calpae_lib.tables.indicators.words import block_text, blocks
 from calpae_lib.tables.pages import page_model
 from calpae_lib.tables.schemas import TABLE_COLUMNS
+from calpae_lib.tables.table_words import unit_of_indicator
 from calpae_lib.text.flattened import TextLine, letters_only
 from calpae_lib.text.outline import Outline
 from calpae_lib.text.reading import Document
@@ -119,9 +120,7 @@ def row_unit(row: DraftRow, cells: list[Atom]) -> str:
         return "percent"
     if "€" in signs:
         return "eur"
-    if re.match(r"D[ée]lai", row.label_text, re.IGNORECASE):
-        return "days"
-    return "count"
+    return unit_of_indicator(row.label_text) or "count"
 
 
 def cell_record(cell: Atom, column: ValueColumn | None, unit: str, status: str) -> dict:

@@ -20,18 +20,11 @@ from __future__ import annotations
 import re
 
 from calpae_lib.tables.indicators.cells import FUNCTION_WORD
+from calpae_lib.tables.table_words import OPENING
 from calpae_lib.text.flattened import TextLine, letters_only
 
-#: Words that open an indicator's name in the report's tables.
-OPENER = re.compile(
-    r"""
-    (?:^|(?<=\s))                                   # at a word start
-    (?:Nombre|Taux|D[ée]lai|Part|Pourcentage|Proportion|Montant|Motif|Typologie|D[ée]penses?
-      |Dont|Dur[ée]e|Co[ûu]t|Remise|Pr[ée]conisation)
-    \b
-    """,
-    re.VERBOSE,
-)
+#: Words that open an indicator's name (:data:`calpae_lib.tables.table_words.OPENING_WORDS`), at a word start.
+OPENER = re.compile(rf"(?:^|(?<=\s)){OPENING}\b")
 
 #: Markers of a sentence (a justification), absent from measure names.
 VERB_MARKER = re.compile(

@@ -1,0 +1,62 @@
+"""The words both indicator readers know, in one place: what opens an indicator, what says
+"not available", which words give a unit, which words name a column's kind.
+
+Used by the action sheets' tables (:mod:`calpae_lib.tables.indicators`) and by
+Annexe 4 (:mod:`calpae_lib.tables.annex4`). Rows are recognised by the
+tables' structure first (value lines, cell counts, page layout); these words
+only tell an indicator's name from the text around it where the structure
+cannot. They are the template's usual heads of indicator names, not the
+bundled report's one-off titles.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Words that open an indicator's name ("Nombre de BRSA orientés", "Taux de couverture …").
+#: "Typologie", "Remise" and "Préconisation" open rows made only of text cells, which no
+#: count of cells can tell from a justification.
+OPENING_WORDS = (
+    "Nombre", "Taux", "D[ée]lai", "Part", "Pourcentage", "Proportion", "Montant", "Motif", "Typologie",
+    "D[ée]penses?", "Dont", "Dur[ée]e", "Co[ûu]t", "Remise", "Pr[ée]conisation",
+)
+OPENING = "(?:" + "|".join(OPENING_WORDS) + ")"
+
+#: What completes "Non" in a spelled-out "not available" cell ("Non connu", "Non estimé"…).
+NOT_AVAILABLE_WORDS = r"(?:connu|disponible|estim[ée]|renseign[ée]|communiqu[ée])e?s?"
+
+#: Heads of indicator names that give the unit of their bare numbers.
+UNIT_WORDS = (
+    ("percent", re.compile(r"\s*(?:Taux|Pourcentage|Part|Proportion)\b")),
+    ("days", re.compile(r"\s*(?:D[ée]lai|Dur[ée]e)\b")),
+)
+
+#: Words of a value column's header and the kind of value the column holds, tried in order.
+KIND_WORDS = (
+    ("target", re.compile(r"attendus?|objectif|pr[ée]vision\s*nel", re.IGNORECASE)),
+    ("s1", re.compile(r"semestre", re.IGNORECASE)),
+    ("baseline", re.compile(r"^\s*Situation", re.IGNORECASE)),
+    ("result", re.compile(r"R[ée]sultat", re.IGNORECASE)),
+)
+
+
+def unit_of_indicator(indicator: str) -> str | None:
+    """The unit an indicator's head word gives its bare numbers, or ``None``.
+
+    >>> unit_of_indicator("Taux de couverture"), unit_of_indicator("Délai moyen"), unit_of_indicator("Nombre")
+    ('percent', 'days', None)
+    """
+    return next((unit for unit, pattern in UNIT_WORDS if pattern.match(indicator)), None)
+
+
+def column_kind(header: str) -> str:
+    """The kind of value a column holds, from its printed header.
+
+    >>> column_kind("Résultat attendu en 2022 (objectif fixé)"), column_kind("Prévisionnel 2022")
+    ('target', 'target')
+    >>> column_kind("Résultat atteint au 1er semestre 2022 (1/01 au 30/05/22)")
+    's1'
+    >>> column_kind("Situation au 31 déc. 2018"), column_kind("Résultat du Département en 2022")
+    ('baseline', 'result')
+    """
+    return next((kind for kind, pattern in KIND_WORDS if pattern.search(header)), "result")
