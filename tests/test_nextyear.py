@@ -7,6 +7,8 @@ printed (``pytest -s``) for the issue's note.
 
 from __future__ import annotations
 
+import random
+import re
 from collections import Counter
 
 import pandas as pd
@@ -187,3 +189,14 @@ def test_every_annex4_value_is_right_or_flagged_never_wrong(generated, bundled_r
     print(f"\nseed {variant.seed} annexe 4: {dict((k, v) for k, v in counts.items() if ':' not in k)}")
     assert counts["right"] + counts["flagged"] > 0
     assert counts["wrong"] == 0 and counts["lost"] == 0, (variant.events, {k: v for k, v in counts.items() if ":" in k})
+
+
+def test_a_5_2_line_opening_with_a_small_amount_is_read_as_an_amount(tmp_path):
+    """'6 500 €' at the start of a 5.2 line once ended the table as if it were section 6."""
+    variant = nextyear.start(bundled_text())
+    nextyear.rewrite_amounts(variant, random.Random(0), small=True)
+    small = [i for i, text in enumerate(variant.lines) if re.match(r"^\d \d{3} €", text)]
+    assert small, "the generator printed no 5.2 line opening with a four-digit amount"
+    report = parse_report(write_variant(tmp_path, variant.text))
+    for key, amounts in expected_amounts(variant).items():
+        assert read_amounts(report, *key) == amounts, key
