@@ -13,6 +13,7 @@ with their documented columns, so a notebook still runs and says so.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -83,6 +84,8 @@ class Table:
     ratios: dict = field(default_factory=dict)
     #: How many last rows are totals (shown in bold, under a rule).
     totals: int = 0
+    #: A sentence under a row, across the table (``{row position: text}``): what a reader must know of that line.
+    notes: dict = field(default_factory=dict)
 
     def _repr_html_(self) -> str:
         if self.frame.empty:
@@ -98,8 +101,11 @@ class Table:
             cells = "".join(f'<td class="{self.cell_class(col, record[col])}">{html.escape(str(record[col]))}</td>'
                             for col in columns)
             rows.append(f'<tr class="total">{cells}</tr>' if index >= first_total else f"<tr>{cells}</tr>")
+            if self.notes.get(index):
+                rows.append(f'<tr class="note"><td colspan="{len(columns)}">{html.escape(self.notes[index])}</td></tr>')
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        table_html = (f'<table class="calpae-table">{caption}<thead><tr>{head}</tr></thead>'
+        kind = "calpae-table money" if self.ratios else "calpae-table"
+        table_html = (f'<table class="{kind}">{caption}<thead><tr>{head}</tr></thead>'
                       f'<tbody>{"".join(rows)}</tbody></table>')
         if self.folded:
             summary = f"{self.caption} ({len(self.frame)} lignes) : cliquer pour afficher"
@@ -131,7 +137,31 @@ def axis_subtitle(report, key: str) -> str | None:
     which the axis label already says.
     """
     volet, _, axis = key.partition("-")
-    return toc_axis_titles(report.doc).get((volet, axis)) if axis else None
+    title = toc_axis_titles(report.doc).get((volet, axis)) if axis else None
+    return with_acronyms(title, report.doc.text) if title else title
+
+
+def with_acronyms(text: str, document: str) -> str:
+    """Acronyms that a heading prints in lower case ("allocataires du rsa") as the document writes them.
+
+    A short lower-case word becomes upper case when the document prints it in
+    capitals far more often than in lower case.
+
+    >>> with_acronyms("Insertion des allocataires du rsa", "le RSA, du RSA, au RSA ; le rsa ; du lien")
+    'Insertion des allocataires du RSA'
+    """
+    def restore(match: re.Match) -> str:
+        word = match.group(0)
+        if not (word.islower() and 2 <= len(word) <= ACRONYM_MAX):
+            return word
+        upper = len(re.findall(rf"\b{word.upper()}\b", document))
+        lower = len(re.findall(rf"\b{word}\b", document))
+        return word.upper() if upper >= ACRONYM_RATIO * max(lower, 1) else word
+    return re.sub(r"\w+", restore, text)
+
+
+#: An acronym has at most this many letters, and the document prints it in capitals this many times as often.
+ACRONYM_MAX, ACRONYM_RATIO = 5, 2
 
 
 
@@ -147,8 +177,7 @@ def rate_cell(value) -> str:
 
 #: The money columns of a budget line: the sheets' figures, and the same completed from the annex.
 PREVU, ENGAGE, RATE = "Prévu", "Engagé (fiches)", "Taux d'exécution (fiches)"
-ENGAGE_COMPLETE, RATE_COMPLETE = "Engagé complété par l'annexe", "Taux d'exécution (complété)"
-REMARK = "Engagé manquant"
+ENGAGE_COMPLETE, RATE_COMPLETE = "Engagé complété par l'annexe", "Taux complété par l'annexe"
 MONEY_RATIOS = {RATE: (ENGAGE, PREVU), RATE_COMPLETE: (ENGAGE_COMPLETE, PREVU)}
 
 
@@ -158,7 +187,8 @@ def money_columns(summary: pd.DataFrame) -> dict:
     Each rate is the engagé of its line over the prévu of its line. Where
     sheets print no engagé, the line says so; where the annex gives the
     missing amounts, the engagé completed by the annex and its rate stand
-    beside the sheets' figures, marked as such (columns only present then).
+    beside the sheets' figures, marked as such (columns only present then);
+    :func:`missing_engage_note` says it in words under the line.
     """
     columns = {PREVU: [money_cell(v) for v in summary["prevu"]],
                ENGAGE: [money_cell(v) for v in summary["engage"]],
@@ -168,31 +198,33 @@ def money_columns(summary: pd.DataFrame) -> dict:
                                     for v, n in zip(summary["engage_complete"], summary["completees"])]
         columns[RATE_COMPLETE] = [rate_cell(v) if n else "—"
                                   for v, n in zip(summary["taux_complete"], summary["completees"])]
-    if summary["engage_manquant"].sum():
-        columns[REMARK] = [missing_engage_remark(row) for row in summary.itertuples()]
     return columns
 
 
-def missing_engage_remark(row) -> str:
-    """Which sheets print no engagé, their prévu, and what the annex gives for them."""
+def missing_engage_note(row) -> str:
+    """Under a line whose sheets print no engagé: which, their prévu, and what the annex gives for them."""
     if not row.engage_manquant:
-        return "—"
+        return ""
     count = row.fiches_sans_engage
-    text = ("la fiche n'imprime pas d'engagé" if count == 1 and row.prevu == row.prevu_sans_engage else
-            f"{count} fiche{'s' if count > 1 else ''} sans engagé imprimé (prévu {money_cell(row.prevu_sans_engage)})")
+    text = ("Engagé non renseigné : la fiche n'imprime pas de montant engagé"
+            if count == 1 and row.prevu == row.prevu_sans_engage else
+            f"Engagé non renseigné sur {count} fiche{'s' if count > 1 else ''} (prévu "
+            f"{money_cell(row.prevu_sans_engage)}) : l'engagé et le taux des fiches ne "
+            f"{'la' if count == 1 else 'les'} comptent pas")
     if row.completees:
         given = row.engage_complete - (row.engage if row.engage == row.engage else 0)
-        text += f" ; l'annexe budgétaire donne {money_cell(given)}"
-    return text
+        text += f" ; l'annexe budgétaire donne {money_cell(given)}, compté dans l'engagé complété"
+    return text + "."
 
 
 def money_table(labels: dict, summary: pd.DataFrame, caption: str, totals: int = 0, empty: str = "") -> Table:
     columns = money_columns(summary)
     frame = pd.DataFrame({**labels, **columns})
-    numeric = [c for c in columns if c != REMARK] + [c for c in labels if c == "Actions"]
-    return Table(frame, caption=caption, numeric=numeric, ratios={r: MONEY_RATIOS[r] for r in columns
-                                                                  if r in MONEY_RATIOS},
-                 totals=totals, empty_message=empty or "Les budgets de ce rapport ne sont pas lus par calpae.")
+    notes = {i: missing_engage_note(row) for i, row in enumerate(summary.itertuples())}
+    return Table(frame, caption=caption, numeric=list(columns) + [c for c in labels if c == "Actions"],
+                 ratios={r: MONEY_RATIOS[r] for r in columns if r in MONEY_RATIOS}, totals=totals,
+                 notes={i: n for i, n in notes.items() if n},
+                 empty_message=empty or "Les budgets de ce rapport ne sont pas lus par calpae.")
 
 
 def with_totals(per_action: pd.DataFrame, summary: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, int]:
