@@ -70,9 +70,11 @@ def moved_lines_sentence(moved: int, lines: int, years: list[int]) -> str:
 def measure_label(axis, measure) -> str:
     """The heading of a group of indicators: its axis and measure.
 
-    >>> measure_label("II", ""), measure_label("I", "Accueil")
-    ("Axe II — indicateurs de l'axe", 'Axe I — Accueil')
+    >>> measure_label("II", ""), measure_label("I", "Accueil"), measure_label("", "PLIE")
+    ("Axe II — indicateurs de l'axe", 'Axe I — Accueil', 'PLIE')
     """
+    if not isinstance(axis, str) or not axis:
+        return measure or "Indicateurs communs"
     return f"Axe {axis} — " + (measure or "indicateurs de l'axe")
 
 
@@ -117,12 +119,12 @@ def indicators_table(reports) -> views.Table:
 
 
 def result_cell(value, unit, raw, status) -> str:
-    """A result as a reader should see it: the number, or why there is none."""
-    if status == "ok" and pd.notna(value):
-        return format_percent(value) if unit == "percent" else format_number(value)
-    if status == "ambiguous":
-        return f"ambigu ({raw})"
-    return f"{views.NOT_AVAILABLE} ({raw})" if raw else views.NOT_AVAILABLE
+    """A result as a reader should see it: the number, the text as printed, or why there is none.
+
+    >>> result_cell(None, "text", "65 jeunes ont été accompagnés", "ok")
+    '65 jeunes ont été accompagnés'
+    """
+    return views.value_cell(value, unit, raw, status)
 
 
 def signed_eur(value) -> str:
