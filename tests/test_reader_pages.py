@@ -18,8 +18,12 @@ from pathlib import Path
 import pytest
 
 from calpae_lib import __version__
+from calpae_lib.checks.engine import all_rules
 from calpae_lib.publish import provenance
 
+#: Words of the tables' vocabulary (column names, codes) that a French page never shows.
+INTERNAL_WORDS = ("baseline", "target", "result", "not_available", "ambiguous", "source_line", "check_id",
+                  "action_id", "amount_eur", "row_kind", "NaN", "None", "nan")
 #: « 1er décembre 2026 », « 12 mars 2031 »: the production date as the footer writes it.
 FRENCH_DATE = re.compile(r"Produit le (?:1er|\d{1,2}) (?:janvier|février|mars|avril|mai|juin|juillet|août|"
                          r"septembre|octobre|novembre|décembre) \d{4}")
@@ -133,6 +137,19 @@ def test_every_page_states_its_production_date_calpae_version_and_commit(pages):
     for name, page in pages.items():
         assert FRENCH_DATE.search(page.text), name
         assert f"calpae {__version__}" in page.text and commit in page.text, name
+
+
+# --- no internal codes -------------------------------------------------------------------------
+
+def test_no_internal_identifier_in_visible_text(pages, bundled_report):
+    check_ids = {rule.check_id for rule in all_rules()}
+    action_ids = set(bundled_report.tables["actions"]["action_id"])
+    for name, page in pages.items():
+        text = page.text
+        shown = {i for i in check_ids if i in text} | {
+            i for i in action_ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)}
+        words = {w for w in INTERNAL_WORDS if re.search(rf"\b{w}\b", text)}
+        assert not shown and not words, (name, sorted(shown), sorted(words))
 
 
 # --- rates ----------------------------------------------------------------------------------------
