@@ -251,7 +251,7 @@ JUSTIFICATIONS = ("Baisse liée au départ d'un prestataire", "Hausse due à la 
 
 
 def add_justifications(variant: Variant, rng: random.Random, count: int) -> None:
-    """A justification printed on the line after a full row of three values."""
+    """A justification printed after a full row of three values."""
     candidates = []
     for sheet in sheets(variant.lines):
         body = table_body(variant.lines, sheet)
@@ -260,7 +260,7 @@ def add_justifications(variant: Variant, rng: random.Random, count: int) -> None
                            and variant.origin[i] is not None]
     texts = rng.sample(JUSTIFICATIONS, count)
     for index, text in zip(sorted(rng.sample(candidates, min(count, len(candidates))), reverse=True), texts):
-        variant.insert(index + 1, [text + " "])
+        variant.insert(index + 1, ["", text + " "])  # after a blank line, as the report prints them
         variant.justifications.append((variant.origin[index], text))
     variant.events.append(f"{count} justifications après les valeurs")
 

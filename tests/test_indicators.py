@@ -201,3 +201,23 @@ def test_not_available_mark_among_numbers_keeps_the_row_unit(table):
     rows = table[(table["action_id"] == "initiative-3") & table["indicator"].str.startswith("Nombre de ruptures")]
     assert list(zip(rows["raw"], rows["unit"])) == [("12", "count"), ("/", "count"),
                                                     ("22 mesures ont été arrêtés", "text")]
+
+
+def test_a_measure_printed_right_after_a_row_s_cells_names_that_row_too(table):
+    """Regression (socle II action 9): "Aide à l'encadrement dans les ACI" follows the cells of
+    "Nombre de BRSA positionnés" with no blank line between; it names that row and the next."""
+    rows = table[table["action_id"] == "socle-II-9"].drop_duplicates("indicator")
+    measures = list(rows["measure"])
+    positioned = list(rows["indicator"]).index("Nombre de BRSA positionnés")
+    assert measures[positioned] == measures[positioned + 1] != measures[0]
+
+
+def test_a_measure_after_a_blank_line_names_only_the_rows_after_it(table):
+    rows = table[table["action_id"] == "socle-II-11"].drop_duplicates("indicator")
+    assert len(set(rows["measure"])) == 2 and rows["measure"].iloc[0] == rows["measure"].iloc[1]
+
+
+def test_a_sheet_saying_it_has_no_indicators_has_none(bundled_report):
+    """Regression (socle II action 5): "Pas d'indicateurs sur cette fiche" under section 6."""
+    actions = bundled_report.tables["actions"].set_index("action_id")
+    assert not actions.at["socle-II-5", "has_indicators"] and actions.at["socle-II-4", "has_indicators"]

@@ -18,6 +18,9 @@ value cells, its justification. Lines are first read as value lines or text
    ("... par la plateforme" / measure / "de mobilité à des fins ...").
 6. Text printed among a short row's cells is a text cell
    ("Déménagement hors 62" after "/").
+7. A measure's name printed between two rows names the rows after it; when
+   it follows a row's cells with no blank line between (the same band of the
+   page), it names that row too.
 """
 
 from __future__ import annotations
@@ -104,6 +107,12 @@ def fills_row(block: list[ValueLine], columns: int) -> bool:
     return min_cells(atoms) <= wanted <= max_cells(atoms)
 
 
+def joins_cells(row: DraftRow, line: TextLine) -> bool:
+    """Whether a measure's first line follows the row's cells with no blank line between: printed in
+    the same band as the row, the measure's cell spans that row too (rule 7)."""
+    return line.line == max(cell.line for cell in row.cells) + 1
+
+
 class RowAssembler:
     """Cuts a table's items into :class:`DraftRow` objects (rules 4-6)."""
 
@@ -168,6 +177,8 @@ class RowAssembler:
             if measure:
                 self.set_measure(measure, continuing=False)
                 self.measure_open = not rest and not row.comment and lines[-1].line != next_line
+                if not rest and not row.comment and row.cells and joins_cells(row, lines[len(rest)]):
+                    row.measure, row.measure_open = self.measure, self.measure_open
             lines = rest
         text = " ".join(" ".join(line.text for line in lines).split())
         if text and self.complete(row):
