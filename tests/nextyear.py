@@ -83,6 +83,7 @@ class Variant:
     justifications: list[tuple[int, str]] = field(default_factory=list)  # (bundled line of the values, text)
     events: list[str] = field(default_factory=list)
     annex4_extra: str = ""  # the period of the Annexe 4 column added (empty: none)
+    running_title: str = ""  # printed at every page break the generator makes (empty: none)
 
     @property
     def text(self) -> str:
@@ -237,7 +238,7 @@ def insert_page_breaks(variant: Variant, rng: random.Random, count: int, repeat_
         at = rng.choice(blanks)
         low, high = page_range(sheets(variant.lines), sheet)
         page = rng.randint(low, min(high, low + 2))
-        block = ["", " ", f"{page} ", "", " "]
+        block = ["", " ", f"{page} ", "", " "] + ([variant.running_title, ""] if variant.running_title else [])
         if repeat_header:
             block += header_lines(variant.lines, sheet) + [""]
         variant.insert(at, block, [None, None, 0] + [None] * (len(block) - 3))
@@ -250,14 +251,29 @@ JUSTIFICATIONS = ("Baisse liée au départ d'un prestataire", "Hausse due à la 
                   "Données partielles du prestataire", "Effet de la fermeture estivale")
 
 
+def add_running_titles(variant: Variant, rng: random.Random, count: int) -> None:
+    """A running title printed at ``count`` page breaks of the sheets' texts (section 7), and from
+    now on at every page break the generator makes."""
+    variant.running_title = f"Rapport d'exécution {2022 + variant.offset} de la convention "
+    places = []
+    for sheet in sheets(variant.lines):
+        bounds = section(variant.lines, sheet, BILAN)
+        if bounds:
+            places += [i for i in range(*bounds) if not variant.lines[i].strip()]
+    for index in sorted(rng.sample(places, min(count, len(places))), reverse=True):
+        variant.insert(index, ["", variant.running_title, ""])
+    variant.events.append(f"titre courant à {count} sauts de page")
+
+
 def add_justifications(variant: Variant, rng: random.Random, count: int) -> None:
-    """A justification printed after a full row of three values."""
+    """A justification printed after a full row of three values (where a blank line follows them:
+    text printed right under a row's cells is in the row's band, a justification would be there)."""
     candidates = []
     for sheet in sheets(variant.lines):
         body = table_body(variant.lines, sheet)
         if body:
             candidates += [i for i in range(*body) if THREE_VALUES.match(variant.lines[i])
-                           and variant.origin[i] is not None]
+                           and variant.origin[i] is not None and not variant.lines[i + 1].strip()]
     texts = rng.sample(JUSTIFICATIONS, count)
     for index, text in zip(sorted(rng.sample(candidates, min(count, len(candidates))), reverse=True), texts):
         variant.insert(index + 1, ["", text + " "])  # after a blank line, as the report prints them
@@ -446,6 +462,7 @@ def make_variant(text: str, seed: int) -> Variant:
         add_axis_to(variant, "III", "Accompagner les familles vers l'emploi", copies=2)
     if seed % 2 == 1:
         add_annex4_column(variant)
+    add_running_titles(variant, rng, count=6)
     add_justifications(variant, rng, count=3)
     insert_page_breaks(variant, rng, count=4, repeat_header=False)
     insert_page_breaks(variant, rng, count=3, repeat_header=True)

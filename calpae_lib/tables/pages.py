@@ -18,8 +18,9 @@ A PDF page break inside a table leaves, among the table's lines:
 * the table's **header printed again** on the new page: the lines, from a
   line that opens the header, whose letters spell the whole header again.
 
-Running titles do not occur in this template; a line repeated at page
-breaks would be recognised here the same way.
+* a **running title** (a line the pages repeat, "Rapport d'exécution 2023"):
+  a line of words printed, identical, at least :data:`RUNNING_TITLE_REPEATS`
+  times outside the indicator tables; inside a table it is dropped.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ from calpae_lib.text.reading import Document
 LONE_INTEGER = re.compile(r"^\s*(\d{1,3})\s*$")
 
 PAGE, CELL, DOUBT = "page", "cell", "doubt"
+
+#: How many times a line must be printed outside the tables to be a running title.
+RUNNING_TITLE_REPEATS = 3
 
 #: Pages an action may run over after the last one the contents give (the last action of the body).
 LAST_ACTION_PAGES = 10
@@ -83,6 +87,7 @@ class PageModel:
 
     footers: tuple[tuple[int, int], ...]
     starts: tuple[tuple[int, int], ...]  # (first line of an action, its page in the contents)
+    running: frozenset[str] = frozenset()  # running titles, spaces normalised
 
     def possible(self, line: int) -> tuple[int, int] | None:
         """The first and last page a line can be on, from the contents (``None`` if unknown).
@@ -117,7 +122,21 @@ def page_model(doc: Document, outline: Outline, tables: list[tuple[int, int]]) -
     """The page model of a report; ``tables``: the line ranges of its tables (their integers are no footers)."""
     footers = footer_anchors(doc, outline.annex_start - 1, tables)
     starts = sorted((a.start, a.toc_page) for a in outline.actions if a.toc_page is not None)
-    return PageModel(tuple(footers), tuple(starts))
+    return PageModel(tuple(footers), tuple(starts), running_titles(doc, tables))
+
+
+def running_titles(doc: Document, tables: list[tuple[int, int]]) -> frozenset[str]:
+    """Lines of words printed identically at least :data:`RUNNING_TITLE_REPEATS` times outside the tables.
+
+    Section headings of the action sheets ("5. Budget") repeat too, but never inside a
+    table's body, where this set is used.
+    """
+    counts: dict[str, int] = {}
+    for number, text in doc.numbered():
+        key = " ".join(text.split())
+        if len(key.split()) >= 2 and re.search(r"[^\W\d_]", key) and not any(a <= number <= b for a, b in tables):
+            counts[key] = counts.get(key, 0) + 1
+    return frozenset(key for key, count in counts.items() if count >= RUNNING_TITLE_REPEATS)
 
 
 def lone_integer(line: TextLine) -> int | None:
@@ -161,7 +180,7 @@ def without_artefacts(lines: list[TextLine], header: str, model: PageModel) -> t
     repeated = repeated_header(lines, header)
     kept, doubts = [], []
     for index, line in enumerate(lines):
-        if index in repeated:
+        if index in repeated or " ".join(line.text.split()) in model.running:
             continue
         number = lone_integer(line)
         verdict = model.classify(line.line, number) if number is not None else CELL
