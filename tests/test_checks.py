@@ -45,6 +45,16 @@ BUNDLED_FINDINGS = {
     ("execution.parite", "socle-II-18", "avertissement", 10289),   # 682 820 € against 917 100 €
     ("document.libelle_volet", "initiative-4", "avertissement", 10325),  # "Plan Pauvreté" in the initiative table
     ("document.libelle_volet", "initiative-4", "avertissement", 10327),
+    # the same action printed as socle II-10 and ERBM-4: « Crèche AVIP » 25 000 / 27 800 €, « AFP » 150 039 / 147 023 €
+    ("fiche.meme_montant", "socle-II-10", "avertissement", 2948),
+}
+
+#: What the indicator rules find on the bundled report that is not ok, and that is not performance.
+BUNDLED_INDICATOR_FINDINGS = {
+    ("indicateurs.total_lignes", "initiative-4", "ecart", 6832),     # 268 dossiers, rows 90 + 177
+    ("indicateurs.montant_budget", "initiative-8", "ecart", 8122),   # 200 000 € CLLAJ, budget 160 000 € (twice)
+    ("indicateurs.copie", "socle-II-15", "avertissement", 4419),      # 236 / 147 for two indicators
+    ("indicateurs.copie", "socle-II-18", "avertissement", 5475),      # 1 000 / 932 for two indicators
 }
 
 
@@ -78,8 +88,85 @@ def without_lines(text: str, first: int, last: int) -> str:
 
 
 def test_bundled_findings(bundled_checks):
-    money_and_text = bundled_checks[~bundled_checks.check_id.str.startswith("indicateurs.")]
+    money_and_text = bundled_checks[~bundled_checks.check_id.str.startswith("indicateurs.")
+                                    & (bundled_checks.category != "performance")]
     assert located(money_and_text) == BUNDLED_FINDINGS
+
+
+def test_bundled_indicator_findings(bundled_checks):
+    indicators = bundled_checks[bundled_checks.check_id.str.startswith("indicateurs.")
+                                & (bundled_checks.category != "performance")]
+    assert located(indicators) == BUNDLED_INDICATOR_FINDINGS
+    total = indicators[indicators.check_id == "indicateurs.total_lignes"]
+    assert set(zip(total.status, total.expected, total.observed)) == {("ok", "282", "282"), ("ecart", "267", "268")}
+
+
+def new_rule_findings(checks: pd.DataFrame, check_id: str) -> set[tuple]:
+    return {f for f in findings(checks) if f[0] == check_id}
+
+
+def test_same_named_amount_on_two_sheets_of_one_action(bundled_checks):
+    # ERBM-5 reprints initiative-3 (same title); naming its État line like initiative-3's makes one amount, two values
+    variant = parse_text(replace_line(bundled_text(), 9659, "Part Etat    100 000 €",
+                                      "Part Etat : Accompagnement logement 100 000 €"))
+    difference = findings(variant.tables["checks"]) ^ findings(bundled_checks)
+    assert difference == {("fiche.meme_montant", "initiative-3", "avertissement", format_eur(250000),
+                           format_eur(100000))}
+
+
+def test_a_fund_named_on_several_actions_is_not_one_amount(bundled_report):
+    budgets = bundled_report.tables["budgets"]
+    fsl = budgets[budgets.label.str.endswith(": FSL")]
+    assert fsl.action_id.nunique() > 2 and fsl.amount_eur.nunique() > 1     # each action its share of the FSL
+    checks = bundled_report.tables["checks"]
+    assert not checks[(checks.check_id == "fiche.meme_montant") & checks.message.str.contains("FSL")].size
+
+
+def test_total_of_rows_against_their_sum(bundled_checks):
+    fixed = parse_text(replace_line(bundled_text(), 6832, "170 268", "170 267"))
+    assert findings(fixed.tables["checks"]) ^ findings(bundled_checks) == {
+        ("indicateurs.total_lignes", "initiative-4", "ecart", "267", "268")}          # the document's own gap gone
+    broken = parse_text(replace_line(bundled_text(), 6852, "163", "164"))
+    assert findings(broken.tables["checks"]) ^ findings(bundled_checks) == {
+        ("indicateurs.total_lignes", "initiative-4", "ecart", "283", "282")}          # 2021: 164 + 119 for 282
+
+
+def test_indicator_amount_against_the_sheet_budget(bundled_checks):
+    fixed = parse_text(replace_line(bundled_text(), 8122, "200 000€ 200 000€", "160 000€ 160 000€"))
+    difference = findings(fixed.tables["checks"]) ^ findings(bundled_checks)
+    assert {d for d in difference if d[0] != "indicateurs.resultat_cible"} == {
+        ("indicateurs.montant_budget", "initiative-8", "ecart", format_eur(160000), format_eur(200000))}
+    # (both the target's and the result's finding; the indicator's own target-result line moves with its values)
+    broken = parse_text(replace_line(bundled_text(), 8122, "200 000€ 200 000€", "160 000€ 150 000€"))
+    assert new_rule_findings(broken.tables["checks"], "indicateurs.montant_budget") == {
+        ("indicateurs.montant_budget", "initiative-8", "ecart", format_eur(160000), format_eur(150000))}
+
+
+def test_copied_target_and_result_rows(bundled_checks):
+    fixed = parse_text(replace_line(bundled_text(), 4419, "236 147", "236 146"))
+    difference = findings(fixed.tables["checks"]) ^ findings(bundled_checks)
+    assert {d[:3] for d in difference if d[0] == "indicateurs.copie"} == {
+        ("indicateurs.copie", "socle-II-15", "avertissement")}
+    assert {d[0] for d in difference} <= {"indicateurs.copie", "indicateurs.resultat_cible"}
+    copied = parse_text(replace_line(bundled_text(), 4179, "95 99", "100 110"))   # socle II-14: 100 / 110 twice
+    assert {d[:3] for d in new_rule_findings(copied.tables["checks"], "indicateurs.copie")} == {
+        ("indicateurs.copie", "socle-II-15", "avertissement"), ("indicateurs.copie", "socle-II-18", "avertissement"),
+        ("indicateurs.copie", "socle-II-14", "avertissement")}
+
+
+def test_direction_of_indicators_is_read_from_their_wording(bundled_checks):
+    targets = bundled_checks[bundled_checks.check_id == "indicateurs.resultat_cible"].set_index("source_line")
+    delay = targets.loc[893]                      # « Délai moyen » 16,7 days for a target of 21: reached
+    assert (delay.status, delay.expected, delay.observed) == ("ok", "21,0", "16,7") and "moins est mieux" in delay.message
+    shares = targets[targets.message.str.startswith("« Part des")]
+    assert list(shares.status) == ["non_verifiable"]          # a share: the wording does not say which way is better
+
+
+def test_one_indicator_printed_on_several_sheets_is_one_performance_line(bundled_checks):
+    targets = bundled_checks[bundled_checks.check_id == "indicateurs.resultat_cible"]
+    plie = targets[targets.message.str.startswith("« Nombre de BRSA en cours »")
+                   & (targets.expected == "4\u202f065")]
+    assert len(plie) == 1 and plie.iloc[0].message.count("fiche ") == 6
 
 
 @pytest.fixture(scope="module")
@@ -290,13 +377,13 @@ def test_check_command_prints_the_three_kinds_apart(capsys):
     headings = [line for line in out if line and not line.startswith(" ")]
     assert [h.split(" : ")[0] for h in headings[:-1]] == ["Incohérences du document", "Données manquantes",
                                                           "Cibles et résultats", "Contrôles conformes"]
-    assert headings[0].startswith("Incohérences du document : 13 (Montants 2, Effectifs et taux 3, Rédaction 8)")
+    assert headings[0].startswith("Incohérences du document : 20 (Montants 6, Effectifs et taux 6, Rédaction 8)")
     assert headings[1] == "Données manquantes : 2"
     # performance is never listed among the inconsistencies
     first, second = out.index(headings[0]), out.index(headings[1])
     assert not any("cible" in line.split("  ")[1].lower() for line in out[first + 2:second])
     rows = [line for line in out if line.startswith("  ") and not line.lstrip().startswith("statut")]
-    assert headings[-1].startswith(f"{len(rows)} contrôles : 13 incohérences, 2 données manquantes")
+    assert headings[-1].startswith(f"{len(rows)} contrôles : 20 incohérences, 2 données manquantes")
 
 
 def test_check_command_strict_exit_status(tmp_path, capsys):

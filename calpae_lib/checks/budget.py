@@ -9,6 +9,7 @@ State's credits were consumed and that both financeurs pay equal shares.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -423,3 +424,67 @@ def parity_finding(scope: str, what: str, etat, dep, line, said: str) -> Finding
     return Finding("execution.parite", scope, "avertissement", format_eur(etat), format_eur(dep),
                    f"Pour {what}, la part Département prévue ({format_eur(dep)}) s'écarte de la part État "
                    f"({format_eur(etat)}){said}.", line)
+
+
+# --- Rule 5: one named amount, one value ------------------------------------------------------------
+
+#: What a sheet's budget line names after who pays: "Contrepartie … – Part Département : AFP" -> "AFP".
+LINE_NAME = re.compile(r"part\s+(?:[ée]tat|d[ée]partement)\s*:\s*(?P<name>\S.*)$", re.IGNORECASE)
+
+
+def line_name(label) -> str | None:
+    """The thing a budget line names, or ``None`` when it names only its financeur.
+
+    >>> line_name("Contrepartie Plan Pauvreté – Part Département : FSL"), line_name("Part Etat") is None
+    ('FSL', True)
+    """
+    match = LINE_NAME.search(" ".join(str(label).split()))
+    return match.group("name").strip(" :") if match else None
+
+
+def same_action(titles: list[str]) -> bool:
+    """Whether sheets print one action (one title, give or take a bracket or a plural)."""
+    from calpae_lib.checks.indicators import SAME_NAME, similarity
+    return all(similarity(titles[0], other) >= SAME_NAME for other in titles[1:])
+
+
+def named_amounts(budgets: pd.DataFrame) -> dict[tuple, list]:
+    """The sheets' named lines grouped by stage, financeur and name (its words): ``key -> [rows]``."""
+    from calpae_lib.checks.indicators import words
+    groups: dict[tuple, list] = {}
+    for row in budgets.itertuples():
+        name = line_name(row.label)
+        if name and words(name):
+            groups.setdefault((row.stage, row.financeur, words(name)), []).append(row)
+    return groups
+
+
+@rule("fiche.meme_montant", needs=("budgets", "actions"), grade=Grade.MONTANT)
+def check_same_named_amount(tables, doc, meta) -> list[Finding]:
+    """Une même ligne de budget nommée (« Part Département : AFP ») d'une même action imprimée sur deux fiches y a une seule valeur."""
+    titles = dict(zip(tables["actions"]["action_id"], tables["actions"]["title"]))
+    findings = []
+    for (stage, financeur, _), rows in named_amounts(tables["budgets"]).items():
+        sheets = list(dict.fromkeys(row.action_id for row in rows))
+        # a name printed on sheets of different actions (a fund: FSL, PLIE) pays each its share
+        if len(sheets) < 2 or not same_action([titles.get(a, "") for a in sheets]):
+            continue
+        findings.append(named_amount_finding(stage, financeur, rows))
+    return findings
+
+
+def named_amount_finding(stage: str, financeur: str, rows: list) -> Finding:
+    from calpae_lib.text.outline import action_label
+    values = list(dict.fromkeys(int(row.amount_eur) for row in rows))
+    name, who = line_name(rows[0].label), FINANCEUR_LABELS[financeur]
+    printed = " ; ".join(f"{format_eur(row.amount_eur)} sur la fiche {action_label(row.action_id)} (ligne "
+                         f"{row.source_line})" for row in rows)
+    if len(values) == 1:
+        return Finding("fiche.meme_montant", rows[0].action_id, "ok", format_eur(values[0]), format_eur(values[0]),
+                       f"La ligne « {short(name, 40)} » (part {who}, {STAGE_LABELS[stage]}) de cette action, "
+                       f"imprimée sur {len(rows)} fiches, y a la même valeur : {printed}.", int(rows[0].source_line))
+    return Finding("fiche.meme_montant", rows[0].action_id, "avertissement", format_eur(values[0]),
+                   format_eur(values[1]),
+                   f"La même action est imprimée sur {len(rows)} fiches et sa ligne « {short(name, 40)} » (part {who}, "
+                   f"{STAGE_LABELS[stage]}) y a deux valeurs : {printed} ; un même montant nommé n'a qu'une valeur, "
+                   f"sauf s'il s'agit de deux enveloppes distinctes (à vérifier).", int(rows[0].source_line))

@@ -260,3 +260,180 @@ def comment_finding(name: str, row, base, match) -> Finding:
         f"« {short(row['indicator'], 40)} » sur {format_number(base['value'])} « {short(base['indicator'], 40)} » "
         f"font {format_percent(computed, 1)}" + ("." if ok else f", et non {format_percent(stated, decimals)}."),
         int(row["source_line"]))
+
+
+# --- a total and its parts, copies, amounts against the budget -------------------------------------
+
+#: Words that split a population in two complementary parts ("… sans procédure" / "… avec procédure").
+OPPOSITES = (("sans", "avec"), ("homme", "femme"), ("public", "prive"), ("interne", "externe"))
+
+
+def plain_name(text) -> str:
+    """An indicator name for comparing wordings: lower case, no accents, single spaces, no end punctuation."""
+    return " ".join(without_accents(str(text)).lower().replace("’", "'").split()).strip(" :.;")
+
+
+def complementary(qualifiers: list[str]) -> bool:
+    """Whether qualifiers differ only by opposite words, all of one pair present ("sans X" / "avec X").
+
+    >>> complementary(["sans procedure d'expulsion", "avec procedure d'expulsion"])
+    True
+    >>> complementary(["vers les siae", "en siae"])
+    False
+    """
+    for pair in OPPOSITES:
+        masked, found = set(), set()
+        for qualifier in qualifiers:
+            tokens = [t if t in pair or not t.endswith("s") else t[:-1] for t in qualifier.split()]
+            found |= {t for t in tokens if t in pair}
+            masked.add(" ".join("*" if t in pair else t for t in tokens))
+        if len(masked) == 1 and found == set(pair) and len(qualifiers) == len(pair):
+            return True
+    return False
+
+
+def table_groups(name: str, frame: pd.DataFrame):
+    """One printed table at a time: a sheet's measure, or an Annexe 4 measure."""
+    keys = [c for c in ("action_id", "measure") if c in frame.columns]
+    return frame.assign(**{k: frame[k].fillna("") for k in keys}).groupby(keys, sort=False)
+
+
+def parts_of(names: list[str]) -> dict[str, list[str]]:
+    """Each indicator that other rows split in complementary parts: ``total -> [parts]``."""
+    plain = {name: plain_name(name) for name in names}
+    out = {}
+    for total, whole in plain.items():
+        parts = [n for n, p in plain.items() if n != total and p.startswith(whole + " ")]
+        if len(parts) >= 2 and complementary([plain[p][len(whole) + 1:] for p in parts]):
+            out[total] = parts
+    return out
+
+
+@rule("indicateurs.total_lignes", needs=("indicators",), grade=Grade.EFFECTIF)
+def check_totals_of_rows(tables, doc, meta) -> list[Finding]:
+    """Un indicateur que d'autres lignes du même tableau partagent (« … sans … » / « … avec … ») égale leur somme."""
+    findings = []
+    for name in indicator_tables(tables):
+        for _, group in table_groups(name, readable(tables[name])):
+            for total, parts in parts_of(list(dict.fromkeys(group["indicator"]))).items():
+                findings.extend(total_findings(name, group, total, parts))
+    return findings
+
+
+def total_findings(name: str, group: pd.DataFrame, total: str, parts: list[str]) -> list[Finding]:
+    """For each column where the total and every part are read, the total against the parts' sum."""
+    findings = []
+    for (period, kind), cells in group.groupby(["period", "kind"], sort=False):
+        values = {row["indicator"]: row for _, row in cells.iterrows()}
+        if total not in values or any(p not in values for p in parts):
+            continue
+        whole, summed = float(values[total]["value"]), sum(float(values[p]["value"]) for p in parts)
+        listed = " + ".join(format_number(values[p]["value"]) for p in parts)
+        agree = whole == summed
+        findings.append(Finding(
+            "indicateurs.total_lignes", scope_of(values[total]), "ok" if agree else "ecart",
+            format_number(summed), format_number(whole),
+            f"« {short(total, 50)} » ({KIND_LABELS.get(kind, kind)} {period}) : {format_number(whole)}, "
+            + (f"la somme des {len(parts)} lignes qui le détaillent ({listed})." if agree else
+               f"alors que ses lignes {' et '.join('« ' + short(p, 50) + ' »' for p in parts)} font {listed} = "
+               f"{format_number(summed)} (lignes {', '.join(str(int(values[p]['source_line'])) for p in parts)})."),
+            int(values[total]["source_line"])))
+    return findings
+
+
+def printed_rows(group: pd.DataFrame, indicator: str) -> tuple:
+    """An indicator's target and result cells as printed: ``((period, kind, raw), …)``."""
+    rows = group[(group["indicator"] == indicator) & group["kind"].isin(["target", "result"])]
+    return tuple(sorted((str(r.period), r.kind, plain_name(r.raw)) for r in rows.itertuples()))
+
+
+def copied_pairs(group: pd.DataFrame) -> list[tuple[str, str]]:
+    """Two different indicators of one table whose target and result rows are identical.
+
+    A row whose result only restates its target (15 for 15) proves nothing: both must differ.
+    """
+    names, pairs = list(dict.fromkeys(group["indicator"])), []
+    rows = {name: printed_rows(group, name) for name in names}
+    for i, first in enumerate(names):
+        kinds = {kind for _, kind, _ in rows[first]}
+        if kinds != {"target", "result"} or len({raw for *_, raw in rows[first]}) < 2:
+            continue
+        for second in names[i + 1:]:
+            if rows[second] == rows[first] and similarity(first, second) < SAME_NAME_SAME_VALUES:
+                pairs.append((first, second))
+    return pairs
+
+
+@rule("indicateurs.copie", needs=("indicators",), grade=Grade.EFFECTIF)
+def check_copied_rows(tables, doc, meta) -> list[Finding]:
+    """Deux indicateurs différents d'un même tableau n'ont pas des lignes cible et résultat identiques (copier-coller)."""
+    findings = []
+    for name in indicator_tables(tables):
+        frame = tables[name][tables[name]["status"] == "ok"]
+        for _, group in table_groups(name, frame):
+            for first, second in copied_pairs(group):
+                line = int(group[group["indicator"] == second]["source_line"].min())
+                where = "l'Annexe 4" if name == "annex4" else "la fiche"
+                cells = "; ".join(f"{KIND_LABELS[kind]} {period} : {raw}" for period, kind, raw in
+                                  printed_rows(group, first))
+                findings.append(Finding(
+                    "indicateurs.copie", scope_of(group.iloc[0]), "avertissement", "", cells,
+                    f"« {short(first, 50)} » et « {short(second, 50)} » "
+                    f"({where}) ont les mêmes lignes cible et résultat "
+                    f"({cells}) : copier-coller probable d'une ligne sur l'autre.", line))
+    return findings
+
+
+#: An indicator or comment that says whose money it counts.
+FINANCEUR_NAMED = {"departement": re.compile(r"\bd[ée]partement(?:al|ale)?\b", re.IGNORECASE),
+                   "etat": re.compile(r"\b[ée]tat\b", re.IGNORECASE)}
+#: What an indicator's result and target are compared with on the sheet: engagé (5.2) and prévu (5.1).
+BUDGET_STAGE = {"result": "engage", "target": "prevu"}
+
+
+def budget_line_for(indicator: str, lines: pd.DataFrame):
+    """The sheet's budget line an amount-indicator names: its financeur named, and the line's own name in it."""
+    from calpae_lib.checks.budget import line_name
+    for financeur, pattern in FINANCEUR_NAMED.items():
+        if not pattern.search(indicator):
+            continue
+        for row in lines[lines["financeur"] == financeur].itertuples():
+            name = line_name(row.label)
+            if name and words(name) and words(name) <= words(indicator):
+                return financeur, words(name)
+    return None
+
+
+@rule("indicateurs.montant_budget", needs=("indicators", "budgets"), grade=Grade.MONTANT)
+def check_amounts_against_budget(tables, doc, meta) -> list[Finding]:
+    """Un montant en euros d'un tableau d'indicateurs qui nomme une ligne du budget de la fiche (« Dépenses liées aux CLLAJ pour le Département ») égale cette ligne."""
+    from calpae_lib.checks.budget import line_name
+    budgets, findings = tables["budgets"], []
+    euros = readable(tables["indicators"])
+    euros = euros[(euros["unit"] == "eur") & euros["kind"].isin(list(BUDGET_STAGE))]
+    for row in euros.itertuples():
+        lines = budgets[budgets["action_id"] == row.action_id]
+        named = budget_line_for(row.indicator, lines)
+        if named is None:
+            continue
+        financeur, name = named
+        same = [b for b in lines[(lines["financeur"] == financeur) & (lines["stage"] == BUDGET_STAGE[row.kind])]
+                .itertuples() if line_name(b.label) is None or words(line_name(b.label)) == name]
+        if same:
+            findings.append(budget_amount_finding(row, same[0]))
+    return findings
+
+
+def budget_amount_finding(row, line) -> Finding:
+    from calpae_lib.checks.budget import STAGE_LABELS
+    from calpae_lib.text.formatting import format_eur
+    agree = float(row.value) == float(line.amount_eur)
+    stage = STAGE_LABELS[BUDGET_STAGE[row.kind]]
+    return Finding(
+        "indicateurs.montant_budget", row.action_id, "ok" if agree else "ecart", format_eur(line.amount_eur),
+        format_eur(row.value),
+        f"« {short(row.indicator, 60)} » ({KIND_LABELS[row.kind]} {row.period}) : {format_eur(row.value)} dans le "
+        f"tableau d'indicateurs, " + (f"comme le budget {stage} de la fiche." if agree else
+                                      f"mais {format_eur(line.amount_eur)} au budget {stage} de la fiche "
+                                      f"(« {short(line.label, 50)} », ligne {line.source_line})."),
+        int(row.source_line))
