@@ -405,3 +405,18 @@ def test_readable_lines_list_every_check_once(bundled_checks):
     lines = readable_lines(bundled_checks)
     rows = [line for line in lines if line.startswith("  ") and not line.lstrip().startswith("statut")]
     assert len(rows) == len(bundled_checks)
+
+
+def test_removing_a_sheet_takes_only_its_own_findings_with_it(bundled_report, bundled_checks):
+    actions = bundled_report.tables["actions"].set_index("action_id")
+    start, following = int(actions.loc["erbm-4", "source_line"]), int(actions.loc["erbm-5", "source_line"])
+    variant = parse_text(without_lines(bundled_text(), start, following - 1))
+    gone = findings(bundled_checks) - findings(variant.tables["checks"])
+    # ERBM-4 reprinted socle II-10: without it the named amounts have one sheet, nothing to compare
+    assert {f[:3] for f in gone if f[0] == "fiche.meme_montant"} == {
+        ("fiche.meme_montant", "socle-II-10", "avertissement")}
+    assert {f[0] for f in gone} == {"fiche.meme_montant"}       # ERBM-4's own findings were all ok
+    new = findings(variant.tables["checks"]) - findings(bundled_checks)
+    assert {f[:3] for f in new} == {("rapport.nombre_actions", "document", "ecart"),   # 34 announced, 33 sheets
+                                    ("rapport.nombre_actions", "erbm", "ecart"),
+                                    ("fiche_annexe.presence", "erbm", "manquant")}    # its annex line, no sheet
