@@ -6,6 +6,7 @@ line turns them into a one-line message and an exit status, never a traceback.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -54,6 +55,37 @@ class SchemaError(CalpaeError, ValueError):
 
 class UsageError(CalpaeError):
     """The command line or notebook parameters are wrong."""
+
+
+class OutputError(CalpaeError):
+    """The output cannot be written: a full disk, a read-only folder, no right to write there."""
+
+
+#: ``errno`` values that say the machine refuses a write, not that calpae is wrong.
+OUTPUT_ERRNOS = {errno.ENOSPC: "plus de place sur le disque", errno.EDQUOT: "quota de disque atteint",
+                 errno.EROFS: "système de fichiers en lecture seule", errno.EACCES: "écriture refusée (droits)",
+                 errno.EPERM: "opération refusée (droits)", errno.ENAMETOOLONG: "nom de fichier trop long"}
+
+
+def output_error(error: BaseException) -> OutputError | None:
+    """The :class:`OutputError` an :class:`OSError` (or its cause) stands for, if any.
+
+    >>> import errno
+    >>> output_error(OSError(errno.ENOSPC, "No space left on device", "/out/a.html")).located()
+    '/out/a.html: plus de place sur le disque (No space left on device) : libérez de la place ou écrivez ailleurs.'
+    >>> output_error(ValueError("x")) is None
+    True
+    """
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno in OUTPUT_ERRNOS:
+            return OutputError(f"{OUTPUT_ERRNOS[error.errno]} ({error.strerror}) : libérez de la place ou "
+                               "écrivez ailleurs." if error.errno in (errno.ENOSPC, errno.EDQUOT) else
+                               f"{OUTPUT_ERRNOS[error.errno]} ({error.strerror}) : écrivez ailleurs.",
+                               path=error.filename)
+        error = error.__cause__ or error.__context__
+    return None
 
 
 class NotebookError(CalpaeError):

@@ -23,6 +23,12 @@ from .tiny_notebooks import write_tiny_notebooks
 from .variants import BUNDLED
 
 
+@pytest.fixture(autouse=True)
+def fixed_date(monkeypatch):
+    """Pages say when they were produced: one date, so that two runs' pages compare byte for byte."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
 def published(out) -> dict[str, bytes]:
     """Every published file's bytes, but the workbook (its zip carries its write time) and the manifest."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
@@ -38,8 +44,10 @@ def clean(tmp_path_factory):
     """One clean run into its own output; each test then damages a copy of its store."""
     root = tmp_path_factory.mktemp("store")
     notebooks = write_tiny_notebooks(root / "notebooks")
-    batch.run_reports([BUNDLED], out=root / "clean", workers=1, notebooks_dir=notebooks,
-                      store_dir=root / "store")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        batch.run_reports([BUNDLED], out=root / "clean", workers=1, notebooks_dir=notebooks,
+                          store_dir=root / "store")
     return root
 
 

@@ -27,17 +27,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from calpae_lib.analysis import axes
-from calpae_lib.errors import NotebookError, UsageError
+from calpae_lib.errors import CalpaeError, NotebookError, OutputError, UsageError
 from calpae_lib.present import findings
 from calpae_lib.publish import config, kernels, loading, method, pages, provenance
 from calpae_lib.publish import notebooks as publish
-from calpae_lib.publish.atomic import replace_directory, staging_dir, write_atomically
+from calpae_lib.publish.atomic import output_lock, recover_tree, replace_directory, staging_dir, write_atomically
 from calpae_lib.publish.store import DIGESTS_NAME, ResultStore, digest_of, notebook_key
 from calpae_lib.tables.export import write_tables
 from calpae_lib.text.formatting import format_number
@@ -78,6 +79,7 @@ class Outcome:
     seconds: float = 0.0
     error: str | None = None
     executed_path: Path | None = None
+    disk_full: bool = False
 
 
 @dataclass
@@ -143,7 +145,7 @@ class LazyPool:
             modules = kernels.notebook_imports(sorted(self.notebooks_dir.glob("*.ipynb")))
             self.template = kernels.KernelTemplate(modules)
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=warm_worker,
-                                            initargs=(self.template.socket_path, self.notebooks_dir))
+                                            initargs=(self.template.socket_path, self.notebooks_dir, os.getpid()))
             for _ in range(self.workers):  # workers are spawned on demand: ask for all of them now
                 self.pool.submit(int)
 
@@ -158,15 +160,35 @@ class LazyPool:
             self.template.close()
 
 
-def warm_worker(template_socket: str, notebooks_dir: Path) -> None:
-    """A worker's start: quiet, with what every notebook job needs already imported, and a kernel
-    forked ahead for its first notebook."""
+def warm_worker(template_socket: str, notebooks_dir: Path, parent: int | None = None) -> None:
+    """A worker's start: bound to its parent's life, quiet, with what every notebook job needs already
+    imported, and a kernel forked ahead for its first notebook."""
+    end_with_parent(parent)
     publish.quiet_worker()
     publish.skip_unused_slow_imports()
     import papermill  # noqa: F401
 
     publish.html_exporter()
     publish.use_kernel_template(template_socket, notebooks_dir)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent(parent: int | None) -> None:
+    """Have Linux kill this worker when its parent dies (even by SIGKILL); elsewhere, nothing.
+
+    The worker's kernels end with it: ipykernel polls its parent (``JPY_PARENT_PID``).
+    """
+    if parent is None or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request: nobody will tell us
+        os._exit(1)
 
 
 def is_parsed(path: Path) -> bool:
@@ -272,26 +294,35 @@ def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, 
                 progress(f"Rapport {report.meta.year} — {report.meta.departement} ({report.doc.path.name})")
         root, units = plan_units(reports, out, notebooks_dir)
         run = BatchRun(root, units, parsed=parsed)
-        try:
-            run.outcomes = execute_units(units, pool, ResultStore(Path(store_dir) / "html"), force, timeout,
-                                         progress)
-            failed = [o for o in run.outcomes if o.error]
-            if failed:
-                raise failure(failed)
-            finish_units(units, run.outcomes, ResultStore(Path(store_dir) / "tables"), force)
-        except BaseException:
-            for unit in units:
-                if unit.staging:
-                    shutil.rmtree(unit.staging, ignore_errors=True)
-            raise
+        with output_lock(root):
+            recover_tree(root)
+            publish_units(run, pool, Path(store_dir), force, timeout, progress)
     finally:
         pool.close()
-    for unit in units:
-        replace_directory(unit.staging, unit.target)
-    if len(reports) > 1:
-        write_atomically(root / "index.html", top_index_html(root, units))
     run.seconds = time.perf_counter() - start
     return run
+
+
+def publish_units(run: BatchRun, pool: LazyPool, store_dir: Path, force: bool, timeout: int, progress) -> None:
+    """Build every folder aside, then swap each into place (under the output's lock)."""
+    stores = {name: ResultStore(store_dir / name) for name in ("html", "tables")}
+    for store in stores.values():
+        store.clean_stale()
+    try:
+        run.outcomes = execute_units(run.units, pool, stores["html"], force, timeout, progress)
+        failed = [o for o in run.outcomes if o.error]
+        if failed:
+            raise failure(failed, run.out_dir)
+        finish_units(run.units, run.outcomes, stores["tables"], force)
+    except BaseException:
+        for unit in run.units:
+            if unit.staging:
+                shutil.rmtree(unit.staging, ignore_errors=True)
+        raise
+    for unit in run.units:
+        replace_directory(unit.staging, unit.target)
+    if len(run.units) > 1 or run.units[0].target != run.out_dir:
+        write_atomically(run.out_dir / "index.html", top_index_html(run.out_dir, run.units))
 
 
 def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: bool, timeout: int,
@@ -313,6 +344,7 @@ def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: 
     for done, future in enumerate(as_completed(pending), start=total - len(todo) + 1):
         outcome, result = pending[future], future.result()
         outcome.seconds, outcome.error, outcome.executed_path = result.seconds, result.error, result.executed
+        outcome.disk_full = result.disk_full
         if not result.error:
             store.put(outcome.key, outcome.unit.staging / f"{outcome.job.name}.html")
         state = "ÉCHEC" if result.error else "ok"
@@ -337,12 +369,21 @@ def show(progress, done: int, total: int, unit: Unit, job, state: str) -> None:
         progress(f"[{done}/{total}] {unit.label}{job.name} : {state}")
 
 
-def failure(failed: list[Outcome]) -> NotebookError:
-    """Keep each failed folder's executed notebooks aside; one error naming them all."""
+def failure(failed: list[Outcome], root: Path) -> CalpaeError:
+    """Keep each failed folder's executed notebooks aside; one error naming them all.
+
+    They go to ``<root>.echec/`` (by folder, in the several-reports layout): never
+    inside the published tree. A failure because the disk is full is said as such.
+    """
+    if any(o.disk_full for o in failed):
+        return OutputError(f"plus de place sur le disque pour écrire {root} : libérez de la place ou "
+                           f"choisissez un autre --out ; {root} est inchangé.", path=root)
     messages = []
+    kept_root = root.with_name(f"{root.name}.echec")
     for unit in dict.fromkeys(o.unit for o in failed):
         results = [publish.JobResult(o.job, o.seconds, o.error, o.executed_path) for o in failed if o.unit is unit]
-        messages.append(str(publish.keep_failed(unit.staging, unit.target, results)))
+        kept = kept_root / unit.target.relative_to(root) if unit.target != root else kept_root
+        messages.append(str(publish.keep_failed(unit.staging, kept, unit.target, results)))
     return NotebookError(" | ".join(messages))
 
 

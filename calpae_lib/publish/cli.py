@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from calpae_lib import __version__
-from calpae_lib.errors import CalpaeError
+from calpae_lib.errors import CalpaeError, output_error
 from calpae_lib.publish import config
 
 #: Exit status of a defect of calpae itself (bad input is 2, a failed notebook 1).
@@ -119,12 +119,21 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped to a reader that stopped early (| head): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as error:  # a defect of calpae itself, not of the input
-        if os.environ.get("CALPAE_DEBUG"):
-            raise
-        print(f"calpae: erreur interne ({type(error).__name__}: {' '.join(str(error).split())[:200]}) ; "
-              "relancez avec CALPAE_DEBUG=1 pour voir la trace, et signalez-la.", file=sys.stderr)
-        return INTERNAL_ERROR_STATUS
+    except Exception as error:  # a defect of calpae itself, or the machine refusing a write
+        problem = output_error(error)  # a full disk, a read-only folder: not a defect
+        if problem is None:
+            return internal_error(error)
+        print(f"calpae: erreur : {problem.located()}", file=sys.stderr)
+        return problem.exit_status
+
+
+def internal_error(error: Exception) -> int:
+    """A defect of calpae itself: one line, the trace only with ``CALPAE_DEBUG=1``."""
+    if os.environ.get("CALPAE_DEBUG"):
+        raise error
+    print(f"calpae: erreur interne ({type(error).__name__}: {' '.join(str(error).split())[:200]}) ; "
+          "relancez avec CALPAE_DEBUG=1 pour voir la trace, et signalez-la.", file=sys.stderr)
+    return INTERNAL_ERROR_STATUS
 
 
 if __name__ == "__main__":  # pragma: no cover

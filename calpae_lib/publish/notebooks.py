@@ -55,6 +55,8 @@ class JobResult:
     executed: Path | None = None
     #: Seconds waiting for the kernel, executing the cells, exporting the HTML.
     phases: dict = field(default_factory=dict)
+    #: The failure came from a full disk (the output's, or the store's).
+    disk_full: bool = False
 
 
 # --- planning and parameters ---------------------------------------------------------------
@@ -187,15 +189,62 @@ def execute_job(job: NotebookJob, build_dir: Path, timeout: int = CELL_TIMEOUT,
             # clean-up (measured: about 10 % of a cold run on 2 cores)
             shutdown_kernel="immediate")
     except Exception as error:  # papermill's own error, a time-out, a dead kernel
+        if disk_full(error, build_dir):
+            return JobResult(job, time.perf_counter() - start, f"le carnet {job.notebook.name} ({job.name}) n'a "
+                             "pas pu être écrit : plus de place sur le disque", executed, phases, disk_full=True)
+        keep_parameterised(job, executed)
         return JobResult(job, time.perf_counter() - start, failure_message(job, executed, error), executed, phases)
     finally:
         if manager is not None:  # one notebook per kernel; the next one starts during the export
             kernels.stop_kernel(manager)
             SUPPLY[0].start_ahead()
     phases["execution"] = time.perf_counter() - start - phases["kernel"]
-    export_html(node, build_dir / f"{job.name}.html", job.title, frame, job.name)
+    try:
+        export_html(node, build_dir / f"{job.name}.html", job.title, frame, job.name)
+    except OSError as error:
+        if not disk_full(error, build_dir):
+            raise
+        return JobResult(job, time.perf_counter() - start, failure_message(job, executed, error), executed, phases,
+                         disk_full=True)
     phases["export"] = time.perf_counter() - start - phases["kernel"] - phases["execution"]
     return JobResult(job, time.perf_counter() - start, None, executed, phases)
+
+
+#: Free bytes under which a failed write is put down to the disk being full.
+NEARLY_FULL = 1 << 20
+
+
+def disk_full(error: BaseException, folder: Path) -> bool:
+    """Whether a failure comes from a full disk: said by the error, or seen on the folder's disk.
+
+    papermill reports a notebook it could only half write as "not JSON": the
+    disk's free space tells what happened.
+    """
+    from calpae_lib.errors import output_error
+
+    problem = output_error(error)
+    if problem is not None:
+        return "disque" in problem.message
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL
+    except OSError:
+        return False
+
+
+def keep_parameterised(job: NotebookJob, executed: Path) -> None:
+    """When papermill could not save the executed notebook (its kernel died), keep the notebook
+    with its parameters, so that the user can run it again and see where it stops."""
+    import nbformat
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    if executed.exists() and executed.stat().st_size:
+        return
+    node = parameterize_notebook(load_notebook_node(str(job.notebook)), job.parameters, kernel_name=KERNEL_NAME)
+    node.cells.insert(0, nbformat.v4.new_markdown_cell(
+        "**Le noyau de ce carnet s'est arrêté pendant l'exécution** : ce carnet n'a pas pu être enregistré "
+        "exécuté. Voici le carnet avec ses paramètres : exécutez-le pour voir où il s'arrête."))
+    nbformat.write(node, executed)
 
 
 def failure_message(job: NotebookJob, executed: Path, error: Exception) -> str:
@@ -215,9 +264,10 @@ def failing_cell_index(executed: Path) -> int | None:
     """The first cell papermill did not complete (an error, a time-out)."""
     import nbformat
 
-    if not executed.exists():
+    try:
+        node = nbformat.read(executed, as_version=4)
+    except Exception:  # missing, or half written: no cell to name
         return None
-    node = nbformat.read(executed, as_version=4)
     for index, cell in enumerate(node.cells):
         status = cell.get("metadata", {}).get("papermill", {}).get("status")
         if cell.get("cell_type") == "code" and status not in (None, "completed"):
@@ -326,14 +376,13 @@ def calpae_label() -> str:
     return provenance.calpae_identity().label
 
 
-def keep_failed(build_dir: Path, out_dir: Path, failed: list[JobResult]) -> NotebookError:
-    """Move the executed notebooks aside for inspection; the error says where.
+def keep_failed(build_dir: Path, kept: Path, out_dir: Path, failed: list[JobResult]) -> NotebookError:
+    """Move the executed notebooks to ``kept`` for inspection; the error says where.
 
     The kept copies are :func:`without_run_details`: the same failure gives the same bytes.
     """
     import nbformat
 
-    kept = out_dir.with_name(f"{out_dir.name}.echec")
     shutil.rmtree(kept, ignore_errors=True)
     kept.mkdir(parents=True)
     for executed in sorted((build_dir / EXECUTED_DIR).glob("*.ipynb")):
