@@ -119,7 +119,7 @@ def toc_pages(lines: list[str], stop: int) -> dict[tuple, int]:
     pages, volet, axis, pending = {}, None, None, None
     for text in lines[:stop]:
         for key, pattern in VOLET_BODY:
-            if pattern.match(TOC_LINE_UPPER(text)) and LEADER.search(text):
+            if pattern.match(without_leader(text)) and LEADER.search(text):
                 volet, axis = key, None
         roman = AXIS_BODY.match(text.upper())
         if roman and LEADER.search(text):
@@ -134,7 +134,8 @@ def toc_pages(lines: list[str], stop: int) -> dict[tuple, int]:
     return pages
 
 
-def TOC_LINE_UPPER(text: str) -> str:  # noqa: N802 - a contents line without its leader
+def without_leader(text: str) -> str:
+    """A contents line without its leader and page number."""
     return LEADER.sub("", text).rstrip(" .")
 
 
@@ -300,7 +301,7 @@ def toc_range(lines: list[str], volet: str, axis: str | None) -> range:
     stop = body_start(lines)
     heads = []
     for i in range(stop):
-        upper = TOC_LINE_UPPER(lines[i])
+        upper = without_leader(lines[i])
         for key, pattern in VOLET_BODY:
             if pattern.match(upper) and LEADER.search(lines[i]):
                 heads.append((i, key, None))

@@ -305,11 +305,6 @@ def read_groups(entries: list[TocEntry], doc: Document) -> tuple[list[Group], di
     return groups, titles
 
 
-def toc_titles(doc: Document, body_start: int | None = None) -> dict[tuple, str]:
-    """Titles as printed in the table of contents, keyed by (volet, axis, number)."""
-    return {key: entry.text for key, entry in read_groups(toc_entries(doc), doc)[1].items()}
-
-
 def toc_axis_titles(doc: Document) -> dict[tuple[str, str], str]:
     """Axis headings as the table of contents prints them, without their number, keyed by (volet, axis)."""
     groups, _ = read_groups(toc_entries(doc), doc)

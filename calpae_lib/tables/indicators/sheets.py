@@ -37,8 +37,6 @@ lacks cells (and then all that row's cells are ``ambiguous``), else dropped.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from calpae_lib.tables.indicators.cells import (
