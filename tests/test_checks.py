@@ -420,3 +420,17 @@ def test_removing_a_sheet_takes_only_its_own_findings_with_it(bundled_report, bu
     assert {f[:3] for f in new} == {("rapport.nombre_actions", "document", "ecart"),   # 34 announced, 33 sheets
                                     ("rapport.nombre_actions", "erbm", "ecart"),
                                     ("fiche_annexe.presence", "erbm", "manquant")}    # its annex line, no sheet
+
+
+def test_amount_stated_in_an_indicator_comment_against_the_budget(bundled_checks):
+    line = next(n for n, text in enumerate(bundled_text().split("\n"), 1) if "Projets nouveaux" in text)
+    def commented(amount: str):
+        return parse_text(replace_line(bundled_text(), line, "Projets nouveaux",
+                                       f"Projets collectifs du Département : {amount} € ; projets nouveaux"))
+    wrong = findings(commented("140 000").tables["checks"]) ^ findings(bundled_checks)
+    assert {(d[:3], d[4]) for d in wrong} == {(("indicateurs.montant_budget", "socle-II-15", "ecart"),
+                                               format_eur(140000))}
+    right = commented("150 000").tables["checks"]           # the sheet's prévu for the Département (5.1)
+    assert findings(right) == findings(bundled_checks)
+    said = right[(right.check_id == "indicateurs.montant_budget") & (right.scope == "socle-II-15")]
+    assert list(said.status) == ["ok"]

@@ -404,24 +404,62 @@ def budget_line_for(indicator: str, lines: pd.DataFrame):
     return None
 
 
+#: An amount in euros written in a comment: "1 011 213 €", "160 000 euros".
+COMMENT_AMOUNT = re.compile(r"(?<!\d)(?<!\d[ \u00a0\u202f])(?P<amount>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)\s*(?:€|euros?\b)")
+
+
+def stated_amounts(comment) -> list[int]:
+    """The euro amounts a comment states.
+
+    >>> stated_amounts("Le Département a financé les CLLAJ à hauteur de 180 000 € en 2022.")
+    [180000]
+    """
+    text = str(comment) if comment is not None and comment == comment else ""
+    return [int(re.sub(r"\D", "", m.group("amount"))) for m in COMMENT_AMOUNT.finditer(text)]
+
+
+def named_budget_lines(text: str, lines: pd.DataFrame, stage: str | None = None) -> list:
+    """The sheet's budget lines (of one stage, or both) that a wording names by their financeur and name."""
+    from calpae_lib.checks.budget import line_name
+    named = budget_line_for(text, lines)
+    if named is None:
+        return []
+    financeur, name = named
+    rows = lines[(lines["financeur"] == financeur) & ((lines["stage"] == stage) if stage else True)]
+    return [b for b in rows.itertuples() if line_name(b.label) is None or words(line_name(b.label)) == name]
+
+
 @rule("indicateurs.montant_budget", needs=("indicators", "budgets"), grade=Grade.MONTANT)
 def check_amounts_against_budget(tables, doc, meta) -> list[Finding]:
-    """Un montant en euros d'un tableau d'indicateurs qui nomme une ligne du budget de la fiche (« Dépenses liées aux CLLAJ pour le Département ») égale cette ligne."""
-    from calpae_lib.checks.budget import line_name
-    budgets, findings = tables["budgets"], []
-    euros = readable(tables["indicators"])
-    euros = euros[(euros["unit"] == "eur") & euros["kind"].isin(list(BUDGET_STAGE))]
-    for row in euros.itertuples():
-        lines = budgets[budgets["action_id"] == row.action_id]
-        named = budget_line_for(row.indicator, lines)
-        if named is None:
-            continue
-        financeur, name = named
-        same = [b for b in lines[(lines["financeur"] == financeur) & (lines["stage"] == BUDGET_STAGE[row.kind])]
-                .itertuples() if line_name(b.label) is None or words(line_name(b.label)) == name]
+    """Un montant en euros d'un tableau d'indicateurs ou de son commentaire qui nomme une ligne du budget de la fiche (« Dépenses liées aux CLLAJ pour le Département ») égale cette ligne."""
+    budgets, indicators, findings = tables["budgets"], tables["indicators"], []
+    euros = readable(indicators)
+    for row in euros[(euros["unit"] == "eur") & euros["kind"].isin(list(BUDGET_STAGE))].itertuples():
+        same = named_budget_lines(row.indicator, budgets[budgets["action_id"] == row.action_id],
+                                  BUDGET_STAGE[row.kind])
         if same:
             findings.append(budget_amount_finding(row, same[0]))
+    if "comment" in indicators.columns:
+        commented = indicators.dropna(subset=["comment"]).drop_duplicates(["action_id", "indicator", "comment"])
+        for row in commented.itertuples():
+            lines = budgets[budgets["action_id"] == row.action_id]
+            for stated in stated_amounts(row.comment):
+                same = named_budget_lines(f"{row.indicator} {row.comment}", lines)
+                if same:
+                    findings.append(comment_amount_finding(row, stated, same))
     return findings
+
+
+def comment_amount_finding(row, stated: int, lines: list) -> Finding:
+    """An amount of a comment against the budget line it names (prévu or engagé)."""
+    from calpae_lib.text.formatting import format_eur
+    agree = any(stated == int(line.amount_eur) for line in lines)
+    printed = " ; ".join(f"{format_eur(line.amount_eur)} {'prévus' if line.stage == 'prevu' else 'engagés'} "
+                         f"(ligne {line.source_line})" for line in lines)
+    return Finding(
+        "indicateurs.montant_budget", row.action_id, "ok" if agree else "ecart", printed, format_eur(stated),
+        f"Le commentaire de « {short(row.indicator, 50)} » annonce {format_eur(stated)} ; le budget de la fiche "
+        f"pour la même ligne : {printed}" + ("." if agree else ", sans ce montant."), int(row.source_line))
 
 
 def budget_amount_finding(row, line) -> Finding:
