@@ -404,7 +404,7 @@ def indicators_table(rows: pd.DataFrame, caption: str, empty_message: str) -> Ta
     frame = indicator_rows(rows)
     frame["Mesure"] = ["Mesure : " + m if m else "Mesure non précisée" for m in frame["Mesure"]]
     return Table(frame, caption=caption, group="Mesure",
-                 numeric=["Référence", "Cible", "Résultat", "Atteinte de la cible", UNPLACED, "Lignes"],
+                 numeric=["Référence", "Cible", "Résultat", "Atteinte de la cible", "Lignes"],
                  empty_message=empty_message)
 
 
