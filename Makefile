@@ -7,7 +7,14 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.calpae-installed
 
-.PHONY: reports test tables benchmark lab lock dictionary clean
+GOALS = reports test tables benchmark lab lock dictionary clean
+.PHONY: $(GOALS)
+
+# A mistyped goal (`make tests`, which a folder of that name would make "up to date") is an error.
+UNKNOWN_GOALS = $(filter-out $(GOALS) $(STAMP),$(MAKECMDGOALS))
+ifneq ($(UNKNOWN_GOALS),)
+$(error unknown target '$(UNKNOWN_GOALS)'; the targets are: $(GOALS))
+endif
 
 RAWS = $(wildcard data/raw/calpae_*.txt)
 
@@ -28,8 +35,12 @@ dictionary: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
+# JupyterLab in notebooks/; as root (a container) it needs --allow-root, given when uid is 0.
+# More options through LAB_ARGS: make lab LAB_ARGS="--ip=0.0.0.0 --port=8888 --no-browser"
+LAB_ARGS ?=
+ROOT_ARGS = $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_ARGS) $(LAB_ARGS)
 
 # The exact versions of the lock, then calpae itself without resolving anything again.
 $(STAMP): pyproject.toml requirements.lock
