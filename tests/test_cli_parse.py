@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from calpae_lib.publish.cli import main
+from calpae_lib.tables.export import sheet_title
 
 from .variants import BUNDLED, bundled_text, replace_line, write_variant
 
@@ -31,7 +32,8 @@ def test_parse_writes_tables_and_prints_summary(tmp_path, capsys):
         assert (out / f"{name}.csv").is_file()
     budgets = pd.read_csv(out / "budgets.csv")
     assert list(budgets.columns) == ["action_id", "stage", "financeur", "amount_eur", "label", "source_line"]
-    assert set(pd.ExcelFile(out / "calpae.xlsx").sheet_names) >= set(TABLES)
+    assert set(pd.ExcelFile(out / "calpae.xlsx").sheet_names) >= {sheet_title(name) for name in TABLES}
+    assert (out / "excel" / "budgets.csv").is_file() and (out / "datapackage.json").is_file()
 
 
 def test_summary_follows_a_variant(tmp_path, capsys):

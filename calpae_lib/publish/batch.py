@@ -39,8 +39,8 @@ from calpae_lib.present import findings
 from calpae_lib.publish import config, kernels, loading, method, pages, provenance
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.atomic import output_lock, recover_tree, replace_directory, staging_dir, write_atomically
+from calpae_lib.publish.processed import write_tables_folder
 from calpae_lib.publish.store import DIGESTS_NAME, ResultStore, digest_of, notebook_key
-from calpae_lib.tables.export import write_tables
 from calpae_lib.text.formatting import format_number
 from calpae_lib.text.reading import without_accents
 
@@ -411,7 +411,7 @@ def copy_tables(report, folder: Path, store: ResultStore, force: bool) -> None:
     stored = None if force else store.get_folder(key)
     if stored is None:
         folder.mkdir()
-        write_tables(report.tables, folder)
+        write_tables_folder(report, folder)
         store.put_folder(key, folder)
     else:  # plain copies: the store's private modes must not reach the published folder
         shutil.copytree(stored, folder, copy_function=shutil.copyfile, ignore=shutil.ignore_patterns(DIGESTS_NAME))

@@ -9,7 +9,7 @@ from calpae_lib import __version__
 from calpae_lib.pipeline import ParsedReport
 from calpae_lib.publish import config
 from calpae_lib.publish.atomic import staged_directory
-from calpae_lib.tables.export import write_tables
+from calpae_lib.tables.export import Provenance, write_tables
 
 #: Written beside the tables: where they come from, and the key they were built under.
 SOURCE_MANIFEST = "source.json"
@@ -19,6 +19,25 @@ def source_manifest(report: ParsedReport, key: str) -> dict:
     """Provenance of a tables folder: the raw file, its checksum, the library, the build key."""
     return {"raw": report.doc.path.name, "sha256": report.doc.sha256, "year": report.meta.year,
             "departement": report.meta.departement, "calpae": __version__, "key": key}
+
+
+def tables_provenance(report: ParsedReport) -> Provenance:
+    """What the workbook's « À lire » sheet says of the tables' source."""
+    meta = report.meta
+    return Provenance(raw=report.doc.path.name, sha256=report.doc.sha256, year=meta.year,
+                      departement=meta.departement, signed=meta.signed, signed_line=meta.signed_line,
+                      calpae=__version__)
+
+
+def rule_labels() -> dict[str, str]:
+    """Each check's rule id and its French description, for the workbook's « Contrôles » sheet."""
+    from calpae_lib.checks.engine import all_rules
+    return {checked.check_id: checked.description for checked in all_rules()}
+
+
+def write_tables_folder(report: ParsedReport, folder: Path) -> list[Path]:
+    """The report's tables in ``folder``: CSV (tidy and for Excel) and the workbook."""
+    return write_tables(report.tables, folder, tables_provenance(report), rule_labels())
 
 
 def tables_up_to_date(out_dir: Path, key: str) -> bool:
@@ -34,7 +53,7 @@ def write_report_tables(report: ParsedReport, out_dir: Path | None = None, key: 
     """Write the tables of a parsed report to ``out_dir`` (atomically), with their provenance."""
     out_dir = Path(out_dir) if out_dir else config.processed_dir_for(report.meta.year)
     with staged_directory(out_dir) as staging:
-        write_tables(report.tables, staging)
+        write_tables_folder(report, staging)
         (staging / SOURCE_MANIFEST).write_text(
             json.dumps(source_manifest(report, key), indent=1, ensure_ascii=False), encoding="utf-8")
     return out_dir

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandera.pandas as pa
 
-from calpae_lib.tables.schemas import SCHEMAS, allowed_values, code_labels, column_unit
+from calpae_lib.tables.schemas import SCHEMAS, allowed_values, code_labels, code_meanings, column_unit
 
 #: The French name of each column type, as the dictionary writes it.
 TYPE_NAMES = {"str": "texte", "string[python]": "texte", "string": "texte", "int64": "entier", "Int64": "entier", "float64": "décimal", "bool": "booléen"}
@@ -34,7 +34,15 @@ de chaque rapport publié) avec :
 - un fichier CSV par table (`<table>.csv`), UTF-8 sans BOM, séparateur virgule,
   point décimal, en-têtes en noms machine anglais stables (colonne « colonne »
   ci-dessous) : pour pandas, R, un portail de données ;
-- `calpae.xlsx`, toutes les tables, une feuille chacune ;
+- `excel/<table>.csv`, les mêmes tables pour un Excel français (double-clic) :
+  UTF-8 avec BOM, séparateur point-virgule, virgule décimale, mêmes en-têtes et
+  codes ; un texte qui commence par `=`, `+`, `-` ou `@` y est précédé d'une
+  apostrophe, pour qu'Excel n'en fasse jamais une formule ;
+- `calpae.xlsx`, toutes les tables pour les personnes : une feuille « À lire »,
+  puis une feuille par table, en-têtes et codes en français (colonne « en-tête »),
+  montants en euros, pourcentages en % ;
+- `datapackage.json`, le Data Package Frictionless (un Table Schema par table,
+  écrit des mêmes schémas que ce dictionnaire) ;
 - `source.json`, le fichier brut et son SHA-256.
 
 Conventions communes : tables longues (une valeur observée par ligne ; un
@@ -65,7 +73,9 @@ def type_name(column: pa.Column) -> str:
 
 def values_text(column: pa.Column) -> str:
     """The allowed codes of a column and their French labels, on one line (open lists say so)."""
-    listed = "<br>".join(f"`{code}` : {label}" for code, label in code_labels(column).items())
+    meanings = code_meanings(column)
+    listed = "<br>".join(f"`{code}` : {label}" + (f" — {meanings[code]}" if code in meanings else "")
+                         for code, label in code_labels(column).items())
     return listed if allowed_values(column) or not listed else listed + "<br>(ou toute autre clé lue dans le rapport)"
 
 
@@ -76,7 +86,7 @@ def cell(text: str) -> str:
 def table_markdown(name: str, schema: pa.DataFrameSchema) -> list[str]:
     key = schema.unique
     lines = [f"## `{name}` — {schema.title}", "", f"{schema.description[0].upper()}{schema.description[1:]}.", "",
-             f"Fichiers : `{name}.csv`, feuille `{name}` de `calpae.xlsx`."
+             f"Fichiers : `{name}.csv`, `excel/{name}.csv`, feuille « {schema.title} » de `calpae.xlsx`."
              + (f" Clé : {', '.join(f'`{k}`' for k in key)}." if key else ""), "",
              "| colonne | en-tête | type | unité | vide | valeurs permises | description |",
              "|---|---|---|---|---|---|---|"]

@@ -67,24 +67,29 @@ KINDS = {"baseline": "Situation de départ", "target": "Cible", "result": "Résu
          "s1": "Résultat du 1er semestre"}
 SHEET_KINDS = {k: v for k, v in KINDS.items() if k != "s1"}
 UNITS = {"count": "nombre", "percent": "pourcentage", "days": "jours", "eur": "euros", "text": "texte"}
-INDICATOR_STATUSES = {"ok": "valeur lue sans doute",
-                      "not_available": "non disponible dans le rapport (NC, /, non connu…)",
-                      "ambiguous": "colonne ou valeur incertaine : à vérifier dans le rapport"}
-#: A check's words (:mod:`calpae_lib.tables.vocabulary`), each with what it means.
-CHECK_STATUSES = {str(status): status.meaning for status in vocabulary.Status}
-CHECK_CATEGORIES = {str(category): vocabulary.CATEGORY_MEANINGS[category] for category in vocabulary.Category}
-CHECK_GRADES = {str(grade): vocabulary.GRADE_MEANINGS[grade] for grade in vocabulary.Grade if grade}
+INDICATOR_STATUSES = {"ok": "lue", "not_available": "non disponible", "ambiguous": "ambiguë"}
+#: A check's words (:mod:`calpae_lib.tables.vocabulary`), each with its label and what it means.
+CHECK_STATUSES = {str(status): status.label for status in vocabulary.Status}
+CHECK_CATEGORIES = {str(category): category.label for category in vocabulary.Category}
+CHECK_GRADES = {str(grade): grade.label for grade in vocabulary.Grade if grade}
+#: What each status means, for the people who read the tables.
+INDICATOR_STATUS_MEANINGS = {"ok": "valeur lue sans doute possible",
+                   "not_available": "le rapport n'imprime pas de valeur (NC, /, non connu…)",
+                   "ambiguous": "le texte ne dit pas à quelle colonne ou quelle valeur la cellule appartient : "
+                                "à vérifier dans le rapport, jamais à prendre pour un chiffre sûr"}
+CHECK_STATUS_MEANINGS = {str(status): status.meaning for status in vocabulary.Status}
 
 # --- columns ----------------------------------------------------------------------------------
 
 
 def column(dtype, label: str, description: str, *checks: pa.Check, unit: str | None = None,
            values: dict[str, str] | None = None, labels: dict[str, str] | None = None,
-           nullable: bool = False, coerce: bool = False) -> pa.Column:
+           meanings: dict[str, str] | None = None, nullable: bool = False, coerce: bool = False) -> pa.Column:
     """A column with its French ``label``, its meaning, its ``unit`` and the French labels of its codes.
 
     ``values``: the only codes allowed, with their French labels; ``labels``: French
-    labels of the codes known so far, where a report may print others (volets).
+    labels of the codes known so far, where a report may print others (volets);
+    ``meanings``: what each code means, in a sentence (statuses).
     """
     checks = list(checks)
     metadata = {"unit": unit}
@@ -94,6 +99,8 @@ def column(dtype, label: str, description: str, *checks: pa.Check, unit: str | N
         metadata["values"] = dict(values)
     if labels is not None:
         metadata["labels"] = dict(labels)
+    if meanings is not None:
+        metadata["meanings"] = dict(meanings)
     return pa.Column(dtype, checks, nullable=nullable, coerce=coerce, title=label, description=description,
                      metadata=metadata)
 
@@ -159,7 +166,8 @@ RAW = column(str, "Texte imprimé", "la cellule telle qu'imprimée dans le rappo
 COMMENT = column(str, "Commentaire", "commentaire imprimé à côté de l'indicateur", nullable=True)
 INDICATOR = title("Indicateur", "intitulé de l'indicateur, tel qu'imprimé")
 MEASURE = column(str, "Mesure", "intitulé de la mesure sous laquelle l'indicateur est imprimé", nullable=True)
-STATUS = column(str, "Statut", "fiabilité de la lecture de la cellule", values=INDICATOR_STATUSES)
+STATUS = column(str, "Statut", "fiabilité de la lecture de la cellule", values=INDICATOR_STATUSES,
+                meanings=INDICATOR_STATUS_MEANINGS)
 
 
 
@@ -233,8 +241,9 @@ INDICATORS = table("indicators", "Indicateurs des fiches", "tableaux d'indicateu
     **cell_columns(SHEET_KINDS),
     "measure_status": column(str, "Statut de la mesure", "« ok », ou « ambiguous » quand le texte lu comme la "
                              "mesure peut aussi être la justification de la ligne précédente",
-                             values={"ok": "mesure lue sans doute",
-                                     "ambiguous": "mesure ou justification de la ligne précédente : incertain"}),
+                             values={"ok": "lue", "ambiguous": "incertaine"},
+                             meanings={"ok": "mesure lue sans doute",
+                                       "ambiguous": "mesure ou justification de la ligne précédente : incertain"}),
 })
 
 ANNEX4 = table("annex4", "Annexe 4", "tableau des indicateurs de l'Annexe 4 ; une ligne par cellule", {
@@ -256,10 +265,12 @@ CHECKS = table("checks", "Contrôles", "contrôles de cohérence : chaque total,
                        pa.Check.str_matches(r"^[a-z_]+\.[a-z0-9_]+$")),
     "scope": title("Objet", "ce qui est contrôlé : une action, un volet ou le document"),
     "category": column(str, "Nature", "incohérence du document, donnée manquante ou performance des actions",
-                       values=CHECK_CATEGORIES),
+                       values=CHECK_CATEGORIES, meanings={str(c): vocabulary.CATEGORY_MEANINGS[c]
+                                                          for c in vocabulary.Category}),
     "grade": column(str, "Gravité", "ce que le constat touche ; vide quand la règle ne le dit pas",
-                    values=CHECK_GRADES, nullable=True),
-    "status": column(str, "Statut", "résultat du contrôle", values=CHECK_STATUSES),
+                    values=CHECK_GRADES, nullable=True,
+                    meanings={str(g): vocabulary.GRADE_MEANINGS[g] for g in vocabulary.Grade if g}),
+    "status": column(str, "Statut", "résultat du contrôle", values=CHECK_STATUSES, meanings=CHECK_STATUS_MEANINGS),
     "expected": column(str, "Attendu", "valeur attendue, écrite en français (1 320 000 €, 98 %)", nullable=True),
     "observed": column(str, "Constaté", "valeur lue dans le rapport, écrite en français", nullable=True),
     "message": title("Message", "le constat, en une phrase"),
@@ -286,6 +297,11 @@ def allowed_values(column: pa.Column) -> dict[str, str]:
 def code_labels(column: pa.Column) -> dict[str, str]:
     """French labels of a column's codes: the allowed ones, or those known of an open list."""
     return allowed_values(column) or (column.metadata.get("labels", {}) if column.metadata else {})
+
+
+def code_meanings(column: pa.Column) -> dict[str, str]:
+    """What each code of a column means, where the schema says (statuses)."""
+    return column.metadata.get("meanings", {}) if column.metadata else {}
 
 
 def column_unit(column: pa.Column) -> str | None:
