@@ -76,6 +76,8 @@ MAX_WIDTH, MIN_WIDTH = 60, 6
 README_LABEL_WIDTH, README_TEXT_WIDTH = 42, 98
 #: Characters' room that a header's filter button takes.
 FILTER_BUTTON = 3
+#: Characters of ordinary text in one unit of column width (a unit is the width of a "0").
+CHARACTERS_PER_WIDTH = 1.15
 #: Points per line of wrapped text (11-point font).
 LINE_HEIGHT = 14
 #: A checks' value written by calpae's own formatting: "160 000 €", "84,3 %", "2 156".
@@ -86,6 +88,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 TITLE_FONT = Font(bold=True, size=14)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
+#: Numbers keep a character's room from the text on their right.
+NUMBER = Alignment(vertical="top", horizontal="right", indent=1)
 
 
 @dataclass(frozen=True)
@@ -283,7 +287,7 @@ def table_sheet(workbook: Workbook, name: str, frame: pd.DataFrame, names: dict[
         for index, column in enumerate(frame.columns, start=1):
             value, number_format = display_cell(name, column, row[column], row, names)
             cell = put(sheet, number, index, value, number_format)
-            cell.alignment = TOP
+            cell.alignment = TOP if isinstance(value, str) or value is None else NUMBER
             widths[index - 1] = max(widths[index - 1], shown_width(value, number_format))
     fit_columns(sheet, widths, first_row=2)
     sheet.freeze_panes = "A2"
@@ -299,9 +303,10 @@ def fit_columns(sheet, widths: list[int], first_row: int, max_width: int = MAX_W
     for row in sheet.iter_rows(min_row=first_row):
         lines = 1
         for cell, width in zip(row, fitted):
-            if isinstance(cell.value, str) and len(cell.value) > width - 2:
+            room = (width - 2) * CHARACTERS_PER_WIDTH
+            if isinstance(cell.value, str) and len(cell.value) > room:
                 cell.alignment = WRAP
-                lines = max(lines, math.ceil(len(cell.value) / (width - 2)))
+                lines = max(lines, math.ceil(len(cell.value) / room))
         if lines > 1:
             sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
 
@@ -323,13 +328,25 @@ def shown_width(value, number_format: str | None) -> int:
     if isinstance(value, str):
         return len(value)
     if number_format and "%" in number_format:
-        return len(f"{value * 100:.1f}") + 2
-    return len(f"{value:,.2f}") + (2 if number_format and "€" in number_format else 0)
+        return len(f"{value * 100:.1f}") + 3
+    return len(f"{value:,.2f}") + (3 if number_format and "€" in number_format else 1)
 
 
 def sheet_title(name: str) -> str:
     schema = SCHEMAS.get(name)
     return (schema.title if schema is not None else name)[:31]
+
+
+def status_columns(tables) -> list[tuple[str, object]]:
+    """Each column whose codes the schemas explain (statuses), once, named with the sheets that hold it."""
+    found: dict[tuple, tuple[object, list[str]]] = {}
+    for name in tables:
+        schema = SCHEMAS.get(name)
+        for column in (schema.columns.values() if schema is not None else []):
+            if code_meanings(column):
+                key = (column.title, tuple(code_meanings(column).items()))
+                found.setdefault(key, (column, []))[1].append(sheet_title(name))
+    return [(f"{column.title} ({', '.join(sheets)})", column) for column, sheets in found.values()]
 
 
 def readme_rows(tables: dict[str, pd.DataFrame], source: Provenance) -> list[tuple[str, str]]:
@@ -356,8 +373,7 @@ def readme_rows(tables: dict[str, pd.DataFrame], source: Provenance) -> list[tup
         what = schema.description if schema is not None else name
         rows.append((sheet_title(name), f"{what[0].upper()}{what[1:]} — {len(frame)} lignes, fichier {name}.csv."))
     rows.append(("", ""))
-    for title, column in (("Statut d'une valeur (indicateurs, Annexe 4)", SCHEMAS["indicators"].columns["status"]),
-                          ("Statut d'un contrôle", SCHEMAS["checks"].columns["status"])):
+    for title, column in status_columns(tables):
         rows.append((title, ""))
         rows += [(f"  {code_labels(column)[code]}", meaning) for code, meaning in code_meanings(column).items()]
     rows += [
