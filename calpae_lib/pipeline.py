@@ -1,49 +1,50 @@
 """4. From a raw report to its tidy tables and checks: the parsing half of calpae.
 
-Each table is built by one function of one module; this module only runs
-them in order. Writing the tables is publishing's part
-(:mod:`calpae_lib.publish.processed`).
+Each structure is read once, by one function of one module; this module only
+runs them in order and keeps what they read in :class:`ParsedReport`, so that
+the checks, the analyses and the notebooks read it instead of parsing again.
+Writing the tables is publishing's part (:mod:`calpae_lib.publish.processed`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from calpae_lib.tables.annex_budget import AnnexTable, annex_header_years, annex_table, parse_annex
+from calpae_lib.tables.budgets import ExecutedHeader, budget_tables, parse_budgets
 from calpae_lib.text.metadata import ReportMetadata, read_metadata
+from calpae_lib.text.outline import Outline, actions_table, parse_outline
 from calpae_lib.text.reading import Document, read_report
 
 
 @dataclass
 class ParsedReport:
-    """A report's document, identity and tidy tables."""
+    """A report's document and identity, the structures read from it, and its tidy tables.
+
+    ``outline``: volets, axes and actions with their lines; ``sheet_headers``:
+    the sheets' 5.2 column headers; ``annex``: the annex budget tables;
+    ``annex4_columns`` and ``annex4_comments``: Annexe 4's column headers and
+    comment lines (:mod:`calpae_lib.tables.annex4`). Plain data only, so that
+    the result store keeps it as JSON.
+    """
 
     doc: Document
     meta: ReportMetadata
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    outline: Outline
+    sheet_headers: tuple[ExecutedHeader, ...]
+    annex: tuple[AnnexTable, ...]
+    annex4_columns: pd.DataFrame
+    annex4_comments: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
 
-
-def build_tables(doc: Document, meta: ReportMetadata) -> dict[str, pd.DataFrame]:
-    """Run every table builder on a document, in dependency order."""
-    from calpae_lib.text.outline import actions_table, parse_outline
-
-    outline = parse_outline(doc)
-    tables = {"actions": actions_table(outline)}
-    from calpae_lib.tables.budgets import budget_tables
-    tables.update(budget_tables(doc, outline))
-    from calpae_lib.tables.annex_budget import annex_table
-    tables["annex_budget"] = annex_table(doc, outline)
-    from calpae_lib.tables.indicators.sheets import indicators_table
-    tables["indicators"] = indicators_table(doc, outline)
-    tables["actions"]["has_indicators"] = tables["actions"]["action_id"].isin(tables["indicators"]["action_id"])
-    from calpae_lib.tables.annex4 import annex4_table
-    tables["annex4"] = annex4_table(doc, tables.get("indicators"))  # sheets help place short rows
-    from calpae_lib.checks.engine import build_checks
-    tables["checks"] = build_checks(tables, doc, meta)  # keep last: the checks read every table above
-    validate_parsed(tables, doc)
-    return tables
+    @property
+    def structures(self) -> dict:
+        """What the checks compare besides the tables (:data:`calpae_lib.checks.engine.STRUCTURES`)."""
+        return {"outline": self.outline, "sheet_headers": self.sheet_headers,
+                "annex_headers": annex_header_years(list(self.annex))}
 
 
 def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:
@@ -67,9 +68,25 @@ def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:
 
 
 def parse_document(doc: Document) -> ParsedReport:
-    """Parse a document already read."""
+    """Parse a document already read: every structure once, then the tables and the checks."""
+    from calpae_lib.checks.engine import build_checks
+    from calpae_lib.tables.annex4 import annex4_columns, annex4_comments, annex4_table, read_pages
+    from calpae_lib.tables.indicators.sheets import indicators_table
+
     meta = read_metadata(doc)
-    return ParsedReport(doc=doc, meta=meta, tables=build_tables(doc, meta))
+    outline = parse_outline(doc)
+    budgets = parse_budgets(doc, outline)
+    annex = parse_annex(doc, outline)
+    pages = read_pages(doc)
+    tables = {"actions": actions_table(outline), **budget_tables(budgets), "annex_budget": annex_table(annex)}
+    tables["indicators"] = indicators_table(doc, outline)
+    tables["actions"]["has_indicators"] = tables["actions"]["action_id"].isin(tables["indicators"]["action_id"])
+    tables["annex4"] = annex4_table(doc, tables["indicators"], pages)  # sheets help place short rows
+    report = ParsedReport(doc, meta, outline, budgets.headers, tuple(annex), annex4_columns(pages),
+                          annex4_comments(pages), tables)
+    tables["checks"] = build_checks(tables, doc, meta, report.structures)  # last: the checks read every table
+    validate_parsed(tables, doc)
+    return report
 
 
 def parse_report(path: str | Path) -> ParsedReport:

@@ -10,6 +10,7 @@ from calpae_lib.tables.annex4 import (
     cell_splits,
     cell_text,
     choose_split,
+    read_pages,
     tokenize,
 )
 from calpae_lib.text.reading import document_from_text, read_report
@@ -169,7 +170,7 @@ def test_axes_are_assigned_from_labels_printed_after_rows(annex):
 
 
 def test_header_repeated_on_the_second_page(bundled_doc):
-    columns = annex4_columns(bundled_doc)
+    columns = annex4_columns(read_pages(bundled_doc))
     assert list(columns["page"].value_counts().sort_index()) == [7, 7]
     assert columns.loc[columns["page"] == 2, "source_line"].min() == 10734
 

@@ -8,6 +8,7 @@ from calpae_lib.tables.annex_budget import (
     annex_header_years,
     annex_lines,
     match_titles,
+    parse_annex,
     unmatched_warnings,
 )
 from calpae_lib.text.outline import parse_outline
@@ -125,7 +126,7 @@ def test_totals(annex):
 
 def test_header_years_as_printed(bundled_doc):
     """The 2nd and 3rd headers say "engagé/réalisé en 2021" in the 2022 report: kept as printed."""
-    assert annex_header_years(bundled_doc, parse_outline(bundled_doc)) == [
+    assert annex_header_years(parse_annex(bundled_doc, parse_outline(bundled_doc))) == [
         ("socle", 10187, 2022), ("initiative", 10297, 2021), ("erbm", 10359, 2021)]
 
 
@@ -164,7 +165,7 @@ def test_variant_years_and_annex_amounts_follow(annex):
                         "141 000 €                              195 300 €")
     report = parse_text(text)
     variant = annex_lines(report.tables["annex_budget"])
-    assert annex_header_years(report.doc, parse_outline(report.doc)) == [
+    assert annex_header_years(report.annex) == [
         ("socle", 10187, 2031), ("initiative", 10297, 2030), ("erbm", 10359, 2030)]
     assert (row_at(variant, 10341).avenant, row_at(variant, 10341).engage) == (281000, 335300)
     assert row_at(variant, 10345).avenant == 141000

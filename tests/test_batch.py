@@ -1,4 +1,4 @@
-"""Several reports in one run, and reruns that skip unchanged work (issue 7).
+"""Several reports in one run, and reruns that skip unchanged work.
 
 Executing the real notebooks is slow, so the cache logic runs on tiny
 notebooks with the real notebooks' parameters (``plan_jobs`` takes a

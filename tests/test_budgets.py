@@ -158,10 +158,10 @@ def test_variant_year_and_amounts_follow(budgets):
 
 def test_executed_headers_keep_their_year_even_when_split(bundled_doc):
     """"Engagé en" / "2022" on two lines, and "Montant liquidé 2022" (socle-II-3), keep year and line."""
-    from calpae_lib.tables.budgets import executed_headers
+    from calpae_lib.tables.budgets import parse_budgets
     from calpae_lib.text.outline import parse_outline
 
-    headers = executed_headers(bundled_doc, parse_outline(bundled_doc))
+    headers = parse_budgets(bundled_doc, parse_outline(bundled_doc)).headers
     assert {h.year for h in headers} == {2022}
     by_action = [(h.text, h.source_line) for h in headers if h.action_id == "socle-II-3"]
     assert by_action == [("Engagé en 2022", 1372), ("Montant liquidé 2022", 1374), ("Engagé en 2022", 1375)]
@@ -169,8 +169,8 @@ def test_executed_headers_keep_their_year_even_when_split(bundled_doc):
 
 
 def test_executed_header_years_follow_a_variant():
-    from calpae_lib.tables.budgets import executed_headers
+    from calpae_lib.tables.budgets import parse_budgets
     from calpae_lib.text.outline import parse_outline
 
     doc = document_from_text(shift_years(bundled_text(), 9))
-    assert {h.year for h in executed_headers(doc, parse_outline(doc))} == {2031}
+    assert {h.year for h in parse_budgets(doc, parse_outline(doc)).headers} == {2031}

@@ -232,7 +232,7 @@ def test_state_consumption_claim_is_recomputed(bundled_checks):
 
 def test_rules_skip_when_their_table_is_absent(bundled_report):
     only_actions = {"actions": bundled_report.tables["actions"]}
-    ran = {f.check_id for f in run_checks(only_actions, bundled_report.doc, bundled_report.meta)}
+    ran = {f.check_id for f in run_checks(only_actions, bundled_report.doc, bundled_report.meta, bundled_report.structures)}
     assert "annexe.total" not in ran and "rapport.nombre_actions" in ran
 
 
@@ -245,7 +245,7 @@ def test_annex_arithmetic_on_a_changed_etat_line(bundled_report):
     row = annex[(annex.action_id == "initiative-7") & (annex.row_kind == "etat") & (annex.stage == "avenant")].index[0]
     annex.loc[row, "amount_eur"] += 1000
     tables["annex_budget"] = annex
-    changed = build_checks(tables, bundled_report.doc, bundled_report.meta)
+    changed = build_checks(tables, bundled_report.doc, bundled_report.meta, bundled_report.structures)
     new = located(changed) - located(bundled_report.tables["checks"])
     assert {(c, s, st) for c, s, st, _ in new} == {
         ("annexe.action_egale_parts", "initiative-7", "ecart"),    # 280 000 € is no longer 141 000 € + 140 000 €
@@ -260,7 +260,7 @@ def test_a_missing_subtotal_is_reported(bundled_report):
     tables = dict(bundled_report.tables)
     annex = tables["annex_budget"]
     tables["annex_budget"] = annex[~((annex.volet == "erbm") & (annex.row_kind == "subtotal_etat"))]
-    changed = build_checks(tables, bundled_report.doc, bundled_report.meta)
+    changed = build_checks(tables, bundled_report.doc, bundled_report.meta, bundled_report.structures)
     missing = changed[changed.status == "manquant"]
     assert ("annexe.sous_total", "erbm") in set(zip(missing.check_id, missing.scope))
     assert ("rapport.enveloppe_erbm", "erbm") in set(zip(missing.check_id, missing.scope))

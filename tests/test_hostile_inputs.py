@@ -163,7 +163,8 @@ def test_a_departement_of_300_characters_with_two_reports(tmp_path):
 
 def test_bad_input_leaves_no_folder_in_the_store(tmp_path, capsys):
     raw = write_variant(tmp_path, "Compte rendu du conseil municipal\n", "calpae_faux.txt")
-    before = set(loading.PARSED_STORE_DIR.parent.rglob("*")) if loading.PARSED_STORE_DIR.exists() else set()
+    parsed = loading.parsed_store_dir()
+    before = set(parsed.parent.rglob("*")) if parsed.exists() else set()
     refused(capsys, ["run", raw, "--out", tmp_path / "out"], "CALPAE")
-    after = set(loading.PARSED_STORE_DIR.parent.rglob("*")) if loading.PARSED_STORE_DIR.exists() else set()
+    after = set(parsed.parent.rglob("*")) if parsed.exists() else set()
     assert after == before and not (tmp_path / "out").exists()

@@ -11,15 +11,14 @@ from calpae_lib.analysis.orientation import (
     step_of,
     step_targets,
 )
-from calpae_lib.tables.annex4 import annex4_table
-from calpae_lib.text.reading import read_report
+from calpae_lib.pipeline import parse_report
 
 from .variants import bundled_text, replace_line, shift_years, write_variant
 
 
 @pytest.fixture(scope="module")
-def chain(bundled_doc):
-    return orientation_chain(bundled_doc)
+def chain(bundled_report):
+    return orientation_chain(bundled_report)
 
 
 def rate(rates, rate_id, period, kind="result"):
@@ -97,15 +96,15 @@ def test_findings_stated_percentages(chain):
     assert first["source_line"] == 10613 and "98,2" in first["message"] and "5\u202f950 sur 6\u202f060" in first["message"]
 
 
-def test_steps_do_not_depend_on_row_order(bundled_doc):
-    annex = annex4_table(bundled_doc)
+def test_steps_do_not_depend_on_row_order(bundled_report):
+    annex = bundled_report.tables["annex4"]
     shuffled = annex.sample(frac=1, random_state=3)
     assert chain_rates(chain_steps(shuffled)).equals(chain_rates(chain_steps(annex)))
 
 
 def test_a_changed_count_changes_rate_and_finding(tmp_path):
     text = replace_line(bundled_text(), 10611, "5950", "5800")
-    chain = orientation_chain(read_report(write_variant(tmp_path, text)))
+    chain = orientation_chain(parse_report(write_variant(tmp_path, text)))
     oriented = rate(chain.rates, "orientation_delai", "2022")
     assert oriented["numerator_value"] == 5800 and round(oriented["rate"], 1) == 95.7
     stated = chain.findings[(chain.findings["kind"] == "pourcentage") & (chain.findings["source_line"] == 10613)]
@@ -113,7 +112,7 @@ def test_a_changed_count_changes_rate_and_finding(tmp_path):
 
 
 def test_years_shifted_variant(tmp_path, chain):
-    shifted = orientation_chain(read_report(write_variant(tmp_path, shift_years(bundled_text(), 2))))
+    shifted = orientation_chain(parse_report(write_variant(tmp_path, shift_years(bundled_text(), 2))))
     assert shifted.report_year == "2024"
     assert list(shifted.rates["period"].unique()) == ["2021", "2022", "2023", "2024"]
     assert shifted.rates["rate"].round(6).equals(chain.rates["rate"].round(6))

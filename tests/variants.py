@@ -12,7 +12,7 @@ from pathlib import Path
 
 from calpae_lib.publish import config
 
-BUNDLED = config.RAW_DIR / "calpae_2022_pas-de-calais.txt"
+BUNDLED = config.raw_dir() / "calpae_2022_pas-de-calais.txt"
 
 #: A four-digit year between 2000 and 2039, alone (not inside a longer number).
 YEAR = re.compile(r"(?<![\d/])(20[0-3]\d)(?![\d])")

@@ -8,18 +8,9 @@ from __future__ import annotations
 import pandas as pd
 
 from calpae_lib.errors import UsageError
-from calpae_lib.tables.schemas import empty_table
 
-def table(report, name: str) -> pd.DataFrame:
-    """A tidy table of the report, or an empty one with its documented columns."""
-    frame = report.tables.get(name)
-    if frame is None:
-        return empty_table(name)
-    return frame
-
-
-def has_table(report, name: str) -> bool:
-    return report.tables.get(name) is not None
+#: The report's axes as published: one HTML report each, in the report's order.
+AXES = ("socle-I", "socle-II", "initiative", "erbm")
 
 
 def axis_key(volet: str, axis) -> str:
@@ -34,7 +25,7 @@ def axis_key(volet: str, axis) -> str:
 
 def actions_with_axis(report) -> pd.DataFrame:
     """The actions table with an ``axis_key`` column."""
-    actions = table(report, "actions").copy()
+    actions = report.tables["actions"].copy()
     actions["axis_key"] = [axis_key(v, a) for v, a in zip(actions["volet"], actions["axis"])]
     return actions
 

@@ -8,22 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from calpae_lib.analysis.axes import actions_with_axis, axis_actions, table
+from calpae_lib.analysis.axes import actions_with_axis, axis_actions
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
+from calpae_lib.text.numbers import percentage
 from calpae_lib.text.outline import VOLET_LABELS
-
-
-def execution_rate(prevu, engage):
-    """Engagé as a percentage of prévu; missing when either is missing or prévu is zero.
-
-    >>> execution_rate(200, 150)
-    75.0
-    >>> execution_rate(200, None) is None, execution_rate(0, 5) is None
-    (True, True)
-    """
-    if prevu is None or engage is None or pd.isna(prevu) or pd.isna(engage) or prevu == 0:
-        return None
-    return float(100.0 * engage / prevu)
 
 
 def budget_by_action(report) -> pd.DataFrame:
@@ -34,7 +22,7 @@ def budget_by_action(report) -> pd.DataFrame:
     has none either): the figure that completes the sheets, never mixed into
     ``engage``.
     """
-    budgets = table(report, "budgets")
+    budgets = report.tables["budgets"]
     columns = ["action_id", "financeur", "prevu", "engage", "taux", "engage_annexe"]
     if budgets.empty:
         return pd.DataFrame(columns=columns)
@@ -42,7 +30,7 @@ def budget_by_action(report) -> pd.DataFrame:
     wide = (amounts.groupby(["action_id", "financeur", "stage"])["amount_eur"].sum(min_count=1)
             .unstack("stage"))
     wide = wide.reindex(columns=["prevu", "engage"]).reset_index()
-    wide["taux"] = [execution_rate(p, e) for p, e in zip(wide["prevu"], wide["engage"])]
+    wide["taux"] = [percentage(e, p) for p, e in zip(wide["prevu"], wide["engage"])]
     annex = annex_engaged(report)
     from_annex = [annex.get((a, f)) for a, f in zip(wide["action_id"], wide["financeur"])]
     wide["engage_annexe"] = [float("nan") if pd.notna(e) or v is None else float(v)
@@ -52,7 +40,7 @@ def budget_by_action(report) -> pd.DataFrame:
 
 def annex_engaged(report) -> dict:
     """``{(action_id, financeur): engaged amount}`` as the annex budget tables print it."""
-    annex = table(report, "annex_budget")
+    annex = report.tables["annex_budget"]
     if annex.empty:
         return {}
     rows = annex[(annex["stage"] == "engage") & annex["row_kind"].isin(list(FINANCEUR_LABELS))
@@ -110,11 +98,11 @@ def amounts_of(rows: pd.DataFrame) -> dict:
     annex = rows["engage_annexe"] if "engage_annexe" in rows else pd.Series(float("nan"), index=rows.index)
     completed = int((missing & annex.notna()).sum())
     complete = rows["engage"].fillna(annex).sum(min_count=1) if completed else float("nan")
-    return {"prevu": prevu, "engage": engage, "taux": execution_rate(prevu, engage),
+    return {"prevu": prevu, "engage": engage, "taux": percentage(engage, prevu),
             "actions": rows["action_id"].nunique(), "engage_manquant": int(missing.sum()),
             "fiches_sans_engage": rows.loc[missing, "action_id"].nunique(),
             "prevu_sans_engage": rows.loc[missing, "prevu"].sum(min_count=1), "completees": completed,
-            "engage_complete": complete, "taux_complete": execution_rate(prevu, complete) if completed else None}
+            "engage_complete": complete, "taux_complete": percentage(complete, prevu) if completed else None}
 
 
 def sort_by_volet_and_financeur(frame: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from calpae_lib.analysis.axes import actions_with_axis, table
+from calpae_lib.analysis.axes import actions_with_axis
 from calpae_lib.analysis.budget import budget_by_volet
 from calpae_lib.tables.budgets import FINANCEUR_LABELS, STAGES
 
@@ -84,7 +84,7 @@ def year_results(report) -> pd.DataFrame:
     ``occurrence`` numbers an indicator printed twice under the same measure, so that each is
     compared with its namesake of the other years, never merged.
     """
-    indicators = table(report, "indicators")
+    indicators = report.tables["indicators"]
     rows = indicators[(indicators["kind"] == "result")
                       & (indicators["period"].astype(str) == str(report.meta.year))].copy()
     for column in ("axis", "measure", "indicator"):

@@ -17,21 +17,20 @@ Public functions, each returning a DataFrame:
 * :func:`global_delay` — the accompagnement global's average start delay (days);
 * :func:`data_quality` — findings ``kind, year, message, source_line, status``.
 
-:func:`orientation_chain` runs them all on a document.
+:func:`orientation_chain` runs them all on a parsed report.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
-from calpae_lib.tables.annex4 import annex4_columns, annex4_comments, annex4_table
 from calpae_lib.tables.vocabulary import Status
+from calpae_lib.text.dates import DATE, date_problem, full_year
 from calpae_lib.text.formatting import format_number, format_percent
-from calpae_lib.text.reading import Document
+from calpae_lib.text.numbers import percentage
 
 #: The chain's steps, in order: identifier, French label, wording of the indicator.
 STEPS = (
@@ -84,8 +83,6 @@ STATED_PERCENT = re.compile(r"""(?P<value>\d+(?:[,.]\d+)?)\s?%(?P<context>[^.]*)
 NEGATIVE = re.compile(r"""\bne\b.*\bpas\b""", re.VERBOSE)
 
 #: A date in a header or comment: 30/05/22, 1/01/2021, 31/112/22 (misprinted), 1/01.
-DATE = re.compile(r"""(?<![\d/])(?P<day>\d{1,2})/(?P<month>\d{1,3})(?:/(?P<year>\d{2,4}))?(?![\d/])""",
-                  re.VERBOSE)
 
 #: A change of information system mentioned in a comment.
 SYSTEM_CHANGE = re.compile(
@@ -191,8 +188,8 @@ def chain_rates(steps: pd.DataFrame) -> pd.DataFrame:
                 continue
             num, den = column[top], column[bottom]
             target = grid[(grid["kind"] == "target") & (grid["period"] == column["period"])]
-            target_rate = ratio(target[top].iloc[0], target[bottom].iloc[0]) if not target.empty else None
-            rate = ratio(num, den)
+            target_rate = percentage(target[top].iloc[0], target[bottom].iloc[0]) if not target.empty else None
+            rate = percentage(num, den)
             records.append({
                 "period": column["period"], "kind": column["kind"], "rate_id": rate_id, "label": label,
                 "numerator": top, "denominator": bottom, "numerator_value": num, "denominator_value": den,
@@ -206,17 +203,6 @@ def chain_rates(steps: pd.DataFrame) -> pd.DataFrame:
                                           "numerator_value", "denominator_value", "rate", "delay",
                                           "national_delay", "meets_national_delay", "target_rate",
                                           "gap_to_target"])
-
-
-def ratio(numerator, denominator) -> float | None:
-    """``numerator / denominator`` in percent, or ``None`` when either is missing or zero.
-
-    >>> round(ratio(5950, 6060), 1), ratio(1, 0)
-    (98.2, None)
-    """
-    if pd.isna(numerator) or pd.isna(denominator) or not denominator:
-        return None
-    return 100.0 * float(numerator) / float(denominator)
 
 
 def step_targets(steps: pd.DataFrame) -> pd.DataFrame:
@@ -242,7 +228,7 @@ def compare_columns(steps: pd.DataFrame, base: str, other: str, share: str, nume
             values = {base: first[step], other: second[step].iloc[0] if not second.empty else None}
             denominator = values[other] if numerator == base else values[base]
             records.append({"period": first["period"], "step": step, "step_label": STEP_LABELS[step], **values,
-                            share: ratio(values[numerator], denominator)})
+                            share: percentage(values[numerator], denominator)})
     return pd.DataFrame(records, columns=["period", "step", "step_label", base, other, share])
 
 
@@ -303,21 +289,20 @@ def header_periods(columns: pd.DataFrame) -> list[dict]:
     out = []
     for column in columns.drop_duplicates(["column", "header"]).itertuples():
         for match in DATE.finditer(column.header):
-            problem = date_problem(match, column.kind, column.period)
+            problem = header_date_problem(match, column.kind, column.period)
             if problem:
                 out.append(finding("periode", column.period, f"en-tête « {column.header} » : {problem}",
                                    int(column.source_line)))
     return out
 
 
-def date_problem(match: re.Match, kind: str, period: str) -> str | None:
+def header_date_problem(match: re.Match, kind: str, period: str) -> str | None:
     """What is wrong with a date printed in a column's header, or ``None``."""
     day, month = int(match.group("day")), int(match.group("month"))
-    year = match.group("year")
-    full_year = int(year) + 2000 if year and len(year) == 2 else int(year) if year else int(period)
-    if not valid_date(full_year, month, day):
+    year = match.group("year") or str(period)
+    if date_problem(day, month, year):
         return f"date illisible « {match.group(0)} »"
-    if str(full_year) != str(period):
+    if str(full_year(year)) != str(period):
         return f"la date {match.group(0)} n'est pas de l'année {period} de la colonne"
     if kind == "s1" and (day, month) not in ((1, 1), (30, 6)):
         return f"un premier semestre va du 1/01 au 30/06, pas jusqu'au {match.group(0)}"
@@ -326,26 +311,17 @@ def date_problem(match: re.Match, kind: str, period: str) -> str | None:
     return None
 
 
-def valid_date(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
 def comment_findings(comments: pd.DataFrame, report_year: str) -> list[dict]:
     """Dates that do not fit the report year, and changes of information system, in comments."""
     out = []
     for line in comments.itertuples():
         for match in DATE.finditer(line.text):
-            year = match.group("year")
-            full = int(year) + 2000 if year and len(year) == 2 else int(year) if year else int(report_year)
+            year = match.group("year") or str(report_year)
             day, month = int(match.group("day")), int(match.group("month"))
-            if not valid_date(full, month, day):
+            if date_problem(day, month, year):
                 out.append(finding("periode", report_year, f"« {line.indicator} » : date illisible "
                                    f"« {match.group(0)} » dans le commentaire (« {line.text} »).", line.source_line))
-            elif str(full) == str(report_year) and (day, month) != (31, 12):
+            elif str(full_year(year)) == str(report_year) and (day, month) != (31, 12):
                 out.append(finding("periode", report_year, f"« {line.indicator} » : chiffres arrêtés au "
                                    f"{match.group(0)}, avant la fin de l'année {report_year}.", line.source_line))
         if SYSTEM_CHANGE.search(line.text):
@@ -444,10 +420,11 @@ class OrientationChain:
     findings: pd.DataFrame
 
 
-def orientation_chain(doc: Document, annex: pd.DataFrame | None = None) -> OrientationChain:
-    """The whole chain of a report (``annex`` defaults to a fresh Annexe 4 table)."""
-    annex = annex4_table(doc) if annex is None else annex
+def orientation_chain(report) -> OrientationChain:
+    """The whole chain of a parsed report (:class:`~calpae_lib.pipeline.ParsedReport`), from its Annexe 4
+    table, columns and comments."""
+    annex = report.tables["annex4"]
     steps = chain_steps(annex)
     return OrientationChain(report_year(steps), steps, chain_rates(steps), step_targets(steps),
                             semester_vs_year(steps), global_delay(annex),
-                            data_quality(annex, annex4_columns(doc), annex4_comments(doc)))
+                            data_quality(annex, report.annex4_columns, report.annex4_comments))

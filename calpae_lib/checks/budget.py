@@ -20,6 +20,7 @@ from calpae_lib.tables.annex_budget import annex_lines
 from calpae_lib.tables.vocabulary import Grade, Category
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_percent
+from calpae_lib.text.numbers import percentage
 from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT
 
 #: The annex's two amount columns and how the messages name them.
@@ -102,7 +103,7 @@ def scope_of(action: AnnexAction) -> str:
     return action_id if isinstance(action_id, str) and action_id else action.volet
 
 
-# --- Rule 1: annex arithmetic -------------------------------------------------------------------
+# --- annex arithmetic -------------------------------------------------------------------
 
 
 @rule("annexe.action_egale_parts", needs=("annex_budget",), grade=Grade.MONTANT)
@@ -183,7 +184,7 @@ def check_totals(tables, doc, meta) -> list[Finding]:
     return findings
 
 
-# --- Rule 2: sheets against the annex -----------------------------------------------------------
+# --- sheets against the annex -----------------------------------------------------------
 
 
 def sheet_amounts(budgets: pd.DataFrame) -> dict[tuple[str, str, str], tuple[int, int]]:
@@ -300,20 +301,7 @@ def check_split_amounts(tables, doc, meta) -> list[Finding]:
     return findings
 
 
-# --- Rule 4: execution --------------------------------------------------------------------------
-
-
-def execution_rate(planned: int | None, committed: int | None) -> float | None:
-    """Engagé over prévu, in percent; ``None`` when it cannot be computed.
-
-    >>> execution_rate(490000, 518253)
-    105.76591836734694
-    >>> execution_rate(0, 10) is None
-    True
-    """
-    if not planned or committed is None:
-        return None
-    return 100 * committed / planned
+# --- execution --------------------------------------------------------------------------
 
 
 @rule("execution.taux", needs=("annex_budget",), category=Category.PERFORMANCE, grade=Grade.MONTANT)
@@ -326,7 +314,7 @@ def check_execution_rates(tables, doc, meta) -> list[Finding]:
             if part is None:
                 continue
             planned, committed = amount(part["avenant"]), amount(part["engage"])
-            rate = execution_rate(planned, committed)
+            rate = percentage(committed, planned)
             if rate is None:
                 continue
             status, judgement = rate_status(financeur, planned, committed)
@@ -360,7 +348,7 @@ def check_state_consumption(tables, doc, meta) -> list[Finding]:
     """Le taux de consommation des crédits de l'État annoncé par le rapport, recalculé sur l'annexe."""
     claims = claims_of(read_claims(doc), "consommation_credits_etat")
     planned, committed, _ = state_totals(annex_lines(tables["annex_budget"]))
-    rate = execution_rate(planned, committed)
+    rate = percentage(committed, planned)
     if not claims:
         return [Finding("execution.credits_etat", DOCUMENT, "manquant", "", format_percent(rate, 1),
                         "Le rapport n'énonce pas la consommation des crédits de l'État (phrase introuvable).", None)]

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from calpae_lib.text.reading import without_accents
+from calpae_lib.text.reading import fold
 
 LESS, MORE = "moins", "plus"
 
@@ -48,7 +48,7 @@ QUALIFIER = re.compile(r"\s(?:dans|en|a|au|aux|par|via|vers|pour|sur|ayant|afin|
 
 
 def plain(indicator: str) -> str:
-    return " ".join(without_accents(str(indicator)).lower().replace("’", "'").split())
+    return " ".join(fold(str(indicator)).replace("’", "'").split())
 
 
 def measured(indicator: str) -> str:

@@ -77,18 +77,26 @@ class Rule:
     description: str
     category: Category = Category.COHERENCE
     grade: Grade = Grade.NONE
+    reads: tuple[str, ...] = ()
 
 
 REGISTRY: dict[str, Rule] = {}
 
+#: What the parser read besides the tables and some rules compare: the ``outline``
+#: (:class:`~calpae_lib.text.outline.Outline`: which action holds a line), the
+#: ``sheet_headers`` (:class:`~calpae_lib.tables.budgets.ExecutedHeader` of every
+#: sheet) and the ``annex_headers`` (``(volet, header_line, year)`` of every annex table).
+STRUCTURES = ("outline", "sheet_headers", "annex_headers")
 
-def rule(check_id: str, *, needs: tuple[str, ...] = (), category: Category = Category.COHERENCE,
-         grade: Grade = Grade.NONE):
-    """Register a rule under ``check_id``; ``needs`` names the tables it reads, ``category`` and ``grade``
-    what its findings are about and touch."""
+def rule(check_id: str, *, needs: tuple[str, ...] = (), reads: tuple[str, ...] = (),
+         category: Category = Category.COHERENCE, grade: Grade = Grade.NONE):
+    """Register a rule under ``check_id``; ``needs`` names the tables it reads, ``reads`` the structures
+    (:data:`STRUCTURES`) it takes as keyword arguments, ``category`` and ``grade`` what its findings are
+    about and touch."""
     def register(function):
         doc = (function.__doc__ or "").strip().splitlines()
-        REGISTRY[check_id] = Rule(check_id, tuple(needs), function, doc[0] if doc else check_id, category, grade)
+        REGISTRY[check_id] = Rule(check_id, tuple(needs), function, doc[0] if doc else check_id, category, grade,
+                                  tuple(reads))
         return function
     return register
 
@@ -103,12 +111,14 @@ def has_tables(tables: dict, needs: tuple[str, ...]) -> bool:
     return all(name in tables and tables[name] is not None for name in needs)
 
 
-def run_checks(tables: dict[str, pd.DataFrame], doc, meta, rules: list[Rule] | None = None) -> list[Finding]:
-    """Run the rules whose tables exist; findings in rule order."""
+def run_checks(tables: dict[str, pd.DataFrame], doc, meta, structures: dict) -> list[Finding]:
+    """Run the rules whose tables exist; findings in rule order. ``structures`` maps each name of
+    :data:`STRUCTURES` to what the parser read."""
     findings = []
-    for checked in rules if rules is not None else all_rules():
+    for checked in all_rules():
         if has_tables(tables, checked.needs):
-            findings.extend(classified(checked, f) for f in checked.function(tables, doc, meta))
+            arguments = {name: structures[name] for name in checked.reads}
+            findings.extend(classified(checked, f) for f in checked.function(tables, doc, meta, **arguments))
     return findings
 
 
@@ -128,9 +138,9 @@ def checks_table(findings: list[Finding]) -> pd.DataFrame:
     return frame
 
 
-def build_checks(tables: dict[str, pd.DataFrame], doc, meta) -> pd.DataFrame:
+def build_checks(tables: dict[str, pd.DataFrame], doc, meta, structures: dict) -> pd.DataFrame:
     """The checks table of a report's tables (what the pipeline calls)."""
-    return checks_table(run_checks(tables, doc, meta))
+    return checks_table(run_checks(tables, doc, meta, structures))
 
 
 def reading_order(checks: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,6 @@ their message names the indicator.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import pandas as pd
 
@@ -20,16 +19,12 @@ from calpae_lib.checks.engine import DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import Grade, Category
 from calpae_lib.checks.text import percent_agrees
 from calpae_lib.text.formatting import format_number, format_percent
-from calpae_lib.text.numbers import parse_number
+from calpae_lib.text.numbers import parse_number, percentage
 from calpae_lib.text.outline import action_label
-from calpae_lib.text.reading import without_accents
+from calpae_lib.text.similarity import SAME_INDICATOR, SAME_INDICATOR_SAME_VALUES, name_words, similarity
 
 #: Sheet kinds and the Annexe 4 kind that holds the same value for the same period.
 SAME_KIND = {"result": "result", "target": "target", "baseline": "result"}
-#: Two indicator names are the same indicator above this share of common words.
-SAME_NAME = 0.75
-#: The same, for two indicators that print the same target and result (a typo in one name is then tolerated).
-SAME_NAME_SAME_VALUES = 0.4
 KIND_LABELS = {"baseline": "situation", "target": "cible", "result": "résultat"}
 
 #: "98% des nouveaux entrants sont orientés": a percentage and the population it is a share of.
@@ -41,28 +36,6 @@ PERCENT_OF = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-
-STOP_WORDS = {"de", "des", "du", "d", "la", "le", "les", "l", "en", "et", "a", "au", "aux", "par", "ou", "nombre",
-              "total", "moins", "dans", "un", "une"}
-
-
-@lru_cache(maxsize=4096)
-def words(text: str) -> frozenset[str]:
-    """The meaningful words of an indicator name, without accents or plural ``s``.
-
-    >>> sorted(words("Nombre total de 1ers rendez-vous fixés"))
-    ['1er', 'fixe', 'rendez', 'vou']
-    """
-    plain = without_accents(str(text).lower()).encode("ascii", "ignore").decode()
-    tokens = re.findall(r"[a-z0-9]+", plain)
-    return frozenset(t[:-1] if t.endswith("s") and len(t) > 2 else t for t in tokens if t not in STOP_WORDS)
-
-
-def similarity(a: str, b: str) -> float:
-    """Share of common words of two indicator names (Jaccard)."""
-    wa, wb = words(a), words(b)
-    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
-
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """The values read without doubt and numeric."""
@@ -77,7 +50,7 @@ def scope_of(row) -> str:
 def annex4_match(indicator: str, names: list[str]) -> str | None:
     """The Annexe 4 indicator most like a sheet's, when clearly the same."""
     scored = sorted(((similarity(indicator, name), name) for name in names), reverse=True)
-    if not scored or scored[0][0] < SAME_NAME or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+    if not scored or scored[0][0] < SAME_INDICATOR or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]
 
@@ -119,9 +92,8 @@ def group_keys(frame: pd.DataFrame) -> list[str]:
     return [c for c in ("action_id", "axis", "measure") if c in frame.columns] + ["indicator"]
 
 
-def indicator_tables(tables) -> list[str]:
-    """The indicator tables the pipeline built (the sheets' and Annexe 4's)."""
-    return [name for name in ("indicators", "annex4") if tables.get(name) is not None]
+#: The indicator tables: the sheets' and Annexe 4's.
+INDICATOR_TABLES = ("indicators", "annex4")
 
 
 #: Columns of :func:`performance_rows`.
@@ -133,7 +105,7 @@ ANNEX4_PLACE = "Annexe 4"
 def target_result_pairs(tables, year: int) -> list[dict]:
     """Every printed (target, result) pair of the year, numeric and of one unit, in print order."""
     pairs = []
-    for name in indicator_tables(tables):
+    for name in INDICATOR_TABLES:
         frame = tables[name]
         keys = group_keys(frame)
         merged = year_values(frame, year, "target").merge(year_values(frame, year, "result"), on=keys,
@@ -165,7 +137,7 @@ def place_of(table: str, scope: str, axis) -> str:
 def same_pair(pair: dict, group: dict) -> bool:
     """One indicator printed twice: same unit, target and result, and a name clearly the same."""
     return ((pair["unit"], pair["target"], pair["result"]) == (group["unit"], group["target"], group["result"])
-            and similarity(pair["indicator"], group["indicator"]) >= SAME_NAME_SAME_VALUES)
+            and similarity(pair["indicator"], group["indicator"]) >= SAME_INDICATOR_SAME_VALUES)
 
 
 def performance_rows(tables, year: int) -> pd.DataFrame:
@@ -191,7 +163,7 @@ def performance_rows(tables, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PERFORMANCE_COLUMNS)
 
 
-@rule("indicateurs.resultat_cible", category=Category.PERFORMANCE, grade=Grade.EFFECTIF)
+@rule("indicateurs.resultat_cible", needs=INDICATOR_TABLES, category=Category.PERFORMANCE, grade=Grade.EFFECTIF)
 def check_results_against_targets(tables, doc, meta) -> list[Finding]:
     """Le résultat de l'année atteint la cible fixée pour l'année, dans le sens que dit l'indicateur (fiches et Annexe 4)."""
     findings = []
@@ -220,19 +192,19 @@ def where_printed(places: list[str]) -> str:
 
 def population_row(rows: pd.DataFrame, population: str, own: str):
     """The row of a table whose indicator counts ``population`` (the shortest such name), else ``None``."""
-    wanted = words(population)
-    candidates = [name for name in dict.fromkeys(rows["indicator"]) if name != own and wanted <= words(name)]
+    wanted = name_words(population)
+    candidates = [name for name in dict.fromkeys(rows["indicator"]) if name != own and wanted <= name_words(name)]
     if not candidates:
         return None
-    name = min(candidates, key=lambda n: len(words(n)))
+    name = min(candidates, key=lambda n: len(name_words(n)))
     return rows[rows["indicator"] == name].iloc[0]
 
 
-@rule("indicateurs.pourcentage_commentaire", needs=("annex4",), grade=Grade.EFFECTIF)
+@rule("indicateurs.pourcentage_commentaire", needs=INDICATOR_TABLES, grade=Grade.EFFECTIF)
 def check_comment_percentages(tables, doc, meta) -> list[Finding]:
     """Un pourcentage « P % des <population> » d'un commentaire, recalculé sur les effectifs de l'année."""
     findings = []
-    for name in indicator_tables(tables):
+    for name in INDICATOR_TABLES:
         frame = tables[name]
         if "comment" not in frame.columns:
             continue
@@ -250,7 +222,7 @@ def check_comment_percentages(tables, doc, meta) -> list[Finding]:
 def comment_finding(name: str, row, base, match) -> Finding:
     printed = match.group("percent")
     stated, decimals = parse_number(printed), decimals_of(printed)
-    computed = 100 * float(row["value"]) / float(base["value"])
+    computed = percentage(row["value"], base["value"])
     ok = percent_agrees(stated, decimals, False, computed)
     where = "l'Annexe 4" if name == "annex4" else "la fiche"
     return Finding(

@@ -10,11 +10,9 @@ the wording of the volet they stand in.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from decimal import Decimal
-from functools import lru_cache
 
 import pandas as pd
 
@@ -23,10 +21,12 @@ from calpae_lib.checks.claims import claims_of, percent_statements, read_claims
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
 from calpae_lib.tables.annex_budget import annex_lines
 from calpae_lib.tables.vocabulary import Grade
+from calpae_lib.text.dates import DATE, date_problem
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
-from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT, parse_outline
+from calpae_lib.text.numbers import percentage
+from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT
 
-# --- Rule 3: the rapport against the annex and the outline ---------------------------------------
+# --- the rapport against the annex and the outline ---------------------------------------
 
 
 def state_subtotal(annex: pd.DataFrame, volet: str) -> tuple[int | None, int | None]:
@@ -122,7 +122,7 @@ def count_finding(scope, where, claim, found: int) -> Finding:
                    f"Le rapport annonce {claim.value} actions {where}, {tail}", claim.source_line)
 
 
-# --- Rule 5 (text part): percentages stated in words ---------------------------------------------
+# --- percentages stated in words ---------------------------------------------
 
 
 def percent_agrees(stated: Decimal, decimals: int, approximate: bool, computed: float) -> bool:
@@ -137,12 +137,12 @@ def percent_agrees(stated: Decimal, decimals: int, approximate: bool, computed: 
     return abs(float(stated) - computed) < tolerance
 
 
-@rule("texte.pourcentage", grade=Grade.EFFECTIF)
-def check_stated_percentages(tables, doc, meta) -> list[Finding]:
+@rule("texte.pourcentage", reads=("outline",), grade=Grade.EFFECTIF)
+def check_stated_percentages(tables, doc, meta, outline) -> list[Finding]:
     """Chaque pourcentage énoncé en toutes lettres est recalculé à partir des effectifs qu'il rapporte."""
     findings = []
     for statement in percent_statements(doc):
-        computed = 100 * statement.count / statement.base if statement.base else None
+        computed = percentage(statement.count, statement.base)
         ok = computed is not None and percent_agrees(statement.percent, statement.decimals, statement.approximate,
                                                      computed)
         stated = format_percent(statement.percent, statement.decimals)
@@ -150,90 +150,44 @@ def check_stated_percentages(tables, doc, meta) -> list[Finding]:
         message = (f"« {short(statement.text, 60)} » : {format_number(statement.count)} sur "
                    f"{format_number(statement.base)} (ligne {statement.base_line}) font {recomputed}"
                    + ("." if ok else f", et non {stated}."))
-        findings.append(Finding("texte.pourcentage", action_at(doc, statement.source_line),
+        findings.append(Finding("texte.pourcentage", action_at(outline, statement.source_line),
                                 "ok" if ok else "ecart", stated, recomputed, message, statement.source_line))
     return findings
 
 
-@lru_cache(maxsize=4)
-def outline_of(doc):
-    """The document's outline, parsed once per document."""
-    return parse_outline(doc)
-
-
-def action_at(doc, line: int) -> str:
+def action_at(outline, line: int) -> str:
     """The action whose sheet holds a line, else ``document`` (the rapport, the annexes)."""
-    for action in outline_of(doc).actions:
+    for action in outline.actions:
         if action.start <= line <= action.end:
             return action.action_id
     return DOCUMENT
 
 
-# --- Rule 6: document consistency -----------------------------------------------------------------
+# --- document consistency -----------------------------------------------------------------
 
-#: A date as printed: day/month/year, the year on two to five digits (to catch "20021").
-DATE = re.compile(
-    r"""
-    (?<![\d/])
-    (?P<day>\d{1,2}) / (?P<month>\d{1,3}) / (?P<year>\d{2,5})   # 31/12/2022, 31/112/22, 15/06/20021
-    (?![\d/])
-    """,
-    re.VERBOSE,
-)
-
-def date_problem(day: int, month: int, year_text: str) -> str | None:
-    """Why a printed date cannot exist, or ``None``.
-
-    >>> date_problem(31, 112, "22")
-    "le mois 112 n'existe pas"
-    >>> date_problem(15, 6, "20021")
-    "l'année 20021 n'a pas quatre chiffres"
-    >>> date_problem(31, 12, "2022") is None
-    True
-    """
-    if len(year_text) not in (2, 4):
-        return f"l'année {year_text} n'a pas quatre chiffres"
-    if not 1 <= month <= 12:
-        return f"le mois {month} n'existe pas"
-    year = int(year_text) + (2000 if len(year_text) == 2 else 0)
-    try:
-        dt.date(year, month, day)
-    except ValueError:
-        return f"le {day} n'existe pas dans ce mois"
-    return None
-
-
-@rule("document.date_impossible", grade=Grade.REDACTION)
-def check_dates(tables, doc, meta) -> list[Finding]:
+@rule("document.date_impossible", reads=("outline",), grade=Grade.REDACTION)
+def check_dates(tables, doc, meta, outline) -> list[Finding]:
     """Les dates imprimées (jj/mm/aaaa) existent."""
     findings = []
     for number, text in doc.numbered():
         for match in DATE.finditer(text):
+            if not match.group("year"):
+                continue
             problem = date_problem(int(match.group("day")), int(match.group("month")), match.group("year"))
             if problem:
-                findings.append(Finding("document.date_impossible", action_at(doc, number), "ecart",
+                findings.append(Finding("document.date_impossible", action_at(outline, number), "ecart",
                                         "une date valide", match.group(0),
                                         f"La date « {match.group(0)} » est impossible : {problem}.", number))
     return findings
 
 
-def sheet_header_years(doc) -> list[tuple[str, int, int]]:
-    """``(action_id, year, line)`` of each year named in the executed-budget headers of the sheets (5.2)."""
-    from calpae_lib.tables.budgets import executed_headers
-    return [(h.action_id, h.year, h.source_line) for h in executed_headers(doc, outline_of(doc))]
-
-
-def annex_years(doc) -> list[tuple[str, int, int]]:
-    """``(volet, year, line)`` of each annex budget table header, as the annex parser read them."""
-    from calpae_lib.tables.annex_budget import annex_header_years
-    return [(volet, year, line) for volet, line, year in annex_header_years(doc, outline_of(doc))]
-
-
-@rule("document.annee_entete", needs=("actions",), grade=Grade.REDACTION)
-def check_header_years(tables, doc, meta) -> list[Finding]:
+@rule("document.annee_entete", reads=("sheet_headers", "annex_headers"), grade=Grade.REDACTION)
+def check_header_years(tables, doc, meta, sheet_headers, annex_headers) -> list[Finding]:
     """Les en-têtes des budgets exécutés (fiches et annexe) nomment l'année du rapport."""
     findings = []
-    for scope, year, line in sheet_header_years(doc) + annex_years(doc):
+    years = ([(h.action_id, h.year, h.source_line) for h in sheet_headers]
+             + [(volet, year, line) for volet, line, year in annex_headers])
+    for scope, year, line in years:
         if year != meta.year:
             where = "l'annexe budgétaire" if scope in VOLET_NAMES_IN_TEXT else "la fiche"
             findings.append(Finding("document.annee_entete", scope, "ecart", str(meta.year), str(year),

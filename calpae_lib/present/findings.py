@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from calpae_lib.analysis.axes import has_table, table
 from calpae_lib.checks.direction import LESS, MORE, attained, direction
 from calpae_lib.checks.engine import reading_order, section_counts, sections
 from calpae_lib.checks.indicators import performance_rows
@@ -40,7 +39,7 @@ def scope_label(scope) -> str:
 
 def ordered_checks(report, scopes=None) -> pd.DataFrame:
     """The checks in reading order (inconsistencies, missing data, performance, agreeing checks), then by line."""
-    checks = table(report, "checks")
+    checks = report.tables["checks"]
     if scopes is not None:
         checks = checks[checks["scope"].isin(list(scopes))]
     return reading_order(checks.sort_values("source_line", kind="stable", na_position="last"))
@@ -48,7 +47,7 @@ def ordered_checks(report, scopes=None) -> pd.DataFrame:
 
 def check_counts(report) -> dict[str, int]:
     """How many findings in each section (« Incohérences du document », …, « Contrôles conformes »)."""
-    return {section: count[""] for section, count in section_counts(table(report, "checks")).items()}
+    return {section: count[""] for section, count in section_counts(report.tables["checks"]).items()}
 
 
 def heading_of(category: str, status: str, grade) -> str:
@@ -86,18 +85,16 @@ def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool
         "Explication": [text_cell(v) for v in checks["message"]],
         "Ligne": [line_cell(v) for v in checks["source_line"]],
     })
-    empty = ("Aucun contrôle de cohérence n'a été produit pour ce rapport."
-             if not has_table(report, "checks") else "Aucune anomalie relevée.")
     caption = (AGREEING if only_ok else "Anomalies relevées dans le document" if only_findings
                else "Contrôles de cohérence")
-    return Table(frame, caption=caption, numeric=["Ligne"], empty_message=empty, folded=only_ok,
+    return Table(frame, caption=caption, numeric=["Ligne"], empty_message="Aucune anomalie relevée.", folded=only_ok,
                  group=None if only_ok else "Nature")
 
 
 def check_counts_table(report) -> Table:
     """The findings per section, inconsistencies per grade and performance per outcome."""
     rows = []
-    for section, count in section_counts(table(report, "checks")).items():
+    for section, count in section_counts(report.tables["checks"]).items():
         rows.append({"Résultat": section, "Nombre": str(count[""])})
         rows.extend({"Résultat": f"    dont {key.lower()}", "Nombre": str(n)} for key, n in count.items() if key)
     return Table(pd.DataFrame(rows, columns=["Résultat", "Nombre"]), caption="Résultats des contrôles",

@@ -127,8 +127,6 @@ def budget_sentence(rows) -> str:
 
 
 def budget_paragraph(report) -> str:
-    if not axes.has_table(report, "budgets"):
-        return "Les montants des fiches actions ne sont pas encore lus par calpae pour ce rapport."
     per_action = money.budget_by_action(report)
     lines = []
     for financeur, label in views.FINANCEUR_LABELS.items():
@@ -141,8 +139,6 @@ def budget_paragraph(report) -> str:
 
 def checks_paragraph(report, scopes=None) -> str:
     """What the checks found in the document, apart from the actions' performance, in one or two sentences."""
-    if not axes.has_table(report, "checks"):
-        return "Les contrôles de cohérence ne sont pas disponibles pour ce rapport."
     checks = findings.ordered_checks(report, scopes)
     if checks.empty:
         return "Aucun contrôle de cohérence ne porte sur ce périmètre."
@@ -173,10 +169,9 @@ def synthesis_overview(report, chain=None, orientation_page: str = "") -> Markdo
     table :func:`calpae_lib.present.views.financeur_budget_table`, shown just before.
     """
     points = [f"**Actions.** {actions_sentence(report)} [Liste des actions](#{SECTION_ANCHORS['actions']})"]
-    if axes.has_table(report, "budgets"):
-        amounts = money.amounts_of(money.budget_by_action(report))
-        points.append(f"**Exécution** (État et Département ensemble). {money_sentence(amounts)} "
-                      f"[Budget par volet](#{SECTION_ANCHORS['budget']})")
+    amounts = money.amounts_of(money.budget_by_action(report))
+    points.append(f"**Exécution** (État et Département ensemble). {money_sentence(amounts)} "
+                  f"[Budget par volet](#{SECTION_ANCHORS['budget']})")
     points.append(f"**Cohérence du document.** {checks_paragraph(report)} "
                   f"[Détail des contrôles](#{SECTION_ANCHORS['coherence']}){main_inconsistencies(report)}")
     ambiguous = len(views.ambiguous_values(report))
@@ -194,8 +189,6 @@ def synthesis_overview(report, chain=None, orientation_page: str = "") -> Markdo
 
 def main_inconsistencies(report) -> str:
     """The first inconsistencies of the document, quoted (at most :data:`QUOTED_INCONSISTENCIES`)."""
-    if not axes.has_table(report, "checks"):
-        return ""
     checks = findings.ordered_checks(report)
     established = checks[(checks["category"] == Category.COHERENCE) & (checks["status"] == Status.ECART)]
     found = [md_text(m) for m in established["message"].dropna()][:QUOTED_INCONSISTENCIES]
@@ -306,11 +299,9 @@ def action_blocks(report, key: str) -> list:
     blocks = []
     for action_id in axes.axis_actions(report, key)["action_id"]:
         blocks.append(action_heading(report, action_id))
-        if axes.has_table(report, "budgets"):
-            blocks.append(views.action_budget_table(report, action_id))
+        blocks.append(views.action_budget_table(report, action_id))
         blocks.append(views.action_indicators_table(report, action_id))
-        if axes.has_table(report, "checks"):
-            blocks.append(findings.checks_table(report, scopes=[action_id], only_findings=True))
+        blocks.append(findings.checks_table(report, scopes=[action_id], only_findings=True))
     return blocks
 
 
@@ -319,10 +310,9 @@ def key_figures(report, key: str | None = None) -> str:
     actions = axes.axis_actions(report, key) if key else axes.actions_with_axis(report)
     lines = [f"Année : {report.meta.year}", f"Département : {report.meta.departement}",
              f"Actions : {len(actions)}"]
-    if axes.has_table(report, "budgets"):
-        budget = money.budget_by_action(report)
-        budget = budget[budget["action_id"].isin(list(actions["action_id"]))]
-        lines.append(f"Prévu : {format_eur(budget['prevu'].sum(min_count=1))}")
+    budget = money.budget_by_action(report)
+    budget = budget[budget["action_id"].isin(list(actions["action_id"]))]
+    lines.append(f"Prévu : {format_eur(budget['prevu'].sum(min_count=1))}")
     return "\n".join(lines).replace("\u202f", " ").replace("\xa0", " ")
 
 

@@ -13,20 +13,18 @@ def summary_lines(report) -> list[str]:
     """Year, actions per volet, budget totals and warnings, as lines of French text."""
     meta = report.meta
     lines = [f"Rapport CALPAE {meta.departement}, année {meta.year} ({report.doc.path.name})"]
-    actions = report.tables.get("actions")
-    if actions is not None and len(actions):
+    actions = report.tables["actions"]
+    if len(actions):
         counts = actions.groupby("volet", sort=False).size()
         lines.append("Actions : " + ", ".join(f"{VOLET_LABELS.get(volet, volet)} {n}"
                                               for volet, n in counts.items()))
-    lines += budget_lines(report.tables.get("budgets"))
-    lines += annex_totals(report.tables.get("annex_budget"))
+    lines += budget_lines(report.tables["budgets"])
+    lines += annex_totals(report.tables["annex_budget"])
     return lines
 
 
 def budget_lines(budgets) -> list[str]:
     """Sheet totals per stage and financeur."""
-    if budgets is None or not len(budgets):
-        return []
     totals = budgets.groupby(["stage", "financeur"], sort=False)["amount_eur"].sum()
     return [f"Total {STAGE_LABELS.get(stage, stage)}, {FINANCEUR_LABELS.get(financeur, financeur)} : "
             f"{format_eur(amount)}" for (stage, financeur), amount in totals.items()]
@@ -34,8 +32,6 @@ def budget_lines(budgets) -> list[str]:
 
 def annex_totals(annex) -> list[str]:
     """The annex's total per volet, and its action lines matched to no sheet."""
-    if annex is None or not len(annex):
-        return []
     from calpae_lib.tables.annex_budget import annex_lines, unmatched_warnings
 
     totals = annex_lines(annex)

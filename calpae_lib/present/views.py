@@ -18,12 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from calpae_lib.analysis.axes import (
-    actions_with_axis,
-    axis_actions,
-    axis_key,
-    table,
-)
+from calpae_lib.analysis.axes import actions_with_axis, axis_actions, axis_key
 from calpae_lib.analysis.budget import (
     budget_by_action,
     budget_by_axis,
@@ -32,7 +27,8 @@ from calpae_lib.analysis.budget import (
 )
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
-from calpae_lib.text.outline import VOLET_LABELS, toc_axis_titles, volet_label
+from calpae_lib.text.numbers import percentage
+from calpae_lib.text.outline import VOLET_LABELS, volet_label
 
 #: Display names of the axes the template is known to have; any other axis is named by :func:`axis_label`.
 AXIS_LABELS = {
@@ -137,7 +133,8 @@ def axis_subtitle(report, key: str) -> str | None:
     which the axis label already says.
     """
     volet, _, axis = key.partition("-")
-    title = toc_axis_titles(report.doc).get((volet, axis)) if axis else None
+    titles = {(g.volet, g.axis): g.title for g in report.outline.groups if g.axis}
+    title = titles.get((volet, axis)) if axis else None
     return with_acronyms(title, report.doc.text) if title else title
 
 
@@ -284,7 +281,7 @@ def axis_budget_table(report, key: str) -> Table:
 
 def action_budget_table(report, action_id: str) -> Table:
     """The printed budget lines of one action, with their source lines."""
-    budgets = table(report, "budgets")
+    budgets = report.tables["budgets"]
     rows = budgets[budgets["action_id"] == action_id]
     frame = pd.DataFrame({
         "Étape": [STAGE_LABELS.get(s, s) for s in rows["stage"]],
@@ -381,16 +378,16 @@ def period_cell(period) -> str:
 
 def action_indicators_table(report, action_id: str) -> Table:
     """An action's indicators: reference, target, result and attainment per period."""
-    indicators = table(report, "indicators")
+    indicators = report.tables["indicators"]
     return indicators_table(indicators[indicators["action_id"] == action_id], "Indicateurs de l'action",
                             "Pas d'indicateur lu pour cette action.")
 
 
 def axis_level_indicators_table(report, key: str) -> Table | None:
     """Indicators printed for a whole axis (no action), e.g. the garantie d'activité; else None."""
-    indicators = table(report, "indicators")
+    indicators = report.tables["indicators"]
     no_action = indicators["action_id"].fillna("") == ""
-    actions = table(report, "actions")
+    actions = report.tables["actions"]
     volet_of = {a: v for v, a in zip(actions["volet"], actions["axis"].fillna("")) if a}
     volet_axis = [axis_key(volet_of.get(a, ""), a) if a else "" for a in indicators["axis"].fillna("")]
     rows = indicators[no_action & (pd.Series(volet_axis, index=indicators.index) == key)]
@@ -410,7 +407,7 @@ def indicators_table(rows: pd.DataFrame, caption: str, empty_message: str) -> Ta
 
 def indicator_status_counts(report, action_ids=None) -> dict:
     """Counts of indicator values by status (``ok``, ``not_available``, ``ambiguous``)."""
-    indicators = table(report, "indicators")
+    indicators = report.tables["indicators"]
     if action_ids is not None:
         indicators = indicators[indicators["action_id"].isin(list(action_ids))]
     return {status: int(n) for status, n in indicators["status"].value_counts().items()}
@@ -472,7 +469,7 @@ def ambiguous_values(report) -> pd.DataFrame:
     records = []
     for name, keys, where in (("indicators", ["action_id", "measure"], lambda r: action_name(report, r["action_id"])),
                               ("annex4", ["measure"], lambda r: f"Annexe 4 : {r['measure']}")):
-        cells = table(report, name)
+        cells = report.tables[name]
         cells = cells.assign(**{k: cells[k].fillna("") for k in keys})
         for _, group in cells.groupby(keys, sort=False):
             columns = column_names(group)

@@ -33,7 +33,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from calpae_lib.analysis import axes
 from calpae_lib.errors import CalpaeError, NotebookError, OutputError, UsageError
 from calpae_lib.present import findings
 from calpae_lib.publish import config, kernels, loading, method, pages, provenance
@@ -42,9 +41,8 @@ from calpae_lib.publish.atomic import output_lock, recover_tree, replace_directo
 from calpae_lib.publish.processed import write_tables_folder
 from calpae_lib.publish.store import DIGESTS_NAME, ResultStore, digest_of, notebook_key
 from calpae_lib.text.formatting import format_number
-from calpae_lib.text.reading import without_accents
+from calpae_lib.text.reading import fold
 
-STORE_DIR = config.CACHE_DIR
 COMPARISON_NOTEBOOK = "comparaison_annees.ipynb"
 COMPARISON_DIR = "comparaison"
 #: Written in each published folder: what produced it (calpae's version and commit, Python and every
@@ -116,8 +114,7 @@ def slug(text: str) -> str:
     >>> len(slug("Nord " * 60)) <= MAX_SLUG
     True
     """
-    ascii_text = without_accents(text).encode("ascii", "ignore").decode("ascii")
-    words = "".join(c if c.isalnum() else " " for c in ascii_text.lower()).split()
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in fold(text)).split()
     name = "-".join(words) or "departement"
     if len(name) <= MAX_SLUG:
         return name
@@ -192,7 +189,7 @@ def end_with_parent(parent: int | None) -> None:
 
 
 def is_parsed(path: Path) -> bool:
-    return ResultStore(loading.PARSED_STORE_DIR).get(loading.parsed_key(path)) is not None
+    return ResultStore(loading.parsed_store_dir()).get(loading.parsed_key(path)) is not None
 
 
 def parse_reports(paths: list[Path], pool: LazyPool, force: bool) -> tuple[list, int]:
@@ -201,7 +198,7 @@ def parse_reports(paths: list[Path], pool: LazyPool, force: bool) -> tuple[list,
     if todo:  # new reports mean notebooks to run: let the workers start meanwhile
         pool.start()
     if len(todo) > 1:
-        futures = {pool.submit(loading.load_report, p, loading.PARSED_STORE_DIR, force): p for p in todo}
+        futures = {pool.submit(loading.load_report, p, None, force): p for p in todo}
         parsed = {futures[f]: f.result() for f in as_completed(futures)}
     else:
         parsed = {p: loading.load_report(p, refresh=force) for p in todo}
@@ -279,9 +276,10 @@ def job_key(job: publish.NotebookJob, unit: Unit) -> str:
 
 def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, workers: int | None = None,
                 force: bool = False, progress=None, notebooks_dir: Path = config.NOTEBOOKS_DIR,
-                store_dir: Path = STORE_DIR, timeout: int = publish.CELL_TIMEOUT) -> BatchRun:
+                store_dir: Path | None = None, timeout: int = publish.CELL_TIMEOUT) -> BatchRun:
     """Parse, execute and publish every report of ``raw_items`` (none: the bundled one of ``year``)."""
     start = time.perf_counter()
+    store_dir = Path(store_dir or config.cache_dir())
     paths = loading.expand_raw_paths(raw_items) if raw_items else [loading.resolve_raw(year, None)]
     if year and len(paths) > 1:
         raise UsageError("--year ne vaut que pour un seul rapport : retirez-le pour en publier plusieurs.")
@@ -296,7 +294,7 @@ def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, 
         run = BatchRun(root, units, parsed=parsed)
         with output_lock(root):
             recover_tree(root)
-            publish_units(run, pool, Path(store_dir), force, timeout, progress)
+            publish_units(run, pool, store_dir, force, timeout, progress)
     finally:
         pool.close()
     run.seconds = time.perf_counter() - start
@@ -422,8 +420,6 @@ def copy_tables(report, folder: Path, store: ResultStore, force: bool) -> None:
 
 def check_summary(report) -> str:
     """« Écart 3 · Manquant 1 · … » for a report's checks."""
-    if not axes.has_table(report, "checks"):
-        return "non disponibles"
     return " · ".join(f"{section} {n}" for section, n in findings.check_counts(report).items())
 
 

@@ -7,21 +7,29 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
-#: The bundled reports; ``CALPAE_RAW_DIR`` moves it (the tests see only the report they are written against).
-RAW_DIR = Path(os.environ.get("CALPAE_RAW_DIR") or DATA_DIR / "raw")
 PROCESSED_DIR = DATA_DIR / "processed"
 OUTPUT_DIR = PROJECT_ROOT / "output"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-#: Results kept between runs (parsed reports, tables, notebooks' HTML); ``CALPAE_CACHE_DIR`` moves it
-#: (the notebooks' kernels inherit it).
-CACHE_DIR = Path(os.environ.get("CALPAE_CACHE_DIR") or PROJECT_ROOT / ".calpae-cache")
-
 RAW_PATTERN = "calpae_*.txt"
+
+# The two folders below can be moved through the environment; it is read at each call, so that
+# setting it after import takes effect (the notebooks' kernels inherit it).
+
+
+def raw_dir() -> Path:
+    """The bundled reports; ``CALPAE_RAW_DIR`` moves it (the tests see only the report they are written
+    against)."""
+    return Path(os.environ.get("CALPAE_RAW_DIR") or DATA_DIR / "raw")
+
+
+def cache_dir() -> Path:
+    """Results kept between runs (parsed reports, tables, notebooks' HTML); ``CALPAE_CACHE_DIR`` moves it."""
+    return Path(os.environ.get("CALPAE_CACHE_DIR") or PROJECT_ROOT / ".calpae-cache")
 
 
 def bundled_reports() -> list[Path]:
     """The raw reports shipped in ``data/raw/``, sorted by name."""
-    return sorted(RAW_DIR.glob(RAW_PATTERN))
+    return sorted(raw_dir().glob(RAW_PATTERN))
 
 
 def processed_dir_for(year: int) -> Path:

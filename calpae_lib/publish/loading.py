@@ -28,8 +28,10 @@ from calpae_lib.text.reading import check_raw_file, read_raw, read_report
 #: Characters that make a command-line item a glob pattern rather than a path.
 GLOB_CHARACTERS = set("*?[")
 
-#: Parsed reports, as plain JSON (:mod:`calpae_lib.publish.records`) under their key (raw file digest + library).
-PARSED_STORE_DIR = config.CACHE_DIR / "parsed"
+
+def parsed_store_dir() -> Path:
+    """Where parsed reports are kept, as plain JSON (:mod:`calpae_lib.publish.records`), under their key (raw file digest + library)."""
+    return config.cache_dir() / "parsed"
 
 
 def bundled_years() -> dict[int, Path]:
@@ -51,7 +53,7 @@ def resolve_raw(year: int | None = None, raw_path: str | Path | None = None) -> 
         return path
     available = bundled_years()
     if not available:
-        raise UsageError(f"aucun rapport fourni dans {config.RAW_DIR} : donnez un rapport avec --raw.")
+        raise UsageError(f"aucun rapport fourni dans {config.raw_dir()} : donnez un rapport avec --raw.")
     if year is None:
         return available[max(available)]
     if year not in available:
@@ -72,14 +74,14 @@ def parsed_key(raw_path: Path) -> str:
     return digest_of("parsed", hashlib.sha256(read_raw(raw_path)).hexdigest(), library_fingerprint())
 
 
-def load_report(raw_path: str | Path, store_dir: Path = PARSED_STORE_DIR, refresh: bool = False) -> ParsedReport:
+def load_report(raw_path: str | Path, store_dir: Path | None = None, refresh: bool = False) -> ParsedReport:
     """The parsed report of ``raw_path``, read from the store when already parsed.
 
     ``refresh`` parses again even when stored. A stored report parsed from a
     copy of the same bytes elsewhere is given the path asked for.
     """
     raw_path = Path(raw_path)
-    store = ResultStore(store_dir)
+    store = ResultStore(store_dir or parsed_store_dir())
     key = parsed_key(raw_path)
     stored = None if refresh else store.get_bytes(key)
     if stored is not None:

@@ -8,7 +8,6 @@ found in this report, and ends with a glossary (``templates/methode.html.j2``).
 
 from __future__ import annotations
 
-from calpae_lib.analysis import axes
 from calpae_lib.checks.engine import all_rules
 from calpae_lib.publish import pages
 from calpae_lib.tables.vocabulary import GRADE_MEANINGS, CATEGORY_MEANINGS, Grade, Category, Status, status_label
@@ -16,7 +15,7 @@ from calpae_lib.tables.vocabulary import GRADE_MEANINGS, CATEGORY_MEANINGS, Grad
 
 def rule_rows(report) -> list[dict]:
     """Each rule in plain French, with how many of its checks came out in each status on this report."""
-    checks = axes.table(report, "checks")
+    checks = report.tables["checks"]
     rows = []
     for rule in all_rules():
         mine = checks[checks["check_id"] == rule.check_id]["status"].value_counts()

@@ -398,8 +398,7 @@ def keep_failed(build_dir: Path, kept: Path, out_dir: Path, failed: list[JobResu
 def index_html(report, frame: pages.PageFrame) -> str:
     """The index: identity of the source, counts of checks by status, links to each report."""
     meta = report.meta
-    counts = findings.check_counts(report) if axes.has_table(report, "checks") else None
-    checks = None if counts is None else list(counts.items())
+    checks = list(findings.check_counts(report).items())
     identity = [("Année", str(meta.year)), ("Département", meta.departement),
                 ("Délibération", meta.deliberation or "non trouvée"), ("Signature", meta.signed or "non trouvée"),
                 ("Fichier source", report.doc.path.name), ("SHA-256", report.doc.sha256),

@@ -32,7 +32,7 @@ How a row is read
   smallest spread, is placed and the ``note`` says so; otherwise ``ambiguous``.
 * A row with fewer cells than columns cannot be placed from the text alone:
   its cells stay ``ambiguous`` (no period, no kind) unless the same
-  indicator's values on an action sheet (table ``indicators``, issue 3) match
+  indicator's values on an action sheet (table ``indicators``) match
   exactly one order-keeping placement, which is then kept with a note.
 * Measure labels (``measure``) come after the rows of their page: they are
   ordered by number and each gets a contiguous block of the page's rows; the
@@ -60,7 +60,8 @@ from calpae_lib.tables.grouping import digit_spread, is_grouped, may_join, most_
 from calpae_lib.tables.table_words import NOT_AVAILABLE_WORDS, OPENING, column_kind, unit_of_indicator
 from calpae_lib.tables.schemas import TABLE_COLUMNS
 from calpae_lib.text.numbers import parse_number
-from calpae_lib.text.reading import Document, without_accents
+from calpae_lib.text.reading import Document, fold
+from calpae_lib.text.similarity import SAME_INDICATOR, similarity
 
 COLUMNS = TABLE_COLUMNS["annex4"]
 
@@ -632,9 +633,9 @@ def stems(text: str) -> set[str]:
     out = set()
     for word in re.findall(r"[^\W\d_]+", text):
         if len(word) >= 2 and word.isupper():
-            out.add(without_accents(word.lower()))
+            out.add(fold(word))
         elif len(word) >= 4:
-            out.add(without_accents(word.lower())[:6])
+            out.add(fold(word)[:6])
     return out
 
 
@@ -740,46 +741,45 @@ def keep_order(rows: list[RawRow], candidates, index: int, winner: Label) -> Non
 
 
 def read_pages(doc: Document) -> list[PageRows]:
+    """Annexe 4 as read: each page's columns, rows and labels (what the functions below take)."""
     return [PageRows(page, split_rows(doc, *page.body), read_labels(doc, *page.labels))
             for page in find_pages(doc)]
 
 
-def annex4_columns(doc: Document) -> pd.DataFrame:
+def annex4_columns(pages: list[PageRows]) -> pd.DataFrame:
     """The value columns of each page: ``page, column, kind, period, header, source_line``."""
     records = [{"page": number, "column": c.position, "kind": c.kind, "period": c.period,
                 "header": c.header, "source_line": c.source_line}
-               for number, page in enumerate(find_pages(doc), start=1) for c in page.columns]
+               for number, page in enumerate(pages, start=1) for c in page.page.columns]
     return pd.DataFrame(records, columns=["page", "column", "kind", "period", "header", "source_line"])
 
 
-def annex4_comments(doc: Document) -> pd.DataFrame:
+def annex4_comments(pages: list[PageRows]) -> pd.DataFrame:
     """Each printed line of the rows' comments: ``indicator_line, indicator, source_line, text``."""
     records = [{"indicator_line": row.line, "indicator": row.indicator, "source_line": line, "text": text}
-               for page in read_pages(doc) for row in page.rows
+               for page in pages for row in page.rows
                for line, text in zip(row.comment_lines, row.comment)]
     return pd.DataFrame(records, columns=["indicator_line", "indicator", "source_line", "text"])
 
 
-def sheet_groups(sheet: pd.DataFrame | None) -> list[tuple[set[str], list]]:
-    """The sheets' readable values grouped by indicator, with the indicator's stems (built once)."""
+def sheet_groups(sheet: pd.DataFrame | None) -> list[tuple[str, list]]:
+    """The sheets' readable values grouped by indicator."""
     if sheet is None or sheet.empty:
         return []
-    return [(stems(str(text)), list(group.itertuples()))
+    return [(str(text), list(group.itertuples()))
             for text, group in sheet[sheet["status"] == "ok"].groupby("indicator")]
 
 
-def sheet_values(groups: list[tuple[set[str], list]], indicator: str, columns: tuple[Column, ...]) -> dict[int, Decimal]:
+def sheet_values(groups: list[tuple[str, list]], indicator: str, columns: tuple[Column, ...]) -> dict[int, Decimal]:
     """Values the action sheets (:func:`sheet_groups`) give for an annex indicator, by annex column position.
 
-    The sheet's indicator must have nearly the same words (stems' Jaccard
-    index of at least 0.8). A sheet ``baseline`` or ``result`` of year Y fills
+    The sheet's indicator must be the same (``SAME_INDICATOR``). A sheet ``baseline`` or ``result`` of year Y fills
     the annex column of kind baseline/result for Y; a ``target`` fills the
     target column. Two sheet values disagreeing on one column give no clue.
     """
-    wanted = stems(indicator)
     known: dict[int, Decimal] = {}
     for other, records in groups:
-        if not wanted or len(wanted & other) < 0.8 * len(wanted | other):
+        if similarity(indicator, other) < SAME_INDICATOR:
             continue
         for record in records:
             for column in columns:
@@ -791,13 +791,15 @@ def sheet_values(groups: list[tuple[set[str], list]], indicator: str, columns: t
     return known
 
 
-def annex4_table(doc: Document, sheet: pd.DataFrame | None = None) -> pd.DataFrame:
+def annex4_table(doc: Document, sheet: pd.DataFrame | None = None,
+                 pages: list[PageRows] | None = None) -> pd.DataFrame:
     """``annex4.csv``: one row per cell of Annexe 4 (see the module docstring).
 
     ``sheet`` is the action sheets' ``indicators`` table, used only to place
-    the cells of rows that print fewer values than columns.
+    the cells of rows that print fewer values than columns. ``pages`` is
+    Annexe 4 as :func:`read_pages` read it (read here when not given).
     """
-    pages = read_pages(doc)
+    pages = read_pages(doc) if pages is None else pages
     groups = {lab.number: lab for p in pages for lab in p.labels if "." not in lab.number}
     axes = assign_axes(pages, groups)
     from_sheets = sheet_groups(sheet)

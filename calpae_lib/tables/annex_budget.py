@@ -36,7 +36,8 @@ from calpae_lib.errors import InputError, ParseError
 from calpae_lib.tables.schemas import ANNEX_STAGES, TABLE_COLUMNS
 from calpae_lib.text.numbers import find_amounts
 from calpae_lib.text.outline import ANNEX_START, Outline, join_wrapped
-from calpae_lib.text.reading import Document, without_accents
+from calpae_lib.text.reading import Document
+from calpae_lib.text.similarity import SAME_ACTION, SAME_ACTION_MARGIN, similarity
 
 #: The annex's two amount columns, in printed order: the ``stage`` of each amount of ``annex_budget.csv``.
 STAGES = tuple(ANNEX_STAGES)
@@ -74,15 +75,6 @@ ROW_KINDS = (
             (?: \s* [-–] \s* part \s+ [ÉE]tat )? $                                # "- part Etat", optional
         """, re.IGNORECASE | re.VERBOSE)),
 )
-
-#: Words too common in titles to tell actions apart.
-STOP_WORDS = frozenset(
-    "a au aux d de des du en et l la le les pour par dans un une sur avec ou leur leurs".split()
-)
-
-#: A match needs this similarity, and this lead over the runner-up.
-MATCH_THRESHOLD = 0.5
-MATCH_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -192,62 +184,30 @@ def table_row(doc: Document, number: int, text: str, amounts, pending) -> AnnexR
     return AnnexRow("", kind, "", " ".join(full.split()), amounts[0].value, amounts[1].value, number)
 
 
-def title_words(title: str) -> frozenset[str]:
-    """Normalised words of a title: no accents, case, stop words or plural ending.
-
-    >>> sorted(title_words("« Solutions logement » pour les jeunes"))
-    ['jeune', 'logement', 'solution']
-    >>> title_words("Pacte d'ambition IAE") == title_words("Pacte ambition IAE")
-    True
-    """
-    text = without_accents(title.lower())
-    words = (w for w in re.split(r"[^a-z0-9]+", text) if len(w) > 1 and w not in STOP_WORDS)
-    return frozenset(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words)
-
-
-def title_similarity(a: str, b: str) -> float:
-    """Mean of the Dice coefficient and the overlap coefficient of the titles' words.
-
-    The overlap coefficient lets a short annex title ("ASTRE") match the
-    sheet's long one; the Dice coefficient prefers the closest length.
-
-    >>> title_similarity("Pacte ambition IAE", "Pacte d'ambition IAE")
-    1.0
-    >>> round(title_similarity("ASTRE", "ASTRE : Accompagnement Social Travaux de Rénovation"), 2)
-    0.67
-    >>> title_similarity("Projets innovants", "Coup de pouce compétences")
-    0.0
-    """
-    words_a, words_b = title_words(a), title_words(b)
-    if not words_a or not words_b:
-        return 0.0
-    common = len(words_a & words_b)
-    return (2 * common / (len(words_a) + len(words_b)) + common / min(len(words_a), len(words_b))) / 2
-
-
 def match_titles(labels: list[str], titles: dict[str, str]) -> list[str]:
     """``action_id`` for each annex label ("" when no clear match), one-to-one.
 
-    Pairs are taken best first; a pair is kept when its similarity reaches
-    :data:`MATCH_THRESHOLD` and leads every other free candidate of the label
-    and of the action by :data:`MATCH_MARGIN`.
+    Pairs are taken best first; a pair is kept when its
+    :func:`~calpae_lib.text.similarity.similarity` reaches ``SAME_ACTION`` and
+    leads every other free candidate of the label and of the action by
+    ``SAME_ACTION_MARGIN``.
 
     >>> match_titles(["Pacte ambition IAE", "Solution logement jeunes", "Vélo"],
     ...              {"a-1": "Solution logement pour les jeunes", "a-2": "Pacte d'ambition IAE",
     ...               "a-3": "Accompagnement au logement des jeunes"})
     ['a-2', 'a-1', '']
     """
-    scores = {(i, action_id): title_similarity(label, title)
+    scores = {(i, action_id): similarity(label, title)
               for i, label in enumerate(labels) for action_id, title in titles.items()}
     matched: dict[int, str] = {}
     for (i, action_id), score in sorted(scores.items(), key=lambda item: -item[1]):
-        if score < MATCH_THRESHOLD:
+        if score < SAME_ACTION:
             break
         if i in matched or action_id in matched.values():
             continue
         rivals = [s for (j, other), s in scores.items() if (j == i) != (other == action_id)
                   and j not in matched and other not in matched.values()]
-        if all(score - rival >= MATCH_MARGIN for rival in rivals):
+        if all(score - rival >= SAME_ACTION_MARGIN for rival in rivals):
             matched[i] = action_id
     return [matched.get(i, "") for i in range(len(labels))]
 
@@ -290,15 +250,16 @@ def parse_annex(doc: Document, outline: Outline) -> list[AnnexTable]:
     return tables
 
 
-def annex_header_years(doc: Document, outline: Outline) -> list[tuple[str, int, int]]:
-    """``(volet, header_line, year)`` of each annex table, as printed in its header."""
-    return [(t.volet, t.header_line, t.header_year) for t in parse_annex(doc, outline)]
+def annex_header_years(annex: list[AnnexTable]) -> list[tuple[str, int, int]]:
+    """``(volet, header_line, year)`` of each annex table (:func:`parse_annex`), as printed in its header."""
+    return [(t.volet, t.header_line, t.header_year) for t in annex]
 
 
-def annex_table(doc: Document, outline: Outline) -> pd.DataFrame:
-    """``annex_budget.csv``: every amount of the annex budget tables, two per printed line (avenant, engagé)."""
+def annex_table(annex: list[AnnexTable]) -> pd.DataFrame:
+    """``annex_budget.csv``: every amount of the annex budget tables (:func:`parse_annex`), two per printed
+    line (avenant, engagé)."""
     records = [{**asdict(row), "stage": stage, "amount_eur": getattr(row, stage)}
-               for table in parse_annex(doc, outline) for row in table.rows for stage in STAGES]
+               for table in annex for row in table.rows for stage in STAGES]
     return pd.DataFrame(records, columns=TABLE_COLUMNS["annex_budget"])
 
 

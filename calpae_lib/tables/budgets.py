@@ -262,37 +262,6 @@ def executed_financeur(label: str, token: Token, action: Action, doc: Document) 
 
 
 @dataclass(frozen=True)
-class Budgets:
-    """The budget rows of every action sheet and the part-amounts of split amounts."""
-
-    rows: tuple[BudgetRow, ...]
-    details: tuple[BudgetDetail, ...]
-
-
-def parse_budgets(doc: Document, outline: Outline) -> Budgets:
-    """Read 5.1 and 5.2 of every action sheet."""
-    rows, details = [], []
-    for action in outline.actions:
-        sections = budget_sections(doc, action)
-        if sections.planned:
-            planned, parts = planned_rows(doc, action, *sections.planned)
-            rows += planned
-            details += parts
-        if sections.executed:
-            rows += executed_rows(doc, action, *sections.executed)
-    return Budgets(tuple(rows), tuple(details))
-
-
-def budget_tables(doc: Document, outline: Outline) -> dict[str, pd.DataFrame]:
-    """``budgets`` and ``budget_details`` as tidy tables."""
-    budgets = parse_budgets(doc, outline)
-    return {
-        "budgets": pd.DataFrame([asdict(r) for r in budgets.rows], columns=BUDGET_COLUMNS),
-        "budget_details": pd.DataFrame([asdict(d) for d in budgets.details], columns=DETAIL_COLUMNS),
-    }
-
-
-@dataclass(frozen=True)
 class ExecutedHeader:
     """A 5.2 column header ("Engagé en 2022", "Montant liquidé 2022") and the year it names."""
 
@@ -302,24 +271,52 @@ class ExecutedHeader:
     source_line: int
 
 
-def executed_headers(doc: Document, outline: Outline) -> list[ExecutedHeader]:
-    """The 5.2 column headers of every sheet, with their year, even when split over lines.
+@dataclass(frozen=True)
+class Budgets:
+    """The budget rows of every action sheet, the part-amounts of split amounts and the 5.2 headers."""
+
+    rows: tuple[BudgetRow, ...]
+    details: tuple[BudgetDetail, ...]
+    headers: tuple[ExecutedHeader, ...]
+
+
+def parse_budgets(doc: Document, outline: Outline) -> Budgets:
+    """Read 5.1 and 5.2 of every action sheet."""
+    rows, details, headers = [], [], []
+    for action in outline.actions:
+        sections = budget_sections(doc, action)
+        if sections.planned:
+            planned, parts = planned_rows(doc, action, *sections.planned)
+            rows += planned
+            details += parts
+        if sections.executed:
+            rows += executed_rows(doc, action, *sections.executed)
+            headers += executed_headers(doc, action, *sections.executed)
+    return Budgets(tuple(rows), tuple(details), tuple(headers))
+
+
+def budget_tables(budgets: Budgets) -> dict[str, pd.DataFrame]:
+    """``budgets`` and ``budget_details`` as tidy tables."""
+    return {
+        "budgets": pd.DataFrame([asdict(r) for r in budgets.rows], columns=BUDGET_COLUMNS),
+        "budget_details": pd.DataFrame([asdict(d) for d in budgets.details], columns=DETAIL_COLUMNS),
+    }
+
+
+def executed_headers(doc: Document, action: Action, start: int, end: int) -> list[ExecutedHeader]:
+    """The column headers of a 5.2 section (lines ``start..end``), with their year, even when split over lines.
 
     The reconciliation compares these years with the report's year.
     """
     headers = []
-    for action in outline.actions:
-        sections = budget_sections(doc, action)
-        if not sections.executed:
-            continue
-        pieces = [t for t in tokens(doc, *sections.executed) if t.amount is None]
-        text, starts = "", []
-        for piece in pieces:
-            starts.append(len(text) + (1 if text else 0))
-            text = f"{text} {piece.text}" if text else piece.text
-        for match in EXECUTED_HEADER.finditer(text):
-            year_at = match.end() - 1
-            line = next(p.line for p, s in reversed(list(zip(pieces, starts))) if s <= year_at)
-            headers.append(ExecutedHeader(action.action_id, " ".join(match.group(0).split()),
-                                          int(match.group(0)[-4:]), line))
+    pieces = [t for t in tokens(doc, start, end) if t.amount is None]
+    text, starts = "", []
+    for piece in pieces:
+        starts.append(len(text) + (1 if text else 0))
+        text = f"{text} {piece.text}" if text else piece.text
+    for match in EXECUTED_HEADER.finditer(text):
+        year_at = match.end() - 1
+        line = next(p.line for p, s in reversed(list(zip(pieces, starts))) if s <= year_at)
+        headers.append(ExecutedHeader(action.action_id, " ".join(match.group(0).split()),
+                                      int(match.group(0)[-4:]), line))
     return headers

@@ -19,7 +19,7 @@ Conventions shared by every table:
   measure's printed title; ``period`` is always text (``2022``, ``2020/2021``);
 * every row keeps ``source_line``, the 1-based line of the raw file it was read from.
 
-:func:`validate_tables` runs at the end of :func:`calpae_lib.pipeline.build_tables`; a
+:func:`validate_tables` runs at the end of :func:`calpae_lib.pipeline.parse_document`; a
 table that breaks its schema raises :class:`~calpae_lib.errors.SchemaError`
 naming the table, the column, the rule broken and the offending rows (with
 their ``source_line`` when the table has one).
@@ -282,11 +282,6 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {schema.name: schema for schema in (
 
 #: Every column of each tidy table, in order: the schemas' columns.
 TABLE_COLUMNS: dict[str, list[str]] = {name: list(schema.columns) for name, schema in SCHEMAS.items()}
-
-
-def empty_table(name: str) -> pd.DataFrame:
-    """A table with no row and all its columns."""
-    return pd.DataFrame(columns=TABLE_COLUMNS[name])
 
 
 def allowed_values(column: pa.Column) -> dict[str, str]:

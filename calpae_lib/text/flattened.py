@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from calpae_lib.text.reading import Document
+from calpae_lib.text.reading import Document, fold
 
 
 @dataclass(frozen=True)
@@ -68,5 +68,4 @@ def letters_only(text: str) -> str:
     >>> letters_only("Justification des écarts (le")
     'justificationdesecartsle'
     """
-    folded = text.lower().translate(str.maketrans("éèêàâîôûç", "eeeaaiouc"))
-    return re.sub(r"[^a-z]", "", folded)
+    return re.sub(r"[^a-z]", "", fold(text))

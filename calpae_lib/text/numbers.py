@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pandas as pd
+
 from babel.numbers import NumberFormatError as BabelNumberFormatError
 from babel.numbers import get_group_symbol, parse_decimal
 
@@ -170,3 +172,20 @@ def find_numbers(text: str) -> list[tuple[Decimal, bool, str]]:
         value = parse_number(number)
         out.append((value, match.group("percent") is not None, match.group(0).strip()))
     return out
+
+
+def percentage(part, whole) -> float | None:
+    """``part`` as a percentage of ``whole``; ``None`` when either is missing (``None``, NaN) or
+    ``whole`` is zero.
+
+    calpae's one definition of a rate: execution (engagé over prévu), attainment
+    (result over target), the orientation chain's rates, percentages recomputed.
+
+    >>> percentage(518253, 490000)
+    105.76591836734694
+    >>> percentage(150, 200), percentage(None, 200), percentage(5, 0), percentage(float("nan"), 1)
+    (75.0, None, None, None)
+    """
+    if pd.isna(part) or pd.isna(whole) or not whole:
+        return None
+    return 100.0 * float(part) / float(whole)

@@ -30,7 +30,7 @@ import pandas as pd
 
 from calpae_lib.errors import InputError
 from calpae_lib.text.flattened import letters_only
-from calpae_lib.text.reading import Document, without_accents
+from calpae_lib.text.reading import Document, fold
 
 #: A table-of-contents entry ends with a run of dots and a page number.
 TOC_LEADER = re.compile(r"(?:\.{5,}|\s\.{1,4})\s*(?P<page>\d+)\s*$")
@@ -115,7 +115,7 @@ def volet_key(heading: str) -> str:
     acronym = HEADING_ACRONYM.search(heading.strip())
     if acronym:
         return acronym.group("acronym").lower()
-    words = re.findall(r"[a-z]+", without_accents(heading).lower())
+    words = re.findall(r"[a-z]+", fold(heading))
     named = [word for word in words if word not in HEADING_FILLERS]
     return named[0] if named else "-".join(words)
 
@@ -305,12 +305,6 @@ def read_groups(entries: list[TocEntry], doc: Document) -> tuple[list[Group], di
     return groups, titles
 
 
-def toc_axis_titles(doc: Document) -> dict[tuple[str, str], str]:
-    """Axis headings as the table of contents prints them, without their number, keyed by (volet, axis)."""
-    groups, _ = read_groups(toc_entries(doc), doc)
-    return {(g.volet, g.axis): g.title for g in groups if g.axis}
-
-
 # --- the body ---------------------------------------------------------------------------------
 
 def heading_letters(group: Group) -> str:
@@ -332,10 +326,8 @@ def is_group_heading(text: str, group: Group) -> bool:
     return bool(letters) and title.startswith(letters) and len(letters) >= min(len(title), HEADING_MIN_LETTERS)
 
 
-def find_body_start(doc: Document, groups: list[Group] | None = None) -> int:
+def find_body_start(doc: Document, entries: list[TocEntry], groups: list[Group]) -> int:
     """First body line: the heading of the contents' first volet, printed again after the contents."""
-    entries = toc_entries(doc)
-    groups = groups if groups is not None else read_groups(entries, doc)[0]
     if groups:
         after = entries[-1].line + 1
         for number, text in doc.numbered(after):
@@ -414,8 +406,9 @@ def section_line(doc: Document, start: int, end: int, number: str) -> int | None
 
 def parse_outline(doc: Document) -> Outline:
     """Find every volet, axis and action of the report with their line ranges."""
-    groups, titles = read_groups(toc_entries(doc), doc)
-    body_start = find_body_start(doc, groups)
+    entries = toc_entries(doc)
+    groups, titles = read_groups(entries, doc)
+    body_start = find_body_start(doc, entries, groups)
     annex_start = find_annex_start(doc, body_start)
     events = list(scan_headings(doc, groups, body_start, annex_start))
     starts = [event[3] for event in events] + [annex_start]

@@ -197,13 +197,20 @@ def normalise(text: str) -> str:
     return text.translate(CHARACTER_MAP)
 
 
-def without_accents(text: str) -> str:
-    """Text with its accents removed, for comparing words as printed in different places.
+#: Ligatures spelled out by :func:`fold` (Unicode does not decompose them).
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
-    >>> without_accents("Département Évaluation cœur")
-    'Departement Evaluation cœur'
+
+def fold(text: str) -> str:
+    """Lower case, accents off, ligatures spelled out: the one form in which
+    calpae compares words printed in different places (titles, indicator
+    names, folder names). Other characters are kept.
+
+    >>> fold("Département Évaluation Cœur n°1")
+    'departement evaluation coeur n°1'
     """
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(LIGATURES)
 
 
 def check_textual(text: str, path: str | Path) -> None:
