@@ -432,18 +432,18 @@ def line_name(label) -> str | None:
 
 def same_action(titles: list[str]) -> bool:
     """Whether sheets print one action (one title, give or take a bracket or a plural)."""
-    from calpae_lib.checks.indicators import SAME_NAME, similarity
-    return all(similarity(titles[0], other) >= SAME_NAME for other in titles[1:])
+    from calpae_lib.text.similarity import SAME_INDICATOR, similarity
+    return all(similarity(titles[0], other) >= SAME_INDICATOR for other in titles[1:])
 
 
 def named_amounts(budgets: pd.DataFrame) -> dict[tuple, list]:
     """The sheets' named lines grouped by stage, financeur and name (its words): ``key -> [rows]``."""
-    from calpae_lib.checks.indicators import words
+    from calpae_lib.text.similarity import name_words
     groups: dict[tuple, list] = {}
     for row in budgets.itertuples():
         name = line_name(row.label)
-        if name and words(name):
-            groups.setdefault((row.stage, row.financeur, words(name)), []).append(row)
+        if name and name_words(name):
+            groups.setdefault((row.stage, row.financeur, name_words(name)), []).append(row)
     return groups
 
 

@@ -21,6 +21,7 @@ from calpae_lib.checks.text import percent_agrees
 from calpae_lib.text.formatting import format_number, format_percent
 from calpae_lib.text.numbers import parse_number, percentage
 from calpae_lib.text.outline import action_label
+from calpae_lib.text.reading import fold
 from calpae_lib.text.similarity import SAME_INDICATOR, SAME_INDICATOR_SAME_VALUES, name_words, similarity
 
 #: Sheet kinds and the Annexe 4 kind that holds the same value for the same period.
@@ -242,7 +243,7 @@ OPPOSITES = (("sans", "avec"), ("homme", "femme"), ("public", "prive"), ("intern
 
 def plain_name(text) -> str:
     """An indicator name for comparing wordings: lower case, no accents, single spaces, no end punctuation."""
-    return " ".join(without_accents(str(text)).lower().replace("’", "'").split()).strip(" :.;")
+    return " ".join(fold(str(text)).replace("’", "'").split()).strip(" :.;")
 
 
 def complementary(qualifiers: list[str]) -> bool:
@@ -285,7 +286,7 @@ def parts_of(names: list[str]) -> dict[str, list[str]]:
 def check_totals_of_rows(tables, doc, meta) -> list[Finding]:
     """Un indicateur que d'autres lignes du même tableau partagent (« … sans … » / « … avec … ») égale leur somme."""
     findings = []
-    for name in indicator_tables(tables):
+    for name in INDICATOR_TABLES:
         for _, group in table_groups(name, readable(tables[name])):
             for total, parts in parts_of(list(dict.fromkeys(group["indicator"]))).items():
                 findings.extend(total_findings(name, group, total, parts))
@@ -331,7 +332,7 @@ def copied_pairs(group: pd.DataFrame) -> list[tuple[str, str]]:
         if kinds != {"target", "result"} or len({raw for *_, raw in rows[first]}) < 2:
             continue
         for second in names[i + 1:]:
-            if rows[second] == rows[first] and similarity(first, second) < SAME_NAME_SAME_VALUES:
+            if rows[second] == rows[first] and similarity(first, second) < SAME_INDICATOR_SAME_VALUES:
                 pairs.append((first, second))
     return pairs
 
@@ -340,7 +341,7 @@ def copied_pairs(group: pd.DataFrame) -> list[tuple[str, str]]:
 def check_copied_rows(tables, doc, meta) -> list[Finding]:
     """Deux indicateurs différents d'un même tableau n'ont pas des lignes cible et résultat identiques (copier-coller)."""
     findings = []
-    for name in indicator_tables(tables):
+    for name in INDICATOR_TABLES:
         frame = tables[name][tables[name]["status"] == "ok"]
         for _, group in table_groups(name, frame):
             for first, second in copied_pairs(group):
@@ -371,8 +372,8 @@ def budget_line_for(indicator: str, lines: pd.DataFrame):
             continue
         for row in lines[lines["financeur"] == financeur].itertuples():
             name = line_name(row.label)
-            if name and words(name) and words(name) <= words(indicator):
-                return financeur, words(name)
+            if name and name_words(name) and name_words(name) <= name_words(indicator):
+                return financeur, name_words(name)
     return None
 
 
@@ -398,7 +399,7 @@ def named_budget_lines(text: str, lines: pd.DataFrame, stage: str | None = None)
         return []
     financeur, name = named
     rows = lines[(lines["financeur"] == financeur) & ((lines["stage"] == stage) if stage else True)]
-    return [b for b in rows.itertuples() if line_name(b.label) is None or words(line_name(b.label)) == name]
+    return [b for b in rows.itertuples() if line_name(b.label) is None or name_words(line_name(b.label)) == name]
 
 
 @rule("indicateurs.montant_budget", needs=("indicators", "budgets"), grade=Grade.MONTANT)
