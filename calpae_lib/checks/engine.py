@@ -1,7 +1,8 @@
 """Reconciliation engine: named rules that check the report's figures against each other.
 
-A rule is a small function ``(tables, doc, meta) -> list[Finding]`` registered
-under a ``check_id`` with :func:`rule`, with the :class:`~calpae_lib.tables.vocabulary.Category`
+A rule is a small function ``(tables, doc, meta) -> list[Finding]`` (plus, as
+keyword arguments, the parsed structures it declares in ``reads``: see
+:data:`STRUCTURES`) registered under a ``check_id`` with :func:`rule`, with the :class:`~calpae_lib.tables.vocabulary.Category`
 of what it checks (the document's coherence, or the actions' performance) and
 the :class:`~calpae_lib.tables.vocabulary.Grade` of what it touches (money,
 counts and rates, wording); its docstring's first line documents it. Rules
