@@ -51,14 +51,15 @@ def with_line(text: str, number: int, line: str) -> str:
 # --- what reaches the pages is text ---------------------------------------------------------
 
 def test_a_file_name_holding_markup_reaches_the_page_as_text(tmp_path):
+    """The real synthesis (its source note names the file), run in the pool like any run."""
     name = "calpae_2022_`<img src=x onerror=alert(1)>`.txt"
     raw = tmp_path / name
     shutil.copy(BUNDLED, raw)
-    report = loading.load_report(raw)
-    job = publish.plan_jobs(report, raw)[0]  # the synthesis: the source note is on its first lines
-    result = publish.execute_job(job, tmp_path / "build", frame=publish.report_frame(report, [job]))
-    assert result.error is None, result.error
-    page = (tmp_path / "build" / f"{job.name}.html").read_text(encoding="utf-8")
+    notebooks = write_tiny_notebooks(tmp_path / "notebooks")
+    shutil.copy(publish.config.NOTEBOOKS_DIR / "synthese.ipynb", notebooks / "synthese.ipynb")
+    batch.run_reports([raw], out=tmp_path / "out", workers=1, notebooks_dir=notebooks,
+                      store_dir=tmp_path / "store")
+    page = (tmp_path / "out" / "synthese.html").read_text(encoding="utf-8")
     assert "<img src=x" not in page and "onerror=alert" not in page.replace("onerror=alert(1)&gt;", "")
     assert "&lt;img src=x onerror=alert" in page.replace("\\", "")  # shown, as printed
 
