@@ -23,7 +23,7 @@ reports: tables
 
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -p tests.fast_imports
 
 tables: $(STAMP)
 	@for raw in $(RAWS); do $(BIN)/calpae parse "$$raw" || exit $$?; done

@@ -37,3 +37,34 @@ def bundled_out(tmp_path_factory):
     result = run_calpae("run", "--out", folder / "out", "--jobs", "2", store=folder / "store")
     assert result.returncode == 0, result.stderr
     return folder / "out", result
+
+
+@pytest.fixture(scope="session")
+def both_paths(tmp_path_factory, bundled_report):
+    """Every notebook of the bundled report and the comparison of two years, executed by papermill
+    with a standard kernel (``standard/``) and by the fast path (``fast/``, kernels forked from a
+    template): ``(root, jobs, standard results, fast results)``."""
+    from calpae_lib.publish import batch, config, kernels
+    from calpae_lib.publish import notebooks as publish
+
+    from .variants import bundled_text, shift_years, write_variant
+
+    root = tmp_path_factory.mktemp("kernels")
+    variant = write_variant(root, shift_years(bundled_text(), 1), "suivant.txt")
+    units = [batch.report_unit(bundled_report, root / "report", config.NOTEBOOKS_DIR),
+             batch.comparison_unit([bundled_report, batch.loading.load_report(variant)], root / "cmp",
+                                   config.NOTEBOOKS_DIR)]
+    jobs = [(job, unit.frame) for unit in units for job in unit.jobs]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the pages' production date, fixed
+        standard = [publish.execute_job(job, root / "standard", frame=frame) for job, frame in jobs]
+        template = kernels.KernelTemplate(kernels.notebook_imports(sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))))
+        try:
+            publish.use_kernel_template(template.socket_path, config.NOTEBOOKS_DIR)
+            fast = [publish.execute_job(job, root / "fast", frame=frame) for job, frame in jobs]
+        finally:
+            for supply in publish.SUPPLY:
+                supply.close()
+            publish.SUPPLY.clear()
+            template.close()
+    return root, [job for job, _ in jobs], standard, fast

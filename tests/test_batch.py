@@ -201,14 +201,12 @@ def test_a_pattern_matching_nothing_is_refused(tmp_path, capsys):
 
 # --- the real comparison notebook ------------------------------------------------------------
 
-def test_comparison_notebook_runs_on_two_years(tmp_path, bundled_report):
-    variant = write_variant(tmp_path, shift_years(bundled_text(), 1), "suivant.txt")
-    reports = [bundled_report, batch.loading.load_report(variant)]
-    unit = batch.comparison_unit(reports, tmp_path / "cmp", publish.config.NOTEBOOKS_DIR)
-    publish.check_parameters(unit.jobs[0].notebook, unit.jobs[0].parameters)
-    result = publish.execute_job(unit.jobs[0], tmp_path / "build", frame=unit.frame)
+def test_comparison_notebook_runs_on_two_years(both_paths, bundled_report):
+    root, jobs, _, fast = both_paths
+    job, result = next((j, r) for j, r in zip(jobs, fast) if j.notebook.name == batch.COMPARISON_NOTEBOOK)
+    publish.check_parameters(job.notebook, job.parameters)
     assert result.error is None, result.error
-    page = (tmp_path / "build" / "comparaison_annees.html").read_text(encoding="utf-8")
+    page = (root / "fast" / "comparaison_annees.html").read_text(encoding="utf-8")
     years = [str(bundled_report.meta.year), str(bundled_report.meta.year + 1)]
     assert all(y in page for y in years)
     assert "data:image/png;base64," in page and "Traceback" not in page

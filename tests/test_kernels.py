@@ -12,45 +12,15 @@ from __future__ import annotations
 import os
 
 import nbformat
-import pytest
 
-from calpae_lib.publish import batch, config, kernels
+from calpae_lib.publish import kernels
 from calpae_lib.publish import notebooks as publish
-
-from .variants import BUNDLED, bundled_text, shift_years, write_variant
-
-
-def all_jobs(report, tmp_path):
-    """The report's notebooks and the comparison of two years."""
-    variant = write_variant(tmp_path, shift_years(bundled_text(), 1), "suivant.txt")
-    comparison = batch.comparison_unit([report, batch.loading.load_report(variant)], tmp_path / "cmp",
-                                       config.NOTEBOOKS_DIR)
-    return publish.plan_jobs(report, BUNDLED) + comparison.jobs
 
 
 def comparable(path):
     node = publish.without_run_details(nbformat.read(path, as_version=4))
     node.metadata.get("papermill", {}).pop("output_path", None)
     return node
-
-
-@pytest.fixture(scope="module")
-def both_paths(tmp_path_factory, bundled_report):
-    root = tmp_path_factory.mktemp("kernels")
-    jobs = all_jobs(bundled_report, root)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the pages' production date, fixed
-        standard = [publish.execute_job(job, root / "standard") for job in jobs]
-        template = kernels.KernelTemplate(kernels.notebook_imports(sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))))
-        try:
-            publish.use_kernel_template(template.socket_path, config.NOTEBOOKS_DIR)
-            fast = [publish.execute_job(job, root / "fast") for job in jobs]
-        finally:
-            for supply in publish.SUPPLY:
-                supply.close()
-            publish.SUPPLY.clear()
-            template.close()
-    return root, jobs, standard, fast
 
 
 def test_every_notebook_runs_on_both_paths(both_paths):
@@ -103,3 +73,14 @@ def test_notebook_imports_are_read_from_the_code_cells(tmp_path):
     ]), path)
     assert kernels.notebook_imports([path]) == [
         "pandas", "calpae_lib.present", "calpae_lib.present.charts", "calpae_lib.present.views"]
+
+
+def test_kernels_exit_when_their_template_is_killed(tmp_path):
+    template = kernels.KernelTemplate()
+    try:
+        manager = kernels.start_kernel(template.socket_path, tmp_path)
+        publish.wait_until_ready(manager)
+        template.process.kill()  # no clean close: the kernel must notice by itself
+        kernels.ForkedProcess(manager.provisioner.pid).wait(timeout=30)
+    finally:
+        template.close()

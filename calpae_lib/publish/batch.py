@@ -78,6 +78,8 @@ class Outcome:
     error: str | None = None
     executed_path: Path | None = None
     disk_full: bool = False
+    #: Seconds waiting for its kernel, executing its cells, exporting its HTML.
+    phases: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -87,6 +89,9 @@ class BatchRun:
     outcomes: list[Outcome] = field(default_factory=list)
     parsed: int = 0
     seconds: float = 0.0
+    #: Wall-clock seconds of the run's steps: start (pool, template, papermill), parse, notebooks
+    #: (their last part when parsing started the pool), tables (and index pages), swap.
+    phases: dict = field(default_factory=dict)
 
     @property
     def executed(self) -> int:
@@ -95,6 +100,15 @@ class BatchRun:
     @property
     def reused(self) -> int:
         return sum(not o.executed for o in self.outcomes)
+
+    def timings(self) -> dict:
+        """Where the run's time went: its steps' wall-clock seconds, and the executed notebooks'
+        seconds by phase, summed over the notebooks (which run in parallel)."""
+        executed = [o for o in self.outcomes if o.executed]
+        by_phase = {name: round(sum(o.phases.get(name, 0.0) for o in executed), 3)
+                    for name in ("kernel", "execution", "export")}
+        return {"seconds": round(self.seconds, 3), "steps": {k: round(v, 3) for k, v in self.phases.items()},
+                "notebooks": len(executed), "notebook_phases": by_phase}
 
 
 # --- which reports ---------------------------------------------------------------------------
@@ -128,23 +142,28 @@ class LazyPool:
     starts neither).
 
     The template (:class:`calpae_lib.publish.kernels.KernelTemplate`) imports what the notebooks
-    of ``notebooks_dir`` import; the workers load papermill and the HTML exporter and fork a kernel
-    from the template ahead of their first notebook (:func:`warm_worker`), all while the main
-    process parses and plans.
+    of ``notebooks_dir`` import while the main process loads papermill and the HTML exporter once
+    for all workers, then parses and plans; each worker forks a kernel from the template ahead of
+    its first notebook (:func:`warm_worker`).
     """
 
     def __init__(self, workers: int, notebooks_dir: Path = config.NOTEBOOKS_DIR):
         self.workers, self.notebooks_dir = workers, Path(notebooks_dir)
         self.pool = self.template = None
+        #: Seconds the start took in the main process (loading papermill and the exporter).
+        self.seconds = 0.0
 
     def start(self) -> None:
         if self.pool is None:
+            start = time.perf_counter()
             modules = kernels.notebook_imports(sorted(self.notebooks_dir.glob("*.ipynb")))
             self.template = kernels.KernelTemplate(modules)
+            load_notebook_machinery()  # once, here: the workers are forked with it
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=warm_worker,
                                             initargs=(self.template.socket_path, self.notebooks_dir, os.getpid()))
             for _ in range(self.workers):  # workers are spawned on demand: ask for all of them now
                 self.pool.submit(int)
+            self.seconds = time.perf_counter() - start
 
     def submit(self, function, *args):
         self.start()
@@ -162,11 +181,18 @@ def warm_worker(template_socket: str, notebooks_dir: Path, parent: int | None = 
     imported, and a kernel forked ahead for its first notebook."""
     end_with_parent(parent)
     publish.quiet_worker()
+    kernels.forget_inherited_event_loop()
+    load_notebook_machinery()
+    publish.use_kernel_template(template_socket, notebooks_dir)
+
+
+def load_notebook_machinery() -> None:
+    """papermill and the HTML exporter, imported and built (about a second of CPU): in the main
+    process before the workers are forked, so that they inherit them."""
     publish.skip_unused_slow_imports()
     import papermill  # noqa: F401
 
     publish.html_exporter()
-    publish.use_kernel_template(template_socket, notebooks_dir)
 
 
 PR_SET_PDEATHSIG = 1
@@ -284,6 +310,7 @@ def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, 
     if year and len(paths) > 1:
         raise UsageError("--year ne vaut que pour un seul rapport : retirez-le pour en publier plusieurs.")
     pool = LazyPool(workers or os.cpu_count() or 1, notebooks_dir)
+    mark = time.perf_counter()
     try:
         reports, parsed = parse_reports(paths, pool, force)
         for report in reports:
@@ -292,6 +319,7 @@ def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, 
                 progress(f"Rapport {report.meta.year} — {report.meta.departement} ({report.doc.path.name})")
         root, units = plan_units(reports, out, notebooks_dir)
         run = BatchRun(root, units, parsed=parsed)
+        run.phases["start"], run.phases["parse"] = pool.seconds, time.perf_counter() - mark - pool.seconds
         with output_lock(root):
             recover_tree(root)
             publish_units(run, pool, store_dir, force, timeout, progress)
@@ -306,12 +334,15 @@ def publish_units(run: BatchRun, pool: LazyPool, store_dir: Path, force: bool, t
     stores = {name: ResultStore(store_dir / name) for name in ("html", "tables")}
     for store in stores.values():
         store.clean_stale()
+    mark = time.perf_counter()
     try:
         run.outcomes = execute_units(run.units, pool, stores["html"], force, timeout, progress)
         failed = [o for o in run.outcomes if o.error]
         if failed:
             raise failure(failed, run.out_dir)
+        run.phases["notebooks"], mark = time.perf_counter() - mark, time.perf_counter()
         finish_units(run.units, run.outcomes, stores["tables"], force)
+        run.phases["tables"], mark = time.perf_counter() - mark, time.perf_counter()
     except BaseException:
         for unit in run.units:
             if unit.staging:
@@ -321,6 +352,7 @@ def publish_units(run: BatchRun, pool: LazyPool, store_dir: Path, force: bool, t
         replace_directory(unit.staging, unit.target)
     if len(run.units) > 1 or run.units[0].target != run.out_dir:
         write_atomically(run.out_dir / "index.html", top_index_html(run.out_dir, run.units))
+    run.phases["swap"] = time.perf_counter() - mark
 
 
 def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: bool, timeout: int,
@@ -342,7 +374,7 @@ def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: 
     for done, future in enumerate(as_completed(pending), start=total - len(todo) + 1):
         outcome, result = pending[future], future.result()
         outcome.seconds, outcome.error, outcome.executed_path = result.seconds, result.error, result.executed
-        outcome.disk_full = result.disk_full
+        outcome.disk_full, outcome.phases = result.disk_full, result.phases
         if not result.error:
             store.put(outcome.key, outcome.unit.staging / f"{outcome.job.name}.html")
         state = "ÉCHEC" if result.error else "ok"

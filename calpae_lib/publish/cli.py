@@ -8,6 +8,7 @@ written.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -56,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="dossier de sortie (défaut : output/<année>/ pour un rapport, output/ pour plusieurs)")
     run.add_argument("--jobs", type=positive_int, default=None,
                      help="nombre de carnets exécutés en parallèle (défaut : nombre de cœurs)")
+    run.add_argument("--timings", type=Path, default=None, metavar="FICHIER",
+                     help="écrire dans FICHIER (JSON) la durée de chaque étape : lecture, noyaux, "
+                          "exécution, export, mise en place")
     run.set_defaults(handler=command_run)
     return parser
 
@@ -90,6 +94,8 @@ def command_run(args) -> int:
     from calpae_lib.publish.notebooks import print_progress
 
     run = run_reports(args.raws + args.raw, args.out, args.year, args.jobs, args.force, print_progress)
+    if args.timings:
+        args.timings.write_text(json.dumps(run.timings(), indent=1), encoding="utf-8")
     print(f"Rapports écrits en {run.seconds:.1f} s ({run.executed} carnet(s) exécuté(s), "
           f"{run.reused} repris du cache) : ouvrez {run.out_dir / 'index.html'}")
     return 0

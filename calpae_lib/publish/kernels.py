@@ -225,6 +225,21 @@ def start_kernel(socket_path: str, cwd: Path, kernel_name: str = "python3"):
     return manager
 
 
+def forget_inherited_event_loop() -> None:
+    """In a process forked from one that ran kernels: a new event loop for jupyter_client.
+
+    The parent's loop shares its epoll file with the parent; used here, it spins on
+    interrupted calls. jupyter_core keeps the loop of each thread in a context variable.
+    """
+    import asyncio
+
+    from jupyter_core import utils
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    utils._loop.set(loop)
+
+
 def stop_kernel(manager) -> None:
     """Kill a kernel at once and release its ports and connection file."""
     from jupyter_core.utils import run_sync
@@ -310,6 +325,9 @@ def become_kernel(request: dict) -> None:
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
+    # ipykernel read JPY_PARENT_PID when the template imported it: the parent to watch is set here,
+    # so that a kernel whose template died (killed, with its run) exits too
+    app.parent_handle = os.getppid()
     app.initialize(request["argv"])
     app.start()
     os._exit(0)
