@@ -140,12 +140,13 @@ def check_subtotals(tables, doc, meta) -> list[Finding]:
     """Chaque sous-total (part État, part Département) de l'annexe égale la somme de ses lignes."""
     annex, findings = annex_lines(tables["annex_budget"]), []
     for volet in volets_of(annex):
+        where = f"Annexe {VOLET_NAMES_IN_TEXT.get(volet, volet)}"
         for financeur, kind in SUBTOTAL_KIND.items():
             subtotal = rows_of(annex, volet, kind)
             who = FINANCEUR_LABELS[financeur]
             if subtotal.empty:
                 findings.append(Finding("annexe.sous_total", volet, "manquant", "", "",
-                                        f"Annexe {VOLET_NAMES_IN_TEXT.get(volet, volet)} : pas de sous-total part {who}.",
+                                        f"{where} : pas de sous-total part {who}.",
                                         None))
                 continue
             row = subtotal.iloc[0]
@@ -154,9 +155,9 @@ def check_subtotals(tables, doc, meta) -> list[Finding]:
                 findings.append(compare(
                     "annexe.sous_total", volet, int(lines[column].fillna(0).sum()), amount(row[column]),
                     line_of(row),
-                    f"Annexe {VOLET_NAMES_IN_TEXT.get(volet, volet)} : le sous-total part {who} ({{o}}) égale la somme "
+                    f"{where} : le sous-total part {who} ({{o}}) égale la somme "
                     f"des lignes pour {name}.",
-                    f"Annexe {VOLET_NAMES_IN_TEXT.get(volet, volet)} : le sous-total part {who} imprimé ({{o}}) diffère "
+                    f"{where} : le sous-total part {who} imprimé ({{o}}) diffère "
                     f"de la somme de ses {len(lines)} lignes ({{e}}) pour {name}.",
                 ))
     return findings
