@@ -11,8 +11,8 @@ from calpae_lib.tables.annex4 import (
     cell_text,
     choose_split,
     read_pages,
-    tokenize,
 )
+from calpae_lib.tables.tokens import tokenize
 from calpae_lib.text.reading import document_from_text, read_report
 
 from .variants import bundled_text, replace_line, shift_years, write_variant

@@ -14,7 +14,8 @@ How a row is read
 * A row starts at a line beginning with an indicator word (``Nombre``,
   ``Taux``, ``Délai``…). Its text runs until the first *value run*: a run of
   value tokens (number, ``98%``, ``25 jours``, ``3 à 4 mois``, ``NC``,
-  ``NC (raison)``, ``Non disponible``) that ends the line or is followed by a
+  ``NC (raison)``, ``Non disponible``: the tokens of :mod:`calpae_lib.tables.tokens`,
+  which the action sheets' tables read with too) that ends the line or is followed by a
   comment (a capitalised word, or a percentage followed by words: ``99% ont eu
   un rendez-vous``). A number followed by a lowercase word (``18 ans``,
   ``2 semaines``) is text. The text before the run splits into indicator (first
@@ -57,8 +58,9 @@ import pandas as pd
 
 from calpae_lib.errors import ParseError
 from calpae_lib.tables.grouping import digit_spread, is_grouped, may_join, most_balanced
-from calpae_lib.tables.table_words import NOT_AVAILABLE_WORDS, OPENING, column_kind, unit_of_indicator
 from calpae_lib.tables.schemas import TABLE_COLUMNS
+from calpae_lib.tables.table_words import OPENING, column_kind, unit_of_indicator
+from calpae_lib.tables.tokens import NUMERIC, OPEN_REASON, Token, tokenize
 from calpae_lib.text.numbers import parse_number
 from calpae_lib.text.reading import Document, fold
 from calpae_lib.text.similarity import SAME_INDICATOR, similarity
@@ -89,24 +91,6 @@ INDICATOR_START = re.compile(rf"^\s*{OPENING}\b")
 LABEL_START = re.compile(
     r"""^\s*(?P<number>\d+(?:\.\d+)?)\.?\s+   # 1. / 3.1. / 5.1
         (?P<title>[A-ZÀ-Ý].*?)\s*$           # a capitalised title""", re.VERBOSE)
-
-#: One value token at a position of a line; it must end at a space or the end.
-VALUE_TOKEN = re.compile(
-    r"""(?:
-        (?P<na>Non\ +""" + NOT_AVAILABLE_WORDS + r"""                                   # spelled-out "not available"
-              |NC(?:\ *\([^)]*\))?                                        # NC, maybe with its reason
-              |/)                                                          # a lone slash
-      | (?P<range>\d+\ +à\ +\d+\ +(?:mois|semaines|jours|ans))            # "3 à 4 mois": a text cell
-      | (?P<days>\d+(?:,\d+)?\ +jours?)                                   # "25 jours"
-      | (?P<percent>\d+(?:[,.]\d+)?\ ?%)                                  # "98%", "83.9 %"
-      | (?P<number>\d+(?:,\d+)?)                                          # "2364", "16,7", "573"
-    )(?=\s|$)""",
-    re.VERBOSE,
-)
-WORD = re.compile(r"\S+")
-
-#: "NC (maintien de" left open at the end of a line: the reason continues below.
-OPEN_REASON = re.compile(r"\b(?:NC|Non\s+\w+)\s*\([^)]*$")
 
 #: A capitalised word (not an acronym) starting the definition inside a line.
 DEFINITION_START = re.compile(r"\s(?=[A-ZÀ-Ý](?:[a-zà-ÿ']|\s))")
@@ -214,43 +198,6 @@ def label_block_start(doc: Document, start: int, stop: int) -> int:
 
 
 # --- tokens and rows --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Token:
-    """A token of a line: ``kind`` is na, range, days, percent, number or word."""
-
-    kind: str
-    text: str
-    line: int
-    gap: int  # spaces before it on its line; -1 for the first token of a line
-    start: int = 0  # offset in its line
-
-
-def tokenize(text: str, line: int) -> list[Token]:
-    """The tokens of a line.
-
-    >>> [(t.kind, t.text) for t in tokenize("Non disponible 25 jours 16,7  NC (relevé annuel) 6 500", 1)]
-    [('na', 'Non disponible'), ('days', '25 jours'), ('number', '16,7'), ('na', 'NC (relevé annuel)'), ('number', '6'), ('number', '500')]
-    >>> [t.kind for t in tokenize("5973 99% ont", 1)]
-    ['number', 'percent', 'word']
-    """
-    tokens, pos, gap = [], 0, -1
-    while pos < len(text):
-        if text[pos] == " ":
-            stop = pos
-            while stop < len(text) and text[stop] == " ":
-                stop += 1
-            gap, pos = (gap if not tokens else stop - pos), stop
-            continue
-        match = VALUE_TOKEN.match(text, pos)
-        if match:
-            kind = next(name for name, value in match.groupdict().items() if value is not None)
-        else:
-            match, kind = WORD.match(text, pos), "word"
-        tokens.append(Token(kind, " ".join(match.group(0).split()), line, gap if tokens else -1, pos))
-        pos, gap = match.end(), 0
-    return tokens
 
 
 def starts_comment(tokens: list[Token], index: int) -> bool:
@@ -400,19 +347,19 @@ def gap_kinds(tokens: list[Token]) -> list[str]:
     """For each gap between consecutive value tokens: ``split``, ``join`` or ``optional``.
 
     Two numbers a single space apart on one line may be one grouped number
-    (:mod:`calpae_lib.tables.grouping`); a group that cannot begin a number
-    ("000", "058") must join.
+    (:mod:`calpae_lib.tables.grouping`), the second maybe closed by its sign
+    ("2 156 €"); a group that cannot begin a number ("000", "058") must join.
 
-    >>> gap_kinds(tokenize("2364  2 573 4 000 2353", 1))
-    ['split', 'optional', 'split', 'join', 'split']
+    >>> gap_kinds(tokenize("2364  2 573 4 000 2353 2 156 €", 1))
+    ['split', 'optional', 'split', 'join', 'split', 'split', 'optional']
     """
     kinds = []
     for left, right in zip(tokens, tokens[1:]):
-        joinable = (left.kind == right.kind == "number" and right.gap == 1 and right.line == left.line
-                    and may_join(left.text, right.text))
+        joinable = (left.kind == "number" and right.kind in NUMERIC and right.gap == 1
+                    and right.line == left.line and may_join(left.text, right.digits))
         if not joinable:
             kinds.append("split")
-        elif not is_grouped(right.text):
+        elif not is_grouped(right.digits):
             kinds.append("join")
         else:
             kinds.append("optional")
@@ -453,7 +400,7 @@ def cell_splits(tokens: list[Token], count: int | None) -> list[list[tuple[Token
     for size in sizes:
         for chosen in combinations(optional, size):
             split = cells_from_joins(tokens, forced | set(chosen))
-            if all(is_grouped(cell_text(c)) for c in split if c[0].kind == "number"):
+            if all(is_grouped(cell_digits(c)) for c in split if cell_kind(c) in NUMERIC):
                 splits.append(split)
             if len(splits) > MAX_SPLITS:
                 return splits
@@ -464,9 +411,21 @@ def cell_text(cell: tuple[Token, ...]) -> str:
     return " ".join(t.text for t in cell)
 
 
+def cell_kind(cell: tuple[Token, ...]) -> str:
+    """A cell's kind: its last token's, since a sign closes the number ("2 156 €" is ``euro``)."""
+    return cell[-1].kind
+
+
+def cell_digits(cell: tuple[Token, ...]) -> str | None:
+    """A numeric cell's number as printed, without its sign or unit ("2 156" of "2 156 €")."""
+    if cell[-1].digits is None:
+        return None
+    return " ".join([t.text for t in cell[:-1]] + [cell[-1].digits])
+
+
 def split_spread(split: list[tuple[Token, ...]]) -> int:
     """The digit spread (:func:`calpae_lib.tables.grouping.digit_spread`) of a split's numeric cells."""
-    return digit_spread([cell_text(c) for c in split if c[0].kind == "number"])
+    return digit_spread([cell_text(c) for c in split if cell_kind(c) == "number"])
 
 
 def choose_split(splits: list) -> tuple[list | None, str]:
@@ -489,20 +448,20 @@ def row_unit(row: RawRow) -> str:
         return "percent"
     if "days" in kinds or named == "days":
         return "days"
-    if "€" in row.indicator:
+    if "euro" in kinds or "€" in row.indicator:
         return "eur"
     return "count"
 
 
 def cell_record(cell: tuple[Token, ...], row_unit_: str) -> dict:
     """Value, unit, raw and status of one cell."""
-    text, kind = cell_text(cell), cell[0].kind
+    text, kind = cell_text(cell), cell_kind(cell)
     if kind == "na":
         return {"value": None, "unit": row_unit_, "raw": text, "status": "not_available"}
     if kind == "range":
         return {"value": None, "unit": "text", "raw": text, "status": "ok"}
     value = float(cell_number(cell))
-    unit = {"percent": "percent", "days": "days"}.get(kind, row_unit_)
+    unit = {"percent": "percent", "days": "days", "euro": "eur"}.get(kind, row_unit_)
     return {"value": value, "unit": unit, "raw": text, "status": "ok"}
 
 
@@ -540,10 +499,9 @@ def sheet_placement(cells_options: list, columns: tuple[Column, ...], known: dic
 
 
 def cell_number(cell: tuple[Token, ...]) -> Decimal | None:
-    """The number of a numeric cell (without its % or "jours"), else ``None``."""
-    if cell[0].kind not in ("number", "percent", "days"):
-        return None
-    return parse_number(re.sub(r"\s*(?:%|jours?)$", "", cell_text(cell)), line=cell[0].line)
+    """The number of a numeric cell (without its sign or "jours"), else ``None``."""
+    digits = cell_digits(cell)
+    return None if digits is None else parse_number(digits, line=cell[0].line)
 
 
 def place_row(row: RawRow, columns: tuple[Column, ...], known: dict[int, Decimal]):

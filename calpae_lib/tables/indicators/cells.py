@@ -3,7 +3,8 @@
 A value line of the flattened text prints the cells of one row side by side
 ("4 150 4 000 4935"), or a few of them, or a cell that goes on over the next
 lines ("NC (maintien de structures engagées)", "69 jeunes ont été accompagnés").
-This module reads one line into *atoms*:
+This module groups a line's tokens (:mod:`calpae_lib.tables.tokens`, the
+grammar Annexe 4 reads with too) into *atoms*:
 
 - ``na``: a "not available" mark: NC, Non connu, Non disponible, Non estimé, "/";
 - ``numbers``: a run of digit groups separated by single spaces, possibly ended
@@ -24,45 +25,14 @@ from decimal import Decimal
 from itertools import product
 
 from calpae_lib.tables.grouping import digit_spread, most_balanced, number_splits
-from calpae_lib.tables.table_words import NOT_AVAILABLE_WORDS
+from calpae_lib.tables.tokens import NUMERIC, Token, is_cut_mark, mark_of, tokenize
 from calpae_lib.text.numbers import parse_number
-
-#: "Not available" marks, longest first.
-NOT_AVAILABLE = re.compile(
-    r"""
-    (?: NC\b                                    # non connu
-      | Non \s+ """ + NOT_AVAILABLE_WORDS + r"""\b  # "Non connu", "Non estimé"...
-      | / (?![\w/])                             # a lone slash (not "15 privés/")
-    )
-    """,
-    re.VERBOSE,
-)
-
-#: A text cell opening: a number and a word ("69 jeunes"), or "De 50 à".
-TEXT_CELL = re.compile(
-    r"""
-    (?: De \s+ \d+ \s+ (?:à|a) \b               # a range: "De 50 à 100 jeunes"
-      | \d[\d\ ]*(?:[,.]\d+)? \s* %? \s*          # a number (maybe a percentage)...
-        (?=[^\W\d_]|\()                         # ...followed by a word or a parenthesis
-        (?!NC\b|Non\s)                          # that is not a "not available" mark
-    )
-    """,
-    re.VERBOSE,
-)
-
-#: A run of numbers: digit groups separated by single spaces, with an
-#: optional decimal part on the last group and an optional unit sign.
-NUMBER_RUN = re.compile(
-    r"""
-    \d+ (?: \ \d+ )*                            # groups, single-spaced
-    (?: [,.] \d+ )?                             # decimals on the last group
-    (?: \ ? (?P<sign>[%€]) )?                   # a percent or euro sign closes the run
-    """,
-    re.VERBOSE,
-)
 
 #: A grouped number with a decimal point ("163 342.80"): the point is read as the decimal comma.
 GROUPED_POINT_DECIMAL = re.compile(r"^(\d{1,3}(?: \d{3})+)\.(\d{1,2})$")
+
+#: A word made of a number and letters ("1er", "4ème."): a text cell.
+NUMBER_GLUED_TO_WORD = re.compile(r"\d+(?:[,.]\d+)?%?(?:[^\W\d_]|\()")
 
 #: Words after which a line cannot end a cell or a label: what follows continues it.
 FUNCTION_WORD = re.compile(
@@ -113,32 +83,86 @@ def read_atoms(text: str, line: int) -> tuple[list[Atom], str]:
     >>> [(a.kind, a.text) for a in read_atoms("NC (indicateur", 1)[0]]
     [('na', 'NC (indicateur')]
     """
-    atoms, position = [], 0
-    while True:
-        while position < len(text) and text[position] == " ":
-            position += 1
-        if position >= len(text):
-            return atoms, ""
-        rest = text[position:]
-        na = NOT_AVAILABLE.match(rest)
-        if na:
-            cell = na.group(0)
-            tail = rest[na.end():]
-            if tail.lstrip().startswith("("):  # "NC (maintien ...)": the note belongs to the cell
-                atoms.append(Atom("na", f"{cell} {tail.strip()}", line))
-                return atoms, ""
-            atoms.append(Atom("na", cell, line))
-            position += na.end()
-            continue
-        if TEXT_CELL.match(rest):
-            atoms.append(Atom("text", rest.strip(), line))
-            return atoms, ""
-        run = NUMBER_RUN.match(rest)
-        if run and not re.match(r"[^\W\d_]", rest[run.end():run.end() + 1]):
-            atoms.append(Atom("numbers", run.group(0).strip(), line))
-            position += run.end()
-            continue
-        return atoms, rest.strip()
+    return atoms_from(tokenize(text, line), 0, text, line)
+
+
+def atoms_from(tokens: list[Token], index: int, text: str, line: int) -> tuple[list[Atom], str]:
+    """The atoms of ``text`` read from its token ``index`` on, and the text left after them."""
+    atoms: list[Atom] = []
+    while index < len(tokens):
+        token = tokens[index]
+        if token.kind == "na" and has_reason(tokens, index):
+            rest = text[token.start + len(mark_of(token, text)):]
+            return atoms + [Atom("na", f"{mark_of(token, text)} {rest.strip()}", line)], ""
+        if token.kind == "na":
+            atoms.append(Atom("na", text[token.start:token.end], line))
+            index += 1
+        elif opens_text_cell(tokens, index):
+            return atoms + [Atom("text", text[token.start:].strip(), line)], ""
+        elif token.kind in NUMERIC:
+            stop = number_run_end(tokens, index)
+            atoms.append(Atom("numbers", text[token.start:tokens[stop - 1].end], line))
+            index = stop
+        else:
+            return atoms, text[token.start:].strip()
+    return atoms, ""
+
+
+def has_reason(tokens: list[Token], index: int) -> bool:
+    """Whether a "not available" mark is followed by its reason in parentheses: the reason then
+    belongs to the cell, up to the line's end ("NC (maintien de" / "structures engagées)")."""
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return "(" in tokens[index].text or (following is not None and following.text.startswith("("))
+
+
+def number_run_end(tokens: list[Token], index: int) -> int:
+    """End (exclusive) of the run of numbers starting at ``index``: digit groups single-spaced,
+    decimals or a sign only on the last one ("526 471 450 000", "163 342.80€").
+
+    >>> number_run_end(tokenize("526 471 450 000  320 800", 1), 0), number_run_end(tokenize("16,7 12", 1), 0)
+    (4, 1)
+    """
+    stop = index + 1
+    while (stop < len(tokens) and tokens[stop - 1].is_integer and tokens[stop].kind in NUMERIC
+           and tokens[stop].gap == 1):
+        stop += 1
+    return stop
+
+
+def opens_text_cell(tokens: list[Token], index: int) -> bool:
+    """Whether a text cell starts at token ``index``: numbers followed by a word ("18 privés",
+    "98% des", "1er contrats", "25 jours", "3 à 4 mois") or "De <n> à" ("De 50 à 100 jeunes").
+
+    >>> [opens_text_cell(tokenize(t, 1), 0) for t in ("18 privés 264", "De 50 à 100", "1er contrats", "2 156 € pour", "4 NC")]
+    [True, True, True, False, False]
+    """
+    if tokens[index].kind == "word":
+        return opens_range(tokens, index) or bool(NUMBER_GLUED_TO_WORD.match(tokens[index].text))
+    stop = index
+    while stop < len(tokens) and tokens[stop].is_integer:
+        stop += 1
+    if stop < len(tokens) and (tokens[stop].kind in ("days", "range") or NUMBER_GLUED_TO_WORD.match(tokens[stop].text)):
+        return True
+    if stop < len(tokens) and tokens[stop].kind in ("number", "percent"):
+        stop += 1  # the last number may carry decimals or a percent sign
+    following = tokens[stop] if index < stop < len(tokens) else None
+    return following is not None and following.kind == "word" and opens_words(tokens, stop)
+
+
+def opens_range(tokens: list[Token], index: int) -> bool:
+    """Whether token ``index`` opens "De <n> à" ("De 50 à 100 jeunes", "De 3 à 4 mois")."""
+    after = tokens[index + 1:index + 3]
+    if tokens[index].text != "De" or not after:
+        return False
+    return after[0].kind == "range" or (len(after) == 2 and after[0].is_integer and after[1].text in ("à", "a"))
+
+
+def opens_words(tokens: list[Token], index: int) -> bool:
+    """Whether word token ``index`` can follow a number inside a text cell: it starts with a letter
+    or a parenthesis and is not a "not available" mark cut by punctuation ("NC,") or from its
+    second word ("Non" / "estimé")."""
+    word = tokens[index].text
+    return bool(re.match(r"[^\W\d_]|\(", word)) and not is_cut_mark(word)
 
 
 def starts_with_value(text: str) -> bool:
@@ -147,8 +171,8 @@ def starts_with_value(text: str) -> bool:
     >>> starts_with_value(" 213 117"), starts_with_value("Non estimé 1200"), starts_with_value("Nombre de")
     (True, True, False)
     """
-    stripped = text.lstrip()
-    return bool(NOT_AVAILABLE.match(stripped) or TEXT_CELL.match(stripped) or re.match(r"\d", stripped))
+    tokens = tokenize(text, 0)
+    return bool(tokens) and (tokens[0].kind == "na" or opens_range(tokens, 0) or bool(re.match(r"\d", tokens[0].text)))
 
 
 def read_value_line(text: str, line: int) -> ValueLine | None:
@@ -179,13 +203,14 @@ def trailing_values(text: str, line: int) -> ValueLine | None:
     >>> trailing_values("Nombre de BRSA orientés", 3) is None
     True
     """
-    for match in re.finditer(r"\s(?=\S)", text):
-        head, tail = text[: match.start()], text[match.end():]
-        if not head.strip() or not re.search(r"[^\W\d_]", head):
+    tokens = tokenize(text, line)
+    for index, token in enumerate(tokens[1:], start=1):
+        head = text[:token.start]
+        if not re.search(r"[^\W\d_]", head):
             continue
-        if re.match(r"[^\W\d_]", tail) and not NOT_AVAILABLE.match(tail):
+        if token.kind == "word" and re.match(r"[^\W\d_]", token.text):
             continue
-        atoms, rest = read_atoms(tail, line)
+        atoms, rest = atoms_from(tokens, index, text, line)
         if atoms and not rest and all(atom.kind != "text" for atom in atoms):
             return ValueLine(line, head.strip(), tuple(atoms), "", 0)
     return None

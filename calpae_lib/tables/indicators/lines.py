@@ -26,13 +26,9 @@ from calpae_lib.tables.indicators.cells import (
     trailing_values,
 )
 from calpae_lib.tables.pages import PageModel, without_artefacts
-from calpae_lib.tables.table_words import NOT_AVAILABLE_WORDS
+from calpae_lib.tables.tokens import completes_mark
 from calpae_lib.text.flattened import TextLine, logical_lines
 from calpae_lib.text.reading import Document
-
-#: A "Non" cut from its second word ("Non" / "estimé").
-LONE_NON = re.compile(r"(?:^|\s)Non\s*$")
-NON_TAIL = re.compile(rf"^\s*{NOT_AVAILABLE_WORDS}", re.IGNORECASE)
 
 #: The rest of a number cut at a line's end: "... sur 2" / "258 au total".
 NUMBER_TAIL = re.compile(r"^\s*\d{3}\b")
@@ -46,7 +42,7 @@ def merged_lines(doc: Document, start: int, end: int, header: str,
     lines, doubts = without_artefacts(logical_lines(doc, start, end), header, model)
     out: list[TextLine] = []
     for line in lines:
-        if out and LONE_NON.search(out[-1].text) and NON_TAIL.match(line.text):
+        if out and completes_mark(out[-1].text, line.text):
             out[-1] = TextLine(out[-1].line, f"{out[-1].text.rstrip()} {line.text.strip()}")
         else:
             out.append(line)
