@@ -133,6 +133,14 @@ def test_progress_is_shown_and_the_result_is_named(bundled_out):
     assert str(out / "index.html") in result.stdout
 
 
+def test_the_run_says_what_it_did_in_plain_french(bundled_out):
+    """« 6 carnets exécutés », never « 6 carnet(s) exécuté(s) », and seconds with a decimal comma."""
+    _, result = bundled_out
+    summary = result.stdout.strip().splitlines()[-1]
+    assert "(s)" not in summary, summary
+    assert re.search(r"Rapports écrits en \d+,\d s \((?:\d+ carnets exécutés|1 carnet exécuté)", summary), summary
+
+
 # --- variant ---------------------------------------------------------------------------------
 
 def test_variant_reports_show_its_year_and_its_amounts(variant):

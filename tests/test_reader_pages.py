@@ -5,16 +5,21 @@ once for the session, :func:`tests.conftest.bundled_out`): every page links to
 the index and to its neighbours and says when, by which calpae and from which
 commit it was produced; no internal code reaches the visible text; every rate
 shown beside a prévu and an engagé is the ratio of that line's amounts; every
-ambiguous value of the tables is shown somewhere, marked.
+ambiguous value of the tables is shown somewhere, marked. Printed, every page
+carries the date and the source in its margin (checked on Chromium's PDF when
+Chromium is installed), and no indicator is titled by a state such as « En cours ».
 """
 
 from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from calpae_lib import __version__
@@ -203,3 +208,120 @@ def test_every_ambiguous_cell_of_the_tables_appears_on_some_page_marked(pages, b
         line = str(int(row.source_line))
         assert any(printed in cell and "ambigu" in cell and re.search(rf"\b{line}\b", whole)
                    for cell, whole in marked), (name, row.raw, line)
+
+
+# --- the printed page -------------------------------------------------------------------------
+
+#: A CSS escape (« \3C  », « \22  », « \A  »): the print footer's text is a CSS string.
+CSS_ESCAPE = re.compile(r"\\([0-9A-Fa-f]{1,6}) ?")
+
+
+def print_footer(page_html: str) -> tuple[str, str]:
+    """The texts of the bottom-left and bottom-right page-margin boxes a page declares for print."""
+    style = re.search(r'<style class="calpae-print-footer">(.*?)</style>', page_html, re.S)
+    assert style, "no print footer"
+    boxes = dict(re.findall(r"@(bottom-left|bottom-right)\s*\{\s*content:\s*(.*?);\s*\}", style.group(1), re.S))
+    left = CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), boxes["bottom-left"].strip().strip('"'))
+    return left, boxes["bottom-right"]
+
+
+def test_every_page_declares_a_printed_footer_with_date_commit_and_source(bundled_out, bundled_report):
+    out, _ = bundled_out
+    identity = provenance.calpae_identity()
+    commit = identity.commit[:12] if identity.commit else "commit inconnu"
+    source = f"{bundled_report.doc.path.name} (SHA-256 {bundled_report.doc.sha256[:12]}"
+    for path in sorted(Path(out).glob("*.html")):
+        page_html = path.read_text(encoding="utf-8")
+        head = page_html[:page_html.index("<body")]
+        left, right = print_footer(head)  # in the head: a style sheet, read before anything is laid out
+        assert FRENCH_DATE.search(left) and f"calpae {__version__}" in left and commit in left, (path.name, left)
+        assert source in left and "\n" in left, (path.name, left)  # on lines of their own
+        assert "counter(page)" in right and "counter(pages)" in right, path.name
+
+
+def test_the_printed_footer_sits_in_a_page_margin_reserved_for_it(bundled_out):
+    """Margin boxes in a bottom margin tall enough for their three lines, not a block laid over the text."""
+    out, _ = bundled_out
+    css = (Path(out) / "synthese.html").read_text(encoding="utf-8")
+    page_rule = re.search(r"@page\s*\{\s*size:\s*A4;\s*margin:\s*([^;]+);", css)
+    assert page_rule, "no A4 page rule"
+    sides = [float(v) for v in re.findall(r"([\d.]+)mm", page_rule.group(1))]
+    bottom = sides[2] if len(sides) > 2 else sides[0]  # « top sides bottom » or « top right bottom left »
+    assert bottom >= 18, page_rule.group(0)
+
+
+def test_footer_text_cannot_break_out_of_its_style_sheet(bundled_out):
+    from calpae_lib.publish.pages import css_lines
+
+    written = str(css_lines(['a « b »', 'c"d</style><script>x</script>\\']))
+    assert "<" not in written and ">" not in written and written.count('"') == 2, written
+    left, _ = print_footer(f'<style class="calpae-print-footer">@page {{ @bottom-left {{ content: {written}; }}'
+                           ' @bottom-right { content: "p"; } }</style>')
+    assert left == 'a « b »\nc"d</style><script>x</script>\\', left
+
+
+CHROMIUM = [shutil.which("chromium") or shutil.which("chromium-browser") or "", "--headless", "--no-sandbox",
+            "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"]
+
+
+def printed_pages(page: Path, tmp_path: Path) -> list[str]:
+    """The text of each page of ``page`` printed to PDF by Chromium (A4, no browser header or footer)."""
+    pdf = tmp_path / f"{page.stem}.pdf"
+    subprocess.run(CHROMIUM + [f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
+                               "--no-pdf-header-footer", page.as_uri()], capture_output=True, timeout=180, check=True)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [p for p in text.split("\f") if p.strip()]
+
+
+@pytest.mark.skipif(not CHROMIUM[0] or not shutil.which("pdftotext"), reason="Chromium and pdftotext needed")
+@pytest.mark.parametrize("name", ["synthese.html", "axe_initiative.html"])
+def test_printed_pages_each_carry_date_and_source_and_amounts_never_overlap(bundled_out, bundled_report,
+                                                                            tmp_path, name):
+    out, _ = bundled_out
+    pages = printed_pages(Path(out) / name, tmp_path)
+    assert len(pages) >= 3
+    for number, text in enumerate(pages, 1):
+        assert FRENCH_DATE.search(text) and f"Source : {bundled_report.doc.path.name}" in text, (name, number)
+        assert f"page {number} sur {len(pages)}" in text, (name, number)
+        assert not re.search(r"€\d", text), (name, number, re.findall(r".{20}€\d.{10}", text))
+
+
+# --- indicator names --------------------------------------------------------------------------
+
+#: Prepositions a printed « name » may open with (the test's own list, not calpae's): a state such as
+#: « En cours » or « À venir », not the title of what is counted.
+PREPOSITIONS = ("en", "à", "a", "au", "aux", "dans", "sur", "sous", "par", "pour", "avec", "sans", "après", "avant")
+
+
+def indicator_cells(pages) -> list[str]:
+    return [row["cells"][table_head.index("Indicateur")]["text"]
+            for page in pages.values() for table in page.tables
+            if "Indicateur" in (table_head := [c["text"] for c in table["head"]])
+            for row in table["rows"][1:] if len(row["cells"]) == len(table_head)]
+
+
+def test_no_indicator_is_titled_by_a_state_without_saying_so(pages, bundled_report):
+    cells = indicator_cells(pages)
+    assert len(cells) > 100
+    for cell in cells:
+        if cell.split()[0].lower() in PREPOSITIONS:
+            pytest.fail(f"an indicator titled « {cell} » as if it were its name")
+    names = set(bundled_report.tables["indicators"]["indicator"].dropna())
+    states = {n for n in names if n.split()[0].lower() in PREPOSITIONS}
+    for state in states:  # each shown, said to be what the report prints in place of a name
+        assert f"Indicateur sans intitulé (le rapport imprime « {state} »)" in cells, state
+
+
+def test_a_state_printed_where_a_name_belongs_is_shown_for_what_it_is():
+    """By the name's form, whatever its words: none of these occurs in the bundled report."""
+    from calpae_lib.present.views import indicator_rows
+
+    frame = pd.DataFrame({"measure": ["M"] * 4, "indicator": ["Nombre de ménages logés", "À l'étude",
+                                                                "Dont ménages relogés", "Sur l'année"],
+                          "kind": ["result"] * 4, "period": [2023] * 4, "value": [12.0, 3.0, 4.0, 5.0],
+                          "unit": ["count"] * 4, "raw": ["12", "3", "4", "5"], "status": ["ok"] * 4,
+                          "source_line": [10, 11, 12, 13]})
+    shown = [" ".join(n.split()) for n in indicator_rows(frame)["Indicateur"]]
+    assert shown == ["Nombre de ménages logés", "Indicateur sans intitulé (le rapport imprime « À l'étude »)",
+                     "Dont ménages relogés", "Indicateur sans intitulé (le rapport imprime « Sur l'année »)"]

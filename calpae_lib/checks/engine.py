@@ -41,6 +41,7 @@ from calpae_lib.tables.vocabulary import (
     section_of,
     status_label,
 )
+from calpae_lib.text.formatting import plural
 
 COLUMNS = TABLE_COLUMNS["checks"]
 DOCUMENT = "document"
@@ -189,10 +190,6 @@ def section_counts(checks: pd.DataFrame) -> dict[str, dict[str, int]]:
     return out
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} " + " ".join(w + "s" if n > 1 else w for w in word.split())
-
-
 def readable_lines(checks: pd.DataFrame) -> list[str]:
     """The findings as plain text, one section per kind with its counts, agreeing checks last.
 
@@ -209,7 +206,7 @@ def readable_lines(checks: pd.DataFrame) -> list[str]:
     Contrôles conformes : 1
       statut               gravité            portée            ligne  message
       Conforme             Montants           socle                 —  Bon.
-    2 contrôles : 1 incohérence, 0 donnée manquante, 0 cible comparée, 1 contrôle conforme.
+    2 contrôles : 1 incohérence, aucune donnée manquante, aucune cible comparée, 1 contrôle conforme.
     """
     ordered, counts, lines = reading_order(checks), section_counts(checks), []
     where = sections(ordered)
@@ -224,9 +221,11 @@ def readable_lines(checks: pd.DataFrame) -> list[str]:
             lines.append(f"  {status_label(row.status, row.category):<20} {Grade(row.grade).label or '—':<18} "
                          f"{row.scope:<14} {line:>8}  {row.message}")
     totals = [count[""] for count in counts.values()]
-    lines.append(f"{len(checks)} contrôles : {plural(totals[0], 'incohérence')}, "
-                 f"{plural(totals[1], 'donnée manquante')}, {plural(totals[2], 'cible comparée')}, "
-                 f"{plural(totals[3], 'contrôle conforme')}.")
+    lines.append(f"{plural(len(checks), 'contrôle')} : "
+                 f"{plural(totals[0], 'incohérence', none='aucune incohérence')}, "
+                 f"{plural(totals[1], 'donnée manquante', none='aucune donnée manquante')}, "
+                 f"{plural(totals[2], 'cible comparée', none='aucune cible comparée')}, "
+                 f"{plural(totals[3], 'contrôle conforme', none='aucun contrôle conforme')}.")
     return lines
 
 

@@ -12,8 +12,8 @@ from IPython.display import Markdown
 
 from calpae_lib.analysis import comparison
 from calpae_lib.present import views
-from calpae_lib.present.narrative import enumerate_fr, md_text, plural
-from calpae_lib.text.formatting import format_eur, format_number, format_percent
+from calpae_lib.present.narrative import enumerate_fr, md_text
+from calpae_lib.text.formatting import format_eur, format_number, format_percent, plural
 
 UNIT_LABELS = {"count": "nombre", "percent": "%", "days": "jours", "eur": "€", "text": "texte"}
 
@@ -109,7 +109,7 @@ def indicators_table(reports) -> views.Table:
     shown = wide[comparison.INDICATOR_KEYS].merge(shown.reset_index(), on=comparison.INDICATOR_KEYS, how="left")
     rows = pd.DataFrame({
         "Mesure": [measure_label(a, m) for a, m in zip(shown["axis"], shown["measure"])],
-        "Indicateur": shown["indicator"],
+        "Indicateur": shown["indicator"].map(views.indicator_name),
         "Unité": shown["unit"].map(lambda u: UNIT_LABELS.get(u, u)),
         **{str(y): shown[y].fillna("absent") for y in years},
         "Évolution": [signed_value(v, u) for v, u in zip(wide["evolution"], wide["unit"])],

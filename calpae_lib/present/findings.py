@@ -15,7 +15,7 @@ import pandas as pd
 from calpae_lib.checks.direction import LESS, MORE, attained, direction
 from calpae_lib.checks.engine import reading_order, section_counts, sections
 from calpae_lib.checks.indicators import performance_rows
-from calpae_lib.present.views import Table, line_cell, period_cell, rate_cell, text_cell, value_cell
+from calpae_lib.present.views import Table, indicator_name, line_cell, period_cell, rate_cell, text_cell, value_cell
 from calpae_lib.tables.vocabulary import AGREEING, GRADES, SECTIONS, Grade, Category, section_of, status_label
 from calpae_lib.text.outline import VOLET_LABELS, action_label
 
@@ -162,7 +162,7 @@ def attainment_table(report) -> Table:
     """Targets against results across the convention, one line per indicator, the furthest below target first."""
     rows = attainment_order(targets_against_results(report))
     frame = pd.DataFrame({
-        "Indicateur": [text_cell(v) for v in rows["indicator"]],
+        "Indicateur": [indicator_name(v) for v in rows["indicator"]],
         "Imprimé dans": ["; ".join(places) for places in rows["places"]],
         "Cible": [value_cell(v, u, "", "ok") for v, u in zip(rows["target"], rows["unit"])],
         "Résultat": [value_cell(v, u, "", "ok") for v, u in zip(rows["result"], rows["unit"])],

@@ -18,7 +18,7 @@ from calpae_lib.analysis import budget as money
 from calpae_lib.checks.engine import section_counts
 from calpae_lib.present import findings, views
 from calpae_lib.tables.vocabulary import AGREEING, Category, Status
-from calpae_lib.text.formatting import format_eur, format_number, format_percent
+from calpae_lib.text.formatting import format_eur, format_number, format_percent, plural
 
 #: Characters that Markdown would interpret (emphasis, links, headings, tables, code).
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
@@ -32,16 +32,6 @@ def md_text(text) -> str:
     """
     escaped = html.escape(" ".join(str(text).split()), quote=False)
     return MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``"1 action"``, ``"3 actions"``, French numbers.
-
-    >>> plural(1, "action"), plural(1200, "contrôle")
-    ('1 action', '1\\u202f200 contrôles')
-    """
-    word = singular if count in (0, 1) else (plural_form or singular + "s")
-    return f"{format_number(count)} {word}"
 
 
 def enumerate_fr(items: list[str]) -> str:
@@ -146,13 +136,13 @@ def checks_paragraph(report, scopes=None) -> str:
     inconsistencies = counts[Category.COHERENCE.label]
     missing = counts[Category.DONNEE_MANQUANTE.label][""]
     agreeing = counts[AGREEING][""]
-    found = [plural(inconsistencies[""], "incohérence du document", "incohérences du document")
-             + (f" ({enumerate_fr([f'{key.lower()} : {n}' for key, n in inconsistencies.items() if key])})"
-                if inconsistencies[""] else ""),
-             plural(missing, "donnée manquante", "données manquantes")]
-    text = (f"{plural(agreeing + inconsistencies[''] + missing, 'contrôle')} du document : "
-            f"{plural(agreeing, 'conforme', 'conformes')}")
-    return text + (f", {enumerate_fr(found)}." if inconsistencies[""] or missing else " ; aucune anomalie relevée.")
+    kinds = ", ".join(f"{key.lower()} : {n}" for key, n in inconsistencies.items() if key)
+    incoherent = plural(inconsistencies[""], "incohérence du document", "incohérences du document")
+    found = [text for n, text in ((agreeing, plural(agreeing, "conforme")),
+                                  (inconsistencies[""], incoherent + (f" ({kinds})" if kinds else "")),
+                                  (missing, plural(missing, "donnée manquante"))) if n]
+    text = f"{plural(agreeing + inconsistencies[''] + missing, 'contrôle')} du document : {enumerate_fr(found)}"
+    return text + ("." if inconsistencies[""] or missing else " ; aucune anomalie relevée.")
 
 
 #: Where the synthesis's sections start (``<a id>`` in its Markdown cells), for the summary's links.
@@ -178,8 +168,9 @@ def synthesis_overview(report, chain=None, orientation_page: str = "") -> Markdo
     if ambiguous:
         points.append(f"**Valeurs ambiguës.** {plural(ambiguous, 'valeur imprimée', 'valeurs imprimées')} "
                       f"dans le rapport n'{'a' if ambiguous == 1 else 'ont'} pas de place certaine dans "
-                      f"{'son' if ambiguous == 1 else 'leur'} tableau : elles sont montrées telles qu'imprimées, "
-                      f"marquées « ambigu ». [Liste des valeurs ambiguës](#{SECTION_ANCHORS['ambigu']})")
+                      f"{'son' if ambiguous == 1 else 'leur'} tableau : "
+                      f"{'elle est montrée telle' if ambiguous == 1 else 'elles sont montrées telles'} qu'imprimée"
+                      f"{'' if ambiguous == 1 else 's'}, marquée{'' if ambiguous == 1 else 's'} « ambigu ». [Liste des valeurs ambiguës](#{SECTION_ANCHORS['ambigu']})")
     headline = orientation_headline(chain) if chain is not None else ""
     if headline:
         link = f" [Délais d'orientation]({orientation_page})" if orientation_page else ""

@@ -29,6 +29,7 @@ from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
 from calpae_lib.text.numbers import percentage
 from calpae_lib.text.outline import VOLET_LABELS, volet_label
+from calpae_lib.text.reading import fold
 
 #: Display names of the axes the template is known to have; any other axis is named by :func:`axis_label`.
 AXIS_LABELS = {
@@ -87,7 +88,7 @@ class Table:
         if self.frame.empty:
             return f'<p class="calpae-empty">{html.escape(self.empty_message)}</p>'
         columns = [c for c in self.frame.columns if c != self.group]
-        head = "".join(f"<th{self.ratio_attributes(c)}>{html.escape(str(c))}</th>" for c in columns)
+        head = "".join(f"<th{self.header_attributes(c)}>{html.escape(str(c))}</th>" for c in columns)
         rows, current = [], None
         first_total = len(self.frame) - self.totals
         for index, record in enumerate(self.frame.to_dict("records")):
@@ -108,11 +109,13 @@ class Table:
             return f'<details class="calpae-details"><summary>{html.escape(summary)}</summary>{table_html}</details>'
         return table_html
 
-    def ratio_attributes(self, column) -> str:
+    def header_attributes(self, column) -> str:
+        """A numeric column's header is ``num`` (right-aligned over its numbers); a rate's names its two columns."""
+        kind = ' class="num"' if column in self.numeric else ""
         if column not in self.ratios:
-            return ""
+            return kind
         engage, prevu = self.ratios[column]
-        return f' data-engage="{html.escape(str(engage))}" data-prevu="{html.escape(str(prevu))}"'
+        return f'{kind} data-engage="{html.escape(str(engage))}" data-prevu="{html.escape(str(prevu))}"'
 
     def cell_class(self, column, text) -> str:
         """``num`` or ``text``; ``ambigu`` too for a value whose column cannot be told."""
@@ -298,6 +301,40 @@ def text_cell(value) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
+#: French prepositions, folded as :func:`~calpae_lib.text.reading.fold` writes them. A printed name that opens
+#: with one (« En cours », « À venir », « Sur l'année ») is a circumstance, a state: it names nothing counted,
+#: so it is no title. « Dont nombre de sorties positives » is one: a part of the line above, named.
+QUALIFIER_OPENERS = frozenset("a apres au aux avant avec chez dans depuis en entre hors par parmi pour sans"
+                              " selon sous sur vers".split())
+#: An indicator whose table prints no name of its own.
+UNTITLED = "Indicateur sans intitulé"
+
+
+def indicator_name(name) -> str:
+    """An indicator's name as a reader should see it: the printed name, unless it cannot be one.
+
+    A name says what is counted (« Nombre de BRSA orientés », « Dont nombre de
+    sorties positives »); a phrase that opens with a preposition names none,
+    whatever its words, so it is shown for what it is, with the text the report prints.
+
+    >>> indicator_name("Nombre de BRSA orientés")
+    'Nombre de BRSA orientés'
+    >>> indicator_name("En cours")
+    'Indicateur sans intitulé (le rapport imprime «\\xa0En cours\\xa0»)'
+    >>> indicator_name("À venir")
+    'Indicateur sans intitulé (le rapport imprime «\\xa0À venir\\xa0»)'
+    >>> indicator_name("Dont nombre de sorties"), indicator_name(None)
+    ('Dont nombre de sorties', 'Indicateur sans intitulé')
+    """
+    text = " ".join(text_cell(name).split())
+    if not text:
+        return UNTITLED
+    words = re.findall(r"[a-z0-9]+", fold(text))
+    if words and words[0] not in QUALIFIER_OPENERS:
+        return text
+    return f"{UNTITLED} (le rapport imprime «\u00a0{text}\u00a0»)"
+
+
 def line_cell(value) -> str:
     return "" if value is None or pd.isna(value) else str(int(value))
 
@@ -315,13 +352,13 @@ def value_cell(value, unit, raw, status) -> str:
     >>> value_cell(None, "count", "NC", "not_available")
     'non disponible (NC)'
     >>> value_cell(None, "count", "12 15", "ambiguous")
-    'ambigu : « 12 15 »'
+    'ambigu : «\\xa012 15\\xa0»'
     """
     raw = text_cell(raw)
     if status == "not_available":
         return f"{NOT_AVAILABLE} ({raw})" if raw and raw.lower() != NOT_AVAILABLE else NOT_AVAILABLE
     if status == "ambiguous":
-        return f"ambigu : « {raw} »"
+        return f"ambigu : «\u00a0{raw}\u00a0»"
     if unit == "text" or value is None or pd.isna(value):
         return raw or NOT_AVAILABLE
     if unit == "eur":
@@ -343,7 +380,7 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
     for (measure, indicator), group in frame.groupby(["measure", "indicator"], sort=False):
         by_kind = {kind: list(rows.itertuples()) for kind, rows in group.groupby("kind", sort=False)}
         records.append({
-            "Mesure": measure, "Indicateur": indicator,
+            "Mesure": measure, "Indicateur": indicator_name(indicator),
             **{label: "; ".join(dated_cell(r) for r in by_kind.get(kind, [])) or "—"
                for kind, label in (("baseline", "Référence"), ("target", "Cible"), ("result", "Résultat"))},
             "Atteinte de la cible": "; ".join(findings.attainment_cells(by_kind)) or "—",
@@ -475,7 +512,7 @@ def ambiguous_values(report) -> pd.DataFrame:
             columns = column_names(group)
             for _, row in group[group["status"] == "ambiguous"].iterrows():
                 note = text_cell(row.get("note", ""))
-                records.append({"Où": where(row), "Indicateur": text_cell(row["indicator"]),
+                records.append({"Où": where(row), "Indicateur": indicator_name(row["indicator"]),
                                 "Valeur imprimée": value_cell(row["value"], row["unit"], row["raw"], row["status"]),
                                 "Ligne": line_cell(row["source_line"]),
                                 "Pourquoi": note or SHEET_AMBIGUITY,

@@ -92,13 +92,26 @@ def command_parse(args) -> int:
 def command_run(args) -> int:
     from calpae_lib.publish.batch import run_reports
     from calpae_lib.publish.notebooks import print_progress
+    from calpae_lib.text.formatting import format_number
 
     run = run_reports(args.raws + args.raw, args.out, args.year, args.jobs, args.force, print_progress)
     if args.timings:
         args.timings.write_text(json.dumps(run.timings(), indent=1), encoding="utf-8")
-    print(f"Rapports écrits en {run.seconds:.1f} s ({run.executed} carnet(s) exécuté(s), "
-          f"{run.reused} repris du cache) : ouvrez {run.out_dir / 'index.html'}")
+    print(f"Rapports écrits en {format_number(run.seconds, 1)} s ({notebooks_done(run.executed, run.reused)}) : "
+          f"ouvrez {run.out_dir / 'index.html'}")
     return 0
+
+
+def notebooks_done(executed: int, reused: int) -> str:
+    """What a run did with its notebooks, in words.
+
+    >>> notebooks_done(6, 0), notebooks_done(1, 5), notebooks_done(0, 1)
+    ('6 carnets exécutés', '1 carnet exécuté, 5 repris du cache', 'aucun carnet exécuté, 1 repris du cache')
+    """
+    from calpae_lib.text.formatting import format_number, plural
+
+    done = plural(executed, "carnet exécuté", none="aucun carnet exécuté")
+    return f"{done}, {format_number(reused)} repris du cache" if reused else done
 
 
 def command_check(args) -> int:

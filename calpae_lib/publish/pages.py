@@ -57,7 +57,7 @@ class PageFrame:
     def as_context(self) -> dict:
         data = asdict(self)
         data["pages"] = [{"name": n, "title": t, "href": f"{n}.html"} for n, t in self.pages]
-        data["sources"] = [{"name": n, "sha256": s} for n, s in self.sources]
+        data["sources"] = [{"name": n, "sha256": s, "label": f"{n} (SHA-256 {s[:12]}…)"} for n, s in self.sources]
         data["index_href"] = f"{INDEX_NAME}.html" if any(n == INDEX_NAME for n, _ in self.pages) else self.up_href
         return data
 
@@ -69,8 +69,31 @@ class PageFrame:
 def environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined,
-                       keep_trailing_newline=True)
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    env.filters["css_lines"] = css_lines
+    return env
+
+
+#: What a CSS string cannot hold as such: its own quote and escape, and what would end a ``<style>``.
+CSS_UNSAFE = re.compile(r'["\\<>&]')
+#: Line breaks and runs of ordinary spaces (no-break spaces are kept: they hold « 1 200 » together).
+SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def css_lines(lines) -> str:
+    """Lines of text as one CSS string (``content:`` of a page-margin box), a line break between them.
+
+    Written into a ``<style>``, where HTML escaping does not apply: quotes,
+    backslashes and ``<`` ``>`` ``&`` are CSS escapes instead.
+
+    >>> print(css_lines(['Rapport « 2022 »', 'source : a"b</style>']))
+    "Rapport « 2022 »\\A source : a\\22 b\\3C /style\\3E "
+    """
+    from markupsafe import Markup
+
+    escaped = (CSS_UNSAFE.sub(lambda m: f"\\{ord(m.group()):X} ", SPACES.sub(" ", str(line)).strip()) for line in lines)
+    return Markup('"' + "\\A ".join(escaped) + '"')
 
 
 def produced_at(now: datetime | None = None) -> str:
@@ -95,12 +118,13 @@ def render(template: str, frame: PageFrame, current: str, title: str, produced: 
 
 
 def frame_parts(frame: PageFrame, current: str, produced: str | None = None) -> dict[str, str]:
-    """Navigation bar, pager and footer of one page, as HTML (for the notebooks' template)."""
+    """Navigation bar, pager, footer and printed footer of one page, as HTML (for the notebooks' template)."""
     parts = environment().get_template("frame.html.j2").module
     context = frame.as_context()
     produced = produced or produced_at()
     return {"calpae_nav": str(parts.nav(context, current)), "calpae_pager": str(parts.pager(context, current)),
-            "calpae_footer": str(parts.footer(context, produced))}
+            "calpae_footer": str(parts.footer(context, produced)),
+            "calpae_print_footer": str(parts.print_footer(context, current, produced))}
 
 
 def sections(page: str) -> list[tuple[str, str]]:

@@ -53,3 +53,24 @@ def format_percent(value, decimals: int = 0, missing: str = "—") -> str:
     if _missing(value):
         return missing
     return f"{format_number(value, decimals)}\u00a0%"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None, none: str | None = None) -> str:
+    """A count and its noun, agreed the French way: singular for 0 and 1, every word in the plural beyond.
+
+    ``plural_form`` when adding an *s* to each word is wrong; ``none`` says zero
+    in words (« aucune donnée manquante ») instead of « 0 donnée manquante ».
+
+    >>> plural(1, "carnet exécuté"), plural(6, "carnet exécuté"), plural(1200, "contrôle")
+    ('1 carnet exécuté', '6 carnets exécutés', '1\\u202f200 contrôles')
+    >>> plural(2, "incohérence du document", "incohérences du document")
+    '2 incohérences du document'
+    >>> plural(0, "donnée manquante"), plural(0, "donnée manquante", none="aucune donnée manquante")
+    ('0 donnée manquante', 'aucune donnée manquante')
+    """
+    if count == 0 and none is not None:
+        return none
+    if count in (0, 1):
+        return f"{format_number(count)} {singular}"
+    words = plural_form or " ".join(w if w[-1] in "sxz" else w + "s" for w in singular.split())
+    return f"{format_number(count)} {words}"
