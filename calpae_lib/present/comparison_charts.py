@@ -50,6 +50,6 @@ def money_by_year_chart(reports) -> charts.Chart | None:
     panels[0].set_ylabel("Montant, État et Département (€)", fontsize=charts.FONT_SIZE)
     panels[1].legend(title="Exercice", fontsize=charts.FONT_SIZE - 1, frameon=False)
     title = f"Montants par volet, {years[0]}–{years[-1]}"
-    figure.suptitle(title, fontsize=charts.FONT_SIZE + 2, x=0.01, ha="left")
+    charts.chart_title(figure, title)
     total_last = money[money["stage"] == "prevu"][years[-1]].sum()
     return charts.Chart(figure, alt=f"{title} (prévu {years[-1]} : {format_eur(total_last)})")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 
+import pandas as pd
 from IPython.display import Markdown
 
 from calpae_lib.analysis import axes
@@ -266,12 +267,19 @@ def indicator_values_sentence(statuses: dict) -> str:
     return f"Les fiches donnent {plural(total, 'valeur')} d'indicateurs : {enumerate_fr(parts)}."
 
 
-def action_heading(report, action_id: str) -> Markdown:
-    actions = axes.actions_with_axis(report).set_index("action_id")
+def action_heading(report, action_id: str, actions: pd.DataFrame | None = None,
+                   budget: pd.DataFrame | None = None) -> Markdown:
+    """An action's heading, its sheet's line and its money in sentences.
+
+    ``actions`` (:func:`~calpae_lib.analysis.axes.actions_with_axis` indexed by
+    ``action_id``) and ``budget`` (:func:`~calpae_lib.analysis.budget.budget_by_action`):
+    the report's, when the caller already has them (one axis report asks for every action).
+    """
+    actions = actions if actions is not None else axes.actions_with_axis(report).set_index("action_id")
     row = actions.loc[action_id]
     text = f"## Action {row['number']} : {md_text(row['title'])}\n\n"
     text += f"*Fiche action à la ligne {row['source_line']} du rapport.* "
-    budget = money.budget_by_action(report)
+    budget = budget if budget is not None else money.budget_by_action(report)
     budget = budget[budget["action_id"] == action_id]
     if not bool(row["has_budget"]):
         text += "Cette action n'a pas de valorisation financière."
@@ -288,8 +296,10 @@ def action_heading(report, action_id: str) -> Markdown:
 def action_blocks(report, key: str) -> list:
     """For each action of an axis: its heading and money, indicators and findings."""
     blocks = []
+    actions = axes.actions_with_axis(report).set_index("action_id")
+    budget = money.budget_by_action(report)
     for action_id in axes.axis_actions(report, key)["action_id"]:
-        blocks.append(action_heading(report, action_id))
+        blocks.append(action_heading(report, action_id, actions, budget))
         blocks.append(views.action_budget_table(report, action_id))
         blocks.append(views.action_indicators_table(report, action_id))
         blocks.append(findings.checks_table(report, scopes=[action_id], only_findings=True))
