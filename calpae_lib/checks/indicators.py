@@ -314,10 +314,12 @@ def total_findings(name: str, group: pd.DataFrame, total: str, parts: list[str])
     return findings
 
 
-def printed_rows(group: pd.DataFrame, indicator: str) -> tuple:
-    """An indicator's target and result cells as printed: ``((period, kind, raw), …)``."""
-    rows = group[(group["indicator"] == indicator) & group["kind"].isin(["target", "result"])]
-    return tuple(sorted((str(r.period), r.kind, plain_name(r.raw)) for r in rows.itertuples()))
+def printed_rows(group: pd.DataFrame) -> dict[str, tuple]:
+    """Each indicator's target and result cells as printed: ``{indicator: ((period, kind, raw), …)}``."""
+    cells: dict[str, list] = {name: [] for name in group["indicator"]}
+    for row in group[group["kind"].isin(["target", "result"])].itertuples():
+        cells[row.indicator].append((str(row.period), row.kind, plain_name(row.raw)))
+    return {name: tuple(sorted(printed)) for name, printed in cells.items()}
 
 
 def copied_pairs(group: pd.DataFrame) -> list[tuple[str, str]]:
@@ -325,8 +327,8 @@ def copied_pairs(group: pd.DataFrame) -> list[tuple[str, str]]:
 
     A row whose result only restates its target (15 for 15) proves nothing: both must differ.
     """
-    names, pairs = list(dict.fromkeys(group["indicator"])), []
-    rows = {name: printed_rows(group, name) for name in names}
+    rows, pairs = printed_rows(group), []
+    names = list(rows)
     for i, first in enumerate(names):
         kinds = {kind for _, kind, _ in rows[first]}
         if kinds != {"target", "result"} or len({raw for *_, raw in rows[first]}) < 2:
@@ -348,7 +350,7 @@ def check_copied_rows(tables, doc, meta) -> list[Finding]:
                 line = int(group[group["indicator"] == second]["source_line"].min())
                 where = "l'Annexe 4" if name == "annex4" else "la fiche"
                 cells = "; ".join(f"{KIND_LABELS[kind]} {period} : {raw}" for period, kind, raw in
-                                  printed_rows(group, first))
+                                  printed_rows(group)[first])
                 findings.append(Finding(
                     "indicateurs.copie", scope_of(group.iloc[0]), "avertissement", "", cells,
                     f"« {short(first, 50)} » et « {short(second, 50)} » "

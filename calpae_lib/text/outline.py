@@ -212,6 +212,8 @@ def is_toc_line(text: str) -> bool:
 
 
 def is_upper_text(text: str) -> bool:
+    if not text.isupper():  # a lower-case letter, or no letter of either case: the common, quick answer
+        return False
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 

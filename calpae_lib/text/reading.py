@@ -13,6 +13,7 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from calpae_lib.errors import InputError
@@ -201,6 +202,7 @@ def normalise(text: str) -> str:
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 
+@lru_cache(maxsize=1 << 16)  # the same titles and names are compared many times over
 def fold(text: str) -> str:
     """Lower case, accents off, ligatures spelled out: the one form in which
     calpae compares words printed in different places (titles, indicator

@@ -201,9 +201,8 @@ def confirmed_measures(doc: Document, tables: list[tuple[TableRegion, list[Draft
     the indicator tables too (the sheet's text, its budget labels), or as a
     measure of two tables or more. Other such measures are ``ambiguous``.
     """
-    inside = [(region.header.start, region.body_end) for region, _ in tables]
-    outside = letters_only(" ".join(text for number, text in doc.numbered()
-                                    if not any(a <= number <= b for a, b in inside)))
+    inside = {number for region, _ in tables for number in range(region.header.start, region.body_end + 1)}
+    outside = letters_only(" ".join(text for number, text in doc.numbered() if number not in inside))
     tables_of: dict[str, set[int]] = {}
     for index, (_, rows) in enumerate(tables):
         for row in rows:
