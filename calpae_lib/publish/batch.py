@@ -90,7 +90,8 @@ class BatchRun:
     parsed: int = 0
     seconds: float = 0.0
     #: Wall-clock seconds of the run's steps: start (pool, template, papermill), parse, notebooks
-    #: (their last part when parsing started the pool), tables (and index pages), swap.
+    #: (their last part when parsing started the pool), tables (and index pages: written while the
+    #: notebooks run, so part of "notebooks"), swap.
     phases: dict = field(default_factory=dict)
 
     @property
@@ -170,10 +171,12 @@ class LazyPool:
         return self.pool.submit(function, *args)
 
     def close(self) -> None:
+        """Cancel what has not started, wait for what has, stop the template (once)."""
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
         if self.template is not None:
             self.template.close()
+        self.pool = self.template = None
 
 
 def warm_worker(template_socket: str, notebooks_dir: Path, parent: int | None = None) -> None:
@@ -330,20 +333,28 @@ def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, 
 
 
 def publish_units(run: BatchRun, pool: LazyPool, store_dir: Path, force: bool, timeout: int, progress) -> None:
-    """Build every folder aside, then swap each into place (under the output's lock)."""
+    """Build every folder aside, then swap each into place (under the output's lock).
+
+    The tables and the index and method pages are written in this process while the workers
+    execute the notebooks: it would otherwise only wait for them.
+    """
     stores = {name: ResultStore(store_dir / name) for name in ("html", "tables")}
     for store in stores.values():
         store.clean_stale()
     mark = time.perf_counter()
     try:
-        run.outcomes = execute_units(run.units, pool, stores["html"], force, timeout, progress)
+        run.outcomes, pending = start_units(run.units, pool, stores["html"], force, timeout, progress)
+        tables_mark = time.perf_counter()
+        write_unit_pages(run.units, stores["tables"], force)
+        run.phases["tables"] = time.perf_counter() - tables_mark
+        collect_outcomes(pending, stores["html"], len(run.outcomes), progress)
         failed = [o for o in run.outcomes if o.error]
         if failed:
             raise failure(failed, run.out_dir)
+        write_manifests(run.units, run.outcomes)
         run.phases["notebooks"], mark = time.perf_counter() - mark, time.perf_counter()
-        finish_units(run.units, run.outcomes, stores["tables"], force)
-        run.phases["tables"], mark = time.perf_counter() - mark, time.perf_counter()
     except BaseException:
+        pool.close()  # no worker may still be writing into a folder removed here
         for unit in run.units:
             if unit.staging:
                 shutil.rmtree(unit.staging, ignore_errors=True)
@@ -355,9 +366,10 @@ def publish_units(run: BatchRun, pool: LazyPool, store_dir: Path, force: bool, t
     run.phases["swap"] = time.perf_counter() - mark
 
 
-def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: bool, timeout: int,
-                  progress=None) -> list[Outcome]:
-    """Copy each stored HTML, execute the other notebooks in the pool; outcomes in plan order."""
+def start_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: bool, timeout: int,
+                progress=None) -> tuple[list[Outcome], dict]:
+    """Copy each stored HTML and submit the other notebooks to the pool: the outcomes in plan
+    order, and the futures of the notebooks being executed."""
     outcomes, total = [], sum(len(u.jobs) for u in units)
     for unit in units:
         unit.staging = staging_dir(unit.target)
@@ -371,7 +383,12 @@ def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: 
     todo = [o for o in outcomes if o.executed]
     check_all_parameters([o.job for o in todo], pool)
     pending = {pool.submit(publish.execute_job, o.job, o.unit.staging, timeout, o.unit.frame): o for o in todo}
-    for done, future in enumerate(as_completed(pending), start=total - len(todo) + 1):
+    return outcomes, pending
+
+
+def collect_outcomes(pending: dict, store: ResultStore, total: int, progress=None) -> None:
+    """Wait for the notebooks being executed; each success goes to the store."""
+    for done, future in enumerate(as_completed(pending), start=total - len(pending) + 1):
         outcome, result = pending[future], future.result()
         outcome.seconds, outcome.error, outcome.executed_path = result.seconds, result.error, result.executed
         outcome.disk_full, outcome.phases = result.disk_full, result.phases
@@ -379,7 +396,6 @@ def execute_units(units: list[Unit], pool: LazyPool, store: ResultStore, force: 
             store.put(outcome.key, outcome.unit.staging / f"{outcome.job.name}.html")
         state = "ÉCHEC" if result.error else "ok"
         show(progress, done, total, outcome.unit, outcome.job, f"{state} ({format_number(result.seconds, 1)} s)")
-    return outcomes
 
 
 def check_all_parameters(jobs: list, pool: LazyPool) -> None:
@@ -417,16 +433,21 @@ def failure(failed: list[Outcome], root: Path) -> CalpaeError:
     return NotebookError(" | ".join(messages))
 
 
-def finish_units(units: list[Unit], outcomes: list[Outcome], tables_store: ResultStore, force: bool) -> None:
-    """Tables, index and manifest of each folder, built beside the reports."""
+def write_unit_pages(units: list[Unit], tables_store: ResultStore, force: bool) -> None:
+    """Tables, index and method page of each report's folder, built beside the reports."""
     for unit in units:
-        shutil.rmtree(unit.staging / publish.EXECUTED_DIR, ignore_errors=True)
-        mine = [o for o in outcomes if o.unit is unit]
         if unit.report is not None:
             copy_tables(unit.report, unit.staging / publish.TABLES_DIR, tables_store, force)
             (unit.staging / "index.html").write_text(publish.index_html(unit.report, unit.frame), encoding="utf-8")
             (unit.staging / f"{pages.METHOD_NAME}.html").write_text(method.method_html(unit.report, unit.frame),
                                                                     encoding="utf-8")
+
+
+def write_manifests(units: list[Unit], outcomes: list[Outcome]) -> None:
+    """Once the notebooks are done: each folder's manifest, and its executed notebooks gone."""
+    for unit in units:
+        shutil.rmtree(unit.staging / publish.EXECUTED_DIR, ignore_errors=True)
+        mine = [o for o in outcomes if o.unit is unit]
         manifest = {"calpae": provenance.calpae_identity().as_dict(), "environment": provenance.environment(),
                     "published": published_entry(unit), "jobs": [
             {"name": o.job.name, "notebook": o.job.notebook.name, "key": o.key, "executed": o.executed,
