@@ -200,3 +200,25 @@ def test_a_5_2_line_opening_with_a_small_amount_is_read_as_an_amount(tmp_path):
     report = parse_report(write_variant(tmp_path, variant.text))
     for key, amounts in expected_amounts(variant).items():
         assert read_amounts(report, *key) == amounts, key
+
+
+#: Opening words of bundled rows that no list of calpae's holds (printed once each), and words in
+#: no list at all to put in their place.
+UNLISTED_OPENINGS = {"Typologie": "Ventilation", "Remise": "Livraison", "Préconisation": "Formulation"}
+
+
+def test_a_row_opening_with_a_word_in_no_list_is_read_as_a_row(tmp_path, bundled_report):
+    """Rows named by words of no list (a row of text cells, a row whose first cell is text) are
+    recognised by the table's layout: renamed, every cell of the indicators table stays as read."""
+    text = bundled_text()
+    for old, new in UNLISTED_OPENINGS.items():
+        text, count = re.subn(rf"(?m)^(\s*){old}\b", rf"\g<1>{new}", text)
+        assert count, old
+    report = parse_report(write_variant(tmp_path, text))
+    expected = bundled_report.tables["indicators"].copy()
+    for old, new in UNLISTED_OPENINGS.items():
+        expected["indicator"] = expected["indicator"].str.replace(rf"^{old}\b", new, regex=True)
+    renamed = expected[expected.indicator.str.match("|".join(UNLISTED_OPENINGS.values()))]
+    assert len(renamed) == 7  # the bundled report's three rows, their seven cells
+    pd.testing.assert_frame_equal(report.tables["indicators"].reset_index(drop=True),
+                                  expected.reset_index(drop=True))

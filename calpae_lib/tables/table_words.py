@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 
 #: Words that open an indicator's name ("Nombre de BRSA orientés", "Taux de couverture …").
-#: "Typologie", "Remise" and "Préconisation" open rows made only of text cells, which no
-#: count of cells can tell from a justification.
+#: Rows named otherwise are told by their layout (:mod:`calpae_lib.tables.indicators.rows`,
+#: rules 4 and 8), never by a word the report prints once.
 OPENING_WORDS = (
-    "Nombre", "Taux", "D[ée]lai", "Part", "Pourcentage", "Proportion", "Montant", "Motif", "Typologie",
-    "D[ée]penses?", "Dont", "Dur[ée]e", "Co[ûu]t", "Remise", "Pr[ée]conisation",
+    "Nombre", "Taux", "D[ée]lai", "Part", "Pourcentage", "Proportion", "Montant", "Motif",
+    "D[ée]penses?", "Dont", "Dur[ée]e", "Co[ûu]t",
 )
 OPENING = "(?:" + "|".join(OPENING_WORDS) + ")"
 

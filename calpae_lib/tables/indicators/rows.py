@@ -21,6 +21,13 @@ value cells, its justification. Lines are first read as value lines or text
 7. A measure's name printed between two rows names the rows after it; when
    it follows a row's cells with no blank line between (the same band of the
    page), it names that row too.
+8. A row made only of text cells has no value line to start it: after a
+   full row, a name printed in a band of its own then a band of short texts
+   ("Remise d'une analyse sociologique sur les parcours" / "Restitution
+   intermédiaire", "Réalisée les 7 et 8 déc.") is such a row
+   (:func:`calpae_lib.tables.indicators.words.text_rows`). Nothing but the
+   layout tells it from a justification in two paragraphs: its cells are
+   ``ambiguous``.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from calpae_lib.tables.indicators.words import (
     is_lower_start,
     measure_suffix,
     opener_segments,
+    text_rows,
     title_run,
 )
 from calpae_lib.tables.pages import PageModel
@@ -68,6 +76,8 @@ class DraftRow:
     measure_open: bool = False
     #: Doubtful integers (page number or cell, see :mod:`calpae_lib.tables.pages`) given to this row.
     doubts: list[Atom] = field(default_factory=list)
+    #: A row of text cells recognised by its layout alone (rule 8): its cells are ambiguous.
+    text_only: bool = False
 
     @property
     def label_text(self) -> str:
@@ -99,12 +109,22 @@ def expected_cells(columns: int, atoms, leading_spaces: int, one_line: bool) -> 
 
 
 def fills_row(block: list[ValueLine], columns: int) -> bool:
-    """Rule 4: whether consecutive value lines hold exactly one row of numbers."""
+    """Rule 4: whether consecutive value lines hold exactly one row: of numbers, or of one cell a
+    line, text cells included ("18 privés 264 bailleurs sociaux" / "/" / "15 privés/ 252 …")."""
     atoms = [a for value in block for a in value.atoms]
-    if any(a.kind == "text" for a in atoms) or any(v.suffix for v in block):
+    if any(v.suffix for v in block):
         return False
+    if any(a.kind == "text" for a in atoms):
+        return one_cell_a_line(block, columns)
     wanted = expected_cells(columns, atoms, block[0].leading_spaces, len(block) == 1)
     return min_cells(atoms) <= wanted <= max_cells(atoms)
+
+
+def one_cell_a_line(block: list[ValueLine], columns: int) -> bool:
+    """Whether value lines print one row's cells one a line, as many lines as columns: the
+    template's layout for a row of text cells, which a justification's words do not take."""
+    return columns > 1 and len(block) == columns and all(
+        len(value.atoms) == 1 and min_cells(value.atoms) == 1 for value in block)
 
 
 def joins_cells(row: DraftRow, line: TextLine) -> bool:
@@ -116,9 +136,10 @@ def joins_cells(row: DraftRow, line: TextLine) -> bool:
 class RowAssembler:
     """Cuts a table's items into :class:`DraftRow` objects (rules 4-6)."""
 
-    def __init__(self, columns: int, title: str):
+    def __init__(self, columns: int, title: str, blank_lines: frozenset[int] = frozenset()):
         self.columns = columns
         self.title = title
+        self.blank_lines = blank_lines
         self.rows: list[DraftRow] = []
         self.pending: list[TextLine] = []
         self.current: DraftRow | None = None
@@ -174,17 +195,36 @@ class RowAssembler:
             lines = lines[1:]
         if last:
             rest, measure = measure_suffix(lines)
+            justification = self.open_text_rows(rest, row)
             if measure:
                 self.set_measure(measure, continuing=False)
                 self.measure_open = not rest and not row.comment and lines[-1].line != next_line
                 if not rest and not row.comment and row.cells and joins_cells(row, lines[len(rest)]):
                     row.measure, row.measure_open = self.measure, self.measure_open
-            lines = rest
+            lines = justification
+        else:
+            lines = self.open_text_rows(lines, row)
         text = " ".join(" ".join(line.text for line in lines).split())
         if text and self.complete(row):
             row.comment.append(text)
         elif text:
             row.extra.extend(Atom("text", block_text(part), part[0].line) for part in blocks(lines))
+
+    def open_text_rows(self, lines: list[TextLine], row: DraftRow) -> list[TextLine]:
+        """Open the rows of text cells printed after a full row (rule 8); the lines left, its
+        justification."""
+        if not self.complete(row):
+            return lines
+        parts = blocks(lines)
+        found = text_rows(parts, lambda part: part[0].line - 1 in self.blank_lines, self.columns)
+        if found is None:
+            return lines
+        first, rows = found
+        for label, cells in rows:
+            text_row = self.new_row(label, "", inherit=False)
+            text_row.extra = [Atom("text", block_text(part), part[0].line) for part in cells]
+            text_row.text_only = True
+        return [line for part in parts[:first] for line in part]
 
     def open_rows(self, label_lines: list[TextLine], prefix: str) -> DraftRow:
         """Close the pending text and open the row whose cells come next."""
@@ -268,9 +308,10 @@ class RowAssembler:
         return self.rows
 
 
-def assemble_rows(items: list, columns: int, title: str) -> list[DraftRow]:
-    """Rows of a table body from its items (see the module's rules)."""
-    assembler = RowAssembler(columns, title)
+def assemble_rows(items: list, columns: int, title: str, blank_lines: frozenset[int] = frozenset()) -> list[DraftRow]:
+    """Rows of a table body from its items (see the module's rules); ``blank_lines``: the body's
+    blank printed lines."""
+    assembler = RowAssembler(columns, title, blank_lines)
     for index, item in enumerate(items):
         if isinstance(item, ValueLine):
             assembler.add_values(items, index)
@@ -283,4 +324,5 @@ def table_rows(doc: Document, region: TableRegion, model: PageModel) -> tuple[li
     """Draft rows of one indicator table, and the doubtful integers taken out of it."""
     header = " ".join(doc.line(n) for n in range(region.header.start, region.header.end + 1))
     lines, doubts = merged_lines(doc, region.body_start, region.body_end, header, model)
-    return assemble_rows(read_items(lines), len(region.header.columns), region.title), doubts
+    blank = frozenset(n for n, text in doc.numbered(region.body_start, region.body_end) if not text.strip())
+    return assemble_rows(read_items(lines), len(region.header.columns), region.title, blank), doubts

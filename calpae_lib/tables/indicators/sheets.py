@@ -180,7 +180,7 @@ def row_records(row: DraftRow, region: TableRegion) -> list[dict]:
     resolved = resolve_cells(row, len(columns))
     owner = {"action_id": region.action_id, "axis": region.axis, "measure": row.measure,
              "indicator": row.label_text, "comment": " ".join(" ".join(row.comment).split())}
-    if row.doubts:  # a page number or a missing cell: no cell of the row can be placed
+    if row.doubts or row.text_only:  # a page number or a missing cell, a row told by layout alone
         cells = (resolved[0] if resolved else natural_split(list(row.cells) + list(row.extra))) + row.doubts
         unit = row_unit(row, cells)
         return [{**owner, **cell_record(cell, None, unit, "ambiguous")} for cell in cells]

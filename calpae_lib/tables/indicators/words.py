@@ -26,10 +26,11 @@ from calpae_lib.text.flattened import TextLine, letters_only
 #: Words that open an indicator's name (:data:`calpae_lib.tables.table_words.OPENING_WORDS`), at a word start.
 OPENER = re.compile(rf"(?:^|(?<=\s)){OPENING}\b")
 
-#: Markers of a sentence (a justification), absent from measure names.
-VERB_MARKER = re.compile(
-    r"\b(?:est|sont|ont|a|ne|qui|que|n'|s'|permet|explique|été)\b|[.!?]\s*$", re.IGNORECASE
-)
+#: Words of a sentence (a justification), absent from the names of measures, indicators and cells.
+VERB_WORD = re.compile(r"\b(?:est|sont|ont|a|ne|qui|que|n'|s'|permet|explique|été)\b", re.IGNORECASE)
+
+#: Markers of a sentence: its words, or a closing stop.
+VERB_MARKER = re.compile(VERB_WORD.pattern + r"|[.!?]\s*$", re.IGNORECASE)
 
 def blocks(lines: list[TextLine]) -> list[list[TextLine]]:
     """Lines grouped into blocks, a block opening at a capital or a digit outside parentheses."""
@@ -104,6 +105,39 @@ def opener_segments(lines: list[TextLine]) -> tuple[list[TextLine], list[list[Te
         return cut, []
     segments = [cut[a:b] for a, b in zip(starts, starts[1:] + [len(cut)])]
     return cut[: starts[0]], segments
+
+
+def text_rows(parts: list[list[TextLine]], starts_band, columns: int) -> tuple[int, list] | None:
+    """Rule 8: blocks read as rows made only of text cells, ``(first, rows)``: the blocks before
+    ``first`` are the previous row's justification, each row is ``(label block, cell blocks)``.
+
+    The template prints such a row as a band of its own (its name, a block after a blank line),
+    then a band of one to ``columns`` cells. Every block opens with a capital letter (a cell
+    opening with a number is a value line) and has no verb (a justification's sentence has);
+    a cell reads as a name: nine words at most. ``starts_band(block)``: whether a blank line
+    precedes the block. ``None`` when the last blocks cannot be read so.
+    """
+    bands: list[list[list[TextLine]]] = []
+    for part in parts:
+        if starts_band(part) or not bands:
+            bands.append([part])
+        else:
+            bands[-1].append(part)
+    rows, index = [], len(bands)
+    while index >= 2 and is_text_row(bands[index - 2], bands[index - 1], columns):
+        rows.insert(0, (bands[index - 2][0], bands[index - 1]))
+        index -= 2
+    if not rows:
+        return None
+    return sum(len(band) for band in bands[:index]), rows
+
+
+def is_text_row(label: list[list[TextLine]], cells: list[list[TextLine]], columns: int) -> bool:
+    """Whether a band of one block and the next band read as a row of text cells (rule 8)."""
+    texts = [block_text(part) for part in label + cells]
+    return (len(label) == 1 and 1 <= len(cells) <= columns
+            and all(re.match(r"[A-ZÀ-Ý]", text) and not VERB_WORD.search(text) for text in texts)
+            and all(len(text.split()) <= 9 for text in texts[1:]))
 
 
 def is_lower_start(text: str) -> bool:
