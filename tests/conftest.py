@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -42,9 +43,9 @@ def bundled_out(tmp_path_factory):
 @pytest.fixture(scope="session")
 def both_paths(tmp_path_factory, bundled_report):
     """Every notebook of the bundled report and the comparison of two years, executed by papermill
-    with a standard kernel (``standard/``) and by the fast path (``fast/``, kernels forked from a
-    template): ``(root, jobs, standard results, fast results)``."""
-    from calpae_lib.publish import batch, config, kernels
+    with a standard kernel (``standard/``) and by the fast path of a run (``fast/``: the run's
+    pool, whose kernels are forked from a template): ``(root, jobs, standard results, fast results)``."""
+    from calpae_lib.publish import batch, config
     from calpae_lib.publish import notebooks as publish
 
     from .variants import bundled_text, shift_years, write_variant
@@ -57,14 +58,16 @@ def both_paths(tmp_path_factory, bundled_report):
     jobs = [(job, unit.frame) for unit in units for job in unit.jobs]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the pages' production date, fixed
-        standard = [publish.execute_job(job, root / "standard", frame=frame) for job, frame in jobs]
-        template = kernels.KernelTemplate(kernels.notebook_imports(sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))))
+        # papermill's own kernels, two notebooks at a time (one per core, as a run does)
+        with ThreadPoolExecutor(max_workers=2) as threads:
+            standard = list(threads.map(lambda pair: publish.execute_job(pair[0], root / "standard",
+                                                                         frame=pair[1]), jobs))
+        # the run's own pool: workers whose kernels are forked from the template
+        pool = batch.LazyPool(2, config.NOTEBOOKS_DIR)
         try:
-            publish.use_kernel_template(template.socket_path, config.NOTEBOOKS_DIR)
-            fast = [publish.execute_job(job, root / "fast", frame=frame) for job, frame in jobs]
+            futures = [pool.submit(publish.execute_job, job, root / "fast", publish.CELL_TIMEOUT, frame)
+                       for job, frame in jobs]
+            fast = [future.result() for future in futures]
         finally:
-            for supply in publish.SUPPLY:
-                supply.close()
-            publish.SUPPLY.clear()
-            template.close()
+            pool.close()
     return root, [job for job, _ in jobs], standard, fast
