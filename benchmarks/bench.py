@@ -174,12 +174,12 @@ def phase_lines(phases: dict) -> list[str]:
     steps, notebooks = phases["steps"], phases["notebook_phases"]
     rows = [("start: kernel template, pool, papermill (main process)", steps.get("start", 0.0)),
             ("parse the report (main process)", steps.get("parse", 0.0)),
-            ("notebooks, wall clock (the three phases below, in parallel)", steps.get("notebooks", 0.0)),
+            ("notebooks, wall clock (the phases below, in parallel)", steps.get("notebooks", 0.0)),
             (f"  kernel start: waiting for a kernel, sum over {phases['notebooks']} notebooks",
              notebooks["kernel"]),
             ("  execution (papermill, cells), sum", notebooks["execution"]),
             ("  export to HTML, sum", notebooks["export"]),
-            ("tables, index and method pages", steps.get("tables", 0.0)),
+            ("  tables, index and method pages (main process, meanwhile)", steps.get("tables", 0.0)),
             ("swap into place", steps.get("swap", 0.0)),
             ("whole run, inside calpae (no interpreter start-up)", phases["seconds"])]
     width = max(len(name) for name, _ in rows)
