@@ -9,6 +9,7 @@ import pytest
 from calpae_lib.analysis import comparison
 from calpae_lib.errors import UsageError
 from calpae_lib.present import comparison as comparison_views
+from calpae_lib.present import views
 from calpae_lib.publish import loading
 from calpae_lib.publish.loading import load_report
 from calpae_lib.text.numbers import find_amounts
@@ -100,6 +101,27 @@ def test_a_non_numeric_result_is_shown_as_printed(two_years):
     if (long["status"] != "ok").any():
         shown = " ".join(table.frame.astype(str).to_numpy().ravel())
         assert "non disponible" in shown or "ambigu" in shown
+
+
+def test_each_group_of_indicators_names_the_sheet_that_prints_it(two_years):
+    """A measure printed on several sheets (« PLIE - Accompagnement ») is not one anonymous group:
+    each group says which action of which volet prints it, as the latest year numbers it."""
+    later = max(two_years, key=lambda r: r.meta.year)
+    table = comparison_views.indicators_table(two_years)
+    groups = list(dict.fromkeys(table.frame["Mesure"]))
+    results = comparison.year_results(later)
+    sheets = {views.action_name(later, a) for a in results["action_id"] if a}
+    for group in groups:
+        assert any(group.startswith(sheet) for sheet in sheets) or "indicateurs de l'axe" in group, group
+    for measure, rows in results[results["action_id"] != ""].groupby("measure"):
+        named = {g for g in groups if f"« {measure} »" in g}
+        if rows["action_id"].nunique() > 1 and named:  # one heading per sheet, never merged
+            assert len(named) == rows["action_id"].nunique(), (measure, named)
+
+
+def test_a_rate_moves_in_points_agreed_in_number():
+    assert [comparison_views.signed_value(v, "percent") for v in (0, 1.0, -1.0, 2, -7)] == \
+        ["0 point", "+1 point", "-1 point", "+2 points", "-7 points"]
 
 
 def test_open_reports_splits_paths_and_sorts_by_year(changed, bundled_report):

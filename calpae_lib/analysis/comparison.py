@@ -80,9 +80,10 @@ def with_evolution(frame: pd.DataFrame, year_columns: list[int]) -> pd.DataFrame
 def year_results(report) -> pd.DataFrame:
     """One report's indicator results for its own year, one row per indicator.
 
-    Columns: ``axis, measure, indicator, unit, occurrence, year, value, status, raw, source_line``.
-    ``occurrence`` numbers an indicator printed twice under the same measure, so that each is
-    compared with its namesake of the other years, never merged.
+    Columns: ``axis, measure, indicator, unit, occurrence, year, value, status, raw, source_line,
+    action_id``. ``occurrence`` numbers an indicator printed twice under the same measure, so that
+    each is compared with its namesake of the other years, never merged. ``action_id`` says on which
+    sheet the year prints it (not a key: actions are renumbered from one year to the next).
     """
     indicators = report.tables["indicators"]
     rows = indicators[(indicators["kind"] == "result")
@@ -92,7 +93,8 @@ def year_results(report) -> pd.DataFrame:
     rows["occurrence"] = rows.groupby(["axis", "measure", "indicator", "unit"]).cumcount()
     rows["year"] = report.meta.year
     rows["value"] = pd.to_numeric(rows["value"], errors="coerce").where(rows["status"] == "ok")
-    return rows[[*INDICATOR_KEYS, "year", "value", "status", "raw", "source_line"]].reset_index(drop=True)
+    rows["action_id"] = rows["action_id"].fillna("").astype(str)
+    return rows[[*INDICATOR_KEYS, "year", "value", "status", "raw", "source_line", "action_id"]].reset_index(drop=True)
 
 
 def indicator_results(reports) -> pd.DataFrame:

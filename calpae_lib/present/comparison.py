@@ -14,8 +14,10 @@ from calpae_lib.analysis import comparison
 from calpae_lib.present import views
 from calpae_lib.present.narrative import enumerate_fr, md_text
 from calpae_lib.text.formatting import format_eur, format_number, format_percent, plural
+from calpae_lib.text.similarity import SAME_INDICATOR, similarity
 
-UNIT_LABELS = {"count": "nombre", "percent": "%", "days": "jours", "eur": "€", "text": "texte"}
+#: A value printed in words has no unit: a dash.
+UNIT_LABELS = {"count": "nombre", "percent": "%", "days": "jours", "eur": "€", "text": "—"}
 
 
 def heading(reports) -> Markdown:
@@ -48,8 +50,12 @@ def summary(reports) -> Markdown:
     changed = money.dropna(subset=["evolution_eur"])
     changed = changed[changed["evolution_eur"] != 0]
     sentences.append(moved_lines_sentence(len(changed), len(money), years))
-    sentences.append(f"{plural(len(indicators), 'indicateur')} figurent dans plusieurs rapports "
-                     "avec un résultat pour leur année ; ils sont comparés plus bas.")
+    one = len(indicators) == 1
+    sentences.append(f"{plural(len(indicators), 'indicateur', none='Aucun indicateur')} "
+                     f"figur{'e' if one or not len(indicators) else 'ent'} dans plusieurs rapports avec un "
+                     f"résultat pour {'son' if one else 'leur'} année"
+                     + (" ; ils sont comparés plus bas." if len(indicators) > 1 else
+                        " ; il est comparé plus bas." if one else "."))
     return Markdown(" ".join(sentences))
 
 
@@ -67,15 +73,38 @@ def moved_lines_sentence(moved: int, lines: int, years: list[int]) -> str:
     return f"{plural(moved, 'ligne')} du budget par volet sur {lines} {verb} entre {years[0]} et {years[-1]}."
 
 
-def measure_label(axis, measure) -> str:
-    """The heading of a group of indicators: its axis and measure.
+def measure_label(action: str, axis, measure) -> str:
+    """The heading of a group of indicators: the sheet that prints them (``action``, named by
+    :func:`~calpae_lib.present.views.action_name`, empty for an axis's own indicators), its measure
+    unless it only repeats the action's title.
 
-    >>> measure_label("II", ""), measure_label("I", "Accueil"), measure_label("", "PLIE")
-    ("Axe II — indicateurs de l'axe", 'Axe I — Accueil', 'PLIE')
+    >>> measure_label("ERBM, action 2 : Insertion", "", "PLIE")
+    'ERBM, action 2 : Insertion — mesure « PLIE »'
+    >>> measure_label("ERBM, action 2 : Les actions d'insertion ERBM", "", "Actions d'insertion ERBM")
+    "ERBM, action 2 : Les actions d'insertion ERBM"
+    >>> measure_label("Socle commun, axe II, action 13 : Accompagnement dans l'emploi", "II", "PLIE - Accompagnement")
+    "Socle commun, axe II, action 13 : Accompagnement dans l'emploi — mesure « PLIE - Accompagnement »"
+    >>> measure_label("", "II", ""), measure_label("", "", "")
+    ("Socle commun, axe II : indicateurs de l'axe", 'Indicateurs communs')
     """
-    if not isinstance(axis, str) or not axis:
-        return measure or "Indicateurs communs"
-    return f"Axe {axis} — " + (measure or "indicateurs de l'axe")
+    if action:
+        title = action.partition(" : ")[2]
+        if not measure or similarity(measure, title) >= SAME_INDICATOR:  # the same words, give or take an article
+            return action
+        return f"{action} — mesure « {measure} »"
+    if isinstance(axis, str) and axis:
+        return f"{views.VOLET_LABELS['socle']}, axe {axis} : " + (f"mesure « {measure} »" if measure
+                                                                    else "indicateurs de l'axe")
+    return measure or "Indicateurs communs"
+
+
+def printing_actions(reports, long: pd.DataFrame) -> dict:
+    """For each indicator (its keys), the sheet of the latest year that prints it, as a reader names it."""
+    by_year = {r.meta.year: r for r in reports}
+    latest = long.sort_values("year").drop_duplicates(comparison.INDICATOR_KEYS, keep="last")
+    return {tuple(row[k] for k in comparison.INDICATOR_KEYS):
+            views.action_name(by_year[row["year"]], row["action_id"]) if row["action_id"] else ""
+            for _, row in latest.iterrows()}
 
 
 def money_table(reports) -> views.Table:
@@ -107,8 +136,10 @@ def indicators_table(reports) -> views.Table:
     shown = cells.pivot_table(index=comparison.INDICATOR_KEYS, columns="year", values="cell", aggfunc="first",
                               sort=False).reindex(columns=years)
     shown = wide[comparison.INDICATOR_KEYS].merge(shown.reset_index(), on=comparison.INDICATOR_KEYS, how="left")
+    actions = printing_actions(reports, long)
+    keys = [tuple(row) for row in shown[comparison.INDICATOR_KEYS].itertuples(index=False)]
     rows = pd.DataFrame({
-        "Mesure": [measure_label(a, m) for a, m in zip(shown["axis"], shown["measure"])],
+        "Mesure": [measure_label(actions.get(k, ""), a, m) for k, a, m in zip(keys, shown["axis"], shown["measure"])],
         "Indicateur": shown["indicator"].map(views.indicator_name),
         "Unité": shown["unit"].map(lambda u: UNIT_LABELS.get(u, u)),
         **{str(y): shown[y].fillna("absent") for y in years},
@@ -151,10 +182,15 @@ def signed_percent(value) -> str:
 
 
 def signed_value(value, unit) -> str:
+    """An indicator's change, with its sign; a rate's in points (« point » below two, as French has it).
+
+    >>> signed_value(3, "count"), signed_value(0, "percent"), signed_value(-1.0, "percent"), signed_value(4, "percent")
+    ('+3', '0 point', '-1 point', '+4 points')
+    """
     if pd.isna(value):
         return "—"
-    text = format_number(value) + (" points" if unit == "percent" else "")
-    return ("+" if value > 0 else "") + text
+    points = (" point" if abs(value) < 2 else " points") if unit == "percent" else ""
+    return ("+" if value > 0 else "") + format_number(value) + points
 
 
 def key_figures(reports) -> str:
