@@ -253,3 +253,16 @@ def test_headings_are_escaped_once(bundled_out):
         headings = re.findall(r"<h[12][^>]*>(.*?)<a class=\"anchor-link\"", body(page), flags=re.S)
         assert headings, name
         assert not [h for h in headings if "\\" in h], name
+
+
+def test_the_same_command_with_nothing_changed_does_nothing_and_says_so(variant):
+    out = variant["out"]
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = run_calpae("run", "--raw", variant["raw"], "--out", out)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("Rapports à jour") and str(out / "index.html") in again.stdout
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+    (out / "methode.html").unlink()  # a published file removed: the run is not a no-op any more
+    rebuilt = run_calpae("run", "--raw", variant["raw"], "--out", out)
+    assert rebuilt.returncode == 0 and rebuilt.stdout.startswith("Rapports écrits"), rebuilt.stdout
+    assert (out / "methode.html").is_file()

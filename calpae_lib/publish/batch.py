@@ -39,6 +39,7 @@ from calpae_lib.publish import config, kernels, loading, method, pages, provenan
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.atomic import output_lock, recover_tree, replace_directory, staging_dir, write_atomically
 from calpae_lib.publish.processed import write_tables_folder
+from calpae_lib.publish.rawfiles import expand_raw_paths
 from calpae_lib.publish.store import DIGESTS_NAME, ResultStore, digest_of, notebook_key
 from calpae_lib.text.formatting import format_number
 from calpae_lib.text.reading import fold
@@ -309,7 +310,7 @@ def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, 
     """Parse, execute and publish every report of ``raw_items`` (none: the bundled one of ``year``)."""
     start = time.perf_counter()
     store_dir = Path(store_dir or config.cache_dir())
-    paths = loading.expand_raw_paths(raw_items) if raw_items else [loading.resolve_raw(year, None)]
+    paths = expand_raw_paths(raw_items) if raw_items else [loading.resolve_raw(year, None)]
     if year and len(paths) > 1:
         raise UsageError("--year ne vaut que pour un seul rapport : retirez-le pour en publier plusieurs.")
     pool = LazyPool(workers or os.cpu_count() or 1, notebooks_dir)

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from calpae_lib import __version__
@@ -90,6 +91,22 @@ def command_parse(args) -> int:
 
 
 def command_run(args) -> int:
+    from calpae_lib.publish import uptodate
+
+    start = time.perf_counter()
+    request = uptodate.Request(tuple(str(item) for item in args.raws + args.raw),
+                               str(args.out) if args.out else None, args.year)
+    # named reports, nothing changed since the last run of this command: said before pandas is loaded
+    out_dir = uptodate.unchanged_output(request) if request.raw_items and not args.force else None
+    if out_dir is not None:
+        if args.timings:
+            seconds = round(time.perf_counter() - start, 3)
+            args.timings.write_text(json.dumps({"seconds": seconds, "steps": {"up_to_date": seconds},
+                                                "notebooks": 0}, indent=1), encoding="utf-8")
+        print("Rapports à jour : ni les rapports, ni les carnets, ni calpae n'ont changé depuis le dernier "
+              f"passage (--force pour tout refaire) : ouvrez {out_dir / 'index.html'}")
+        return 0
+
     from calpae_lib.publish.batch import run_reports
     from calpae_lib.publish.notebooks import print_progress
     from calpae_lib.text.formatting import format_number
@@ -97,6 +114,8 @@ def command_run(args) -> int:
     run = run_reports(args.raws + args.raw, args.out, args.year, args.jobs, args.force, print_progress)
     if args.timings:
         args.timings.write_text(json.dumps(run.timings(), indent=1), encoding="utf-8")
+    if request.raw_items:
+        uptodate.remember_run(request, run.out_dir)
     print(f"Rapports écrits en {format_number(run.seconds, 1)} s ({notebooks_done(run.executed, run.reused)}) : "
           f"ouvrez {run.out_dir / 'index.html'}")
     return 0

@@ -9,7 +9,6 @@ read back instead of parsing the report again.
 from __future__ import annotations
 
 import dataclasses
-import glob
 import hashlib
 import os
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from calpae_lib.errors import InputError, UsageError
 from calpae_lib.pipeline import ParsedReport, parse_report
 from calpae_lib.publish import config, records
+from calpae_lib.publish.rawfiles import expand_raw_paths
 from calpae_lib.publish.store import (
     ResultStore,
     digest_of,
@@ -24,10 +24,6 @@ from calpae_lib.publish.store import (
 )
 from calpae_lib.text.metadata import read_metadata
 from calpae_lib.text.reading import check_raw_file, read_raw, read_report
-
-#: Characters that make a command-line item a glob pattern rather than a path.
-GLOB_CHARACTERS = set("*?[")
-
 
 def parsed_store_dir() -> Path:
     """Where parsed reports are kept, as plain JSON (:mod:`calpae_lib.publish.records`), under their key (raw file digest + library)."""
@@ -110,33 +106,6 @@ def open_report(year: int | None = None, raw_path: str | Path | None = None) -> 
     report = load_report(resolve_raw(year, raw_path))
     check_year(report, year)
     return report
-
-
-def expand_raw_paths(items) -> list[Path]:
-    """Raw report paths from paths, folders (their ``*.txt``) and glob patterns, each once.
-
-    >>> expand_raw_paths(["/nonexistent/*.txt"])
-    Traceback (most recent call last):
-    ...
-    calpae_lib.errors.InputError: /nonexistent/*.txt: aucun fichier ne correspond : donnez des rapports CALPAE en texte (chemins, dossier ou motif).
-    """
-    paths, seen = [], set()
-    for item in items:
-        item = str(item)
-        if Path(item).is_dir():
-            found = sorted(Path(item).glob("*.txt"))
-        elif GLOB_CHARACTERS & set(item) and not Path(item).exists():
-            found = sorted(Path(p) for p in glob.glob(item))
-        else:
-            found = [Path(item)]
-        if not found:
-            raise InputError("aucun fichier ne correspond : donnez des rapports CALPAE en texte "
-                             "(chemins, dossier ou motif).", path=item)
-        for path in found:
-            if path.resolve() not in seen:
-                seen.add(path.resolve())
-                paths.append(path)
-    return paths
 
 
 def open_reports(raw_paths: str = "") -> list:
