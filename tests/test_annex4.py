@@ -13,8 +13,10 @@ from calpae_lib.tables.annex4 import (
     read_pages,
 )
 from calpae_lib.tables.tokens import tokenize
+from calpae_lib.pipeline import parse_report
 from calpae_lib.text.reading import document_from_text, read_report
 
+from . import nextyear
 from .variants import bundled_text, replace_line, shift_years, write_variant
 
 CHAIN = {
@@ -221,3 +223,40 @@ def test_sheet_table_and_annex4_agree(bundled_report, indicator):
     for record in sheet.itertuples():
         kind = "target" if record.kind == "target" else "result"
         assert annex[(record.period, kind)] == record.value
+
+
+def with_empty_year_column(tmp_path, text: str):
+    """``text`` with Annexe 4 printing one more year column, first on each page and filled by no row
+    (:func:`tests.nextyear.add_annex4_column`), parsed."""
+    variant = nextyear.start(text)
+    nextyear.add_annex4_column(variant)
+    return variant.annex4_extra, parse_report(write_variant(tmp_path, variant.text)).tables["annex4"]
+
+
+def test_an_empty_year_column_leaves_the_numbers_read_and_the_sheets_place_theirs(tmp_path, annex):
+    """Rows print seven values under eight columns, as the page's rows read with certainty show:
+    they are read in seven cells ("6 500" stays one number); the cells the sheets confirm are
+    placed, the others are ambiguous; nothing is placed in the empty column."""
+    extra, table = with_empty_year_column(tmp_path, bundled_text())
+    assert not (table["period"] == extra).any()
+    for indicator, values in CHAIN.items():
+        cells = table[table["indicator"] == indicator]
+        assert [None if pd.isna(v) else int(v) for v in cells["value"]] == values
+        placed = cells[cells["status"] != "ambiguous"]
+        if indicator == "Nombre total de 1ers contacts d'engagements réciproques":  # the sheet says "contrats"
+            assert placed.empty
+            continue
+        assert list(zip(placed["period"], placed["kind"])) == PERIODS[3:]
+        assert (cells["status"].iloc[:3] == "ambiguous").all()
+
+
+def test_a_row_short_of_the_columns_is_not_split_to_fill_them(tmp_path):
+    """With one possible group left ("6 500"), eight cells could be read as 6 | 500: a wrong number.
+    The page's other rows print seven values under eight columns, so the row is read in seven."""
+    text = replace_line(bundled_text(), 10667, "6 500 1 876", "6 500 1876")
+    _, table = with_empty_year_column(tmp_path, text)
+    cells = table[table["indicator"] == "Nombre de 1ers contrats d'engagements réciproques dans les 2 mois"]
+    assert [None if pd.isna(v) else int(v) for v in cells["value"]] == [None, 555, 3162, 4821, 6500, 1876, 4181]
+    placed = cells[cells["status"] == "ok"].set_index(["period", "kind"])["value"].to_dict()
+    assert placed == {("2021", "result"): 4821, ("2022", "target"): 6500, ("2022", "s1"): 1876,
+                      ("2022", "result"): 4181}

@@ -27,14 +27,18 @@ How a row is read
   3 digits *may* be one grouped number ("6 500") or two cells ("596 612").
   A 3-digit group starting with 0 ("000", "058") cannot begin a number and must
   join; two spaces, a line break or any other token always separate cells.
-  Among the splits giving exactly as many cells as there are value columns:
-  one split → placed (``ok``); several → the split whose numbers have the same
+  Among the splits giving exactly as many cells as a full row of the page
+  prints (:func:`printed_width`: the value columns, unless every row read
+  with certainty prints fewer, as when a year column is added and left
+  empty): one split → kept; several → the split whose numbers have the same
   number of digits (spread of at most one digit), if it alone reaches the
-  smallest spread, is placed and the ``note`` says so; otherwise ``ambiguous``.
+  smallest spread, is kept and the ``note`` says so; otherwise ``ambiguous``.
+  A kept split that fills every column is placed (``ok``).
 * A row with fewer cells than columns cannot be placed from the text alone:
-  its cells stay ``ambiguous`` (no period, no kind) unless the same
-  indicator's values on an action sheet (table ``indicators``) match
-  exactly one order-keeping placement, which is then kept with a note.
+  its cells stay ``ambiguous`` (no period, no kind) except those that every
+  order-keeping placement agreeing with the same indicator's values on an
+  action sheet (table ``indicators``) puts in one column, which are placed
+  with a note (:func:`sheet_placement`).
 * Measure labels (``measure``) come after the rows of their page: they are
   ordered by number and each gets a contiguous block of the page's rows; the
   blocks are chosen to maximise the words shared by rows and labels (weighted
@@ -468,34 +472,59 @@ def cell_record(cell: tuple[Token, ...], row_unit_: str) -> dict:
 # --- placing cells in columns -----------------------------------------------------------------
 
 
-def sheet_placement(cells_options: list, columns: tuple[Column, ...], known: dict[int, Decimal]):
-    """``(split, {cell index: column position})``: what every placement agreeing with the sheets says.
+def sheet_placement(options: list, columns: tuple[Column, ...], known: dict[int, Decimal]):
+    """``(placed, loose)``: the cells that every placement agreeing with the sheets puts in one
+    column (by column position), and the others, each with whether its reading is certain.
 
-    ``known`` maps column positions to the value an action sheet gives for
-    that column's year and kind. A placement keeps the cells' order, puts a
-    known column's value in that column, and puts no cell in a known column
-    with another value. The cells that all such placements put in one column
-    are placed there; the others are left out (ambiguous). ``None`` when no
-    placement agrees, or when the agreeing ones read the numbers differently.
+    ``options`` are the readings of the row's values (:func:`cell_splits`); ``known`` maps column
+    positions to the value an action sheet gives for that column's year and kind. A placement
+    reads the values one way, keeps the cells' order, puts a known column's value in that
+    column, and puts no cell in a known column with another value. A column to which all such
+    placements give the same printed cell (same text, same line: "98%" whichever of seven
+    "98%" it is) gets it; the other tokens are left out (ambiguous). ``None`` when no placement
+    agrees.
     """
     if not known:
         return None
-    agreeing: list[tuple[int, tuple[int, ...]]] = []
+    agreeing: list[tuple[int, dict]] = []
     positions = [c.position for c in columns]
-    for index, split in enumerate(cells_options):
+    for index, split in enumerate(options):
         if len(split) > len(positions):
             continue
         for chosen in combinations(positions, len(split)):
             placed = dict(zip(chosen, split))
             if all(p in placed and cell_number(placed[p]) == v for p, v in known.items()):
-                agreeing.append((index, chosen))
+                agreeing.append((index, placed))
                 if len(agreeing) > MAX_SPLITS:
                     return None
-    if not agreeing or len({index for index, _ in agreeing}) > 1:
+    if not agreeing:
         return None
-    first = agreeing[0][1]
-    fixed = {i: first[i] for i in range(len(first)) if all(chosen[i] == first[i] for _, chosen in agreeing)}
-    return cells_options[agreeing[0][0]], fixed
+    index, first = agreeing[0]
+    fixed = {p: cell for p, cell in first.items()
+             if all(p in other and printed(other[p]) == printed(cell) for _, other in agreeing)}
+    kept = set(fixed.values())
+    if len({index for index, _ in agreeing}) == 1:  # one reading: the other cells are read, not placed
+        return fixed, [(cell, True) for cell in options[index] if cell not in kept]
+    return fixed, unread_cells(options[index], {token for cell in kept for token in cell})
+
+
+def printed(cell: tuple[Token, ...]) -> tuple[int, str]:
+    """A cell as a reader sees it: its line and its text."""
+    return cell[0].line, cell_text(cell)
+
+
+def unread_cells(split: list[tuple[Token, ...]], taken: set[Token]) -> list[tuple[tuple[Token, ...], bool]]:
+    """The tokens of a row outside ``taken``, as :func:`unplaced_cells` reads them, run by run."""
+    tokens = [token for cell in split for token in cell]
+    runs: list[list[Token]] = []
+    for index, token in enumerate(tokens):
+        if token in taken:
+            continue
+        if runs and index > 0 and tokens[index - 1] is runs[-1][-1]:
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    return [pair for run in runs for pair in unplaced_cells(run)]
 
 
 def cell_number(cell: tuple[Token, ...]) -> Decimal | None:
@@ -504,34 +533,68 @@ def cell_number(cell: tuple[Token, ...]) -> Decimal | None:
     return None if digits is None else parse_number(digits, line=cell[0].line)
 
 
-def place_row(row: RawRow, columns: tuple[Column, ...], known: dict[int, Decimal]):
-    """``(placed, note, loose)``: cells by column position (``None`` when none is placed), the note,
-    and the cells of a known split left without a column (ambiguous)."""
-    splits = cell_splits(row.values, len(columns))
-    split, note = choose_split(splits)
-    if split is not None:
+def printed_width(rows: list[RawRow], columns: int) -> int:
+    """How many values a full row of a page prints: ``columns``, unless the rows read with
+    certainty (one reading of their numbers) are two or more and all print fewer.
+
+    A page whose rows all leave a column empty (a year column added and not filled) is read
+    with that many cells a row; only the action sheets can then tell the columns.
+
+    >>> printed_width([RawRow("a", 1, values=tokenize("71 68 70", 1)), RawRow("b", 2, values=tokenize("NC 5 6", 2))], 4)
+    3
+    >>> printed_width([RawRow("a", 1, values=tokenize("71 68 70", 1))], 4)
+    4
+    """
+    certain = [len(readings[0]) for row in rows if row.values
+               and len(readings := cell_splits(row.values, None)) == 1]
+    if len(certain) < 2:
+        return columns
+    return min(max(certain), columns)
+
+
+def place_row(row: RawRow, columns: tuple[Column, ...], known: dict[int, Decimal], width: int | None = None):
+    """``(placed, note, loose)``: cells by column position, the note, and the cells left without a
+    column (ambiguous), each with whether its reading is certain.
+
+    ``width``: how many values the page's full rows print (:func:`printed_width`; all columns by
+    default). A row read with that many cells fills the columns in order when the page's rows fill
+    them all; otherwise the action sheets place what they can (:func:`sheet_placement`).
+    """
+    width = len(columns) if width is None else width
+    split, note = choose_split(cell_splits(row.values, width))
+    if split is not None and width == len(columns):
         return dict(zip((c.position for c in columns), split)), note, []
-    every = cell_splits(row.values, None)
-    found = sheet_placement(every, columns, known) if len(every) <= MAX_SPLITS else None
-    if found and found[1]:
-        cells, fixed = found
-        loose = [cell for i, cell in enumerate(cells) if i not in fixed]
+    options = [split] if split is not None else cell_splits(row.values, None)
+    found = sheet_placement(options, columns, known) if len(options) <= MAX_SPLITS else None
+    if found and found[0]:
+        placed, loose = found
         note = "colonnes déduites des valeurs de la fiche action pour le même indicateur"
         if loose:
             note += f" ; {len(loose)} valeur(s) sans colonne certaine"
-        return {position: cells[i] for i, position in fixed.items()}, note, loose
-    most = max((len(s) for s in every), default=0)
+        return placed, note, loose
+    if split is not None:
+        return {}, (f"{width} valeurs par ligne sur la page pour {len(columns)} colonnes : "
+                    "colonnes indéterminées"), [(cell, True) for cell in split]
+    return {}, unplaced_note(options, width, len(columns)), unplaced_cells(row.values)
+
+
+def unplaced_note(options: list, width: int, columns: int) -> str:
+    """Why a row's cells have no column: several readings, too few or too many values."""
+    splits = [split for split in options if len(split) == width]
+    most = max((len(s) for s in options), default=0)
+    if splits and width < columns:
+        return f"{len(splits)} découpages des nombres possibles pour {width} valeurs par ligne ({columns} colonnes)"
     if splits:
-        return None, f"{len(splits)} découpages des nombres possibles pour {len(columns)} colonnes", []
-    if most < len(columns):
-        return None, f"{most} valeurs au plus pour {len(columns)} colonnes : colonnes indéterminées", []
-    return None, f"plus de valeurs que de colonnes ({len(columns)})", []
+        return f"{len(splits)} découpages des nombres possibles pour {columns} colonnes"
+    if most < columns:
+        return f"{most} valeurs au plus pour {columns} colonnes : colonnes indéterminées"
+    return f"plus de valeurs que de colonnes ({columns})"
 
 
-def unplaced_cells(row: RawRow) -> list[tuple[tuple[Token, ...], bool]]:
+def unplaced_cells(tokens: list[Token]) -> list[tuple[tuple[Token, ...], bool]]:
     """Cells of the finest split, each with whether its reading is certain (not a possible group)."""
-    kinds = gap_kinds(row.values)
-    finest = cells_from_joins(row.values, {k for k, kind in enumerate(kinds) if kind == "join"})
+    kinds = gap_kinds(tokens)
+    finest = cells_from_joins(tokens, {k for k, kind in enumerate(kinds) if kind == "join"})
     out, k = [], -1
     for cell in finest:
         k += len(cell)
@@ -763,13 +826,14 @@ def annex4_table(doc: Document, sheet: pd.DataFrame | None = None,
     from_sheets = sheet_groups(sheet)
     records = []
     for page in pages:
+        width = printed_width(page.rows, len(page.page.columns))
         for row in page.rows:
             label, axis_note = axes[row.line]
             base = {"measure": printed_label(label, doc) if label else "",
                     "indicator": row.indicator, "definition": " ".join(row.definition),
                     "comment": " ".join(row.comment), "indicator_line": row.line}
             records.extend(row_records(row, page.page.columns, base, axis_note,
-                                       sheet_values(from_sheets, row.indicator, page.page.columns)))
+                                       sheet_values(from_sheets, row.indicator, page.page.columns), width))
     frame = pd.DataFrame(records, columns=COLUMNS)
     frame["value"] = frame["value"].astype(float)
     frame["column"] = frame["column"].astype("Int64")
@@ -778,29 +842,24 @@ def annex4_table(doc: Document, sheet: pd.DataFrame | None = None,
     return frame
 
 
-def row_records(row: RawRow, columns, base: dict, axis_note: str, known) -> list[dict]:
-    """The records of one row's cells."""
+def row_records(row: RawRow, columns, base: dict, axis_note: str, known, width: int | None = None) -> list[dict]:
+    """The records of one row's cells (``width``: see :func:`place_row`)."""
     if not row.values:
         return []
     unit = row_unit(row)
     by_position = {c.position: c for c in columns}
-    placed, note, loose = place_row(row, columns, known)
+    placed, note, loose = place_row(row, columns, known, width)
     note = "; ".join(n for n in (axis_note, note) if n)
+    cells = [(cell, position, True) for position, cell in placed.items()] + [(c, None, sure) for c, sure in loose]
     records = []
-    if placed is not None:
-        cells = [(cell, position) for position, cell in placed.items()] + [(cell, None) for cell in loose]
-        for cell, position in sorted(cells, key=lambda pair: (pair[0][0].line, pair[0][0].start)):
-            column = by_position.get(position)
-            record = {**base, **cell_record(cell, unit), "period": column.period if column else None,
-                      "kind": column.kind if column else None, "column": position,
-                      "source_line": cell[0].line, "note": note}
-            records.append(record if column else {**record, "status": "ambiguous"})
-        return records
-    for cell, certain in unplaced_cells(row):
-        record = cell_record(cell, unit)
+    for cell, position, certain in sorted(cells, key=lambda item: (item[0][0].line, item[0][0].start)):
+        column = by_position.get(position)
+        record = {**base, **cell_record(cell, unit), "period": column.period if column else None,
+                  "kind": column.kind if column else None, "column": position,
+                  "source_line": cell[0].line, "note": note}
+        if column is None:
+            record["status"] = "ambiguous"
         if not certain:
             record["value"] = None
-        record["status"] = "ambiguous"
-        records.append({**base, **record, "period": None, "kind": None, "column": None,
-                        "source_line": cell[0].line, "note": note})
+        records.append(record)
     return records
