@@ -133,7 +133,16 @@ def text_rows(parts: list[list[TextLine]], starts_band, columns: int) -> tuple[i
 
 
 def is_text_row(label: list[list[TextLine]], cells: list[list[TextLine]], columns: int) -> bool:
-    """Whether a band of one block and the next band read as a row of text cells (rule 8)."""
+    """Whether a band of one block and the next band read as a row of text cells (rule 8).
+
+    >>> def band(*texts): return [[TextLine(n, t)] for n, t in enumerate(texts, start=1)]
+    >>> is_text_row(band("Remise d'une analyse"), band("Restitution intermédiaire", "Réalisée les 7 et 8 déc."), 3)
+    True
+    >>> is_text_row(band("Chiffres provisoires"), band("99% ont eu un rendez-vous"), 3)
+    False
+    >>> is_text_row(band("Baisse du nombre"), band("Le prestataire a fermé"), 3)
+    False
+    """
     texts = [block_text(part) for part in label + cells]
     return (len(label) == 1 and 1 <= len(cells) <= columns
             and all(re.match(r"[A-ZÀ-Ý]", text) and not VERB_WORD.search(text) for text in texts)
