@@ -202,9 +202,10 @@ def test_a_5_2_line_opening_with_a_small_amount_is_read_as_an_amount(tmp_path):
         assert read_amounts(report, *key) == amounts, key
 
 
-#: Opening words of bundled rows that no list of calpae's holds (printed once each), and words in
-#: no list at all to put in their place.
-UNLISTED_OPENINGS = {"Typologie": "Ventilation", "Remise": "Livraison", "Préconisation": "Formulation"}
+#: Opening words of bundled rows of text cells (the first three in no list of calpae's, printed once
+#: each), and words in no list at all to put in their place.
+UNLISTED_OPENINGS = {"Typologie": "Ventilation", "Remise": "Livraison", "Préconisation": "Formulation",
+                     "Motif": "Cause"}
 
 
 def test_a_row_opening_with_a_word_in_no_list_is_read_as_a_row(tmp_path, bundled_report):
@@ -219,6 +220,6 @@ def test_a_row_opening_with_a_word_in_no_list_is_read_as_a_row(tmp_path, bundled
     for old, new in UNLISTED_OPENINGS.items():
         expected["indicator"] = expected["indicator"].str.replace(rf"^{old}\b", new, regex=True)
     renamed = expected[expected.indicator.str.match("|".join(UNLISTED_OPENINGS.values()))]
-    assert len(renamed) == 7  # the bundled report's three rows, their seven cells
+    assert len(renamed) == 13  # the bundled report's five rows, their thirteen cells
     pd.testing.assert_frame_equal(report.tables["indicators"].reset_index(drop=True),
                                   expected.reset_index(drop=True))

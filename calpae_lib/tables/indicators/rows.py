@@ -27,7 +27,9 @@ value cells, its justification. Lines are first read as value lines or text
    intermédiaire", "Réalisée les 7 et 8 déc.") is such a row
    (:func:`calpae_lib.tables.indicators.words.text_rows`). Nothing but the
    layout tells it from a justification in two paragraphs: its cells are
-   ``ambiguous``.
+   ``ambiguous``. When value lines follow its cells ("Motif de sortie du
+   logement (…)" / "Déménagement volontaire dans un autre département" /
+   "/"), the row goes on with them and is read as any other.
 """
 
 from __future__ import annotations
@@ -216,7 +218,7 @@ class RowAssembler:
         if not self.complete(row):
             return lines
         parts = blocks(lines)
-        found = text_rows(parts, lambda part: part[0].line - 1 in self.blank_lines, self.columns)
+        found = text_rows(parts, self.starts_band, self.columns)
         if found is None:
             return lines
         first, rows = found
@@ -225,6 +227,39 @@ class RowAssembler:
             text_row.extra = [Atom("text", block_text(part), part[0].line) for part in cells]
             text_row.text_only = True
         return [line for part in parts[:first] for line in part]
+
+    def text_row_label(self, block: list[ValueLine]) -> int | None:
+        """Rule 8 with value lines among the cells ("Motif de sortie du logement (…)" / "Déménagement
+        volontaire dans un autre département" / "/" / …): the index, among the pending text's blocks,
+        of the name of the row those value lines continue, or ``None``."""
+        if self.current is None or not self.complete(self.current):
+            return None
+        parts = blocks(self.pending)
+        found = text_rows(parts, self.starts_band, self.columns)
+        if found is None:
+            return None
+        _, cells = found[1][-1]
+        atoms = [atom for value in block for atom in value.atoms]
+        if len(cells) + min_cells(atoms) > self.columns:
+            return None
+        return len(parts) - 1 - len(cells)
+
+    def open_text_row(self, label: int, item: ValueLine) -> None:
+        """Close the text before block ``label`` of the pending text and open the row it names, its
+        text cells printed before ``item`` kept with its name (:mod:`calpae_lib.tables.indicators.sheets`
+        takes them back as cells)."""
+        parts = blocks(self.pending)
+        self.settle_before([line for part in parts[:label] for line in part], self.current, last=True)
+        new = self.new_row([line for part in parts[label:] for line in part], "", inherit=False)
+        self.pending = []
+        new.cells.extend(item.atoms)
+        new.leading_spaces = item.leading_spaces
+        if item.suffix:
+            new.comment.append(item.suffix)
+
+    def starts_band(self, part: list[TextLine]) -> bool:
+        """Whether a blank line precedes a block of text."""
+        return part[0].line - 1 in self.blank_lines
 
     def open_rows(self, label_lines: list[TextLine], prefix: str) -> DraftRow:
         """Close the pending text and open the row whose cells come next."""
@@ -286,8 +321,11 @@ class RowAssembler:
                 self.add_text(TextLine(item.line, line_text(item)))
                 return
         elif not (opener_segments(self.pending)[1] or fills_row(block, self.columns)):
-            self.pending.append(TextLine(item.line, line_text(item)))
-            return
+            label = self.text_row_label(block)
+            if label is None:
+                self.pending.append(TextLine(item.line, line_text(item)))
+                return
+            return self.open_text_row(label, item)
         new = self.open_rows(self.pending, item.prefix)
         self.pending = []
         new.cells.extend(item.atoms)
