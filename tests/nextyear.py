@@ -442,6 +442,19 @@ def add_annex4_column(variant: Variant) -> None:
     variant.events.append("Annexe 4 : une colonne d'année de plus")
 
 
+def fill_annex4_column(variant: Variant, first_cells: list[tuple[int, str]], value: str) -> None:
+    """The column added by :func:`add_annex4_column` filled: ``value`` printed before the first cell
+    of each row, given as ``(bundled line, cell as printed)`` (the bundled report's own reading)."""
+    back = {origin: index for index, origin in enumerate(variant.origin) if origin}
+    for origin, raw in first_cells:
+        index = back[origin]
+        text = variant.lines[index]
+        at = re.search(rf"(?:^|(?<= )){re.escape(raw)}", text)
+        assert at, (origin, raw, text)
+        variant.lines[index] = f"{text[:at.start()]}{value} {text[at.start():]}"
+    variant.events.append(f"Annexe 4 : colonne ajoutée remplie ({len(first_cells)} lignes)")
+
+
 # --- whole variants ------------------------------------------------------------------------------
 
 def start(text: str, seed: int = 0) -> Variant:

@@ -260,3 +260,22 @@ def test_a_row_short_of_the_columns_is_not_split_to_fill_them(tmp_path):
     placed = cells[cells["status"] == "ok"].set_index(["period", "kind"])["value"].to_dict()
     assert placed == {("2021", "result"): 4821, ("2022", "target"): 6500, ("2022", "s1"): 1876,
                       ("2022", "result"): 4181}
+
+
+def test_a_year_column_filled_by_the_rows_is_read_like_the_others(tmp_path, annex):
+    """The added column filled by every row that fills the others: eight values under eight
+    columns, placed in order, the old ones where they were."""
+    full = annex.groupby("indicator_line").filter(lambda cells: (cells["status"] != "ambiguous").all()
+                                                  and cells["column"].min() == 1)
+    firsts = full[full["column"] == 1]
+    assert len(firsts) == 18  # the bundled annex's rows that fill every column
+    variant = nextyear.start(bundled_text())
+    nextyear.add_annex4_column(variant)
+    nextyear.fill_annex4_column(variant, list(zip(firsts["source_line"], firsts["raw"])), "1234")
+    table = parse_report(write_variant(tmp_path, variant.text)).tables["annex4"]
+    for indicator, expected in full.groupby("indicator"):
+        cells = table[table["indicator"] == indicator].sort_values("column")
+        assert (cells["status"] != "ambiguous").all(), indicator
+        assert (cells["period"].iloc[0], cells["value"].iloc[0]) == (variant.annex4_extra, 1234)
+        assert list(zip(cells["period"].iloc[1:], cells["kind"].iloc[1:], cells["value"].iloc[1:].fillna(-1))) == \
+            list(zip(expected["period"], expected["kind"], expected["value"].fillna(-1))), indicator
