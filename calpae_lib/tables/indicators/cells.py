@@ -92,8 +92,9 @@ def atoms_from(tokens: list[Token], index: int, text: str, line: int) -> tuple[l
     while index < len(tokens):
         token = tokens[index]
         if token.kind == "na" and has_reason(tokens, index):
-            rest = text[token.start + len(mark_of(token, text)):]
-            return atoms + [Atom("na", f"{mark_of(token, text)} {rest.strip()}", line)], ""
+            mark = mark_of(token, text)
+            reason = text[token.start + len(mark):].strip()
+            return atoms + [Atom("na", f"{mark} {reason}", line)], ""
         if token.kind == "na":
             atoms.append(Atom("na", text[token.start:token.end], line))
             index += 1
@@ -141,12 +142,13 @@ def opens_text_cell(tokens: list[Token], index: int) -> bool:
     stop = index
     while stop < len(tokens) and tokens[stop].is_integer:
         stop += 1
-    if stop < len(tokens) and (tokens[stop].kind in ("days", "range") or NUMBER_GLUED_TO_WORD.match(tokens[stop].text)):
+    if stop < len(tokens) and (tokens[stop].kind in ("days", "range")
+                               or NUMBER_GLUED_TO_WORD.match(tokens[stop].text)):
         return True
     if stop < len(tokens) and tokens[stop].kind in ("number", "percent"):
         stop += 1  # the last number may carry decimals or a percent sign
     following = tokens[stop] if index < stop < len(tokens) else None
-    return following is not None and following.kind == "word" and opens_words(tokens, stop)
+    return following is not None and following.kind == "word" and may_follow_a_number(tokens, stop)
 
 
 def opens_range(tokens: list[Token], index: int) -> bool:
@@ -157,7 +159,7 @@ def opens_range(tokens: list[Token], index: int) -> bool:
     return after[0].kind == "range" or (len(after) == 2 and after[0].is_integer and after[1].text in ("à", "a"))
 
 
-def opens_words(tokens: list[Token], index: int) -> bool:
+def may_follow_a_number(tokens: list[Token], index: int) -> bool:
     """Whether word token ``index`` can follow a number inside a text cell: it starts with a letter
     or a parenthesis and is not a "not available" mark cut by punctuation ("NC,") or from its
     second word ("Non" / "estimé")."""
