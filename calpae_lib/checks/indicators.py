@@ -317,18 +317,19 @@ def total_findings(name: str, group: pd.DataFrame, total: str, parts: list[str])
 def printed_rows(group: pd.DataFrame) -> dict[str, tuple]:
     """Each indicator's target and result cells as printed: ``{indicator: ((period, kind, raw), …)}``."""
     cells: dict[str, list] = {name: [] for name in group["indicator"]}
-    for row in group[group["kind"].isin(["target", "result"])].itertuples():
-        cells[row.indicator].append((str(row.period), row.kind, plain_name(row.raw)))
+    for indicator, kind, period, raw in zip(group["indicator"], group["kind"], group["period"], group["raw"]):
+        if kind in ("target", "result"):
+            cells[indicator].append((str(period), kind, plain_name(raw)))
     return {name: tuple(sorted(printed)) for name, printed in cells.items()}
 
 
-def copied_pairs(group: pd.DataFrame) -> list[tuple[str, str]]:
-    """Two different indicators of one table whose target and result rows are identical.
+def copied_pairs(rows: dict[str, tuple]) -> list[tuple[str, str]]:
+    """Two different indicators of one table (its :func:`printed_rows`) whose target and result
+    rows are identical.
 
     A row whose result only restates its target (15 for 15) proves nothing: both must differ.
     """
-    rows, pairs = printed_rows(group), []
-    names = list(rows)
+    pairs, names = [], list(rows)
     for i, first in enumerate(names):
         kinds = {kind for _, kind, _ in rows[first]}
         if kinds != {"target", "result"} or len({raw for *_, raw in rows[first]}) < 2:
@@ -346,11 +347,11 @@ def check_copied_rows(tables, doc, meta) -> list[Finding]:
     for name in INDICATOR_TABLES:
         frame = tables[name][tables[name]["status"] == "ok"]
         for _, group in table_groups(name, frame):
-            for first, second in copied_pairs(group):
+            rows = printed_rows(group)
+            for first, second in copied_pairs(rows):
                 line = int(group[group["indicator"] == second]["source_line"].min())
                 where = "l'Annexe 4" if name == "annex4" else "la fiche"
-                cells = "; ".join(f"{KIND_LABELS[kind]} {period} : {raw}" for period, kind, raw in
-                                  printed_rows(group)[first])
+                cells = "; ".join(f"{KIND_LABELS[kind]} {period} : {raw}" for period, kind, raw in rows[first])
                 findings.append(Finding(
                     "indicateurs.copie", scope_of(group.iloc[0]), "avertissement", "", cells,
                     f"« {short(first, 50)} » et « {short(second, 50)} » "
