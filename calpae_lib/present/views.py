@@ -351,12 +351,16 @@ def value_cell(value, unit, raw, status) -> str:
     '98\\xa0%'
     >>> value_cell(None, "count", "NC", "not_available")
     'non disponible (NC)'
+    >>> value_cell(None, "count", "NC (maintien)", "not_available")  # no brackets within brackets
+    'non disponible : «\\xa0NC (maintien)\\xa0»'
     >>> value_cell(None, "count", "12 15", "ambiguous")
     'ambigu : «\\xa012 15\\xa0»'
     """
     raw = text_cell(raw)
     if status == "not_available":
-        return f"{NOT_AVAILABLE} ({raw})" if raw and raw.lower() != NOT_AVAILABLE else NOT_AVAILABLE
+        if not raw or raw.lower() == NOT_AVAILABLE:
+            return NOT_AVAILABLE
+        return f"{NOT_AVAILABLE} : «\u00a0{raw}\u00a0»" if "(" in raw else f"{NOT_AVAILABLE} ({raw})"
     if status == "ambiguous":
         return f"ambigu : «\u00a0{raw}\u00a0»"
     if unit == "text" or value is None or pd.isna(value):
