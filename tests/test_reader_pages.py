@@ -325,3 +325,20 @@ def test_a_state_printed_where_a_name_belongs_is_shown_for_what_it_is():
     shown = [" ".join(n.split()) for n in indicator_rows(frame)["Indicateur"]]
     assert shown == ["Nombre de ménages logés", "Indicateur sans intitulé (le rapport imprime « À l'étude »)",
                      "Dont ménages relogés", "Indicateur sans intitulé (le rapport imprime « Sur l'année »)"]
+
+
+# --- words set as code, and one reason said once ---------------------------------------------------
+
+def test_only_file_names_and_checksums_are_set_as_code(pages, bundled_report):
+    """The identity tables of the index and the method page: prose in the page's font, codes apart."""
+    codes = {bundled_report.doc.sha256, bundled_report.doc.path.name}
+    for name in ("index.html", "methode.html"):
+        cells = [cell for row in pages[name].tables[0]["rows"] for cell in row["cells"] if cell["tag"] == "td"]
+        assert {cell["text"] for cell in cells if "code" in cell["class"].split()} == codes, name
+
+
+def test_an_unknown_direction_is_said_once_on_its_line(pages):
+    """« Sens : non déterminé » beside « Atteinte : sens non déterminé » says the same thing twice."""
+    rows = [[cell["text"] for cell in row["cells"]] for table in pages["synthese.html"].tables for row in table["rows"]]
+    assert any("non déterminé" in cell for row in rows for cell in row)  # the case exists on the bundled report
+    assert not [row for row in rows if sum("non déterminé" in cell for cell in row) > 1]

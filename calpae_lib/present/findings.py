@@ -20,6 +20,8 @@ from calpae_lib.tables.vocabulary import AGREEING, GRADES, SECTIONS, Grade, Cate
 from calpae_lib.text.outline import VOLET_LABELS, action_label
 
 DIRECTION_LABELS = {MORE: "plus est mieux", LESS: "moins est mieux", None: "non déterminé"}
+#: The attainment of an indicator whose direction (more or less is better) its name does not tell.
+UNDETERMINED = "sens non déterminé"
 WHOLE_REPORT = "Ensemble du rapport"
 
 
@@ -123,7 +125,7 @@ def attainment(result, target, result_unit, target_unit, indicator: str = ""):
 def attainment_word(indicator: str, result: float, target: float) -> str:
     """The attainment of an indicator whose direction forbids a percentage: reached or not, or undetermined."""
     reached = attained(indicator, result, target)
-    return "sens non déterminé" if reached is None else "atteinte" if reached else "non atteinte"
+    return UNDETERMINED if reached is None else "atteinte" if reached else "non atteinte"
 
 
 def attainment_cell(indicator: str, result, target, unit: str) -> str:
@@ -167,7 +169,8 @@ def attainment_table(report) -> Table:
         "Cible": [value_cell(v, u, "", "ok") for v, u in zip(rows["target"], rows["unit"])],
         "Résultat": [value_cell(v, u, "", "ok") for v, u in zip(rows["result"], rows["unit"])],
         "Sens": [DIRECTION_LABELS[d if isinstance(d, str) else None] for d in rows["direction"]],
-        "Atteinte": [attainment_cell(i, r, t, u) for i, r, t, u in
+        # beside a « Sens » column that says the direction is not known, « non évaluée » says the rest
+        "Atteinte": [attainment_cell(i, r, t, u).replace(UNDETERMINED, "non évaluée") for i, r, t, u in
                      zip(rows["indicator"], rows["result"], rows["target"], rows["unit"])],
         "Lignes": [", ".join(str(n) for n in lines) for lines in rows["lines"]],
     })

@@ -399,10 +399,12 @@ def index_html(report, frame: pages.PageFrame) -> str:
     """The index: identity of the source, counts of checks by status, links to each report."""
     meta = report.meta
     checks = list(findings.check_counts(report).items())
-    identity = [("Année", str(meta.year)), ("Département", meta.departement),
-                ("Délibération", meta.deliberation or "non trouvée"), ("Signature", meta.signed or "non trouvée"),
-                ("Fichier source", report.doc.path.name), ("SHA-256", report.doc.sha256),
-                ("Produit par", f"calpae {frame.calpae}")]
+    # (label, value, whether the value is a code: a file name or a checksum, set in a fixed-width font)
+    identity = [("Année", str(meta.year), False), ("Département", meta.departement, False),
+                ("Délibération", meta.deliberation or "non trouvée", False),
+                ("Signature", meta.signed or "non trouvée", False),
+                ("Fichier source", report.doc.path.name, True), ("SHA-256", report.doc.sha256, True),
+                ("Produit par", f"calpae {frame.calpae}", False)]
     return pages.render("index.html.j2", frame, pages.INDEX_NAME, frame.site, year=meta.year,
                         departement=meta.departement, identity=identity, checks=checks,
                         tables=list(report.tables), tables_dir=TABLES_DIR)
