@@ -215,6 +215,22 @@ def table_body(lines: list[str], sheet: Sheet) -> tuple[int, int] | None:
     return (last + 1, bounds[1]) if last is not None else None
 
 
+#: A page mark of Annexe 4 ("1/2") alone on its line.
+ANNEX4_PAGE_MARK = re.compile(r"^\s*\d+\s*/\s*\d+\s*$")
+
+
+def indicator_table_lines(lines: list[str]) -> list[int]:
+    """0-based lines of every indicator table: each sheet's section 6 (some tables print no
+    "échéant)" closing their header) and each page of Annexe 4 (from its header to its page mark).
+    Words renamed there leave the budget lines ("Part Etat", "Montant liquidé") alone."""
+    out = [i for sheet in sheets(lines) if (body := section(lines, sheet, INDICATORS, BILAN))
+           for i in range(*body)]
+    for head in (i for i, text in enumerate(lines) if ANNEX4_HEADER.match(text)):
+        mark = next(i for i in range(head, len(lines)) if ANNEX4_PAGE_MARK.match(lines[i]))
+        out.extend(range(head + 1, mark))
+    return out
+
+
 def header_lines(lines: list[str], sheet: Sheet) -> list[str] | None:
     """The printed lines of a table's header, from "Nom de la" to "échéant)", or None."""
     bounds = section(lines, sheet, INDICATORS, BILAN)

@@ -202,24 +202,43 @@ def test_a_5_2_line_opening_with_a_small_amount_is_read_as_an_amount(tmp_path):
         assert read_amounts(report, *key) == amounts, key
 
 
-#: Opening words of bundled rows of text cells (the first three in no list of calpae's, printed once
-#: each), and words in no list at all to put in their place.
+#: Opening words of bundled rows in no list of calpae's, each opening one or two rows, and words
+#: in no list at all to put in their place: rows of text cells ("Typologie", "Remise",
+#: "Préconisation", "Motif"), rows of values ("Délai": one row of a sheet, one of Annexe 4; "Part",
+#: "Montant", "Dont": one row each). "Part" and "Montant" also open budget lines: renamed only inside
+#: the indicator tables (:func:`tests.nextyear.indicator_table_lines`).
 UNLISTED_OPENINGS = {"Typologie": "Ventilation", "Remise": "Livraison", "Préconisation": "Formulation",
-                     "Motif": "Cause"}
+                     "Motif": "Cause", "Délai": "Latence", "Part": "Fraction", "Montant": "Somme",
+                     "Dont": "Parmi"}
+
+
+def renamed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for old, new in UNLISTED_OPENINGS.items():
+        frame["indicator"] = frame["indicator"].str.replace(rf"^{old}\b", new, regex=True)
+    return frame
 
 
 def test_a_row_opening_with_a_word_in_no_list_is_read_as_a_row(tmp_path, bundled_report):
-    """Rows named by words of no list (a row of text cells, a row whose first cell is text) are
-    recognised by the table's layout: renamed, every cell of the indicators table stays as read."""
-    text = bundled_text()
+    """Rows named by words of no list (a row of text cells, a row whose first cell is text, a row of
+    values) are recognised by the table's layout: renamed, every cell of the indicators and Annexe 4
+    tables stays as read. A unit read from the head word is a unit rule (table_words.UNIT_WORDS),
+    not a row rule: "Latence moyen…" prints bare numbers, read as counts where "Délai" gave days."""
+    lines = bundled_text().split("\n")
+    tables = nextyear.indicator_table_lines(lines)
     for old, new in UNLISTED_OPENINGS.items():
-        text, count = re.subn(rf"(?m)^(\s*){old}\b", rf"\g<1>{new}", text)
+        count = 0
+        for index in tables:
+            lines[index], found = re.subn(rf"^(\s*){old}\b", rf"\g<1>{new}", lines[index])
+            count += found
         assert count, old
-    report = parse_report(write_variant(tmp_path, text))
-    expected = bundled_report.tables["indicators"].copy()
-    for old, new in UNLISTED_OPENINGS.items():
-        expected["indicator"] = expected["indicator"].str.replace(rf"^{old}\b", new, regex=True)
-    renamed = expected[expected.indicator.str.match("|".join(UNLISTED_OPENINGS.values()))]
-    assert len(renamed) == 13  # the bundled report's five rows, their thirteen cells
+    report = parse_report(write_variant(tmp_path, "\n".join(lines)))
+    expected = renamed(bundled_report.tables["indicators"])
+    news = "|".join(UNLISTED_OPENINGS.values())
+    assert len(expected[expected.indicator.str.match(news)]) == 25  # nine rows, their 25 cells
+    expected.loc[expected.indicator.str.startswith("Latence") & (expected.unit == "days"), "unit"] = "count"
     pd.testing.assert_frame_equal(report.tables["indicators"].reset_index(drop=True),
                                   expected.reset_index(drop=True))
+    annex = renamed(bundled_report.tables["annex4"])
+    assert len(annex[annex.indicator.str.match(news)]) == 7  # "Délai moyen…": seven cells
+    pd.testing.assert_frame_equal(report.tables["annex4"].reset_index(drop=True), annex.reset_index(drop=True))

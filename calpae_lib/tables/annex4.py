@@ -12,7 +12,9 @@ unknown), ``indicator_line`` (line of the indicator's text) and ``note``
 How a row is read
 -----------------
 * A row starts at a line beginning with an indicator word (``Nombre``,
-  ``Taux``, ``Délai``…). Its text runs until the first *value run*: a run of
+  ``Taux``…), or, for a row named otherwise (``Délai moyen …``), at a line that
+  reads as a name after a row's values when values follow before any other row
+  (:func:`names_next_row`). Its text runs until the first *value run*: a run of
   value tokens (number, ``98%``, ``25 jours``, ``3 à 4 mois``, ``NC``,
   ``NC (raison)``, ``Non disponible``: the tokens of :mod:`calpae_lib.tables.tokens`,
   which the action sheets' tables read with too) that ends the line or is followed by a
@@ -63,7 +65,7 @@ import pandas as pd
 from calpae_lib.errors import ParseError
 from calpae_lib.tables.grouping import digit_spread, is_grouped, may_join, most_balanced
 from calpae_lib.tables.schemas import TABLE_COLUMNS
-from calpae_lib.tables.table_words import OPENING, column_kind, unit_of_indicator
+from calpae_lib.tables.table_words import OPENING, VERB_WORD, column_kind, unit_of_indicator
 from calpae_lib.tables.tokens import NUMERIC, OPEN_REASON, Token, tokenize
 from calpae_lib.text.numbers import parse_number
 from calpae_lib.text.reading import Document, fold
@@ -88,7 +90,7 @@ COLUMN_START = re.compile(r"(?=\b(?:Situation|Résultat)\b)")
 
 YEAR = re.compile(r"\b(20\d\d)\b")
 
-#: A line starting an indicator row.
+#: A line starting an indicator row by its head word (rows named otherwise: :func:`names_next_row`).
 INDICATOR_START = re.compile(rf"^\s*{OPENING}\b")
 
 #: A measure label line: "3.1. Orienter et …", "5.1 Mobilités …", "1. Enfants et jeunes".
@@ -291,8 +293,9 @@ def logical_lines(doc: Document, start: int, end: int) -> list[tuple[int, str]]:
 def split_rows(doc: Document, start: int, end: int) -> list[RawRow]:
     """The indicator rows of a page body."""
     rows: list[RawRow] = []
-    for number, text in logical_lines(doc, start, end):
-        if INDICATOR_START.match(text):
+    lines = logical_lines(doc, start, end)
+    for index, (number, text) in enumerate(lines):
+        if INDICATOR_START.match(text) or names_next_row(lines, index, rows):
             head, rest = split_first_line(text)
             rows.append(RawRow(head, number))
             text = rest
@@ -302,6 +305,34 @@ def split_rows(doc: Document, start: int, end: int) -> list[RawRow]:
             continue
         feed_line(rows[-1], tokenize(text, number), text)
     return rows
+
+
+def names_next_row(lines: list[tuple[int, str]], index: int, rows: list[RawRow]) -> bool:
+    """Whether ``lines[index]`` opens a row named by a word of no list, told by the layout: the
+    previous row's values are read, the line reads as a name (a capital first, no digit, no verb, no
+    closing stop) and the next line printing values comes before any line opening a row by its head
+    word ("Délai moyen du démarrage …" / "L'objectif à atteindre est de" / … / "Non disponible 25
+    jours 16,7 …"). A comment printed after a row's values is a sentence, holds a date, or is
+    followed by the next row's name before any value.
+
+    >>> row = RawRow("Nombre de personnes", 1, state="comment")
+    >>> lines = [(2, "Latence moyenne du démarrage"), (3, "L'objectif à atteindre est de"), (4, "25 jours 16,7 21")]
+    >>> names_next_row(lines, 0, [row]), names_next_row(lines, 1, [row])
+    (True, False)
+    >>> names_next_row([(2, "Mise en place"), (3, "Nombre de jeunes 582 735")], 0, [row])
+    False
+    """
+    text = lines[index][1].strip()
+    if not rows or rows[-1].state == "text" or not re.match(r"[A-ZÀ-Ý]", text) or CONTINUATION.match(text):
+        return False
+    if re.search(r"\d", text) or VERB_WORD.search(text) or re.search(r"[.!?:;]$", text):
+        return False
+    for _, after in lines[index + 1:]:
+        if INDICATOR_START.match(after):
+            return False
+        if value_run(tokenize(after, 0)) is not None:
+            return True
+    return False
 
 
 def split_first_line(text: str) -> tuple[str, str]:

@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import re
 
-#: Words that open an indicator's name ("Nombre de BRSA orientés", "Taux de couverture …").
-#: Rows named otherwise are told by their layout (:mod:`calpae_lib.tables.indicators.rows`,
-#: rules 4 and 8), never by a word the report prints once.
-OPENING_WORDS = (
-    "Nombre", "Taux", "D[ée]lai", "Part", "Pourcentage", "Proportion", "Montant", "Motif",
-    "D[ée]penses?", "Dont", "Dur[ée]e", "Co[ûu]t",
-)
+#: Words that open an indicator's name ("Nombre de BRSA orientés", "Taux de couverture …"), each
+#: opening several rows of the bundled report. Rows named otherwise are told by their layout
+#: (:mod:`calpae_lib.tables.indicators.rows`, rules 4 and 8; :func:`calpae_lib.tables.annex4.names_next_row`),
+#: never by a word the report prints once. Not in it: "Délai" (one row of the sheets, one of
+#: Annexe 4), "Part", "Montant", "Dont" (one row each), "Pourcentage", "Proportion", "Durée",
+#: "Coût" (none); the heads that give a unit ("Délai", "Part"…) stay in :data:`UNIT_WORDS`, a unit
+#: rule, not a row rule.
+OPENING_WORDS = ("Nombre", "Taux", "Motif", "D[ée]penses?")
 OPENING = "(?:" + "|".join(OPENING_WORDS) + ")"
+
+#: Words of a sentence (a justification, a comment), absent from the names of measures, indicators
+#: and cells: what tells a name from a sentence where the layout alone cannot.
+VERB_WORD = re.compile(r"\b(?:est|sont|ont|a|ne|qui|que|n'|s'|permet|explique|été)\b", re.IGNORECASE)
 
 #: What completes "Non" in a spelled-out "not available" cell ("Non connu", "Non estimé"…).
 NOT_AVAILABLE_WORDS = r"(?:connu|disponible|estim[ée]|renseign[ée]|communiqu[ée])e?s?"

@@ -6,7 +6,7 @@ rows and is printed wherever the extraction met it), the next indicator. This
 module tells them apart:
 
 - an indicator opens with one of the table's usual head words (:data:`OPENER`:
-  "Nombre", "Taux", "Délai"...), possibly in the middle of a line after a
+  "Nombre", "Taux"...), possibly in the middle of a line after a
   measure's name ("Projets collectifs Nombre de BRSA");
 - a measure is the run of lines that continues the action's title ("Zéro
   bénéficiaire sans accompagnement"), or else the last blocks (a block starts
@@ -20,14 +20,11 @@ from __future__ import annotations
 import re
 
 from calpae_lib.tables.indicators.cells import FUNCTION_WORD
-from calpae_lib.tables.table_words import OPENING
+from calpae_lib.tables.table_words import OPENING, VERB_WORD
 from calpae_lib.text.flattened import TextLine, letters_only
 
 #: Words that open an indicator's name (:data:`calpae_lib.tables.table_words.OPENING_WORDS`), at a word start.
 OPENER = re.compile(rf"(?:^|(?<=\s)){OPENING}\b")
-
-#: Words of a sentence (a justification), absent from the names of measures, indicators and cells.
-VERB_WORD = re.compile(r"\b(?:est|sont|ont|a|ne|qui|que|n'|s'|permet|explique|été)\b", re.IGNORECASE)
 
 #: Markers of a sentence: its words, or a closing stop.
 VERB_MARKER = re.compile(VERB_WORD.pattern + r"|[.!?]\s*$", re.IGNORECASE)
