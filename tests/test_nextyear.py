@@ -219,12 +219,10 @@ def renamed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def test_a_row_opening_with_a_word_in_no_list_is_read_as_a_row(tmp_path, bundled_report):
-    """Rows named by words of no list (a row of text cells, a row whose first cell is text, a row of
-    values) are recognised by the table's layout: renamed, every cell of the indicators and Annexe 4
-    tables stays as read. A unit read from the head word is a unit rule (table_words.UNIT_WORDS),
-    not a row rule: "Latence moyen…" prints bare numbers, read as counts where "Délai" gave days."""
-    lines = bundled_text().split("\n")
+def rename_openings(lines: list[str]) -> list[str]:
+    """The lines with :data:`UNLISTED_OPENINGS` renamed inside the indicator tables; fails if a word
+    is not found there."""
+    lines = list(lines)
     tables = nextyear.indicator_table_lines(lines)
     for old, new in UNLISTED_OPENINGS.items():
         count = 0
@@ -232,7 +230,15 @@ def test_a_row_opening_with_a_word_in_no_list_is_read_as_a_row(tmp_path, bundled
             lines[index], found = re.subn(rf"^(\s*){old}\b", rf"\g<1>{new}", lines[index])
             count += found
         assert count, old
-    report = parse_report(write_variant(tmp_path, "\n".join(lines)))
+    return lines
+
+
+def test_a_row_opening_with_a_word_in_no_list_is_read_as_a_row(tmp_path, bundled_report):
+    """Rows named by words of no list (a row of text cells, a row whose first cell is text, a row of
+    values) are recognised by the table's layout: renamed, every cell of the indicators and Annexe 4
+    tables stays as read. A unit read from the head word is a unit rule (table_words.UNIT_WORDS),
+    not a row rule: "Latence moyen…" prints bare numbers, read as counts where "Délai" gave days."""
+    report = parse_report(write_variant(tmp_path, "\n".join(rename_openings(bundled_text().split("\n")))))
     expected = renamed(bundled_report.tables["indicators"])
     news = "|".join(UNLISTED_OPENINGS.values())
     assert len(expected[expected.indicator.str.match(news)]) == 25  # nine rows, their 25 cells
@@ -242,3 +248,24 @@ def test_a_row_opening_with_a_word_in_no_list_is_read_as_a_row(tmp_path, bundled
     annex = renamed(bundled_report.tables["annex4"])
     assert len(annex[annex.indicator.str.match(news)]) == 7  # "Délai moyen…": seven cells
     pd.testing.assert_frame_equal(report.tables["annex4"].reset_index(drop=True), annex.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("seed", [6, 11])
+def test_rows_opening_with_a_word_in_no_list_read_alike_in_a_next_year_variant(seed, tmp_path, bundled_report):
+    """The same words renamed in variants keeping every such row (seed 6: an axis III; seed 11: an
+    Annexe 4 column more; both: page breaks, headers repeated, justifications after the values):
+    every cell judged as without the renaming, none wrong, none lost."""
+    counts = []
+    for name, rename in (("plain", False), ("renamed", True)):
+        variant = nextyear.make_variant(bundled_text(), seed)
+        if rename:
+            variant.lines = rename_openings(variant.lines)
+        (tmp_path / name).mkdir()
+        path = write_variant(tmp_path / name, variant.text, f"calpae_{2022 + variant.offset}_pas-de-calais.txt")
+        report = parse_report(path)
+        counts.append((judge(variant, report, bundled_report), judge_annex4(variant, report, bundled_report)))
+    print(f"\nseed {seed} renamed: {counts[1]}")
+    assert counts[1] == counts[0]
+    sheets, annex = counts[1]
+    assert sheets["right"] > 0 and annex["right"] > 0
+    assert sheets["wrong"] == sheets["lost"] == sheets["measure changed"] == annex["wrong"] == annex["lost"] == 0
