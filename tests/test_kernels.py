@@ -89,3 +89,34 @@ def test_kernels_exit_when_their_template_is_killed(tmp_path):
         kernels.ForkedProcess(manager.provisioner.pid).wait(timeout=30)
     finally:
         template.close()
+
+
+def test_a_kernel_told_ready_at_once_gives_its_first_execution_whole(tmp_path):
+    """The quick readiness check does not wait for IOPub to fall silent: a status message of the
+    kernel_info request may still come, before the first execution's messages. nbclient reads only
+    its own request's messages; those must all be there, in order, and nothing else may come but
+    kernel_info's status."""
+    from jupyter_core.utils import run_sync
+
+    template = kernels.KernelTemplate()
+    try:
+        manager = kernels.start_kernel(template.socket_path, tmp_path)
+        client = manager.client()
+        assert type(client).__name__ == "QuickReadyClient"  # what papermill's nbclient gets from the manager
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=60)
+        request = client.execute("print(6 * 7)")
+        own, others = [], []
+        while not own or own[-1] != ("status", "idle"):
+            message = run_sync(client.iopub_channel.get_msg)(timeout=30)
+            kind = (message["msg_type"], message["content"].get("execution_state"))
+            if message["parent_header"].get("msg_id") == request:
+                own.append(kind)
+            else:
+                others.append((message["parent_header"].get("msg_type"), kind[0]))
+        assert own == [("status", "busy"), ("execute_input", None), ("stream", None), ("status", "idle")]
+        assert set(others) <= {("kernel_info_request", "status")}
+        client.stop_channels()
+        kernels.stop_kernel(manager)
+    finally:
+        template.close()
