@@ -65,6 +65,7 @@ def test_each_kernel_serves_one_notebook_and_none_outlives_the_template(tmp_path
     while survivor.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert survivor.poll() is not None  # killed with the template
+    kernels.stop_kernel(second)  # its sockets and context: left to the garbage collector, they hang pytest's exit
 
 
 def test_notebook_imports_are_read_from_the_code_cells(tmp_path):
@@ -87,6 +88,7 @@ def test_kernels_exit_when_their_template_is_killed(tmp_path):
         publish.wait_until_ready(manager)
         template.process.kill()  # no clean close: the kernel must notice by itself
         kernels.ForkedProcess(manager.provisioner.pid).wait(timeout=30)
+        kernels.stop_kernel(manager)
     finally:
         template.close()
 

@@ -243,9 +243,10 @@ def quick_ready_client_class():
                     try:  # IOPub connected: the request's status message arrives on it
                         await ensure_async(self.iopub_channel.get_msg(timeout=IOPUB_CONNECTED_WAIT))
                     except Empty:
-                        continue  # not connected yet: ask again, as jupyter_client does
-                    self._handle_kernel_info_reply(reply)
-                    break
+                        pass  # not connected yet: ask again, as jupyter_client does, once alive and in time
+                    else:
+                        self._handle_kernel_info_reply(reply)
+                        break
                 if not await ensure_async(self.is_alive()):
                     raise RuntimeError("le noyau s'est arrêté avant de répondre à kernel_info")
                 if time.monotonic() > deadline:
