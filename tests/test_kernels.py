@@ -13,6 +13,7 @@ import os
 import time
 
 import nbformat
+import pytest
 
 from calpae_lib.publish import kernels
 from calpae_lib.publish import notebooks as publish
@@ -122,3 +123,43 @@ def test_a_kernel_told_ready_at_once_gives_its_first_execution_whole(tmp_path):
         kernels.stop_kernel(manager)
     finally:
         template.close()
+
+
+class _ReplyingShell:
+    """A shell channel that answers every kernel_info request at once."""
+
+    def __init__(self, requests):
+        self.requests = requests
+
+    async def get_msg(self, timeout=None):
+        return {"msg_type": "kernel_info_reply", "parent_header": {"msg_id": self.requests[-1]}, "content": {}}
+
+
+class _SilentIOPub:
+    async def get_msg(self, timeout=None):
+        from queue import Empty
+
+        raise Empty
+
+
+@pytest.mark.parametrize("alive, message", [(True, "n'a pas répondu"), (False, "s'est arrêté")])
+def test_the_quick_readiness_check_gives_up_when_iopub_never_connects(alive, message):
+    """A kernel answering on shell but never on IOPub: the check ends, by its deadline or on the
+    kernel's death, instead of asking again for ever."""
+    from jupyter_core.utils import run_sync
+
+    client = kernels.quick_ready_client_class()()
+    requests = []
+
+    def kernel_info():
+        requests.append(f"request-{len(requests)}")
+        return requests[-1]
+
+    async def is_alive():
+        return alive
+
+    client.kernel_info, client.is_alive = kernel_info, is_alive
+    client._shell_channel, client._iopub_channel = _ReplyingShell(requests), _SilentIOPub()
+    with pytest.raises(RuntimeError, match=message):
+        run_sync(client.wait_for_ready)(timeout=0.5)
+    assert requests  # it did ask
