@@ -21,9 +21,12 @@ RAWS = $(wildcard data/raw/calpae_*.txt)
 reports: tables
 	$(BIN)/calpae run $(RAWS) $(if $(JOBS),--jobs $(JOBS))
 
+# The tests on one worker per core (pytest-xdist), each test module whole on one worker so that
+# its fixtures are built once; `make test TEST_WORKERS=` runs them in this process, one at a time.
+TEST_WORKERS ?= -n auto --dist loadfile
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -p tests.fast_imports
+	$(BIN)/python -m pytest -p tests.fast_imports $(TEST_WORKERS)
 
 tables: $(STAMP)
 	@for raw in $(RAWS); do $(BIN)/calpae parse "$$raw" || exit $$?; done

@@ -1,4 +1,6 @@
+import fcntl
 import os
+import pickle
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -31,13 +33,37 @@ def run_calpae(*args, store=None) -> subprocess.CompletedProcess:
     return subprocess.run(CALPAE + [str(a) for a in args], capture_output=True, text=True, timeout=900, env=env)
 
 
-@pytest.fixture(scope="session")
-def bundled_out(tmp_path_factory):
-    """The bundled report published once for the session from an empty result store: (out, result)."""
-    folder = tmp_path_factory.mktemp("bundled")
+def built_once(tmp_path_factory, name: str, build):
+    """``build(folder)``'s value, built once for the whole test run into a folder of its own.
+
+    Under pytest-xdist (``make test``) each worker has its own session: the first worker to ask
+    builds, the others wait for it and read what it built (its value, pickled). A build that
+    fails leaves no value behind, and the next worker to ask builds again.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above every worker's own
+    folder, value = base / name, base / f"{name}.pickle"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not value.exists():
+            folder.mkdir(exist_ok=True)
+            built = build(folder)
+            value.write_bytes(pickle.dumps(built))
+            return built
+    return pickle.loads(value.read_bytes())
+
+
+def _publish_bundled(folder):
     result = run_calpae("run", "--out", folder / "out", "--jobs", "2", store=folder / "store")
     assert result.returncode == 0, result.stderr
     return folder / "out", result
+
+
+@pytest.fixture(scope="session")
+def bundled_out(tmp_path_factory):
+    """The bundled report published once for the run from an empty result store: (out, result)."""
+    return built_once(tmp_path_factory, "bundled", _publish_bundled)
 
 
 @pytest.fixture(scope="session")
@@ -45,12 +71,15 @@ def both_paths(tmp_path_factory, bundled_report):
     """Every notebook of the bundled report and the comparison of two years, executed by papermill
     with a standard kernel (``standard/``) and by the fast path of a run (``fast/``: the run's
     pool, whose kernels are forked from a template): ``(root, jobs, standard results, fast results)``."""
+    return built_once(tmp_path_factory, "kernels", lambda root: _execute_on_both_paths(root, bundled_report))
+
+
+def _execute_on_both_paths(root, bundled_report):
     from calpae_lib.publish import batch, config
     from calpae_lib.publish import notebooks as publish
 
     from .variants import bundled_text, shift_years, write_variant
 
-    root = tmp_path_factory.mktemp("kernels")
     variant = write_variant(root, shift_years(bundled_text(), 1), "suivant.txt")
     units = [batch.report_unit(bundled_report, root / "report", config.NOTEBOOKS_DIR),
              batch.comparison_unit([bundled_report, batch.loading.load_report(variant)], root / "cmp",
