@@ -195,7 +195,27 @@ def forked_provisioner_class():
             self.cwd = cwd
             return self.connection_info
 
+        async def kill(self, restart: bool = False) -> None:
+            """SIGKILL, then the few milliseconds the kernel takes to be gone: jupyter_client's own
+            wait looks again only 0.1 s later, and each notebook's kernel is stopped before its export."""
+            await super().kill(restart=restart)
+            await gone_soon(self.process)
+
     return ForkedKernelProvisioner
+
+
+#: After a SIGKILL: how long, and how often, to look for the kernel to be gone (the template
+#: ignores SIGCHLD, so a killed kernel vanishes at once).
+KILL_SETTLE_SECONDS, KILL_POLL_SECONDS = 1.0, 0.002
+
+
+async def gone_soon(process: ForkedProcess | None) -> None:
+    """Return once ``process`` no longer exists, or after :data:`KILL_SETTLE_SECONDS`."""
+    import asyncio
+
+    deadline = time.monotonic() + KILL_SETTLE_SECONDS
+    while process is not None and process.poll() is None and time.monotonic() < deadline:
+        await asyncio.sleep(KILL_POLL_SECONDS)
 
 
 def kernel_options(cmd: list[str]) -> list[str]:
