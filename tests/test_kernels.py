@@ -163,3 +163,23 @@ def test_the_quick_readiness_check_gives_up_when_iopub_never_connects(alive, mes
     with pytest.raises(RuntimeError, match=message):
         run_sync(client.wait_for_ready)(timeout=0.5)
     assert requests  # it did ask
+
+
+def test_a_worker_hands_out_its_spare_kernel_and_starts_the_next_at_once(tmp_path):
+    """The next notebook's kernel starts while this one runs; one in another folder starts there."""
+    template = kernels.KernelTemplate()
+    supply = publish.KernelSupply(template.socket_path, tmp_path)
+    try:
+        spare = supply.spare
+        taken = supply.take(tmp_path)
+        assert taken is spare and supply.spare is not None
+        assert supply.spare.provisioner.pid != taken.provisioner.pid
+        kernels.stop_kernel(taken)
+        elsewhere = tmp_path / "ailleurs"
+        elsewhere.mkdir()
+        moved = supply.take(elsewhere)
+        assert moved.provisioner.cwd == str(elsewhere) and supply.spare.provisioner.cwd == str(elsewhere)
+        kernels.stop_kernel(moved)
+    finally:
+        supply.close()
+        template.close()

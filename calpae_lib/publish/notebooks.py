@@ -129,12 +129,18 @@ class KernelSupply:
         self.spare = kernels.start_kernel(self.socket_path, self.cwd)
 
     def take(self, cwd: Path):
-        """The kernel started ahead (a new one if it runs in another folder); the next one starts."""
+        """The kernel started ahead (a new one if it runs in another folder); the next one starts
+        at once, while this one runs its notebook."""
         if self.spare is None or Path(cwd) != self.cwd:
             self.close()
             self.cwd = Path(cwd)
             self.start_ahead()
         manager, self.spare = self.spare, None
+        try:
+            self.start_ahead()
+        except BaseException:  # no kernel left running that nobody will stop
+            kernels.stop_kernel(manager)
+            raise
         return manager
 
     def close(self) -> None:
@@ -195,9 +201,8 @@ def execute_job(job: NotebookJob, build_dir: Path, timeout: int = CELL_TIMEOUT,
         keep_parameterised(job, executed)
         return JobResult(job, time.perf_counter() - start, failure_message(job, executed, error), executed, phases)
     finally:
-        if manager is not None:  # one notebook per kernel; the next one starts during the export
+        if manager is not None:  # one notebook per kernel
             kernels.stop_kernel(manager)
-            SUPPLY[0].start_ahead()
     phases["execution"] = time.perf_counter() - start - phases["kernel"]
     try:
         export_html(node, build_dir / f"{job.name}.html", job.title, frame, job.name)
