@@ -39,6 +39,7 @@ import json
 import math
 import re
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -257,7 +258,11 @@ def display_cell(name: str, column: str, value, row, names: dict[str, str]):
 
 def put(sheet, row: int, column: int, value, number_format: str | None = None):
     """Write a cell; text stays text (never a formula) and loses its control characters."""
-    cell = sheet.cell(row=row, column=column)
+    return put_value(sheet.cell(row=row, column=column), value, number_format)
+
+
+def put_value(cell, value, number_format: str | None = None):
+    """:func:`put`, into a cell at hand."""
     if isinstance(value, str):
         cell.value = cell_text(value)
         cell.data_type = "s"  # openpyxl would store "=…" as a formula
@@ -268,6 +273,21 @@ def put(sheet, row: int, column: int, value, number_format: str | None = None):
     if number_format:
         cell.number_format = number_format
     return cell
+
+
+def styled(cell, alignment: Alignment, number_format: str | None, styles: dict) -> None:
+    """Give ``cell`` an alignment and a number format, copied from the first cell given the same.
+
+    Setting a style makes openpyxl hash it against the workbook's list of styles: done once per
+    kind of cell, not for each of a table's thousands of cells (the workbook's bytes are the same).
+    """
+    key = (id(alignment), number_format)
+    if key not in styles:
+        cell.alignment = alignment
+        if number_format:
+            cell.number_format = number_format
+        styles[key] = copy(cell._style)
+    cell._style = copy(styles[key])
 
 
 def header_label(name: str, column: str) -> str:
@@ -283,11 +303,13 @@ def table_sheet(workbook: Workbook, name: str, frame: pd.DataFrame, names: dict[
         cell = put(sheet, 1, index, header_label(name, column))
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
         widths.append(len(str(cell.value)) + FILTER_BUTTON)
-    for number, (_, row) in enumerate(frame.iterrows(), start=2):
+    styles = {}
+    for number, row in enumerate(frame.to_dict("records"), start=2):
         for index, column in enumerate(frame.columns, start=1):
             value, number_format = display_cell(name, column, row[column], row, names)
-            cell = put(sheet, number, index, value, number_format)
-            cell.alignment = TOP if isinstance(value, str) or value is None else NUMBER
+            cell = sheet.cell(row=number, column=index)
+            styled(cell, TOP if isinstance(value, str) or value is None else NUMBER, number_format, styles)
+            put_value(cell, value)
             widths[index - 1] = max(widths[index - 1], shown_width(value, number_format))
     fit_columns(sheet, widths, first_row=2)
     sheet.freeze_panes = "A2"
