@@ -247,13 +247,14 @@ def insert_page_breaks(variant: Variant, rng: random.Random, count: int, repeat_
     tables = [s for s in sheets(variant.lines) if table_body(variant.lines, s)
               and (not repeat_header or header_lines(variant.lines, s))]
     for sheet in rng.sample(tables, min(count, len(tables))):
-        sheet = next(s for s in sheets(variant.lines) if s.action_id == sheet.action_id)
+        current = sheets(variant.lines)  # as moved by the breaks already inserted
+        sheet = next(s for s in current if s.action_id == sheet.action_id)
         start, end = table_body(variant.lines, sheet)
         blanks = [i for i in range(start + 2, end - 1) if not variant.lines[i].strip()]
         if not blanks:
             continue
         at = rng.choice(blanks)
-        low, high = page_range(sheets(variant.lines), sheet)
+        low, high = page_range(current, sheet)
         page = rng.randint(low, min(high, low + 2))
         block = ["", " ", f"{page} ", "", " "] + ([variant.running_title, ""] if variant.running_title else [])
         if repeat_header:
