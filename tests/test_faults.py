@@ -193,7 +193,8 @@ def notebooks_with(tmp_path: Path, code: str) -> Path:
 
 #: Kills its kernel in the first notebook that runs it, only: each death costs the run about a
 #: second (nbclient looks at its kernel's life once a second), one is enough to show what is kept.
-DIE_ONCE = "import os, pathlib\nif not pathlib.Path('mort').exists():\n    pathlib.Path('mort').touch()\n    os._exit(1)"
+DIE_ONCE = ("import os, pathlib\n"
+            "if not pathlib.Path('mort').exists():\n    pathlib.Path('mort').touch()\n    os._exit(1)")
 
 
 def test_a_dying_kernel_keeps_its_notebook(tmp_path):

@@ -139,6 +139,11 @@ def read_line(connection: socket.socket) -> bytes:
     return data
 
 
+#: How often :meth:`ForkedProcess.wait` looks for its kernel: a killed kernel is gone in a few
+#: milliseconds, and every notebook's kernel is stopped on the way to its export.
+POLL_SECONDS = 0.002
+
+
 class ForkedProcess:
     """Enough of :class:`subprocess.Popen` for jupyter_client, for a kernel the template forked.
 
@@ -164,7 +169,7 @@ class ForkedProcess:
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:
                 raise subprocess.TimeoutExpired(str(self.pid), timeout)
-            time.sleep(0.02)
+            time.sleep(POLL_SECONDS)
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
@@ -199,23 +204,18 @@ def forked_provisioner_class():
             """SIGKILL, then the few milliseconds the kernel takes to be gone: jupyter_client's own
             wait looks again only 0.1 s later, and each notebook's kernel is stopped before its export."""
             await super().kill(restart=restart)
-            await gone_soon(self.process)
+            if self.process is not None:
+                try:
+                    self.process.wait(timeout=KILL_SETTLE_SECONDS)
+                except subprocess.TimeoutExpired:  # jupyter_client's own wait follows
+                    pass
 
     return ForkedKernelProvisioner
 
 
-#: After a SIGKILL: how long, and how often, to look for the kernel to be gone (the template
-#: ignores SIGCHLD, so a killed kernel vanishes at once).
-KILL_SETTLE_SECONDS, KILL_POLL_SECONDS = 1.0, 0.002
-
-
-async def gone_soon(process: ForkedProcess | None) -> None:
-    """Return once ``process`` no longer exists, or after :data:`KILL_SETTLE_SECONDS`."""
-    import asyncio
-
-    deadline = time.monotonic() + KILL_SETTLE_SECONDS
-    while process is not None and process.poll() is None and time.monotonic() < deadline:
-        await asyncio.sleep(KILL_POLL_SECONDS)
+#: After a SIGKILL, how long to wait for the kernel to be gone (the template ignores SIGCHLD, so a
+#: killed kernel vanishes within milliseconds).
+KILL_SETTLE_SECONDS = 1.0
 
 
 def kernel_options(cmd: list[str]) -> list[str]:
