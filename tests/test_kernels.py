@@ -71,6 +71,31 @@ def test_each_kernel_serves_one_notebook_and_none_outlives_the_template(tmp_path
     kernels.stop_kernel(second)  # its sockets and context: left to the garbage collector, they hang pytest's exit
 
 
+def test_a_template_closed_while_importing_stops_after_the_current_import(tmp_path, monkeypatch):
+    """A run with nothing to do after all closes a template it started early: the template must
+    not finish importing everything first."""
+    (tmp_path / "first_slow.py").write_text(
+        "import pathlib, time\n"
+        "here = pathlib.Path(__file__).parent\n"
+        "(here / 'first.started').touch()\n"
+        "deadline = time.monotonic() + 60\n"
+        "while not (here / 'go').exists() and time.monotonic() < deadline:\n"
+        "    time.sleep(0.01)\n", encoding="utf-8")
+    (tmp_path / "second_slow.py").write_text(
+        "import pathlib\n(pathlib.Path(__file__).parent / 'second.started').touch()\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    template = kernels.KernelTemplate(["first_slow", "second_slow"])
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "first.started").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (tmp_path / "first.started").exists()  # the template is in the middle of its imports
+    template.process.stdin.close()  # the run is done with it
+    (tmp_path / "go").touch()  # the current import ends
+    template.close()
+    assert template.process.returncode == 0
+    assert not (tmp_path / "second.started").exists()
+
+
 def test_notebook_imports_are_read_from_the_code_cells(tmp_path):
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 

@@ -149,17 +149,17 @@ class LazyPool:
     its first notebook (:func:`warm_worker`).
     """
 
-    def __init__(self, workers: int, notebooks_dir: Path = config.NOTEBOOKS_DIR):
+    def __init__(self, workers: int, notebooks_dir: Path = config.NOTEBOOKS_DIR,
+                 template: kernels.KernelTemplate | None = None):
         self.workers, self.notebooks_dir = workers, Path(notebooks_dir)
-        self.pool = self.template = None
+        self.pool, self.template = None, template
         #: Seconds the start took in the main process (loading papermill and the exporter).
         self.seconds = 0.0
 
     def start(self) -> None:
         if self.pool is None:
             start = time.perf_counter()
-            modules = kernels.notebook_imports(sorted(self.notebooks_dir.glob("*.ipynb")))
-            self.template = kernels.KernelTemplate(modules)
+            self.template = self.template or kernels.KernelTemplate.for_notebooks(self.notebooks_dir)
             load_notebook_machinery()  # once, here: the workers are forked with it
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=warm_worker,
                                             initargs=(self.template.socket_path, self.notebooks_dir, os.getpid()))
@@ -306,14 +306,19 @@ def job_key(job: publish.NotebookJob, unit: Unit) -> str:
 
 def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, workers: int | None = None,
                 force: bool = False, progress=None, notebooks_dir: Path = config.NOTEBOOKS_DIR,
-                store_dir: Path | None = None, timeout: int = publish.CELL_TIMEOUT) -> BatchRun:
-    """Parse, execute and publish every report of ``raw_items`` (none: the bundled one of ``year``)."""
+                store_dir: Path | None = None, timeout: int = publish.CELL_TIMEOUT,
+                template: kernels.KernelTemplate | None = None) -> BatchRun:
+    """Parse, execute and publish every report of ``raw_items`` (none: the bundled one of ``year``).
+
+    ``template``: a kernel template of ``notebooks_dir`` already started (its imports then overlap
+    this module's); the run stops it.
+    """
     start = time.perf_counter()
     store_dir = Path(store_dir or config.cache_dir())
     paths = expand_raw_paths(raw_items) if raw_items else [loading.resolve_raw(year, None)]
     if year and len(paths) > 1:
         raise UsageError("--year ne vaut que pour un seul rapport : retirez-le pour en publier plusieurs.")
-    pool = LazyPool(workers or os.cpu_count() or 1, notebooks_dir)
+    pool = LazyPool(workers or os.cpu_count() or 1, notebooks_dir, template)
     mark = time.perf_counter()
     try:
         reports, parsed = parse_reports(paths, pool, force)
