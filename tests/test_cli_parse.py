@@ -85,6 +85,21 @@ def test_entry_point_refuses_bad_input(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_entry_point_runs_exit_handlers_writes_everything_and_keeps_the_status(tmp_path):
+    """The command ends without the interpreter's teardown: what main printed, and what an exit
+    handler prints, still come out whole, and the status is main's."""
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda: print('handler ran'))\n"
+              f"sys.argv = ['calpae', 'check', {str(tmp_path / 'absent.txt')!r}]\n"
+              "from calpae_lib.publish.cli import entry\n"
+              "print('x' * 100000)\n"  # more than a pipe's buffer: flushed, not lost
+              "entry()\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stdout == "x" * 100000 + "\nhandler ran\n"
+    assert result.stderr.count("\n") == 1 and "introuvable" in result.stderr
+
+
 def test_unchanged_report_is_not_rewritten(tmp_path, capsys):
     """A second parse of the same raw file with the same library leaves the tables as they are."""
     out = tmp_path / "tables"
