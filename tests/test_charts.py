@@ -1,6 +1,7 @@
 """The charts as drawn: everything inside the figure, one text size on every page."""
 
 import base64
+import io
 
 import numpy
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -47,3 +48,18 @@ def test_every_chart_is_shown_at_one_scale(bundled_report):
         png = base64.b64decode(data["image/png"])
         assert int.from_bytes(png[16:20], "big") == round(charts.WIDTH_INCHES * charts.DPI), chart.alt
         assert metadata["image/png"]["width"] == charts.DISPLAY_WIDTH
+
+
+def test_a_chart_drawn_once_has_the_pixels_savefig_gives(bundled_report):
+    """png() draws each figure once (savefig places a laid-out figure in a first draw, then paints it):
+    the same pixels as savefig's at the same resolution on white, for every chart. Each figure is
+    drawn once only, as in a notebook: a layout run again from its own result may move a label."""
+    from PIL import Image
+
+    for chart, twin in zip(report_charts(bundled_report), report_charts(bundled_report), strict=True):
+        buffer = io.BytesIO()
+        twin.figure.savefig(buffer, format="png", dpi=charts.DPI, facecolor="white")
+        expected = numpy.asarray(Image.open(buffer).convert("RGB"))
+        drawn = Image.open(io.BytesIO(chart.png()))
+        assert drawn.mode == "RGB", chart.alt
+        assert numpy.array_equal(numpy.asarray(drawn), expected), chart.alt

@@ -15,9 +15,11 @@ import textwrap
 from dataclasses import dataclass
 
 import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from PIL import Image
 
 from calpae_lib.analysis import budget
 from calpae_lib.present import views
@@ -46,14 +48,23 @@ class Chart:
     alt: str
 
     def png(self) -> bytes:
+        """The chart drawn once at :data:`DPI` on white, as an RGB PNG.
+
+        The figure's own size: its constrained layout already keeps every label and the title
+        inside it, so nothing is cropped. Drawn by its canvas rather than ``savefig``, which
+        draws a figure with a layout twice (once to place it, once to paint it: the same pixels,
+        measured), and without the alpha channel, which is opaque white everywhere. No text
+        chunk ("Software: Matplotlib version…"): the same chart gives the same bytes. zlib level 3:
+        a third faster than the default for a few per cent more bytes.
+        """
+        self.figure.set_dpi(DPI)
+        self.figure.set_facecolor("white")
+        canvas = FigureCanvasAgg(self.figure)
+        canvas.draw()
+        width, height = canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
-        # The figure's own size: its constrained layout already keeps every label and the title
-        # inside it, so that cropping to the drawn box ("tight") would only draw it a second time
-        # (a quarter of a report's chart time). No "Software: Matplotlib version…" text chunk: the
-        # same chart gives the same bytes. zlib level 3: a third faster than the default for a few
-        # per cent more bytes.
-        self.figure.savefig(buffer, format="png", dpi=DPI, facecolor="white", metadata={"Software": None},
-                            pil_kwargs={"compress_level": PNG_COMPRESSION})
+        image.convert("RGB").save(buffer, format="png", compress_level=PNG_COMPRESSION)
         return buffer.getvalue()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
