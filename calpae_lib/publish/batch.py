@@ -352,12 +352,13 @@ def publish_units(run: BatchRun, pool: LazyPool, store_dir: Path, force: bool, t
         run.outcomes, pending = start_units(run.units, pool, stores["html"], force, timeout, progress)
         tables_mark = time.perf_counter()
         write_unit_pages(run.units, stores["tables"], force)
+        provenance_facts = manifest_provenance()  # about 0.1 s (every installed package): read meanwhile too
         run.phases["tables"] = time.perf_counter() - tables_mark
         collect_outcomes(pending, stores["html"], len(run.outcomes), progress)
         failed = [o for o in run.outcomes if o.error]
         if failed:
             raise failure(failed, run.out_dir)
-        write_manifests(run.units, run.outcomes)
+        write_manifests(run.units, run.outcomes, provenance_facts)
         run.phases["notebooks"], mark = time.perf_counter() - mark, time.perf_counter()
     except BaseException:
         pool.close()  # no worker may still be writing into a folder removed here
@@ -449,13 +450,17 @@ def write_unit_pages(units: list[Unit], tables_store: ResultStore, force: bool) 
                                                                     encoding="utf-8")
 
 
-def write_manifests(units: list[Unit], outcomes: list[Outcome]) -> None:
+def manifest_provenance() -> dict:
+    """What every manifest of a run says of calpae and of the environment that ran it."""
+    return {"calpae": provenance.calpae_identity().as_dict(), "environment": provenance.environment()}
+
+
+def write_manifests(units: list[Unit], outcomes: list[Outcome], provenance_facts: dict) -> None:
     """Once the notebooks are done: each folder's manifest, and its executed notebooks gone."""
     for unit in units:
         shutil.rmtree(unit.staging / publish.EXECUTED_DIR, ignore_errors=True)
         mine = [o for o in outcomes if o.unit is unit]
-        manifest = {"calpae": provenance.calpae_identity().as_dict(), "environment": provenance.environment(),
-                    "published": published_entry(unit), "jobs": [
+        manifest = {**provenance_facts, "published": published_entry(unit), "jobs": [
             {"name": o.job.name, "notebook": o.job.notebook.name, "key": o.key, "executed": o.executed,
              "seconds": round(o.seconds, 2)} for o in mine]}
         (unit.staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1, ensure_ascii=False),
