@@ -266,3 +266,21 @@ def test_the_same_command_with_nothing_changed_does_nothing_and_says_so(variant)
     rebuilt = run_calpae("run", "--raw", variant["raw"], "--out", out)
     assert rebuilt.returncode == 0 and rebuilt.stdout.startswith("Rapports écrits"), rebuilt.stdout
     assert (out / "methode.html").is_file()
+
+
+def test_pages_are_nbconvert_pages_element_for_element(both_paths):
+    """calpae's exporter skips nbconvert's last pass through BeautifulSoup: the page must still be
+    the one nbconvert's HTML exporter makes with the same options, once both are read as HTML."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    ours = publish.html_exporter()
+    nbconvert = HTMLExporter(**{name: getattr(ours, name) for name in (
+        "template_name", "extra_template_paths", "template_file", "exclude_input", "exclude_input_prompt",
+        "exclude_output_prompt", "language_code", "embed_images")})
+    _, _, standard, _ = both_paths
+    for result in standard:
+        node = publish.publishable(nbformat.read(result.executed, as_version=4))
+        page, expected = ours.from_notebook_node(node)[0], nbconvert.from_notebook_node(node)[0]
+        assert 'tabindex="0"' in page, result.job.name
+        assert str(BeautifulSoup(page, features="html.parser")) == expected, result.job.name

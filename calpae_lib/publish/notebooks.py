@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import shutil
 import sys
 import time
@@ -329,11 +330,37 @@ def publishable(node):
     return node
 
 
+#: The cell parts nbconvert's HTML exporter makes focusable (``tabindex="0"``): an output, or a
+#: markdown cell's text, may be scrolled with the keyboard.
+FOCUSABLE = re.compile(r'(<div class="[^"]*\b(?:jp-Cell-inputWrapper|jp-OutputArea-output)\b[^"]*"[^>]*)>')
+
+
 @lru_cache(maxsize=1)
 def html_exporter():  # one per worker process: its templates are loaded once
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    return HTMLExporter(template_name="lab", extra_template_paths=[str(pages.TEMPLATES_DIR)],
+    class PageExporter(HTMLExporter):
+        """nbconvert's HTML exporter without its last step, which parses the whole page with
+        BeautifulSoup to add two attributes and writes it out again (two thirds of an export):
+        the focusable parts get their ``tabindex`` here, and every image has its ``alt`` already
+        (the template writes it). ``tests/test_notebooks.py`` checks that the page is nbconvert's,
+        element for element."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return FOCUSABLE.sub(r'\1 tabindex="0">', html), resources
+
+    return PageExporter(template_name="lab", extra_template_paths=[str(pages.TEMPLATES_DIR)],
                         template_file=pages.NOTEBOOK_TEMPLATE, exclude_input=True, exclude_input_prompt=True,
                         exclude_output_prompt=True, language_code="fr", embed_images=True)
 
