@@ -358,7 +358,7 @@ def serve(socket_path: str, modules: list[str]) -> None:
     children = []
     while True:
         ready, _, _ = select.select([listener, sys.stdin], [], [])
-        if sys.stdin in ready and not os.read(sys.stdin.fileno(), 4096):
+        if sys.stdin in ready and input_closed(sys.stdin):
             break
         if listener in ready:
             connection, _ = listener.accept()

@@ -346,7 +346,7 @@ def html_exporter():  # one per worker process: its templates are loaded once
         """nbconvert's HTML exporter without its last step, which parses the whole page with
         BeautifulSoup to add two attributes and writes it out again (two thirds of an export):
         the focusable parts get their ``tabindex`` here, and every image has its ``alt`` already
-        (the template writes it). ``tests/test_notebooks.py`` checks that the page is nbconvert's,
+        (the template writes it). ``tests/test_publish.py`` checks that the page is nbconvert's,
         element for element."""
 
         def from_notebook_node(self, nb, resources=None, **kw):
