@@ -11,6 +11,7 @@ cells papermill adds aside.
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import nbformat
@@ -210,3 +211,54 @@ def test_a_worker_hands_out_its_spare_kernel_and_starts_the_next_at_once(tmp_pat
     finally:
         supply.close()
         template.close()
+
+
+def test_forked_kernels_talk_over_sockets_named_after_them_in_the_template_folder(tmp_path):
+    """No TCP port: another process cannot take a forked kernel's sockets before it binds them."""
+    template = kernels.KernelTemplate()
+    try:
+        manager = kernels.start_kernel(template.socket_path, tmp_path)
+        publish.wait_until_ready(manager)
+        info = manager.get_connection_info()
+        assert info["transport"] == "ipc" and info["ip"].startswith(str(template.folder))
+        sockets = [template.folder / f"{info['ip']}-{info[name]}" for name in
+                   ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")]
+        assert all(path.is_socket() for path in sockets)
+        kernels.stop_kernel(manager)
+        assert not any(path.exists() for path in sockets)
+    finally:
+        template.close()
+
+
+def test_a_kernel_that_dies_before_its_notebook_is_replaced_once(tmp_path):
+    template = kernels.KernelTemplate()
+    supply = publish.KernelSupply(template.socket_path, tmp_path)
+    try:
+        dead = supply.spare.provisioner.pid
+        os.kill(dead, signal.SIGKILL)  # the kernel started ahead dies while waiting for its notebook
+        manager = supply.ready(tmp_path)
+        assert manager.provisioner.pid != dead
+        assert kernels.ForkedProcess(manager.provisioner.pid).poll() is None
+        kernels.stop_kernel(manager)
+    finally:
+        supply.close()
+        template.close()
+
+
+def test_a_kernel_that_dies_at_every_start_fails_its_notebook_with_what_it_wrote(tmp_path, monkeypatch):
+    options = kernels.kernel_options
+    monkeypatch.setattr(kernels, "kernel_options", lambda cmd: options(cmd) + ["--no-such-option"])
+    template = kernels.KernelTemplate()
+    publish.SUPPLY.append(publish.KernelSupply(template.socket_path, tmp_path))
+    notebook = tmp_path / "carnet.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")], metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}, "language_info": {"name": "python"}}), notebook)
+    job = publish.NotebookJob(name="carnet", notebook=notebook, title="Carnet", parameters={})
+    try:
+        result = publish.execute_job(job, tmp_path / "build")
+    finally:
+        publish.SUPPLY.pop().close()
+        template.close()
+    assert result.error.startswith("le carnet carnet.ipynb (carnet) n'a pas pu être exécuté : le noyau s'est arrêté")
+    assert "unrecognized arguments: --no-such-option" in result.error  # the kernel's own last words
+    assert not template.folder.exists()

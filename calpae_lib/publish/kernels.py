@@ -15,6 +15,14 @@ any other (:class:`ForkedKernelProvisioner` gives jupyter_client the child's
 pid); :func:`start_kernel` returns a started kernel manager for papermill's
 ``km`` argument.
 
+Kernels forked here talk over UNIX sockets (jupyter_client's ``ipc`` transport) in the
+template's folder, not over TCP: jupyter_client picks TCP ports by opening and
+closing a socket, and another process may take the same port before the kernel
+binds it, which kills the kernel at its start; a path made of the kernel's own
+id is nobody else's. What a kernel writes to its standard output and error
+goes to a log beside its sockets (:func:`kernel_log_tail` reads its end when a
+kernel dies before it could answer).
+
 Lifetimes: the template reads its standard input, a pipe from the process that
 started it; when that process ends, however it ends, the pipe closes and the
 template kills its kernels and exits (a template still importing stops after
@@ -109,11 +117,12 @@ def notebook_imports(notebooks) -> list[str]:
     return [m for m in dict.fromkeys(found) if not m.startswith(SHELL_HOOKED)]
 
 
-def fork_kernel(socket_path: str, argv: list[str], cwd: str, env: dict) -> int:
-    """Ask the template for a kernel running ``argv``'s ipykernel options; its pid."""
+def fork_kernel(socket_path: str, argv: list[str], cwd: str, env: dict, log: str = os.devnull) -> int:
+    """Ask the template for a kernel running ``argv``'s ipykernel options, its output written
+    to ``log``; its pid."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
         connect(connection, socket_path)
-        connection.sendall(json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode() + b"\n")
+        connection.sendall(json.dumps({"argv": argv, "cwd": cwd, "env": env, "log": log}).encode() + b"\n")
         reply = json.loads(read_line(connection) or b"{}")
     if "pid" not in reply:
         raise RuntimeError(f"le modèle de noyaux n'a pas démarré de noyau : {reply.get('error', 'aucune réponse')}")
@@ -196,12 +205,13 @@ def forked_provisioner_class():
 
     class ForkedKernelProvisioner(LocalProvisioner):
         socket_path: str = ""
+        log: str = os.devnull
 
         async def launch_kernel(self, cmd: list[str], **kwargs):
             env = dict(kwargs.get("env") or os.environ)
             env["JPY_PARENT_PID"] = "template"  # replaced by the template's pid in the child
             cwd = str(kwargs.get("cwd") or os.getcwd())
-            pid = fork_kernel(self.socket_path, kernel_options(cmd), cwd, env)
+            pid = fork_kernel(self.socket_path, kernel_options(cmd), cwd, env, self.log)
             self.process = ForkedProcess(pid)
             self.pid = self.pgid = pid  # the child leads its own session, as Popen(start_new_session)
             self.cwd = cwd
@@ -236,6 +246,10 @@ def kernel_options(cmd: list[str]) -> list[str]:
     return [arg for arg in cmd if arg.startswith("-") or arg.endswith(".json")]
 
 
+#: Seconds to wait for a kernel_info reply before asking again (as jupyter_client does), and how
+#: often to look meanwhile whether the kernel died.
+REPLY_WAIT = 1.0
+ALIVE_CHECK_EVERY = 0.1
 #: Seconds to wait for the first IOPub message after a kernel_info reply: it comes at once when
 #: IOPub is connected (the kernel publishes its status for every request).
 IOPUB_CONNECTED_WAIT = 0.2
@@ -261,10 +275,7 @@ def quick_ready_client_class():
             deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
             while True:
                 request = self.kernel_info()
-                try:
-                    reply = await ensure_async(self.shell_channel.get_msg(timeout=1))
-                except Empty:
-                    reply = None
+                reply = await self.reply_or_death(REPLY_WAIT)
                 if reply is not None and reply["msg_type"] == "kernel_info_reply" \
                         and reply["parent_header"].get("msg_id") == request:
                     try:  # IOPub connected: the request's status message arrives on it
@@ -275,7 +286,7 @@ def quick_ready_client_class():
                         self._handle_kernel_info_reply(reply)
                         break
                 if not await ensure_async(self.is_alive()):
-                    raise RuntimeError("le noyau s'est arrêté avant de répondre à kernel_info")
+                    raise KernelDied("le noyau s'est arrêté avant de répondre à sa première demande")
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"le noyau n'a pas répondu en {timeout} s")
             while True:  # what IOPub already holds of that request, without waiting for more
@@ -284,25 +295,55 @@ def quick_ready_client_class():
                 except Empty:
                     break
 
+        async def reply_or_death(self, seconds: float):
+            """The next shell message within ``seconds`` (None if none came), looking between short
+            waits whether the kernel is still alive: a kernel dead at its start is seen at once."""
+            deadline = time.monotonic() + seconds
+            while True:
+                try:
+                    return await ensure_async(self.shell_channel.get_msg(timeout=ALIVE_CHECK_EVERY))
+                except Empty:
+                    if not await ensure_async(self.is_alive()):
+                        raise KernelDied("le noyau s'est arrêté avant de répondre à sa première demande")
+                    if time.monotonic() > deadline:
+                        return None
+
     return QuickReadyClient
+
+
+class KernelDied(RuntimeError):
+    """A kernel ended before it could answer its first request."""
 
 
 def start_kernel(socket_path: str, cwd: Path, kernel_name: str = "python3"):
     """A started kernel manager whose kernel is forked from the template, for papermill's ``km``.
 
-    nbclient's own start would add ``--HistoryManager.hist_file=:memory:``: so does this.
+    Its sockets and log are in the template's folder, named after the kernel's id. nbclient's own
+    start would add ``--HistoryManager.hist_file=:memory:``: so does this.
     """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    manager = AsyncKernelManager(kernel_name=kernel_name)
+    kernel_id = str(uuid.uuid4())
+    prefix = Path(socket_path).parent / kernel_id[:12]  # short: a UNIX socket's path has at most 107 bytes
+    manager = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(prefix))
     manager.client_factory = quick_ready_client_class()
-    provisioner = forked_provisioner_class()(kernel_id=str(uuid.uuid4()), kernel_spec=manager.kernel_spec,
-                                            parent=manager)
+    provisioner = forked_provisioner_class()(kernel_id=kernel_id, kernel_spec=manager.kernel_spec, parent=manager)
     provisioner.socket_path = socket_path
+    provisioner.log = f"{prefix}.log"
     manager.provisioner = provisioner
     run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
     return manager
+
+
+def kernel_log_tail(manager, lines: int = 1) -> str:
+    """The last ``lines`` a forked kernel wrote to its standard output or error, joined by " / "
+    (empty when it wrote nothing)."""
+    try:
+        text = Path(manager.provisioner.log).read_text(encoding="utf-8", errors="replace")
+    except (AttributeError, OSError):  # not forked here, or no log written
+        return ""
+    return " / ".join([line.strip() for line in text.splitlines() if line.strip()][-lines:])
 
 
 def forget_inherited_event_loop() -> None:
@@ -321,13 +362,16 @@ def forget_inherited_event_loop() -> None:
 
 
 def stop_kernel(manager) -> None:
-    """Kill a kernel at once and release its ports and connection file."""
+    """Kill a kernel at once and remove its sockets, connection file and log."""
     from jupyter_core.utils import run_sync
 
+    log = getattr(manager.provisioner, "log", os.devnull)
     try:
         run_sync(manager.shutdown_kernel)(now=True)
     except RuntimeError:  # already gone
         pass
+    if log != os.devnull:
+        Path(log).unlink(missing_ok=True)
 
 
 # --- the template's side ---------------------------------------------------------------------
@@ -402,9 +446,10 @@ def become_kernel(request: dict) -> None:
     os.setsid()
     for signum in (signal.SIGCHLD, signal.SIGINT):
         signal.signal(signum, signal.SIG_DFL)
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    log = os.open(request.get("log", os.devnull), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    for fd in (1, 2):
+        os.dup2(log, fd)
     os.chdir(request["cwd"])
     env = dict(request["env"], JPY_PARENT_PID=str(os.getppid()))
     os.environ.clear()

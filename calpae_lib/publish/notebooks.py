@@ -144,10 +144,34 @@ class KernelSupply:
             raise
         return manager
 
+    def ready(self, cwd: Path):
+        """A kernel for a notebook in ``cwd``, ready to execute (:meth:`take`). A kernel that dies
+        before it could answer is replaced by a new one, once: its start failed for a reason of its
+        own (the machine short of memory, a file it could not open), which a second start may not
+        meet; a second death is the notebook's failure, with what the kernel last wrote."""
+        manager = self.take(cwd)
+        for attempt in range(KERNEL_STARTS):
+            try:
+                wait_until_ready(manager)
+                return manager
+            except kernels.KernelDied as error:
+                said = kernels.kernel_log_tail(manager)
+                kernels.stop_kernel(manager)
+                if attempt == KERNEL_STARTS - 1:
+                    raise kernels.KernelDied(f"{error}{' : ' + said if said else ''}") from None
+                manager = kernels.start_kernel(self.socket_path, self.cwd)
+            except BaseException:
+                kernels.stop_kernel(manager)
+                raise
+
     def close(self) -> None:
         if self.spare is not None:
             kernels.stop_kernel(self.spare)
             self.spare = None
+
+
+#: How many times a worker starts a notebook's kernel before it gives up (:meth:`KernelSupply.ready`).
+KERNEL_STARTS = 2
 
 
 #: The worker's kernel supply (:func:`use_kernel_template`); without one, papermill starts its own.
@@ -185,8 +209,7 @@ def execute_job(job: NotebookJob, build_dir: Path, timeout: int = CELL_TIMEOUT,
     manager, phases = None, {}
     try:
         if SUPPLY:
-            manager = SUPPLY[0].take(job.notebook.parent)
-            wait_until_ready(manager)
+            manager = SUPPLY[0].ready(job.notebook.parent)
         phases["kernel"] = time.perf_counter() - start
         node = papermill.execute_notebook(
             str(job.notebook), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME,
@@ -255,6 +278,8 @@ def keep_parameterised(job: NotebookJob, executed: Path) -> None:
 
 def failure_message(job: NotebookJob, executed: Path, error: Exception) -> str:
     """Which notebook, which cell, what went wrong, where to look."""
+    if isinstance(error, kernels.KernelDied):  # before any cell
+        return f"le carnet {job.notebook.name} ({job.name}) n'a pas pu être exécuté : {error}"
     cell = getattr(error, "cell_index", None)
     if cell is None:
         cell = failing_cell_index(executed)
