@@ -123,3 +123,14 @@ def test_empty_annex_gives_empty_tables():
     steps = chain_steps(pd.DataFrame(columns=["indicator", "period"]))
     assert steps.empty and chain_rates(steps).empty and step_targets(steps).empty
     assert semester_vs_year(steps).empty
+
+
+def test_a_rate_s_calculation_is_never_split_over_two_lines(chain):
+    """« 5 950 / 6 060 » in a narrow column: the numbers and the slash stay on one line."""
+    from calpae_lib.present.orientation import orientation_rates_table
+
+    calculations = orientation_rates_table(chain).frame["Calcul"]
+    assert len(calculations) == len(chain.rates[chain.rates["kind"] == "result"])
+    assert "5\u202f950\u00a0/\u00a06\u202f060" in set(calculations)
+    assert not any(character.isspace() and character not in "\u00a0\u202f"
+                   for calculation in calculations for character in calculation)

@@ -70,7 +70,8 @@ def orientation_rates_table(chain) -> Table:
     frame = pd.DataFrame({
         "Taux": [label[:1].upper() + label[1:] for label in rates["label"]],
         "Année": [period_cell(p) for p in rates["period"]],
-        "Calcul": [f"{format_number(n)} / {format_number(d)}" for n, d in
+        # no-break spaces: a fraction is never split over two lines ("479 /" above "868")
+        "Calcul": [f"{format_number(n)}\u00a0/\u00a0{format_number(d)}" for n, d in
                    zip(rates["numerator_value"], rates["denominator_value"])],
         "Taux constaté": [rate_cell(v) for v in rates["rate"]],
         "Délai fixé au niveau national": [f"en {d}" if isinstance(d, str) else "—" for d in rates["national_delay"]],
