@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 import time
 
 import nbformat
@@ -261,4 +262,33 @@ def test_a_kernel_that_dies_at_every_start_fails_its_notebook_with_what_it_wrote
         template.close()
     assert result.error.startswith("le carnet carnet.ipynb (carnet) n'a pas pu être exécuté : le noyau s'est arrêté")
     assert "unrecognized arguments: --no-such-option" in result.error  # the kernel's own last words
+    assert not template.folder.exists()
+
+
+def test_kernels_killed_with_their_template_leave_nothing_in_the_temporary_folder(tmp_path, monkeypatch):
+    """A worker's last kernel, started ahead, is never stopped: it dies with the template. Its
+    connection file (holding its key), sockets and log must go with the template's folder."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    template = kernels.KernelTemplate()
+    supply = publish.KernelSupply(template.socket_path, tmp_path)
+    publish.wait_until_ready(supply.spare)
+    assert os.path.dirname(supply.spare.connection_file) == str(template.folder)
+    template.close()  # as at the end of a run: the workers are gone, their spare kernels with them
+    assert list(temporary.iterdir()) == []
+
+
+def test_a_temporary_folder_too_long_for_a_socket_s_path_is_not_used_for_them(tmp_path, monkeypatch):
+    long = tmp_path / ("x" * 100)
+    long.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(long))
+    template = kernels.KernelTemplate()
+    try:
+        assert not str(template.folder).startswith(str(long))
+        manager = kernels.start_kernel(template.socket_path, tmp_path)
+        publish.wait_until_ready(manager)
+        kernels.stop_kernel(manager)
+    finally:
+        template.close()
     assert not template.folder.exists()

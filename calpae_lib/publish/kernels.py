@@ -67,7 +67,7 @@ class KernelTemplate:
     """The template process of one run: started at once, its imports done in the background."""
 
     def __init__(self, modules: list[str] | tuple = ()):
-        self.folder = Path(tempfile.mkdtemp(prefix="calpae-kernels-"))
+        self.folder = socket_folder()
         self.socket_path = str(self.folder / "template.sock")
         debug = os.environ.get("CALPAE_DEBUG")
         self.process = subprocess.Popen(
@@ -89,9 +89,34 @@ class KernelTemplate:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        for path in self.folder.iterdir():
+        remove_folder(self.folder)  # done by the template as it ends; not if it was killed
+
+
+def remove_folder(folder: Path) -> None:
+    """Remove the template's folder and what it holds (sockets, connection files, logs), if still there."""
+    try:
+        for path in folder.iterdir():
             path.unlink(missing_ok=True)
-        self.folder.rmdir()
+        folder.rmdir()
+    except FileNotFoundError:
+        pass
+
+
+#: The longest path a UNIX socket can be bound to (macOS: 104 bytes with the final NUL, Linux 108).
+SOCKET_PATH_MAX = 103
+#: The longest name of a socket in the folder: a kernel's (:func:`start_kernel`), with its channel.
+SOCKET_NAME_MAX = len("0123456789ab-99")
+
+
+def socket_folder() -> Path:
+    """A new private folder for the template's and its kernels' sockets: in the temporary folder,
+    or in /tmp when the temporary folder's path is too long for a socket's (a long ``TMPDIR``)."""
+    for parent in (None, "/tmp"):
+        folder = Path(tempfile.mkdtemp(prefix="calpae-kernels-", dir=parent))
+        if len(os.fsencode(folder)) + 1 + SOCKET_NAME_MAX <= SOCKET_PATH_MAX:
+            return folder
+        folder.rmdir()
+    raise RuntimeError(f"pas de dossier temporaire au chemin assez court pour les sockets des noyaux : {folder}")
 
 
 def notebook_imports(notebooks) -> list[str]:
@@ -318,15 +343,18 @@ class KernelDied(RuntimeError):
 def start_kernel(socket_path: str, cwd: Path, kernel_name: str = "python3"):
     """A started kernel manager whose kernel is forked from the template, for papermill's ``km``.
 
-    Its sockets and log are in the template's folder, named after the kernel's id. nbclient's own
+    Its sockets, connection file and log are in the template's folder, named after the kernel's id. nbclient's own
     start would add ``--HistoryManager.hist_file=:memory:``: so does this.
     """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
     kernel_id = str(uuid.uuid4())
-    prefix = Path(socket_path).parent / kernel_id[:12]  # short: a UNIX socket's path has at most 107 bytes
-    manager = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(prefix))
+    prefix = Path(socket_path).parent / kernel_id[:12]  # short: see SOCKET_NAME_MAX
+    # its connection file (which holds its key) there too, not in the temporary folder: it goes with
+    # the template's folder, even when the kernel is not stopped but killed with the template
+    manager = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(prefix),
+                                 connection_file=f"{prefix}.json")
     manager.client_factory = quick_ready_client_class()
     provisioner = forked_provisioner_class()(kernel_id=kernel_id, kernel_spec=manager.kernel_spec, parent=manager)
     provisioner.socket_path = socket_path
@@ -390,7 +418,8 @@ def preload(modules: list[str], stop=lambda: False) -> None:
 
 
 def serve(socket_path: str, modules: list[str]) -> None:
-    """Fork one kernel per request until standard input closes, then kill the kernels."""
+    """Fork one kernel per request until standard input closes, then kill the kernels and remove
+    the folder of ``socket_path``."""
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel's launcher: no working folder
         del sys.path[0]
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped at once: no zombies
@@ -414,6 +443,8 @@ def serve(socket_path: str, modules: list[str]) -> None:
             os.killpg(pid, signal.SIGKILL)
         except OSError:
             pass
+    # the run that started us may have been killed, without a chance to remove the folder
+    remove_folder(Path(socket_path).parent)
 
 
 def input_closed(stream) -> bool:
