@@ -100,15 +100,21 @@ def bench_run(work: Path, jobs: int) -> dict:
     """calpae run cold (:data:`COLD_REPEATS` times, each with its own empty store: the median), warm,
     with a page removed; then four and sixteen reports cold and warm."""
     calpae = [str(BIN / "calpae"), "run", "--jobs", str(jobs)]
+
+    def one_report(attempt: int) -> tuple[list, dict]:
+        """The command and environment of the cold run ``attempt``: its own output and store."""
+        env = {**os.environ, "CALPAE_CACHE_DIR": str(cold_store(work, attempt))}
+        return calpae + ["--raw", str(BUNDLED), "--out", str(cold_output(work, attempt))], env
+
     colds = []
     for attempt in range(COLD_REPEATS):
-        env = {**os.environ, "CALPAE_CACHE_DIR": str(cold_store(work, attempt))}
-        one = calpae + ["--raw", str(BUNDLED), "--out", str(work / f"out1-{attempt}")]
+        one, env = one_report(attempt)
         phases = work / f"phases-{attempt}.json"
         colds.append((timed(one + ["--timings", str(phases)], env), phases))
     cold, phases = sorted(colds)[len(colds) // 2]
+    one, env = one_report(0)  # warm, then with a page removed: on the first cold run's output and store
     results = {"cold": cold, "colds": sorted(t for t, _ in colds), "warm": timed(one, env)}
-    (work / f"out1-{attempt}" / "methode.html").unlink()  # the output touched: every stored result reused
+    (cold_output(work, 0) / "methode.html").unlink()  # the output touched: every stored result reused
     results["reuse"] = timed(one, env)
     results["phases"] = json.loads(phases.read_text(encoding="utf-8"))
     for count in (4, 16):
@@ -129,6 +135,11 @@ COLD_REPEATS = 3
 def cold_store(work: Path, attempt: int) -> Path:
     """The result store of the cold run ``attempt`` (the first one's parsed report serves the baseline)."""
     return work / f"cache-{attempt}"
+
+
+def cold_output(work: Path, attempt: int) -> Path:
+    """The output folder of the cold run ``attempt``."""
+    return work / f"out1-{attempt}"
 
 
 def bench_baseline(work: Path) -> dict:
@@ -206,7 +217,8 @@ def phase_lines(phases: dict) -> list[str]:
             ("swap into place", steps.get("swap", 0.0)),
             ("whole run, inside calpae (no interpreter start-up)", phases["seconds"])]
     width = max(len(name) for name, _ in rows)
-    return ["Cold run of one report (the median one), by phase:"] + [f"  {name:<{width}}  {seconds(value)}" for name, value in rows]
+    return (["Cold run of one report (the median one), by phase:"]
+            + [f"  {name:<{width}}  {seconds(value)}" for name, value in rows])
 
 
 def main() -> int:
