@@ -36,11 +36,11 @@ class AnnexAction:
     """An annex action line with its État and Département lines (``None`` when absent)."""
 
     volet: str
-    line: pd.Series
-    etat: pd.Series | None
-    departement: pd.Series | None
+    line: dict
+    etat: dict | None
+    departement: dict | None
 
-    def part(self, financeur: str) -> pd.Series | None:
+    def part(self, financeur: str) -> dict | None:
         return self.etat if financeur == "etat" else self.departement
 
 
@@ -59,7 +59,7 @@ def amount(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def line_of(row: pd.Series | None) -> int | None:
+def line_of(row: pd.Series | dict | None) -> int | None:
     return None if row is None or pd.isna(row["source_line"]) else int(row["source_line"])
 
 
@@ -70,7 +70,7 @@ def in_print_order(frame: pd.DataFrame) -> pd.DataFrame:
 def annex_actions(annex: pd.DataFrame) -> list[AnnexAction]:
     """The annex's action lines, each with the État and Département lines printed after it."""
     groups, current = [], None
-    for _, row in in_print_order(annex).iterrows():
+    for row in in_print_order(annex).to_dict("records"):
         kind = row["row_kind"]
         if kind == "action":
             current = {"volet": row["volet"], "line": row, "etat": None, "departement": None}
@@ -85,6 +85,20 @@ def annex_actions(annex: pd.DataFrame) -> list[AnnexAction]:
 
 def volets_of(annex: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(in_print_order(annex)["volet"]))
+
+
+def rows_by(frame: pd.DataFrame, column: str):
+    """``key -> frame's rows whose column holds key``, in their order; no rows for an absent key.
+
+    One grouping instead of a comparison of the whole column for every key asked.
+
+    >>> rows = rows_by(pd.DataFrame({"action_id": ["a", "b", "a"], "amount": [1, 2, 3]}), "action_id")
+    >>> list(rows("a")["amount"]), len(rows("z"))
+    ([1, 3], 0)
+    """
+    groups = {key: group for key, group in frame.groupby(column, sort=False)}
+    empty = frame.iloc[:0]
+    return lambda key: groups.get(key, empty)
 
 
 def rows_of(annex: pd.DataFrame, volet: str, kind: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from calpae_lib.checks.budget import short
+from calpae_lib.checks.budget import rows_by, short
 from calpae_lib.checks.claims import decimals_of
 from calpae_lib.checks.direction import LESS, attained, direction
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
@@ -61,16 +61,18 @@ def check_sheet_against_annex4(tables, doc, meta) -> list[Finding]:
     """Un même indicateur donne la même valeur sur la fiche action et dans l'Annexe 4 (même année, même nature)."""
     sheets, annex = readable(tables["indicators"]), readable(tables["annex4"])
     names = list(dict.fromkeys(annex["indicator"]))
+    first_printed = annex_values_by_key(annex)
+    matches: dict[str, str | None] = {}
     findings = []
-    for _, row in sheets.iterrows():
-        name = annex4_match(row["indicator"], names)
+    for row in sheets.to_dict("records"):
+        if row["indicator"] not in matches:
+            matches[row["indicator"]] = annex4_match(row["indicator"], names)
+        name = matches[row["indicator"]]
         if name is None or row["kind"] not in SAME_KIND:
             continue
-        same = annex[(annex["indicator"] == name) & (annex["kind"] == SAME_KIND[row["kind"]])
-                     & (annex["period"].astype(str) == str(row["period"]))]
-        if same.empty:
+        other = first_printed.get((name, SAME_KIND[row["kind"]], str(row["period"])))
+        if other is None:
             continue
-        other = same.iloc[0]
         agree = float(other["value"]) == float(row["value"])
         findings.append(Finding(
             "indicateurs.fiche_annexe4", scope_of(row), "ok" if agree else "ecart",
@@ -82,6 +84,14 @@ def check_sheet_against_annex4(tables, doc, meta) -> list[Finding]:
                f"(ligne {int(other['source_line'])})."),
             int(row["source_line"])))
     return findings
+
+
+def annex_values_by_key(annex: pd.DataFrame) -> dict[tuple[str, str, str], dict]:
+    """Annexe 4's first printed value of each (indicator, kind, period), the period as text."""
+    first: dict[tuple[str, str, str], dict] = {}
+    for row in annex.to_dict("records"):
+        first.setdefault((row["indicator"], row["kind"], str(row["period"])), row)
+    return first
 
 
 def year_values(frame: pd.DataFrame, year: int, kind: str) -> pd.DataFrame:
@@ -408,19 +418,18 @@ def named_budget_lines(text: str, lines: pd.DataFrame, stage: str | None = None)
 @rule("indicateurs.montant_budget", needs=("indicators", "budgets"), grade=Grade.MONTANT)
 def check_amounts_against_budget(tables, doc, meta) -> list[Finding]:
     """Un montant en euros d'un tableau d'indicateurs ou de son commentaire qui nomme une ligne du budget de la fiche (« Dépenses liées aux CLLAJ pour le Département ») égale cette ligne."""
-    budgets, indicators, findings = tables["budgets"], tables["indicators"], []
+    indicators, findings = tables["indicators"], []
+    budget_of = rows_by(tables["budgets"], "action_id")
     euros = readable(indicators)
     for row in euros[(euros["unit"] == "eur") & euros["kind"].isin(list(BUDGET_STAGE))].itertuples():
-        same = named_budget_lines(row.indicator, budgets[budgets["action_id"] == row.action_id],
-                                  BUDGET_STAGE[row.kind])
+        same = named_budget_lines(row.indicator, budget_of(row.action_id), BUDGET_STAGE[row.kind])
         if same:
             findings.append(budget_amount_finding(row, same[0]))
     if "comment" in indicators.columns:
         commented = indicators.dropna(subset=["comment"]).drop_duplicates(["action_id", "indicator", "comment"])
         for row in commented.itertuples():
-            lines = budgets[budgets["action_id"] == row.action_id]
             for stated in stated_amounts(row.comment):
-                same = named_budget_lines(f"{row.indicator} {row.comment}", lines)
+                same = named_budget_lines(f"{row.indicator} {row.comment}", budget_of(row.action_id))
                 if same:
                     findings.append(comment_amount_finding(row, stated, same))
     return findings
