@@ -818,8 +818,11 @@ def sheet_groups(sheet: pd.DataFrame | None) -> list[tuple[str, list]]:
     """The sheets' readable values grouped by indicator."""
     if sheet is None or sheet.empty:
         return []
-    return [(str(text), list(group.itertuples()))
-            for text, group in sheet[sheet["status"] == "ok"].groupby("indicator")]
+    groups: dict[str, list] = {}
+    for row in sheet[sheet["status"] == "ok"].itertuples():  # once: itertuples per group is slow
+        if not pd.isna(row.indicator):
+            groups.setdefault(row.indicator, []).append(row)
+    return [(str(text), groups[text]) for text in sorted(groups)]
 
 
 def sheet_values(groups: list[tuple[str, list]], indicator: str, columns: tuple[Column, ...]) -> dict[int, Decimal]:

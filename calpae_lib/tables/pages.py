@@ -131,10 +131,13 @@ def running_titles(doc: Document, tables: list[tuple[int, int]]) -> frozenset[st
     Section headings of the action sheets ("5. Budget") repeat too, but never inside a
     table's body, where this set is used.
     """
+    in_table = {number for a, b in tables for number in range(max(a, 1), min(b, len(doc.lines)) + 1)}
     counts: dict[str, int] = {}
     for number, text in doc.numbered():
+        if number in in_table:
+            continue
         key = " ".join(text.split())
-        if len(key.split()) >= 2 and re.search(r"[^\W\d_]", key) and not any(a <= number <= b for a, b in tables):
+        if " " in key and re.search(r"[^\W\d_]", key):  # two words or more, one a letter
             counts[key] = counts.get(key, 0) + 1
     return frozenset(key for key, count in counts.items() if count >= RUNNING_TITLE_REPEATS)
 
