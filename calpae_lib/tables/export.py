@@ -232,25 +232,34 @@ def action_labels(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     return labels
 
 
-def display_cell(name: str, column: str, value, row, names: dict[str, str]):
-    """One cell of a table as people read it: ``(value, number format)``."""
+def cell_reader(name: str, column: str, names: dict[str, str]):
+    """How people read the cells of one column: ``read(value, row) -> (value, number format)``, the
+    column's schema looked up once for all its cells."""
     schema = SCHEMAS.get(name)
     spec = schema.columns.get(column) if schema is not None else None
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None, None
-    if column in ("action_id", "scope", "check_id"):
-        return names.get(value, value), None
-    if column == "value" and "unit" in row:
-        return indicator_cell(value, row["unit"])
-    if name == "checks" and column in ("expected", "observed"):
-        return printed_cell(value)
-    if spec is not None and code_labels(spec):
-        return code_labels(spec).get(value, value), None
-    if isinstance(value, bool):
-        return ("oui" if value else "non"), None
+    labels = code_labels(spec) if spec is not None else {}
+    integer_format = None
     if spec is not None and str(spec.dtype) in ("int64", "Int64"):
-        return int(value), EUR_FORMAT if column_unit(spec) == "eur" else PLAIN_INTEGER
-    return value, None
+        integer_format = EUR_FORMAT if column_unit(spec) == "eur" else PLAIN_INTEGER
+
+    def read(value, row):
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return None, None
+        if column in ("action_id", "scope", "check_id"):
+            return names.get(value, value), None
+        if column == "value" and "unit" in row:
+            return indicator_cell(value, row["unit"])
+        if name == "checks" and column in ("expected", "observed"):
+            return printed_cell(value)
+        if labels:
+            return labels.get(value, value), None
+        if isinstance(value, bool):
+            return ("oui" if value else "non"), None
+        if integer_format is not None:
+            return int(value), integer_format
+        return value, None
+
+    return read
 
 
 # --- workbook: sheets -------------------------------------------------------------------------
@@ -304,9 +313,10 @@ def table_sheet(workbook: Workbook, name: str, frame: pd.DataFrame, names: dict[
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
         widths.append(len(str(cell.value)) + FILTER_BUTTON)
     styles = {}
+    readers = [(column, cell_reader(name, column, names)) for column in frame.columns]
     for number, row in enumerate(frame.to_dict("records"), start=2):
-        for index, column in enumerate(frame.columns, start=1):
-            value, number_format = display_cell(name, column, row[column], row, names)
+        for index, (column, read) in enumerate(readers, start=1):
+            value, number_format = read(row[column], row)
             cell = sheet.cell(row=number, column=index)
             styled(cell, TOP if isinstance(value, str) or value is None else NUMBER, number_format, styles)
             put_value(cell, value)
