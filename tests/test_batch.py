@@ -212,19 +212,18 @@ def test_comparison_notebook_runs_on_two_years(both_paths, bundled_report):
     assert "data:image/png;base64," in page and "Traceback" not in page
 
 
-def test_index_keeps_reports_published_by_earlier_runs(tmp_path, bundled_report):
-    """Two runs into one output folder, each with other years: the index lists all four, newest first."""
-    raw_a, raw_b = tmp_path / "a", tmp_path / "b"
-    raw_a.mkdir(), raw_b.mkdir()
+def test_index_keeps_reports_published_by_earlier_runs(runs, tmp_path, bundled_report):
+    """A run of two other years into a folder where three were published: the index lists all five,
+    newest first."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
     year = bundled_report.meta.year
-    for folder, offsets in ((raw_a, (3, 4)), (raw_b, (5, 6))):
-        for offset in offsets:
-            write_variant(folder, shift_years(bundled_text(), offset), f"calpae_{year + offset}.txt")
-    options = dict(out=tmp_path / "out", workers=2, notebooks_dir=write_tiny_notebooks(tmp_path / "nb"),
-                   store_dir=tmp_path / "store")
-    batch.run_reports([raw_a], **options)
-    batch.run_reports([raw_b], **options)
-    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    for offset in (5, 6):
+        write_variant(raw, shift_years(bundled_text(), offset), f"calpae_{year + offset}.txt")
+    out = shutil.copytree(runs["out"], tmp_path / "out")
+    batch.run_reports([raw], out=out, workers=2, notebooks_dir=write_tiny_notebooks(tmp_path / "nb"),
+                      store_dir=tmp_path / "store")
+    index = (out / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="(pas-de-calais/\d{4}/index\.html)"', index)
-    assert links == [f"pas-de-calais/{year + k}/index.html" for k in (6, 5, 4, 3)]
+    assert links == [f"pas-de-calais/{year + k}/index.html" for k in (6, 5, 2, 1, 0)]
     assert index.count("comparaison_annees.html") == 1  # one département, one comparison folder

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from calpae_lib.checks.claims import claims_of, read_claims
-from calpae_lib.checks.engine import DOCUMENT, Finding, rule
-from calpae_lib.tables.annex_budget import annex_lines
+from calpae_lib.checks.engine import ANNEX_LINES, DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import Grade, Category
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_percent
@@ -124,7 +123,7 @@ def scope_of(action: AnnexAction) -> str:
 def check_action_lines(tables, doc, meta) -> list[Finding]:
     """Chaque ligne d'action de l'annexe égale sa part État plus sa part Département (avenant et engagé)."""
     findings = []
-    for action in annex_actions(annex_lines(tables["annex_budget"])):
+    for action in annex_actions(tables[ANNEX_LINES]):
         label, line = short(action.line["label"]), line_of(action.line)
         missing = [FINANCEUR_LABELS[f] for f in ("etat", "departement") if action.part(f) is None]
         if missing:
@@ -152,7 +151,7 @@ def check_action_lines(tables, doc, meta) -> list[Finding]:
 @rule("annexe.sous_total", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_subtotals(tables, doc, meta) -> list[Finding]:
     """Chaque sous-total (part État, part Département) de l'annexe égale la somme de ses lignes."""
-    annex, findings = annex_lines(tables["annex_budget"]), []
+    annex, findings = tables[ANNEX_LINES], []
     for volet in volets_of(annex):
         where = f"Annexe {VOLET_NAMES_IN_TEXT.get(volet, volet)}"
         for financeur, kind in SUBTOTAL_KIND.items():
@@ -180,7 +179,7 @@ def check_subtotals(tables, doc, meta) -> list[Finding]:
 @rule("annexe.total", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_totals(tables, doc, meta) -> list[Finding]:
     """Chaque total général de l'annexe égale la somme de ses deux sous-totaux."""
-    annex, findings = annex_lines(tables["annex_budget"]), []
+    annex, findings = tables[ANNEX_LINES], []
     for volet in volets_of(annex):
         total, name_volet = rows_of(annex, volet, "total"), VOLET_NAMES_IN_TEXT.get(volet, volet)
         if total.empty:
@@ -208,10 +207,14 @@ def sheet_amounts(budgets: pd.DataFrame) -> dict[tuple[str, str, str], tuple[int
     The part-amounts of a split ("900 000 € dont 200 000 € …") live in
     ``budget_details``, so that adding the rows here never double counts.
     """
-    out = {}
-    for key, group in budgets.groupby(["action_id", "stage", "financeur"], sort=False):
-        out[key] = (int(group["amount_eur"].sum()), int(group["source_line"].min()))
-    return out
+    out: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for row in budgets[["action_id", "stage", "financeur", "amount_eur", "source_line"]].itertuples(index=False):
+        key = (row.action_id, row.stage, row.financeur)
+        if any(pd.isna(part) for part in key):
+            continue
+        total, first = out.get(key, (0, row.source_line))
+        out[key] = (total + (0 if pd.isna(row.amount_eur) else int(row.amount_eur)), min(first, row.source_line))
+    return {key: (int(total), int(first)) for key, (total, first) in out.items()}
 
 
 def annex_by_action(annex: pd.DataFrame) -> dict[str, AnnexAction]:
@@ -260,19 +263,19 @@ def missing_on_sheet(check_id, action_id, stage, who, annex_amount, part) -> Fin
 @rule("fiche_annexe.prevu", needs=("budgets", "annex_budget"), grade=Grade.MONTANT)
 def check_sheet_planned(tables, doc, meta) -> list[Finding]:
     """Le budget prévisionnel (5.1) de chaque fiche égale le montant avenant de l'annexe, par financeur."""
-    return compare_stage("prevu", tables["budgets"], annex_lines(tables["annex_budget"]))
+    return compare_stage("prevu", tables["budgets"], tables[ANNEX_LINES])
 
 
 @rule("fiche_annexe.engage", needs=("budgets", "annex_budget"), grade=Grade.MONTANT)
 def check_sheet_committed(tables, doc, meta) -> list[Finding]:
     """Le budget exécuté (5.2) de chaque fiche égale le montant engagé de l'annexe, par financeur."""
-    return compare_stage("engage", tables["budgets"], annex_lines(tables["annex_budget"]))
+    return compare_stage("engage", tables["budgets"], tables[ANNEX_LINES])
 
 
 @rule("fiche_annexe.presence", needs=("budgets", "annex_budget", "actions"), grade=Grade.MONTANT)
 def check_presence(tables, doc, meta) -> list[Finding]:
     """Toute action financée sur sa fiche figure dans l'annexe, et toute ligne de l'annexe a sa fiche."""
-    budgets, annex, actions = tables["budgets"], annex_lines(tables["annex_budget"]), tables["actions"]
+    budgets, annex, actions = tables["budgets"], tables[ANNEX_LINES], tables["actions"]
     annexed, findings = annex_by_action(annex), []
     sheet_lines = budgets.groupby("action_id")["source_line"].min()
     for action_id in financed_actions(budgets):
@@ -323,7 +326,7 @@ def check_split_amounts(tables, doc, meta) -> list[Finding]:
 def check_execution_rates(tables, doc, meta) -> list[Finding]:
     """Taux d'exécution (engagé / avenant) de chaque action et financeur, d'après l'annexe."""
     findings = []
-    for action in annex_actions(annex_lines(tables["annex_budget"])):
+    for action in annex_actions(tables[ANNEX_LINES]):
         for financeur, who in FINANCEUR_LABELS.items():
             part = action.part(financeur)
             if part is None:
@@ -362,7 +365,7 @@ def state_totals(annex: pd.DataFrame) -> tuple[int, int, int | None]:
 def check_state_consumption(tables, doc, meta) -> list[Finding]:
     """Le taux de consommation des crédits de l'État annoncé par le rapport, recalculé sur l'annexe."""
     claims = claims_of(read_claims(doc), "consommation_credits_etat")
-    planned, committed, _ = state_totals(annex_lines(tables["annex_budget"]))
+    planned, committed, _ = state_totals(tables[ANNEX_LINES])
     rate = percentage(committed, planned)
     if not claims:
         return [Finding("execution.credits_etat", DOCUMENT, "manquant", "", format_percent(rate, 1),
@@ -385,7 +388,7 @@ def check_all_engaged(tables, doc, meta) -> list[Finding]:
     claims = claims_of(read_claims(doc), "actions_toutes_engagees")
     if not claims:
         return []
-    idle = [a for a in annex_actions(annex_lines(tables["annex_budget"])) if not amount(a.line["engage"])]
+    idle = [a for a in annex_actions(tables[ANNEX_LINES]) if not amount(a.line["engage"])]
     names = ", ".join(f"« {short(a.line['label'], 40)} »" for a in idle)
     status = "ok" if not idle else "ecart"
     message = ("Le rapport affirme que toutes les actions ont été engagées : chaque ligne de l'annexe a un "
@@ -399,7 +402,7 @@ def check_all_engaged(tables, doc, meta) -> list[Finding]:
 @rule("execution.parite", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_parity(tables, doc, meta) -> list[Finding]:
     """La parité État / Département annoncée par la convention, par volet et par action (montants avenant)."""
-    annex = annex_lines(tables["annex_budget"])
+    annex = tables[ANNEX_LINES]
     claims = claims_of(read_claims(doc), "parite_financeurs")
     said = f" (le rapport annonce un financement à part égale, ligne {claims[0].source_line})" if claims else ""
     findings = []

@@ -28,6 +28,7 @@ from typing import Callable
 
 import pandas as pd
 
+from calpae_lib.tables.annex_budget import annex_lines
 from calpae_lib.tables.schemas import TABLE_COLUMNS
 from calpae_lib.tables.vocabulary import (
     GRADES,
@@ -90,6 +91,16 @@ REGISTRY: dict[str, Rule] = {}
 #: sheet) and the ``annex_headers`` (``(volet, header_line, year)`` of every annex table).
 STRUCTURES = ("outline", "sheet_headers", "annex_headers")
 
+#: A view of the tables that a dozen rules read, made once per run of the rules, from the tables
+#: they are given: the annex as printed, one row per line (:func:`~calpae_lib.tables.annex_budget.annex_lines`).
+ANNEX_LINES = "annex_lines"
+
+
+def with_views(tables: dict) -> dict:
+    """``tables`` and the views the rules read (:data:`ANNEX_LINES` where the annex was read)."""
+    annex = tables.get("annex_budget")
+    return {**tables, ANNEX_LINES: annex_lines(annex)} if annex is not None else dict(tables)
+
 def rule(check_id: str, *, needs: tuple[str, ...] = (), reads: tuple[str, ...] = (),
          category: Category = Category.COHERENCE, grade: Grade = Grade.NONE):
     """Register a rule under ``check_id``; ``needs`` names the tables it reads, ``reads`` the structures
@@ -116,11 +127,11 @@ def has_tables(tables: dict, needs: tuple[str, ...]) -> bool:
 def run_checks(tables: dict[str, pd.DataFrame], doc, meta, structures: dict) -> list[Finding]:
     """Run the rules whose tables exist; findings in rule order. ``structures`` maps each name of
     :data:`STRUCTURES` to what the parser read."""
-    findings = []
+    findings, viewed = [], with_views(tables)
     for checked in all_rules():
         if has_tables(tables, checked.needs):
             arguments = {name: structures[name] for name in checked.reads}
-            findings.extend(classified(checked, f) for f in checked.function(tables, doc, meta, **arguments))
+            findings.extend(classified(checked, f) for f in checked.function(viewed, doc, meta, **arguments))
     return findings
 
 

@@ -18,8 +18,7 @@ import pandas as pd
 
 from calpae_lib.checks.budget import amount, line_of, rows_of, short
 from calpae_lib.checks.claims import claims_of, percent_statements, read_claims
-from calpae_lib.checks.engine import DOCUMENT, Finding, rule
-from calpae_lib.tables.annex_budget import annex_lines
+from calpae_lib.checks.engine import ANNEX_LINES, DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import Grade
 from calpae_lib.text.dates import DATE, date_problem
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
@@ -59,7 +58,7 @@ def claim_missing(check_id, scope, what) -> Finding:
 @rule("rapport.participation_volet", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_volet_participation(tables, doc, meta) -> list[Finding]:
     """La participation de l'État annoncée par chapitre égale le sous-total part État de l'annexe du volet."""
-    annex, claims = annex_lines(tables["annex_budget"]), read_claims(doc)
+    annex, claims = tables[ANNEX_LINES], read_claims(doc)
     split = claims_of(claims, "participation_volet")
     if not split:
         return [claim_missing("rapport.participation_volet", DOCUMENT,
@@ -73,7 +72,7 @@ def check_volet_participation(tables, doc, meta) -> list[Finding]:
 @rule("rapport.participation_etat", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_state_participation(tables, doc, meta) -> list[Finding]:
     """La participation totale de l'État égale la somme des sous-totaux État des volets qu'elle répartit."""
-    annex, claims = annex_lines(tables["annex_budget"]), read_claims(doc)
+    annex, claims = tables[ANNEX_LINES], read_claims(doc)
     totals = claims_of(claims, "participation_etat")
     if not totals:
         return [claim_missing("rapport.participation_etat", DOCUMENT, "la participation financière de l'État")]
@@ -91,9 +90,9 @@ def check_erbm_envelope(tables, doc, meta) -> list[Finding]:
     """L'enveloppe ERBM annoncée par le rapport égale le sous-total part État de l'annexe ERBM."""
     claims = claims_of(read_claims(doc), "enveloppe_erbm")
     if not claims:
-        has_erbm = (annex_lines(tables["annex_budget"])["volet"] == "erbm").any()
+        has_erbm = (tables[ANNEX_LINES]["volet"] == "erbm").any()
         return [claim_missing("rapport.enveloppe_erbm", "erbm", "l'enveloppe ERBM")] if has_erbm else []
-    observed = state_subtotal(annex_lines(tables["annex_budget"]), "erbm")[0]
+    observed = state_subtotal(tables[ANNEX_LINES], "erbm")[0]
     return [money_finding("rapport.enveloppe_erbm", "erbm", claim, observed, "l'enveloppe ERBM")
             for claim in claims]
 
@@ -221,7 +220,7 @@ def programme_of(label: str) -> str:
 @rule("document.libelle_volet", needs=("annex_budget",), grade=Grade.REDACTION)
 def check_volet_labels(tables, doc, meta) -> list[Finding]:
     """Les lignes État / Département de chaque tableau d'annexe portent le libellé de leur volet."""
-    annex, findings = annex_lines(tables["annex_budget"]), []
+    annex, findings = tables[ANNEX_LINES], []
     parts = annex[annex["row_kind"].isin(["etat", "departement"])]
     for volet, lines in parts.groupby("volet", sort=False):
         programmes = lines["label"].map(programme_of)
