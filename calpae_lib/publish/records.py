@@ -30,6 +30,7 @@ import json
 import math
 import types
 import typing
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -164,13 +165,20 @@ def dataclass_from_plain(data, expected):
     if data.get("__dataclass__") != expected.__name__:
         raise RecordError(f"{expected.__name__} attendu, {data.get('__dataclass__')} trouvé")
     stored = expect(data.get("fields"), dict, expected.__name__)
-    hints = typing.get_type_hints(expected)
     values = {}
-    for field in dataclasses.fields(expected):
-        if field.name not in stored:
-            raise RecordError(f"{expected.__name__}.{field.name} manquant")
-        values[field.name] = from_plain(stored[field.name], hints[field.name])
+    for name, hint in field_types(expected):
+        if name not in stored:
+            raise RecordError(f"{expected.__name__}.{name} manquant")
+        values[name] = from_plain(stored[name], hint)
     return expected(**values)
+
+
+@lru_cache(maxsize=None)
+def field_types(cls) -> tuple[tuple[str, object], ...]:
+    """A dataclass's fields and their types, resolved once per class (``typing.get_type_hints``
+    evaluates every annotation again on each call: most of the time of a stored report's loading)."""
+    hints = typing.get_type_hints(cls)
+    return tuple((field.name, hints[field.name]) for field in dataclasses.fields(cls))
 
 
 def plain_scalar(data):
