@@ -360,7 +360,9 @@ def scan_headings(doc: Document, groups: list[Group], start: int, stop: int):
     """
     volet, axis, found = None, None, set()
     for number, text in doc.numbered(start, stop - 1):
-        group = next((g for g in groups if g.key not in found and is_group_heading(text, g)), None)
+        group = None
+        if is_upper_text(text) and not is_toc_line(text):  # what every group's heading is, first
+            group = next((g for g in groups if g.key not in found and is_group_heading(text, g)), None)
         if group is not None:
             found.add(group.key)
             volet, axis = group.volet, group.axis
