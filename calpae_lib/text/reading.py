@@ -72,10 +72,10 @@ class Document:
         return self._text or "\n".join(self.lines)
 
     def numbered(self, start: int = 1, end: int | None = None):
-        """Yield ``(line_number, text)`` for lines ``start`` to ``end`` inclusive."""
+        """``(line_number, text)`` for lines ``start`` to ``end`` inclusive, in order (an iterator)."""
+        start = max(start, 1)
         end = len(self.lines) if end is None else min(end, len(self.lines))
-        for number in range(max(start, 1), end + 1):
-            yield number, self.lines[number - 1]
+        return zip(range(start, end + 1), self.lines[start - 1:max(end, start - 1)])
 
 
 def check_raw_file(path: str | Path) -> os.stat_result:
