@@ -91,7 +91,7 @@ REGISTRY: dict[str, Rule] = {}
 #: sheet) and the ``annex_headers`` (``(volet, header_line, year)`` of every annex table).
 STRUCTURES = ("outline", "sheet_headers", "annex_headers")
 
-#: A view of the tables that a dozen rules read, made once per run of the rules, from the tables
+#: A view of the tables that the annex rules read, made once per run of the rules from the tables
 #: they are given: the annex as printed, one row per line (:func:`~calpae_lib.tables.annex_budget.annex_lines`).
 ANNEX_LINES = "annex_lines"
 
@@ -100,6 +100,7 @@ def with_views(tables: dict) -> dict:
     """``tables`` and the views the rules read (:data:`ANNEX_LINES` where the annex was read)."""
     annex = tables.get("annex_budget")
     return {**tables, ANNEX_LINES: annex_lines(annex)} if annex is not None else dict(tables)
+
 
 def rule(check_id: str, *, needs: tuple[str, ...] = (), reads: tuple[str, ...] = (),
          category: Category = Category.COHERENCE, grade: Grade = Grade.NONE):
