@@ -28,13 +28,18 @@ def format_number(value, decimals: int = 0, missing: str = "—") -> str:
     """
     if _missing(value):
         return missing
-    return grouped(value, decimals)
+    return grouped(value, decimals, value == 0 and str(value).startswith("-"))
 
 
 @lru_cache(maxsize=8192)
-def grouped(value, decimals: int) -> str:
+def grouped(value, decimals: int, negative_zero: bool = False) -> str:
     """:func:`format_number` of a number, kept: a report prints the same amounts again and again,
-    and babel takes some 40 µs for each (equal numbers, such as 2 and 2.0, print alike)."""
+    and babel takes some 40 µs for each. Equal numbers, such as 2 and 2.0, print alike, but for
+    -0.0, which equals 0 and which babel prints "-0": ``negative_zero`` keeps them apart.
+
+    >>> format_number(-0.0), format_number(0), format_number(-0.0), format_number(0.0)
+    ('-0', '0', '-0', '0')
+    """
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=LOCALE).replace("\u00a0", NNBSP)
 
