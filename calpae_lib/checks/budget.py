@@ -207,14 +207,9 @@ def sheet_amounts(budgets: pd.DataFrame) -> dict[tuple[str, str, str], tuple[int
     The part-amounts of a split ("900 000 € dont 200 000 € …") live in
     ``budget_details``, so that adding the rows here never double counts.
     """
-    out: dict[tuple[str, str, str], tuple[int, int]] = {}
-    for row in budgets[["action_id", "stage", "financeur", "amount_eur", "source_line"]].itertuples(index=False):
-        key = (row.action_id, row.stage, row.financeur)
-        if any(pd.isna(part) for part in key):
-            continue
-        total, first = out.get(key, (0, row.source_line))
-        out[key] = (total + (0 if pd.isna(row.amount_eur) else int(row.amount_eur)), min(first, row.source_line))
-    return {key: (int(total), int(first)) for key, (total, first) in out.items()}
+    sums = budgets.groupby(["action_id", "stage", "financeur"], sort=False).agg(
+        amount=("amount_eur", "sum"), line=("source_line", "min"))  # one aggregation, not one per group
+    return {key: (int(row.amount), int(row.line)) for key, row in zip(sums.index, sums.itertuples())}
 
 
 def annex_by_action(annex: pd.DataFrame) -> dict[str, AnnexAction]:

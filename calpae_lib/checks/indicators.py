@@ -62,12 +62,10 @@ def check_sheet_against_annex4(tables, doc, meta) -> list[Finding]:
     sheets, annex = readable(tables["indicators"]), readable(tables["annex4"])
     names = list(dict.fromkeys(annex["indicator"]))
     first_printed = annex_values_by_key(annex)
-    matches: dict[str, str | None] = {}
+    matches = {indicator: annex4_match(indicator, names) for indicator in dict.fromkeys(sheets["indicator"])}
     findings = []
     for row in sheets.to_dict("records"):
-        if row["indicator"] not in matches:
-            matches[row["indicator"]] = annex4_match(row["indicator"], names)
-        name = matches[row["indicator"]]
+        name = matches.get(row["indicator"])
         if name is None or row["kind"] not in SAME_KIND:
             continue
         other = first_printed.get((name, SAME_KIND[row["kind"]], str(row["period"])))

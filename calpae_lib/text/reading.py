@@ -75,7 +75,7 @@ class Document:
         """``(line_number, text)`` for lines ``start`` to ``end`` inclusive, in order (an iterator)."""
         start = max(start, 1)
         end = len(self.lines) if end is None else min(end, len(self.lines))
-        return zip(range(start, end + 1), self.lines[start - 1:max(end, start - 1)])
+        return zip(range(start, end + 1), self.lines[start - 1:end])  # the range bounds it
 
 
 def check_raw_file(path: str | Path) -> os.stat_result:
