@@ -82,7 +82,10 @@ class ParsedElements(HTMLParser):
 
 
 def test_tex_in_a_title_is_drawn_as_text():
-    chart = charts.prevu_engage_chart([r"Action $\alert$ test"], [1000.0], [800.0], r"Titre $\alert$ et $x^2")
+    from calpae_lib.analysis.budget import summarise_budget
+    summary = summarise_budget(pd.DataFrame({"action_id": ["a"], "financeur": ["etat"], "prevu": [1000.0],
+                                             "engage": [800.0], "engage_annexe": [float("nan")]}), ["financeur"])
+    chart = charts.prevu_engage_chart([r"Action $\alert$ test"], summary, r"Titre $\alert$ et $x^2")
     assert chart.png().startswith(b"\x89PNG")
 
 

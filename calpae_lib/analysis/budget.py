@@ -64,14 +64,7 @@ def budget_by_axis(report, key: str) -> pd.DataFrame:
 
 
 def summarise_budget(per_action: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Sum prévu and engagé over groups, in the report's order of volets and financeurs.
-
-    ``taux`` is the engagé over the prévu of the same rows, the very amounts a
-    line shows. ``engage_manquant`` counts the rows whose engagé is not printed
-    (``fiches_sans_engage`` their actions) and ``prevu_sans_engage`` is their prévu; ``engage_complete`` adds the
-    annex's amounts for those rows (NaN when the annex completes none),
-    ``taux_complete`` is its rate and ``completees`` how many rows it completed.
-    """
+    """Sum prévu and engagé over groups, in the report's order of volets and financeurs (see :func:`amounts_of`)."""
     per_action = sort_by_volet_and_financeur(per_action)
     records = []
     for group_keys, rows in per_action.groupby(keys, sort=False):
@@ -80,29 +73,46 @@ def summarise_budget(per_action: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=keys + SUMMARY_COLUMNS)
 
 
-SUMMARY_COLUMNS = ["prevu", "engage", "taux", "actions", "engage_manquant", "fiches_sans_engage", "prevu_sans_engage",
-                   "completees", "engage_complete", "taux_complete"]
+SUMMARY_COLUMNS = ["prevu", "engage", "prevu_compte", "taux", "actions", "engage_manquant", "fiches_sans_engage",
+                   "prevu_sans_engage", "completees", "engage_annexe", "engage_complete", "taux_complete"]
 
 
 def amounts_of(rows: pd.DataFrame) -> dict:
     """Prévu, engagé and their rate over some rows of :func:`budget_by_action`, completed by the annex.
 
+    One definition of the execution rate: the engagé the sheets print over the
+    prévu *of the same sheets*. A row whose sheet prints no engagé counts in
+    ``prevu`` (all that was planned) but neither in ``engage`` nor in
+    ``taux``: ``prevu_compte`` is the prévu the rate divides by,
+    ``engage_manquant`` counts those rows (``fiches_sans_engage`` their
+    actions) and ``prevu_sans_engage`` is their prévu.
+
+    The annex's completion is its own figure: ``engage_complete`` is the printed
+    engagé of every row, the annex's where the sheet prints none
+    (``engage_annexe`` the part the annex gives, ``completees`` how many rows it
+    completes); ``taux_complete`` divides it by all the prévu, and is given only
+    when every row without engagé is completed (else NaN).
+
     >>> rows = pd.DataFrame({"action_id": ["a", "b"], "prevu": [100.0, 50.0], "engage": [80.0, float("nan")],
     ...                      "engage_annexe": [float("nan"), 50.0]})
     >>> found = amounts_of(rows)
-    >>> float(found["engage"]), round(found["taux"], 1), float(found["engage_complete"]), round(found["taux_complete"], 1)
-    (80.0, 53.3, 130.0, 86.7)
+    >>> float(found["engage"]), float(found["prevu_compte"]), round(found["taux"], 1)
+    (80.0, 100.0, 80.0)
+    >>> float(found["engage_complete"]), round(found["taux_complete"], 1)
+    (130.0, 86.7)
     """
     missing = rows["engage"].isna() & rows["prevu"].notna()
     prevu, engage = rows["prevu"].sum(min_count=1), rows["engage"].sum(min_count=1)
+    counted = rows.loc[rows["engage"].notna(), "prevu"].sum(min_count=1)
     annex = rows["engage_annexe"] if "engage_annexe" in rows else pd.Series(float("nan"), index=rows.index)
     completed = int((missing & annex.notna()).sum())
-    complete = rows["engage"].fillna(annex).sum(min_count=1) if completed else float("nan")
-    return {"prevu": prevu, "engage": engage, "taux": percentage(engage, prevu),
+    complete = rows["engage"].fillna(annex).sum(min_count=1)
+    return {"prevu": prevu, "engage": engage, "prevu_compte": counted, "taux": percentage(engage, counted),
             "actions": rows["action_id"].nunique(), "engage_manquant": int(missing.sum()),
             "fiches_sans_engage": rows.loc[missing, "action_id"].nunique(),
             "prevu_sans_engage": rows.loc[missing, "prevu"].sum(min_count=1), "completees": completed,
-            "engage_complete": complete, "taux_complete": percentage(complete, prevu) if completed else None}
+            "engage_annexe": annex[missing].sum(min_count=1), "engage_complete": complete,
+            "taux_complete": percentage(complete, prevu) if completed == int(missing.sum()) else float("nan")}
 
 
 def sort_by_volet_and_financeur(frame: pd.DataFrame) -> pd.DataFrame:

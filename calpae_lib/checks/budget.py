@@ -340,13 +340,20 @@ def check_execution_rates(tables, doc, meta) -> list[Finding]:
 
 
 def rate_status(financeur: str, planned: int, committed: int) -> tuple[str, str]:
-    """``ok`` when the avenant is fully engaged (the Département may add more); ``ecart`` when less is; a
-    State part engaged beyond its avenant is to be verified."""
+    """Money engaged against money planned: under (``ecart``), on (``ok``) or over (``avertissement``) budget,
+    with the gap in words; never a target reached.
+
+    >>> for planned, committed in ((100, 600), (100, 80), (100, 100)):
+    ...     print(*rate_status("departement", planned, committed))
+    avertissement  : dépassé de 500 €
+    ecart  : sous-exécuté de 20 €
+    ok  : conforme au prévu
+    """
     if committed < planned:
-        return "ecart", " (sous-exécution)"
-    if committed > planned and financeur == "etat":
-        return "avertissement", " (plus que la part État prévue)"
-    return "ok", ""
+        return "ecart", f" : sous-exécuté de {format_eur(planned - committed)}"
+    if committed > planned:
+        return "avertissement", f" : dépassé de {format_eur(committed - planned)}"
+    return "ok", " : conforme au prévu"
 
 
 def state_totals(annex: pd.DataFrame) -> tuple[int, int, int | None]:

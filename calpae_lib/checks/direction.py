@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from calpae_lib.text.formatting import format_number
 from calpae_lib.text.reading import fold
 
 LESS, MORE = "moins", "plus"
@@ -73,13 +74,57 @@ def direction(indicator: str) -> str | None:
     return MORE
 
 
-def attained(indicator: str, result: float, target: float) -> bool | None:
-    """Whether a result reaches its target in the indicator's direction; ``None`` when it cannot be told.
+#: What an indicator is, as its wording says: an objective (a direction is known, the Département acts on it),
+#: a forecast volume (what arrives: people entering, files lodged; its « cible » is a forecast) or context.
+OBJECTIVE, VOLUME, CONTEXT = "objectif", "volume", "contexte"
+INDICATOR_KIND_LABELS = {OBJECTIVE: "objectif", VOLUME: "volume prévisionnel", CONTEXT: "contexte"}
 
-    >>> attained("Délai moyen du démarrage", 16.7, 21), attained("Nombre de nouveaux entrants", 6060, 6500)
-    (True, False)
+#: What arrives rather than what is done: counted in-flows (what is measured, accents folded). A count of
+#: people *entering*, of files *lodged* or *received*, of *referrals*: demand the Département forecasts.
+VOLUME_WORDS = re.compile(r"\b(?:entrants?|entrees?|deposee?s?|recue?s?|saisines?|signalements?|sollicitations?"
+                          r"|arrivees?)\b")
+
+
+def indicator_kind(indicator: str) -> str:
+    """An indicator's kind read from its wording: :data:`OBJECTIVE`, :data:`VOLUME` or :data:`CONTEXT`.
+
+    A wording that tells no direction is context; one that counts what arrives
+    (people entering, files lodged) is a forecast volume; the rest are objectives.
+
+    >>> indicator_kind("Nombre de nouveaux entrants"), indicator_kind("Nombre de dossiers déposés")
+    ('volume', 'volume')
+    >>> indicator_kind("Nombre de CER signés dans le délai de 2 mois"), indicator_kind("Délai moyen d'orientation")
+    ('objectif', 'objectif')
+    >>> indicator_kind("Part des bénéficiaires du RSA plus de 5 ans")
+    'contexte'
     """
-    said = direction(indicator)
-    if said is None:
+    if direction(indicator) is None:
+        return CONTEXT
+    return VOLUME if VOLUME_WORDS.search(measured(indicator)) else OBJECTIVE
+
+
+def attained(indicator: str, result: float, target: float) -> bool | None:
+    """Whether a result reaches its target in the indicator's direction; ``None`` when the indicator is no
+    objective (a forecast volume, context: :func:`indicator_kind`).
+
+    >>> attained("Délai moyen du démarrage", 16.7, 21), attained("Nombre de CER signés", 60, 65)
+    (True, False)
+    >>> attained("Nombre de nouveaux entrants", 6060, 6500) is None
+    True
+    """
+    if indicator_kind(indicator) != OBJECTIVE:
         return None
-    return result <= target if said == LESS else result >= target
+    return result <= target if direction(indicator) == LESS else result >= target
+
+
+def gap_words(result: float, target: float, unit_words: str = "") -> str:
+    """The gap of a result to its forecast in words, for what is not graded.
+
+    >>> gap_words(6060, 6500), gap_words(158, 100), gap_words(5, 5)
+    ('440 de moins que prévu', '58 de plus que prévu', 'autant que prévu')
+    """
+    gap = result - target
+    if not gap:
+        return "autant que prévu"
+    amount = format_number(abs(gap), 1 if abs(gap) % 1 else 0)
+    return f"{amount}{unit_words} de {'plus' if gap > 0 else 'moins'} que prévu"

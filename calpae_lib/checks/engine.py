@@ -176,7 +176,7 @@ def sections(checks: pd.DataFrame) -> pd.Series:
 def count_key(category: str, status: str, grade: str) -> str:
     """What a finding is counted under within its section: its grade (and outcome, for performance), or nothing."""
     if category == Category.PERFORMANCE:
-        outcome = status_label(status, category)
+        outcome = status_label(status, category, grade)
         return f"{Grade(grade).label} : {outcome.lower()}" if grade else outcome
     if category == Category.COHERENCE and status != "ok":
         return Grade(grade).label or "autres"
@@ -230,7 +230,7 @@ def readable_lines(checks: pd.DataFrame) -> list[str]:
             lines.append(f"  {'statut':<20} {'gravité':<18} {'portée':<14} {'ligne':>8}  message")
         for row in rows.itertuples():
             line = "—" if pd.isna(row.source_line) else str(int(row.source_line))
-            lines.append(f"  {status_label(row.status, row.category):<20} {Grade(row.grade).label or '—':<18} "
+            lines.append(f"  {status_label(row.status, row.category, row.grade):<20} {Grade(row.grade).label or '—':<18} "
                          f"{row.scope:<14} {line:>8}  {row.message}")
     totals = [count[""] for count in counts.values()]
     lines.append(f"{plural(len(checks), 'contrôle')} : "

@@ -14,7 +14,7 @@ import pandas as pd
 
 from calpae_lib.checks.budget import rows_by, short
 from calpae_lib.checks.claims import decimals_of
-from calpae_lib.checks.direction import LESS, attained, direction
+from calpae_lib.checks.direction import INDICATOR_KIND_LABELS, LESS, OBJECTIVE, attained, direction, gap_words, indicator_kind
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import Grade, Category
 from calpae_lib.checks.text import percent_agrees
@@ -106,7 +106,7 @@ INDICATOR_TABLES = ("indicators", "annex4")
 
 
 #: Columns of :func:`performance_rows`.
-PERFORMANCE_COLUMNS = ["indicator", "period", "unit", "target", "result", "direction", "attained", "scope",
+PERFORMANCE_COLUMNS = ["indicator", "period", "unit", "target", "result", "direction", "kind", "attained", "scope",
                        "places", "lines"]
 ANNEX4_PLACE = "Annexe 4"
 
@@ -153,8 +153,8 @@ def performance_rows(tables, year: int) -> pd.DataFrame:
     """The year's results against their targets, one row per indicator however many sheets print it.
 
     ``places`` lists where it is printed (actions in words, « Annexe 4 »), ``lines`` the source lines;
-    ``direction`` is read from the wording (:mod:`~calpae_lib.checks.direction`) and ``attained`` is
-    ``None`` when the wording does not tell which way is better.
+    ``direction`` and ``kind`` (objective, forecast volume, context) are read from the wording
+    (:mod:`~calpae_lib.checks.direction`); ``attained`` is ``None`` for what is no objective.
     """
     groups: list[dict] = []
     for pair in target_result_pairs(tables, year):
@@ -167,26 +167,32 @@ def performance_rows(tables, year: int) -> pd.DataFrame:
         if pair["place"] not in group["places"]:
             group["places"].append(pair["place"])
         group["lines"].append(pair["line"])
-    rows = [{**g, "period": str(year), "direction": direction(g["indicator"]),
+    rows = [{**g, "period": str(year), "direction": direction(g["indicator"]), "kind": indicator_kind(g["indicator"]),
              "attained": attained(g["indicator"], g["result"], g["target"])} for g in groups]
     return pd.DataFrame(rows, columns=PERFORMANCE_COLUMNS)
 
 
 @rule("indicateurs.resultat_cible", needs=INDICATOR_TABLES, category=Category.PERFORMANCE, grade=Grade.EFFECTIF)
 def check_results_against_targets(tables, doc, meta) -> list[Finding]:
-    """Le résultat de l'année atteint la cible fixée pour l'année, dans le sens que dit l'indicateur (fiches et Annexe 4)."""
+    """Le résultat de l'année atteint la cible fixée pour l'année, dans le sens que dit l'indicateur, pour un objectif ; un volume prévisionnel ou un indicateur de contexte n'est pas évalué (fiches et Annexe 4)."""
     findings = []
     for row in performance_rows(tables, meta.year).itertuples():
         decimals = 1 if (row.result % 1 or row.target % 1) else 0
         result, target = format_number(row.result, decimals), format_number(row.target, decimals)
-        status = "non_verifiable" if row.attained is None else "ok" if row.attained else "ecart"
-        verdict = {"ok": "atteinte", "ecart": "non atteinte",
-                   "non_verifiable": "le libellé ne dit pas si un résultat plus élevé est meilleur"}[status]
+        where = where_printed(row.places)
+        if row.kind != OBJECTIVE:
+            message = (f"« {short(row.indicator, 60)} » ({INDICATOR_KIND_LABELS[row.kind]}, non évalué) : {target} prévus, "
+                       f"{result} constatés en {meta.year}, {gap_words(row.result, row.target)} ({where}).")
+            findings.append(Finding("indicateurs.resultat_cible", row.scope, "non_verifiable", target, result,
+                                    message, row.lines[0]))
+            continue
+        status = "ok" if row.attained else "ecart"
+        verdict = "atteinte" if row.attained else "non atteinte"
         better = " (moins est mieux)" if row.direction == LESS else ""
         findings.append(Finding(
             "indicateurs.resultat_cible", row.scope, status, target, result,
             f"« {short(row.indicator, 60)} » : {result} en {meta.year} pour une cible de {target}{better}, {verdict} "
-            f"({where_printed(row.places)}).", row.lines[0]))
+            f"({where}).", row.lines[0]))
     return findings
 
 

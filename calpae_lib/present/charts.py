@@ -140,25 +140,60 @@ def short_label(text: str, width: int = 42, lines: int = 2) -> str:
     return "\n".join(wrapped)
 
 
-def prevu_engage_chart(labels, prevu, engage, title: str) -> Chart:
-    """Horizontal bars, prévu against engagé per category; a missing engagé is written, not drawn."""
-    labels, prevu, engage = list(labels), list(prevu), list(engage)
+#: The engagé the annex gives where a sheet prints none: the engagé's colour, hatched.
+ANNEX_HATCH = "///"
+ANNEX_LABEL = "engagé complété par l'annexe (fiche sans engagé)"
+
+
+def missing(value) -> bool:
+    return value is None or value != value
+
+
+def engage_text(row) -> str:
+    """What an engagé bar says, as its table's line does: the sheets' engagé, the annex's completion, what is missing.
+
+    ``row`` is a line of :func:`~calpae_lib.analysis.budget.summarise_budget`.
+    """
+    if missing(row.engage) and not row.completees:
+        return views.NOT_PRINTED
+    text = format_eur(0 if missing(row.engage) else row.engage)
+    if row.completees:
+        text += f" + {format_eur(row.engage_annexe)} d'après l'annexe"
+    left = row.engage_manquant - row.completees
+    if left:
+        text += f" ; engagé non renseigné sur {left} fiche{'s' if left > 1 else ''}"
+    return text
+
+
+def prevu_engage_chart(labels, summary, title: str) -> Chart:
+    """Horizontal bars, prévu against engagé per line of ``summary`` (:func:`budget.summarise_budget`).
+
+    The engagé is drawn as its table shows it: the sheets' engagé solid, the
+    annex's completion hatched after it, and a missing engagé written, not drawn.
+    """
+    labels, rows = list(labels), list(summary.itertuples())
     figure, axes = new_figure(rows=2 * len(labels))
     positions = range(len(labels))
     height = 0.38
-    top = max([v for v in prevu + engage if v == v and v is not None] or [1])
-    for offset, stage, values in ((-height / 2, "prevu", prevu), (height / 2, "engage", engage)):
-        ys = [p + offset for p in positions]
-        drawn = [0 if v is None or v != v else v for v in values]
-        axes.barh(ys, drawn, height=height, color=STAGE_COLOURS[stage],
-                  label=views.STAGE_LABELS[stage], edgecolor="#333333", linewidth=0.4)
-        for y, value in zip(ys, values):
-            text = format_eur(value, missing=views.NOT_PRINTED)
-            axes.text((0 if value is None or value != value else value) + top * 0.01, y, text,
-                      va="center", fontsize=FONT_SIZE - 1, color="#222222")
+    printed = [0.0 if missing(r.engage) else float(r.engage) for r in rows]
+    annexed = [float(r.engage_annexe) if r.completees and not missing(r.engage_annexe) else 0.0 for r in rows]
+    prevu = [0.0 if missing(r.prevu) else float(r.prevu) for r in rows]
+    top = max([p for p in prevu] + [e + a for e, a in zip(printed, annexed)] + [1])
+    style = {"height": height, "edgecolor": "#333333", "linewidth": 0.4}
+    ys_prevu, ys_engage = [p - height / 2 for p in positions], [p + height / 2 for p in positions]
+    axes.barh(ys_prevu, prevu, color=STAGE_COLOURS["prevu"], label=views.STAGE_LABELS["prevu"], **style)
+    axes.barh(ys_engage, printed, color=STAGE_COLOURS["engage"], label=views.STAGE_LABELS["engage"], **style)
+    if any(annexed):
+        axes.barh(ys_engage, annexed, left=printed, color="white", hatch=ANNEX_HATCH, label=ANNEX_LABEL,
+                  **{**style, "edgecolor": STAGE_COLOURS["engage"]})
+    for y, row, value in zip(ys_prevu, rows, prevu):
+        axes.text(value + top * 0.01, y, format_eur(row.prevu, missing=views.NOT_PRINTED), va="center",
+                  fontsize=FONT_SIZE - 1, color="#222222")
+    for y, row, e, a in zip(ys_engage, rows, printed, annexed):
+        axes.text(e + a + top * 0.01, y, engage_text(row), va="center", fontsize=FONT_SIZE - 1, color="#222222")
     axes.set_yticks(list(positions), [short_label(label) for label in labels])
     axes.invert_yaxis()
-    axes.set_xlim(0, top * 1.25)
+    axes.set_xlim(0, top * 1.6 if any(annexed) or any(r.engage_manquant for r in rows) else top * 1.25)
     euro_axis(axes.xaxis)
     axes.set_xlabel("Montant (€)", fontsize=FONT_SIZE)
     chart_title(figure, title)
@@ -174,7 +209,7 @@ def volet_budget_chart(report) -> Chart | None:
     labels = [f"{views.VOLET_LABELS.get(v, v)} — {views.FINANCEUR_LABELS.get(f, f)}"
               for v, f in zip(summary["volet"], summary["financeur"])]
     title = f"Budget {report.meta.year} par volet et financeur : prévu et engagé"
-    return prevu_engage_chart(labels, summary["prevu"], summary["engage"], title)
+    return prevu_engage_chart(labels, summary, title)
 
 
 def axis_budget_chart(report, key: str) -> Chart | None:
@@ -185,7 +220,7 @@ def axis_budget_chart(report, key: str) -> Chart | None:
     summary = budget.summarise_budget(rows, ["number", "title"])
     labels = [f"{n}. {t}" for n, t in zip(summary["number"], summary["title"])]
     title = f"{views.axis_label(key)} : prévu et engagé par action en {report.meta.year} (État + Département)"
-    return prevu_engage_chart(labels, summary["prevu"], summary["engage"], title)
+    return prevu_engage_chart(labels, summary, title)
 
 
 def execution_rate_chart(report, key: str) -> Chart | None:

@@ -12,7 +12,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from calpae_lib.checks.direction import LESS, MORE, attained, direction
+from calpae_lib.checks.direction import (
+    INDICATOR_KIND_LABELS,
+    LESS,
+    MORE,
+    OBJECTIVE,
+    attained,
+    direction,
+    gap_words,
+    indicator_kind,
+)
 from calpae_lib.checks.engine import reading_order, section_counts, sections
 from calpae_lib.checks.indicators import performance_rows
 from calpae_lib.present.views import Table, indicator_name, line_cell, period_cell, rate_cell, text_cell, value_cell
@@ -20,8 +29,6 @@ from calpae_lib.tables.vocabulary import AGREEING, GRADES, SECTIONS, Grade, Cate
 from calpae_lib.text.outline import VOLET_LABELS, action_label
 
 DIRECTION_LABELS = {MORE: "plus est mieux", LESS: "moins est mieux", None: "non déterminé"}
-#: The attainment of an indicator whose direction (more or less is better) its name does not tell.
-UNDETERMINED = "sens non déterminé"
 WHOLE_REPORT = "Ensemble du rapport"
 
 
@@ -115,7 +122,8 @@ def attainment(result, target, result_unit, target_unit, indicator: str = ""):
     >>> attainment(16.7, 21, "days", "days", "Délai moyen") is None
     True
     """
-    if result_unit != target_unit or result_unit == "text" or direction(indicator) != MORE:
+    if result_unit != target_unit or result_unit == "text" or direction(indicator) != MORE \
+            or indicator_kind(indicator) != OBJECTIVE:
         return None
     if not target or result is None or pd.isna(result) or pd.isna(target):
         return None
@@ -123,13 +131,25 @@ def attainment(result, target, result_unit, target_unit, indicator: str = ""):
 
 
 def attainment_word(indicator: str, result: float, target: float) -> str:
-    """The attainment of an indicator whose direction forbids a percentage: reached or not, or undetermined."""
-    reached = attained(indicator, result, target)
-    return UNDETERMINED if reached is None else "atteinte" if reached else "non atteinte"
+    """The attainment of an indicator whose direction forbids a percentage: reached or not for an objective;
+    for a forecast volume or context, not graded, the gap in words.
+
+    >>> attainment_word("Nombre de nouveaux entrants", 6060, 6500)
+    'non évaluée (volume prévisionnel) : 440 de moins que prévu'
+    """
+    kind = indicator_kind(indicator)
+    if kind != OBJECTIVE:
+        return f"{NOT_GRADED} ({INDICATOR_KIND_LABELS[kind]}) : {gap_words(result, target)}"
+    return "atteinte" if attained(indicator, result, target) else "non atteinte"
+
+
+#: The attainment of what is no objective (a forecast volume, context).
+NOT_GRADED = "non évaluée"
 
 
 def attainment_cell(indicator: str, result, target, unit: str) -> str:
-    """« 93,2 % » when more is better, « atteinte » / « non atteinte » when less is, else « sens non déterminé »."""
+    """« 93,2 % » for an objective where more is better, « atteinte » / « non atteinte » where less is; for a
+    forecast volume or context, « non évaluée » and the gap in words."""
     rate = attainment(result, target, unit, unit, indicator)
     return rate_cell(rate) if rate is not None else attainment_word(indicator, result, target)
 
@@ -168,13 +188,14 @@ def attainment_table(report) -> Table:
         "Imprimé dans": ["; ".join(places) for places in rows["places"]],
         "Cible": [value_cell(v, u, "", "ok") for v, u in zip(rows["target"], rows["unit"])],
         "Résultat": [value_cell(v, u, "", "ok") for v, u in zip(rows["result"], rows["unit"])],
-        "Sens": [DIRECTION_LABELS[d if isinstance(d, str) else None] for d in rows["direction"]],
-        # beside a « Sens » column that says the direction is not known, « non évaluée » says the rest
-        "Atteinte": [attainment_cell(i, r, t, u).replace(UNDETERMINED, "non évaluée") for i, r, t, u in
-                     zip(rows["indicator"], rows["result"], rows["target"], rows["unit"])],
+        "Nature": [INDICATOR_KIND_LABELS[k].capitalize() for k in rows["kind"]],
+        "Sens": [DIRECTION_LABELS[d if isinstance(d, str) else None] if k == OBJECTIVE else "sans objet"
+                 for d, k in zip(rows["direction"], rows["kind"])],
+        "Atteinte ou écart au prévu": [attainment_cell(i, r, t, u) for i, r, t, u in
+                                       zip(rows["indicator"], rows["result"], rows["target"], rows["unit"])],
         "Lignes": [", ".join(str(n) for n in lines) for lines in rows["lines"]],
     })
     year = report.meta.year
     return Table(frame, caption=f"Cibles et résultats {year} (un indicateur imprimé sur plusieurs fiches : une ligne)",
-                 numeric=["Cible", "Résultat", "Atteinte", "Lignes"],
+                 numeric=["Cible", "Résultat", "Lignes"],
                  empty_message="Aucun indicateur n'a à la fois une cible et un résultat chiffrés.")

@@ -81,14 +81,20 @@ VOLET_PHRASES = {"socle": "du socle commun", "initiative": "à l'initiative du D
 
 
 def money_sentence(amounts: dict) -> str:
-    """Prévu, engagé and their rate in words (:func:`money.amounts_of`); says which engagé is missing.
+    """Prévu, engagé and their rate in words (:func:`money.amounts_of`); says what the rate counts.
 
-    The rate is the engagé stated over the prévu stated; where sheets print
-    no engagé and the annex does, the engagé completed by the annex follows,
-    said to be so.
+    The rate is the engagé printed over the prévu of the sheets that print it
+    (one definition, :func:`money.amounts_of`); a sheet without engagé is named
+    with its prévu, said to be left out of both. Where the annex gives the
+    missing amounts, the engagé completed by the annex follows, said to be so.
 
-    >>> print(money_sentence({"prevu": 1000, "engage": 800, "taux": 80.0, "engage_manquant": 0}))
+    >>> print(money_sentence({"prevu": 1000, "engage": 800, "prevu_compte": 1000, "taux": 80.0,
+    ...                       "engage_manquant": 0}))
     Prévu : 1 000 € ; engagé : 800 €, soit un taux d'exécution de 80 %.
+    >>> print(money_sentence({"prevu": 1000, "engage": 800, "prevu_compte": 600, "taux": 133.3,
+    ...                       "engage_manquant": 1, "fiches_sans_engage": 1, "prevu_sans_engage": 400,
+    ...                       "completees": 0}))
+    Prévu : 1 000 € ; engagé : 800 € sur les fiches qui l'impriment, dont le prévu est de 600 €, soit un taux d'exécution de 133 %. 1 fiche n'imprime pas d'engagé (prévu 400 €) : ni son prévu ni son engagé ne comptent dans ce taux.
     >>> print(money_sentence({"prevu": 1000, "engage": float("nan"), "taux": None, "engage_manquant": 1,
     ...                       "fiches_sans_engage": 1, "prevu_sans_engage": 1000, "completees": 0}))
     Prévu : 1 000 € ; aucune fiche n'imprime de montant engagé.
@@ -98,17 +104,23 @@ def money_sentence(amounts: dict) -> str:
         return "Aucun montant prévu n'est lu dans le rapport."
     if engage is None or engage != engage:
         text = f"Prévu : {format_eur(prevu)} ; aucune fiche n'imprime de montant engagé."
-    else:
+    elif not amounts["engage_manquant"]:
         text = (f"Prévu : {format_eur(prevu)} ; engagé : {format_eur(engage)}, "
                 f"soit un taux d'exécution de {format_percent(amounts['taux'])}.")
-        if amounts["engage_manquant"]:
-            sheets = amounts["fiches_sans_engage"]
-            text += (f" {plural(sheets, 'fiche')} n'imprim{'e' if sheets == 1 else 'ent'} pas d'engagé "
-                     f"(prévu {format_eur(amounts['prevu_sans_engage'])}) : ce montant et ce taux ne "
-                     f"{'la' if sheets == 1 else 'les'} comptent pas.")
+    else:
+        sheets = amounts["fiches_sans_engage"]
+        text = (f"Prévu : {format_eur(prevu)} ; engagé : {format_eur(engage)} sur les fiches qui l'impriment, "
+                f"dont le prévu est de {format_eur(amounts['prevu_compte'])}, soit un taux d'exécution de "
+                f"{format_percent(amounts['taux'])}. {plural(sheets, 'fiche')} n'imprim{'e' if sheets == 1 else 'ent'}"
+                f" pas d'engagé (prévu {format_eur(amounts['prevu_sans_engage'])}) : ni "
+                f"{'son' if sheets == 1 else 'leur'} prévu ni {'son' if sheets == 1 else 'leur'} engagé ne "
+                "comptent dans ce taux.")
     if amounts.get("completees"):
-        text += (f" Complété par l'annexe budgétaire, qui donne les montants manquants, l'engagé est de "
-                 f"{format_eur(amounts['engage_complete'])}, soit {format_percent(amounts['taux_complete'])}.")
+        text += (f" L'annexe budgétaire donne {format_eur(amounts['engage_annexe'])} d'engagé pour "
+                 f"{'cette fiche' if amounts['fiches_sans_engage'] == 1 else 'ces fiches'} : l'engagé complété par "
+                 f"l'annexe est de {format_eur(amounts['engage_complete'])}")
+        rate = amounts.get("taux_complete")
+        text += (f", soit {format_percent(rate)} de tout le prévu." if rate is not None and rate == rate else ".")
     return text
 
 

@@ -177,43 +177,60 @@ def rate_cell(value) -> str:
 
 #: The money columns of a budget line: the sheets' figures, and the same completed from the annex.
 PREVU, ENGAGE, RATE = "Prévu", "Engagé (fiches)", "Taux d'exécution (fiches)"
+#: The prévu the sheets' rate divides by, shown when some sheet of a table prints no engagé.
+PREVU_COUNTED = "Prévu des fiches qui impriment l'engagé"
 ENGAGE_COMPLETE, RATE_COMPLETE = "Engagé complété par l'annexe", "Taux complété par l'annexe"
-MONEY_RATIOS = {RATE: (ENGAGE, PREVU), RATE_COMPLETE: (ENGAGE_COMPLETE, PREVU)}
 
 
 def money_columns(summary: pd.DataFrame) -> dict:
     """Prévu, engagé and their rate, line by line (rows of :func:`calpae_lib.analysis.budget.summarise_budget`).
 
-    Each rate is the engagé of its line over the prévu of its line. Where
-    sheets print no engagé, the line says so; where the annex gives the
-    missing amounts, the engagé completed by the annex and its rate stand
-    beside the sheets' figures, marked as such (columns only present then);
-    :func:`missing_engage_note` says it in words under the line.
+    One definition (:func:`~calpae_lib.analysis.budget.amounts_of`): the sheets'
+    rate is their engagé over the prévu of the sheets that print it; when some
+    sheet of the table prints none, that prévu is a column of its own, so that
+    every rate is the ratio of two figures on its line. Where the annex gives
+    the missing amounts, the engagé completed by the annex (the printed engagé
+    on the lines that need no completion) and its rate over the whole prévu
+    stand beside them. :func:`missing_engage_note` says it in words under the line.
     """
     columns = {PREVU: [money_cell(v) for v in summary["prevu"]],
-               ENGAGE: [money_cell(v) for v in summary["engage"]],
-               RATE: [rate_cell(v) for v in summary["taux"]]}
+               ENGAGE: [money_cell(v) for v in summary["engage"]]}
+    if summary["engage_manquant"].sum():
+        columns[PREVU_COUNTED] = [money_cell(v, missing="—") for v in summary["prevu_compte"]]
+    columns[RATE] = [rate_cell(v) for v in summary["taux"]]
     if summary["completees"].sum():
-        columns[ENGAGE_COMPLETE] = [money_cell(v, missing="—") if n else "—"
-                                    for v, n in zip(summary["engage_complete"], summary["completees"])]
-        columns[RATE_COMPLETE] = [rate_cell(v) if n else "—"
-                                  for v, n in zip(summary["taux_complete"], summary["completees"])]
+        columns[ENGAGE_COMPLETE] = [money_cell(v) for v in summary["engage_complete"]]
+        columns[RATE_COMPLETE] = [rate_cell(v) for v in summary["taux_complete"]]
     return columns
 
 
+def money_ratios(columns: dict) -> dict:
+    """Each rate column and the two columns it divides: ``{rate: (engagé, prévu)}``."""
+    ratios = {RATE: (ENGAGE, PREVU_COUNTED if PREVU_COUNTED in columns else PREVU),
+              RATE_COMPLETE: (ENGAGE_COMPLETE, PREVU)}
+    return {rate: pair for rate, pair in ratios.items() if rate in columns}
+
+
 def missing_engage_note(row) -> str:
-    """Under a line whose sheets print no engagé: which, their prévu, and what the annex gives for them."""
+    """Under a line whose sheets print no engagé: which, their prévu, what the rate counts and what the annex gives."""
     if not row.engage_manquant:
         return ""
     count = row.fiches_sans_engage
-    text = ("Engagé non renseigné : la fiche n'imprime pas de montant engagé"
-            if count == 1 and row.prevu == row.prevu_sans_engage else
-            f"Engagé non renseigné sur {count} fiche{'s' if count > 1 else ''} (prévu "
-            f"{money_cell(row.prevu_sans_engage)}) : l'engagé et le taux des fiches ne "
-            f"{'la' if count == 1 else 'les'} comptent pas")
+    if row.engage != row.engage:
+        text = ("Engagé non renseigné : la fiche n'imprime pas de montant engagé" if count == 1 else
+                f"Engagé non renseigné : aucune des {count} fiches n'imprime de montant engagé")
+    else:
+        text = (f"Engagé non renseigné sur {count} fiche{'s' if count > 1 else ''} (prévu "
+                f"{money_cell(row.prevu_sans_engage)}) : le taux des fiches rapporte l'engagé imprimé "
+                f"({money_cell(row.engage)}) au prévu des seules fiches qui l'impriment "
+                f"({money_cell(row.prevu_compte)})")
     if row.completees:
-        given = row.engage_complete - (row.engage if row.engage == row.engage else 0)
-        text += f" ; l'annexe budgétaire donne {money_cell(given)}, compté dans l'engagé complété"
+        whose = ("cette fiche" if count == 1 else "ces fiches") if row.completees == row.engage_manquant \
+            else "une partie de ces fiches"
+        text += (f" ; l'annexe budgétaire donne {money_cell(row.engage_annexe)} pour {whose}, compté dans "
+                 "l'engagé complété")
+        if row.taux_complete == row.taux_complete:
+            text += ", rapporté à tout le prévu"
     return text + "."
 
 
@@ -222,7 +239,7 @@ def money_table(labels: dict, summary: pd.DataFrame, caption: str, totals: int =
     frame = pd.DataFrame({**labels, **columns})
     notes = {i: missing_engage_note(row) for i, row in enumerate(summary.itertuples())}
     return Table(frame, caption=caption, numeric=list(columns) + [c for c in labels if c == "Actions"],
-                 ratios={r: MONEY_RATIOS[r] for r in columns if r in MONEY_RATIOS}, totals=totals,
+                 ratios=money_ratios(columns), totals=totals,
                  notes={i: n for i, n in notes.items() if n},
                  empty_message=empty or "Les budgets de ce rapport ne sont pas lus par calpae.")
 

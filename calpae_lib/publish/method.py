@@ -19,7 +19,7 @@ def rule_rows(report) -> list[dict]:
     rows = []
     for rule in all_rules():
         mine = checks[checks["check_id"] == rule.check_id]["status"].value_counts()
-        found = [status_label(s, rule.category).lower() + f" : {int(mine[s])}" for s in Status if mine.get(s, 0)]
+        found = [status_label(s, rule.category, rule.grade).lower() + f" : {int(mine[s])}" for s in Status if mine.get(s, 0)]
         rows.append({"description": rule.description, "found": " ; ".join(found) or "rien à comparer"})
     return rows
 

@@ -93,9 +93,11 @@ GRADE_MEANINGS = {
 }
 STATUS_LABELS = {Status.ECART: "Écart", Status.MANQUANT: "Manquant", Status.AVERTISSEMENT: "À vérifier",
                  Status.NON_VERIFIABLE: "Non vérifiable", Status.OK: "Conforme"}
-#: The same outcomes for a result against its target.
+#: The same outcomes for a result against its target (only an objective is graded: the rest is « non évalué »).
 PERFORMANCE_LABELS = {Status.ECART: "Cible non atteinte", Status.OK: "Cible atteinte",
-                      Status.NON_VERIFIABLE: "Sens non déterminé"}
+                      Status.NON_VERIFIABLE: "Non évalué"}
+#: The same outcomes for money engaged against money planned: never a target reached or missed.
+EXECUTION_LABELS = {Status.ECART: "Sous-exécuté", Status.OK: "Conforme", Status.AVERTISSEMENT: "Dépassé"}
 CATEGORY_LABELS = {Category.COHERENCE: "Incohérences du document", Category.DONNEE_MANQUANTE: "Données manquantes",
                Category.PERFORMANCE: "Cibles et résultats"}
 GRADE_LABELS = {Grade.MONTANT: "Montants", Grade.EFFECTIF: "Effectifs et taux", Grade.REDACTION: "Rédaction",
@@ -108,11 +110,19 @@ GRADES = tuple(Grade)
 FAILING = (Status.ECART, Status.MANQUANT)
 
 
-def status_label(status: str, category: str = Category.COHERENCE) -> str:
-    """The French label of a status, in the words of its category."""
+def status_label(status: str, category: str = Category.COHERENCE, grade: str = Grade.NONE) -> str:
+    """The French label of a status, in the words of its category (and, for performance, of its grade).
+
+    >>> status_label("ok", "performance", "effectif"), status_label("ok", "performance", "montant")
+    ('Cible atteinte', 'Conforme')
+    >>> status_label("avertissement", "performance", "montant")
+    'Dépassé'
+    """
     status = Status(status)
     if Category(category) is Category.PERFORMANCE:
-        return PERFORMANCE_LABELS.get(status, status.label)
+        labels = EXECUTION_LABELS if Grade(grade if isinstance(grade, str) else "") is Grade.MONTANT \
+            else PERFORMANCE_LABELS
+        return labels.get(status, status.label)
     return status.label
 
 
