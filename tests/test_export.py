@@ -105,7 +105,7 @@ def test_percentages_are_fractions_shown_in_percent(bundled_report, workbook):
 def test_checks_expected_and_observed_are_numbers_where_they_are_numbers(bundled_report, workbook):
     checks = bundled_report.tables["checks"]
     sheet = workbook[sheet_title("checks")]
-    expected = column_cells(sheet, "Attendu")
+    expected = column_cells(sheet, "Devrait être")
     for cell, printed in zip(expected, checks["expected"]):
         if printed.endswith("\u00a0€"):
             assert isinstance(cell.value, int) and cell.number_format == EUR_FORMAT

@@ -20,7 +20,7 @@ from calpae_lib.tables.vocabulary import Grade, Category
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_percent
 from calpae_lib.text.numbers import percentage
-from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT
+from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT, action_label
 
 #: The annex's two amount columns and how the messages name them.
 ANNEX_COLUMNS = {"avenant": "le montant avenant", "engage": "le montant engagé"}
@@ -104,11 +104,12 @@ def rows_of(annex: pd.DataFrame, volet: str, kind: str) -> pd.DataFrame:
     return annex[(annex["volet"] == volet) & (annex["row_kind"] == kind)]
 
 
-def compare(check_id: str, scope: str, expected, observed, line, ok: str, ecart: str) -> Finding:
-    """An ``ok`` or ``ecart`` finding for two amounts (messages given with ``{e}``/``{o}``)."""
+def compare(check_id: str, scope: str, expected, observed, line, ok: str, ecart: str, basis: str = "") -> Finding:
+    """An ``ok`` or ``ecart`` finding for two amounts (messages given with ``{e}``/``{o}``): ``observed`` is
+    printed at ``line``, ``expected`` is what it should be according to ``basis``."""
     status = "ok" if expected == observed else "ecart"
     message = (ok if status == "ok" else ecart).format(e=format_eur(expected), o=format_eur(observed))
-    return Finding(check_id, scope, status, format_eur(expected), format_eur(observed), message, line)
+    return Finding(check_id, scope, status, format_eur(expected), format_eur(observed), message, line, basis=basis)
 
 
 def scope_of(action: AnnexAction) -> str:
@@ -143,7 +144,7 @@ def check_action_lines(tables, doc, meta) -> list[Finding]:
                 "annexe.action_egale_parts", scope_of(action), sum(parts), printed, line,
                 f"Annexe, « {label} » : {name} ({{o}}) est bien la somme des parts État et Département.",
                 f"Annexe, « {label} » : {name} imprimé ({{o}}) diffère de la somme des parts État et "
-                f"Département ({{e}}).",
+                f"Département ({{e}}).", basis="la somme des parts État et Département de l'annexe",
             ))
     return findings
 
@@ -172,6 +173,7 @@ def check_subtotals(tables, doc, meta) -> list[Finding]:
                     f"des lignes pour {name}.",
                     f"{where} : le sous-total part {who} imprimé ({{o}}) diffère "
                     f"de la somme de ses {len(lines)} lignes ({{e}}) pour {name}.",
+                    basis=f"la somme de ses {len(lines)} lignes",
                 ))
     return findings
 
@@ -193,7 +195,7 @@ def check_totals(tables, doc, meta) -> list[Finding]:
                 line_of(total.iloc[0]),
                 f"Annexe {name_volet} : le total général ({{o}}) égale la somme des sous-totaux pour {name}.",
                 f"Annexe {name_volet} : le total général imprimé ({{o}}) diffère de la somme des sous-totaux "
-                f"({{e}}) pour {name}.",
+                f"({{e}}) pour {name}.", basis="la somme des sous-totaux",
             ))
     return findings
 
@@ -240,19 +242,19 @@ def compare_stage(stage: str, budgets, annex) -> list[Finding]:
                                         f"action ; la fiche indique {format_eur(sheet[0])}.", sheet[1]))
             else:
                 findings.append(compare(
-                    check_id, action_id, sheet[0], annex_amount, sheet[1],
-                    f"Part {who} : le montant {STAGE_LABELS[stage]} de la fiche ({{e}}) est celui de l'annexe.",
-                    f"Part {who} : la fiche indique {{e}} en {STAGE_LABELS[stage]}, l'annexe {{o}} "
-                    f"(ligne {line_of(part)}).",
+                    check_id, action_id, annex_amount, sheet[0], sheet[1],
+                    f"Part {who} : le montant {STAGE_LABELS[stage]} de la fiche ({{o}}) est celui de l'annexe.",
+                    f"Part {who} : la fiche indique {{o}} en {STAGE_LABELS[stage]}, l'annexe {{e}} "
+                    f"(ligne {line_of(part)}).", basis=f"l'annexe budgétaire, ligne {line_of(part)}",
                 ))
     return findings
 
 
 def missing_on_sheet(check_id, action_id, stage, who, annex_amount, part) -> Finding:
     says = f"l'annexe indique {format_eur(annex_amount)}" if annex_amount is not None else "l'annexe non plus"
-    return Finding(check_id, action_id, "manquant", "", format_eur(annex_amount),
+    return Finding(check_id, action_id, "manquant", format_eur(annex_amount), "",
                    f"La fiche n'imprime pas de montant {STAGE_LABELS[stage]} part {who} ; {says}.",
-                   line_of(part))
+                   line_of(part), basis="l'annexe budgétaire" if annex_amount is not None else "")
 
 
 @rule("fiche_annexe.prevu", needs=("budgets", "annex_budget"), grade=Grade.MONTANT)
@@ -309,7 +311,7 @@ def check_split_amounts(tables, doc, meta) -> list[Finding]:
             int(parts["source_line"].min()),
             f"Part {FINANCEUR_LABELS[financeur]} {STAGE_LABELS[stage]} : le détail ({listed}) redonne bien {{e}}.",
             f"Part {FINANCEUR_LABELS[financeur]} {STAGE_LABELS[stage]} : le détail ({listed}) fait {{o}} et non "
-            f"{{e}}.",
+            f"{{e}}.", basis="le montant que le détail décompose",
         ))
     return findings
 
@@ -335,7 +337,7 @@ def check_execution_rates(tables, doc, meta) -> list[Finding]:
                 "execution.taux", scope_of(action), status, format_eur(planned), format_eur(committed),
                 f"Part {who} de « {short(action.line['label'], 50)} » : {format_eur(committed)} engagés pour "
                 f"{format_eur(planned)} prévus, soit un taux d'exécution de {format_percent(rate, 1)}{judgement}.",
-                line_of(part)))
+                line_of(part), basis="le montant avenant de l'annexe"))
     return findings
 
 
@@ -377,10 +379,10 @@ def check_state_consumption(tables, doc, meta) -> list[Finding]:
         stated = float(claim.value)
         status = "ok" if rate is not None and abs(rate - stated) < 0.5 else "ecart"
         findings.append(Finding(
-            "execution.credits_etat", DOCUMENT, status, format_percent(stated), format_percent(rate, 1),
+            "execution.credits_etat", DOCUMENT, status, format_percent(rate, 1), format_percent(stated),
             f"Le rapport annonce des crédits de l'État consommés à {format_percent(stated)} ; l'annexe donne "
             f"{format_eur(committed)} engagés pour {format_eur(planned)}, soit {format_percent(rate, 1)}.",
-            claim.source_line))
+            claim.source_line, basis="recalcul sur l'annexe : engagé État sur avenant État"))
     return findings
 
 
@@ -403,35 +405,85 @@ def check_all_engaged(tables, doc, meta) -> list[Finding]:
 
 @rule("execution.parite", needs=("annex_budget",), grade=Grade.MONTANT)
 def check_parity(tables, doc, meta) -> list[Finding]:
-    """La parité État / Département annoncée par la convention, par volet et par action (montants avenant)."""
+    """La parité État / Département annoncée par la convention, par volet et par action (montants avenant) ; un écart que la fiche explique elle-même (« 917 100 € dont 234 280 € (…) ») est cité, non compté comme incohérence."""
     annex = tables[ANNEX_LINES]
+    details = tables["budget_details"] if "budget_details" in tables else None
     claims = claims_of(read_claims(doc), "parite_financeurs")
     said = f" (le rapport annonce un financement à part égale, ligne {claims[0].source_line})" if claims else ""
-    findings = []
-    for volet in volets_of(annex):
-        sub_etat, sub_dep = rows_of(annex, volet, "subtotal_etat"), rows_of(annex, volet, "subtotal_departement")
-        if sub_etat.empty or sub_dep.empty:
-            continue
-        etat, dep = amount(sub_etat.iloc[0]["avenant"]), amount(sub_dep.iloc[0]["avenant"])
-        findings.append(parity_finding(volet, f"le volet {VOLET_NAMES_IN_TEXT.get(volet, volet)}", etat, dep,
-                                       line_of(sub_dep.iloc[0]), said))
+    findings, explained, per_volet = [], {}, []
     for action in annex_actions(annex):
         if action.etat is None or action.departement is None:
             continue
         etat, dep = amount(action.etat["avenant"]), amount(action.departement["avenant"])
         if etat != dep:
+            split = explaining_split(details, scope_of(action), {"etat": etat, "departement": dep})
+            if split is not None:
+                explained.setdefault(action.volet, []).append((abs(etat - dep), split))
             findings.append(parity_finding(scope_of(action), f"« {short(action.line['label'], 50)} »", etat, dep,
-                                           line_of(action.departement), said))
-    return findings
+                                           line_of(action.departement), said, doc, [] if split is None else [split]))
+    for volet in volets_of(annex):
+        sub_etat, sub_dep = rows_of(annex, volet, "subtotal_etat"), rows_of(annex, volet, "subtotal_departement")
+        if sub_etat.empty or sub_dep.empty:
+            continue
+        etat, dep = amount(sub_etat.iloc[0]["avenant"]), amount(sub_dep.iloc[0]["avenant"])
+        unequal = explained.get(volet, [])
+        splits = [split for _, split in unequal] if etat is not None and dep is not None and \
+            sum(gap for gap, _ in unequal) == abs(etat - dep) and unequal_actions(annex, volet) == len(unequal) \
+            else []
+        per_volet.append(parity_finding(volet, f"le volet {VOLET_NAMES_IN_TEXT.get(volet, volet)}", etat, dep,
+                                        line_of(sub_dep.iloc[0]), said, doc, splits))
+    return per_volet + findings
 
 
-def parity_finding(scope: str, what: str, etat, dep, line, said: str) -> Finding:
+def unequal_actions(annex: pd.DataFrame, volet: str) -> int:
+    """How many actions of a volet have État and Département parts of different avenant."""
+    return sum(1 for a in annex_actions(annex) if a.volet == volet and a.etat is not None
+               and a.departement is not None and amount(a.etat["avenant"]) != amount(a.departement["avenant"]))
+
+
+def explaining_split(details, action_id: str, parts: dict) -> pd.DataFrame | None:
+    """The sheet's own split (« 917 100 € dont 234 280 € (…) 682 820 € (…) ») of the larger part of an action,
+    when one of its parts is the other financeur's amount: the document says where the difference goes.
+
+    ``parts`` maps each financeur to its planned amount; the rows of ``budget_details`` returned, or ``None``.
+    """
+    if details is None or details.empty:
+        return None
+    larger = max(parts, key=lambda f: parts[f])
+    other = min(parts.values())
+    rows = details[(details["action_id"] == action_id) & (details["stage"] == "prevu")
+                   & (details["financeur"] == larger) & (details["parent_amount_eur"] == parts[larger])]
+    return rows if not rows.empty and (rows["amount_eur"] == other).any() else None
+
+
+def quoted_split(doc, split: pd.DataFrame) -> str:
+    """The sheet's text that prints a split, from the line of the amount it splits to its last part."""
+    first, last = int(split["source_line"].min()), int(split["source_line"].max())
+    parent = re.sub(r"\D", "", str(int(split["parent_amount_eur"].iloc[0])))
+    start = next((n for n in range(first, max(first - SPLIT_LOOKBACK, 1) - 1, -1)
+                  if parent in re.sub(r"\D", "", doc.line(n))), first)
+    text = " ".join(" ".join(line.split()) for _, line in doc.numbered(start, last) if line.strip())
+    return f"« {short(text, 160)} » (fiche {action_label(split['action_id'].iloc[0])}, ligne {start})"
+
+
+#: How many lines above its first part a split's parent amount is looked for.
+SPLIT_LOOKBACK = 3
+
+
+def parity_finding(scope: str, what: str, etat, dep, line, said: str, doc=None, splits=()) -> Finding:
+    basis = "la part État (parité annoncée)"
     if etat == dep:
         return Finding("execution.parite", scope, "ok", format_eur(etat), format_eur(dep),
-                       f"Pour {what}, les parts État et Département prévues sont égales ({format_eur(etat)}).", line)
+                       f"Pour {what}, les parts État et Département prévues sont égales ({format_eur(etat)}).", line,
+                       basis=basis)
+    gap = f"Pour {what}, la part Département prévue ({format_eur(dep)}) s'écarte de la part État ({format_eur(etat)})"
+    if splits:
+        quotes = " ; ".join(quoted_split(doc, split) for split in splits)
+        return Finding("execution.parite", scope, "explique", format_eur(etat), format_eur(dep),
+                       f"{gap} de {format_eur(abs(etat - dep))}, ce que le rapport explique lui-même : {quotes}.",
+                       line, basis=basis)
     return Finding("execution.parite", scope, "avertissement", format_eur(etat), format_eur(dep),
-                   f"Pour {what}, la part Département prévue ({format_eur(dep)}) s'écarte de la part État "
-                   f"({format_eur(etat)}){said}.", line)
+                   f"{gap}{said}.", line, basis=basis)
 
 
 # --- Rule 5: one named amount, one value ------------------------------------------------------------
@@ -482,7 +534,6 @@ def check_same_named_amount(tables, doc, meta) -> list[Finding]:
 
 
 def named_amount_finding(stage: str, financeur: str, rows: list) -> Finding:
-    from calpae_lib.text.outline import action_label
     values = list(dict.fromkeys(int(row.amount_eur) for row in rows))
     name, who = line_name(rows[0].label), FINANCEUR_LABELS[financeur]
     printed = " ; ".join(f"{format_eur(row.amount_eur)} sur la fiche {action_label(row.action_id)} (ligne "
@@ -491,8 +542,9 @@ def named_amount_finding(stage: str, financeur: str, rows: list) -> Finding:
         return Finding("fiche.meme_montant", rows[0].action_id, "ok", format_eur(values[0]), format_eur(values[0]),
                        f"La ligne « {short(name, 40)} » (part {who}, {STAGE_LABELS[stage]}) de cette action, "
                        f"imprimée sur {len(rows)} fiches, y a la même valeur : {printed}.", int(rows[0].source_line))
-    return Finding("fiche.meme_montant", rows[0].action_id, "avertissement", format_eur(values[0]),
-                   format_eur(values[1]),
+    return Finding("fiche.meme_montant", rows[0].action_id, "avertissement", format_eur(values[1]),
+                   format_eur(values[0]),
                    f"La même action est imprimée sur {len(rows)} fiches et sa ligne « {short(name, 40)} » (part {who}, "
                    f"{STAGE_LABELS[stage]}) y a deux valeurs : {printed} ; un même montant nommé n'a qu'une valeur, "
-                   f"sauf s'il s'agit de deux enveloppes distinctes (à vérifier).", int(rows[0].source_line))
+                   f"sauf s'il s'agit de deux enveloppes distinctes (à vérifier).", int(rows[0].source_line),
+                   basis=f"la même ligne sur une autre fiche, ligne {rows[-1].source_line}")

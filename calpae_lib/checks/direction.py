@@ -79,10 +79,11 @@ def direction(indicator: str) -> str | None:
 OBJECTIVE, VOLUME, CONTEXT = "objectif", "volume", "contexte"
 INDICATOR_KIND_LABELS = {OBJECTIVE: "objectif", VOLUME: "volume prévisionnel", CONTEXT: "contexte"}
 
-#: What arrives rather than what is done: counted in-flows (what is measured, accents folded). A count of
-#: people *entering*, of files *lodged* or *received*, of *referrals*: demand the Département forecasts.
+#: What arrives rather than what is done: counted in-flows, as the last word of what is measured (accents
+#: folded). A count of people *entering*, of files *lodged* or *received*, of *referrals*: demand the Département
+#: forecasts. « nouveaux entrants orientés » counts what was done to them: an objective.
 VOLUME_WORDS = re.compile(r"\b(?:entrants?|entrees?|deposee?s?|recue?s?|saisines?|signalements?|sollicitations?"
-                          r"|arrivees?)\b")
+                          r"|arrivees?)$")
 
 
 def indicator_kind(indicator: str) -> str:
@@ -95,6 +96,8 @@ def indicator_kind(indicator: str) -> str:
     ('volume', 'volume')
     >>> indicator_kind("Nombre de CER signés dans le délai de 2 mois"), indicator_kind("Délai moyen d'orientation")
     ('objectif', 'objectif')
+    >>> indicator_kind("Nombre de nouveaux entrants orientés en 1 mois et moins")
+    'objectif'
     >>> indicator_kind("Part des bénéficiaires du RSA plus de 5 ans")
     'contexte'
     """

@@ -18,7 +18,7 @@ printed (``manquant``) is missing data, whatever its rule compares.
 >>> Finding("annexe.total", "socle", "faux")
 Traceback (most recent call last):
 ...
-ValueError: statut inconnu « faux » (attendu : ecart, manquant, avertissement, non_verifiable, ok)
+ValueError: statut inconnu « faux » (attendu : ecart, manquant, avertissement, non_verifiable, explique, ok)
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import pandas as pd
 from calpae_lib.tables.annex_budget import annex_lines
 from calpae_lib.tables.schemas import TABLE_COLUMNS
 from calpae_lib.tables.vocabulary import (
+    AGREEING,
     GRADES,
     CATEGORIES,
     SECTIONS,
@@ -62,6 +63,9 @@ class Finding:
     #: Filled by :func:`run_checks` from the rule (and the status: ``manquant`` is missing data).
     category: str = Category.COHERENCE
     grade: str = Grade.NONE
+    #: Where ``expected`` comes from (« l'annexe, ligne 10289 », « la somme des lignes »): ``observed`` is what the
+    #: report prints at ``source_line``, ``expected`` what it should be according to this.
+    basis: str = ""
 
     def __post_init__(self):
         if self.status not in STATUSES:
@@ -158,13 +162,12 @@ def build_checks(tables: dict[str, pd.DataFrame], doc, meta, structures: dict) -
 
 
 def reading_order(checks: pd.DataFrame) -> pd.DataFrame:
-    """The findings by kind (inconsistencies, missing data, performance), the most serious first within a kind,
-    keeping rule order within a status; agreeing coherence checks last."""
-    category_rank = checks["category"].map({category: i for i, category in enumerate(CATEGORIES)})
-    agreeing = (checks["category"] == Category.COHERENCE) & (checks["status"] == "ok")
+    """The findings by section (inconsistencies, to verify, missing data, performance, agreeing checks), the most
+    serious first within a section, keeping rule order within a status."""
+    section_rank = sections(checks).map(SECTIONS.index)
     rank = checks["status"].map({status: i for i, status in enumerate(STATUSES)})
-    return (checks.assign(_agree=agreeing, _category=category_rank, _rank=rank)
-            .sort_values(["_agree", "_category", "_rank"], kind="stable").drop(columns=["_agree", "_category", "_rank"]))
+    return (checks.assign(_section=section_rank, _rank=rank)
+            .sort_values(["_section", "_rank"], kind="stable").drop(columns=["_section", "_rank"]))
 
 
 def sections(checks: pd.DataFrame) -> pd.Series:
@@ -178,7 +181,7 @@ def count_key(category: str, status: str, grade: str) -> str:
     if category == Category.PERFORMANCE:
         outcome = status_label(status, category, grade)
         return f"{Grade(grade).label} : {outcome.lower()}" if grade else outcome
-    if category == Category.COHERENCE and status != "ok":
+    if section_of(category, status) != AGREEING and category == Category.COHERENCE:
         return Grade(grade).label or "autres"
     return ""
 
@@ -202,6 +205,16 @@ def section_counts(checks: pd.DataFrame) -> dict[str, dict[str, int]]:
     return out
 
 
+#: Each section of :data:`SECTIONS` counted in words: singular, plural, none.
+SECTION_WORDS = {
+    "incoherences": ("incohérence", "incohérences", "aucune incohérence"),
+    "a_verifier": ("constat à vérifier", "constats à vérifier", "aucun constat à vérifier"),
+    "manquantes": ("donnée manquante", "données manquantes", "aucune donnée manquante"),
+    "cibles": ("cible comparée", "cibles comparées", "aucune cible comparée"),
+    "conformes": ("contrôle conforme", "contrôles conformes", "aucun contrôle conforme"),
+}
+
+
 def readable_lines(checks: pd.DataFrame) -> list[str]:
     """The findings as plain text, one section per kind with its counts, agreeing checks last.
 
@@ -213,12 +226,13 @@ def readable_lines(checks: pd.DataFrame) -> list[str]:
     Incohérences du document : 1 (Rédaction 1)
       statut               gravité            portée            ligne  message
       Écart                Rédaction          document             12  Date impossible.
+    À vérifier : 0
     Données manquantes : 0
     Cibles et résultats : 0
     Contrôles conformes : 1
       statut               gravité            portée            ligne  message
       Conforme             Montants           socle                 —  Bon.
-    2 contrôles : 1 incohérence, aucune donnée manquante, aucune cible comparée, 1 contrôle conforme.
+    2 contrôles : 1 incohérence, aucun constat à vérifier, aucune donnée manquante, aucune cible comparée, 1 contrôle conforme.
     """
     ordered, counts, lines = reading_order(checks), section_counts(checks), []
     where = sections(ordered)
@@ -232,12 +246,9 @@ def readable_lines(checks: pd.DataFrame) -> list[str]:
             line = "—" if pd.isna(row.source_line) else str(int(row.source_line))
             lines.append(f"  {status_label(row.status, row.category, row.grade):<20} {Grade(row.grade).label or '—':<18} "
                          f"{row.scope:<14} {line:>8}  {row.message}")
-    totals = [count[""] for count in counts.values()]
+    totals = dict(zip(SECTION_WORDS, (count[""] for count in counts.values())))
     lines.append(f"{plural(len(checks), 'contrôle')} : "
-                 f"{plural(totals[0], 'incohérence', none='aucune incohérence')}, "
-                 f"{plural(totals[1], 'donnée manquante', none='aucune donnée manquante')}, "
-                 f"{plural(totals[2], 'cible comparée', none='aucune cible comparée')}, "
-                 f"{plural(totals[3], 'contrôle conforme', none='aucun contrôle conforme')}.")
+                 + ", ".join(plural(n, *SECTION_WORDS[key]) for key, n in totals.items()) + ".")
     return lines
 
 

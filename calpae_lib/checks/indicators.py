@@ -74,13 +74,13 @@ def check_sheet_against_annex4(tables, doc, meta) -> list[Finding]:
         agree = float(other["value"]) == float(row["value"])
         findings.append(Finding(
             "indicateurs.fiche_annexe4", scope_of(row), "ok" if agree else "ecart",
-            format_number(row["value"], 1 if row["value"] % 1 else 0),
             format_number(other["value"], 1 if other["value"] % 1 else 0),
+            format_number(row["value"], 1 if row["value"] % 1 else 0),
             f"« {short(row['indicator'], 60)} » ({KIND_LABELS[row['kind']]} {row['period']}) : "
             + (f"la fiche et l'Annexe 4 donnent {format_number(row['value'])}." if agree else
                f"la fiche donne {format_number(row['value'])}, l'Annexe 4 {format_number(other['value'])} "
                f"(ligne {int(other['source_line'])})."),
-            int(row["source_line"])))
+            int(row["source_line"]), basis=f"l'Annexe 4, ligne {int(other['source_line'])}"))
     return findings
 
 
@@ -184,7 +184,7 @@ def check_results_against_targets(tables, doc, meta) -> list[Finding]:
             message = (f"« {short(row.indicator, 60)} » ({INDICATOR_KIND_LABELS[row.kind]}, non évalué) : {target} prévus, "
                        f"{result} constatés en {meta.year}, {gap_words(row.result, row.target)} ({where}).")
             findings.append(Finding("indicateurs.resultat_cible", row.scope, "non_verifiable", target, result,
-                                    message, row.lines[0]))
+                                    message, row.lines[0], basis="le prévu de l'année"))
             continue
         status = "ok" if row.attained else "ecart"
         verdict = "atteinte" if row.attained else "non atteinte"
@@ -192,7 +192,7 @@ def check_results_against_targets(tables, doc, meta) -> list[Finding]:
         findings.append(Finding(
             "indicateurs.resultat_cible", row.scope, status, target, result,
             f"« {short(row.indicator, 60)} » : {result} en {meta.year} pour une cible de {target}{better}, {verdict} "
-            f"({where}).", row.lines[0]))
+            f"({where}).", row.lines[0], basis="la cible de l'année"))
     return findings
 
 
@@ -242,11 +242,11 @@ def comment_finding(name: str, row, base, match) -> Finding:
     where = "l'Annexe 4" if name == "annex4" else "la fiche"
     return Finding(
         "indicateurs.pourcentage_commentaire", scope_of(row), "ok" if ok else "ecart",
-        format_percent(stated, decimals), format_percent(computed, 1),
+        format_percent(computed, 1), format_percent(stated, decimals),
         f"« {match.group(0).strip()} » ({where}) : {format_number(row['value'])} "
         f"« {short(row['indicator'], 40)} » sur {format_number(base['value'])} « {short(base['indicator'], 40)} » "
         f"font {format_percent(computed, 1)}" + ("." if ok else f", et non {format_percent(stated, decimals)}."),
-        int(row["source_line"]))
+        int(row["source_line"]), basis="recalcul sur les effectifs du tableau")
 
 
 # --- a total and its parts, copies, amounts against the budget -------------------------------------
@@ -324,7 +324,7 @@ def total_findings(name: str, group: pd.DataFrame, total: str, parts: list[str])
             + (f"la somme des {len(parts)} lignes qui le détaillent ({listed})." if agree else
                f"alors que ses lignes {' et '.join('« ' + short(p, 50) + ' »' for p in parts)} font {listed} = "
                f"{format_number(summed)} (lignes {', '.join(str(int(values[p]['source_line'])) for p in parts)})."),
-            int(values[total]["source_line"])))
+            int(values[total]["source_line"]), basis="la somme des lignes qui le détaillent"))
     return findings
 
 
@@ -448,7 +448,8 @@ def comment_amount_finding(row, stated: int, lines: list) -> Finding:
     return Finding(
         "indicateurs.montant_budget", row.action_id, "ok" if agree else "ecart", printed, format_eur(stated),
         f"Le commentaire de « {short(row.indicator, 50)} » annonce {format_eur(stated)} ; le budget de la fiche "
-        f"pour la même ligne : {printed}" + ("." if agree else ", sans ce montant."), int(row.source_line))
+        f"pour la même ligne : {printed}" + ("." if agree else ", sans ce montant."), int(row.source_line),
+        basis="le budget de la fiche")
 
 
 def budget_amount_finding(row, line) -> Finding:
@@ -463,4 +464,4 @@ def budget_amount_finding(row, line) -> Finding:
         f"tableau d'indicateurs, " + (f"comme le budget {stage} de la fiche." if agree else
                                       f"mais {format_eur(line.amount_eur)} au budget {stage} de la fiche "
                                       f"(« {short(line.label, 50)} », ligne {line.source_line})."),
-        int(row.source_line))
+        int(row.source_line), basis=f"le budget {stage} de la fiche, ligne {line.source_line}")

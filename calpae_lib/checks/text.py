@@ -40,14 +40,14 @@ def money_finding(check_id, scope, claim, observed, what: str,
                   compared: str = "le sous-total part État de l'annexe") -> Finding:
     """A stated amount against the annex's amount it should equal (``compared`` names the latter)."""
     if observed is None:
-        return Finding(check_id, scope, "manquant", format_eur(claim.value), "",
+        return Finding(check_id, scope, "manquant", "", format_eur(claim.value),
                        f"Le rapport annonce {format_eur(claim.value)} pour {what}, mais l'annexe n'a pas le "
                        f"sous-total à comparer.", claim.source_line)
     status = "ok" if observed == claim.value else "ecart"
-    return Finding(check_id, scope, status, format_eur(claim.value), format_eur(observed),
+    return Finding(check_id, scope, status, format_eur(observed), format_eur(claim.value),
                    f"Le rapport annonce {format_eur(claim.value)} pour {what} ; "
                    + (f"c'est {compared}." if status == "ok" else f"{compared} est de {format_eur(observed)}."),
-                   claim.source_line)
+                   claim.source_line, basis=compared)
 
 
 def claim_missing(check_id, scope, what) -> Finding:
@@ -117,8 +117,9 @@ def check_action_counts(tables, doc, meta) -> list[Finding]:
 def count_finding(scope, where, claim, found: int) -> Finding:
     status = "ok" if found == claim.value else "ecart"
     tail = "autant de fiches action." if status == "ok" else f"mais le rapport contient {found} fiches action."
-    return Finding("rapport.nombre_actions", scope, status, str(claim.value), str(found),
-                   f"Le rapport annonce {claim.value} actions {where}, {tail}", claim.source_line)
+    return Finding("rapport.nombre_actions", scope, status, str(found), str(claim.value),
+                   f"Le rapport annonce {claim.value} actions {where}, {tail}", claim.source_line,
+                   basis="les fiches action du rapport")
 
 
 # --- percentages stated in words ---------------------------------------------
@@ -150,7 +151,9 @@ def check_stated_percentages(tables, doc, meta, outline) -> list[Finding]:
                    f"{format_number(statement.base)} (ligne {statement.base_line}) font {recomputed}"
                    + ("." if ok else f", et non {stated}."))
         findings.append(Finding("texte.pourcentage", action_at(outline, statement.source_line),
-                                "ok" if ok else "ecart", stated, recomputed, message, statement.source_line))
+                                "ok" if ok else "ecart", recomputed, stated, message, statement.source_line,
+                                basis=f"recalcul : {format_number(statement.count)} sur "
+                                      f"{format_number(statement.base)} (ligne {statement.base_line})"))
     return findings
 
 
@@ -178,7 +181,8 @@ def check_dates(tables, doc, meta, outline) -> list[Finding]:
             if problem:
                 findings.append(Finding("document.date_impossible", action_at(outline, number), "ecart",
                                         "une date valide", match.group(0),
-                                        f"La date « {match.group(0)} » est impossible : {problem}.", number))
+                                        f"La date « {match.group(0)} » est impossible : {problem}.", number,
+                                        basis="le calendrier"))
     return findings
 
 
@@ -193,7 +197,7 @@ def check_header_years(tables, doc, meta, sheet_headers, annex_headers) -> list[
             where = "l'annexe budgétaire" if scope in VOLET_NAMES_IN_TEXT else "la fiche"
             findings.append(Finding("document.annee_entete", scope, "ecart", str(meta.year), str(year),
                                     f"L'en-tête du budget exécuté de {where} porte sur {year} alors que le "
-                                    f"rapport est celui de {meta.year}.", line))
+                                    f"rapport est celui de {meta.year}.", line, basis="l'année du rapport"))
     if not findings:
         findings.append(Finding("document.annee_entete", DOCUMENT, "ok", str(meta.year), str(meta.year),
                                 f"Tous les en-têtes de budget exécuté nomment l'année {meta.year}.", None))
@@ -231,7 +235,8 @@ def check_volet_labels(tables, doc, meta) -> list[Finding]:
                 "document.libelle_volet", row["action_id"] if isinstance(row["action_id"], str) and row["action_id"]
                 else volet, "avertissement", usual, programme_of(row["label"]),
                 f"Dans le tableau {VOLET_NAMES_IN_TEXT.get(volet, volet)} de l'annexe, la ligne « {short(row['label'])} » "
-                f"porte un libellé d'un autre volet (les autres lignes disent « {usual} »).", line_of(row)))
+                f"porte un libellé d'un autre volet (les autres lignes disent « {usual} »).", line_of(row),
+                basis="les autres lignes du tableau"))
         if odd.empty:
             findings.append(Finding("document.libelle_volet", volet, "ok", usual, usual,
                                     f"Toutes les lignes État / Département du tableau {VOLET_NAMES_IN_TEXT.get(volet, volet)} "

@@ -10,6 +10,8 @@ are named in words, the rules by what they found.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from calpae_lib.checks.direction import (
@@ -25,7 +27,17 @@ from calpae_lib.checks.direction import (
 from calpae_lib.checks.engine import reading_order, section_counts, sections
 from calpae_lib.checks.indicators import performance_rows
 from calpae_lib.present.views import Table, indicator_name, line_cell, period_cell, rate_cell, text_cell, value_cell
-from calpae_lib.tables.vocabulary import AGREEING, GRADES, SECTIONS, Grade, Category, section_of, status_label
+from calpae_lib.tables.vocabulary import (
+    AGREEING,
+    GRADES,
+    SECTIONS,
+    STATUSES,
+    TO_VERIFY,
+    Category,
+    Grade,
+    section_of,
+    status_label,
+)
 from calpae_lib.text.outline import VOLET_LABELS, action_label
 
 DIRECTION_LABELS = {MORE: "plus est mieux", LESS: "moins est mieux", None: "non déterminé"}
@@ -47,11 +59,54 @@ def scope_label(scope) -> str:
 # --- the checks -----------------------------------------------------------------------------
 
 def ordered_checks(report, scopes=None) -> pd.DataFrame:
-    """The checks in reading order (inconsistencies, missing data, performance, agreeing checks), then by line."""
+    """The checks in reading order: by section (inconsistencies, to verify, missing data, performance, agreeing
+    checks), then the one that matters most first (:func:`importance_order`)."""
     checks = report.tables["checks"]
     if scopes is not None:
         checks = checks[checks["scope"].isin(list(scopes))]
-    return reading_order(checks.sort_values("source_line", kind="stable", na_position="last"))
+    return importance_order(reading_order(checks))
+
+
+def importance_order(checks: pd.DataFrame) -> pd.DataFrame:
+    """Within each section and status: money first, then counts and rates, then wording; within a grade, the
+    largest gap first (in euros for money, relative otherwise), then by line.
+
+    >>> frame = pd.DataFrame({"category": ["coherence"] * 3, "status": ["ecart"] * 3,
+    ...                       "grade": ["redaction", "montant", "montant"], "expected": ["", "160 000 €", "10 €"],
+    ...                       "observed": ["31/112/22", "200 000 €", "12 €"], "source_line": [5, 90, 10]})
+    >>> list(importance_order(frame)["source_line"])
+    [90, 10, 5]
+    """
+    grade_rank = checks["grade"].map({grade: i for i, grade in enumerate(GRADES)}).fillna(len(GRADES))
+    gaps = [-gap_size(e, o, g) for e, o, g in zip(checks["expected"], checks["observed"], checks["grade"])]
+    status_rank = checks["status"].map({status: i for i, status in enumerate(STATUSES)})
+    keyed = checks.assign(_section=sections(checks).map(SECTIONS.index), _status=status_rank, _grade=grade_rank,
+                          _gap=gaps, _line=checks["source_line"])
+    return (keyed.sort_values(["_section", "_status", "_grade", "_gap", "_line"], kind="stable", na_position="last")
+            .drop(columns=["_section", "_status", "_grade", "_gap", "_line"]))
+
+
+def gap_size(expected, observed, grade) -> float:
+    """How far the printed figure is from what it should be: in euros for money, relative otherwise; 0 when
+    either is no number.
+
+    >>> gap_size("160 000 €", "200 000 €", "montant"), round(gap_size("84,3 %", "88 %", "effectif"), 3)
+    (40000.0, 0.042)
+    """
+    values = [number_of(v) for v in (expected, observed)]
+    if None in values:
+        return 0.0
+    gap = abs(values[0] - values[1])
+    return gap if grade == Grade.MONTANT else gap / max(abs(values[0]), abs(values[1]), 1e-9)
+
+
+def number_of(text) -> float | None:
+    """A figure as the findings write it (« 1 320 000 € », « 84,3 % »), as a number; ``None`` for words."""
+    cleaned = re.sub(r"[\s\u202f\xa0€%]", "", text_cell(text)).replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
 
 
 def check_counts(report) -> dict[str, int]:
@@ -64,50 +119,62 @@ def heading_of(category: str, status: str, grade) -> str:
 
     >>> heading_of("coherence", "ecart", "montant"), heading_of("donnee_manquante", "manquant", "montant")
     ('Incohérences du document — Montants', 'Données manquantes')
+    >>> heading_of("coherence", "avertissement", "montant")
+    'À vérifier — Montants'
     """
     section = section_of(category, status)
     label = Grade(grade if isinstance(grade, str) else "").label
-    return f"{section} — {label}" if section == Category.COHERENCE.label and label else section
+    return f"{section} — {label}" if section in (Category.COHERENCE.label, TO_VERIFY) and label else section
+
+
+#: The findings' columns, each with one meaning on every row.
+PRINTED, LINE, SHOULD_BE, BASIS = "Le rapport imprime", "Ligne", "Devrait être", "D'après"
 
 
 def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool = False) -> Table:
     """The checks with their explanations, grouped by kind (and grade for inconsistencies).
 
-    ``only_findings`` keeps the inconsistencies and the missing data (performance is in
-    :func:`attainment_table`); ``only_ok`` the agreeing checks, shown folded.
+    Each column means one thing on every row: what the report prints, and at
+    which line; what it should be, and where that comes from. ``only_findings``
+    keeps the inconsistencies, what is to be verified and the missing data
+    (performance is in :func:`attainment_table`); ``only_ok`` the agreeing
+    checks and the gaps the report explains itself, shown folded.
     """
     checks = ordered_checks(report, scopes)
-    grade_rank = checks["grade"].map({grade: i for i, grade in enumerate(GRADES)}).fillna(len(GRADES))
-    checks = checks.assign(_section=sections(checks).map(SECTIONS.index), _grade=grade_rank)
-    checks = checks.sort_values(["_section", "_grade"], kind="stable")
     where = sections(checks)
     if only_findings:
-        checks = checks[where.isin([Category.COHERENCE.label, Category.DONNEE_MANQUANTE.label])]
+        checks = checks[where.isin([Category.COHERENCE.label, TO_VERIFY, Category.DONNEE_MANQUANTE.label])]
     if only_ok:
         checks = checks[where == AGREEING]
     frame = pd.DataFrame({
         "Nature": [heading_of(k, s, g) for k, s, g in zip(checks["category"], checks["status"], checks["grade"])],
-        "Statut": [status_label(s, k) for s, k in zip(checks["status"], checks["category"])],
+        "Statut": [status_label(s, k, g) for s, k, g in zip(checks["status"], checks["category"], checks["grade"])],
         "Portée": [scope_label(v) for v in checks["scope"]],
-        "Attendu": [text_cell(v) for v in checks["expected"]],
-        "Constaté": [text_cell(v) for v in checks["observed"]],
+        PRINTED: [text_cell(v) or "—" for v in checks["observed"]],
+        LINE: [line_cell(v) for v in checks["source_line"]],
+        SHOULD_BE: [text_cell(v) or "—" for v in checks["expected"]],
+        BASIS: [text_cell(v) for v in checks["basis"]],
         "Explication": [text_cell(v) for v in checks["message"]],
-        "Ligne": [line_cell(v) for v in checks["source_line"]],
     })
     caption = (AGREEING if only_ok else "Anomalies relevées dans le document" if only_findings
                else "Contrôles de cohérence")
-    return Table(frame, caption=caption, numeric=["Ligne"], empty_message="Aucune anomalie relevée.", folded=only_ok,
+    return Table(frame, caption=caption, numeric=[LINE], empty_message="Aucune anomalie relevée.", folded=only_ok,
                  group=None if only_ok else "Nature")
 
 
 def check_counts_table(report) -> Table:
-    """The findings per section, inconsistencies per grade and performance per outcome."""
+    """The findings per section, inconsistencies per grade and performance per outcome.
+
+    Each section is a heading row, its total and its parts rows under it: the
+    « dont » hierarchy is in the table's structure, not in leading spaces.
+    """
     rows = []
     for section, count in section_counts(report.tables["checks"]).items():
-        rows.append({"Résultat": section, "Nombre": str(count[""])})
-        rows.extend({"Résultat": f"    dont {key.lower()}", "Nombre": str(n)} for key, n in count.items() if key)
-    return Table(pd.DataFrame(rows, columns=["Résultat", "Nombre"]), caption="Résultats des contrôles",
-                 numeric=["Nombre"])
+        rows.append({"Section": section, "Résultat": "Ensemble", "Nombre": str(count[""])})
+        rows.extend({"Section": section, "Résultat": f"dont {key[:1].lower() + key[1:]}", "Nombre": str(n)}
+                    for key, n in count.items() if key)
+    return Table(pd.DataFrame(rows, columns=["Section", "Résultat", "Nombre"]), caption="Résultats des contrôles",
+                 numeric=["Nombre"], group="Section")
 
 
 # --- performance: results against targets ------------------------------------------------------

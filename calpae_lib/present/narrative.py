@@ -18,7 +18,7 @@ from calpae_lib.analysis import axes
 from calpae_lib.analysis import budget as money
 from calpae_lib.checks.engine import section_counts
 from calpae_lib.present import findings, views
-from calpae_lib.tables.vocabulary import AGREEING, Category, Status
+from calpae_lib.tables.vocabulary import AGREEING, TO_VERIFY, Category, Status
 from calpae_lib.text.formatting import format_eur, format_number, format_percent, plural
 
 #: Characters that Markdown would interpret (emphasis, links, headings, tables, code).
@@ -141,21 +141,28 @@ def budget_paragraph(report) -> str:
 
 
 def checks_paragraph(report, scopes=None) -> str:
-    """What the checks found in the document, apart from the actions' performance, in one or two sentences."""
+    """What the checks found in the document, apart from the actions' performance, in one or two sentences.
+
+    Only established gaps are counted as the document's inconsistencies; what the
+    text alone does not establish is counted apart, « à vérifier ».
+    """
     checks = findings.ordered_checks(report, scopes)
     if checks.empty:
         return "Aucun contrôle de cohérence ne porte sur ce périmètre."
     counts = section_counts(checks)
     inconsistencies = counts[Category.COHERENCE.label]
+    to_verify = counts[TO_VERIFY][""]
     missing = counts[Category.DONNEE_MANQUANTE.label][""]
     agreeing = counts[AGREEING][""]
     kinds = ", ".join(f"{key.lower()} : {n}" for key, n in inconsistencies.items() if key)
     incoherent = plural(inconsistencies[""], "incohérence du document", "incohérences du document")
     found = [text for n, text in ((agreeing, plural(agreeing, "conforme")),
                                   (inconsistencies[""], incoherent + (f" ({kinds})" if kinds else "")),
+                                  (to_verify, plural(to_verify, "constat à vérifier", "constats à vérifier")),
                                   (missing, plural(missing, "donnée manquante"))) if n]
-    text = f"{plural(agreeing + inconsistencies[''] + missing, 'contrôle')} du document : {enumerate_fr(found)}"
-    return text + ("." if inconsistencies[""] or missing else " ; aucune anomalie relevée.")
+    total = agreeing + inconsistencies[""] + to_verify + missing
+    text = f"{plural(total, 'contrôle')} du document : {enumerate_fr(found)}"
+    return text + ("." if inconsistencies[""] or missing or to_verify else " ; aucune anomalie relevée.")
 
 
 #: Where the synthesis's sections start (``<a id>`` in its Markdown cells), for the summary's links.

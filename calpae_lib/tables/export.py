@@ -412,7 +412,7 @@ def readme_rows(tables: dict[str, pd.DataFrame], source: Provenance) -> list[tup
         ("", ""),
         ("Nombres", "Les montants sont en euros (1 320 000 €) ; un pourcentage est stocké comme une fraction "
                     "affichée en % (0,98 affiché 98 %) ; une cellule vide est une valeur absente. Les colonnes "
-                    "« Attendu » et « Constaté » des contrôles sont des nombres quand ce sont des montants, des "
+                    "« Le rapport imprime » et « Devrait être » des contrôles sont des nombres quand ce sont des montants, des "
                     "pourcentages ou des effectifs."),
         ("Texte", "Tout texte est gardé comme texte, jamais comme formule, même s'il commence par = + - @ ; "
                   "un caractère de contrôle du texte source (invisible) est remplacé par �."),

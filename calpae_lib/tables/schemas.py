@@ -26,12 +26,12 @@ their ``source_line`` when the table has one).
 
 >>> import pandas as pd
 >>> bad = pd.DataFrame({"check_id": ["annexe.total"], "scope": ["document"], "category": ["coherence"],
-...                     "grade": ["montant"], "status": ["faux"], "expected": [""], "observed": [""],
+...                     "grade": ["montant"], "status": ["faux"], "expected": [""], "observed": [""], "basis": [""],
 ...                     "message": ["m"], "source_line": pd.array([3], dtype="Int64")})
 >>> validate_tables({"checks": bad})
 Traceback (most recent call last):
 ...
-calpae_lib.errors.SchemaError: table « checks » non conforme à son schéma : colonne status, isin(['ecart', 'manquant', 'avertissement', 'non_verifiable', 'ok']) refuse « faux » (rang 0, ligne source 3). Corrigez le module qui construit cette table.
+calpae_lib.errors.SchemaError: table « checks » non conforme à son schéma : colonne status, isin(['ecart', 'manquant', 'avertissement', 'non_verifiable', 'explique', 'ok']) refuse « faux » (rang 0, ligne source 3). Corrigez le module qui construit cette table.
 """
 
 from __future__ import annotations
@@ -271,8 +271,12 @@ CHECKS = table("checks", "Contrôles", "contrôles de cohérence : chaque total,
                     values=CHECK_GRADES, nullable=True,
                     meanings={str(g): vocabulary.GRADE_MEANINGS[g] for g in vocabulary.Grade if g}),
     "status": column(str, "Statut", "résultat du contrôle", values=CHECK_STATUSES, meanings=CHECK_STATUS_MEANINGS),
-    "expected": column(str, "Attendu", "valeur attendue, écrite en français (1 320 000 €, 98 %)", nullable=True),
-    "observed": column(str, "Constaté", "valeur lue dans le rapport, écrite en français", nullable=True),
+    "expected": column(str, "Devrait être", "ce que le chiffre imprimé devrait être, d'après la source que donne "
+                       "« basis » (1 320 000 €, 98 %)", nullable=True),
+    "observed": column(str, "Le rapport imprime", "ce que le rapport imprime à la ligne « source_line », écrit en "
+                       "français", nullable=True),
+    "basis": column(str, "D'après", "d'où vient la valeur de « expected » : une autre ligne du rapport, une somme, "
+                    "un recalcul", nullable=True),
     "message": title("Message", "le constat, en une phrase"),
     "source_line": source_line(nullable=True),
 })

@@ -32,6 +32,7 @@ class Status(StrEnum):
     MANQUANT = "manquant"              # the template expects a figure the document does not print
     AVERTISSEMENT = "avertissement"    # likely wrong, but the text alone does not establish it
     NON_VERIFIABLE = "non_verifiable"  # cannot be checked (no base, no direction)
+    EXPLIQUE = "explique"              # two figures differ, and the document itself says why
     OK = "ok"                          # the figures agree (or the target is reached)
 
     @property
@@ -78,6 +79,8 @@ STATUS_MEANINGS = {
                           "une parité annoncée en termes généraux, une valeur répétée)",
     Status.NON_VERIFIABLE: "le contrôle ne peut pas conclure (pas d'effectif pour recalculer un pourcentage, un "
                            "libellé qui ne dit pas si un résultat plus élevé est meilleur)",
+    Status.EXPLIQUE: "deux chiffres diffèrent et le document dit lui-même pourquoi (son explication est citée) : "
+                     "ce n'est pas une incohérence",
     Status.OK: "les chiffres comparés concordent ; pour un résultat : la cible est atteinte",
 }
 CATEGORY_MEANINGS = {
@@ -92,7 +95,8 @@ GRADE_MEANINGS = {
     Grade.NONE: "non précisé",
 }
 STATUS_LABELS = {Status.ECART: "Écart", Status.MANQUANT: "Manquant", Status.AVERTISSEMENT: "À vérifier",
-                 Status.NON_VERIFIABLE: "Non vérifiable", Status.OK: "Conforme"}
+                 Status.NON_VERIFIABLE: "Non vérifiable", Status.EXPLIQUE: "Expliqué par le rapport",
+                 Status.OK: "Conforme"}
 #: The same outcomes for a result against its target (only an objective is graded: the rest is « non évalué »).
 PERFORMANCE_LABELS = {Status.ECART: "Cible non atteinte", Status.OK: "Cible atteinte",
                       Status.NON_VERIFIABLE: "Non évalué"}
@@ -131,21 +135,30 @@ def category_of(rule_category: str, status: str) -> Category:
     return Category.DONNEE_MANQUANTE if Status(status) is Status.MANQUANT else Category(rule_category)
 
 
-#: The agreeing coherence checks, listed after the three kinds.
+#: The agreeing coherence checks (and the gaps the document explains itself), listed after the three kinds.
 AGREEING = "Contrôles conformes"
-#: The sections a reader sees, in order: the three kinds, then the agreeing checks.
-SECTIONS = (CATEGORY_LABELS[Category.COHERENCE], CATEGORY_LABELS[Category.DONNEE_MANQUANTE], CATEGORY_LABELS[Category.PERFORMANCE],
-            AGREEING)
+#: The coherence findings the text alone does not establish: apart from the inconsistencies, never counted with them.
+TO_VERIFY = "À vérifier"
+#: The sections a reader sees, in order: the established inconsistencies, what is to be verified, the two other
+#: kinds, then the agreeing checks.
+SECTIONS = (CATEGORY_LABELS[Category.COHERENCE], TO_VERIFY, CATEGORY_LABELS[Category.DONNEE_MANQUANTE],
+            CATEGORY_LABELS[Category.PERFORMANCE], AGREEING)
 
 
 def section_of(category: str, status: str) -> str:
-    """The section a finding is listed in.
+    """The section a finding is listed in: only an established gap (``ecart``) is an inconsistency.
 
-    >>> section_of("coherence", "ecart"), section_of("coherence", "ok"), section_of("performance", "ok")
-    ('Incohérences du document', 'Contrôles conformes', 'Cibles et résultats')
+    >>> section_of("coherence", "ecart"), section_of("coherence", "avertissement"), section_of("coherence", "ok")
+    ('Incohérences du document', 'À vérifier', 'Contrôles conformes')
+    >>> section_of("coherence", "explique"), section_of("performance", "ok")
+    ('Contrôles conformes', 'Cibles et résultats')
     """
-    if Category(category) is Category.COHERENCE and Status(status) is Status.OK:
-        return AGREEING
+    if Category(category) is Category.COHERENCE:
+        status = Status(status)
+        if status in (Status.OK, Status.EXPLIQUE):
+            return AGREEING
+        if status in (Status.AVERTISSEMENT, Status.NON_VERIFIABLE):
+            return TO_VERIFY
     return Category(category).label
 
 
