@@ -73,15 +73,18 @@ class Grade(StrEnum):
 STATUS_MEANINGS = {
     Status.ECART: "deux chiffres du rapport qui devraient être égaux ne le sont pas (un total et la somme de ses "
                   "lignes, une fiche et l'annexe, un pourcentage et ses effectifs) ; pour un résultat : la cible "
-                  "n'est pas atteinte",
+                  "n'est pas atteinte ; pour l'engagé : moins que l'avenant (sous-exécuté)",
     Status.MANQUANT: "le rapport n'imprime pas un chiffre que son modèle prévoit : le contrôle ne peut pas se faire",
     Status.AVERTISSEMENT: "une incohérence probable que le texte seul n'établit pas (un libellé d'un autre volet, "
-                          "une parité annoncée en termes généraux, une valeur répétée)",
-    Status.NON_VERIFIABLE: "le contrôle ne peut pas conclure (pas d'effectif pour recalculer un pourcentage, un "
-                           "libellé qui ne dit pas si un résultat plus élevé est meilleur)",
+                          "une parité annoncée en termes généraux, une valeur répétée) ; pour l'engagé : plus que "
+                          "l'avenant (dépassé)",
+    Status.NON_VERIFIABLE: "le contrôle ne peut pas conclure (pas d'effectif pour recalculer un pourcentage) ; pour "
+                           "un résultat : un volume prévisionnel ou un indicateur de contexte, qui n'est pas un "
+                           "objectif, n'est pas évalué",
     Status.EXPLIQUE: "deux chiffres diffèrent et le document dit lui-même pourquoi (son explication est citée) : "
                      "ce n'est pas une incohérence",
-    Status.OK: "les chiffres comparés concordent ; pour un résultat : la cible est atteinte",
+    Status.OK: "les chiffres comparés concordent ; pour un résultat : la cible est atteinte ; pour l'engagé : "
+               "l'avenant exactement (conforme)",
 }
 CATEGORY_MEANINGS = {
     Category.COHERENCE: "les chiffres du document confrontés les uns aux autres",
