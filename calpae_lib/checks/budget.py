@@ -239,7 +239,8 @@ def compare_stage(stage: str, budgets, annex) -> list[Finding]:
             elif annex_amount is None:
                 findings.append(Finding(check_id, action_id, "manquant", format_eur(sheet[0]), "",
                                         f"L'annexe n'imprime pas {ANNEX_COLUMNS[column]} part {who} de cette "
-                                        f"action ; la fiche indique {format_eur(sheet[0])}.", sheet[1]))
+                                        f"action ; la fiche indique {format_eur(sheet[0])}.", sheet[1],
+                                        basis="la fiche"))
             else:
                 findings.append(compare(
                     check_id, action_id, annex_amount, sheet[0], sheet[1],
@@ -279,23 +280,23 @@ def check_presence(tables, doc, meta) -> list[Finding]:
         if action_id in annexed:
             findings.append(Finding("fiche_annexe.presence", action_id, "ok", "présente", "présente",
                                     "L'action financée sur sa fiche figure dans l'annexe budgétaire.",
-                                    line_of(annexed[action_id].line)))
+                                    line_of(annexed[action_id].line), basis="le budget de la fiche"))
         else:
             findings.append(Finding("fiche_annexe.presence", action_id, "manquant", "présente", "absente",
                                     "L'action a un budget sur sa fiche mais aucune ligne dans l'annexe budgétaire.",
-                                    int(sheet_lines[action_id])))
+                                    int(sheet_lines[action_id]), basis="le budget de la fiche"))
     known = set(actions["action_id"])
     for action in annex_actions(annex):
         action_id, label = action.line["action_id"], short(action.line["label"])
         if not (isinstance(action_id, str) and action_id):
             findings.append(Finding("fiche_annexe.presence", action.volet, "manquant", "une fiche", "aucune",
                                     f"La ligne d'annexe « {label} » n'a pu être rattachée à aucune fiche action.",
-                                    line_of(action.line)))
+                                    line_of(action.line), basis="la ligne de l'annexe budgétaire"))
         elif action_id not in known or action_id not in sheet_lines.index:
             where = "aucune fiche" if action_id not in known else "une fiche sans budget"
             findings.append(Finding("fiche_annexe.presence", action_id, "manquant", "un budget sur la fiche", where,
                                     f"L'annexe finance « {label} » mais le rapport n'en donne que {where}.",
-                                    line_of(action.line)))
+                                    line_of(action.line), basis="la ligne de l'annexe budgétaire"))
     return findings
 
 
@@ -372,8 +373,9 @@ def check_state_consumption(tables, doc, meta) -> list[Finding]:
     planned, committed, _ = state_totals(tables[ANNEX_LINES])
     rate = percentage(committed, planned)
     if not claims:
-        return [Finding("execution.credits_etat", DOCUMENT, "manquant", "", format_percent(rate, 1),
-                        "Le rapport n'énonce pas la consommation des crédits de l'État (phrase introuvable).", None)]
+        return [Finding("execution.credits_etat", DOCUMENT, "manquant", format_percent(rate, 1), "",
+                        "Le rapport n'énonce pas la consommation des crédits de l'État (phrase introuvable).", None,
+                        basis="recalcul sur l'annexe : engagé État sur avenant État")]
     findings = []
     for claim in claims:
         stated = float(claim.value)
@@ -399,8 +401,9 @@ def check_all_engaged(tables, doc, meta) -> list[Finding]:
                "montant engagé." if not idle else
                f"Le rapport affirme que toutes les actions ont été engagées, mais l'annexe n'a pas de montant "
                f"engagé pour {names}.")
-    return [Finding("execution.actions_engagees", DOCUMENT, status, "0 action sans engagement",
-                    f"{len(idle)} action(s) sans engagement", message, claims[0].source_line)]
+    return [Finding("execution.actions_engagees", DOCUMENT, status, f"{len(idle)} action(s) sans engagement",
+                    "0 action sans engagement", message, claims[0].source_line,
+                    basis="les montants engagés de l'annexe")]
 
 
 @rule("execution.parite", needs=("annex_budget",), grade=Grade.MONTANT)

@@ -240,5 +240,6 @@ def check_volet_labels(tables, doc, meta) -> list[Finding]:
         if odd.empty:
             findings.append(Finding("document.libelle_volet", volet, "ok", usual, usual,
                                     f"Toutes les lignes État / Département du tableau {VOLET_NAMES_IN_TEXT.get(volet, volet)} "
-                                    f"portent le libellé « {usual} ».", line_of(lines.iloc[0])))
+                                    f"portent le libellé « {usual} ».", line_of(lines.iloc[0]),
+                                    basis="les autres lignes du tableau"))
     return findings
