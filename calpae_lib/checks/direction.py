@@ -120,14 +120,18 @@ def attained(indicator: str, result: float, target: float) -> bool | None:
     return result <= target if direction(indicator) == LESS else result >= target
 
 
-def gap_words(result: float, target: float, unit_words: str = "") -> str:
-    """The gap of a result to its forecast in words, for what is not graded.
+#: How a gap is counted in each unit of the indicator tables (a count has no word).
+GAP_UNITS = {"percent": " points", "eur": " €", "days": " jours"}
 
-    >>> gap_words(6060, 6500), gap_words(158, 100), gap_words(5, 5)
-    ('440 de moins que prévu', '58 de plus que prévu', 'autant que prévu')
+
+def gap_words(result: float, target: float, unit: str = "") -> str:
+    """The gap of a result to its forecast in words, for what is not graded (``unit`` as the tables write it).
+
+    >>> gap_words(6060, 6500), gap_words(158, 100), gap_words(5, 5), gap_words(12, 10, "percent")
+    ('440 de moins que prévu', '58 de plus que prévu', 'autant que prévu', '2 points de plus que prévu')
     """
     gap = result - target
     if not gap:
         return "autant que prévu"
     amount = format_number(abs(gap), 1 if abs(gap) % 1 else 0)
-    return f"{amount}{unit_words} de {'plus' if gap > 0 else 'moins'} que prévu"
+    return f"{amount}{GAP_UNITS.get(unit, '')} de {'plus' if gap > 0 else 'moins'} que prévu"

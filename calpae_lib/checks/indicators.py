@@ -182,7 +182,7 @@ def check_results_against_targets(tables, doc, meta) -> list[Finding]:
         where = where_printed(row.places)
         if row.kind != OBJECTIVE:
             message = (f"« {short(row.indicator, 60)} » ({INDICATOR_KIND_LABELS[row.kind]}, non évalué) : {target} prévus, "
-                       f"{result} constatés en {meta.year}, {gap_words(row.result, row.target)} ({where}).")
+                       f"{result} constatés en {meta.year}, {gap_words(row.result, row.target, row.unit)} ({where}).")
             findings.append(Finding("indicateurs.resultat_cible", row.scope, "non_verifiable", target, result,
                                     message, row.lines[0], basis="le prévu de l'année"))
             continue

@@ -197,16 +197,20 @@ def attainment(result, target, result_unit, target_unit, indicator: str = ""):
     return 100 * float(result) / float(target)
 
 
-def attainment_word(indicator: str, result: float, target: float) -> str:
+def attainment_word(indicator: str, result: float, target: float, unit: str = "", kind_said: bool = False) -> str:
     """The attainment of an indicator whose direction forbids a percentage: reached or not for an objective;
-    for a forecast volume or context, not graded, the gap in words.
+    for a forecast volume or context, not graded, the gap in words (its kind too, unless ``kind_said``
+    because a column beside it says it).
 
     >>> attainment_word("Nombre de nouveaux entrants", 6060, 6500)
     'non évaluée (volume prévisionnel) : 440 de moins que prévu'
+    >>> attainment_word("Nombre de nouveaux entrants", 6060, 6500, kind_said=True)
+    'non évaluée : 440 de moins que prévu'
     """
     kind = indicator_kind(indicator)
     if kind != OBJECTIVE:
-        return f"{NOT_GRADED} ({INDICATOR_KIND_LABELS[kind]}) : {gap_words(result, target)}"
+        said = "" if kind_said else f" ({INDICATOR_KIND_LABELS[kind]})"
+        return f"{NOT_GRADED}{said} : {gap_words(result, target, unit)}"
     return "atteinte" if attained(indicator, result, target) else "non atteinte"
 
 
@@ -214,11 +218,11 @@ def attainment_word(indicator: str, result: float, target: float) -> str:
 NOT_GRADED = "non évaluée"
 
 
-def attainment_cell(indicator: str, result, target, unit: str) -> str:
+def attainment_cell(indicator: str, result, target, unit: str, kind_said: bool = False) -> str:
     """« 93,2 % » for an objective where more is better, « atteinte » / « non atteinte » where less is; for a
     forecast volume or context, « non évaluée » and the gap in words."""
     rate = attainment(result, target, unit, unit, indicator)
-    return rate_cell(rate) if rate is not None else attainment_word(indicator, result, target)
+    return rate_cell(rate) if rate is not None else attainment_word(indicator, result, target, unit, kind_said)
 
 
 def attainment_cells(by_kind: dict) -> list[str]:
@@ -258,7 +262,7 @@ def attainment_table(report) -> Table:
         "Nature": [INDICATOR_KIND_LABELS[k].capitalize() for k in rows["kind"]],
         "Sens": [DIRECTION_LABELS[d if isinstance(d, str) else None] if k == OBJECTIVE else "sans objet"
                  for d, k in zip(rows["direction"], rows["kind"])],
-        "Atteinte ou écart au prévu": [attainment_cell(i, r, t, u) for i, r, t, u in
+        "Atteinte ou écart au prévu": [attainment_cell(i, r, t, u, kind_said=True) for i, r, t, u in
                                        zip(rows["indicator"], rows["result"], rows["target"], rows["unit"])],
         "Lignes": [", ".join(str(n) for n in lines) for lines in rows["lines"]],
     })

@@ -221,12 +221,11 @@ def missing_engage_note(row) -> str:
                 f"Engagé non renseigné : aucune des {count} fiches n'imprime de montant engagé")
     else:
         text = (f"Engagé non renseigné sur {count} fiche{'s' if count > 1 else ''} (prévu "
-                f"{money_cell(row.prevu_sans_engage)}) : le taux des fiches rapporte l'engagé imprimé "
-                f"({money_cell(row.engage)}) au prévu des seules fiches qui l'impriment "
-                f"({money_cell(row.prevu_compte)})")
+                f"{money_cell(row.prevu_sans_engage)}) : le taux des fiches ne compte ni "
+                f"{'son' if count == 1 else 'leur'} prévu ni {'son' if count == 1 else 'leur'} engagé")
     if row.completees:
-        whose = ("cette fiche" if count == 1 else "ces fiches") if row.completees == row.engage_manquant \
-            else "une partie de ces fiches"
+        whose = ("elle" if count == 1 else "elles") if row.completees == row.engage_manquant \
+            else "une partie d'entre elles"
         text += (f" ; l'annexe budgétaire donne {money_cell(row.engage_annexe)} pour {whose}, compté dans "
                  "l'engagé complété")
         if row.taux_complete == row.taux_complete:
