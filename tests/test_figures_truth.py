@@ -285,3 +285,20 @@ def test_the_first_gap_shown_is_the_largest_money_gap(bundled_report):
     assert abs(amount(first["expected"]) - amount(first["observed"])) == largest
     quoted = narrative.main_inconsistencies(bundled_report)
     assert narrative.md_text(first["message"]) in quoted.split("\n")[4]
+
+
+def test_the_axis_rate_chart_marks_a_sheet_without_engage_as_its_table_does(report):
+    """The rate chart of an axis left out the lines its table shows « non renseigné », completed by the annex."""
+    from calpae_lib.analysis.axes import axes_present
+    for key in axes_present(report):
+        rows = budget.budget_by_axis(report, key)
+        missing = rows[rows["prevu"].notna() & rows["engage"].isna()]
+        chart = charts.execution_rate_chart(report, key)
+        if missing.empty or chart is None:
+            continue
+        texts = [t.get_text() for t in chart.figure.axes[0].texts]
+        assert sum(views.NOT_PRINTED in t for t in texts) == len(missing), key
+        for row in missing.itertuples():
+            if row.engage_annexe == row.engage_annexe:
+                rate = views.rate_cell(100 * row.engage_annexe / row.prevu)
+                assert any("annexe" in t and rate in t for t in texts), (key, row)

@@ -338,7 +338,12 @@ def test_only_file_names_and_checksums_are_set_as_code(pages, bundled_report):
 
 
 def test_an_unknown_direction_is_said_once_on_its_line(pages):
-    """« Sens : non déterminé » beside « Atteinte : sens non déterminé » says the same thing twice."""
+    """« Sens : non déterminé » beside « Atteinte : sens non déterminé » says the same thing twice; so would a
+    kind of indicator (« Volume prévisionnel ») said in its column and again beside its gap."""
     rows = [[cell["text"] for cell in row["cells"]] for table in pages["synthese.html"].tables for row in table["rows"]]
-    assert any("non déterminé" in cell for row in rows for cell in row)  # the case exists on the bundled report
+    ungraded = [row for row in rows if any(cell.startswith("non évaluée") for cell in row)]
+    assert ungraded  # the case exists on the bundled report
     assert not [row for row in rows if sum("non déterminé" in cell for cell in row) > 1]
+    for row in ungraded:
+        kinds = [cell for cell in row if cell in ("Volume prévisionnel", "Contexte")]
+        assert len(kinds) == 1 and not any(kinds[0].lower() in cell for cell in row if cell != kinds[0]), row

@@ -19,12 +19,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+import pandas as pd
 from PIL import Image
 
 from calpae_lib.analysis import budget
 from calpae_lib.present import views
 from calpae_lib.present.orientation import of_year, repeated_rates
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
+from calpae_lib.text.numbers import percentage
 
 #: Prévu light, engagé dark: distinguishable in colour and in grey.
 STAGE_COLOURS = {"prevu": "#9ecae1", "engage": "#08519c"}
@@ -154,9 +156,9 @@ def engage_text(row) -> str:
 
     ``row`` is a line of :func:`~calpae_lib.analysis.budget.summarise_budget`.
     """
-    if missing(row.engage) and not row.completees:
-        return views.NOT_PRINTED
-    text = format_eur(0 if missing(row.engage) else row.engage)
+    if missing(row.engage):
+        return views.NOT_PRINTED + (f" ; {format_eur(row.engage_annexe)} d'après l'annexe" if row.completees else "")
+    text = format_eur(row.engage)
     if row.completees:
         text += f" + {format_eur(row.engage_annexe)} d'après l'annexe"
     left = row.engage_manquant - row.completees
@@ -193,7 +195,7 @@ def prevu_engage_chart(labels, summary, title: str) -> Chart:
         axes.text(e + a + top * 0.01, y, engage_text(row), va="center", fontsize=FONT_SIZE - 1, color="#222222")
     axes.set_yticks(list(positions), [short_label(label) for label in labels])
     axes.invert_yaxis()
-    axes.set_xlim(0, top * 1.6 if any(annexed) or any(r.engage_manquant for r in rows) else top * 1.25)
+    axes.set_xlim(0, top * 1.9 if any(annexed) or any(r.engage_manquant for r in rows) else top * 1.25)
     euro_axis(axes.xaxis)
     axes.set_xlabel("Montant (€)", fontsize=FONT_SIZE)
     chart_title(figure, title)
@@ -224,22 +226,36 @@ def axis_budget_chart(report, key: str) -> Chart | None:
 
 
 def execution_rate_chart(report, key: str) -> Chart | None:
-    """Taux d'exécution per action and financeur of one axis, against the 100 % line."""
+    """Taux d'exécution per action and financeur of one axis, against the 100 % line.
+
+    As its table: the sheets' rate solid; where a sheet prints no engagé, the
+    rate the annex gives hatched, and said so (or « non renseigné » alone).
+    """
     rows = budget.budget_by_axis(report, key)
-    rows = rows[rows["taux"].notna()]
-    if rows.empty:
+    rows = rows[rows["prevu"].notna()].assign(
+        annexe=[percentage(a, p) if pd.isna(t) else None
+                for t, a, p in zip(rows["taux"], rows["engage_annexe"], rows["prevu"])])
+    if rows["taux"].isna().all() and rows["annexe"].isna().all():
         return None
     figure, axes = new_figure(rows=len(rows))
     labels = [f"{n}. {short_label(t, 36, 1)} — {views.FINANCEUR_LABELS.get(f, f)}"
               for n, t, f in zip(rows["number"], rows["title"], rows["financeur"])]
-    rates = list(rows["taux"])
-    axes.barh(range(len(rates)), rates, color=STAGE_COLOURS["engage"], height=0.6)
-    for y, rate in enumerate(rates):
-        axes.text(rate + max(rates + [100]) * 0.02, y, format_percent(rate), va="center", fontsize=FONT_SIZE - 1)
+    sheets = [0.0 if missing(r) else r for r in rows["taux"]]
+    annexed = [0.0 if missing(r) else r for r in rows["annexe"]]
+    top = max(sheets + annexed + [100])
+    axes.barh(range(len(rows)), sheets, color=STAGE_COLOURS["engage"], height=0.6)
+    if any(annexed):
+        axes.barh(range(len(rows)), annexed, color="white", hatch=ANNEX_HATCH, edgecolor=STAGE_COLOURS["engage"],
+                  height=0.6, label="taux d'après l'annexe (fiche sans engagé)")
+    for y, (rate, annex) in enumerate(zip(rows["taux"], rows["annexe"])):
+        text = (format_percent(rate) if not missing(rate) else
+                f"{views.NOT_PRINTED} ; d'après l'annexe : {format_percent(annex)}" if not missing(annex)
+                else views.NOT_PRINTED)
+        axes.text(max(sheets[y], annexed[y]) + top * 0.02, y, text, va="center", fontsize=FONT_SIZE - 1)
     axes.axvline(100, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, label="100 % du prévu")
-    axes.set_yticks(range(len(rates)), labels)
+    axes.set_yticks(range(len(rows)), labels)
     axes.invert_yaxis()
-    axes.set_xlim(0, max(rates + [100]) * 1.15)
+    axes.set_xlim(0, top * (1.6 if rows["taux"].isna().any() else 1.15))
     percent_axis(axes.xaxis)
     axes.set_xlabel("Engagé en pourcentage du prévu (%)", fontsize=FONT_SIZE)
     title = f"{views.axis_label(key)} : taux d'exécution {report.meta.year} par action et financeur"
