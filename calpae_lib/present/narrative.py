@@ -387,8 +387,8 @@ def bilan_block(report, action_id: str) -> HTML | None:
     where = views.place_cell(report, section.line)
     paragraphs = "".join(f"<p>{html.escape(text)}</p>" for _, text in section.paragraphs)
     return HTML(f'<details class="calpae-details calpae-bilan"><summary>{html.escape(section.title)} : ce que '
-                f'le Département en dit ({html.escape(where)})</summary><blockquote>{paragraphs}</blockquote>'
-                "</details>")
+                f'le Département en dit ({html.escape(where)}), cliquer pour lire</summary>'
+                f"<blockquote>{paragraphs}</blockquote></details>")
 
 
 def key_figures(report, key: str | None = None) -> str:

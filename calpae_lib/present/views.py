@@ -366,11 +366,13 @@ def printed_page(report, line) -> str:
     if bounds is None:
         return ""
     low, high = bounds
-    return f"p.\u00a0{low}" if low == high else f"p.\u00a0{low} à {high}"
+    if low == high or int(line) in {start for start, _ in starts}:  # a sheet's first line: its page, exactly
+        return f"p.\u00a0{low}"
+    return f"p.\u00a0{low} à {high}"
 
 
 def place_cell(report, lines) -> str:
-    """« p. 12 à 14 (lignes 1098 et 1102 du texte) »: the printed page for the reader, the text's lines for the evaluator.
+    """« p. 12 à 14, lignes 1098 et 1102 du texte »: the printed page for the reader, the text's lines for the evaluator.
 
     ``lines``: one source line, or several (each page said once, its lines together).
     """
@@ -383,7 +385,7 @@ def place_cell(report, lines) -> str:
     for page, found in by_page.items():
         found = list(dict.fromkeys(found))
         words = f"ligne{'s' if len(found) > 1 else ''} {', '.join(found[:-1]) + ' et ' if len(found) > 1 else ''}{found[-1]} du texte"
-        parts.append(f"{page} ({words})" if page else words)
+        parts.append(f"{page}, {words}" if page else words)
     return " ; ".join(parts)
 
 
@@ -575,11 +577,11 @@ def actions_overview_table(report, key: str | None = None) -> Table:
         "Volet": [axis_label(k) for k in actions["axis_key"]],
         "Budget": ["oui" if b else "pas de valorisation financière" for b in actions["has_budget"]],
         "Indicateurs": ["oui" if b else "non" for b in actions["has_indicators"]],
-        "Ligne": [line_cell(v) for v in actions["source_line"]],
+        "Fiche": [place_cell(report, v) for v in actions["source_line"]],
     })
     if key:
         frame = frame.drop(columns="Volet")
-    return Table(frame, caption="Actions", numeric=["Ligne"])
+    return Table(frame, caption="Actions")
 
 
 # --- ambiguous values ---------------------------------------------------------------------
