@@ -552,8 +552,9 @@ UNNAMED_MEASURE = "Indicateurs sans mesure nommée dans le tableau"
 def indicators_table(rows: pd.DataFrame, caption: str, empty_message: str) -> Table:
     """Indicator rows for display; each measure named once, on its first row."""
     frame = indicator_rows(rows)
+    named = frame["Mesure"].ne("").any()  # a table that names no measure needs no group heading
     frame["Mesure"] = ["Mesure : " + m if m else UNNAMED_MEASURE for m in frame["Mesure"]]
-    return Table(frame, caption=caption, group="Mesure",
+    return Table(frame if named else frame.drop(columns="Mesure"), caption=caption, group="Mesure" if named else None,
                  numeric=["Référence", "Cible", "Résultat", "Atteinte de la cible", "Lignes"],
                  empty_message=empty_message)
 
