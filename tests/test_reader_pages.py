@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import pytest
 from calpae_lib import __version__
 from calpae_lib.checks.engine import all_rules
 from calpae_lib.publish import provenance
+from tests.browser import AXE_TAGS, CHROMIUM, axe_script, axe_violations, printed_pages
 
 #: Words of the tables' vocabulary (column names, codes) that a French page never shows.
 INTERNAL_WORDS = ("baseline", "target", "result", "not_available", "ambiguous", "source_line", "check_id",
@@ -260,22 +260,8 @@ def test_footer_text_cannot_break_out_of_its_style_sheet(bundled_out):
     assert left == 'a « b »\nc"d</style><script>x</script>\\', left
 
 
-CHROMIUM = [shutil.which("chromium") or shutil.which("chromium-browser") or "", "--headless", "--no-sandbox",
-            "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"]
-
-
-def printed_pages(page: Path, tmp_path: Path) -> list[str]:
-    """The text of each page of ``page`` printed to PDF by Chromium (A4, no browser header or footer)."""
-    pdf = tmp_path / f"{page.stem}.pdf"
-    subprocess.run(CHROMIUM + [f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
-                               "--no-pdf-header-footer", page.as_uri()], capture_output=True, timeout=180, check=True)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return [p for p in text.split("\f") if p.strip()]
-
-
 @pytest.mark.skipif(not CHROMIUM[0] or not shutil.which("pdftotext"), reason="Chromium and pdftotext needed")
-@pytest.mark.parametrize("name", ["synthese.html", "axe_initiative.html"])
+@pytest.mark.parametrize("name", ["annexe.html", "axe_initiative.html"])
 def test_printed_pages_each_carry_date_and_source_and_amounts_never_overlap(bundled_out, bundled_report,
                                                                             tmp_path, name):
     out, _ = bundled_out
@@ -310,7 +296,7 @@ def test_no_indicator_is_titled_by_a_state_without_saying_so(pages, bundled_repo
     names = set(bundled_report.tables["indicators"]["indicator"].dropna())
     states = {n for n in names if n.split()[0].lower() in PREPOSITIONS}
     for state in states:  # each shown, said to be what the report prints in place of a name
-        assert f"Indicateur sans intitulé (le rapport imprime « {state} »)" in cells, state
+        assert f"Intitulé absent du tableau, qui porte « {state} » à sa place" in cells, state
 
 
 def test_a_state_printed_where_a_name_belongs_is_shown_for_what_it_is():
@@ -323,8 +309,8 @@ def test_a_state_printed_where_a_name_belongs_is_shown_for_what_it_is():
                           "unit": ["count"] * 4, "raw": ["12", "3", "4", "5"], "status": ["ok"] * 4,
                           "source_line": [10, 11, 12, 13]})
     shown = [" ".join(n.split()) for n in indicator_rows(frame)["Indicateur"]]
-    assert shown == ["Nombre de ménages logés", "Indicateur sans intitulé (le rapport imprime « À l'étude »)",
-                     "Dont ménages relogés", "Indicateur sans intitulé (le rapport imprime « Sur l'année »)"]
+    assert shown == ["Nombre de ménages logés", "Intitulé absent du tableau, qui porte « À l'étude » à sa place",
+                     "Dont ménages relogés", "Intitulé absent du tableau, qui porte « Sur l'année » à sa place"]
 
 
 # --- words set as code, and one reason said once ---------------------------------------------------
@@ -340,10 +326,189 @@ def test_only_file_names_and_checksums_are_set_as_code(pages, bundled_report):
 def test_an_unknown_direction_is_said_once_on_its_line(pages):
     """« Sens : non déterminé » beside « Atteinte : sens non déterminé » says the same thing twice; so would a
     kind of indicator (« Volume prévisionnel ») said in its column and again beside its gap."""
-    rows = [[cell["text"] for cell in row["cells"]] for table in pages["synthese.html"].tables for row in table["rows"]]
+    rows = [[cell["text"] for cell in row["cells"]] for table in pages["annexe.html"].tables for row in table["rows"]]
     ungraded = [row for row in rows if any(cell.startswith("non évaluée") for cell in row)]
     assert ungraded  # the case exists on the bundled report
     assert not [row for row in rows if sum("non déterminé" in cell for cell in row) > 1]
     for row in ungraded:
         kinds = [cell for cell in row if cell in ("Volume prévisionnel", "Contexte")]
         assert len(kinds) == 1 and not any(kinds[0].lower() in cell for cell in row if cell != kinds[0]), row
+
+
+# --- a Commission version and an evaluator version (issue 25) -------------------------------------------
+
+#: The most A4 pages a rapporteur presents to the Commission.
+SYNTHESIS_MAX_PAGES = 4
+
+
+@pytest.mark.skipif(not CHROMIUM[0] or not shutil.which("pdfinfo"), reason="Chromium and pdfinfo needed")
+def test_the_synthesis_prints_on_at_most_four_a4_pages(bundled_out, tmp_path):
+    import subprocess
+
+    from tests.browser import printed_pdf
+
+    out, _ = bundled_out
+    info = subprocess.run(["pdfinfo", str(printed_pdf(Path(out) / "synthese.html", tmp_path))],
+                          capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert "(A4)" in re.search(r"^Page size:.*$", info, re.M).group(0), info
+    assert 1 <= pages <= SYNTHESIS_MAX_PAGES, pages
+
+
+def test_the_long_tables_are_on_the_annex_and_the_synthesis_links_to_them(pages, bundled_out):
+    out, _ = bundled_out
+    synthesis = (Path(out) / "synthese.html").read_text(encoding="utf-8")
+    annex = (Path(out) / "annexe.html").read_text(encoding="utf-8")
+    for caption in ("Cibles et résultats", "Valeurs ambiguës du rapport", "Anomalies relevées",
+                    "<caption>Actions</caption>"):
+        assert caption not in synthesis and caption in annex, caption
+    for anchor in ("actions", "coherence", "cibles-et-resultats", "valeurs-ambigues"):
+        assert f'href="annexe.html#{anchor}"' in synthesis and f'id="{anchor}"' in annex, anchor
+    assert "annexe.html" in pages["index.html"].links
+
+
+def main_text(page_html: str) -> str:
+    """The visible text of a page's ``<main>``: the narrative and tables, without navigation or footer."""
+    main = re.search(r"<main\b.*?</main>", page_html, re.S).group(0)
+    main = re.sub(r"<(style|script)\b.*?</\1>", " ", main, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main)).split())
+
+
+def test_no_checksum_or_tool_name_in_the_narrative(bundled_out, bundled_report):
+    """Provenance is the footer's and the method page's (and the index's identity table)."""
+    out, _ = bundled_out
+    for path in sorted(Path(out).glob("*.html")):
+        if path.stem in ("index", "methode"):
+            continue
+        text = main_text(path.read_text(encoding="utf-8"))
+        assert "SHA-256" not in text and bundled_report.doc.sha256[:12] not in text, path.name
+        assert not re.search(r"\bcalpae\b", text, re.I), (path.name, re.findall(r".{40}calpae.{40}", text, re.I))
+
+
+def test_a_volet_without_axes_is_called_a_volet(bundled_out, bundled_report):
+    from calpae_lib.analysis import axes
+
+    out, _ = bundled_out
+    actions = axes.actions_with_axis(bundled_report)
+    checked = 0
+    for key, group in actions.groupby("axis_key"):
+        text = main_text((Path(out) / f"axe_{key}.html").read_text(encoding="utf-8"))
+        has_axis = group["axis"].fillna("").astype(str).str.strip().ne("").any()
+        assert ("Cet axe compte" in text) == has_axis and ("Ce volet compte" in text) == (not has_axis), key
+        checked += not has_axis
+    assert checked  # the bundled report has volets without axes
+
+
+def explanation_rows(page: Page) -> list[tuple[str, str]]:
+    """``(indicator, explanation)`` of every table row that has an « Explication du Département » column."""
+    found = []
+    for table in page.tables:
+        head = [c["text"] for c in table["head"]]
+        if "Explication du Département" in head and "Indicateur" in head:
+            where, name = head.index("Explication du Département"), head.index("Indicateur")
+            found += [(row["cells"][name]["text"], row["cells"][where]["text"]) for row in table["rows"]
+                      if len(row["cells"]) == len(head)]
+    return found
+
+
+def test_the_departement_s_explanations_stand_beside_their_indicators(pages, bundled_report):
+    from calpae_lib.present.views import indicator_name
+
+    cells = bundled_report.tables["indicators"]
+    explained = cells[cells["comment"].fillna("").str.strip() != ""]
+    assert len(explained)  # the bundled report prints some
+    on_axes = [row for name, page in pages.items() if name.startswith("axe_") for row in explanation_rows(page)]
+    for indicator, comment in set(zip(explained["indicator"], explained["comment"])):
+        said = " ".join(str(comment).split())
+        assert any(" ".join(indicator_name(indicator).split()) == shown and said in why
+                   for shown, why in on_axes), (indicator, said)
+    in_annex = explanation_rows(pages["annexe.html"])
+    assert in_annex and all(why == "" or any(why in " ".join(str(c).split()) or " ".join(str(c).split()) in why
+                                             for c in explained["comment"]) for _, why in in_annex)
+    assert sum(bool(why) for _, why in in_annex) >= 1
+
+
+def test_each_sheet_s_bilan_is_quoted_folded_on_its_volet_s_page(bundled_out, bundled_report):
+    from calpae_lib.analysis.axes import axis_key
+    from calpae_lib.text import outline
+
+    out, _ = bundled_out
+    quoted = 0
+    for action in bundled_report.outline.actions:
+        section = outline.sheet_section(bundled_report.doc, action, outline.BILAN_TITLE)
+        if section is None or not section.paragraphs:
+            continue
+        page = (Path(out) / f"axe_{axis_key(action.volet, action.axis)}.html").read_text(encoding="utf-8")
+        folded = re.findall(r'<details class="calpae-details calpae-bilan">(.*?)</details>', page, re.S)
+        first = html.escape(section.paragraphs[0][1][:60], quote=False)
+        assert any(first in block or html.unescape(first) in html.unescape(block) for block in folded), action
+        quoted += 1
+    assert quoted
+
+
+def test_one_row_per_ambiguous_indicator_and_the_advice_said_once(pages, bundled_out, bundled_report):
+    from calpae_lib.present.views import AMBIGUITY_ADVICE
+
+    out, _ = bundled_out
+    annex = (Path(out) / "annexe.html").read_text(encoding="utf-8")
+    assert main_text(annex).count(" ".join(html.unescape(AMBIGUITY_ADVICE).split())) == 1
+    table = next(t for t in pages["annexe.html"].tables if [c["text"] for c in t["head"]][:2] == ["Indicateur",
+                                                                                                   "Valeurs imprimées"])
+    rows = [r for r in table["rows"] if r["class"] != "group" and len(r["cells"]) == len(table["head"])]
+    keys = set()
+    for name, where in (("indicators", "action_id"), ("annex4", "measure")):
+        cells = bundled_report.tables[name]
+        ambiguous = cells[cells["status"] == "ambiguous"]
+        keys |= {(name, a, m, i) for a, m, i in zip(ambiguous[where].fillna(""), ambiguous["measure"].fillna(""),
+                                                    ambiguous["indicator"].fillna(""))}
+    assert len(rows) == len(keys) < int((bundled_report.tables["indicators"]["status"] == "ambiguous").sum()
+                                        + (bundled_report.tables["annex4"]["status"] == "ambiguous").sum())
+
+
+def test_a_sheet_s_lines_are_cited_by_their_printed_page_too(pages, bundled_report):
+    """The contents give each sheet's page: an action's heading cites it, with the text's line for the evaluator."""
+    text = " ".join(page.text for name, page in pages.items() if name.startswith("axe_"))
+    for action in bundled_report.outline.actions:
+        if action.toc_page is not None:
+            assert re.search(rf"Fiche action : p\. {action.toc_page}, ligne {action.source_line} du texte", text), \
+                action.action_id
+
+
+def test_every_page_has_a_skip_link_silent_anchors_and_no_note_in_a_data_row(bundled_out):
+    out, _ = bundled_out
+    for path in sorted(Path(out).glob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        body = page[page.index("<body"):]
+        first_link = re.search(r"<a\b[^>]*>", body).group(0)
+        assert 'href="#contenu"' in first_link and 'id="contenu"' in body, path.name
+        anchors = re.findall(r'<a class="anchor-link"[^>]*>', page)
+        assert all('aria-hidden="true"' in a for a in anchors), path.name
+        assert '<tr class="note"' not in page, path.name
+        for notes in re.findall(r'<ul class="calpae-table-notes">(.*?)</ul>', page, re.S):
+            said = [re.sub(r"<strong>.*?</strong>", "", item) for item in re.findall(r"<li>(.*?)</li>", notes, re.S)]
+            assert len(said) == len(set(said)), (path.name, said)  # one note, said once
+
+
+@pytest.mark.skipif(not CHROMIUM[0] or not axe_script(), reason="Chromium and axe-core (axe-playwright-python) needed")
+def test_axe_core_finds_no_violation_on_any_page(bundled_out, tmp_path):
+    """WCAG 2.0/2.1 A and AA (RGAA 4.1) and axe's best practices, in headless Chromium, on every published page."""
+    out, _ = bundled_out
+    found = {}
+    for path in sorted(Path(out).glob("*.html")):
+        violations = axe_violations(path, tmp_path)
+        if violations:
+            found[path.name] = [(v["id"], v["impact"], v["nodes"][:2]) for v in violations]
+    assert len(AXE_TAGS) == 5 and not found, found
+
+
+def test_every_chart_s_text_alternative_gives_its_data(bundled_out):
+    """Not only its title: the amounts or rates it draws, as a screen reader reads them."""
+    out, _ = bundled_out
+    checked = 0
+    for name in ("annexe.html", "axe_socle-I.html", "axe_socle-II.html", "axe_initiative.html", "axe_erbm.html"):
+        page = (Path(out) / name).read_text(encoding="utf-8")
+        for alt in re.findall(r'<img\b[^>]*\salt="([^"]*)"', page):
+            alt = html.unescape(alt)
+            assert len(re.findall(r"\d[\d\s\u202f\xa0]*(?:€|%)", alt)) >= 2, (name, alt)
+            checked += 1
+    assert checked >= 5

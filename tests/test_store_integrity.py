@@ -183,3 +183,21 @@ def test_bad_input_creates_nothing_in_the_store(tmp_path):
     with pytest.raises(loading.InputError):
         loading.load_report(raw, store_dir=tmp_path / "store")
     assert not (tmp_path / "store").exists()
+
+
+def test_an_edited_page_template_or_style_sheet_is_a_new_library(tmp_path, monkeypatch):
+    """The HTML is made with the templates and the style sheet: an edit to either must not reuse stored pages."""
+    from calpae_lib.publish import store
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "module.py").write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.setattr(store, "LIBRARY_DIR", tmp_path)
+    seen = []
+    for name, text in (("", ""), ("templates/calpae.css", "a { text-decoration: underline; }"),
+                       ("templates/page.html.j2", "<main id=\"contenu\">")):
+        if name:
+            (tmp_path / name).write_text(text, encoding="utf-8")
+        store.library_fingerprint.cache_clear()
+        seen.append(store.library_fingerprint())
+    store.library_fingerprint.cache_clear()
+    assert len(set(seen)) == 3

@@ -200,7 +200,18 @@ def prevu_engage_chart(labels, summary, title: str) -> Chart:
     axes.set_xlabel("Montant (€)", fontsize=FONT_SIZE)
     chart_title(figure, title)
     legend_below(figure)
-    return Chart(figure, alt=title)
+    return Chart(figure, alt=data_alt(title, [
+        f"{label} : prévu {format_eur(p, missing=views.NOT_PRINTED)}, engagé {format_eur(e, missing=views.NOT_PRINTED)}"
+        for label, p, e in zip(labels, prevu, engage)]))
+
+
+def data_alt(title: str, lines: list[str]) -> str:
+    """A chart's text alternative: its title, then the data it draws, one item a line (read as sentences).
+
+    >>> data_alt("Budget", ["État : prévu 1 €", "Département : prévu 2 €"])
+    'Budget. État : prévu 1 € ; Département : prévu 2 €.'
+    """
+    return f"{title}. " + " ; ".join(" ".join(line.split()) for line in lines) + "."
 
 
 def volet_budget_chart(report) -> Chart | None:
@@ -261,7 +272,8 @@ def execution_rate_chart(report, key: str) -> Chart | None:
     title = f"{views.axis_label(key)} : taux d'exécution {report.meta.year} par action et financeur"
     chart_title(figure, title)
     legend_below(figure)
-    return Chart(figure, alt=title)
+    return Chart(figure, alt=data_alt(title, [f"{label} : {format_percent(rate)}"
+                                              for label, rate in zip(labels, rates)]))
 
 
 def series_chart(series: dict, title: str, ylabel: str, targets: dict | None = None,

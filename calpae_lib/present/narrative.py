@@ -12,13 +12,14 @@ import html
 import re
 
 import pandas as pd
-from IPython.display import Markdown
+from IPython.display import HTML, Markdown
 
 from calpae_lib.analysis import axes
 from calpae_lib.analysis import budget as money
 from calpae_lib.checks.engine import section_counts
 from calpae_lib.present import findings, views
 from calpae_lib.tables.vocabulary import AGREEING, TO_VERIFY, Category, Status
+from calpae_lib.text import outline
 from calpae_lib.text.formatting import format_eur, format_number, format_percent, plural
 
 #: Characters that Markdown would interpret (emphasis, links, headings, tables, code).
@@ -45,23 +46,24 @@ def enumerate_fr(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1] if items else ""
 
 
-def source_note(report) -> str:
-    """Where the figures come from: file name, checksum, deliberation."""
+def deliberation_note(report) -> str:
+    """The deliberation that adopted the report, as its title page prints it ("" when it prints none).
+
+    The source file and its checksum are the footer's and the method page's: the narrative names none.
+    """
     meta = report.meta
-    parts = [f"Source : {md_text(report.doc.path.name)} (SHA-256 `{report.doc.sha256[:16]}…`)"]
-    if meta.deliberation:
-        parts.append(f"délibération n° {md_text(meta.deliberation)}")
-    if meta.signed:
-        parts.append(md_text(meta.signed))
-    return ", ".join(parts) + "."
+    parts = ([f"Délibération n° {md_text(meta.deliberation)}"] if meta.deliberation else []) + (
+        [md_text(meta.signed)] if meta.signed else [])
+    return ", ".join(parts) + "." if parts else ""
 
 
 def heading(report, title: str) -> Markdown:
-    """The report's title block: title, year and département, source."""
+    """The report's title block: title, year and département, deliberation."""
     meta = report.meta
+    note = deliberation_note(report)
     return Markdown(f"# {md_text(title)}\n\n"
-                    f"**Rapport d'exécution {meta.year} — {md_text(meta.departement)}**\n\n"
-                    f"{source_note(report)}")
+                    f"**Rapport d'exécution {meta.year} — {md_text(meta.departement)}**"
+                    + (f"\n\n{note}" if note else ""))
 
 
 def actions_sentence(report) -> str:
@@ -165,37 +167,92 @@ def checks_paragraph(report, scopes=None) -> str:
     return text + ("." if inconsistencies[""] or missing or to_verify else " ; aucune anomalie relevée.")
 
 
-#: Where the synthesis's sections start (``<a id>`` in its Markdown cells), for the summary's links.
-SECTION_ANCHORS = {"actions": "actions", "budget": "budget", "coherence": "coherence", "ambigu": "valeurs-ambigues"}
+#: Where the annex's sections start (``<a id>`` in its Markdown cells), for the synthesis's links.
+SECTION_ANCHORS = {"actions": "actions", "budget": "budget", "coherence": "coherence",
+                   "cibles": "cibles-et-resultats", "ambigu": "valeurs-ambigues"}
 #: How many of the document's inconsistencies the summary quotes.
 QUOTED_INCONSISTENCIES = 3
 
 
-def synthesis_overview(report, chain=None, orientation_page: str = "") -> Markdown:
+def synthesis_overview(report, chain=None, orientation_page: str = "", annex_page: str = "") -> Markdown:
     """The synthesis in one screen: actions, execution, main inconsistencies, ambiguous values, RSA chain.
 
-    Each point links to its detail (a section of the page, or the orientation
-    page ``orientation_page`` when given). The money per financeur is the
-    table :func:`calpae_lib.present.views.financeur_budget_table`, shown just before.
+    Each point links to its detail: a section of the annex page ``annex_page`` (of this page when it is ""),
+    or the orientation page ``orientation_page`` when given. The money per financeur is the table
+    :func:`calpae_lib.present.views.financeur_budget_table`, shown just before.
     """
-    points = [f"**Actions.** {actions_sentence(report)} [Liste des actions](#{SECTION_ANCHORS['actions']})"]
+    def link(text: str, anchor: str) -> str:
+        return f"[{text}]({annex_page}#{SECTION_ANCHORS[anchor]})"
+
+    points = [f"**Actions.** {actions_sentence(report)} {link('Liste des actions', 'actions')}"]
     amounts = money.amounts_of(money.budget_by_action(report))
-    points.append(f"**Exécution** (État et Département ensemble). {money_sentence(amounts)} "
-                  f"[Budget par volet](#{SECTION_ANCHORS['budget']})")
+    points.append(f"**Exécution** (État et Département ensemble). {money_sentence(amounts)}")
     points.append(f"**Cohérence du document.** {checks_paragraph(report)} "
-                  f"[Détail des contrôles](#{SECTION_ANCHORS['coherence']}){main_inconsistencies(report)}")
-    ambiguous = len(views.ambiguous_values(report))
+                  f"{link('Détail des contrôles', 'coherence')}{main_inconsistencies(report)}")
+    ambiguous = views.ambiguous_count(report)
     if ambiguous:
+        one = ambiguous == 1
         points.append(f"**Valeurs ambiguës.** {plural(ambiguous, 'valeur imprimée', 'valeurs imprimées')} "
-                      f"dans le rapport n'{'a' if ambiguous == 1 else 'ont'} pas de place certaine dans "
-                      f"{'son' if ambiguous == 1 else 'leur'} tableau : "
-                      f"{'elle est montrée telle' if ambiguous == 1 else 'elles sont montrées telles'} qu'imprimée"
-                      f"{'' if ambiguous == 1 else 's'}, marquée{'' if ambiguous == 1 else 's'} « ambigu ». [Liste des valeurs ambiguës](#{SECTION_ANCHORS['ambigu']})")
+                      f"dans le rapport n'{'a' if one else 'ont'} pas de place certaine dans "
+                      f"{'son' if one else 'leur'} tableau : {'elle est montrée telle' if one else 'elles sont montrées telles'}"
+                      f" qu'imprimée{'' if one else 's'}, marquée{'' if one else 's'} « ambigu ». "
+                      f"{link('Liste des valeurs ambiguës', 'ambigu')}")
     headline = orientation_headline(chain) if chain is not None else ""
     if headline:
-        link = f" [Délais d'orientation]({orientation_page})" if orientation_page else ""
-        points.append(f"**Orientation des allocataires du RSA.** {headline}{link}")
+        more = f" [Délais d'orientation]({orientation_page})" if orientation_page else ""
+        points.append(f"**Orientation des allocataires du RSA.** {headline}{more}")
     return Markdown("\n".join(f"- {p}" for p in points))
+
+
+def ambiguity_intro(report) -> Markdown:
+    """Why values are ambiguous and what settles them, said once above the table of them."""
+    count = views.ambiguous_count(report)
+    if not count:
+        return Markdown("")
+    return Markdown(f"{plural(count, 'valeur imprimée', 'valeurs imprimées')} n'{'a' if count == 1 else 'ont'} "
+                    f"pas de place certaine dans {'son' if count == 1 else 'leur'} tableau. "
+                    f"{views.SHEET_AMBIGUITY} Elles ne sont ni devinées ni écartées : chacune figure ici, telle "
+                    f"qu'imprimée et marquée « ambigu », sur la ligne de son indicateur, avec la page du rapport "
+                    f"imprimé quand elle est connue et la ligne du texte. {views.AMBIGUITY_ADVICE}")
+
+
+#: How many indicators the synthesis names on each side (below target, target reached): the rest is in the annex.
+HIGHLIGHTS = 4
+
+
+def results_highlights(report, annex_page: str = "") -> Markdown:
+    """What went well and less well: the indicators furthest below their target and some reached, each with
+    the Département's explanation when the report gives one (the whole list is the annex's « Cibles et résultats »).
+    """
+    rows = findings.attainment_order(findings.targets_against_results(report))
+    graded = rows[[isinstance(a, bool) for a in rows["attained"]]]
+    if graded.empty:
+        return Markdown("Aucun indicateur n'a à la fois une cible et un résultat chiffrés pour l'année.")
+    by_line = views.justifications_by_line(report)
+    missed = graded[[a is False for a in graded["attained"]]]
+    reached = graded[[a is True for a in graded["attained"]]]
+    explained = [bool(views.justification_of(lines, by_line)) for lines in reached["lines"]]
+    reached = pd.concat([reached[explained], reached[[not e for e in explained]].iloc[::-1]])
+    link = f" [Toutes les cibles et leurs résultats]({annex_page}#cibles-et-resultats)" if annex_page else ""
+    text = (f"Sur {plural(len(graded), 'indicateur')} dont l'atteinte de la cible {report.meta.year} peut "
+            f"être jugée, {plural(len(reached), 'cible')} "
+            f"{'est atteinte' if len(reached) == 1 else 'sont atteintes'} et {format_number(len(missed))} "
+            f"{'ne l’est pas' if len(missed) == 1 else 'ne le sont pas'}.{link}")
+    for title, part in (("Cibles les moins atteintes", missed), ("Cibles atteintes ou dépassées", reached)):
+        if not part.empty:
+            text += f"\n\n**{title}**\n\n" + "\n".join(
+                f"- {highlight_line(row, by_line)}" for row in part.head(HIGHLIGHTS).itertuples())
+    return Markdown(text)
+
+
+def highlight_line(row, by_line: dict) -> str:
+    """One indicator in a sentence: result against target, where it is printed, the Département's explanation."""
+    unit = row.unit
+    result, target = (views.value_cell(v, unit, "", "ok") for v in (row.result, row.target))
+    place = md_text(row.places[0]).replace("fiche ", "") if len(row.places) else ""
+    text = f"{md_text(views.indicator_name(row.indicator))} ({place}) : {result} pour une cible de {target}."
+    why = views.justification_of(row.lines, by_line)
+    return text + (f" *Le Département l'explique ainsi :* « {md_text(why)} »" if why else "")
 
 
 def main_inconsistencies(report) -> str:
@@ -242,7 +299,7 @@ def axis_summary(report, key: str) -> Markdown:
         return Markdown(f"Le rapport ne contient aucune action pour « {md_text(views.axis_label(key))} ».")
     budget = money.budget_by_axis(report, key)
     funded = int(actions["has_budget"].astype(bool).sum())
-    text = f"Cet axe compte {plural(len(actions), 'action')}{funded_clause(funded, len(actions))}. "
+    text = f"{part_phrase(actions).capitalize()} compte {plural(len(actions), 'action')}{funded_clause(funded, len(actions))}. "
     if not budget.empty:
         text += budget_sentence(budget)
     statuses = views.indicator_status_counts(report, actions["action_id"])
@@ -251,6 +308,15 @@ def axis_summary(report, key: str) -> Markdown:
     scopes = list(actions["action_id"])
     text += f"\n\n**Cohérence.** {checks_paragraph(report, scopes)}"
     return Markdown(text)
+
+
+def part_phrase(actions: pd.DataFrame) -> str:
+    """« cet axe » for the actions of an axis (the report prints one for them), « ce volet » otherwise.
+
+    >>> part_phrase(pd.DataFrame({"axis": ["II", "II"]})), part_phrase(pd.DataFrame({"axis": [None]}))
+    ('cet axe', 'ce volet')
+    """
+    return "cet axe" if actions["axis"].fillna("").astype(str).str.strip().ne("").any() else "ce volet"
 
 
 def funded_clause(funded: int, total: int) -> str:
@@ -297,7 +363,7 @@ def action_heading(report, action_id: str, actions: pd.DataFrame | None = None,
     actions = actions if actions is not None else axes.actions_with_axis(report).set_index("action_id")
     row = actions.loc[action_id]
     text = f"## Action {row['number']} : {md_text(row['title'])}\n\n"
-    text += f"*Fiche action à la ligne {row['source_line']} du rapport.* "
+    text += f"*Fiche action : {md_text(views.place_cell(report, row['source_line']))}.* "
     budget = budget if budget is not None else money.budget_by_action(report)
     budget = budget[budget["action_id"] == action_id]
     if not bool(row["has_budget"]):
@@ -319,10 +385,29 @@ def action_blocks(report, key: str) -> list:
     budget = money.budget_by_action(report)
     for action_id in axes.axis_actions(report, key)["action_id"]:
         blocks.append(action_heading(report, action_id, actions, budget))
+        bilan = bilan_block(report, action_id)
+        if bilan is not None:
+            blocks.append(bilan)
         blocks.append(views.action_budget_table(report, action_id))
         blocks.append(views.action_indicators_table(report, action_id))
         blocks.append(findings.checks_table(report, scopes=[action_id], only_findings=True))
     return blocks
+
+
+def bilan_block(report, action_id: str) -> HTML | None:
+    """The Département's own account of the year for one action (its sheet's « Bilan d'exécution »), folded.
+
+    Quoted as printed, paragraph by paragraph, with where it is printed; ``None`` when the sheet has no such section.
+    """
+    action = next((a for a in report.outline.actions if a.action_id == action_id), None)
+    section = outline.sheet_section(report.doc, action, outline.BILAN_TITLE) if action is not None else None
+    if section is None or not section.paragraphs:
+        return None
+    where = views.place_cell(report, section.line)
+    paragraphs = "".join(f"<p>{html.escape(text)}</p>" for _, text in section.paragraphs)
+    return HTML(f'<details class="calpae-details calpae-bilan"><summary>{html.escape(section.title)} : ce que '
+                f'le Département en dit ({html.escape(where)}), cliquer pour lire</summary>'
+                f"<blockquote>{paragraphs}</blockquote></details>")
 
 
 def key_figures(report, key: str | None = None) -> str:

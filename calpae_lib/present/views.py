@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -26,6 +26,7 @@ from calpae_lib.analysis.budget import (
     summarise_budget,
 )
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
+from calpae_lib.tables.pages import PageModel
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
 from calpae_lib.text.numbers import percentage
 from calpae_lib.text.outline import VOLET_LABELS, volet_label
@@ -98,16 +99,28 @@ class Table:
             cells = "".join(f'<td class="{self.cell_class(col, record[col])}">{html.escape(str(record[col]))}</td>'
                             for col in columns)
             rows.append(f'<tr class="total">{cells}</tr>' if index >= first_total else f"<tr>{cells}</tr>")
-            if self.notes.get(index):
-                rows.append(f'<tr class="note"><td colspan="{len(columns)}">{html.escape(self.notes[index])}</td></tr>')
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         kind = "calpae-table money" if self.ratios else "calpae-table"
         table_html = (f'<table class="{kind}">{caption}<thead><tr>{head}</tr></thead>'
-                      f'<tbody>{"".join(rows)}</tbody></table>')
+                      f'<tbody>{"".join(rows)}</tbody></table>{self.notes_html(columns)}')
         if self.folded:
             summary = f"{self.caption} ({len(self.frame)} lignes) : cliquer pour afficher"
             return f'<details class="calpae-details"><summary>{html.escape(summary)}</summary>{table_html}</details>'
         return table_html
+
+    def notes_html(self, columns) -> str:
+        """The notes under the table, out of its rows: each names the line(s) it is about, and is said once."""
+        said: dict[str, list[str]] = {}
+        labels = [c for c in columns if c not in self.numeric]
+        for index, note in sorted(self.notes.items()):
+            if note:
+                record = self.frame.iloc[index]
+                said.setdefault(note, []).append(" — ".join(str(record[c]) for c in labels) or str(index + 1))
+        if not said:
+            return ""
+        items = "".join(f"<li><strong>{html.escape(', '.join(rows))}</strong> : {html.escape(note)}</li>"
+                        for note, rows in said.items())
+        return f'<ul class="calpae-table-notes">{items}</ul>'
 
     def header_attributes(self, column) -> str:
         """A numeric column's header is ``num`` (right-aligned over its numbers); a rate's names its two columns."""
@@ -295,7 +308,7 @@ def axis_budget_table(report, key: str) -> Table:
     labels = {"Action": [f"{n}. {t}" for n, t in zip(rows["number"], rows["title"])],
               "Financeur": [financeur_label(f) for f in rows["financeur"]]}
     return money_table(labels, rows, f"Budget des actions — {axis_label(key)}",
-                       empty="Aucune action de cet axe n'a de budget lu dans le rapport.")
+                       empty="Aucune de ces actions n'a de budget lu dans le rapport.")
 
 
 def action_budget_table(report, action_id: str) -> Table:
@@ -323,7 +336,7 @@ def text_cell(value) -> str:
 QUALIFIER_OPENERS = frozenset("a apres au aux avant avec chez dans depuis en entre hors par parmi pour sans"
                               " selon sous sur vers".split())
 #: An indicator whose table prints no name of its own.
-UNTITLED = "Indicateur sans intitulé"
+UNTITLED = "Intitulé absent du tableau"
 
 
 def indicator_name(name) -> str:
@@ -336,11 +349,11 @@ def indicator_name(name) -> str:
     >>> indicator_name("Nombre de BRSA orientés")
     'Nombre de BRSA orientés'
     >>> indicator_name("En cours")
-    'Indicateur sans intitulé (le rapport imprime «\\xa0En cours\\xa0»)'
+    'Intitulé absent du tableau, qui porte «\\xa0En cours\\xa0» à sa place'
     >>> indicator_name("À venir")
-    'Indicateur sans intitulé (le rapport imprime «\\xa0À venir\\xa0»)'
+    'Intitulé absent du tableau, qui porte «\\xa0À venir\\xa0» à sa place'
     >>> indicator_name("Dont nombre de sorties"), indicator_name(None)
-    ('Dont nombre de sorties', 'Indicateur sans intitulé')
+    ('Dont nombre de sorties', 'Intitulé absent du tableau')
     """
     text = " ".join(text_cell(name).split())
     if not text:
@@ -348,11 +361,48 @@ def indicator_name(name) -> str:
     words = re.findall(r"[a-z0-9]+", fold(text))
     if words and words[0] not in QUALIFIER_OPENERS:
         return text
-    return f"{UNTITLED} (le rapport imprime «\u00a0{text}\u00a0»)"
+    return f"{UNTITLED}, qui porte «\u00a0{text}\u00a0» à sa place"
 
 
 def line_cell(value) -> str:
     return "" if value is None or pd.isna(value) else str(int(value))
+
+
+def printed_page(report, line) -> str:
+    """Where a line of the text sits in the printed report, as a reader holding the PDF looks for it.
+
+    The pages the contents give for each action's sheet bound the pages of its lines
+    (:meth:`calpae_lib.tables.pages.PageModel.possible`): « p. 12 », « p. 12 à 14 », or "" when unknown
+    (before the first sheet, and in the annexes, which the contents do not bound).
+    """
+    if line is None or pd.isna(line) or int(line) >= report.outline.annex_start:
+        return ""  # the annexes: no page of the contents bounds them
+    starts = tuple(sorted((a.start, a.toc_page) for a in report.outline.actions if a.toc_page is not None))
+    bounds = PageModel((), starts).possible(int(line))
+    if bounds is None:
+        return ""
+    low, high = bounds
+    if low == high or int(line) in {start for start, _ in starts}:  # a sheet's first line: its page, exactly
+        return f"p.\u00a0{low}"
+    return f"p.\u00a0{low} à {high}"
+
+
+def place_cell(report, lines) -> str:
+    """« p. 12 à 14, lignes 1098 et 1102 du texte »: the printed page for the reader, the text's lines for the evaluator.
+
+    ``lines``: one source line, or several (each page said once, its lines together).
+    """
+    lines = [lines] if not isinstance(lines, (list, tuple, pd.Series)) else list(lines)
+    by_page: dict[str, list[str]] = {}
+    for line in lines:
+        if line_cell(line):
+            by_page.setdefault(printed_page(report, line), []).append(line_cell(line))
+    parts = []
+    for page, found in by_page.items():
+        found = list(dict.fromkeys(found))
+        words = f"ligne{'s' if len(found) > 1 else ''} {', '.join(found[:-1]) + ' et ' if len(found) > 1 else ''}{found[-1]} du texte"
+        parts.append(f"{page}, {words}" if page else words)
+    return " ; ".join(parts)
 
 
 # --- indicators ---------------------------------------------------------------------------
@@ -407,11 +457,55 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
                for kind, label in (("baseline", "Référence"), ("target", "Cible"), ("result", "Résultat"))},
             "Atteinte de la cible": "; ".join(findings.attainment_cells(by_kind)) or "—",
             UNPLACED: "; ".join(unplaced_cell(r) for r in cells if not isinstance(r.kind, str)),
+            JUSTIFICATION: " ".join(dict.fromkeys(text_cell(getattr(r, "comment", "")) for r in cells)).strip(),
             "Lignes": ", ".join(dict.fromkeys(line_cell(r.source_line) for r in cells)),
         })
     frame = pd.DataFrame(records, columns=["Mesure", "Indicateur", "Référence", "Cible", "Résultat",
-                                           "Atteinte de la cible", UNPLACED, "Lignes"])
-    return frame if frame[UNPLACED].ne("").any() else frame.drop(columns=UNPLACED)
+                                           "Atteinte de la cible", UNPLACED, JUSTIFICATION, "Lignes"])
+    empty = [c for c in (UNPLACED, JUSTIFICATION) if not frame[c].ne("").any()]
+    return frame.drop(columns=empty)
+
+
+#: The Département's own explanation of an indicator (the table's « Justification des écarts » column).
+JUSTIFICATION = "Explication du Département"
+
+
+def justifications_by_line(report) -> dict[int, str]:
+    """The Département's explanations, by the source line of the indicator's values they sit beside."""
+    cells = report.tables["indicators"]
+    cells = cells[cells["comment"].fillna("").astype(str).str.strip() != ""]
+    found: dict[int, str] = {}
+    for line, comment in zip(cells["source_line"], cells["comment"]):
+        if line == line:
+            found.setdefault(int(line), " ".join(str(comment).split()))
+    return found
+
+
+def justification_of(lines, by_line: dict[int, str]) -> str:
+    """The explanations printed beside any of ``lines`` (an indicator printed in several places), each once.
+
+    >>> justification_of([12, 40, 41], {40: "Structure fermée.", 41: "Structure fermée.", 7: "Autre."})
+    'Structure fermée.'
+    """
+    return " ".join(dict.fromkeys(by_line[n] for n in lines if n in by_line))
+
+
+def with_justifications(report, table: Table) -> Table:
+    """``table`` (one indicator a row, its source lines in « Lignes ») with the Département's explanation beside.
+
+    The lines are read from the « Lignes » column as shown (« 1098, 9720 »), so the table's other columns are
+    left as their own function makes them.
+    """
+    if table.frame.empty or "Lignes" not in table.frame.columns:
+        return table
+    by_line = justifications_by_line(report)
+    lines = [[int(n) for n in re.findall(r"\d+", str(cell))] for cell in table.frame["Lignes"]]
+    explained = [justification_of(found, by_line) for found in lines]
+    if not any(explained):
+        return table
+    frame = table.frame.copy()
+    frame.insert(list(frame.columns).index("Lignes"), JUSTIFICATION, explained)
+    return replace(table, frame=frame)
 
 
 def cells_by_indicator(frame: pd.DataFrame) -> dict[tuple[str, str], list]:
@@ -467,11 +561,16 @@ def axis_level_indicators_table(report, key: str) -> Table | None:
     return indicators_table(rows, "Indicateurs communs à l'axe", "")
 
 
+#: The group of indicators whose table names no measure.
+UNNAMED_MEASURE = "Indicateurs sans mesure nommée dans le tableau"
+
+
 def indicators_table(rows: pd.DataFrame, caption: str, empty_message: str) -> Table:
     """Indicator rows for display; each measure named once, on its first row."""
     frame = indicator_rows(rows)
-    frame["Mesure"] = ["Mesure : " + m if m else "Mesure non précisée" for m in frame["Mesure"]]
-    return Table(frame, caption=caption, group="Mesure",
+    named = frame["Mesure"].ne("").any()  # a table that names no measure needs no group heading
+    frame["Mesure"] = ["Mesure : " + m if m else UNNAMED_MEASURE for m in frame["Mesure"]]
+    return Table(frame if named else frame.drop(columns="Mesure"), caption=caption, group="Mesure" if named else None,
                  numeric=["Référence", "Cible", "Résultat", "Atteinte de la cible", "Lignes"],
                  empty_message=empty_message)
 
@@ -495,18 +594,19 @@ def actions_overview_table(report, key: str | None = None) -> Table:
         "Volet": [axis_label(k) for k in actions["axis_key"]],
         "Budget": ["oui" if b else "pas de valorisation financière" for b in actions["has_budget"]],
         "Indicateurs": ["oui" if b else "non" for b in actions["has_indicators"]],
-        "Ligne": [line_cell(v) for v in actions["source_line"]],
+        "Fiche": [place_cell(report, v) for v in actions["source_line"]],
     })
     if key:
         frame = frame.drop(columns="Volet")
-    return Table(frame, caption="Actions", numeric=["Ligne"])
+    return Table(frame, caption="Actions")
 
 
 # --- ambiguous values ---------------------------------------------------------------------
 
 #: Why a sheet's value is ambiguous, when its table gives no reason of its own.
-SHEET_AMBIGUITY = ("la ligne imprime moins de valeurs que le tableau n'a de colonnes : rien ne dit à quelle "
-                   "colonne (référence, cible ou résultat, et quelle année) appartient celle-ci")
+SHEET_AMBIGUITY = ("Sur la ligne d'un indicateur, le rapport imprime moins de valeurs que son tableau n'a de "
+                   "colonnes : rien ne dit à quelle colonne (référence, cible ou résultat, et quelle année) "
+                   "appartient chacune.")
 
 
 def action_name(report, action_id) -> str:
@@ -529,14 +629,13 @@ def column_names(rows: pd.DataFrame) -> str:
 KIND_WORDS = {"baseline": "Référence", "target": "Cible", "result": "Résultat", "s1": "1er semestre"}
 
 
-def resolution(line, columns: str) -> str:
-    where = f"dans le PDF d'origine, à la ligne {line_cell(line)} du texte"
-    return (f"regarder {where}, sous quelle colonne la valeur est imprimée"
-            + (f" (colonnes du tableau : {columns})" if columns else ""))
+#: What settles an ambiguous value, said once above the table of them.
+AMBIGUITY_ADVICE = ("Pour trancher, regarder dans le PDF d'origine, à la page indiquée, sous quelle colonne "
+                    "chaque valeur est imprimée.")
 
 
 def ambiguous_values(report) -> pd.DataFrame:
-    """Every ambiguous value of the sheets' indicators and of Annexe 4, as a reader should see it."""
+    """The ambiguous values of the sheets' indicators and of Annexe 4, one row per indicator that has some."""
     records = []
     for name, keys, where in (("indicators", ["action_id", "measure"], lambda r: action_name(report, r["action_id"])),
                               ("annex4", ["measure"], lambda r: f"Annexe 4 : {r['measure']}")):
@@ -544,18 +643,27 @@ def ambiguous_values(report) -> pd.DataFrame:
         cells = cells.assign(**{k: cells[k].fillna("") for k in keys})
         for _, group in cells.groupby(keys, sort=False):
             columns = column_names(group)
-            for _, row in group[group["status"] == "ambiguous"].iterrows():
-                note = text_cell(row.get("note", ""))
-                records.append({"Où": where(row), "Indicateur": indicator_name(row["indicator"]),
-                                "Valeur imprimée": value_cell(row["value"], row["unit"], row["raw"], row["status"]),
-                                "Ligne": line_cell(row["source_line"]),
-                                "Pourquoi": note or SHEET_AMBIGUITY,
-                                "Pour trancher": resolution(row["source_line"], columns)})
-    return pd.DataFrame(records, columns=["Où", "Indicateur", "Valeur imprimée", "Ligne", "Pourquoi",
-                                          "Pour trancher"])
+            ambiguous = group[group["status"] == "ambiguous"]
+            notes = [n for n in dict.fromkeys(text_cell(n) for n in ambiguous.get("note", [])) if n]
+            reason = f" (pourquoi : {'; '.join(notes)})" if notes else ""
+            for indicator, rows in ambiguous.groupby(ambiguous["indicator"].fillna(""), sort=False):
+                first = rows.iloc[0]
+                records.append({
+                    "Où": where(first) + reason, "Indicateur": indicator_name(indicator),
+                    "Valeurs imprimées": " ; ".join(value_cell(r["value"], r["unit"], r["raw"], r["status"])
+                                                    for _, r in rows.iterrows()),
+                    "Dans le rapport": place_cell(report, rows["source_line"]),
+                    "Colonnes du tableau": columns})
+    return pd.DataFrame(records, columns=["Où", "Indicateur", "Valeurs imprimées", "Dans le rapport",
+                                          "Colonnes du tableau"])
+
+
+def ambiguous_count(report) -> int:
+    """How many printed values, of the sheets and of Annexe 4, have no certain column."""
+    return sum(int((report.tables[name]["status"] == "ambiguous").sum()) for name in ("indicators", "annex4"))
 
 
 def ambiguous_values_table(report) -> Table:
-    """The ambiguous values of the whole report, each with its text, its line and what would settle it."""
-    return Table(ambiguous_values(report), caption="Valeurs ambiguës du rapport", group="Où", numeric=["Ligne"],
+    """The ambiguous values of the whole report, one row per indicator, with where they are printed."""
+    return Table(ambiguous_values(report), caption="Valeurs ambiguës du rapport", group="Où",
                  empty_message="Aucune valeur ambiguë : chaque valeur lue a une place certaine dans son tableau.")

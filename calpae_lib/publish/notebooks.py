@@ -1,6 +1,6 @@
 """Publishing one notebook: plan, check parameters, execute with papermill, export as HTML.
 
-:func:`plan_jobs` lists a report's notebooks (the synthesis, the axis
+:func:`plan_jobs` lists a report's notebooks (the synthesis, its annex, the axis
 template once per axis, the orientation notebook); :func:`check_parameters`
 refuses what a notebook does not declare; :func:`execute_job` runs one
 notebook in a worker process with a per-cell time-out and exports it to one
@@ -63,10 +63,16 @@ class JobResult:
 # --- planning and parameters ---------------------------------------------------------------
 
 def plan_jobs(report, raw_path: Path, notebooks_dir: Path = config.NOTEBOOKS_DIR) -> list[NotebookJob]:
-    """The synthesis, one axis report per axis present, and the orientation notebook."""
+    """The synthesis, its annex (the long tables), one axis report per axis present, and the orientation notebook.
+
+    The annex and the orientation notebook are planned when their notebook is in ``notebooks_dir``.
+    """
     common = {"year": report.meta.year, "raw_path": str(Path(raw_path).resolve())}
     jobs = [NotebookJob("synthese", notebooks_dir / "synthese.ipynb", dict(common),
                         "Synthèse de la convention")]
+    annex = notebooks_dir / "annexe.ipynb"
+    if annex.exists():
+        jobs.append(NotebookJob("annexe", annex, dict(common), "Annexe de la synthèse"))
     for key in axes.axes_present(report):
         jobs.append(NotebookJob(f"axe_{key}", notebooks_dir / "axe.ipynb", {**common, "axis": key},
                                 views.axis_label(key)))
@@ -401,7 +407,7 @@ def export_html(node, path: Path, title: str, frame: pages.PageFrame | None = No
     if frame is not None:
         node.metadata.update(pages.frame_parts(frame, name or path.stem))
     body, _ = html_exporter().from_notebook_node(node)
-    path.write_text(pages.with_table_of_contents(body), encoding="utf-8")
+    path.write_text(pages.with_table_of_contents(pages.with_silent_anchors(body)), encoding="utf-8")
     return path
 
 

@@ -136,6 +136,19 @@ def sections(page: str) -> list[tuple[str, str]]:
     return [(m["id"], html.unescape(TAGS.sub("", m["title"])).strip()) for m in SECTION.finditer(page)]
 
 
+#: nbconvert's « ¶ » after each heading: a link for the eye, hidden from screen readers and the tab order.
+ANCHOR_LINK = re.compile(r'<a class="anchor-link"(?![^>]*aria-hidden)')
+
+
+def with_silent_anchors(page: str) -> str:
+    """Heading anchors (« ¶ ») marked ``aria-hidden`` and out of the tab order: a reader's voice never says them.
+
+    >>> with_silent_anchors('<h2 id="a">A<a class="anchor-link" href="#a">¶</a></h2>')
+    '<h2 id="a">A<a class="anchor-link" aria-hidden="true" tabindex="-1" href="#a">¶</a></h2>'
+    """
+    return ANCHOR_LINK.sub('<a class="anchor-link" aria-hidden="true" tabindex="-1"', page)
+
+
 def with_table_of_contents(page: str) -> str:
     """A long page with a table of contents before its first section (a short one is left as it is)."""
     found = sections(page)

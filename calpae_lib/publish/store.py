@@ -48,14 +48,18 @@ def digest_of(*parts) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+#: The library's files that its results depend on: its code, and the templates and style sheet of its pages.
+LIBRARY_SUFFIXES = (".py", ".j2", ".css")
+
+
 @lru_cache(maxsize=1)
 def library_fingerprint() -> str:
-    """Digest of the library's version and of every source file of ``calpae_lib``.
+    """Digest of the library's version and of every source file of ``calpae_lib``, its page templates too.
 
     Any edit to the library changes it, so results computed by an older
-    library are never reused.
+    library are never reused (an edited style sheet or template included: the HTML is made with them).
     """
-    sources = sorted(LIBRARY_DIR.rglob("*.py"))
+    sources = sorted(p for p in LIBRARY_DIR.rglob("*") if p.suffix in LIBRARY_SUFFIXES)
     return digest_of(__version__, [(p.relative_to(LIBRARY_DIR).as_posix(), file_digest(p)) for p in sources])
 
 

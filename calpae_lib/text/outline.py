@@ -408,6 +408,61 @@ def section_line(doc: Document, start: int, end: int, number: str) -> int | None
     return None
 
 
+#: The title of a sheet's section where the Département gives its own account of the year, folded
+#: ("7. Bilan d'exécution"; the number varies from one sheet to another, the title does not).
+BILAN_TITLE = re.compile(r"^bilan\b")
+#: A line that closes a sentence: the next line opening with a capital starts a paragraph.
+PARAGRAPH_END = re.compile(r"[.!?]\s*$")
+
+
+@dataclass(frozen=True)
+class SheetSection:
+    """A numbered section of an action's sheet as printed: its heading and its paragraphs, with their lines."""
+
+    title: str
+    line: int
+    #: ``(first line, text)`` of each paragraph, the text's lines joined.
+    paragraphs: tuple[tuple[int, str], ...]
+
+
+def sheet_section(doc: Document, action: Action, title: re.Pattern) -> SheetSection | None:
+    """The section of ``action``'s sheet whose folded title matches ``title``, up to the next section.
+
+    The next section is the heading numbered one more, with its dot ("8. Perspectives …"): a line of
+    the text opening with a number ("3 ateliers …") is no heading. ``None`` when the sheet has no such section.
+
+    >>> from calpae_lib.text.reading import document_from_text
+    >>> doc = document_from_text("Action 1 : A\\n7. Bilan d’exécution \\nLe travail a\\n\\navancé :\\n"
+    ...                          "3 ateliers ont eu lieu ;\\n Lancement d'un outil.\\n8. Perspectives\\nSuite.")
+    >>> part = sheet_section(doc, Action("socle", "I", 1, "A", 1, 1, 9), BILAN_TITLE)
+    >>> part.title, part.line, part.paragraphs
+    ("Bilan d'exécution", 2, ((3, 'Le travail a avancé : 3 ateliers ont eu lieu ;'), (7, "Lancement d'un outil.")))
+    """
+    lines = list(doc.numbered(action.start, action.end))
+    for index, (line, text) in enumerate(lines):
+        match = SECTION_HEADING.match(text)
+        if not (match and title.match(fold(match.group("title")).strip()) and "." in match.group("number") + text):
+            continue
+        following = f"{int(float(match.group('number'))) + 1}."
+        paragraphs: list[list] = []
+        for number, body in lines[index + 1:]:
+            if body.strip().startswith(following) and SECTION_HEADING.match(body):
+                break
+            if not body.strip():
+                continue
+            opening = body.strip()[:1]
+            # an indented line opening with a capital or a digit is a bullet (its glyph is lost in the text)
+            new = (not paragraphs or (body[:1].isspace() and (opening.isupper() or opening.isdigit()))
+                   or (opening.isupper() and PARAGRAPH_END.search(paragraphs[-1][1]) is not None))
+            if new:
+                paragraphs.append([number, body.strip()])
+            else:
+                paragraphs[-1][1] += " " + body.strip()
+        return SheetSection(" ".join(match.group("title").split()), line,
+                            tuple((n, " ".join(t.split())) for n, t in paragraphs))
+    return None
+
+
 def parse_outline(doc: Document) -> Outline:
     """Find every volet, axis and action of the report with their line ranges."""
     entries = toc_entries(doc)
