@@ -201,8 +201,8 @@ def prevu_engage_chart(labels, summary, title: str) -> Chart:
     chart_title(figure, title)
     legend_below(figure)
     return Chart(figure, alt=data_alt(title, [
-        f"{label} : prévu {format_eur(p, missing=views.NOT_PRINTED)}, engagé {format_eur(e, missing=views.NOT_PRINTED)}"
-        for label, p, e in zip(labels, prevu, engage)]))
+        f"{label} : prévu {format_eur(row.prevu, missing=views.NOT_PRINTED)}, engagé {engage_text(row)}"
+        for label, row in zip(labels, rows)]))
 
 
 def data_alt(title: str, lines: list[str]) -> str:
