@@ -258,10 +258,10 @@ def execution_rate_chart(report, key: str) -> Chart | None:
     if any(annexed):
         axes.barh(range(len(rows)), annexed, color="white", hatch=ANNEX_HATCH, edgecolor=STAGE_COLOURS["engage"],
                   height=0.6, label="taux d'après l'annexe (fiche sans engagé)")
-    for y, (rate, annex) in enumerate(zip(rows["taux"], rows["annexe"])):
-        text = (format_percent(rate) if not missing(rate) else
-                f"{views.NOT_PRINTED} ; d'après l'annexe : {format_percent(annex)}" if not missing(annex)
-                else views.NOT_PRINTED)
+    texts = [format_percent(rate) if not missing(rate) else
+             f"{views.NOT_PRINTED} ; d'après l'annexe : {format_percent(annex)}" if not missing(annex)
+             else views.NOT_PRINTED for rate, annex in zip(rows["taux"], rows["annexe"])]
+    for y, text in enumerate(texts):
         axes.text(max(sheets[y], annexed[y]) + top * 0.02, y, text, va="center", fontsize=FONT_SIZE - 1)
     axes.axvline(100, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, label="100 % du prévu")
     axes.set_yticks(range(len(rows)), labels)
@@ -272,8 +272,7 @@ def execution_rate_chart(report, key: str) -> Chart | None:
     title = f"{views.axis_label(key)} : taux d'exécution {report.meta.year} par action et financeur"
     chart_title(figure, title)
     legend_below(figure)
-    return Chart(figure, alt=data_alt(title, [f"{label} : {format_percent(rate)}"
-                                              for label, rate in zip(labels, rates)]))
+    return Chart(figure, alt=data_alt(title, [f"{label} : {text}" for label, text in zip(labels, texts)]))
 
 
 def series_chart(series: dict, title: str, ylabel: str, targets: dict | None = None,
