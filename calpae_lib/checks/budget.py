@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from calpae_lib.checks.claims import claims_of, read_claims
 from calpae_lib.checks.engine import ANNEX_LINES, DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import Grade, Category
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_percent
 from calpae_lib.text.numbers import percentage
-from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT
+from calpae_lib.tables.claims import claims_of
+from calpae_lib.template.volets import VOLET_NAMES_IN_TEXT
 
 #: The annex's two amount columns and how the messages name them.
 ANNEX_COLUMNS = {"avenant": "le montant avenant", "engage": "le montant engagé"}
@@ -356,10 +356,10 @@ def state_totals(annex: pd.DataFrame) -> tuple[int, int, int | None]:
     return int(etat["avenant"].fillna(0).sum()), int(etat["engage"].fillna(0).sum()), first
 
 
-@rule("execution.credits_etat", needs=("annex_budget",), grade=Grade.MONTANT)
-def check_state_consumption(tables, doc, meta) -> list[Finding]:
+@rule("execution.credits_etat", needs=("annex_budget",), reads=("claims",), grade=Grade.MONTANT)
+def check_state_consumption(tables, doc, meta, claims) -> list[Finding]:
     """Le taux de consommation des crédits de l'État annoncé par le rapport, recalculé sur l'annexe."""
-    claims = claims_of(read_claims(doc), "consommation_credits_etat")
+    claims = claims_of(claims, "consommation_credits_etat")
     planned, committed, _ = state_totals(tables[ANNEX_LINES])
     rate = percentage(committed, planned)
     if not claims:
@@ -377,10 +377,10 @@ def check_state_consumption(tables, doc, meta) -> list[Finding]:
     return findings
 
 
-@rule("execution.actions_engagees", needs=("annex_budget",), grade=Grade.MONTANT)
-def check_all_engaged(tables, doc, meta) -> list[Finding]:
+@rule("execution.actions_engagees", needs=("annex_budget",), reads=("claims",), grade=Grade.MONTANT)
+def check_all_engaged(tables, doc, meta, claims) -> list[Finding]:
     """L'affirmation « toutes les actions ont été engagées » contre les montants engagés de l'annexe."""
-    claims = claims_of(read_claims(doc), "actions_toutes_engagees")
+    claims = claims_of(claims, "actions_toutes_engagees")
     if not claims:
         return []
     idle = [a for a in annex_actions(tables[ANNEX_LINES]) if not amount(a.line["engage"])]
@@ -394,11 +394,11 @@ def check_all_engaged(tables, doc, meta) -> list[Finding]:
                     f"{len(idle)} action(s) sans engagement", message, claims[0].source_line)]
 
 
-@rule("execution.parite", needs=("annex_budget",), grade=Grade.MONTANT)
-def check_parity(tables, doc, meta) -> list[Finding]:
+@rule("execution.parite", needs=("annex_budget",), reads=("claims",), grade=Grade.MONTANT)
+def check_parity(tables, doc, meta, claims) -> list[Finding]:
     """La parité État / Département annoncée par la convention, par volet et par action (montants avenant)."""
     annex = tables[ANNEX_LINES]
-    claims = claims_of(read_claims(doc), "parite_financeurs")
+    claims = claims_of(claims, "parite_financeurs")
     said = f" (le rapport annonce un financement à part égale, ligne {claims[0].source_line})" if claims else ""
     findings = []
     for volet in volets_of(annex):

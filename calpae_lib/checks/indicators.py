@@ -13,12 +13,12 @@ import re
 import pandas as pd
 
 from calpae_lib.checks.budget import rows_by, short
-from calpae_lib.checks.claims import decimals_of
 from calpae_lib.checks.direction import LESS, attained, direction
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import Grade, Category
 from calpae_lib.checks.text import percent_agrees
 from calpae_lib.text.formatting import format_number, format_percent
+from calpae_lib.tables.claims import decimals_of
 from calpae_lib.text.numbers import parse_number, percentage
 from calpae_lib.text.outline import action_label
 from calpae_lib.text.reading import fold

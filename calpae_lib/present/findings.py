@@ -17,7 +17,8 @@ from calpae_lib.checks.engine import reading_order, section_counts, sections
 from calpae_lib.checks.indicators import performance_rows
 from calpae_lib.present.views import Table, indicator_name, line_cell, period_cell, rate_cell, text_cell, value_cell
 from calpae_lib.tables.vocabulary import AGREEING, GRADES, SECTIONS, Grade, Category, section_of, status_label
-from calpae_lib.text.outline import VOLET_LABELS, action_label
+from calpae_lib.template.volets import VOLET_LABELS
+from calpae_lib.text.outline import action_label
 
 DIRECTION_LABELS = {MORE: "plus est mieux", LESS: "moins est mieux", None: "non déterminé"}
 #: The attainment of an indicator whose direction (more or less is better) its name does not tell.

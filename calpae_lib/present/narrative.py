@@ -19,6 +19,7 @@ from calpae_lib.analysis import budget as money
 from calpae_lib.checks.engine import section_counts
 from calpae_lib.present import findings, views
 from calpae_lib.tables.vocabulary import AGREEING, Category, Status
+from calpae_lib.template.volets import VOLET_PHRASES
 from calpae_lib.text.formatting import format_eur, format_number, format_percent, plural
 
 #: Characters that Markdown would interpret (emphasis, links, headings, tables, code).
@@ -74,10 +75,6 @@ def actions_sentence(report) -> str:
         sentence += (f" {plural(unfunded, 'action')} n'{'a' if unfunded == 1 else 'ont'} "
                      "pas de valorisation financière.")
     return sentence
-
-
-VOLET_PHRASES = {"socle": "du socle commun", "initiative": "à l'initiative du Département",
-                 "erbm": "du volet ERBM"}
 
 
 def money_sentence(amounts: dict) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur
-from calpae_lib.text.outline import VOLET_LABELS
+from calpae_lib.template.volets import VOLET_LABELS
 
 STAGE_LABELS = {"prevu": "prévu (fiches 5.1)", "engage": "engagé (fiches 5.2)"}
 

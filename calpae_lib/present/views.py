@@ -28,17 +28,9 @@ from calpae_lib.analysis.budget import (
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
 from calpae_lib.text.numbers import percentage
-from calpae_lib.text.outline import VOLET_LABELS, volet_label
+from calpae_lib.template.volets import VOLET_LABELS, VOLET_TITLES
+from calpae_lib.text.outline import volet_label
 from calpae_lib.text.reading import fold
-
-#: Display names of the axes the template is known to have; any other axis is named by :func:`axis_label`.
-AXIS_LABELS = {
-    "socle-I": "Socle commun — axe I",
-    "socle-II": "Socle commun — axe II",
-    "initiative": "Mesures à l'initiative du Département",
-    "erbm": "Engagement pour le renouveau du bassin minier (ERBM)",
-}
-
 
 def axis_label(key: str) -> str:
     """An axis's display name (one HTML report each).
@@ -46,8 +38,8 @@ def axis_label(key: str) -> str:
     >>> axis_label("socle-II"), axis_label("socle-III"), axis_label("complementaires")
     ('Socle commun — axe II', 'Socle commun — axe III', 'Complementaires')
     """
-    if key in AXIS_LABELS:
-        return AXIS_LABELS[key]
+    if key in VOLET_TITLES:
+        return VOLET_TITLES[key]
     volet, _, axis = key.partition("-")
     return f"{volet_label(volet)} — axe {axis}" if axis else volet_label(volet)
 

@@ -65,7 +65,7 @@ import pandas as pd
 from calpae_lib.errors import ParseError
 from calpae_lib.tables.grouping import digit_spread, is_grouped, may_join, most_balanced
 from calpae_lib.tables.schemas import TABLE_COLUMNS
-from calpae_lib.tables.table_words import OPENING, VERB_WORD, column_kind, unit_of_indicator
+from calpae_lib.template.indicators import OPENING, VERB_WORD, column_kind, unit_of_indicator
 from calpae_lib.tables.tokens import NUMERIC, OPEN_REASON, Token, tokenize
 from calpae_lib.text.numbers import parse_number
 from calpae_lib.text.reading import Document, fold

@@ -41,7 +41,7 @@ import pandera.pandas as pa
 
 from calpae_lib.errors import SchemaError
 from calpae_lib.tables import vocabulary
-from calpae_lib.text.outline import VOLET_LABELS
+from calpae_lib.template.volets import VOLET_LABELS
 
 #: A volet's key, read from its heading (:func:`calpae_lib.text.outline.volet_key`): lower-case letters.
 VOLET_KEY = r"^[a-z][a-z-]*$"

@@ -20,13 +20,13 @@ import re
 from dataclasses import dataclass
 
 from calpae_lib.tables.indicators.words import OPENER
-from calpae_lib.tables.table_words import column_kind
+from calpae_lib.template.indicators import column_kind
 from calpae_lib.text.flattened import join_cut_lines, letters_only
 from calpae_lib.text.outline import Outline, section_line
 from calpae_lib.text.reading import Document
 
 #: A value column's keyword: where a column starts in the header (its kind is read from its whole
-#: title by :func:`calpae_lib.tables.table_words.column_kind`). Order matters: "Résultats attendus"
+#: title by :func:`calpae_lib.template.indicators.column_kind`). Order matters: "Résultats attendus"
 #: must be tried before "Résultat".
 COLUMN_KEYWORD = re.compile(
     r"""
