@@ -590,6 +590,14 @@ def other_departement(text: str) -> Variant:
     delete_through(variant, "Au titre de l’engagement ERBM (6)", "parcours institutionnel ASE.", after=rapport)
     delete_through(variant, "Vu la  délibération  n°2019-208", "de l'ERBM » ;")
     variant.lines = [rename(text, OTHER_HEADINGS + OTHER_NAMES) for text in variant.lines]
+    for head, tail, new_head, new_tail in (("Pas-", "de-Calais", "Haute-", "Vienne"),
+                                           ("Pas-de-", "Calais", "Haute-", "Vienne")):  # the name wrapped
+        for index, text in enumerate(variant.lines):
+            after = next((i for i in range(index + 1, len(variant.lines)) if variant.lines[i].strip()), None)
+            if text.rstrip().endswith(head) and after and variant.lines[after].lstrip().startswith(tail):
+                cut = text.rindex(head)
+                variant.lines[index] = text[:cut] + new_head + text[cut + len(head):]
+                variant.lines[after] = variant.lines[after].replace(tail, new_tail, 1)
     variant.events.append("autre département : volets renommés, sans ERBM, 27 actions")
     return variant
 
