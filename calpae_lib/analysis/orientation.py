@@ -28,33 +28,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from calpae_lib.tables.vocabulary import Status
+from calpae_lib.template.orientation import GLOBAL_DELAY, STEPS
 from calpae_lib.text.dates import DATE, date_problem, full_year
 from calpae_lib.text.formatting import format_number, format_percent
 from calpae_lib.text.numbers import percentage
 
-#: The chain's steps, in order: identifier, French label, wording of the indicator.
-STEPS = (
-    ("entrants", "Nouveaux entrants",
-     re.compile(r"""nouveaux\ entrants\s*$""", re.VERBOSE | re.IGNORECASE)),
-    ("orientes_delai", "Orientés dans le délai",
-     re.compile(r"""nouveaux\ entrants\ orient\w*\ en\ \d+\ \w+   # "… orientés en 1 mois et moins" """,
-                re.VERBOSE | re.IGNORECASE)),
-    ("rdv", "1ers rendez-vous fixés",
-     re.compile(r"""1ers?\ rendez-vous(?!.*\d+\ (?:semaines?|jours?|mois))  # no delay in the wording""",
-                re.VERBOSE | re.IGNORECASE)),
-    ("rdv_delai", "1ers rendez-vous dans le délai",
-     re.compile(r"""1ers?\ rendez-vous.*\d+\ (?:semaines?|jours?|mois)""", re.VERBOSE | re.IGNORECASE)),
-    ("cer", "1ers CER",
-     re.compile(r"""1ers?\ (?:contrats?|contacts?)\ d.engagements\ réciproques\s*$  # "contacts" misprinted""",
-                re.VERBOSE | re.IGNORECASE)),
-    ("cer_delai", "1ers CER dans le délai",
-     re.compile(r"""1ers?\ (?:contrats?|contacts?)\ d.engagements\ réciproques\ dans\ les\ \d+\ \w+""",
-                re.VERBOSE | re.IGNORECASE)),
-)
 STEP_LABELS = {step: label for step, label, _ in STEPS}
-
-#: The accompagnement global's average start delay.
-GLOBAL_DELAY = re.compile(r"""^Délai\ moyen\b.*accompagnement\ global""", re.VERBOSE | re.IGNORECASE)
 
 #: A delay in an indicator's wording or a comment: "1 mois", "2 semaines", "15 jours".
 DELAY = re.compile(r"""(?P<n>\d+)\s+(?P<unit>mois|semaines?|jours?)""", re.VERBOSE | re.IGNORECASE)

@@ -9,7 +9,6 @@ State's credits were consumed and that both financeurs pay equal shares.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -20,6 +19,7 @@ from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_percent
 from calpae_lib.text.numbers import percentage
 from calpae_lib.tables.claims import claims_of
+from calpae_lib.template.budgets import LINE_NAME
 from calpae_lib.template.volets import VOLET_NAMES_IN_TEXT
 
 #: The annex's two amount columns and how the messages name them.
@@ -428,10 +428,6 @@ def parity_finding(scope: str, what: str, etat, dep, line, said: str) -> Finding
 
 
 # --- Rule 5: one named amount, one value ------------------------------------------------------------
-
-#: What a sheet's budget line names after who pays: "Contrepartie … – Part Département : AFP" -> "AFP".
-LINE_NAME = re.compile(r"part\s+(?:[ée]tat|d[ée]partement)\s*:\s*(?P<name>\S.*)$", re.IGNORECASE)
-
 
 def line_name(label) -> str | None:
     """The thing a budget line names, or ``None`` when it names only its financeur.

@@ -65,7 +65,16 @@ import pandas as pd
 from calpae_lib.errors import ParseError
 from calpae_lib.tables.grouping import digit_spread, is_grouped, may_join, most_balanced
 from calpae_lib.tables.schemas import TABLE_COLUMNS
-from calpae_lib.template.indicators import OPENING, VERB_WORD, column_kind, unit_of_indicator
+from calpae_lib.template.indicators import (
+    ANNEX4_COLUMN_START,
+    ANNEX4_HEADER_END,
+    ANNEX4_HEADER_START,
+    ANNEX4_TITLE,
+    OPENING,
+    VERB_WORD,
+    column_kind,
+    unit_of_indicator,
+)
 from calpae_lib.tables.tokens import NUMERIC, OPEN_REASON, Token, tokenize
 from calpae_lib.text.numbers import parse_number
 from calpae_lib.text.reading import Document, fold
@@ -73,20 +82,8 @@ from calpae_lib.text.similarity import SAME_INDICATOR, similarity
 
 COLUMNS = TABLE_COLUMNS["annex4"]
 
-ANNEX_TITLE = re.compile(r"ANNEXE\s*4\b.*INDICATEURS", re.IGNORECASE)
-
-#: First line of a page's header block.
-HEADER_START = re.compile(r"^\s*Mesures\s+Indicateurs\b")
-
-#: Last line of the header block: the comment column's title alone.
-HEADER_END = re.compile(r"^\s*Commentaires?\s*$")
-
 #: A page mark such as "1/2" alone on its line.
 PAGE_MARK = re.compile(r"^\s*(?P<page>\d+)\s*/\s*(?P<pages>\d+)\s*$")
-
-#: Where a column header begins inside the joined header text (case matters:
-#: "et situation au 31 dec. 2020" inside a header does not start a column).
-COLUMN_START = re.compile(r"(?=\b(?:Situation|Résultat)\b)")
 
 YEAR = re.compile(r"\b(20\d\d)\b")
 
@@ -134,7 +131,7 @@ def parse_header(doc: Document, start: int, end: int) -> list[Column]:
         starts.append((len(joined) + (1 if joined else 0), number))
         joined = f"{joined} {text}" if joined else text
     columns = []
-    bounds = [m.start() for m in COLUMN_START.finditer(joined)] + [len(joined)]
+    bounds = [m.start() for m in ANNEX4_COLUMN_START.finditer(joined)] + [len(joined)]
     for position, (begin, stop) in enumerate(zip(bounds, bounds[1:]), start=1):
         header = joined[begin:stop].strip()
         year = YEAR.search(header)
@@ -160,17 +157,17 @@ class Page:
 
 def find_pages(doc: Document) -> list[Page]:
     """The annex's pages, from the header before its title to the last page mark."""
-    title = next((n for n, text in doc.numbered() if ANNEX_TITLE.search(text)), None)
+    title = next((n for n, text in doc.numbered() if ANNEX4_TITLE.search(text)), None)
     if title is None:
         return []
-    headers = [n for n, text in doc.numbered() if HEADER_START.match(text)]
+    headers = [n for n, text in doc.numbered() if ANNEX4_HEADER_START.match(text)]
     first = max((n for n in headers if n < title), default=None)
     if first is None:
         raise ParseError("Annexe 4 : titre trouvé mais pas d'en-tête « Mesures Indicateurs … » avant lui.",
                          line=title, path=doc.path)
     pages, start = [], first
     while start is not None:
-        end = next((n for n, text in doc.numbered(start) if HEADER_END.match(text)), None)
+        end = next((n for n, text in doc.numbered(start) if ANNEX4_HEADER_END.match(text)), None)
         mark = next((n for n, text in doc.numbered(start) if PAGE_MARK.match(text)), None)
         if end is None or mark is None or end > mark:
             raise ParseError("Annexe 4 : page sans fin d'en-tête (« Commentaire ») ou sans numéro de page "
@@ -186,7 +183,7 @@ def find_pages(doc: Document) -> list[Page]:
 
 
 def is_label_line(text: str) -> bool:
-    return bool(LABEL_START.match(text) or ANNEX_TITLE.search(text))
+    return bool(LABEL_START.match(text) or ANNEX4_TITLE.search(text))
 
 
 def label_block_start(doc: Document, start: int, stop: int) -> int:
@@ -660,7 +657,7 @@ def read_labels(doc: Document, start: int, end: int) -> list[Label]:
     raw = [(n, text) for n, text in doc.numbered(start, end) if text.strip()]
     for number, text in raw:
         match = LABEL_START.match(text)
-        if ANNEX_TITLE.search(text):
+        if ANNEX4_TITLE.search(text):
             continue
         if match:
             labels.append(Label(match.group("number"), " ".join(match.group("title").split()), number))

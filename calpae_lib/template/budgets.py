@@ -32,3 +32,6 @@ DEPARTEMENT_LABEL = re.compile(r"Contre\s*partie|Part\s+D[ée]partement", re.IGN
 
 #: A label naming the State's share ("… – Part Etat : …").
 ETAT_LABEL = re.compile(r"Part\s+[ÉE]tat", re.IGNORECASE)
+
+#: What a sheet's budget line names after who pays: "Contrepartie … – Part Département : AFP" -> "AFP".
+LINE_NAME = re.compile(r"part\s+(?:[ée]tat|d[ée]partement)\s*:\s*(?P<name>\S.*)$", re.IGNORECASE)

@@ -28,20 +28,24 @@ class TemplateVolet:
     #: a sentence of the rapport; a final "s" is allowed.
     names: tuple[str, ...]
     label: str        # display name: "Socle commun"
-    in_text: str      # inside a sentence: "le volet socle commun"
     phrase: str       # "20 actions du socle commun"
     title: str        # an axis page's title when the volet has no axes
     #: Whether the rapport announces its State money apart, as an envelope added to the participation.
     envelope: bool = False
 
+    @property
+    def in_text(self) -> str:
+        """Its name inside a sentence ("le volet socle commun"); an acronym keeps its capitals."""
+        return self.label if self.label.isupper() else self.label[0].lower() + self.label[1:]
+
 
 #: Most specific first: an initiative table's title may also say « Plan pauvreté ».
 VOLETS = (
-    TemplateVolet("initiative", ("initiative",), "Initiative départementale", "initiative départementale",
+    TemplateVolet("initiative", ("initiative",), "Initiative départementale",
                   "à l'initiative du Département", "Mesures à l'initiative du Département"),
-    TemplateVolet("erbm", ("erbm", "bassin minier"), "ERBM", "ERBM", "du volet ERBM",
+    TemplateVolet("erbm", ("erbm", "bassin minier"), "ERBM", "du volet ERBM",
                   "Engagement pour le renouveau du bassin minier (ERBM)", envelope=True),
-    TemplateVolet("socle", ("socle", "plan pauvrete"), "Socle commun", "socle commun", "du socle commun",
+    TemplateVolet("socle", ("socle", "plan pauvrete"), "Socle commun", "du socle commun",
                   "Socle commun"),
 )
 

@@ -46,7 +46,6 @@ from calpae_lib.template.volets import (
     HEADING_ACRONYM,
     HEADING_FILLERS,
     VOLET_LABELS,
-    VOLET_NAMES_IN_TEXT,
     VOLET_PATTERNS,
 )
 from calpae_lib.text.flattened import letters_only
@@ -65,16 +64,6 @@ def volet_label(key: str, heading: str = "") -> str:
         return VOLET_LABELS[key]
     text = " ".join(heading.split()) or key
     return text[:1].upper() + text[1:].lower()
-
-
-def volet_name_in_text(key: str, heading: str = "") -> str:
-    """A volet's name inside a sentence ("le volet socle commun"); acronyms keep their capitals.
-
-    >>> volet_name_in_text("socle"), volet_name_in_text("erbm")
-    ('socle commun', 'ERBM')
-    """
-    label = volet_label(key, heading)
-    return label if label.isupper() else label[0].lower() + label[1:]
 
 
 def template_volet(text: str) -> str | None:
