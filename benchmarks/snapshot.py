@@ -22,6 +22,9 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=HERE)
     args = parser.parse_args()
     sys.path[:0] = [str(args.source), str(HERE)]
+    import pandas as pd
+
+    from calpae_lib.analysis.orientation import orientation_chain
     from calpae_lib.pipeline import parse_document
     from calpae_lib.text.reading import document_from_text
     from tests import nextyear
@@ -37,6 +40,10 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for table, frame in report.tables.items():
             frame.to_csv(folder / f"{table}.csv", index=False)
+        chain = orientation_chain(report)
+        for name_, frame in vars(chain).items():
+            if isinstance(frame, pd.DataFrame):
+                frame.to_csv(folder / f"orientation_{name_}.csv", index=False)
         print(name, {t: len(f) for t, f in report.tables.items()})
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from calpae_lib.tables.annex4 import Annex4Notes
 from calpae_lib.tables.annex_budget import AnnexTable, annex_header_years, annex_table, parse_annex
 from calpae_lib.tables.budgets import ExecutedHeader, budget_tables, parse_budgets
 from calpae_lib.tables.claims import Claim, PercentStatement, percent_statements, read_claims
@@ -28,8 +29,8 @@ class ParsedReport:
 
     ``outline``: volets, axes and actions with their lines; ``sheet_headers``:
     the sheets' 5.2 column headers; ``annex``: the annex budget tables;
-    ``annex4_columns`` and ``annex4_comments``: Annexe 4's column headers and
-    comment lines (:mod:`calpae_lib.tables.annex4`); ``claims``: the figures the
+    ``annex4_columns``, ``annex4_comments`` and ``annex4_notes``: Annexe 4's
+    column headers, comment lines and what they state (:mod:`calpae_lib.tables.annex4`); ``claims``: the figures the
     rapport states, ``stated_percentages``: percentages stated in words with
     their counts (:mod:`calpae_lib.tables.claims`); ``dates``: the dates printed
     (:mod:`calpae_lib.text.dates`). Plain data only, so that the result store
@@ -43,6 +44,7 @@ class ParsedReport:
     annex: tuple[AnnexTable, ...]
     annex4_columns: pd.DataFrame
     annex4_comments: pd.DataFrame
+    annex4_notes: Annex4Notes
     claims: tuple[Claim, ...]
     stated_percentages: tuple[PercentStatement, ...]
     dates: tuple[PrintedDate, ...]
@@ -79,7 +81,7 @@ def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:
 def parse_document(doc: Document) -> ParsedReport:
     """Parse a document already read: every structure once, then the tables and the checks."""
     from calpae_lib.checks.engine import build_checks
-    from calpae_lib.tables.annex4 import annex4_columns, annex4_comments, annex4_table, read_pages
+    from calpae_lib.tables.annex4 import annex4_columns, annex4_comments, annex4_notes, annex4_table, read_pages
     from calpae_lib.tables.indicators.sheets import indicators_table
 
     meta = read_metadata(doc)
@@ -91,8 +93,9 @@ def parse_document(doc: Document) -> ParsedReport:
     tables["indicators"] = indicators_table(doc, outline)
     tables["actions"]["has_indicators"] = tables["actions"]["action_id"].isin(tables["indicators"]["action_id"])
     tables["annex4"] = annex4_table(doc, tables["indicators"], pages)  # sheets help place short rows
-    read = ParsedReport(doc, meta, outline, budgets.headers, tuple(annex), annex4_columns(pages),
-                        annex4_comments(pages), read_claims(doc, outline.volets), percent_statements(doc),
+    columns, comments = annex4_columns(pages), annex4_comments(pages)
+    read = ParsedReport(doc, meta, outline, budgets.headers, tuple(annex), columns, comments,
+                        annex4_notes(columns, comments), read_claims(doc, outline.volets), percent_statements(doc),
                         printed_dates(doc), dict(tables))
     # last: the checks compare what was read; the report is built once, with them
     report = replace(read, tables={**tables, "checks": build_checks(tables, doc, meta, read.structures)})

@@ -76,6 +76,7 @@ from calpae_lib.template.indicators import (
     unit_of_indicator,
 )
 from calpae_lib.tables.tokens import NUMERIC, OPEN_REASON, Token, tokenize
+from calpae_lib.text.dates import DATE
 from calpae_lib.text.numbers import parse_number
 from calpae_lib.text.reading import Document, fold
 from calpae_lib.text.similarity import SAME_INDICATOR, similarity
@@ -894,3 +895,69 @@ def row_records(row: RawRow, columns, base: dict, axis_note: str, known, width: 
             record["value"] = None
         records.append(record)
     return records
+
+
+# --- what the comments and headers state: read once, for the analyses ----------------------------
+
+#: A percentage in a comment and the rest of its sentence.
+STATED_PERCENT = re.compile(r"""(?P<value>\d+(?:[,.]\d+)?)\s?%(?P<context>[^.]*)""", re.VERBOSE)
+
+DATE_COLUMNS = ["date", "day", "month", "year"]
+
+
+@dataclass(frozen=True)
+class Annex4Notes:
+    """What Annexe 4's comments and column headers state, read once: ``comment_dates`` (each date of
+    a comment line), ``comment_percents`` (each percentage of a row's comment, its lines joined, with
+    the rest of its sentence) and ``header_dates`` (each date of a column header)."""
+
+    comment_dates: pd.DataFrame
+    comment_percents: pd.DataFrame
+    header_dates: pd.DataFrame
+
+
+def dates_in(text: str) -> list[dict]:
+    """The dates printed in a text: as printed, day, month and year as printed ("" when absent).
+
+    >>> dates_in("arrêtés au 30/06 puis au 31/112/22")
+    [{'date': '30/06', 'day': 30, 'month': 6, 'year': ''}, {'date': '31/112/22', 'day': 31, 'month': 112, 'year': '22'}]
+    """
+    return [{"date": m.group(0), "day": int(m.group("day")), "month": int(m.group("month")),
+             "year": m.group("year") or ""} for m in DATE.finditer(text)]
+
+
+def joined_with_offsets(group: pd.DataFrame) -> tuple[str, list[tuple[int, int]]]:
+    """A comment's lines joined with spaces, and the offset where each printed line starts."""
+    text, starts = "", []
+    for row in group.itertuples():
+        starts.append((len(text), row.source_line))
+        text += row.text + " "
+    return text, starts
+
+
+def comment_percents(comments: pd.DataFrame) -> pd.DataFrame:
+    """Each percentage a row's comment states (its lines joined): ``indicator_line, indicator, source_line,
+    printed, value, context``."""
+    records = []
+    for indicator_line, group in comments.groupby("indicator_line", sort=False):
+        text, starts = joined_with_offsets(group)
+        for match in STATED_PERCENT.finditer(text):
+            line = int(next(n for offset, n in reversed(starts) if offset <= match.start()))
+            records.append({"indicator_line": indicator_line, "indicator": group["indicator"].iloc[0],
+                            "source_line": line, "printed": match.group(0),
+                            "value": float(match.group("value").replace(",", ".")),
+                            "context": match.group("context").strip()})
+    return pd.DataFrame(records, columns=["indicator_line", "indicator", "source_line", "printed", "value",
+                                          "context"])
+
+
+def annex4_notes(columns: pd.DataFrame, comments: pd.DataFrame) -> Annex4Notes:
+    """What the comments (:func:`annex4_comments`) and the column headers (:func:`annex4_columns`) state."""
+    dates = [{**row._asdict(), **date} for row in comments.itertuples(index=False) for date in dates_in(row.text)]
+    headers = [{**row._asdict(), **date}
+               for row in columns.drop_duplicates(["column", "header"]).itertuples(index=False)
+               for date in dates_in(row.header)]
+    return Annex4Notes(pd.DataFrame(dates, columns=list(comments.columns) + DATE_COLUMNS),
+                       comment_percents(comments),
+                       pd.DataFrame(headers, columns=list(columns.columns) + DATE_COLUMNS))
+
