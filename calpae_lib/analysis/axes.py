@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from calpae_lib.errors import UsageError
+from calpae_lib.text.formatting import is_missing
 
 def axis_key(volet: str, axis) -> str:
     """``socle-I`` for an axis of the socle, the volet's name otherwise.
@@ -15,7 +16,7 @@ def axis_key(volet: str, axis) -> str:
     >>> axis_key("socle", "II"), axis_key("complementaires", ""), axis_key("mobilite", None)
     ('socle-II', 'complementaires', 'mobilite')
     """
-    axis = "" if axis is None or axis != axis else str(axis)
+    axis = "" if is_missing(axis) else str(axis)
     return f"{volet}-{axis}" if axis else volet
 
 

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from calpae_lib.tables.vocabulary import Status
+from calpae_lib.tables.vocabulary import Kind, Status
 from calpae_lib.template.orientation import GLOBAL_DELAY, STEPS
-from calpae_lib.text.dates import date_problem, full_year
+from calpae_lib.text.dates import MONTHS, date_problem, full_year
 from calpae_lib.text.formatting import format_number, format_percent
 from calpae_lib.text.numbers import percentage
 
@@ -64,8 +64,6 @@ NEGATIVE = re.compile(r"""\bne\b.*\bpas\b""", re.VERBOSE)
 SYSTEM_CHANGE = re.compile(
     r"""(?:nouveau|nouvel|changement\ d.)\s*(?:carnet\ de\ bord|logiciel|outil|système|application)""",
     re.VERBOSE | re.IGNORECASE)
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
 
 #: Tolerance, in percentage points, between a stated percentage and the one recomputed.
 TOLERANCE_POINTS = 1.0
@@ -243,8 +241,8 @@ def repeated_values(steps: pd.DataFrame) -> list[dict]:
 
 def kind_label(kind: str, period) -> str:
     """French name of a column: "résultat 2021", "objectif 2022", "1er semestre 2022"."""
-    return {"baseline": "situation", "result": "résultat", "target": "objectif",
-            "s1": "1er semestre"}[kind] + f" {period}"
+    label = Kind(kind).in_chain
+    return (label if label.isupper() else label[0].lower() + label[1:]) + f" {period}"
 
 
 def impossible_rates(rates: pd.DataFrame, steps: pd.DataFrame) -> list[dict]:

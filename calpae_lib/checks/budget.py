@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from calpae_lib.checks.engine import ANNEX_LINES, DOCUMENT, Finding, rule
-from calpae_lib.tables.vocabulary import Grade, Category
+from calpae_lib.tables.vocabulary import Grade, Category, Stage
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
-from calpae_lib.text.formatting import format_eur, format_percent
+from calpae_lib.text.formatting import format_eur, format_percent, is_missing
 from calpae_lib.text.numbers import percentage
 from calpae_lib.tables.claims import claims_of
 from calpae_lib.template.budgets import LINE_NAME
@@ -26,7 +26,7 @@ from calpae_lib.template.volets import VOLET_NAMES_IN_TEXT
 ANNEX_COLUMNS = {"avenant": "le montant avenant", "engage": "le montant engagé"}
 #: Which annex column a sheet's stage is compared with.
 STAGE_COLUMN = {"prevu": "avenant", "engage": "engage"}
-STAGE_LABELS = {"prevu": "prévu (5.1)", "engage": "engagé (5.2)"}
+STAGE_LABELS = {str(stage): stage.in_sentence for stage in Stage}
 SUBTOTAL_KIND = {"etat": "subtotal_etat", "departement": "subtotal_departement"}
 
 
@@ -55,11 +55,11 @@ def short(label, width: int = 70) -> str:
 
 def amount(value) -> int | None:
     """An annex or sheet cell as an integer, ``None`` when empty."""
-    return None if value is None or pd.isna(value) else int(value)
+    return None if is_missing(value) else int(value)
 
 
 def line_of(row: pd.Series | dict | None) -> int | None:
-    return None if row is None or pd.isna(row["source_line"]) else int(row["source_line"])
+    return None if row is None or is_missing(row["source_line"]) else int(row["source_line"])
 
 
 def in_print_order(frame: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 from calpae_lib.checks.budget import rows_by, short
 from calpae_lib.checks.direction import LESS, attained, direction
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
-from calpae_lib.tables.vocabulary import Grade, Category
+from calpae_lib.tables.vocabulary import KIND_IN_SENTENCE, Grade, Category
 from calpae_lib.checks.text import percent_agrees
 from calpae_lib.text.formatting import format_number, format_percent
 from calpae_lib.tables.claims import decimals_of
@@ -26,7 +26,7 @@ from calpae_lib.text.similarity import SAME_INDICATOR, SAME_INDICATOR_SAME_VALUE
 
 #: Sheet kinds and the Annexe 4 kind that holds the same value for the same period.
 SAME_KIND = {"result": "result", "target": "target", "baseline": "result"}
-KIND_LABELS = {"baseline": "situation", "target": "cible", "result": "résultat"}
+KIND_LABELS = KIND_IN_SENTENCE
 
 #: "98% des nouveaux entrants sont orientés": a percentage and the population it is a share of.
 PERCENT_OF = re.compile(

@@ -24,7 +24,7 @@ from PIL import Image
 from calpae_lib.analysis import budget
 from calpae_lib.present import views
 from calpae_lib.present.orientation import of_year, repeated_rates
-from calpae_lib.text.formatting import format_eur, format_number, format_percent
+from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing
 
 #: Prévu light, engagé dark: distinguishable in colour and in grey.
 STAGE_COLOURS = {"prevu": "#9ecae1", "engage": "#08519c"}
@@ -149,12 +149,12 @@ def prevu_engage_chart(labels, prevu, engage, title: str) -> Chart:
     top = max([v for v in prevu + engage if v == v and v is not None] or [1])
     for offset, stage, values in ((-height / 2, "prevu", prevu), (height / 2, "engage", engage)):
         ys = [p + offset for p in positions]
-        drawn = [0 if v is None or v != v else v for v in values]
+        drawn = [0 if is_missing(v) else v for v in values]
         axes.barh(ys, drawn, height=height, color=STAGE_COLOURS[stage],
                   label=views.STAGE_LABELS[stage], edgecolor="#333333", linewidth=0.4)
         for y, value in zip(ys, values):
             text = format_eur(value, missing=views.NOT_PRINTED)
-            axes.text((0 if value is None or value != value else value) + top * 0.01, y, text,
+            axes.text((0 if is_missing(value) else value) + top * 0.01, y, text,
                       va="center", fontsize=FONT_SIZE - 1, color="#222222")
     axes.set_yticks(list(positions), [short_label(label) for label in labels])
     axes.invert_yaxis()

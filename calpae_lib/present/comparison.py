@@ -13,7 +13,7 @@ from IPython.display import Markdown
 from calpae_lib.analysis import comparison
 from calpae_lib.present import views
 from calpae_lib.present.narrative import enumerate_fr, md_text
-from calpae_lib.text.formatting import format_eur, format_number, format_percent, plural
+from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing, plural
 from calpae_lib.text.similarity import SAME_INDICATOR, similarity
 
 #: A value printed in words has no unit: a dash.
@@ -164,7 +164,7 @@ def signed_eur(value) -> str:
     >>> signed_eur(1500), signed_eur(float("nan"))
     ('+1\u202f500\xa0€', '—')
     """
-    if pd.isna(value):
+    if is_missing(value):
         return "—"
     return ("+" if value > 0 else "") + format_eur(value)
 
@@ -175,7 +175,7 @@ def signed_percent(value) -> str:
     >>> signed_percent(0.37), signed_percent(-12.4), signed_percent(0.0)
     ('+0,4\xa0%', '-12\xa0%', '0\xa0%')
     """
-    if pd.isna(value):
+    if is_missing(value):
         return "—"
     decimals = 1 if 0 < abs(value) < 10 else 0
     return ("+" if value > 0 else "") + format_percent(value, decimals)
@@ -187,7 +187,7 @@ def signed_value(value, unit) -> str:
     >>> signed_value(3, "count"), signed_value(0, "percent"), signed_value(-1.0, "percent"), signed_value(4, "percent")
     ('+3', '0 point', '-1 point', '+4 points')
     """
-    if pd.isna(value):
+    if is_missing(value):
         return "—"
     points = (" point" if abs(value) < 2 else " points") if unit == "percent" else ""
     return ("+" if value > 0 else "") + format_number(value) + points

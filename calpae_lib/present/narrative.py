@@ -20,7 +20,7 @@ from calpae_lib.checks.engine import section_counts
 from calpae_lib.present import findings, views
 from calpae_lib.tables.vocabulary import AGREEING, Category, Status
 from calpae_lib.template.volets import VOLET_PHRASES
-from calpae_lib.text.formatting import format_eur, format_number, format_percent, plural
+from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing, plural
 
 #: Characters that Markdown would interpret (emphasis, links, headings, tables, code).
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
@@ -91,9 +91,9 @@ def money_sentence(amounts: dict) -> str:
     Prévu : 1 000 € ; aucune fiche n'imprime de montant engagé.
     """
     prevu, engage = amounts["prevu"], amounts["engage"]
-    if prevu is None or prevu != prevu:
+    if is_missing(prevu):
         return "Aucun montant prévu n'est lu dans le rapport."
-    if engage is None or engage != engage:
+    if is_missing(engage):
         text = f"Prévu : {format_eur(prevu)} ; aucune fiche n'imprime de montant engagé."
     else:
         text = (f"Prévu : {format_eur(prevu)} ; engagé : {format_eur(engage)}, "

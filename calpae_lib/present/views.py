@@ -26,7 +26,8 @@ from calpae_lib.analysis.budget import (
     summarise_budget,
 )
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
-from calpae_lib.text.formatting import format_eur, format_number, format_percent
+from calpae_lib.tables.vocabulary import KIND_COLUMNS, STAGE_LABELS
+from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing
 from calpae_lib.text.numbers import percentage
 from calpae_lib.template.volets import VOLET_LABELS, VOLET_TITLES
 from calpae_lib.text.outline import volet_label
@@ -44,7 +45,6 @@ def axis_label(key: str) -> str:
     return f"{volet_label(volet)} — axe {axis}" if axis else volet_label(volet)
 
 
-STAGE_LABELS = {"prevu": "Prévu", "engage": "Engagé"}
 NOT_AVAILABLE = "non disponible"
 NOT_PRINTED = "non renseigné"
 #: How an ambiguous value's cell starts: « ambigu : « 12 15 » … ».
@@ -290,7 +290,7 @@ def action_budget_table(report, action_id: str) -> Table:
 
 
 def text_cell(value) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 #: French prepositions, folded as :func:`~calpae_lib.text.reading.fold` writes them. A printed name that opens
@@ -328,7 +328,7 @@ def indicator_name(name) -> str:
 
 
 def line_cell(value) -> str:
-    return "" if value is None or pd.isna(value) else str(int(value))
+    return "" if is_missing(value) else str(int(value))
 
 
 # --- indicators ---------------------------------------------------------------------------
@@ -355,7 +355,7 @@ def value_cell(value, unit, raw, status) -> str:
         return f"{NOT_AVAILABLE} : «\u00a0{raw}\u00a0»" if "(" in raw else f"{NOT_AVAILABLE} ({raw})"
     if status == "ambiguous":
         return f"ambigu : «\u00a0{raw}\u00a0»"
-    if unit == "text" or value is None or pd.isna(value):
+    if unit == "text" or is_missing(value):
         return raw or NOT_AVAILABLE
     if unit == "eur":
         return format_eur(value)
@@ -380,7 +380,7 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
         records.append({
             "Mesure": measure, "Indicateur": indicator_name(indicator),
             **{label: "; ".join(dated_cell(r) for r in by_kind.get(kind, [])) or "—"
-               for kind, label in (("baseline", "Référence"), ("target", "Cible"), ("result", "Résultat"))},
+               for kind, label in ((k, KIND_COLUMNS[k]) for k in ("baseline", "target", "result"))},
             "Atteinte de la cible": "; ".join(findings.attainment_cells(by_kind)) or "—",
             UNPLACED: "; ".join(unplaced_cell(r) for r in cells if not isinstance(r.kind, str)),
             "Lignes": ", ".join(dict.fromkeys(line_cell(r.source_line) for r in cells)),
@@ -418,7 +418,7 @@ def dated_cell(row) -> str:
 
 
 def period_cell(period) -> str:
-    if period is None or (isinstance(period, float) and pd.isna(period)):
+    if is_missing(period):
         return ""
     return str(int(period)) if isinstance(period, float) and period == int(period) else str(period)
 
@@ -498,11 +498,8 @@ def action_name(report, action_id) -> str:
 def column_names(rows: pd.DataFrame) -> str:
     """The columns of a table as its placed values name them: « Situation 2018, Résultat 2019, … »."""
     placed = rows[rows["kind"].notna()].drop_duplicates(["period", "kind"])
-    labels = [f"{KIND_WORDS.get(k, k)} {period_cell(p)}".strip() for p, k in zip(placed["period"], placed["kind"])]
+    labels = [f"{KIND_COLUMNS.get(k, k)} {period_cell(p)}".strip() for p, k in zip(placed["period"], placed["kind"])]
     return ", ".join(dict.fromkeys(labels))
-
-
-KIND_WORDS = {"baseline": "Référence", "target": "Cible", "result": "Résultat", "s1": "1er semestre"}
 
 
 def resolution(line, columns: str) -> str:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from calpae_lib.errors import ParseError
 from calpae_lib.text.numbers import find_amounts
+from calpae_lib.tables.vocabulary import FINANCEUR_LABELS, Stage
 from calpae_lib.template.budgets import (
     DEPARTEMENT_LABEL,
     ETAT_LABEL,
@@ -57,10 +58,8 @@ from calpae_lib.text.outline import (
 )
 from calpae_lib.text.reading import Document
 
-#: French names of the ``financeur`` codes of ``budgets.csv``.
-FINANCEUR_LABELS = {"etat": "État", "departement": "Département"}
 #: The two stages of a budget sheet, in order: planned (5.1) and engaged (5.2).
-STAGES = ("prevu", "engage")
+STAGES = tuple(str(stage) for stage in Stage)
 
 BUDGET_COLUMNS = ["action_id", "stage", "financeur", "amount_eur", "label", "source_line"]
 DETAIL_COLUMNS = ["action_id", "stage", "financeur", "amount_eur", "parent_amount_eur", "label", "source_line"]

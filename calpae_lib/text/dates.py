@@ -6,6 +6,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+#: The months' French names, January first.
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+
 #: A date as printed: day/month, then usually a year on two to five digits (five to catch "20021").
 DATE = re.compile(
     r"""
