@@ -7,8 +7,8 @@ the rapport's sentences name a volet with other words (« ACTION D'INITIATIVE
 DEPARTEMENTALE », « Plan Pauvreté », « Bassin Minier »): they are attached to the
 same key through the same words (:func:`calpae_lib.text.outline.volet_named`).
 
->>> [v.key for v in VOLETS]
-['initiative', 'erbm', 'socle']
+>>> [v.key for v in VOLETS], [key for key, _ in VOLET_PATTERNS]
+(['socle', 'initiative', 'erbm'], ['initiative', 'erbm', 'socle'])
 >>> VOLET_LABELS["socle"], VOLET_NAMES_IN_TEXT["erbm"], ENVELOPE_VOLETS
 ('Socle commun', 'ERBM', ('erbm',))
 """
@@ -39,20 +39,23 @@ class TemplateVolet:
         return self.label if self.label.isupper() else self.label[0].lower() + self.label[1:]
 
 
-#: Most specific first: an initiative table's title may also say « Plan pauvreté ».
+#: In the order the template prints them.
 VOLETS = (
+    TemplateVolet("socle", ("socle", "plan pauvrete"), "Socle commun", "du socle commun",
+                  "Socle commun"),
     TemplateVolet("initiative", ("initiative",), "Initiative départementale",
                   "à l'initiative du Département", "Mesures à l'initiative du Département"),
     TemplateVolet("erbm", ("erbm", "bassin minier"), "ERBM", "du volet ERBM",
                   "Engagement pour le renouveau du bassin minier (ERBM)", envelope=True),
-    TemplateVolet("socle", ("socle", "plan pauvrete"), "Socle commun", "du socle commun",
-                  "Socle commun"),
 )
+#: The order their names are tried in, the most specific first: « Plan pauvreté », the socle's
+#: programme, is also printed in the other volets' tables (« Plan pauvreté - ACTION D'INITIATIVE … »).
+MATCH_ORDER = ("initiative", "erbm", "socle")
 
-#: Each template volet's names as one pattern over folded text.
+#: Each template volet's names as one pattern over folded text, in :data:`MATCH_ORDER`.
 VOLET_PATTERNS = tuple(
     (volet.key, re.compile(r"\b(?:" + "|".join(r"\s+".join(n.split()) + "s?" for n in volet.names) + r")\b"))
-    for volet in VOLETS)
+    for volet in sorted(VOLETS, key=lambda volet: MATCH_ORDER.index(volet.key)))
 
 VOLET_LABELS = {volet.key: volet.label for volet in VOLETS}
 VOLET_NAMES_IN_TEXT = {volet.key: volet.in_text for volet in VOLETS}
