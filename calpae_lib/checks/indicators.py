@@ -17,7 +17,7 @@ from calpae_lib.checks.direction import LESS, attained, direction
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import KIND_IN_SENTENCE, Grade, Category
 from calpae_lib.checks.text import percent_agrees
-from calpae_lib.text.formatting import format_number, format_percent
+from calpae_lib.text.formatting import format_number, format_percent, is_missing
 from calpae_lib.tables.claims import decimals_of
 from calpae_lib.text.numbers import parse_number, percentage
 from calpae_lib.text.outline import action_label
@@ -398,7 +398,7 @@ def stated_amounts(comment) -> list[int]:
     >>> stated_amounts("Le Département a financé les CLLAJ à hauteur de 180 000 € en 2022.")
     [180000]
     """
-    text = str(comment) if comment is not None and comment == comment else ""
+    text = "" if is_missing(comment) else str(comment)
     return [int(re.sub(r"\D", "", m.group("amount"))) for m in COMMENT_AMOUNT.finditer(text)]
 
 
