@@ -16,7 +16,14 @@ import pandas as pd
 from calpae_lib.tables.annex4 import Annex4Notes
 from calpae_lib.tables.annex_budget import AnnexTable, annex_header_years, annex_table, parse_annex
 from calpae_lib.tables.budgets import ExecutedHeader, budget_tables, parse_budgets
-from calpae_lib.tables.claims import Claim, PercentStatement, percent_statements, read_claims
+from calpae_lib.tables.claims import (
+    Claim,
+    CommentShare,
+    PercentStatement,
+    comment_shares,
+    percent_statements,
+    read_claims,
+)
 from calpae_lib.text.dates import PrintedDate, printed_dates
 from calpae_lib.text.metadata import ReportMetadata, read_metadata
 from calpae_lib.text.outline import Outline, actions_table, parse_outline
@@ -32,7 +39,8 @@ class ParsedReport:
     ``annex4_columns``, ``annex4_comments`` and ``annex4_notes``: Annexe 4's
     column headers, comment lines and what they state (:mod:`calpae_lib.tables.annex4`); ``claims``: the figures the
     rapport states, ``stated_percentages``: percentages stated in words with
-    their counts (:mod:`calpae_lib.tables.claims`); ``dates``: the dates printed
+    their counts, ``comment_shares``: the shares the indicator tables' comments
+    state (:mod:`calpae_lib.tables.claims`); ``dates``: the dates printed
     (:mod:`calpae_lib.text.dates`). Plain data only, so that the result store
     keeps it as JSON; built once, complete (checks included), never changed.
     """
@@ -48,6 +56,7 @@ class ParsedReport:
     claims: tuple[Claim, ...]
     stated_percentages: tuple[PercentStatement, ...]
     dates: tuple[PrintedDate, ...]
+    comment_shares: dict[str, tuple[CommentShare, ...]]
     tables: dict[str, pd.DataFrame]
 
     @property
@@ -55,7 +64,8 @@ class ParsedReport:
         """What the checks compare besides the tables (:data:`calpae_lib.checks.engine.STRUCTURES`)."""
         return {"outline": self.outline, "sheet_headers": self.sheet_headers,
                 "annex_headers": annex_header_years(list(self.annex)), "claims": self.claims,
-                "stated_percentages": self.stated_percentages, "dates": self.dates}
+                "stated_percentages": self.stated_percentages, "dates": self.dates,
+                "comment_shares": self.comment_shares}
 
 
 def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:
@@ -96,7 +106,7 @@ def parse_document(doc: Document) -> ParsedReport:
     columns, comments = annex4_columns(pages), annex4_comments(pages)
     read = ParsedReport(doc, meta, outline, budgets.headers, tuple(annex), columns, comments,
                         annex4_notes(columns, comments), read_claims(doc, outline.volets), percent_statements(doc),
-                        printed_dates(doc), dict(tables))
+                        printed_dates(doc), comment_shares(tables), dict(tables))
     # last: the checks compare what was read; the report is built once, with them
     report = replace(read, tables={**tables, "checks": build_checks(tables, doc, meta, read.structures)})
     validate_parsed(report.tables, doc)

@@ -89,9 +89,9 @@ REGISTRY: dict[str, Rule] = {}
 #: (:class:`~calpae_lib.text.outline.Outline`: which action holds a line), the
 #: ``sheet_headers`` (:class:`~calpae_lib.tables.budgets.ExecutedHeader` of every
 #: sheet), the ``annex_headers`` (``(volet, header_line, year)`` of every annex table),
-#: the rapport's ``claims`` and ``stated_percentages`` (:mod:`calpae_lib.tables.claims`)
-#: and the ``dates`` printed (:class:`~calpae_lib.text.dates.PrintedDate`).
-STRUCTURES = ("outline", "sheet_headers", "annex_headers", "claims", "stated_percentages", "dates")
+#: the rapport's ``claims``, ``stated_percentages`` and the indicator comments' ``comment_shares``
+#: (:mod:`calpae_lib.tables.claims`) and the ``dates`` printed (:class:`~calpae_lib.text.dates.PrintedDate`).
+STRUCTURES = ("outline", "sheet_headers", "annex_headers", "claims", "stated_percentages", "dates", "comment_shares")
 
 #: A view of the tables that the annex rules read, made once per run of the rules from the tables
 #: they are given: the annex as printed, one row per line (:func:`~calpae_lib.tables.annex_budget.annex_lines`).

@@ -28,16 +28,6 @@ from calpae_lib.text.similarity import SAME_INDICATOR, SAME_INDICATOR_SAME_VALUE
 SAME_KIND = {"result": "result", "target": "target", "baseline": "result"}
 KIND_LABELS = KIND_IN_SENTENCE
 
-#: "98% des nouveaux entrants sont orientés": a percentage and the population it is a share of.
-PERCENT_OF = re.compile(
-    r"""
-    (?P<percent>\d+(?:[,.]\d+)?) \s* %         # "98%"
-    \s+ des \s+                                # "des"
-    (?P<population>(?:(?!sont\b|ont\b|est\b)[\w'-]+\s*){1,4})   # "nouveaux entrants", up to a verb
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """The values read without doubt and numeric."""
     return frame[(frame["status"] == "ok") & frame["value"].notna()]
@@ -209,8 +199,8 @@ def population_row(rows: pd.DataFrame, population: str, own: str):
     return rows[rows["indicator"] == name].iloc[0]
 
 
-@rule("indicateurs.pourcentage_commentaire", needs=INDICATOR_TABLES, grade=Grade.EFFECTIF)
-def check_comment_percentages(tables, doc, meta) -> list[Finding]:
+@rule("indicateurs.pourcentage_commentaire", needs=INDICATOR_TABLES, reads=("comment_shares",), grade=Grade.EFFECTIF)
+def check_comment_percentages(tables, doc, meta, comment_shares) -> list[Finding]:
     """Un pourcentage « P % des <population> » d'un commentaire, recalculé sur les effectifs de l'année."""
     findings = []
     for name in INDICATOR_TABLES:
@@ -220,16 +210,16 @@ def check_comment_percentages(tables, doc, meta) -> list[Finding]:
         results = year_values(frame, meta.year, "result")
         table_key = "action_id" if name == "indicators" else "measure"
         for _, row in results.drop_duplicates(subset=[table_key, "indicator"]).iterrows():
-            for match in PERCENT_OF.finditer(str(row["comment"]) if pd.notna(row["comment"]) else ""):
-                base = population_row(results[results[table_key] == row[table_key]], match.group("population"),
+            for share in () if is_missing(row["comment"]) else comment_shares.get(str(row["comment"]), ()):
+                base = population_row(results[results[table_key] == row[table_key]], share.population,
                                       row["indicator"])
                 if base is not None and base["value"]:
-                    findings.append(comment_finding(name, row, base, match))
+                    findings.append(comment_finding(name, row, base, share))
     return findings
 
 
-def comment_finding(name: str, row, base, match) -> Finding:
-    printed = match.group("percent")
+def comment_finding(name: str, row, base, share) -> Finding:
+    printed = share.percent
     stated, decimals = parse_number(printed), decimals_of(printed)
     computed = percentage(row["value"], base["value"])
     ok = percent_agrees(stated, decimals, False, computed)
@@ -237,7 +227,7 @@ def comment_finding(name: str, row, base, match) -> Finding:
     return Finding(
         "indicateurs.pourcentage_commentaire", scope_of(row), "ok" if ok else "ecart",
         format_percent(stated, decimals), format_percent(computed, 1),
-        f"« {match.group(0).strip()} » ({where}) : {format_number(row['value'])} "
+        f"« {share.text.strip()} » ({where}) : {format_number(row['value'])} "
         f"« {short(row['indicator'], 40)} » sur {format_number(base['value'])} « {short(base['indicator'], 40)} » "
         f"font {format_percent(computed, 1)}" + ("." if ok else f", et non {format_percent(stated, decimals)}."),
         int(row["source_line"]))

@@ -197,3 +197,41 @@ def percent_statements(doc: Document) -> tuple[PercentStatement, ...]:
             base = int(parse_number(match.group("count"), line=number))
             statements.extend(enumeration_statements(doc, number, base))
     return tuple(statements)
+
+
+# --- shares stated in the indicator tables' comments --------------------------------------------
+
+#: "98% des nouveaux entrants sont orientés": a percentage and the population it is a share of.
+PERCENT_OF = re.compile(
+    r"""
+    (?P<percent>\d+(?:[,.]\d+)?) \s* %         # "98%"
+    \s+ des \s+                                # "des"
+    (?P<population>(?:(?!sont\b|ont\b|est\b)[\w'-]+\s*){1,4})   # "nouveaux entrants", up to a verb
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class CommentShare:
+    """A percentage a comment states of a population: "98% des nouveaux entrants", as printed."""
+
+    percent: str
+    population: str
+    text: str
+
+
+def comment_shares(tables: dict) -> dict[str, tuple[CommentShare, ...]]:
+    """The shares each comment of the indicator tables (``indicators``, ``annex4``) states, by comment text
+    (read once; the checks look a row's comment up).
+
+    >>> import pandas as pd
+    >>> shares = comment_shares({"annex4": pd.DataFrame({"comment": ["98% des nouveaux entrants sont orientés", None]})})
+    >>> [(s.percent, s.population) for s in shares["98% des nouveaux entrants sont orientés"]]
+    [('98', 'nouveaux entrants ')]
+    """
+    comments = {str(text) for name in ("indicators", "annex4") if name in tables and "comment" in tables[name]
+                for text in tables[name]["comment"].dropna()}
+    return {text: tuple(CommentShare(m.group("percent"), m.group("population"), m.group(0))
+                        for m in PERCENT_OF.finditer(text)) for text in sorted(comments)}
+
