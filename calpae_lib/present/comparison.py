@@ -13,6 +13,7 @@ from IPython.display import Markdown
 from calpae_lib.analysis import comparison
 from calpae_lib.present import views
 from calpae_lib.present.narrative import enumerate_fr, md_text
+from calpae_lib.template.volets import ANNEX4_VOLET, VOLET_LABELS
 from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing, plural
 from calpae_lib.text.similarity import SAME_INDICATOR, similarity
 
@@ -93,7 +94,7 @@ def measure_label(action: str, axis, measure) -> str:
             return action
         return f"{action} — mesure « {measure} »"
     if isinstance(axis, str) and axis:
-        return f"{views.VOLET_LABELS['socle']}, axe {axis} : " + (f"mesure « {measure} »" if measure
+        return f"{VOLET_LABELS[ANNEX4_VOLET]}, axe {axis} : " + (f"mesure « {measure} »" if measure
                                                                     else "indicateurs de l'axe")
     return measure or "Indicateurs communs"
 
@@ -112,7 +113,7 @@ def money_table(reports) -> views.Table:
     years = comparison.years(reports)
     money = comparison.money_by_year(reports)
     rows = pd.DataFrame({
-        "Volet": money["volet"].map(lambda v: views.VOLET_LABELS.get(v, v)),
+        "Volet": money["volet"].map(lambda v: VOLET_LABELS.get(v, v)),
         "Financeur": money["financeur"].map(lambda f: views.FINANCEUR_LABELS.get(f, f)),
         "Étape": money["stage"].map(lambda s: views.STAGE_LABELS.get(s, s)),
         **{str(y): money[y].map(lambda v: format_eur(v, missing=views.NOT_PRINTED)) for y in years},

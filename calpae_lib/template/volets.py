@@ -61,6 +61,8 @@ VOLET_LABELS = {volet.key: volet.label for volet in VOLETS}
 VOLET_NAMES_IN_TEXT = {volet.key: volet.in_text for volet in VOLETS}
 VOLET_PHRASES = {volet.key: volet.phrase for volet in VOLETS}
 VOLET_TITLES = {volet.key: volet.title for volet in VOLETS}
+#: The volet whose indicators Annexe 4 lists, measure by measure under its axes.
+ANNEX4_VOLET = "socle"
 #: The volets whose State money the rapport announces as an envelope apart from the participation.
 ENVELOPE_VOLETS = tuple(volet.key for volet in VOLETS if volet.envelope)
 
