@@ -8,27 +8,41 @@ Writing the tables is publishing's part (:mod:`calpae_lib.publish.processed`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
+from calpae_lib.tables.annex4 import Annex4Notes
 from calpae_lib.tables.annex_budget import AnnexTable, annex_header_years, annex_table, parse_annex
 from calpae_lib.tables.budgets import ExecutedHeader, budget_tables, parse_budgets
+from calpae_lib.tables.claims import (
+    Claim,
+    CommentShare,
+    PercentStatement,
+    comment_shares,
+    percent_statements,
+    read_claims,
+)
+from calpae_lib.text.dates import PrintedDate, printed_dates
 from calpae_lib.text.metadata import ReportMetadata, read_metadata
 from calpae_lib.text.outline import Outline, actions_table, parse_outline
 from calpae_lib.text.reading import Document, read_report
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParsedReport:
     """A report's document and identity, the structures read from it, and its tidy tables.
 
     ``outline``: volets, axes and actions with their lines; ``sheet_headers``:
     the sheets' 5.2 column headers; ``annex``: the annex budget tables;
-    ``annex4_columns`` and ``annex4_comments``: Annexe 4's column headers and
-    comment lines (:mod:`calpae_lib.tables.annex4`). Plain data only, so that
-    the result store keeps it as JSON.
+    ``annex4_columns``, ``annex4_comments`` and ``annex4_notes``: Annexe 4's
+    column headers, comment lines and what they state (:mod:`calpae_lib.tables.annex4`); ``claims``: the figures the
+    rapport states, ``stated_percentages``: percentages stated in words with
+    their counts, ``comment_shares``: the shares the indicator tables' comments
+    state (:mod:`calpae_lib.tables.claims`); ``dates``: the dates printed
+    (:mod:`calpae_lib.text.dates`). Plain data only, so that the result store
+    keeps it as JSON; built once, complete (checks included), never changed.
     """
 
     doc: Document
@@ -38,13 +52,20 @@ class ParsedReport:
     annex: tuple[AnnexTable, ...]
     annex4_columns: pd.DataFrame
     annex4_comments: pd.DataFrame
+    annex4_notes: Annex4Notes
+    claims: tuple[Claim, ...]
+    stated_percentages: tuple[PercentStatement, ...]
+    dates: tuple[PrintedDate, ...]
+    comment_shares: dict[str, tuple[CommentShare, ...]]
     tables: dict[str, pd.DataFrame]
 
     @property
     def structures(self) -> dict:
         """What the checks compare besides the tables (:data:`calpae_lib.checks.engine.STRUCTURES`)."""
         return {"outline": self.outline, "sheet_headers": self.sheet_headers,
-                "annex_headers": annex_header_years(list(self.annex))}
+                "annex_headers": annex_header_years(list(self.annex)), "claims": self.claims,
+                "stated_percentages": self.stated_percentages, "dates": self.dates,
+                "comment_shares": self.comment_shares}
 
 
 def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:
@@ -70,7 +91,7 @@ def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:
 def parse_document(doc: Document) -> ParsedReport:
     """Parse a document already read: every structure once, then the tables and the checks."""
     from calpae_lib.checks.engine import build_checks
-    from calpae_lib.tables.annex4 import annex4_columns, annex4_comments, annex4_table, read_pages
+    from calpae_lib.tables.annex4 import annex4_columns, annex4_comments, annex4_notes, annex4_table, read_pages
     from calpae_lib.tables.indicators.sheets import indicators_table
 
     meta = read_metadata(doc)
@@ -82,10 +103,13 @@ def parse_document(doc: Document) -> ParsedReport:
     tables["indicators"] = indicators_table(doc, outline)
     tables["actions"]["has_indicators"] = tables["actions"]["action_id"].isin(tables["indicators"]["action_id"])
     tables["annex4"] = annex4_table(doc, tables["indicators"], pages)  # sheets help place short rows
-    report = ParsedReport(doc, meta, outline, budgets.headers, tuple(annex), annex4_columns(pages),
-                          annex4_comments(pages), tables)
-    tables["checks"] = build_checks(tables, doc, meta, report.structures)  # last: the checks read every table
-    validate_parsed(tables, doc)
+    columns, comments = annex4_columns(pages), annex4_comments(pages)
+    read = ParsedReport(doc, meta, outline, budgets.headers, tuple(annex), columns, comments,
+                        annex4_notes(columns, comments), read_claims(doc, outline.volets), percent_statements(doc),
+                        printed_dates(doc), comment_shares(tables), dict(tables))
+    # last: the checks compare what was read; the report is built once, with them
+    report = replace(read, tables={**tables, "checks": build_checks(tables, doc, meta, read.structures)})
+    validate_parsed(report.tables, doc)
     return report
 
 

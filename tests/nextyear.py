@@ -510,3 +510,99 @@ def add_axis(text: str, numeral: str, title: str, copies: int, in_contents: bool
 
 def rename_volet(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
+
+
+# --- another département's report of the same template -------------------------------------------
+
+#: What the other département prints instead of the bundled report's words (the generator's own choice).
+OTHER_NAMES = (("Pas-de-Calais", "Haute-Vienne"), ("PAS-DE-CALAIS", "HAUTE-VIENNE"), ("Pas de Calais", "Haute Vienne"),
+               ("Pas-De-Calais", "Haute-Vienne"))
+#: Its volet headings: the initiative volet's plural and unaccented, the socle's longer.
+OTHER_HEADINGS = (("MESURES A L’INITIATIVE DU DEPARTEMENT", "INITIATIVES DEPARTEMENTALES"),
+                  ("MESURES DU SOCLE", "ACTIONS DU SOCLE COMMUN"))
+
+
+def replace_once(variant: Variant, old: str, new: str, after: int = 0) -> int:
+    """``old`` replaced by ``new`` on the first line from ``after`` that holds it; that line's index."""
+    index = next(i for i in range(after, len(variant.lines)) if old in variant.lines[i])
+    variant.lines[index] = variant.lines[index].replace(old, new, 1)
+    return index
+
+
+def delete_through(variant: Variant, first: str, last: str, after: int = 0) -> None:
+    """The lines from the first holding ``first`` through the next holding ``last`` taken out."""
+    start = next(i for i in range(after, len(variant.lines)) if first in variant.lines[i])
+    end = next(i for i in range(start, len(variant.lines)) if last in variant.lines[i])
+    variant.delete(start, end + 1)
+
+
+def annex_start(lines: list[str]) -> int:
+    return next(i for i in range(body_start(lines), len(lines)) if ANNEX.match(lines[i]))
+
+
+def drop_volet(variant: Variant, volet: str) -> None:
+    """A whole volet taken out: its contents, its sheets (up to the annex) and its annex table, the last one."""
+    pattern = dict(VOLET_BODY)[volet]
+    heading = next(i for i in range(body_start(variant.lines), len(variant.lines)) if pattern.match(variant.lines[i]))
+    variant.delete(heading, annex_start(variant.lines))
+    rng_ = toc_range(variant.lines, volet, None)
+    last = max(i for i in rng_ if LEADER.search(variant.lines[i]))
+    variant.delete(rng_.start - 1, last + 1)
+    headers = [i for i in range(len(variant.lines)) if ANNEX.match(variant.lines[i])]
+    delete_through(variant, variant.lines[headers[-1]], "Total général", after=headers[-1])
+    for action_id in [a for a in variant.ids if a.startswith(volet)]:
+        variant.ids[action_id] = ""
+    variant.events.append(f"volet {volet} retiré")
+
+
+def other_departement(text: str) -> Variant:
+    """Another département's report of the same national template, made from the bundled one.
+
+    No ERBM volet (contents, sheets, annex table, the rapport's envelope and list), the initiative
+    volet's sixth action taken out (its annex lines too, the sub-totals, totals and the rapport's
+    figures lowered by its amounts: 10 000 € État, 10 000 € Département), the initiative volet's
+    heading « INITIATIVES DEPARTEMENTALES » (its annex table keeps « ACTION D'INITIATIVE
+    DEPARTEMENTALE »), the socle's « ACTIONS DU SOCLE COMMUN », and another département's name.
+    What it must yield: the bundled report's reading of the actions kept, every annex line attached.
+    """
+    variant = start(text)
+    for sheet in sheets(variant.lines):
+        variant.ids[sheet.action_id] = sheet.action_id
+    drop_volet(variant, "erbm")
+    remove_action(variant, "initiative-6")
+    delete_through(variant, "Etude sur les bénéficiaires de plus de 5 ans dans le RSA 20 000",
+                   "Contrepartie Initiative départementale 10 000", after=annex_start(variant.lines))
+    table = replace_once(variant, "Sous total Part Etat 1 238 500 € 1 238 500 €",
+                         "Sous total Part Etat 1 228 500 € 1 228 500 €", after=annex_start(variant.lines))
+    replace_once(variant, "Sous total part Département 1 238 500 € 1 292 800 €",
+                 "Sous total part Département 1 228 500 € 1 282 800 €", after=table)
+    replace_once(variant, "Total général 2 477 000 € 2 531 300 €", "Total général 2 457 000 € 2 511 300 €", after=table)
+    rapport = replace_once(variant, "à hauteur de 6 636 490 €", "à hauteur de 6 626 490 €", after=table)
+    replace_once(variant, "1 238 500 € sur le chapitre « initiative départementale »",
+                 "1 228 500 € sur le chapitre « initiatives départementales »", after=rapport)
+    delete_through(variant, "Participation financière à laquelle il convient d’ajouter",
+                   "démonstrateur de la stratégie nationale", after=rapport)
+    replace_once(variant, "Les  34  actions", "Les  27  actions", after=rapport)
+    replace_once(variant, "Autre titre de l’initiative départementale (8)",
+                 "Au titre des initiatives départementales (7)", after=rapport)
+    delete_through(variant, " Etude sur les bénéficiaires de plus de 5 ans dans le RSA",
+                   " Etude sur les bénéficiaires de plus de 5 ans dans le RSA", after=rapport)
+    delete_through(variant, "Au titre de l’engagement ERBM (6)", "parcours institutionnel ASE.", after=rapport)
+    delete_through(variant, "Vu la  délibération  n°2019-208", "de l'ERBM » ;")
+    variant.lines = [rename(text, OTHER_HEADINGS + OTHER_NAMES) for text in variant.lines]
+    for head, tail, new_head, new_tail in (("Pas-", "de-Calais", "Haute-", "Vienne"),
+                                           ("Pas-de-", "Calais", "Haute-", "Vienne")):  # the name wrapped
+        for index, text in enumerate(variant.lines):
+            after = next((i for i in range(index + 1, len(variant.lines)) if variant.lines[i].strip()), None)
+            if text.rstrip().endswith(head) and after and variant.lines[after].lstrip().startswith(tail):
+                cut = text.rindex(head)
+                variant.lines[index] = text[:cut] + new_head + text[cut + len(head):]
+                variant.lines[after] = variant.lines[after].replace(tail, new_tail, 1)
+    variant.events.append("autre département : volets renommés, sans ERBM, 27 actions")
+    return variant
+
+
+def rename(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    for old, new in pairs:
+        text = text.replace(old, new)
+    return text

@@ -9,7 +9,7 @@ expected findings to the bundled report's non-ok findings, and nothing else.
 import pandas as pd
 import pytest
 
-from calpae_lib.checks.claims import percent_statements, read_claims
+from calpae_lib.tables.claims import percent_statements, read_claims
 from calpae_lib.checks.engine import (
     REGISTRY,
     Finding,

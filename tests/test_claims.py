@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from calpae_lib.checks.claims import claims_of, percent_statements, read_claims
+from calpae_lib.tables.claims import claims_of, percent_statements, read_claims
 from calpae_lib.text.reading import document_from_text
 
 from .variants import bundled_text, replace_line, shift_years
@@ -19,7 +19,7 @@ def claims(bundled_doc):
     ("participation_etat", None, 6636490, 10921),
     ("participation_volet", "socle", 5397990, 10924),
     ("participation_volet", "initiative", 1238500, 10925),
-    ("enveloppe_erbm", "erbm", 500000, 10927),
+    ("enveloppe", "erbm", 500000, 10927),
     ("nombre_actions_total", None, 34, 10931),
     ("nombre_actions_volet", "socle", 20, 10934),
     ("nombre_actions_volet", "initiative", 8, 10963),

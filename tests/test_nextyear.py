@@ -236,7 +236,7 @@ def rename_openings(lines: list[str]) -> list[str]:
 def test_a_row_opening_with_a_word_in_no_list_is_read_as_a_row(tmp_path, bundled_report):
     """Rows named by words of no list (a row of text cells, a row whose first cell is text, a row of
     values) are recognised by the table's layout: renamed, every cell of the indicators and Annexe 4
-    tables stays as read. A unit read from the head word is a unit rule (table_words.UNIT_WORDS),
+    tables stays as read. A unit read from the head word is a unit rule (template.indicators.UNIT_WORDS),
     not a row rule: "Latence moyen…" prints bare numbers, read as counts where "Délai" gave days."""
     report = parse_report(write_variant(tmp_path, "\n".join(rename_openings(bundled_text().split("\n")))))
     expected = renamed(bundled_report.tables["indicators"])

@@ -8,18 +8,15 @@ from __future__ import annotations
 import pandas as pd
 
 from calpae_lib.errors import UsageError
-
-#: The report's axes as published: one HTML report each, in the report's order.
-AXES = ("socle-I", "socle-II", "initiative", "erbm")
-
+from calpae_lib.text.formatting import is_missing
 
 def axis_key(volet: str, axis) -> str:
     """``socle-I`` for an axis of the socle, the volet's name otherwise.
 
-    >>> axis_key("socle", "II"), axis_key("erbm", ""), axis_key("initiative", None)
-    ('socle-II', 'erbm', 'initiative')
+    >>> axis_key("socle", "II"), axis_key("complementaires", ""), axis_key("mobilite", None)
+    ('socle-II', 'complementaires', 'mobilite')
     """
-    axis = "" if axis is None or axis != axis else str(axis)
+    axis = "" if is_missing(axis) else str(axis)
     return f"{volet}-{axis}" if axis else volet
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from calpae_lib.analysis.axes import actions_with_axis, axis_actions
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.numbers import percentage
-from calpae_lib.text.outline import VOLET_LABELS
+from calpae_lib.template.volets import VOLET_LABELS
 
 
 def budget_by_action(report) -> pd.DataFrame:

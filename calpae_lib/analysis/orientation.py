@@ -27,34 +27,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from calpae_lib.tables.vocabulary import Status
-from calpae_lib.text.dates import DATE, date_problem, full_year
+from calpae_lib.tables.vocabulary import Kind, Status
+from calpae_lib.template.orientation import GLOBAL_DELAY, STEPS
+from calpae_lib.text.dates import MONTHS, date_problem, full_year
 from calpae_lib.text.formatting import format_number, format_percent
 from calpae_lib.text.numbers import percentage
 
-#: The chain's steps, in order: identifier, French label, wording of the indicator.
-STEPS = (
-    ("entrants", "Nouveaux entrants",
-     re.compile(r"""nouveaux\ entrants\s*$""", re.VERBOSE | re.IGNORECASE)),
-    ("orientes_delai", "Orientés dans le délai",
-     re.compile(r"""nouveaux\ entrants\ orient\w*\ en\ \d+\ \w+   # "… orientés en 1 mois et moins" """,
-                re.VERBOSE | re.IGNORECASE)),
-    ("rdv", "1ers rendez-vous fixés",
-     re.compile(r"""1ers?\ rendez-vous(?!.*\d+\ (?:semaines?|jours?|mois))  # no delay in the wording""",
-                re.VERBOSE | re.IGNORECASE)),
-    ("rdv_delai", "1ers rendez-vous dans le délai",
-     re.compile(r"""1ers?\ rendez-vous.*\d+\ (?:semaines?|jours?|mois)""", re.VERBOSE | re.IGNORECASE)),
-    ("cer", "1ers CER",
-     re.compile(r"""1ers?\ (?:contrats?|contacts?)\ d.engagements\ réciproques\s*$  # "contacts" misprinted""",
-                re.VERBOSE | re.IGNORECASE)),
-    ("cer_delai", "1ers CER dans le délai",
-     re.compile(r"""1ers?\ (?:contrats?|contacts?)\ d.engagements\ réciproques\ dans\ les\ \d+\ \w+""",
-                re.VERBOSE | re.IGNORECASE)),
-)
 STEP_LABELS = {step: label for step, label, _ in STEPS}
-
-#: The accompagnement global's average start delay.
-GLOBAL_DELAY = re.compile(r"""^Délai\ moyen\b.*accompagnement\ global""", re.VERBOSE | re.IGNORECASE)
 
 #: A delay in an indicator's wording or a comment: "1 mois", "2 semaines", "15 jours".
 DELAY = re.compile(r"""(?P<n>\d+)\s+(?P<unit>mois|semaines?|jours?)""", re.VERBOSE | re.IGNORECASE)
@@ -76,9 +55,6 @@ RATES = (
 COMMENT_RATE = {"orientes_delai": "orientation_delai", "rdv": "rdv_sur_entrants", "rdv_delai": "rdv_delai",
                 "cer": "cer_sur_entrants", "cer_delai": "cer_delai"}
 
-#: A percentage in a comment and the rest of its sentence.
-STATED_PERCENT = re.compile(r"""(?P<value>\d+(?:[,.]\d+)?)\s?%(?P<context>[^.]*)""", re.VERBOSE)
-
 #: A negative clause ("… que 100% ne soit pas atteint"): a statement of what is not reached.
 NEGATIVE = re.compile(r"""\bne\b.*\bpas\b""", re.VERBOSE)
 
@@ -88,8 +64,6 @@ NEGATIVE = re.compile(r"""\bne\b.*\bpas\b""", re.VERBOSE)
 SYSTEM_CHANGE = re.compile(
     r"""(?:nouveau|nouvel|changement\ d.)\s*(?:carnet\ de\ bord|logiciel|outil|système|application)""",
     re.VERBOSE | re.IGNORECASE)
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
 
 #: Tolerance, in percentage points, between a stated percentage and the one recomputed.
 TOLERANCE_POINTS = 1.0
@@ -267,8 +241,8 @@ def repeated_values(steps: pd.DataFrame) -> list[dict]:
 
 def kind_label(kind: str, period) -> str:
     """French name of a column: "résultat 2021", "objectif 2022", "1er semestre 2022"."""
-    return {"baseline": "situation", "result": "résultat", "target": "objectif",
-            "s1": "1er semestre"}[kind] + f" {period}"
+    label = Kind(kind).in_chain
+    return (label if label.isupper() else label[0].lower() + label[1:]) + f" {period}"
 
 
 def impossible_rates(rates: pd.DataFrame, steps: pd.DataFrame) -> list[dict]:
@@ -284,46 +258,49 @@ def impossible_rates(rates: pd.DataFrame, steps: pd.DataFrame) -> list[dict]:
     return out
 
 
-def header_periods(columns: pd.DataFrame) -> list[dict]:
-    """Column headers whose dates do not match their column (a semester not ending on 30/06…)."""
+def header_periods(header_dates: pd.DataFrame) -> list[dict]:
+    """Column headers whose dates (:class:`~calpae_lib.tables.annex4.Annex4Notes`) do not match their column
+    (a semester not ending on 30/06…)."""
     out = []
-    for column in columns.drop_duplicates(["column", "header"]).itertuples():
-        for match in DATE.finditer(column.header):
-            problem = header_date_problem(match, column.kind, column.period)
-            if problem:
-                out.append(finding("periode", column.period, f"en-tête « {column.header} » : {problem}",
-                                   int(column.source_line)))
+    for date in header_dates.itertuples():
+        problem = header_date_problem(date, date.kind, date.period)
+        if problem:
+            out.append(finding("periode", date.period, f"en-tête « {date.header} » : {problem}",
+                               int(date.source_line)))
     return out
 
 
-def header_date_problem(match: re.Match, kind: str, period: str) -> str | None:
-    """What is wrong with a date printed in a column's header, or ``None``."""
-    day, month = int(match.group("day")), int(match.group("month"))
-    year = match.group("year") or str(period)
+def header_date_problem(date, kind: str, period: str) -> str | None:
+    """What is wrong with a date printed in a column's header (``date, day, month, year``), or ``None``."""
+    day, month = date.day, date.month
+    year = date.year or str(period)
     if date_problem(day, month, year):
-        return f"date illisible « {match.group(0)} »"
+        return f"date illisible « {date.date} »"
     if str(full_year(year)) != str(period):
-        return f"la date {match.group(0)} n'est pas de l'année {period} de la colonne"
+        return f"la date {date.date} n'est pas de l'année {period} de la colonne"
     if kind == "s1" and (day, month) not in ((1, 1), (30, 6)):
-        return f"un premier semestre va du 1/01 au 30/06, pas jusqu'au {match.group(0)}"
+        return f"un premier semestre va du 1/01 au 30/06, pas jusqu'au {date.date}"
     if kind == "result" and (day, month) not in ((1, 1), (31, 12)):
-        return f"un résultat annuel va du 1/01 au 31/12, pas jusqu'au {match.group(0)}"
+        return f"un résultat annuel va du 1/01 au 31/12, pas jusqu'au {date.date}"
     return None
 
 
-def comment_findings(comments: pd.DataFrame, report_year: str) -> list[dict]:
-    """Dates that do not fit the report year, and changes of information system, in comments."""
-    out = []
+def comment_findings(comments: pd.DataFrame, comment_dates: pd.DataFrame, report_year: str) -> list[dict]:
+    """Dates that do not fit the report year (``comment_dates``: :class:`~calpae_lib.tables.annex4.Annex4Notes`),
+    and changes of information system, in comments."""
+    out, dates = [], {}
+    for date in comment_dates.itertuples():
+        dates.setdefault(date.source_line, []).append(date)
     for line in comments.itertuples():
-        for match in DATE.finditer(line.text):
-            year = match.group("year") or str(report_year)
-            day, month = int(match.group("day")), int(match.group("month"))
+        for date in dates.get(line.source_line, []):
+            year = date.year or str(report_year)
+            day, month = date.day, date.month
             if date_problem(day, month, year):
                 out.append(finding("periode", report_year, f"« {line.indicator} » : date illisible "
-                                   f"« {match.group(0)} » dans le commentaire (« {line.text} »).", line.source_line))
+                                   f"« {date.date} » dans le commentaire (« {line.text} »).", line.source_line))
             elif str(full_year(year)) == str(report_year) and (day, month) != (31, 12):
                 out.append(finding("periode", report_year, f"« {line.indicator} » : chiffres arrêtés au "
-                                   f"{match.group(0)}, avant la fin de l'année {report_year}.", line.source_line))
+                                   f"{date.date}, avant la fin de l'année {report_year}.", line.source_line))
         if SYSTEM_CHANGE.search(line.text):
             month = next((m for m in MONTHS if re.search(rf"\b{m}\b", line.text, re.IGNORECASE)), None)
             when = f" en {month}" if month else ""
@@ -334,37 +311,24 @@ def comment_findings(comments: pd.DataFrame, report_year: str) -> list[dict]:
     return out
 
 
-def stated_percentages(comments: pd.DataFrame, rates: pd.DataFrame, report_year: str) -> list[dict]:
-    """Each percentage a chain step's comment states, recomputed from the counts of the report year."""
+def stated_percentages(percents: pd.DataFrame, rates: pd.DataFrame, report_year: str) -> list[dict]:
+    """Each percentage a chain step's comment states (:class:`~calpae_lib.tables.annex4.Annex4Notes`),
+    recomputed from the counts of the report year."""
     out = []
     year_rates = rates[(rates["kind"] == "result") & (rates["period"] == report_year)].set_index("rate_id")
-    for indicator_line, group in comments.groupby("indicator_line", sort=False):
-        indicator = group["indicator"].iloc[0]
-        step = step_of(indicator)
-        if step not in COMMENT_RATE:
-            continue
-        text, starts = joined_with_offsets(group)
-        for match in STATED_PERCENT.finditer(text):
-            line = int(next(n for offset, n in reversed(starts) if offset <= match.start()))
-            out.append(check_percentage(match, step, indicator, year_rates, report_year, line))
+    for stated in percents.itertuples():
+        step = step_of(stated.indicator)
+        if step in COMMENT_RATE:
+            out.append(check_percentage(stated, step, stated.indicator, year_rates, report_year,
+                                        int(stated.source_line)))
     return out
 
 
-def joined_with_offsets(group: pd.DataFrame) -> tuple[str, list[tuple[int, int]]]:
-    """A comment's lines joined with spaces, and the offset where each printed line starts."""
-    text, starts = "", []
-    for row in group.itertuples():
-        starts.append((len(text), row.source_line))
-        text += row.text + " "
-    return text, starts
-
-
-def check_percentage(match: re.Match, step: str, indicator: str, year_rates, year: str, line: int) -> dict:
-    """One stated percentage against the rate its step's counts give."""
-    stated = float(match.group("value").replace(",", "."))
-    context = match.group("context").strip()
+def check_percentage(percent, step: str, indicator: str, year_rates, year: str, line: int) -> dict:
+    """One stated percentage (``printed, value, context``) against the rate its step's counts give."""
+    stated, context = percent.value, percent.context
     rate_id = COMMENT_RATE[step]
-    quoted = f"« {match.group(0).strip()} »"
+    quoted = f"« {percent.printed.strip()} »"
     if NEGATIVE.search(context):
         return finding("pourcentage", year, f"{quoted} : énoncé négatif, non comparé aux effectifs.", line, UNCHECKABLE)
     said = delay_of(context)
@@ -390,7 +354,7 @@ def report_year(steps: pd.DataFrame) -> str | None:
     return max(results) if not results.empty else None
 
 
-def data_quality(annex: pd.DataFrame, columns: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
+def data_quality(annex: pd.DataFrame, notes, comments: pd.DataFrame) -> pd.DataFrame:
     """Findings on the chain: ``kind, year, message, source_line, status``.
 
     ``kind`` ∈ valeur_repetee, incoherence, periode, systeme_information,
@@ -399,9 +363,11 @@ def data_quality(annex: pd.DataFrame, columns: pd.DataFrame, comments: pd.DataFr
     steps = chain_steps(annex)
     rates = chain_rates(steps)
     year = report_year(steps)
-    watched = comments[comments["indicator"].map(lambda t: step_of(t) is not None or bool(GLOBAL_DELAY.search(t)))]
-    findings = (repeated_values(steps) + impossible_rates(rates, steps) + header_periods(columns)
-                + (comment_findings(watched, year) + stated_percentages(watched, rates, year) if year else []))
+    def watched(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["indicator"].map(lambda t: step_of(t) is not None or bool(GLOBAL_DELAY.search(t)))]
+    findings = (repeated_values(steps) + impossible_rates(rates, steps) + header_periods(notes.header_dates)
+                + (comment_findings(watched(comments), watched(notes.comment_dates), year)
+                   + stated_percentages(watched(notes.comment_percents), rates, year) if year else []))
     frame = pd.DataFrame(findings, columns=FINDING_COLUMNS)
     frame["source_line"] = frame["source_line"].astype("Int64")
     return frame
@@ -427,4 +393,4 @@ def orientation_chain(report) -> OrientationChain:
     steps = chain_steps(annex)
     return OrientationChain(report_year(steps), steps, chain_rates(steps), step_targets(steps),
                             semester_vs_year(steps), global_delay(annex),
-                            data_quality(annex, report.annex4_columns, report.annex4_comments))
+                            data_quality(annex, report.annex4_notes, report.annex4_comments))

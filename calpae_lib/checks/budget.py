@@ -14,19 +14,21 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from calpae_lib.checks.claims import claims_of, read_claims
 from calpae_lib.checks.engine import ANNEX_LINES, DOCUMENT, Finding, rule
-from calpae_lib.tables.vocabulary import Grade, Category
+from calpae_lib.tables.vocabulary import Grade, Category, Stage
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
-from calpae_lib.text.formatting import format_eur, format_percent
+from calpae_lib.text.formatting import format_eur, format_percent, is_missing
 from calpae_lib.text.numbers import percentage
-from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT, action_label
+from calpae_lib.tables.claims import claims_of
+from calpae_lib.template.budgets import LINE_NAME
+from calpae_lib.template.volets import VOLET_NAMES_IN_TEXT
+from calpae_lib.text.outline import action_label
 
 #: The annex's two amount columns and how the messages name them.
 ANNEX_COLUMNS = {"avenant": "le montant avenant", "engage": "le montant engagé"}
 #: Which annex column a sheet's stage is compared with.
 STAGE_COLUMN = {"prevu": "avenant", "engage": "engage"}
-STAGE_LABELS = {"prevu": "prévu (5.1)", "engage": "engagé (5.2)"}
+STAGE_LABELS = {str(stage): stage.in_sentence for stage in Stage}
 SUBTOTAL_KIND = {"etat": "subtotal_etat", "departement": "subtotal_departement"}
 
 
@@ -55,11 +57,11 @@ def short(label, width: int = 70) -> str:
 
 def amount(value) -> int | None:
     """An annex or sheet cell as an integer, ``None`` when empty."""
-    return None if value is None or pd.isna(value) else int(value)
+    return None if is_missing(value) else int(value)
 
 
 def line_of(row: pd.Series | dict | None) -> int | None:
-    return None if row is None or pd.isna(row["source_line"]) else int(row["source_line"])
+    return None if row is None or is_missing(row["source_line"]) else int(row["source_line"])
 
 
 def in_print_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -366,10 +368,10 @@ def state_totals(annex: pd.DataFrame) -> tuple[int, int, int | None]:
     return int(etat["avenant"].fillna(0).sum()), int(etat["engage"].fillna(0).sum()), first
 
 
-@rule("execution.credits_etat", needs=("annex_budget",), grade=Grade.MONTANT)
-def check_state_consumption(tables, doc, meta) -> list[Finding]:
+@rule("execution.credits_etat", needs=("annex_budget",), reads=("claims",), grade=Grade.MONTANT)
+def check_state_consumption(tables, doc, meta, claims) -> list[Finding]:
     """Le taux de consommation des crédits de l'État annoncé par le rapport, recalculé sur l'annexe."""
-    claims = claims_of(read_claims(doc), "consommation_credits_etat")
+    claims = claims_of(claims, "consommation_credits_etat")
     planned, committed, _ = state_totals(tables[ANNEX_LINES])
     rate = percentage(committed, planned)
     if not claims:
@@ -388,10 +390,10 @@ def check_state_consumption(tables, doc, meta) -> list[Finding]:
     return findings
 
 
-@rule("execution.actions_engagees", needs=("annex_budget",), grade=Grade.MONTANT)
-def check_all_engaged(tables, doc, meta) -> list[Finding]:
+@rule("execution.actions_engagees", needs=("annex_budget",), reads=("claims",), grade=Grade.MONTANT)
+def check_all_engaged(tables, doc, meta, claims) -> list[Finding]:
     """L'affirmation « toutes les actions ont été engagées » contre les montants engagés de l'annexe."""
-    claims = claims_of(read_claims(doc), "actions_toutes_engagees")
+    claims = claims_of(claims, "actions_toutes_engagees")
     if not claims:
         return []
     idle = [a for a in annex_actions(tables[ANNEX_LINES]) if not amount(a.line["engage"])]
@@ -406,12 +408,12 @@ def check_all_engaged(tables, doc, meta) -> list[Finding]:
                     basis="les montants engagés de l'annexe")]
 
 
-@rule("execution.parite", needs=("annex_budget",), grade=Grade.MONTANT)
-def check_parity(tables, doc, meta) -> list[Finding]:
+@rule("execution.parite", needs=("annex_budget",), reads=("claims",), grade=Grade.MONTANT)
+def check_parity(tables, doc, meta, claims) -> list[Finding]:
     """La parité État / Département annoncée par la convention, par volet et par action (montants avenant) ; un écart que la fiche explique elle-même (« 917 100 € dont 234 280 € (…) ») est cité, non compté comme incohérence."""
     annex = tables[ANNEX_LINES]
     details = tables["budget_details"] if "budget_details" in tables else None
-    claims = claims_of(read_claims(doc), "parite_financeurs")
+    claims = claims_of(claims, "parite_financeurs")
     said = f" (le rapport annonce un financement à part égale, ligne {claims[0].source_line})" if claims else ""
     findings, explained, per_volet = [], {}, []
     for action in annex_actions(annex):
@@ -490,10 +492,6 @@ def parity_finding(scope: str, what: str, etat, dep, line, said: str, doc=None, 
 
 
 # --- Rule 5: one named amount, one value ------------------------------------------------------------
-
-#: What a sheet's budget line names after who pays: "Contrepartie … – Part Département : AFP" -> "AFP".
-LINE_NAME = re.compile(r"part\s+(?:[ée]tat|d[ée]partement)\s*:\s*(?P<name>\S.*)$", re.IGNORECASE)
-
 
 def line_name(label) -> str | None:
     """The thing a budget line names, or ``None`` when it names only its financeur.

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from calpae_lib.template.indicators import DIRECTION_HEAD
 from calpae_lib.text.formatting import format_number
 from calpae_lib.text.reading import fold
 
@@ -41,9 +42,6 @@ DIRECTION_WORDS = (
     (None, "wording", re.compile(r"\bsanctions?\b")),                              # more sanctions: better?
 )
 
-#: The head of a counted or rated indicator, dropped to get what it measures.
-HEAD = re.compile(r"^(?:(?:dont\s+)?nombre(?:\s+total)?|taux|pourcentage|proportion)\s+(?:de\s+|d'|des\s+|du\s+)",
-                  re.IGNORECASE)
 #: The first qualifier after what is measured: "fixés dans le délai", "orientés vers", "ayant perçu".
 QUALIFIER = re.compile(r"\s(?:dans|en|a|au|aux|par|via|vers|pour|sur|ayant|afin|avec|hors|lors)\s")
 
@@ -60,7 +58,7 @@ def measured(indicator: str) -> str:
     >>> measured("Délai moyen du démarrage de l'accompagnement global")
     "delai moyen du demarrage de l'accompagnement global"
     """
-    text = HEAD.sub("", plain(indicator), count=1)
+    text = DIRECTION_HEAD.sub("", plain(indicator), count=1)
     return QUALIFIER.split(text, maxsplit=1)[0].strip(" :.")
 
 

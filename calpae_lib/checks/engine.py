@@ -92,8 +92,10 @@ REGISTRY: dict[str, Rule] = {}
 #: What the parser read besides the tables and some rules compare: the ``outline``
 #: (:class:`~calpae_lib.text.outline.Outline`: which action holds a line), the
 #: ``sheet_headers`` (:class:`~calpae_lib.tables.budgets.ExecutedHeader` of every
-#: sheet) and the ``annex_headers`` (``(volet, header_line, year)`` of every annex table).
-STRUCTURES = ("outline", "sheet_headers", "annex_headers")
+#: sheet), the ``annex_headers`` (``(volet, header_line, year)`` of every annex table),
+#: the rapport's ``claims``, ``stated_percentages`` and the indicator comments' ``comment_shares``
+#: (:mod:`calpae_lib.tables.claims`) and the ``dates`` printed (:class:`~calpae_lib.text.dates.PrintedDate`).
+STRUCTURES = ("outline", "sheet_headers", "annex_headers", "claims", "stated_percentages", "dates", "comment_shares")
 
 #: A view of the tables that the annex rules read, made once per run of the rules from the tables
 #: they are given: the annex as printed, one row per line (:func:`~calpae_lib.tables.annex_budget.annex_lines`).

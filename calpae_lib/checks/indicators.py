@@ -13,12 +13,12 @@ import re
 import pandas as pd
 
 from calpae_lib.checks.budget import rows_by, short
-from calpae_lib.checks.claims import decimals_of
 from calpae_lib.checks.direction import INDICATOR_KIND_LABELS, LESS, OBJECTIVE, attained, direction, gap_words, indicator_kind
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
-from calpae_lib.tables.vocabulary import Grade, Category
+from calpae_lib.tables.vocabulary import KIND_IN_SENTENCE, Grade, Category
 from calpae_lib.checks.text import percent_agrees
-from calpae_lib.text.formatting import format_number, format_percent
+from calpae_lib.text.formatting import format_number, format_percent, is_missing
+from calpae_lib.tables.claims import decimals_of
 from calpae_lib.text.numbers import parse_number, percentage
 from calpae_lib.text.outline import action_label
 from calpae_lib.text.reading import fold
@@ -26,17 +26,7 @@ from calpae_lib.text.similarity import SAME_INDICATOR, SAME_INDICATOR_SAME_VALUE
 
 #: Sheet kinds and the Annexe 4 kind that holds the same value for the same period.
 SAME_KIND = {"result": "result", "target": "target", "baseline": "result"}
-KIND_LABELS = {"baseline": "situation", "target": "cible", "result": "résultat"}
-
-#: "98% des nouveaux entrants sont orientés": a percentage and the population it is a share of.
-PERCENT_OF = re.compile(
-    r"""
-    (?P<percent>\d+(?:[,.]\d+)?) \s* %         # "98%"
-    \s+ des \s+                                # "des"
-    (?P<population>(?:(?!sont\b|ont\b|est\b)[\w'-]+\s*){1,4})   # "nouveaux entrants", up to a verb
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
+KIND_LABELS = KIND_IN_SENTENCE
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """The values read without doubt and numeric."""
@@ -215,8 +205,8 @@ def population_row(rows: pd.DataFrame, population: str, own: str):
     return rows[rows["indicator"] == name].iloc[0]
 
 
-@rule("indicateurs.pourcentage_commentaire", needs=INDICATOR_TABLES, grade=Grade.EFFECTIF)
-def check_comment_percentages(tables, doc, meta) -> list[Finding]:
+@rule("indicateurs.pourcentage_commentaire", needs=INDICATOR_TABLES, reads=("comment_shares",), grade=Grade.EFFECTIF)
+def check_comment_percentages(tables, doc, meta, comment_shares) -> list[Finding]:
     """Un pourcentage « P % des <population> » d'un commentaire, recalculé sur les effectifs de l'année."""
     findings = []
     for name in INDICATOR_TABLES:
@@ -226,16 +216,16 @@ def check_comment_percentages(tables, doc, meta) -> list[Finding]:
         results = year_values(frame, meta.year, "result")
         table_key = "action_id" if name == "indicators" else "measure"
         for _, row in results.drop_duplicates(subset=[table_key, "indicator"]).iterrows():
-            for match in PERCENT_OF.finditer(str(row["comment"]) if pd.notna(row["comment"]) else ""):
-                base = population_row(results[results[table_key] == row[table_key]], match.group("population"),
+            for share in () if is_missing(row["comment"]) else comment_shares.get(str(row["comment"]), ()):
+                base = population_row(results[results[table_key] == row[table_key]], share.population,
                                       row["indicator"])
                 if base is not None and base["value"]:
-                    findings.append(comment_finding(name, row, base, match))
+                    findings.append(comment_finding(name, row, base, share))
     return findings
 
 
-def comment_finding(name: str, row, base, match) -> Finding:
-    printed = match.group("percent")
+def comment_finding(name: str, row, base, share) -> Finding:
+    printed = share.percent
     stated, decimals = parse_number(printed), decimals_of(printed)
     computed = percentage(row["value"], base["value"])
     ok = percent_agrees(stated, decimals, False, computed)
@@ -243,7 +233,7 @@ def comment_finding(name: str, row, base, match) -> Finding:
     return Finding(
         "indicateurs.pourcentage_commentaire", scope_of(row), "ok" if ok else "ecart",
         format_percent(computed, 1), format_percent(stated, decimals),
-        f"« {match.group(0).strip()} » ({where}) : {format_number(row['value'])} "
+        f"« {share.text.strip()} » ({where}) : {format_number(row['value'])} "
         f"« {short(row['indicator'], 40)} » sur {format_number(base['value'])} « {short(base['indicator'], 40)} » "
         f"font {format_percent(computed, 1)}" + ("." if ok else f", et non {format_percent(stated, decimals)}."),
         int(row["source_line"]), basis="recalcul sur les effectifs du tableau")
@@ -404,7 +394,7 @@ def stated_amounts(comment) -> list[int]:
     >>> stated_amounts("Le Département a financé les CLLAJ à hauteur de 180 000 € en 2022.")
     [180000]
     """
-    text = str(comment) if comment is not None and comment == comment else ""
+    text = "" if is_missing(comment) else str(comment)
     return [int(re.sub(r"\D", "", m.group("amount"))) for m in COMMENT_AMOUNT.finditer(text)]
 
 

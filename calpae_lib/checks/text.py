@@ -1,7 +1,8 @@
 """Rules on the text: the rapport's claims, percentages in words, document consistency.
 
 The rapport du Président states the State's participation, its split per
-volet, the ERBM envelope and the number of actions per volet: each is checked
+volet, the envelope a volet adds to it and the number of actions per volet
+(read once, in the pipeline: :mod:`calpae_lib.tables.claims`): each is checked
 against the annex and the outline. Percentages stated in words are
 recomputed from the counts printed with them. Budget headers must name the
 report's year, dates must exist, and the annex's financeur lines must carry
@@ -10,20 +11,20 @@ the wording of the volet they stand in.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from decimal import Decimal
 
 import pandas as pd
 
 from calpae_lib.checks.budget import amount, line_of, rows_of, short
-from calpae_lib.checks.claims import claims_of, percent_statements, read_claims
 from calpae_lib.checks.engine import ANNEX_LINES, DOCUMENT, Finding, rule
+from calpae_lib.tables.claims import claims_of
 from calpae_lib.tables.vocabulary import Grade
-from calpae_lib.text.dates import DATE, date_problem
+from calpae_lib.template.annex import FINANCEUR_WORDS
+from calpae_lib.template.volets import ENVELOPE_VOLETS, VOLET_NAMES_IN_TEXT
+from calpae_lib.text.dates import date_problem
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
 from calpae_lib.text.numbers import percentage
-from calpae_lib.text.outline import VOLET_NAMES_IN_TEXT
 
 # --- the rapport against the annex and the outline ---------------------------------------
 
@@ -55,10 +56,10 @@ def claim_missing(check_id, scope, what) -> Finding:
                    f"Le rapport n'énonce pas {what} (phrase introuvable).", None)
 
 
-@rule("rapport.participation_volet", needs=("annex_budget",), grade=Grade.MONTANT)
-def check_volet_participation(tables, doc, meta) -> list[Finding]:
+@rule("rapport.participation_volet", needs=("annex_budget",), reads=("claims",), grade=Grade.MONTANT)
+def check_volet_participation(tables, doc, meta, claims) -> list[Finding]:
     """La participation de l'État annoncée par chapitre égale le sous-total part État de l'annexe du volet."""
-    annex, claims = tables[ANNEX_LINES], read_claims(doc)
+    annex = tables[ANNEX_LINES]
     split = claims_of(claims, "participation_volet")
     if not split:
         return [claim_missing("rapport.participation_volet", DOCUMENT,
@@ -69,15 +70,15 @@ def check_volet_participation(tables, doc, meta) -> list[Finding]:
             for claim in split]
 
 
-@rule("rapport.participation_etat", needs=("annex_budget",), grade=Grade.MONTANT)
-def check_state_participation(tables, doc, meta) -> list[Finding]:
+@rule("rapport.participation_etat", needs=("annex_budget",), reads=("claims",), grade=Grade.MONTANT)
+def check_state_participation(tables, doc, meta, claims) -> list[Finding]:
     """La participation totale de l'État égale la somme des sous-totaux État des volets qu'elle répartit."""
-    annex, claims = tables[ANNEX_LINES], read_claims(doc)
+    annex = tables[ANNEX_LINES]
     totals = claims_of(claims, "participation_etat")
     if not totals:
         return [claim_missing("rapport.participation_etat", DOCUMENT, "la participation financière de l'État")]
     named = [c.volet for c in claims_of(claims, "participation_volet") if c.volet]
-    volets = named or [v for v in dict.fromkeys(annex["volet"]) if v != "erbm"]
+    volets = named or [v for v in dict.fromkeys(annex["volet"]) if v not in ENVELOPE_VOLETS]
     subtotals = [state_subtotal(annex, v)[0] for v in volets]
     observed = None if None in subtotals else sum(subtotals)
     what = "la participation de l'État (" + " + ".join(VOLET_NAMES_IN_TEXT.get(v, v) for v in volets) + ")"
@@ -85,22 +86,23 @@ def check_state_participation(tables, doc, meta) -> list[Finding]:
                           compared="la somme des sous-totaux part État de l'annexe") for claim in totals]
 
 
-@rule("rapport.enveloppe_erbm", needs=("annex_budget",), grade=Grade.MONTANT)
-def check_erbm_envelope(tables, doc, meta) -> list[Finding]:
+@rule("rapport.enveloppe_erbm", needs=("annex_budget",), reads=("claims",), grade=Grade.MONTANT)
+def check_envelopes(tables, doc, meta, claims) -> list[Finding]:
     """L'enveloppe ERBM annoncée par le rapport égale le sous-total part État de l'annexe ERBM."""
-    claims = claims_of(read_claims(doc), "enveloppe_erbm")
-    if not claims:
-        has_erbm = (tables[ANNEX_LINES]["volet"] == "erbm").any()
-        return [claim_missing("rapport.enveloppe_erbm", "erbm", "l'enveloppe ERBM")] if has_erbm else []
-    observed = state_subtotal(tables[ANNEX_LINES], "erbm")[0]
-    return [money_finding("rapport.enveloppe_erbm", "erbm", claim, observed, "l'enveloppe ERBM")
-            for claim in claims]
+    annex, findings = tables[ANNEX_LINES], []
+    stated = claims_of(claims, "enveloppe")
+    for volet in [v for v in ENVELOPE_VOLETS if (annex["volet"] == v).any() or claims_of(stated, "enveloppe", v)]:
+        what = f"l'enveloppe {VOLET_NAMES_IN_TEXT[volet]}"
+        findings += ([money_finding("rapport.enveloppe_erbm", volet, claim, state_subtotal(annex, volet)[0], what)
+                      for claim in claims_of(stated, "enveloppe", volet)]
+                     or [claim_missing("rapport.enveloppe_erbm", volet, what)])
+    return findings
 
 
-@rule("rapport.nombre_actions", needs=("actions",), grade=Grade.EFFECTIF)
-def check_action_counts(tables, doc, meta) -> list[Finding]:
+@rule("rapport.nombre_actions", needs=("actions",), reads=("claims",), grade=Grade.EFFECTIF)
+def check_action_counts(tables, doc, meta, claims) -> list[Finding]:
     """Le nombre d'actions annoncé par le rapport (au total et par volet) égale celui des fiches trouvées."""
-    actions, claims = tables["actions"], read_claims(doc)
+    actions = tables["actions"]
     counts = actions["volet"].value_counts()
     findings = []
     for claim in claims_of(claims, "nombre_actions_total"):
@@ -137,11 +139,11 @@ def percent_agrees(stated: Decimal, decimals: int, approximate: bool, computed: 
     return abs(float(stated) - computed) < tolerance
 
 
-@rule("texte.pourcentage", reads=("outline",), grade=Grade.EFFECTIF)
-def check_stated_percentages(tables, doc, meta, outline) -> list[Finding]:
+@rule("texte.pourcentage", reads=("outline", "stated_percentages"), grade=Grade.EFFECTIF)
+def check_stated_percentages(tables, doc, meta, outline, stated_percentages) -> list[Finding]:
     """Chaque pourcentage énoncé en toutes lettres est recalculé à partir des effectifs qu'il rapporte."""
     findings = []
-    for statement in percent_statements(doc):
+    for statement in stated_percentages:
         computed = percentage(statement.count, statement.base)
         ok = computed is not None and percent_agrees(statement.percent, statement.decimals, statement.approximate,
                                                      computed)
@@ -167,22 +169,17 @@ def action_at(outline, line: int) -> str:
 
 # --- document consistency -----------------------------------------------------------------
 
-@rule("document.date_impossible", reads=("outline",), grade=Grade.REDACTION)
-def check_dates(tables, doc, meta, outline) -> list[Finding]:
+@rule("document.date_impossible", reads=("outline", "dates"), grade=Grade.REDACTION)
+def check_dates(tables, doc, meta, outline, dates) -> list[Finding]:
     """Les dates imprimées (jj/mm/aaaa) existent."""
     findings = []
-    for number, text in doc.numbered():
-        if "/" not in text:  # every date has one: most lines need no regex
-            continue
-        for match in DATE.finditer(text):
-            if not match.group("year"):
-                continue
-            problem = date_problem(int(match.group("day")), int(match.group("month")), match.group("year"))
-            if problem:
-                findings.append(Finding("document.date_impossible", action_at(outline, number), "ecart",
-                                        "une date valide", match.group(0),
-                                        f"La date « {match.group(0)} » est impossible : {problem}.", number,
-                                        basis="le calendrier"))
+    for date in dates:
+        problem = date_problem(date.day, date.month, date.year)
+        if problem:
+            findings.append(Finding("document.date_impossible", action_at(outline, date.source_line), "ecart",
+                                    "une date valide", date.text,
+                                    f"La date « {date.text} » est impossible : {problem}.", date.source_line,
+                                    basis="le calendrier"))
     return findings
 
 
@@ -202,10 +199,6 @@ def check_header_years(tables, doc, meta, sheet_headers, annex_headers) -> list[
         findings.append(Finding("document.annee_entete", DOCUMENT, "ok", str(meta.year), str(meta.year),
                                 f"Tous les en-têtes de budget exécuté nomment l'année {meta.year}.", None))
     return findings
-
-
-#: Words of a financeur line that say who pays, not which programme pays.
-FINANCEUR_WORDS = re.compile(r"contre\s*partie|part\s+(?:[ée]tat|d[ée]partement)|[-–:]", re.IGNORECASE)
 
 
 def programme_of(label: str) -> str:

@@ -25,7 +25,7 @@ from PIL import Image
 from calpae_lib.analysis import budget
 from calpae_lib.present import views
 from calpae_lib.present.orientation import of_year, repeated_rates
-from calpae_lib.text.formatting import format_eur, format_number, format_percent
+from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing
 from calpae_lib.text.numbers import percentage
 
 #: Prévu light, engagé dark: distinguishable in colour and in grey.
@@ -147,16 +147,12 @@ ANNEX_HATCH = "///"
 ANNEX_LABEL = "engagé complété par l'annexe (fiche sans engagé)"
 
 
-def missing(value) -> bool:
-    return value is None or value != value
-
-
 def engage_text(row) -> str:
     """What an engagé bar says, as its table's line does: the sheets' engagé, the annex's completion, what is missing.
 
     ``row`` is a line of :func:`~calpae_lib.analysis.budget.summarise_budget`.
     """
-    if missing(row.engage):
+    if is_missing(row.engage):
         return views.NOT_PRINTED + (f" ; {format_eur(row.engage_annexe)} d'après l'annexe" if row.completees else "")
     text = format_eur(row.engage)
     if row.completees:
@@ -177,9 +173,9 @@ def prevu_engage_chart(labels, summary, title: str) -> Chart:
     figure, axes = new_figure(rows=2 * len(labels))
     positions = range(len(labels))
     height = 0.38
-    printed = [0.0 if missing(r.engage) else float(r.engage) for r in rows]
-    annexed = [float(r.engage_annexe) if r.completees and not missing(r.engage_annexe) else 0.0 for r in rows]
-    prevu = [0.0 if missing(r.prevu) else float(r.prevu) for r in rows]
+    printed = [0.0 if is_missing(r.engage) else float(r.engage) for r in rows]
+    annexed = [float(r.engage_annexe) if r.completees and not is_missing(r.engage_annexe) else 0.0 for r in rows]
+    prevu = [0.0 if is_missing(r.prevu) else float(r.prevu) for r in rows]
     top = max([p for p in prevu] + [e + a for e, a in zip(printed, annexed)] + [1])
     style = {"height": height, "edgecolor": "#333333", "linewidth": 0.4}
     ys_prevu, ys_engage = [p - height / 2 for p in positions], [p + height / 2 for p in positions]
@@ -251,15 +247,15 @@ def execution_rate_chart(report, key: str) -> Chart | None:
     figure, axes = new_figure(rows=len(rows))
     labels = [f"{n}. {short_label(t, 36, 1)} — {views.FINANCEUR_LABELS.get(f, f)}"
               for n, t, f in zip(rows["number"], rows["title"], rows["financeur"])]
-    sheets = [0.0 if missing(r) else r for r in rows["taux"]]
-    annexed = [0.0 if missing(r) else r for r in rows["annexe"]]
+    sheets = [0.0 if is_missing(r) else r for r in rows["taux"]]
+    annexed = [0.0 if is_missing(r) else r for r in rows["annexe"]]
     top = max(sheets + annexed + [100])
     axes.barh(range(len(rows)), sheets, color=STAGE_COLOURS["engage"], height=0.6)
     if any(annexed):
         axes.barh(range(len(rows)), annexed, color="white", hatch=ANNEX_HATCH, edgecolor=STAGE_COLOURS["engage"],
                   height=0.6, label="taux d'après l'annexe (fiche sans engagé)")
-    texts = [format_percent(rate) if not missing(rate) else
-             f"{views.NOT_PRINTED} ; d'après l'annexe : {format_percent(annex)}" if not missing(annex)
+    texts = [format_percent(rate) if not is_missing(rate) else
+             f"{views.NOT_PRINTED} ; d'après l'annexe : {format_percent(annex)}" if not is_missing(annex)
              else views.NOT_PRINTED for rate, annex in zip(rows["taux"], rows["annexe"])]
     for y, text in enumerate(texts):
         axes.text(max(sheets[y], annexed[y]) + top * 0.02, y, text, va="center", fontsize=FONT_SIZE - 1)

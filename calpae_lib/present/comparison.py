@@ -13,7 +13,8 @@ from IPython.display import Markdown
 from calpae_lib.analysis import comparison
 from calpae_lib.present import views
 from calpae_lib.present.narrative import enumerate_fr, md_text
-from calpae_lib.text.formatting import format_eur, format_number, format_percent, plural
+from calpae_lib.template.volets import ANNEX4_VOLET, VOLET_LABELS
+from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing, plural
 from calpae_lib.text.similarity import SAME_INDICATOR, similarity
 
 #: A value printed in words has no unit: a dash.
@@ -93,7 +94,7 @@ def measure_label(action: str, axis, measure) -> str:
             return action
         return f"{action} — mesure « {measure} »"
     if isinstance(axis, str) and axis:
-        return f"{views.VOLET_LABELS['socle']}, axe {axis} : " + (f"mesure « {measure} »" if measure
+        return f"{VOLET_LABELS[ANNEX4_VOLET]}, axe {axis} : " + (f"mesure « {measure} »" if measure
                                                                     else "indicateurs de l'axe")
     return measure or "Indicateurs communs"
 
@@ -112,7 +113,7 @@ def money_table(reports) -> views.Table:
     years = comparison.years(reports)
     money = comparison.money_by_year(reports)
     rows = pd.DataFrame({
-        "Volet": money["volet"].map(lambda v: views.VOLET_LABELS.get(v, v)),
+        "Volet": money["volet"].map(lambda v: VOLET_LABELS.get(v, v)),
         "Financeur": money["financeur"].map(lambda f: views.FINANCEUR_LABELS.get(f, f)),
         "Étape": money["stage"].map(lambda s: views.STAGE_LABELS.get(s, s)),
         **{str(y): money[y].map(lambda v: format_eur(v, missing=views.NOT_PRINTED)) for y in years},
@@ -164,7 +165,7 @@ def signed_eur(value) -> str:
     >>> signed_eur(1500), signed_eur(float("nan"))
     ('+1\u202f500\xa0€', '—')
     """
-    if pd.isna(value):
+    if is_missing(value):
         return "—"
     return ("+" if value > 0 else "") + format_eur(value)
 
@@ -175,7 +176,7 @@ def signed_percent(value) -> str:
     >>> signed_percent(0.37), signed_percent(-12.4), signed_percent(0.0)
     ('+0,4\xa0%', '-12\xa0%', '0\xa0%')
     """
-    if pd.isna(value):
+    if is_missing(value):
         return "—"
     decimals = 1 if 0 < abs(value) < 10 else 0
     return ("+" if value > 0 else "") + format_percent(value, decimals)
@@ -187,7 +188,7 @@ def signed_value(value, unit) -> str:
     >>> signed_value(3, "count"), signed_value(0, "percent"), signed_value(-1.0, "percent"), signed_value(4, "percent")
     ('+3', '0 point', '-1 point', '+4 points')
     """
-    if pd.isna(value):
+    if is_missing(value):
         return "—"
     points = (" point" if abs(value) < 2 else " points") if unit == "percent" else ""
     return ("+" if value > 0 else "") + format_number(value) + points

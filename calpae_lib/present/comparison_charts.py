@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 
 from calpae_lib.analysis import comparison
 from calpae_lib.present import charts, views
-from calpae_lib.text.formatting import format_eur
+from calpae_lib.text.formatting import format_eur, is_missing
 
 #: Years from light to dark: ordered, and distinct when printed in grey.
 YEAR_PALETTE = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b")
@@ -39,7 +39,7 @@ def money_by_year_chart(reports) -> charts.Chart | None:
         for i, year in enumerate(years):
             values = [totals[year].get((stage, v), float("nan")) for v in volets]
             positions = [p - 0.4 + width * (i + 0.5) for p in range(len(volets))]
-            axes.bar(positions, [0 if v != v else v for v in values], width=width,
+            axes.bar(positions, [0 if is_missing(v) else v for v in values], width=width,
                      color=year_colours(years)[year], edgecolor="#333333", linewidth=0.4, label=str(year))
         axes.set_xticks(range(len(volets)), [charts.short_label(views.VOLET_LABELS.get(v, v), 16)
                                               for v in volets], fontsize=charts.FONT_SIZE - 1)

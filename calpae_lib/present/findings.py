@@ -38,7 +38,8 @@ from calpae_lib.tables.vocabulary import (
     section_of,
     status_label,
 )
-from calpae_lib.text.outline import VOLET_LABELS, action_label
+from calpae_lib.template.volets import VOLET_LABELS
+from calpae_lib.text.outline import action_label
 
 DIRECTION_LABELS = {MORE: "plus est mieux", LESS: "moins est mieux", None: "non déterminé"}
 WHOLE_REPORT = "Ensemble du rapport"

@@ -19,8 +19,9 @@ from calpae_lib.analysis import budget as money
 from calpae_lib.checks.engine import section_counts
 from calpae_lib.present import findings, views
 from calpae_lib.tables.vocabulary import AGREEING, TO_VERIFY, Category, Status
+from calpae_lib.template.volets import VOLET_PHRASES
 from calpae_lib.text import outline
-from calpae_lib.text.formatting import format_eur, format_number, format_percent, plural
+from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing, plural
 
 #: Characters that Markdown would interpret (emphasis, links, headings, tables, code).
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
@@ -78,10 +79,6 @@ def actions_sentence(report) -> str:
     return sentence
 
 
-VOLET_PHRASES = {"socle": "du socle commun", "initiative": "à l'initiative du Département",
-                 "erbm": "du volet ERBM"}
-
-
 def money_sentence(amounts: dict) -> str:
     """Prévu, engagé and their rate in words (:func:`money.amounts_of`); says what the rate counts.
 
@@ -102,9 +99,9 @@ def money_sentence(amounts: dict) -> str:
     Prévu : 1 000 € ; aucune fiche n'imprime de montant engagé.
     """
     prevu, engage = amounts["prevu"], amounts["engage"]
-    if prevu is None or prevu != prevu:
+    if is_missing(prevu):
         return "Aucun montant prévu n'est lu dans le rapport."
-    if engage is None or engage != engage:
+    if is_missing(engage):
         text = f"Prévu : {format_eur(prevu)} ; aucune fiche n'imprime de montant engagé."
     elif not amounts["engage_manquant"]:
         text = (f"Prévu : {format_eur(prevu)} ; engagé : {format_eur(engage)}, "

@@ -12,12 +12,12 @@ from calpae_lib.present.views import (
     text_cell,
     value_cell,
 )
-from calpae_lib.tables.vocabulary import Status, status_label
+from calpae_lib.tables.vocabulary import KIND_IN_CHAIN, Status, status_label
 from calpae_lib.text.formatting import format_number
 
 #: The rate the Département's own objectives for the year imply (not the national délai).
 TARGET_RATE = "Objectif départemental de l'année (taux)"
-KIND_LABELS = {"baseline": "Situation", "result": "Résultat", "target": "Objectif", "s1": "1er semestre"}
+KIND_LABELS = KIND_IN_CHAIN
 
 
 def of_year(frame: pd.DataFrame, year, kind: str = "result") -> pd.DataFrame:

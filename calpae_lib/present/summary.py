@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
+from calpae_lib.tables.vocabulary import Stage
 from calpae_lib.text.formatting import format_eur
-from calpae_lib.text.outline import VOLET_LABELS
+from calpae_lib.template.volets import VOLET_LABELS
 
-STAGE_LABELS = {"prevu": "prévu (fiches 5.1)", "engage": "engagé (fiches 5.2)"}
+STAGE_TOTALS = {str(stage): stage.in_total for stage in Stage}
 
 
 def summary_lines(report) -> list[str]:
@@ -26,7 +27,7 @@ def summary_lines(report) -> list[str]:
 def budget_lines(budgets) -> list[str]:
     """Sheet totals per stage and financeur."""
     totals = budgets.groupby(["stage", "financeur"], sort=False)["amount_eur"].sum()
-    return [f"Total {STAGE_LABELS.get(stage, stage)}, {FINANCEUR_LABELS.get(financeur, financeur)} : "
+    return [f"Total {STAGE_TOTALS.get(stage, stage)}, {FINANCEUR_LABELS.get(financeur, financeur)} : "
             f"{format_eur(amount)}" for (stage, financeur), amount in totals.items()]
 
 

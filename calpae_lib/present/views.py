@@ -27,19 +27,12 @@ from calpae_lib.analysis.budget import (
 )
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.tables.pages import PageModel
-from calpae_lib.text.formatting import format_eur, format_number, format_percent
+from calpae_lib.tables.vocabulary import KIND_COLUMNS, STAGE_LABELS
+from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing
 from calpae_lib.text.numbers import percentage
-from calpae_lib.text.outline import VOLET_LABELS, volet_label
+from calpae_lib.template.volets import VOLET_LABELS, VOLET_TITLES
+from calpae_lib.text.outline import volet_label
 from calpae_lib.text.reading import fold
-
-#: Display names of the axes the template is known to have; any other axis is named by :func:`axis_label`.
-AXIS_LABELS = {
-    "socle-I": "Socle commun — axe I",
-    "socle-II": "Socle commun — axe II",
-    "initiative": "Mesures à l'initiative du Département",
-    "erbm": "Engagement pour le renouveau du bassin minier (ERBM)",
-}
-
 
 def axis_label(key: str) -> str:
     """An axis's display name (one HTML report each).
@@ -47,13 +40,12 @@ def axis_label(key: str) -> str:
     >>> axis_label("socle-II"), axis_label("socle-III"), axis_label("complementaires")
     ('Socle commun — axe II', 'Socle commun — axe III', 'Complementaires')
     """
-    if key in AXIS_LABELS:
-        return AXIS_LABELS[key]
+    if key in VOLET_TITLES:
+        return VOLET_TITLES[key]
     volet, _, axis = key.partition("-")
     return f"{volet_label(volet)} — axe {axis}" if axis else volet_label(volet)
 
 
-STAGE_LABELS = {"prevu": "Prévu", "engage": "Engagé"}
 NOT_AVAILABLE = "non disponible"
 NOT_PRINTED = "non renseigné"
 #: How an ambiguous value's cell starts: « ambigu : « 12 15 » … ».
@@ -327,7 +319,7 @@ def action_budget_table(report, action_id: str) -> Table:
 
 
 def text_cell(value) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 #: French prepositions, folded as :func:`~calpae_lib.text.reading.fold` writes them. A printed name that opens
@@ -365,7 +357,7 @@ def indicator_name(name) -> str:
 
 
 def line_cell(value) -> str:
-    return "" if value is None or pd.isna(value) else str(int(value))
+    return "" if is_missing(value) else str(int(value))
 
 
 def printed_page(report, line) -> str:
@@ -375,7 +367,7 @@ def printed_page(report, line) -> str:
     (:meth:`calpae_lib.tables.pages.PageModel.possible`): « p. 12 », « p. 12 à 14 », or "" when unknown
     (before the first sheet, and in the annexes, which the contents do not bound).
     """
-    if line is None or pd.isna(line) or int(line) >= report.outline.annex_start:
+    if is_missing(line) or int(line) >= report.outline.annex_start:
         return ""  # the annexes: no page of the contents bounds them
     starts = tuple(sorted((a.start, a.toc_page) for a in report.outline.actions if a.toc_page is not None))
     bounds = PageModel((), starts).possible(int(line))
@@ -429,7 +421,7 @@ def value_cell(value, unit, raw, status) -> str:
         return f"{NOT_AVAILABLE} : «\u00a0{raw}\u00a0»" if "(" in raw else f"{NOT_AVAILABLE} ({raw})"
     if status == "ambiguous":
         return f"ambigu : «\u00a0{raw}\u00a0»"
-    if unit == "text" or value is None or pd.isna(value):
+    if unit == "text" or is_missing(value):
         return raw or NOT_AVAILABLE
     if unit == "eur":
         return format_eur(value)
@@ -454,7 +446,7 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
         records.append({
             "Mesure": measure, "Indicateur": indicator_name(indicator),
             **{label: "; ".join(dated_cell(r) for r in by_kind.get(kind, [])) or "—"
-               for kind, label in (("baseline", "Référence"), ("target", "Cible"), ("result", "Résultat"))},
+               for kind, label in ((k, KIND_COLUMNS[k]) for k in ("baseline", "target", "result"))},
             "Atteinte de la cible": "; ".join(findings.attainment_cells(by_kind)) or "—",
             UNPLACED: "; ".join(unplaced_cell(r) for r in cells if not isinstance(r.kind, str)),
             JUSTIFICATION: " ".join(dict.fromkeys(text_cell(getattr(r, "comment", "")) for r in cells)).strip(),
@@ -536,7 +528,7 @@ def dated_cell(row) -> str:
 
 
 def period_cell(period) -> str:
-    if period is None or (isinstance(period, float) and pd.isna(period)):
+    if is_missing(period):
         return ""
     return str(int(period)) if isinstance(period, float) and period == int(period) else str(period)
 
@@ -622,11 +614,8 @@ def action_name(report, action_id) -> str:
 def column_names(rows: pd.DataFrame) -> str:
     """The columns of a table as its placed values name them: « Situation 2018, Résultat 2019, … »."""
     placed = rows[rows["kind"].notna()].drop_duplicates(["period", "kind"])
-    labels = [f"{KIND_WORDS.get(k, k)} {period_cell(p)}".strip() for p, k in zip(placed["period"], placed["kind"])]
+    labels = [f"{KIND_COLUMNS.get(k, k)} {period_cell(p)}".strip() for p, k in zip(placed["period"], placed["kind"])]
     return ", ".join(dict.fromkeys(labels))
-
-
-KIND_WORDS = {"baseline": "Référence", "target": "Cible", "result": "Résultat", "s1": "1er semestre"}
 
 
 #: What settles an ambiguous value, said once above the table of them.

@@ -83,8 +83,7 @@ def load_report(raw_path: str | Path, store_dir: Path | None = None, refresh: bo
     if stored is not None:
         try:
             report = records.loads(stored, ParsedReport)
-            report.doc = dataclasses.replace(report.doc, path=raw_path)
-            return report
+            return dataclasses.replace(report, doc=dataclasses.replace(report.doc, path=raw_path))
         except records.RecordError as error:  # intact but of another shape: parse again
             store.on_damage(store.path_for(key), str(error))
     report = parse_report(raw_path)

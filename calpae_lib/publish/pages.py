@@ -21,6 +21,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
+from calpae_lib.text.dates import MONTHS
+
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 NOTEBOOK_TEMPLATE = "notebook.html.j2"
 INDEX_NAME = "index"
@@ -28,8 +30,6 @@ METHOD_NAME = "methode"
 METHOD_TITLE = "Méthode et glossaire"
 #: A page gets a table of contents from this many sections up.
 TOC_MIN_SECTIONS = 3
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
 #: A section heading as nbconvert writes it (markdown cells and Markdown outputs alike).
 SECTION = re.compile(r'<h2 id="(?P<id>[^"]+)"[^>]*>(?P<title>.*?)(?:<a class="anchor-link"[^>]*>[^<]*</a>)?</h2>',
                      re.DOTALL)

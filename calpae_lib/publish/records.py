@@ -30,6 +30,7 @@ import json
 import math
 import types
 import typing
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,6 +54,8 @@ def to_plain(value):
         return {"__dataclass__": type(value).__name__, "fields": fields}
     if isinstance(value, Path):
         return str(value)
+    if isinstance(value, Decimal):  # a figure as printed (a stated percentage): kept digit for digit
+        return {"__decimal__": str(value)}
     if isinstance(value, (list, tuple)):
         return [to_plain(v) for v in value]
     if isinstance(value, dict):
@@ -119,6 +122,8 @@ def from_plain(data, expected):
         return dataclass_from_plain(data, expected)
     if expected is Path:
         return Path(expect(data, str, "chemin"))
+    if expected is Decimal:
+        return Decimal(expect(expect(data, dict, "décimal").get("__decimal__"), str, "décimal"))
     if origin in (tuple, list):
         items = expect(data, list, "liste")
         if origin is tuple and arguments and arguments[-1] is not Ellipsis:

@@ -65,28 +65,26 @@ import pandas as pd
 from calpae_lib.errors import ParseError
 from calpae_lib.tables.grouping import digit_spread, is_grouped, may_join, most_balanced
 from calpae_lib.tables.schemas import TABLE_COLUMNS
-from calpae_lib.tables.table_words import OPENING, VERB_WORD, column_kind, unit_of_indicator
+from calpae_lib.template.indicators import (
+    ANNEX4_COLUMN_START,
+    ANNEX4_HEADER_END,
+    ANNEX4_HEADER_START,
+    ANNEX4_TITLE,
+    OPENING,
+    VERB_WORD,
+    column_kind,
+    unit_of_indicator,
+)
 from calpae_lib.tables.tokens import NUMERIC, OPEN_REASON, Token, tokenize
+from calpae_lib.text.dates import DATE
 from calpae_lib.text.numbers import parse_number
 from calpae_lib.text.reading import Document, fold
 from calpae_lib.text.similarity import SAME_INDICATOR, similarity
 
 COLUMNS = TABLE_COLUMNS["annex4"]
 
-ANNEX_TITLE = re.compile(r"ANNEXE\s*4\b.*INDICATEURS", re.IGNORECASE)
-
-#: First line of a page's header block.
-HEADER_START = re.compile(r"^\s*Mesures\s+Indicateurs\b")
-
-#: Last line of the header block: the comment column's title alone.
-HEADER_END = re.compile(r"^\s*Commentaires?\s*$")
-
 #: A page mark such as "1/2" alone on its line.
 PAGE_MARK = re.compile(r"^\s*(?P<page>\d+)\s*/\s*(?P<pages>\d+)\s*$")
-
-#: Where a column header begins inside the joined header text (case matters:
-#: "et situation au 31 dec. 2020" inside a header does not start a column).
-COLUMN_START = re.compile(r"(?=\b(?:Situation|Résultat)\b)")
 
 YEAR = re.compile(r"\b(20\d\d)\b")
 
@@ -134,7 +132,7 @@ def parse_header(doc: Document, start: int, end: int) -> list[Column]:
         starts.append((len(joined) + (1 if joined else 0), number))
         joined = f"{joined} {text}" if joined else text
     columns = []
-    bounds = [m.start() for m in COLUMN_START.finditer(joined)] + [len(joined)]
+    bounds = [m.start() for m in ANNEX4_COLUMN_START.finditer(joined)] + [len(joined)]
     for position, (begin, stop) in enumerate(zip(bounds, bounds[1:]), start=1):
         header = joined[begin:stop].strip()
         year = YEAR.search(header)
@@ -160,17 +158,17 @@ class Page:
 
 def find_pages(doc: Document) -> list[Page]:
     """The annex's pages, from the header before its title to the last page mark."""
-    title = next((n for n, text in doc.numbered() if ANNEX_TITLE.search(text)), None)
+    title = next((n for n, text in doc.numbered() if ANNEX4_TITLE.search(text)), None)
     if title is None:
         return []
-    headers = [n for n, text in doc.numbered() if HEADER_START.match(text)]
+    headers = [n for n, text in doc.numbered() if ANNEX4_HEADER_START.match(text)]
     first = max((n for n in headers if n < title), default=None)
     if first is None:
         raise ParseError("Annexe 4 : titre trouvé mais pas d'en-tête « Mesures Indicateurs … » avant lui.",
                          line=title, path=doc.path)
     pages, start = [], first
     while start is not None:
-        end = next((n for n, text in doc.numbered(start) if HEADER_END.match(text)), None)
+        end = next((n for n, text in doc.numbered(start) if ANNEX4_HEADER_END.match(text)), None)
         mark = next((n for n, text in doc.numbered(start) if PAGE_MARK.match(text)), None)
         if end is None or mark is None or end > mark:
             raise ParseError("Annexe 4 : page sans fin d'en-tête (« Commentaire ») ou sans numéro de page "
@@ -186,7 +184,7 @@ def find_pages(doc: Document) -> list[Page]:
 
 
 def is_label_line(text: str) -> bool:
-    return bool(LABEL_START.match(text) or ANNEX_TITLE.search(text))
+    return bool(LABEL_START.match(text) or ANNEX4_TITLE.search(text))
 
 
 def label_block_start(doc: Document, start: int, stop: int) -> int:
@@ -660,7 +658,7 @@ def read_labels(doc: Document, start: int, end: int) -> list[Label]:
     raw = [(n, text) for n, text in doc.numbered(start, end) if text.strip()]
     for number, text in raw:
         match = LABEL_START.match(text)
-        if ANNEX_TITLE.search(text):
+        if ANNEX4_TITLE.search(text):
             continue
         if match:
             labels.append(Label(match.group("number"), " ".join(match.group("title").split()), number))
@@ -897,3 +895,69 @@ def row_records(row: RawRow, columns, base: dict, axis_note: str, known, width: 
             record["value"] = None
         records.append(record)
     return records
+
+
+# --- what the comments and headers state: read once, for the analyses ----------------------------
+
+#: A percentage in a comment and the rest of its sentence.
+STATED_PERCENT = re.compile(r"""(?P<value>\d+(?:[,.]\d+)?)\s?%(?P<context>[^.]*)""", re.VERBOSE)
+
+DATE_COLUMNS = ["date", "day", "month", "year"]
+
+
+@dataclass(frozen=True)
+class Annex4Notes:
+    """What Annexe 4's comments and column headers state, read once: ``comment_dates`` (each date of
+    a comment line), ``comment_percents`` (each percentage of a row's comment, its lines joined, with
+    the rest of its sentence) and ``header_dates`` (each date of a column header)."""
+
+    comment_dates: pd.DataFrame
+    comment_percents: pd.DataFrame
+    header_dates: pd.DataFrame
+
+
+def dates_in(text: str) -> list[dict]:
+    """The dates printed in a text: as printed, day, month and year as printed ("" when absent).
+
+    >>> dates_in("arrêtés au 30/06 puis au 31/112/22")
+    [{'date': '30/06', 'day': 30, 'month': 6, 'year': ''}, {'date': '31/112/22', 'day': 31, 'month': 112, 'year': '22'}]
+    """
+    return [{"date": m.group(0), "day": int(m.group("day")), "month": int(m.group("month")),
+             "year": m.group("year") or ""} for m in DATE.finditer(text)]
+
+
+def joined_with_offsets(group: pd.DataFrame) -> tuple[str, list[tuple[int, int]]]:
+    """A comment's lines joined with spaces, and the offset where each printed line starts."""
+    text, starts = "", []
+    for row in group.itertuples():
+        starts.append((len(text), row.source_line))
+        text += row.text + " "
+    return text, starts
+
+
+def comment_percents(comments: pd.DataFrame) -> pd.DataFrame:
+    """Each percentage a row's comment states (its lines joined): ``indicator_line, indicator, source_line,
+    printed, value, context``."""
+    records = []
+    for indicator_line, group in comments.groupby("indicator_line", sort=False):
+        text, starts = joined_with_offsets(group)
+        for match in STATED_PERCENT.finditer(text):
+            line = int(next(n for offset, n in reversed(starts) if offset <= match.start()))
+            records.append({"indicator_line": indicator_line, "indicator": group["indicator"].iloc[0],
+                            "source_line": line, "printed": match.group(0),
+                            "value": float(match.group("value").replace(",", ".")),
+                            "context": match.group("context").strip()})
+    return pd.DataFrame(records, columns=["indicator_line", "indicator", "source_line", "printed", "value",
+                                          "context"])
+
+
+def annex4_notes(columns: pd.DataFrame, comments: pd.DataFrame) -> Annex4Notes:
+    """What the comments (:func:`annex4_comments`) and the column headers (:func:`annex4_columns`) state."""
+    dates = [{**row._asdict(), **date} for row in comments.itertuples(index=False) for date in dates_in(row.text)]
+    headers = [{**row._asdict(), **date}
+               for row in columns.drop_duplicates(["column", "header"]).itertuples(index=False)
+               for date in dates_in(row.header)]
+    return Annex4Notes(pd.DataFrame(dates, columns=list(comments.columns) + DATE_COLUMNS),
+                       comment_percents(comments),
+                       pd.DataFrame(headers, columns=list(columns.columns) + DATE_COLUMNS))
+

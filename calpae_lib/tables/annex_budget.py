@@ -27,7 +27,6 @@ Quirks handled generically:
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
@@ -35,7 +34,9 @@ import pandas as pd
 from calpae_lib.errors import InputError, ParseError
 from calpae_lib.tables.schemas import ANNEX_STAGES, TABLE_COLUMNS
 from calpae_lib.text.numbers import find_amounts
-from calpae_lib.text.outline import ANNEX_START, Outline, join_wrapped
+from calpae_lib.template.annex import ROW_KINDS, TABLE_HEADER, VOLET_TITLE
+from calpae_lib.template.outline import ANNEX_START
+from calpae_lib.text.outline import Outline, join_wrapped, volet_named
 from calpae_lib.text.reading import Document
 from calpae_lib.text.similarity import SAME_ACTION, SAME_ACTION_MARGIN, similarity
 
@@ -43,39 +44,6 @@ from calpae_lib.text.similarity import SAME_ACTION, SAME_ACTION_MARGIN, similari
 STAGES = tuple(ANNEX_STAGES)
 #: What identifies a printed line of the annex (every amount of the line repeats it).
 LINE_COLUMNS = ["volet", "row_kind", "action_id", "label", "source_line"]
-
-#: The header of an annex table and the year of its "engagé" column.
-TABLE_HEADER = re.compile(
-    r"""
-    ^\s* Montant \s+ avenant \b              # first column
-    .*? engag[ée] (?:\s*/\s*r[ée]alis[ée])?  # second column: "Montant engagé/réalisé"
-    \s+ en \s+ (?P<year>\d{4})               # "en 2022"
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
-#: The volet's title printed inside its table: "Plan pauvreté - ACTIONS SOCLE COMMUN".
-VOLET_TITLE = re.compile(r"^\s*Plan\s+pauvret[ée]\s*[-–]\s*(?P<name>\S.*?)\s*$", re.IGNORECASE)
-
-#: Words of a volet title or État label that name the volet.
-VOLET_WORDS = (
-    ("initiative", re.compile(r"initiative", re.IGNORECASE)),
-    ("erbm", re.compile(r"\bERBM\b|bassin\s+minier", re.IGNORECASE)),
-    ("socle", re.compile(r"socle|plan\s+pauvret[ée]", re.IGNORECASE)),
-)
-
-#: Row kinds recognised from the label, tried in order; anything else is an action line.
-ROW_KINDS = (
-    ("subtotal_etat", re.compile(r"^Sous[\s-]*total\s+part\s+[ÉE]tat\b", re.IGNORECASE)),
-    ("subtotal_departement", re.compile(r"^Sous[\s-]*total\s+part\s+D[ée]partement\b", re.IGNORECASE)),
-    ("total", re.compile(r"^Total(\s+g[ée]n[ée]ral)?$", re.IGNORECASE)),
-    ("departement", re.compile(r"^Contre\s*-?\s*partie\b", re.IGNORECASE)),
-    ("etat", re.compile(
-        r"""^(?: Plan \s+ pauvret[ée] | Initiative \s+ d[ée]partementale | ERBM )  # the State's envelope
-            (?: \s* [-–] \s* part \s+ [ÉE]tat )? $                                # "- part Etat", optional
-        """, re.IGNORECASE | re.VERBOSE)),
-)
-
 
 @dataclass(frozen=True)
 class AnnexRow:
@@ -126,20 +94,9 @@ def row_kind(label: str) -> str:
     return "action"
 
 
-def volet_named(text: str) -> str | None:
-    """The volet a title or État label names, if any.
-
-    >>> volet_named("ACTION D'INITIATIVE DEPARTEMENTALE"), volet_named("ERBM"), volet_named("ACTIONS SOCLE COMMUN")
-    ('initiative', 'erbm', 'socle')
-    """
-    for volet, pattern in VOLET_WORDS:
-        if pattern.search(text):
-            return volet
-    return None
-
-
-def read_table(doc: Document, header: int, stop: int):
-    """Rows (volet unknown yet) of the table under ``header``, up to its total line.
+def read_table(doc: Document, header: int, stop: int, volets: tuple[str, ...]):
+    """Rows (volet unknown yet) of the table under ``header``, up to its total line; ``volets``: the
+    outline's, that the table's title may name.
 
     Returns ``(rows, title_line, title_volet)``. Raises :class:`InputError` if
     the table has no total line before ``stop`` (a truncated report).
@@ -151,7 +108,7 @@ def read_table(doc: Document, header: int, stop: int):
         title = VOLET_TITLE.match(text)
         amounts = find_amounts(text, line=number, path=doc.path)
         if title and not amounts:
-            title_line, title_volet = number, volet_named(title.group("name"))
+            title_line, title_volet = number, volet_named(title.group("name"), volets)
             continue
         if not amounts:
             pending.append((number, text.strip()))
@@ -217,7 +174,7 @@ def table_volet(index: int, rows: list[AnnexRow], title_volet: str | None, order
     (the volets in the report's order)."""
     if title_volet:
         return title_volet
-    votes = [volet_named(row.label) for row in rows if row.row_kind == "etat"]
+    votes = [volet_named(row.label, order) for row in rows if row.row_kind == "etat"]
     votes = [v for v in votes if v]
     if votes:
         return max(set(votes), key=votes.count)
@@ -244,7 +201,7 @@ def parse_annex(doc: Document, outline: Outline) -> list[AnnexTable]:
     tables = []
     for index, (header, year) in enumerate(headers):
         stop = headers[index + 1][0] - 1 if index + 1 < len(headers) else len(doc.lines)
-        rows, title_line, title_volet = read_table(doc, header, stop)
+        rows, title_line, title_volet = read_table(doc, header, stop, outline.volets)
         volet = table_volet(index, rows, title_volet, outline.volets)
         tables.append(AnnexTable(volet, header, year, title_line, tuple(attach_actions(rows, volet, outline))))
     return tables

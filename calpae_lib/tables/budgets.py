@@ -29,15 +29,28 @@ Rules:
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 
 import pandas as pd
 
 from calpae_lib.errors import ParseError
 from calpae_lib.text.numbers import find_amounts
-from calpae_lib.text.outline import (
+from calpae_lib.tables.vocabulary import FINANCEUR_LABELS, Stage
+from calpae_lib.template.budgets import (
+    DEPARTEMENT_LABEL,
+    ETAT_LABEL,
+    EXECUTED_HEADER,
+    PARTS_FOLLOW,
+    PLANNED_COLUMNS,
+    TOTAL_ROW,
+)
+from calpae_lib.template.outline import (
+    EXECUTED_SECTION,
+    INDICATORS_SECTION,
     NO_FINANCING,
+    PLANNED_SECTION,
+)
+from calpae_lib.text.outline import (
     Action,
     Outline,
     join_wrapped,
@@ -45,39 +58,11 @@ from calpae_lib.text.outline import (
 )
 from calpae_lib.text.reading import Document
 
-#: French names of the ``financeur`` codes of ``budgets.csv``.
-FINANCEUR_LABELS = {"etat": "État", "departement": "Département"}
 #: The two stages of a budget sheet, in order: planned (5.1) and engaged (5.2).
-STAGES = ("prevu", "engage")
+STAGES = tuple(str(stage) for stage in Stage)
 
 BUDGET_COLUMNS = ["action_id", "stage", "financeur", "amount_eur", "label", "source_line"]
 DETAIL_COLUMNS = ["action_id", "stage", "financeur", "amount_eur", "parent_amount_eur", "label", "source_line"]
-
-#: The two columns of the 5.1 table, in the template's order, with their printed names.
-PLANNED_COLUMNS = (("etat", "Part Etat"), ("departement", "Part Département"))
-
-#: The row of the 5.1 table that carries the amounts.
-TOTAL_ROW = re.compile(r"^\s*TOTAL\b", re.IGNORECASE)
-
-#: "dont" after an amount announces its parts.
-PARTS_FOLLOW = re.compile(r"^\s*dont\b", re.IGNORECASE)
-
-#: Column headers of the 5.2 table, possibly split over lines once joined.
-EXECUTED_HEADER = re.compile(
-    r"""
-    (?: Engag[ée] | Montant \s+ liquid[ée] | R[ée]alis[ée] )   # the stage named in the header
-    (?: \s+ en )?                                              # "en", optional ("Montant liquidé 2022")
-    \s+ \d{4}                                                  # the year
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
-#: A label naming the Département's share ("Contrepartie …", "Part Département").
-DEPARTEMENT_LABEL = re.compile(r"Contre\s*partie|Part\s+D[ée]partement", re.IGNORECASE)
-
-#: A label naming the State's share ("… – Part Etat : …").
-ETAT_LABEL = re.compile(r"Part\s+[ÉE]tat", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class Token:
@@ -151,9 +136,9 @@ class BudgetSections:
 
 def budget_sections(doc: Document, action: Action) -> BudgetSections:
     """Where the 5.1 and 5.2 sections of an action's sheet are, if present."""
-    planned = section_line(doc, action.start, action.end, "5.1")
-    executed = section_line(doc, planned or action.start, action.end, "5.2")
-    after = section_line(doc, executed or planned or action.start, action.end, "6")
+    planned = section_line(doc, action.start, action.end, PLANNED_SECTION)
+    executed = section_line(doc, planned or action.start, action.end, EXECUTED_SECTION)
+    after = section_line(doc, executed or planned or action.start, action.end, INDICATORS_SECTION)
     end = (after - 1) if after else action.end
     planned_range = (planned + 1, (executed - 1) if executed else end) if planned else None
     executed_range = (executed + 1, end) if executed else None

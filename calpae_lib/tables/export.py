@@ -54,6 +54,7 @@ from openpyxl.writer.excel import ExcelWriter
 from calpae_lib.errors import NumberFormatError
 from calpae_lib.tables.datapackage import DATAPACKAGE_NAME, data_package
 from calpae_lib.tables.schemas import SCHEMAS, code_labels, code_meanings, column_unit
+from calpae_lib.text.formatting import is_missing
 from calpae_lib.text.numbers import parse_number
 
 WORKBOOK_NAME = "calpae.xlsx"
@@ -192,7 +193,7 @@ def unit_format(unit: str, places: int) -> str | None:
 
 def indicator_cell(value, unit: str):
     """An indicator's value and its format: a percentage becomes a fraction shown in %."""
-    if value is None or pd.isna(value) or unit not in UNIT_FORMATS:
+    if is_missing(value) or unit not in UNIT_FORMATS:
         return None, None
     places = decimals(float(value))
     if unit == "percent":
@@ -243,7 +244,7 @@ def cell_reader(name: str, column: str, names: dict[str, str]):
         integer_format = EUR_FORMAT if column_unit(spec) == "eur" else PLAIN_INTEGER
 
     def read(value, row):
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
+        if is_missing(value):
             return None, None
         if column in ("action_id", "scope", "check_id"):
             return names.get(value, value), None

@@ -41,7 +41,7 @@ import pandera.pandas as pa
 
 from calpae_lib.errors import SchemaError
 from calpae_lib.tables import vocabulary
-from calpae_lib.text.outline import VOLET_LABELS
+from calpae_lib.template.volets import VOLET_LABELS
 
 #: A volet's key, read from its heading (:func:`calpae_lib.text.outline.volet_key`): lower-case letters.
 VOLET_KEY = r"^[a-z][a-z-]*$"
@@ -55,16 +55,15 @@ QUOTED_FAILURES = 5
 
 #: The French names of the volets calpae knows; a report's other volets keep their key.
 VOLETS = dict(VOLET_LABELS)
-FINANCEURS = {"etat": "État", "departement": "Département"}
+FINANCEURS = dict(vocabulary.FINANCEUR_LABELS)
 #: The sheets' stages (5.1 prévu, 5.2 engagé) and the annex's columns (avenant, engagé).
-STAGES = {"prevu": "Prévu (fiche 5.1)", "engage": "Engagé (fiche 5.2)"}
+STAGES = {str(stage): stage.described for stage in vocabulary.Stage}
 ANNEX_STAGES = {"avenant": "Montant avenant", "engage": "Montant engagé/réalisé"}
 ANNEX_ROW_KINDS = {"action": "Action", "etat": "Part État", "departement": "Part Département",
                    "subtotal_etat": "Sous-total part État", "subtotal_departement": "Sous-total part Département",
                    "total": "Total général"}
 #: What an indicator column holds; the sheets print no first half-year column.
-KINDS = {"baseline": "Situation de départ", "target": "Cible", "result": "Résultat",
-         "s1": "Résultat du 1er semestre"}
+KINDS = {str(kind): kind.described for kind in vocabulary.Kind}
 SHEET_KINDS = {k: v for k, v in KINDS.items() if k != "s1"}
 UNITS = {"count": "nombre", "percent": "pourcentage", "days": "jours", "eur": "euros", "text": "texte"}
 INDICATOR_STATUSES = {"ok": "lue", "not_available": "non disponible", "ambiguous": "ambiguë"}

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from calpae_lib.tables.table_words import NOT_AVAILABLE_WORDS
+from calpae_lib.template.indicators import NOT_AVAILABLE_WORDS
 
 #: A "not available" mark, the one grammar of both readers.
 NOT_AVAILABLE_MARK = re.compile(

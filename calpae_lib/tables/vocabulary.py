@@ -168,3 +168,82 @@ def section_of(category: str, status: str) -> str:
 def fails(category: str, status: str) -> bool:
     """Whether a finding makes ``--strict`` fail: inconsistencies and missing data, never performance."""
     return Category(category) is not Category.PERFORMANCE and Status(status) in FAILING
+
+
+# --- a budget's stage and an indicator value's kind ------------------------------------------------
+
+class Stage(StrEnum):
+    """A budget amount's stage on the action sheets: planned (5.1) or engaged (5.2).
+
+    >>> Stage("prevu").label, Stage.ENGAGE.in_sentence, Stage.PREVU.in_total, Stage.ENGAGE.described
+    ('Prévu', 'engagé (5.2)', 'prévu (fiches 5.1)', 'Engagé (fiche 5.2)')
+    """
+
+    PREVU = "prevu"
+    ENGAGE = "engage"
+
+    @property
+    def label(self) -> str:  # a column, a legend
+        return STAGE_WORDS[self][0]
+
+    @property
+    def described(self) -> str:  # the data dictionary
+        return STAGE_WORDS[self][1]
+
+    @property
+    def in_sentence(self) -> str:  # "le montant prévu (5.1) de la fiche"
+        return STAGE_WORDS[self][2]
+
+    @property
+    def in_total(self) -> str:  # "Total prévu (fiches 5.1)"
+        return STAGE_WORDS[self][3]
+
+
+class Kind(StrEnum):
+    """What an indicator value is: the situation before, the target, the result, the first half-year's result.
+
+    >>> Kind("target").column, Kind.TARGET.in_chain, Kind.BASELINE.in_sentence, Kind.S1.described
+    ('Cible', 'Objectif', 'situation', 'Résultat du 1er semestre')
+    """
+
+    BASELINE = "baseline"
+    TARGET = "target"
+    RESULT = "result"
+    S1 = "s1"
+
+    @property
+    def described(self) -> str:  # the data dictionary
+        return KIND_WORDS[self][0]
+
+    @property
+    def column(self) -> str:  # a column of the indicator tables: "Référence", "Cible"
+        return KIND_WORDS[self][1]
+
+    @property
+    def in_sentence(self) -> str:  # a finding: "(cible 2022)"
+        return KIND_WORDS[self][2]
+
+    @property
+    def in_chain(self) -> str:  # the orientation chain's columns: "Objectif 2022"
+        return KIND_WORDS[self][3]
+
+
+#: Each stage's words: label, described, in a sentence, in a total.
+STAGE_WORDS = {
+    Stage.PREVU: ("Prévu", "Prévu (fiche 5.1)", "prévu (5.1)", "prévu (fiches 5.1)"),
+    Stage.ENGAGE: ("Engagé", "Engagé (fiche 5.2)", "engagé (5.2)", "engagé (fiches 5.2)"),
+}
+#: Each kind's words: described, a column, in a sentence, in the orientation chain.
+KIND_WORDS = {
+    Kind.BASELINE: ("Situation de départ", "Référence", "situation", "Situation"),
+    Kind.TARGET: ("Cible", "Cible", "cible", "Objectif"),
+    Kind.RESULT: ("Résultat", "Résultat", "résultat", "Résultat"),
+    Kind.S1: ("Résultat du 1er semestre", "1er semestre", "1er semestre", "1er semestre"),
+}
+#: French names of the ``financeur`` codes (``budgets.csv``, the annex's État and Département lines).
+FINANCEUR_LABELS = {"etat": "État", "departement": "Département"}
+#: The same, by code, for the displays that map a column of codes.
+STAGE_LABELS = {str(stage): stage.label for stage in Stage}
+KIND_COLUMNS = {str(kind): kind.column for kind in Kind}
+KIND_IN_SENTENCE = {str(kind): kind.in_sentence for kind in Kind}
+KIND_IN_CHAIN = {str(kind): kind.in_chain for kind in Kind}

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
+
+#: The months' French names, January first.
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
 
 #: A date as printed: day/month, then usually a year on two to five digits (five to catch "20021").
 DATE = re.compile(
@@ -47,3 +52,32 @@ def date_problem(day: int, month: int, year_text: str) -> str | None:
     except ValueError:
         return f"le {day} n'existe pas dans ce mois"
     return None
+
+
+@dataclass(frozen=True)
+class PrintedDate:
+    """A full date as printed (day, month and year), with its line."""
+
+    text: str
+    day: int
+    month: int
+    year: str  # as printed: its length is part of what can be wrong
+    source_line: int
+
+
+def printed_dates(doc) -> tuple[PrintedDate, ...]:
+    """Every date the document prints with its year, in text order (read once, in the pipeline).
+
+    >>> from calpae_lib.text.reading import document_from_text
+    >>> [d.text for d in printed_dates(document_from_text("du 1/01 au 31/112/22, puis 30/06/2022"))]
+    ['31/112/22', '30/06/2022']
+    """
+    dates = []
+    for number, text in doc.numbered():
+        if "/" not in text:  # every date has one: most lines need no regex
+            continue
+        for match in DATE.finditer(text):
+            if match.group("year"):
+                dates.append(PrintedDate(match.group(0), int(match.group("day")), int(match.group("month")),
+                                         match.group("year"), number))
+    return tuple(dates)

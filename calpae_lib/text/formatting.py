@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
+import pandas as pd
 from babel.numbers import format_decimal
 
 LOCALE = "fr_FR"
@@ -12,8 +12,19 @@ LOCALE = "fr_FR"
 NNBSP = "\u202f"
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value != value
+def is_missing(value) -> bool:
+    """Whether a value is absent: ``None``, a NaN (Python's, numpy's, a Decimal's), pandas' NA or NaT.
+    The one test of missing-ness: every table, check and display asks it.
+
+    >>> [is_missing(v) for v in (None, float("nan"), pd.NA, pd.NaT, 0, "", "NC")]
+    [True, True, True, True, False, False, False]
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(value != value)  # only a NaN differs from itself
+    except (TypeError, ValueError):  # an array: not one missing value
+        return False
 
 
 def format_number(value, decimals: int = 0, missing: str = "—") -> str:
@@ -26,7 +37,7 @@ def format_number(value, decimals: int = 0, missing: str = "—") -> str:
     >>> format_number(None)
     '—'
     """
-    if _missing(value):
+    if is_missing(value):
         return missing
     return grouped(value, decimals, value == 0 and str(value).startswith("-"))
 
@@ -50,7 +61,7 @@ def format_eur(value, missing: str = "—") -> str:
     >>> format_eur(1320000)
     '1\\u202f320\\u202f000\\xa0€'
     """
-    if _missing(value):
+    if is_missing(value):
         return missing
     return f"{format_number(round(value))}\u00a0€"
 
@@ -63,7 +74,7 @@ def format_percent(value, decimals: int = 0, missing: str = "—") -> str:
     >>> format_percent(0.5, decimals=1)
     '0,5\\xa0%'
     """
-    if _missing(value):
+    if is_missing(value):
         return missing
     return f"{format_number(value, decimals)}\u00a0%"
 

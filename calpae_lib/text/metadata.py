@@ -7,30 +7,14 @@ import re
 from dataclasses import dataclass
 
 from calpae_lib.errors import InputError
+from calpae_lib.template.metadata import CALPAE_MARKER, DEPARTEMENT_END, DEPARTEMENT_LEAD, YEAR_IN_TITLE
 from calpae_lib.text.reading import Document
 
 #: How many lines at the head of the file hold the deliberation's title.
 HEAD_LINES = 80
 
-#: Words that every CALPAE execution report carries in its title.
-CALPAE_MARKER = re.compile(r"LUTTE\s+CONTRE\s+LA\s+PAUVRET[ÉE]", re.IGNORECASE)
-
-YEAR_IN_TITLE = re.compile(
-    r"""
-    au \s+ titre \s+ de \s+ l'ann[ée]e \s+   # "au titre de l'année", any case, over lines
-    (?P<year>(?:19|20)\d{2})                 # the report's year
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
 #: Every pattern here stays linear on long lines (a line of capitals of 1 MB before the title):
 #: none may start a scan at every character of a run and go back over it.
-
-#: Where the département's name starts: "... PAUVRETÉ DANS LE ".
-DEPARTEMENT_LEAD = re.compile(r"PAUVRET[ÉE]\s+DANS\s+(?:LE\s+|LA\s+|L'|LES\s+)?")
-
-#: What ends it: " - RAPPORT D'EXÉCUTION", found from its dash (the spaces before are walked back).
-DEPARTEMENT_END = re.compile(r"-\s+RAPPORT")
 
 #: The name itself: a capital, then capitals, apostrophes, spaces and hyphens.
 NAME_START = re.compile(r"[A-ZÀ-Ÿ]")

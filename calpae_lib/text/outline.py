@@ -8,10 +8,13 @@ inside a volet ("II. Insertion des allocataires du rsa") and the actions
 possibly wrapped over lines or shortened ("VOLET … BASSIN MINIER" for
 "VOLET … BASSIN MINIER (ERBM)").
 
-* A volet's key is read from its heading: the acronym it ends with in
-  parentheses ("(ERBM)" → ``erbm``), else its first word that is not a
-  template or function word ("MESURES DU SOCLE" → ``socle``, "MESURES A
-  L'INITIATIVE DU DEPARTEMENT" → ``initiative``).
+* A volet's key is read once, from its heading: the template's volet whose
+  words it holds (:mod:`calpae_lib.template.volets`: "MESURES DU SOCLE" →
+  ``socle``, "INITIATIVES DEPARTEMENTALES" → ``initiative``), else the acronym
+  it ends with in parentheses, else its first word that is not a template or
+  function word ("MESURES COMPLÉMENTAIRES" → ``complementaires``). The annex
+  tables and the rapport's sentences are attached to the same key by the same
+  words (:func:`volet_named`).
 * An axis's key is its roman numeral as printed (``I``, ``II``, ``III``…).
 * Actions are numbered again from 1 in each axis and volet; an action is
   identified by ``<volet>[-<axis>]-<number>``.
@@ -29,52 +32,27 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from calpae_lib.errors import InputError
+from calpae_lib.template.outline import (
+    ACTION_HEADING,
+    ANNEX_START,
+    AXIS_HEADING,
+    INDICATORS_SECTION,
+    NO_FINANCING,
+    PLANNED_SECTION,
+    SECTION_HEADING,
+    TOC_LEADER,
+)
+from calpae_lib.template.volets import (
+    HEADING_ACRONYM,
+    HEADING_FILLERS,
+    VOLET_LABELS,
+    VOLET_PATTERNS,
+)
 from calpae_lib.text.flattened import letters_only
 from calpae_lib.text.reading import Document, fold
 
-#: A table-of-contents entry ends with a run of dots and a page number.
-TOC_LEADER = re.compile(r"(?:\.{5,}|\s\.{1,4})\s*(?P<page>\d+)\s*$")
-
-ACTION_HEADING = re.compile(
-    r"""
-    ^\s*
-    action \s+ (?P<number>\d+)   # "ACTION 12" (body) or "Action 12" (contents)
-    \s* : \s*
-    (?P<title>.*?)               # the title's first line
-    \s*$
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
-#: The roman numeral opening an axis heading ("II. Insertion ...").
-AXIS_HEADING = re.compile(r"^\s*(?P<axis>[IVXL]+)\.\s+(?P<title>\S.*?)\s*$")
-
-#: Numbered section headings inside an action ("5. Budget", "5.1 Budget ..."): the title is words,
-#: so that an amount line opening with a small number ("6 500 €") is never a heading.
-SECTION_HEADING = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\.?\s+(?P<title>[^\W\d_].*)$")
-
-#: The annex budget tables start with this header; it closes the last action.
-ANNEX_START = re.compile(r"^\s*Montant\s+avenant\b", re.IGNORECASE)
-
-#: A volet heading's acronym in parentheses, at its end: "(ERBM)".
-HEADING_ACRONYM = re.compile(r"\((?P<acronym>[A-Z]{2,})\)\s*$")
-
-#: Words a volet heading opens with that do not name it: the template's ("mesures", "volet")
-#: and French function words.
-HEADING_FILLERS = frozenset(
-    "mesures mesure volet actions action du de des d la le les l a au aux en et pour sur".split())
-
 #: A heading in the body is recognised from this many letters of its title on (or all of them).
 HEADING_MIN_LETTERS = 12
-
-#: Display names of the volets known to the template, used where a sentence needs a short name;
-#: a volet not listed here is named by its own heading.
-VOLET_LABELS = {
-    "socle": "Socle commun",
-    "initiative": "Initiative départementale",
-    "erbm": "ERBM",
-}
-
 
 def volet_label(key: str, heading: str = "") -> str:
     """A volet's display name: the template's short name, else its heading in sentence case.
@@ -88,30 +66,48 @@ def volet_label(key: str, heading: str = "") -> str:
     return text[:1].upper() + text[1:].lower()
 
 
-def volet_name_in_text(key: str, heading: str = "") -> str:
-    """A volet's name inside a sentence ("le volet socle commun"); acronyms keep their capitals.
+def template_volet(text: str) -> str | None:
+    """The template volet whose words ``text`` holds (:data:`~calpae_lib.template.volets.VOLETS`), if any.
 
-    >>> volet_name_in_text("socle"), volet_name_in_text("erbm")
-    ('socle commun', 'ERBM')
+    >>> template_volet("INITIATIVES DEPARTEMENTALES"), template_volet("Contre partie plan pauvreté")
+    ('initiative', 'socle')
+    >>> template_volet("Mobilité") is None
+    True
     """
-    label = volet_label(key, heading)
-    return label if label.isupper() else label[0].lower() + label[1:]
+    folded = fold(text)
+    return next((key for key, pattern in VOLET_PATTERNS if pattern.search(folded)), None)
 
 
-#: The same names inside a sentence, for the known volets.
-VOLET_NAMES_IN_TEXT = {key: volet_name_in_text(key) for key in VOLET_LABELS}
+def volet_named(text: str, volets: tuple[str, ...] = ()) -> str | None:
+    """The volet a title, a label or a sentence names: a template volet by its words, else one of
+    ``volets`` (the outline's keys) by its key's word; ``None`` when it names none.
+
+    >>> volet_named("ACTION D'INITIATIVE DEPARTEMENTALE"), volet_named("Renouveau du Bassin Minier")
+    ('initiative', 'erbm')
+    >>> volet_named("tableau des mesures complémentaires", ("socle", "complementaires"))
+    'complementaires'
+    """
+    named = template_volet(text)
+    if named:
+        return named
+    words = set(re.findall(r"[a-z]+", fold(text)))
+    return next((key for key in volets if key in words), None)
 
 
 def volet_key(heading: str) -> str:
-    """The key of a volet read from its heading.
+    """The key of a volet read from its heading: the template volet it names, else its acronym,
+    else its first word that is not a template or function word.
 
     >>> volet_key("MESURES DU SOCLE"), volet_key("MESURES A L’INITIATIVE DU DEPARTEMENT")
     ('socle', 'initiative')
     >>> volet_key("VOLET ENGAGEMENT POUR LE RENOUVEAU DU BASSIN MINIER (ERBM)")
     'erbm'
-    >>> volet_key("MESURES COMPLÉMENTAIRES")
-    'complementaires'
+    >>> volet_key("INITIATIVES DEPARTEMENTALES"), volet_key("MESURES COMPLÉMENTAIRES")
+    ('initiative', 'complementaires')
     """
+    named = template_volet(heading)
+    if named:
+        return named
     acronym = HEADING_ACRONYM.search(heading.strip())
     if acronym:
         return acronym.group("acronym").lower()
@@ -483,7 +479,7 @@ def parse_outline(doc: Document) -> Outline:
         action = Action(volet, axis, number, title, line, line, next_start - 1,
                         toc_page=entry.page if entry else None)
         actions.append(replace(action, has_budget=has_budget(doc, action),
-                               has_indicators=section_line(doc, line, next_start - 1, "6") is not None))
+                               has_indicators=section_line(doc, line, next_start - 1, INDICATORS_SECTION) is not None))
     if not actions:
         raise InputError("aucune action trouvée (« ACTION 1 : … ») : le fichier n'a pas la structure "
                          "d'un rapport CALPAE.", path=doc.path)
@@ -505,15 +501,12 @@ def close_parts(parts: list[Part], actions: list[Action]) -> list[Part]:
     return closed
 
 
-NO_FINANCING = re.compile(r"Pas\s+de\s+valorisation\s+financi[èe]re", re.IGNORECASE)
-
-
 def has_budget(doc: Document, action: Action) -> bool:
     """Whether the action has a budget sheet with amounts (not "Pas de valorisation financière")."""
-    start = section_line(doc, action.start, action.end, "5.1")
+    start = section_line(doc, action.start, action.end, PLANNED_SECTION)
     if start is None:
         return False
-    stop = section_line(doc, start, action.end, "6") or action.end
+    stop = section_line(doc, start, action.end, INDICATORS_SECTION) or action.end
     block = [text for _, text in doc.numbered(start, stop)]
     return not any(NO_FINANCING.search(text) for text in block) and any("€" in text for text in block)
 

@@ -20,35 +20,20 @@ import re
 from dataclasses import dataclass
 
 from calpae_lib.tables.indicators.words import OPENER
-from calpae_lib.tables.table_words import column_kind
+from calpae_lib.template.indicators import (
+    COLUMN_KEYWORD,
+    JUSTIFICATION,
+    JUSTIFICATION_LETTERS,
+    MEASURE_TITLE,
+    SHEET_HEADER_START,
+    column_kind,
+)
 from calpae_lib.text.flattened import join_cut_lines, letters_only
 from calpae_lib.text.outline import Outline, section_line
 from calpae_lib.text.reading import Document
 
-#: A value column's keyword: where a column starts in the header (its kind is read from its whole
-#: title by :func:`calpae_lib.tables.table_words.column_kind`). Order matters: "Résultats attendus"
-#: must be tried before "Résultat".
-COLUMN_KEYWORD = re.compile(
-    r"""
-    (?P<target>Pr[ée]vision\s*nel|R[ée]sultats?\s+attendus?)   # forecast: "Prévisionnel", "Résultats attendus"
-    | (?P<baseline>Situation)                                  # situation before the year
-    | (?P<result>R[ée]sultat)                                  # achieved result
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
 #: A period in a header: a year, or two years joined by a slash ("2020/2021").
 PERIOD = re.compile(r"(?<!\d)(?P<period>(?:19|20)\d\d(?:\s*/\s*(?:19|20)\d\d)?)(?!\d)")
-
-#: The justification column closes the header.
-JUSTIFICATION = re.compile(r"Justification", re.IGNORECASE)
-JUSTIFICATION_LETTERS = "justificationdesecartslecasecheant"  # "Justification des écarts (le cas échéant)"
-
-#: The line that opens a table's header: "Indicateurs" after the measure column title.
-HEADER_START = re.compile(r"^\s*(?:Nom\s+de\s+la\s+Mesure\s+)?Indicateurs\b(?!\s+transmis)", re.IGNORECASE)
-
-#: "Nom de la" opening the header on a line of its own ("Nom de la / Mesure / Indicateurs ...").
-MEASURE_TITLE = re.compile(r"^\s*Nom\s+de\s+la\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -144,7 +129,7 @@ def header_end(doc: Document, start: int, stop: int) -> int:
 def find_header(doc: Document, start: int, stop: int) -> TableHeader | None:
     """The indicator table header between lines ``start`` and ``stop``, or ``None``."""
     for number, text in doc.numbered(start, stop):
-        if not HEADER_START.match(text):
+        if not SHEET_HEADER_START.match(text):
             continue
         previous = [n for n, t in doc.numbered(max(start, number - 4), number - 1) if MEASURE_TITLE.match(t)]
         first = previous[0] if previous else number

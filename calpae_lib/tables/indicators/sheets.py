@@ -51,7 +51,7 @@ from calpae_lib.tables.indicators.rows import DraftRow, expected_cells, table_ro
 from calpae_lib.tables.indicators.words import block_text, blocks
 from calpae_lib.tables.pages import page_model
 from calpae_lib.tables.schemas import TABLE_COLUMNS
-from calpae_lib.tables.table_words import unit_of_indicator
+from calpae_lib.template.indicators import unit_of_indicator
 from calpae_lib.text.flattened import TextLine, letters_only
 from calpae_lib.text.outline import Outline
 from calpae_lib.text.reading import Document

@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 
 from calpae_lib.tables.indicators.cells import FUNCTION_WORD
-from calpae_lib.tables.table_words import OPENING, VERB_WORD
+from calpae_lib.template.indicators import OPENING, VERB_WORD
 from calpae_lib.text.flattened import TextLine, letters_only
 
-#: Words that open an indicator's name (:data:`calpae_lib.tables.table_words.OPENING_WORDS`), at a word start.
+#: Words that open an indicator's name (:data:`calpae_lib.template.indicators.OPENING_WORDS`), at a word start.
 OPENER = re.compile(rf"(?:^|(?<=\s)){OPENING}\b")
 
 #: Markers of a sentence: its words, or a closing stop.

@@ -1,5 +1,6 @@
 """The words both indicator readers know, in one place: what opens an indicator, what says
-"not available", which words give a unit, which words name a column's kind.
+"not available", which words give a unit, which words name a column's kind; the headers of the
+sheets' indicator tables and of Annexe 4.
 
 Used by the action sheets' tables (:mod:`calpae_lib.tables.indicators`) and by
 Annexe 4 (:mod:`calpae_lib.tables.annex4`). Rows are recognised by the
@@ -65,3 +66,51 @@ def column_kind(header: str) -> str:
     ('baseline', 'result')
     """
     return next((kind for kind, pattern in KIND_WORDS if pattern.search(header)), "result")
+
+
+# --- Annexe 4's title and header -----------------------------------------------------------------
+
+#: Annexe 4's title.
+ANNEX4_TITLE = re.compile(r"ANNEXE\s*4\b.*INDICATEURS", re.IGNORECASE)
+
+#: First line of a page's header block.
+ANNEX4_HEADER_START = re.compile(r"^\s*Mesures\s+Indicateurs\b")
+
+#: Last line of the header block: the comment column's title alone.
+ANNEX4_HEADER_END = re.compile(r"^\s*Commentaires?\s*$")
+
+#: Where a column header begins inside the joined header text (case matters:
+#: "et situation au 31 dec. 2020" inside a header does not start a column).
+ANNEX4_COLUMN_START = re.compile(r"(?=\b(?:Situation|Résultat)\b)")
+
+
+# --- the sheets' indicator table header (section 6) ---------------------------------------------
+
+#: A value column's keyword: where a column starts in the header (its kind is read from its whole
+#: title by :func:`calpae_lib.template.indicators.column_kind`). Order matters: "Résultats attendus"
+#: must be tried before "Résultat".
+COLUMN_KEYWORD = re.compile(
+    r"""
+    (?P<target>Pr[ée]vision\s*nel|R[ée]sultats?\s+attendus?)   # forecast: "Prévisionnel", "Résultats attendus"
+    | (?P<baseline>Situation)                                  # situation before the year
+    | (?P<result>R[ée]sultat)                                  # achieved result
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: The justification column closes the header.
+JUSTIFICATION = re.compile(r"Justification", re.IGNORECASE)
+JUSTIFICATION_LETTERS = "justificationdesecartslecasecheant"  # "Justification des écarts (le cas échéant)"
+
+#: The line that opens a table's header: "Indicateurs" after the measure column title.
+SHEET_HEADER_START = re.compile(r"^\s*(?:Nom\s+de\s+la\s+Mesure\s+)?Indicateurs\b(?!\s+transmis)", re.IGNORECASE)
+
+#: "Nom de la" opening the header on a line of its own ("Nom de la / Mesure / Indicateurs ...").
+MEASURE_TITLE = re.compile(r"^\s*Nom\s+de\s+la\b", re.IGNORECASE)
+
+
+# --- an indicator's wording ----------------------------------------------------------------------
+
+#: The head of a counted or rated indicator, dropped to get what it measures.
+DIRECTION_HEAD = re.compile(
+    r"^(?:(?:dont\s+)?nombre(?:\s+total)?|taux|pourcentage|proportion)\s+(?:de\s+|d'|des\s+|du\s+)", re.IGNORECASE)
