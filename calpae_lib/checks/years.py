@@ -108,7 +108,8 @@ def check_programme(tables, doc, meta, previous) -> list[Finding]:
 
 
 def indicator_rows(tables: dict, year: int) -> pd.DataFrame:
-    """A report's indicator rows, one per printed row: :data:`ROW_KEYS`, ``unit``, ``source_line`` and for
+    """A report's indicator rows, one per printed row: :data:`ROW_KEYS`, ``unit``, ``source_line`` (the
+    result's, else the row's first cell's) and for
     each of :data:`CELLS` the cell (a number when read without doubt, else the text as printed) and, when a
     number, its ``<cell>_value``, and ``<cell>_printed`` as the report prints it. The « Situation » is the previous year's; target and result the year's."""
     cells = tables["indicators"].copy()
@@ -124,6 +125,8 @@ def indicator_rows(tables: dict, year: int) -> pd.DataFrame:
     cells["cell"] = [repr(float(n)) if pd.notna(n) else text for n, text in zip(cells["number"], cells["printed"])]
     keys = ROW_KEYS
     rows = cells.drop_duplicates(keys)[[*keys, "unit", "source_line"]].set_index(keys)
+    results = cells[cells["kind"] == "result"].set_index(keys)["source_line"]
+    rows["source_line"] = results.reindex(rows.index).fillna(rows["source_line"]).astype(int)  # the result's line
     for kind in CELLS:
         of_kind = cells[cells["kind"] == kind].set_index(keys)
         rows[kind] = of_kind["cell"]
