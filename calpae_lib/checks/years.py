@@ -201,13 +201,14 @@ def check_copied_rows(tables, doc, meta, previous) -> list[Finding]:
 
 @rule("annees.situation_n1", needs=("indicators", "actions"), reads=(PREVIOUS,), grade=Grade.EFFECTIF)
 def check_baseline(tables, doc, meta, previous) -> list[Finding]:
-    """La « Situation » de l'année précédente contre le résultat que le rapport précédent imprimait."""
+    """La « Situation » de l'année précédente contre le résultat que le rapport précédent imprimait (hors copies)."""
     if previous.meta.year != meta.year - 1:
         return []
     rows = paired_rows(tables, meta, previous)
     whole = copied_tables(rows)
+    copies = pd.Series([is_copy(r) for r in rows.itertuples()], index=rows.index, dtype=bool)
     compared = rows[rows["baseline_value"].notna() & rows["result_value_before"].notna()
-                    & ~rows["action_id"].isin(whole)]
+                    & ~rows["action_id"].isin(whole) & ~copies]  # a copy's situation is last year's situation
     findings = []
     for row in compared.itertuples():
         agree = row.baseline_value == row.result_value_before

@@ -45,11 +45,35 @@ def summary(reports, checks: pd.DataFrame | None = None) -> Markdown:
     sentences = [f"Cette comparaison porte sur {plural(len(years), 'exercice')} "
                  f"({enumerate_fr([str(y) for y in years])}) du même département."]
     sentences += findings_sentences(checks)
-    if "prevu" in total.index:
-        first, last = total.loc["prevu", years[0]], total.loc["prevu", years[-1]]
-        sentences.append(f"Le montant prévu, tous volets et financeurs confondus, passe de "
-                         f"{format_eur(first)} en {years[0]} à {format_eur(last)} en {years[-1]}.")
+    sentences += money_sentences(money, years)
     return Markdown(" ".join(sentences))
+
+
+#: Where a year's pages find the comparison of its département's years (:mod:`calpae_lib.publish.batch`).
+COMPARISON_LINK = "../comparaison/comparaison_annees.html"
+
+
+def money_sentences(money: pd.DataFrame, years: list[int]) -> list[str]:
+    """Prévu and engagé (completed by the annex, as the synthesis does) of the first and the last year."""
+    total = money.groupby("stage")[years].sum(min_count=1)
+    words = {"prevu": "Le montant prévu", "engage": "L'engagé, complété par l'annexe là où une fiche ne l'imprime pas,"}
+    return [f"{words[stage]} passe, tous volets et financeurs confondus, de {format_eur(total.loc[stage, years[0]])} "
+            f"en {years[0]} à {format_eur(total.loc[stage, years[-1]])} en {years[-1]}."
+            for stage in ("prevu", "engage") if stage in total.index]
+
+
+def previous_year_section(report, previous, link: str = COMPARISON_LINK) -> Markdown | None:
+    """The « par rapport à N−1 » section of a year's synthesis: money, programme, copies and recurring
+    defects against the previous report (``previous``, or ``None``: nothing is shown), and a link to the
+    comparison of the two years."""
+    if previous is None:
+        return None
+    reports = [previous, report]
+    years = comparison.years(reports)
+    checks = comparison.year_checks(reports)
+    sentences = [*money_sentences(comparison.money_by_year(reports), years), *findings_sentences(checks)]
+    return Markdown(f"## Par rapport à {previous.meta.year}\n\n" + " ".join(sentences)
+                    + f"\n\nLe détail est dans la [comparaison des exercices {years[0]}–{years[-1]}]({link}).")
 
 
 def findings_sentences(checks: pd.DataFrame) -> list[str]:
@@ -90,7 +114,8 @@ def findings_table(checks: pd.DataFrame, check_ids: tuple[str, ...], caption: st
         rows = rows[rows["status"] != "ok"]
     frame = pd.DataFrame({
         "Exercice": rows["year"].astype(str),
-        "Objet": rows["scope"].map(lambda s: "document" if s == "document" else action_label(s)),
+        "Objet": [("document" if s == "document" else action_label(s)) + (f" ({p})" if o == "retirée" else "")
+                  for s, o, p in zip(rows["scope"], rows["observed"], rows["previous_year"])],
         "Constat": rows["message"],
         "Ligne": rows["source_line"].map(lambda n: "—" if pd.isna(n) else str(int(n))),
     })
