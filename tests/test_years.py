@@ -190,3 +190,19 @@ def test_money_compared_with_the_synthesis_completed_engaged(bundled_report):
     for row in completed.itertuples():
         shown = per_volet[(per_volet["volet"] == row.volet) & (per_volet["financeur"] == row.financeur)]
         assert shown["amount_eur"].iloc[0] == row.engage_complete != row.engage
+
+
+def test_the_comparison_is_published_as_tables(indicators_year, bundled_report, tmp_path):
+    from calpae_lib.publish.processed import write_comparison_tables
+    from calpae_lib.tables.export import read_tables
+
+    reports = [bundled_report, indicators_year["report"]]
+    written = write_comparison_tables(reports, tmp_path / "tables")
+    assert {p.name for p in written} >= {"comparison_money.csv", "comparison_indicators.csv",
+                                         "comparison_checks.csv", "calpae.xlsx", "datapackage.json"}
+    tables = read_tables(tmp_path / "tables", ["comparison_indicators", "comparison_checks"])
+    rows = tables["comparison_indicators"]
+    year = indicators_year["report"].meta.year
+    marked = rows[(rows["year"] == year) & (rows["mark"] == "contradiction")]
+    assert set(marked["source_line"]) == indicators_year["contradict"]
+    assert len(tables["comparison_checks"]) == len(indicators_year["checks"])

@@ -137,9 +137,9 @@ def year_checks(reports) -> pd.DataFrame:
     frames = [build_year_checks(current, previous).assign(year=current.meta.year, previous_year=previous.meta.year)
               for previous, current in zip(ordered, ordered[1:])]
     if not frames:
-        return pd.DataFrame(columns=["year", "previous_year", *TABLE_COLUMNS["checks"]])
+        return pd.DataFrame(columns=TABLE_COLUMNS["comparison_checks"])
     checks = pd.concat(frames, ignore_index=True)
-    return checks[["year", "previous_year", *TABLE_COLUMNS["checks"]]]
+    return checks[TABLE_COLUMNS["comparison_checks"]]
 
 
 def row_marks(reports, checks: pd.DataFrame) -> dict[tuple[int, int], str]:
@@ -158,3 +158,19 @@ def row_marks(reports, checks: pd.DataFrame) -> dict[tuple[int, int], str]:
     for year, check_id, line in zip(flagged["year"], flagged["check_id"], flagged["source_line"]):
         marks.setdefault((year, int(line)), "copie" if check_id == COPIED_ROW else "contradiction")
     return marks
+
+
+def comparison_tables(reports, checks: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The comparison as data (:data:`calpae_lib.tables.schemas.COMPARISON_SCHEMAS`): each year's money per
+    volet, the results of the indicators found in several years with the mark the checks across years give
+    them, and those checks (``checks``, or computed)."""
+    checks = checks if checks is not None else year_checks(reports)
+    money = pd.concat([money_per_volet(r) for r in reports], ignore_index=True)
+    money["amount_eur"] = money["amount_eur"].round().astype("Int64")
+    results = indicator_results(reports)
+    marks = row_marks(reports, checks)
+    results["mark"] = [marks.get((y, int(line))) for y, line in zip(results["year"], results["source_line"])]
+    results["action_id"] = results["action_id"].replace("", None)
+    tables = {"comparison_money": money.sort_values("year", kind="stable"), "comparison_indicators": results,
+              "comparison_checks": checks}
+    return {name: frame.reset_index(drop=True)[TABLE_COLUMNS[name]] for name, frame in tables.items()}

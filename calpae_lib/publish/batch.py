@@ -38,7 +38,7 @@ from calpae_lib.present import findings
 from calpae_lib.publish import config, kernels, loading, method, pages, provenance
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.atomic import output_lock, recover_tree, replace_directory, staging_dir, write_atomically
-from calpae_lib.publish.processed import write_tables_folder
+from calpae_lib.publish.processed import write_comparison_tables, write_tables_folder
 from calpae_lib.publish.rawfiles import expand_raw_paths
 from calpae_lib.publish.store import DIGESTS_NAME, ResultStore, digest_of, notebook_key
 from calpae_lib.text.formatting import format_number
@@ -448,6 +448,8 @@ def write_unit_pages(units: list[Unit], tables_store: ResultStore, force: bool) 
             (unit.staging / "index.html").write_text(publish.index_html(unit.report, unit.frame), encoding="utf-8")
             (unit.staging / f"{pages.METHOD_NAME}.html").write_text(method.method_html(unit.report, unit.frame),
                                                                     encoding="utf-8")
+        elif unit.reports:  # a comparison across years: its tables beside its page
+            write_comparison_tables(list(unit.reports), unit.staging / publish.TABLES_DIR)
 
 
 def manifest_provenance() -> dict:
