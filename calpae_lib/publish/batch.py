@@ -251,9 +251,9 @@ def comparison_unit(reports: list, target: Path, notebooks_dir: Path) -> Unit | 
     reports = sorted(reports, key=lambda r: r.meta.year)
     departement = reports[0].meta.departement
     raw_paths = os.pathsep.join(str(Path(r.doc.path).resolve()) for r in reports)
+    # the département is the site's and the scope's: the page's own title does not say it again
     job = publish.NotebookJob("comparaison_annees", notebook, {"raw_paths": raw_paths},
-                              f"Comparaison des exercices {reports[0].meta.year}–{reports[-1].meta.year}"
-                              f" — {departement}")
+                              f"Comparaison des exercices {reports[0].meta.year}–{reports[-1].meta.year}")
     frame = pages.PageFrame(site=f"Rapports CALPAE — {departement}", scope=departement,
                             pages=((job.name, job.title),),
                             sources=tuple((r.doc.path.name, r.doc.sha256) for r in reports),
@@ -497,7 +497,9 @@ def published_entry(unit: Unit) -> dict:
     last run's.
     """
     if unit.report is None:
-        return {"kind": "comparison", "pages": [{"name": job.name, "title": job.title} for job in unit.jobs]}
+        departement = unit.reports[0].meta.departement  # the top index lists every département's comparisons
+        return {"kind": "comparison", "pages": [{"name": job.name, "title": f"{job.title} — {departement}"}
+                                                for job in unit.jobs]}
     meta, doc = unit.report.meta, unit.report.doc
     return {"kind": "report", "year": meta.year, "departement": meta.departement, "raw": doc.path.name,
             "sha256": doc.sha256, "checks": check_summary(unit.report)}
