@@ -206,3 +206,24 @@ def test_the_comparison_is_published_as_tables(indicators_year, bundled_report, 
     marked = rows[(rows["year"] == year) & (rows["mark"] == "contradiction")]
     assert set(marked["source_line"]) == indicators_year["contradict"]
     assert len(tables["comparison_checks"]) == len(indicators_year["checks"])
+
+
+def test_the_synthesis_finds_last_year_beside_it_and_says_what_changed(tmp_path, bundled_report):
+    from calpae_lib.publish.loading import previous_report
+
+    from .variants import replace_line
+
+    other = shift_years(bundled_text(), 1)
+    line = bundled_report.meta.departement_line
+    other = replace_line(other, line, bundled_report.doc.line(line).split(" - ")[0], "SOMME")
+    write_variant(tmp_path, other, "calpae_2023_somme.txt")
+    later = load_report(write_variant(tmp_path, shift_years(bundled_text(), 2), "calpae_2024_pas-de-calais.txt"))
+    found = previous_report(later)
+    assert found is None or found.meta.departement == later.meta.departement  # never another département's
+    assert comparison_views.previous_year_section(later, None) is None
+    last = load_report(write_variant(tmp_path, shift_years(bundled_text(), 1), "calpae_2023_pas-de-calais.txt"))
+    found = previous_report(later)
+    assert found is not None and found.doc.path.resolve() == last.doc.path.resolve()
+    section = comparison_views.previous_year_section(later, found).data
+    assert section.startswith(f"## Par rapport à {last.meta.year}") and comparison_views.COMPARISON_LINK in section
+    assert "1 tableau" in section or "tableaux d'indicateurs" in section  # a year reprinted: its copies said

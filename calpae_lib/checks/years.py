@@ -135,7 +135,20 @@ def indicator_rows(tables: dict, year: int) -> pd.DataFrame:
     return rows.reset_index()
 
 
+#: The last run's paired rows: ``(tables, previous, rows)``. The three rules on indicator rows read the same
+#: pairing in one run of the engine (the same ``tables`` dict, the same previous report); the entry holds
+#: both, so their ids cannot be reused while it lives.
+_LAST_PAIRED: list = []
+
+
 def paired_rows(tables: dict, meta, previous) -> pd.DataFrame:
+    """:func:`pair_rows`, made once per run of the rules (see :data:`_LAST_PAIRED`)."""
+    if not (_LAST_PAIRED and _LAST_PAIRED[0] is tables and _LAST_PAIRED[1] is previous):
+        _LAST_PAIRED[:] = [tables, previous, pair_rows(tables, meta, previous)]
+    return _LAST_PAIRED[2]
+
+
+def pair_rows(tables: dict, meta, previous) -> pd.DataFrame:
     """The indicator rows of this year beside their namesakes of the previous year (suffix ``_before``),
     the previous year's actions renamed to this year's by :func:`action_pairs`; only rows of both years."""
     now = indicator_rows(tables, meta.year)
