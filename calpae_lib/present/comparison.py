@@ -302,15 +302,15 @@ def signed_eur(value) -> str:
 
 
 def signed_percent(value) -> str:
-    """A change in percent, with one decimal below 10 % so that small changes do not read as none.
+    """A change in percent, always with one decimal, so that a column reads alike and a small change does
+    not read as none.
 
     >>> signed_percent(0.37), signed_percent(-12.4), signed_percent(0.0), signed_percent(-0.04)
-    ('+0,4\xa0%', '−12\xa0%', '0\xa0%', '0,0\xa0%')
+    ('+0,4\xa0%', '−12,4\xa0%', '0,0\xa0%', '0,0\xa0%')
     """
     if pd.isna(value):
         return "—"
-    decimals = 1 if 0 < abs(value) < 10 else 0
-    shown = format_percent(abs(value), decimals)
+    shown = format_percent(abs(value), 1)
     return signed(value if shown.strip("0,\xa0%") else 0, shown)
 
 
