@@ -606,3 +606,27 @@ def rename(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
     for old, new in pairs:
         text = text.replace(old, new)
     return text
+# --- the next year's indicator tables (cross-year checks) --------------------------------------
+
+def update_indicators(variant: Variant, rows: dict[int, tuple[int, int, int]], keep: set[str],
+                      contradict: set[int], rng: random.Random) -> list[int]:
+    """The indicator rows of a next year: at each bundled line of ``rows`` (a row printing its situation,
+    target and result as three whole numbers, ``(situation, target, result)``), the situation becomes last
+    year's result and the result a new one; the lines of the sheets in ``keep`` (variant action ids) are
+    left as printed, their tables copied; at the bundled lines of ``contradict`` the situation is not last
+    year's result. Returns the bundled lines updated."""
+    back = {origin: index for index, origin in enumerate(variant.origin) if origin}
+    kept = {line for s in sheets(variant.lines) if s.action_id in keep
+            for line in variant.origin[s.start:s.end] if line}
+    updated = []
+    for line, (_, target, result) in sorted(rows.items()):
+        if line in kept or line not in back:
+            continue
+        index = back[line]
+        situation = result + rng.randint(3, 40) if line in contradict else result
+        indent = variant.lines[index][:len(variant.lines[index]) - len(variant.lines[index].lstrip())]
+        variant.lines[index] = f"{indent}{situation} {target} {result + rng.randint(1, 9)} "
+        updated.append(line)
+    variant.events.append(f"indicateurs mis à jour ({len(updated)} lignes), tableaux recopiés : {sorted(keep)}, "
+                          f"situations contredites : {sorted(contradict)}")
+    return updated

@@ -13,7 +13,9 @@ import pandas as pd
 
 from calpae_lib.analysis.axes import actions_with_axis
 from calpae_lib.analysis.budget import budget_by_volet
+from calpae_lib.checks.engine import build_year_checks
 from calpae_lib.tables.budgets import FINANCEUR_LABELS, STAGES
+from calpae_lib.tables.schemas import TABLE_COLUMNS
 
 MONEY_KEYS = ["volet", "financeur", "stage"]
 INDICATOR_KEYS = ["axis", "measure", "indicator", "unit", "occurrence"]
@@ -26,9 +28,12 @@ def years(reports) -> list[int]:
 def money_per_volet(report) -> pd.DataFrame:
     """One report's money per volet, financeur and stage: ``year, volet, financeur, stage, amount_eur``.
 
-    Engagé sums the actions that print it (see :func:`calpae_lib.present.budget_by_volet`).
+    Engagé is the synthesis's: the sheets' engagé completed by the annex for the actions whose sheet does
+    not print it (``engage_complete`` of :func:`calpae_lib.analysis.budget.budget_by_volet`, where it completes
+    any), so that a volet does not seem to fall only because a sheet left its 5.2 empty.
     """
     wide = budget_by_volet(report)
+    wide["engage"] = wide["engage_complete"].where(wide["completees"] > 0, wide["engage"])
     long = wide.melt(id_vars=["volet", "financeur"], value_vars=["prevu", "engage"], var_name="stage",
                      value_name="amount_eur")
     return long.assign(year=report.meta.year)[["year", *MONEY_KEYS, "amount_eur"]]
@@ -118,3 +123,54 @@ def indicators_by_year(reports) -> pd.DataFrame:
     wide = order.merge(wide.reset_index(), on=INDICATOR_KEYS, how="left")
     wide.columns.name = None
     return with_evolution(wide, years(reports))
+
+
+#: The rules across years whose findings are about the indicators' rows (:mod:`calpae_lib.checks.years`).
+COPIED_TABLE, COPIED_ROW, BASELINE = "annees.tableau_recopie", "annees.ligne_recopiee", "annees.situation_n1"
+PROGRAMME, RECURRING = "annees.programme", "annees.deja_releve"
+
+
+def year_checks(reports) -> pd.DataFrame:
+    """The checks across years of each report against the report of the year before it (of those given):
+    the checks table's columns after ``year`` (the later report's) and ``previous_year``."""
+    ordered = sorted(reports, key=lambda r: r.meta.year)
+    frames = [build_year_checks(current, previous).assign(year=current.meta.year, previous_year=previous.meta.year)
+              for previous, current in zip(ordered, ordered[1:])]
+    if not frames:
+        return pd.DataFrame(columns=TABLE_COLUMNS["comparison_checks"])
+    checks = pd.concat(frames, ignore_index=True)
+    return checks[TABLE_COLUMNS["comparison_checks"]]
+
+
+def row_marks(reports, checks: pd.DataFrame) -> dict[tuple[int, int], str]:
+    """``(year, source_line of a result) -> mark`` for the indicator rows the checks across years flag:
+    ``copie`` (the row, or its whole table, prints last year's values again) or ``contradiction`` (its
+    « Situation » differs from last year's result)."""
+    marks = {}
+    by_year = {r.meta.year: r for r in reports}
+    copied_tables = checks[checks["check_id"] == COPIED_TABLE]
+    for year, scope in zip(copied_tables["year"], copied_tables["scope"]):
+        results = year_results(by_year[year])
+        for line in results.loc[results["action_id"] == scope, "source_line"]:
+            marks[(year, int(line))] = "copie"
+    flagged = checks[(checks["check_id"] == COPIED_ROW)
+                     | ((checks["check_id"] == BASELINE) & (checks["status"] == "ecart"))]
+    for year, check_id, line in zip(flagged["year"], flagged["check_id"], flagged["source_line"]):
+        marks.setdefault((year, int(line)), "copie" if check_id == COPIED_ROW else "contradiction")
+    return marks
+
+
+def comparison_tables(reports, checks: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The comparison as data (:data:`calpae_lib.tables.schemas.COMPARISON_SCHEMAS`): each year's money per
+    volet, the results of the indicators found in several years with the mark the checks across years give
+    them, and those checks (``checks``, or computed)."""
+    checks = checks if checks is not None else year_checks(reports)
+    money = pd.concat([money_per_volet(r) for r in reports], ignore_index=True)
+    money["amount_eur"] = money["amount_eur"].round().astype("Int64")
+    results = indicator_results(reports)
+    marks = row_marks(reports, checks)
+    results["mark"] = [marks.get((y, int(line))) for y, line in zip(results["year"], results["source_line"])]
+    results["action_id"] = results["action_id"].replace("", None)
+    tables = {"comparison_money": money.sort_values("year", kind="stable"), "comparison_indicators": results,
+              "comparison_checks": checks}
+    return {name: frame.reset_index(drop=True)[TABLE_COLUMNS[name]] for name, frame in tables.items()}

@@ -97,6 +97,11 @@ REGISTRY: dict[str, Rule] = {}
 #: (:mod:`calpae_lib.tables.claims`) and the ``dates`` printed (:class:`~calpae_lib.text.dates.PrintedDate`).
 STRUCTURES = ("outline", "sheet_headers", "annex_headers", "claims", "stated_percentages", "dates", "comment_shares")
 
+#: The structure of the rules across years (:mod:`calpae_lib.checks.years`): the previous report of the same
+#: département (its ``tables`` and ``meta``). Given only when two reports are compared; a rule that reads it is
+#: skipped otherwise, and only such rules run in :func:`build_year_checks`.
+PREVIOUS = "previous"
+
 #: A view of the tables that the annex rules read, made once per run of the rules from the tables
 #: they are given: the annex as printed, one row per line (:func:`~calpae_lib.tables.annex_budget.annex_lines`).
 ANNEX_LINES = "annex_lines"
@@ -123,7 +128,7 @@ def rule(check_id: str, *, needs: tuple[str, ...] = (), reads: tuple[str, ...] =
 
 def all_rules() -> list[Rule]:
     """Every registered rule, in registration order (rule modules imported here)."""
-    from calpae_lib.checks import budget, indicators, text  # noqa: F401  (they register themselves)
+    from calpae_lib.checks import budget, indicators, text, years  # noqa: F401  (they register themselves)
     return list(REGISTRY.values())
 
 
@@ -131,11 +136,15 @@ def has_tables(tables: dict, needs: tuple[str, ...]) -> bool:
     return all(name in tables and tables[name] is not None for name in needs)
 
 
-def run_checks(tables: dict[str, pd.DataFrame], doc, meta, structures: dict) -> list[Finding]:
-    """Run the rules whose tables exist; findings in rule order. ``structures`` maps each name of
-    :data:`STRUCTURES` to what the parser read."""
+def run_checks(tables: dict[str, pd.DataFrame], doc, meta, structures: dict,
+               across_years: bool = False) -> list[Finding]:
+    """Run the rules whose tables and structures exist; findings in rule order. ``structures`` maps each name of
+    :data:`STRUCTURES` (and :data:`PREVIOUS` when two years are compared) to what the parser read;
+    ``across_years``: only the rules that read :data:`PREVIOUS`, else only those that do not."""
     findings, viewed = [], with_views(tables)
     for checked in all_rules():
+        if (PREVIOUS in checked.reads) != across_years:
+            continue
         if has_tables(tables, checked.needs):
             arguments = {name: structures[name] for name in checked.reads}
             findings.extend(classified(checked, f) for f in checked.function(viewed, doc, meta, **arguments))
@@ -161,6 +170,13 @@ def checks_table(findings: list[Finding]) -> pd.DataFrame:
 def build_checks(tables: dict[str, pd.DataFrame], doc, meta, structures: dict) -> pd.DataFrame:
     """The checks table of a report's tables (what the pipeline calls)."""
     return checks_table(run_checks(tables, doc, meta, structures))
+
+
+def build_year_checks(current, previous) -> pd.DataFrame:
+    """The checks across years of two parsed reports of one département (``current`` the later): the rules
+    that read :data:`PREVIOUS`, run on the current report's tables with the previous report beside them."""
+    structures = {**current.structures, PREVIOUS: previous}
+    return checks_table(run_checks(current.tables, current.doc, current.meta, structures, across_years=True))
 
 
 def reading_order(checks: pd.DataFrame) -> pd.DataFrame:

@@ -38,7 +38,7 @@ from calpae_lib.present import findings
 from calpae_lib.publish import config, kernels, loading, method, pages, provenance
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.atomic import output_lock, recover_tree, replace_directory, staging_dir, write_atomically
-from calpae_lib.publish.processed import write_tables_folder
+from calpae_lib.publish.processed import write_comparison_tables, write_tables_folder
 from calpae_lib.publish.rawfiles import expand_raw_paths
 from calpae_lib.publish.store import DIGESTS_NAME, ResultStore, digest_of, notebook_key
 from calpae_lib.text.formatting import format_number
@@ -251,9 +251,9 @@ def comparison_unit(reports: list, target: Path, notebooks_dir: Path) -> Unit | 
     reports = sorted(reports, key=lambda r: r.meta.year)
     departement = reports[0].meta.departement
     raw_paths = os.pathsep.join(str(Path(r.doc.path).resolve()) for r in reports)
+    # the département is the site's and the scope's: the page's own title does not say it again
     job = publish.NotebookJob("comparaison_annees", notebook, {"raw_paths": raw_paths},
-                              f"Comparaison des exercices {reports[0].meta.year}–{reports[-1].meta.year}"
-                              f" — {departement}")
+                              f"Comparaison des exercices {reports[0].meta.year}–{reports[-1].meta.year}")
     frame = pages.PageFrame(site=f"Rapports CALPAE — {departement}", scope=departement,
                             pages=((job.name, job.title),),
                             sources=tuple((r.doc.path.name, r.doc.sha256) for r in reports),
@@ -448,6 +448,8 @@ def write_unit_pages(units: list[Unit], tables_store: ResultStore, force: bool) 
             (unit.staging / "index.html").write_text(publish.index_html(unit.report, unit.frame), encoding="utf-8")
             (unit.staging / f"{pages.METHOD_NAME}.html").write_text(method.method_html(unit.report, unit.frame),
                                                                     encoding="utf-8")
+        elif unit.reports:  # a comparison across years: its tables beside its page
+            write_comparison_tables(list(unit.reports), unit.staging / publish.TABLES_DIR)
 
 
 def manifest_provenance() -> dict:
@@ -495,7 +497,9 @@ def published_entry(unit: Unit) -> dict:
     last run's.
     """
     if unit.report is None:
-        return {"kind": "comparison", "pages": [{"name": job.name, "title": job.title} for job in unit.jobs]}
+        departement = unit.reports[0].meta.departement  # the top index lists every département's comparisons
+        return {"kind": "comparison", "pages": [{"name": job.name, "title": f"{job.title} — {departement}"}
+                                                for job in unit.jobs]}
     meta, doc = unit.report.meta, unit.report.doc
     return {"kind": "report", "year": meta.year, "departement": meta.departement, "raw": doc.path.name,
             "sha256": doc.sha256, "checks": check_summary(unit.report)}

@@ -57,3 +57,22 @@ def write_report_tables(report: ParsedReport, out_dir: Path | None = None, key: 
         (staging / SOURCE_MANIFEST).write_text(
             json.dumps(source_manifest(report, key), indent=1, ensure_ascii=False), encoding="utf-8")
     return out_dir
+
+
+def write_comparison_tables(reports: list[ParsedReport], folder: Path) -> list[Path]:
+    """The comparison of one département's years as tables in ``folder`` (CSV, workbook, package), validated
+    against their schemas first."""
+    from calpae_lib.analysis.comparison import comparison_tables
+    from calpae_lib.tables.schemas import validate_tables
+
+    reports = sorted(reports, key=lambda r: r.meta.year)
+    tables = comparison_tables(reports)
+    validate_tables(tables)
+    source = Provenance(raw=", ".join(r.doc.path.name for r in reports),
+                        sha256=", ".join(r.doc.sha256 for r in reports),
+                        year=f"{reports[0].meta.year}-{reports[-1].meta.year}",  # a package name: ASCII
+                        departement=reports[0].meta.departement,
+                        signed=" ; ".join(r.meta.signed for r in reports if r.meta.signed) or None,
+                        signed_line=None, calpae=__version__)
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_tables(tables, folder, source, rule_labels())

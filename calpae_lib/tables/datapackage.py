@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from calpae_lib.tables.schemas import SCHEMAS, allowed_values
+from calpae_lib.tables.schemas import ALL_SCHEMAS, SCHEMAS, allowed_values
 
 DATAPACKAGE_NAME = "datapackage.json"
 #: Table Schema's type of each pandera dtype.
@@ -56,7 +56,7 @@ def table_schema(schema: pa.DataFrameSchema) -> dict:
 
 
 def resource(name: str) -> dict:
-    schema = SCHEMAS[name]
+    schema = ALL_SCHEMAS[name]
     return {"name": name, "path": f"{name}.csv", "title": schema.title, "description": schema.description,
             "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
             "schema": table_schema(schema)}
@@ -74,5 +74,5 @@ def data_package(names, *, year: int, departement: str, raw: str, sha256: str, c
                         f"Fichier source {raw}, SHA-256 {sha256}. Chaque ligne garde source_line, la ligne du "
                         "fichier source d'où vient la valeur."),
         "sources": [{"title": raw, "description": f"SHA-256 {sha256}"}],
-        "resources": [resource(name) for name in names if name in SCHEMAS],
+        "resources": [resource(name) for name in names if name in ALL_SCHEMAS],
     }

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandera.pandas as pa
 
-from calpae_lib.tables.schemas import SCHEMAS, allowed_values, code_labels, code_meanings, column_unit
+from calpae_lib.tables.schemas import COMPARISON_SCHEMAS, SCHEMAS, allowed_values, code_labels, code_meanings, column_unit
 
 #: The French name of each column type, as the dictionary writes it.
 TYPE_NAMES = {"str": "texte", "string[python]": "texte", "string": "texte", "int64": "entier", "Int64": "entier", "float64": "décimal", "bool": "booléen"}
@@ -66,6 +66,16 @@ Changements de schéma depuis calpae 0.1.0 :
   l'ordre écrit (aucune colonne de plus ou de moins).
 """
 
+COMPARISON_PREAMBLE = """# Comparaison des exercices
+
+Quand une publication réunit plusieurs rapports d'un même département, sa page de
+comparaison a son propre dossier `tables/` (dans `<département>/comparaison/`), aux
+mêmes formats (CSV, `excel/`, `calpae.xlsx`, `datapackage.json`) : les montants par
+volet de chaque exercice, les résultats des indicateurs présents dans plusieurs
+exercices, et les contrôles entre exercices (chaque rapport contre celui de l'année
+d'avant).
+"""
+
 
 def type_name(column: pa.Column) -> str:
     return TYPE_NAMES.get(str(column.dtype), str(column.dtype))
@@ -102,6 +112,9 @@ def dictionary_markdown() -> str:
     """The whole dictionary, one section per table, in the order the tables are written."""
     lines = [PREAMBLE]
     for name, schema in SCHEMAS.items():
+        lines += table_markdown(name, schema)
+    lines += [COMPARISON_PREAMBLE]
+    for name, schema in COMPARISON_SCHEMAS.items():
         lines += table_markdown(name, schema)
     return "\n".join(lines)
 

@@ -53,7 +53,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from calpae_lib.errors import NumberFormatError
 from calpae_lib.tables.datapackage import DATAPACKAGE_NAME, data_package
-from calpae_lib.tables.schemas import SCHEMAS, code_labels, code_meanings, column_unit
+from calpae_lib.tables.schemas import ALL_SCHEMAS, SCHEMAS, code_labels, code_meanings, column_unit
 from calpae_lib.text.formatting import is_missing
 from calpae_lib.text.numbers import parse_number
 
@@ -139,7 +139,7 @@ def csv_text_back(text):
 
 
 def text_columns(name: str, frame: pd.DataFrame) -> list[str]:
-    schema = SCHEMAS.get(name)
+    schema = ALL_SCHEMAS.get(name)
     if schema is None:
         return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     return [c for c, column in schema.columns.items() if str(column.dtype) in ("str", "string[python]", "string")]
@@ -236,7 +236,7 @@ def action_labels(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
 def cell_reader(name: str, column: str, names: dict[str, str]):
     """How people read the cells of one column: ``read(value, row) -> (value, number format)``, the
     column's schema looked up once for all its cells."""
-    schema = SCHEMAS.get(name)
+    schema = ALL_SCHEMAS.get(name)
     spec = schema.columns.get(column) if schema is not None else None
     labels = code_labels(spec) if spec is not None else {}
     integer_format = None
@@ -301,7 +301,7 @@ def styled(cell, alignment: Alignment, number_format: str | None, styles: dict) 
 
 
 def header_label(name: str, column: str) -> str:
-    schema = SCHEMAS.get(name)
+    schema = ALL_SCHEMAS.get(name)
     return schema.columns[column].title if schema is not None and column in schema.columns else column
 
 
@@ -366,7 +366,7 @@ def shown_width(value, number_format: str | None) -> int:
 
 
 def sheet_title(name: str) -> str:
-    schema = SCHEMAS.get(name)
+    schema = ALL_SCHEMAS.get(name)
     return (schema.title if schema is not None else name)[:31]
 
 
@@ -374,7 +374,7 @@ def status_columns(tables) -> list[tuple[str, object]]:
     """Each column whose codes the schemas explain (statuses), once, named with the sheets that hold it."""
     found: dict[tuple, tuple[object, list[str]]] = {}
     for name in tables:
-        schema = SCHEMAS.get(name)
+        schema = ALL_SCHEMAS.get(name)
         for column in (schema.columns.values() if schema is not None else []):
             if code_meanings(column):
                 key = (column.title, tuple(code_meanings(column).items()))
@@ -402,7 +402,7 @@ def readme_rows(tables: dict[str, pd.DataFrame], source: Provenance) -> list[tup
         ("Feuille", "Contenu"),
     ]
     for name, frame in tables.items():
-        schema = SCHEMAS.get(name)
+        schema = ALL_SCHEMAS.get(name)
         what = schema.description if schema is not None else name
         rows.append((sheet_title(name), f"{what[0].upper()}{what[1:]} — {len(frame)} lignes, fichier {name}.csv."))
     rows.append(("", ""))

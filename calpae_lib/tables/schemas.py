@@ -283,8 +283,56 @@ CHECKS = table("checks", "Contrôles", "contrôles de cohérence : chaque total,
 SCHEMAS: dict[str, pa.DataFrameSchema] = {schema.name: schema for schema in (
     ACTIONS, BUDGETS, BUDGET_DETAILS, ANNEX_BUDGET, INDICATORS, ANNEX4, CHECKS)}
 
+# --- the comparison of a département's years (its own tables folder, beside the years') ----------
+
+YEAR = integer("Exercice", "année du rapport (exercice) d'où vient la ligne", minimum=1)
+#: How the checks across years mark an indicator's row.
+ROW_MARKS = {"copie": "probablement recopiée", "contradiction": "situation N−1 contredite"}
+
+COMPARISON_MONEY = table("comparison_money", "Comparaison, montants", "montants par volet, financeur et étape de "
+                         "chaque exercice comparé, l'engagé complété par l'annexe comme dans la synthèse ; une ligne "
+                         "par montant", {
+    "year": YEAR,
+    "volet": VOLET,
+    "financeur": FINANCEUR,
+    "stage": STAGE,
+    "amount_eur": integer("Montant (€)", "somme des montants du volet, en euros ; vide quand aucune fiche ne "
+                          "l'imprime", unit="eur", nullable=True),
+}, unique=["year", "volet", "financeur", "stage"])
+
+COMPARISON_INDICATORS = table("comparison_indicators", "Comparaison, indicateurs", "résultats de l'année de chaque "
+                              "exercice pour les indicateurs présents dans plusieurs exercices ; une ligne par "
+                              "résultat", {
+    "year": YEAR,
+    "action_id": action_id(nullable=True),
+    "axis": axis("axe du volet de l'action (I, II) ; vide pour un volet sans axes"),
+    "measure": MEASURE,
+    "indicator": INDICATOR,
+    "unit": UNIT,
+    "occurrence": integer("Rang", "rang (à partir de 0) de l'indicateur parmi ceux de même mesure, nom et unité"),
+    "value": VALUE,
+    "status": STATUS,
+    "raw": RAW,
+    "source_line": source_line(),
+    "mark": column(str, "Repère", "ce que les contrôles entre exercices disent de la ligne ; vide : rien",
+                   values=ROW_MARKS, nullable=True),
+})
+
+COMPARISON_CHECKS = table("comparison_checks", "Comparaison, contrôles", "contrôles entre exercices : programme, "
+                          "situation N−1, copies, constats déjà relevés ; une ligne par constat", {
+    "year": YEAR,
+    "previous_year": integer("Exercice précédent", "année du rapport comparé", minimum=1),
+    **CHECKS.columns,
+})
+
+#: The tables of a comparison across years, in the order written.
+COMPARISON_SCHEMAS: dict[str, pa.DataFrameSchema] = {schema.name: schema for schema in (
+    COMPARISON_MONEY, COMPARISON_INDICATORS, COMPARISON_CHECKS)}
+
 #: Every column of each tidy table, in order: the schemas' columns.
-TABLE_COLUMNS: dict[str, list[str]] = {name: list(schema.columns) for name, schema in SCHEMAS.items()}
+#: Every published schema: a report's tables and a comparison's.
+ALL_SCHEMAS: dict[str, pa.DataFrameSchema] = {**SCHEMAS, **COMPARISON_SCHEMAS}
+TABLE_COLUMNS: dict[str, list[str]] = {name: list(schema.columns) for name, schema in ALL_SCHEMAS.items()}
 
 
 def allowed_values(column: pa.Column) -> dict[str, str]:
@@ -326,7 +374,7 @@ def describe_failures(name: str, frame: pd.DataFrame, failures: pd.DataFrame) ->
 
 def validate_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Validate one table against its schema (a copy is validated); tables without a schema pass."""
-    schema = SCHEMAS.get(name)
+    schema = SCHEMAS.get(name) or COMPARISON_SCHEMAS.get(name)
     if schema is None:
         return frame
     try:
