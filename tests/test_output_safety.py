@@ -251,3 +251,25 @@ def test_a_read_only_cache_is_refused_before_anything_is_published(tmp_path, bun
         assert "lecture seule" in result.stderr and "CALPAE_CACHE_DIR" in result.stderr
     finally:
         subprocess.run(["chmod", "-R", "u+w", str(tmp_path / "cache")], check=True)
+
+
+def test_several_reports_go_beside_a_single_report_s_output_but_never_over_it(tmp_path):
+    """``output/`` holds ``output/<année>/`` (one report) and ``output/<département>/<année>/`` (several):
+    a several-reports run into it is accepted; a single report's run into it, or into a folder with
+    the user's files, is refused."""
+    notebooks = write_tiny_notebooks(tmp_path / "carnets")
+    other = write_variant(tmp_path / "carnets", shift_years(bundled_text(), 1), "b.txt")
+    out = tmp_path / "output"
+    batch.run_reports([BUNDLED], out=out / "2022", workers=1, notebooks_dir=notebooks, store_dir=tmp_path / "store")
+    run = batch.run_reports([BUNDLED, other], out=out, workers=2, notebooks_dir=notebooks,
+                            store_dir=tmp_path / "store")
+    assert (out / "2022" / batch.MANIFEST_NAME).is_file() and len(list(out.glob(f"*/*/{batch.MANIFEST_NAME}"))) == len(run.units)
+    before = snapshot(out)
+    with pytest.raises(CalpaeError, match="plusieurs rapports"):
+        batch.run_reports([BUNDLED], out=out, workers=1, notebooks_dir=notebooks, store_dir=tmp_path / "store")
+    (out / run.units[0].target.parent / "notes.txt").write_text("à garder", encoding="utf-8")
+    with pytest.raises(CalpaeError, match="notes.txt"):
+        batch.run_reports([BUNDLED, other], out=out, workers=2, notebooks_dir=notebooks,
+                          store_dir=tmp_path / "store")
+    assert snapshot(out) == {**before, run.units[0].target.parent.relative_to(out).as_posix() + "/notes.txt":
+                             "à garder".encode()}

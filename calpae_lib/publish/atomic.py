@@ -116,8 +116,12 @@ def check_replaceable(destination: Path, manifest: str, inputs=()) -> None:
 
 def holds_files(folder: Path) -> bool:
     """Whether ``folder`` holds any file but calpae's locks and leftovers (:data:`LOCK`, :data:`LEFTOVER`)."""
-    return any(not (LOCK.match(name) or LEFTOVER.match(name))
-               for _, _, names in os.walk(folder) for name in names)
+    return any(not lock_or_leftover(name) for _, _, names in os.walk(folder) for name in names)
+
+
+def lock_or_leftover(name: str) -> bool:
+    """Whether ``name`` is a lock or a leftover calpae keeps beside what it writes."""
+    return bool(LOCK.match(name) or LEFTOVER.match(name))
 
 
 def check_holds_no_input(destination: Path, inputs) -> None:

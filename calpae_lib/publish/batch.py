@@ -39,8 +39,8 @@ from calpae_lib.present import findings
 from calpae_lib.publish import config, kernels, loading, method, pages, provenance
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.atomic import (RUN_MANIFEST, check_holds_no_input, check_not_nested, check_replaceable,
-                                      check_writable_tree, holds_files, output_folder, output_lock, recover_tree,
-                                      replace_directory, staging_dir, write_atomically)
+                                      check_writable_tree, holds_files, lock_or_leftover, output_folder,
+                                      output_lock, recover_tree, replace_directory, staging_dir, write_atomically)
 from calpae_lib.publish.processed import write_tables_folder
 from calpae_lib.publish.rawfiles import expand_raw_paths
 from calpae_lib.publish.store import DIGESTS_NAME, ResultStore, digest_of, notebook_key
@@ -352,24 +352,51 @@ def check_destinations(root: Path, units: list[Unit], inputs: list) -> None:
     """Refuse (exit 2, nothing written) any folder of the run that calpae did not make, that holds
     an input or lies inside another output, or that calpae could not write.
 
-    A folder of several reports (``root``) holds no manifest of its own: it must be new, empty,
-    or already hold reports calpae published; its folders' ``index.html`` is calpae's.
+    A folder of several reports (``root``) holds no manifest of its own: it must be new, or hold
+    nothing but calpae's outputs (see :func:`stray_file`); its ``index.html`` is then calpae's.
     """
+    several = bool(root.is_dir() and any(root.glob(f"*/*/{MANIFEST_NAME}")))
     if len(units) == 1 and units[0].target == root:
+        if several and not (root / MANIFEST_NAME).exists():
+            raise UsageError(f"{root} contient les rapports publiés d'une publication de plusieurs rapports, qu'un "
+                             "seul rapport remplacerait : donnez un autre --out, ou tous les rapports.")
         check_replaceable(root, MANIFEST_NAME, inputs)
         return
     check_holds_no_input(root, inputs)
     check_not_nested(root)
+    if root.is_symlink() or (root.exists() and not root.is_dir()):
+        raise UsageError(f"{root} n'est pas un dossier : donnez un autre --out.")
+    if (root / MANIFEST_NAME).exists():
+        raise UsageError(f"{root} est la sortie d'un seul rapport, pas un dossier de plusieurs rapports : "
+                         "donnez un autre --out.")
+    stray = stray_file(root, several)
+    if stray is not None:
+        raise UsageError(f"{root} contient {stray}, qui n'est pas une sortie de calpae, et recevrait un dossier "
+                         "par rapport et un index.html : donnez un dossier nouveau ou vide.")
     if root.exists():
-        if (root / MANIFEST_NAME).exists() or not root.is_dir():
-            raise UsageError(f"{root} est la sortie d'un seul rapport, pas un dossier de plusieurs rapports : "
-                             "donnez un autre --out.")
-        if holds_files(root) and not any(root.glob(f"*/*/{MANIFEST_NAME}")):
-            raise UsageError(f"{root} n'est pas une sortie de calpae (aucun rapport publié) et recevrait un "
-                             "dossier par rapport et un index.html : donnez un dossier nouveau ou vide.")
         check_writable_tree(root, depth=1)
     for unit in units:
         check_replaceable(unit.target, MANIFEST_NAME, inputs)
+
+
+def stray_file(root: Path, several: bool) -> Path | None:
+    """The first entry of ``root`` that is not calpae's: calpae's are its locks and leftovers, the
+    outputs of single reports (``<root>/<année>/``), the folders by département of several reports,
+    and (when there are some) their ``index.html``."""
+    if not root.is_dir():
+        return None
+    for entry in sorted(root.iterdir()):
+        if lock_or_leftover(entry.name) or (entry.name == f"{pages.INDEX_NAME}.html" and several):
+            continue
+        if not entry.is_dir() or entry.is_symlink():
+            return entry
+        if (entry / MANIFEST_NAME).is_file():
+            continue
+        for inner in sorted(entry.iterdir()):
+            if not (lock_or_leftover(inner.name) or (inner.is_dir() and not inner.is_symlink()
+                                    and ((inner / MANIFEST_NAME).is_file() or not holds_files(inner)))):
+                return inner
+    return None
 
 
 def publish_units(run: BatchRun, pool: LazyPool, store_dir: Path, force: bool, timeout: int, progress) -> None:
