@@ -59,6 +59,14 @@ def test_a_folder_published_without_a_page_its_manifest_names_is_never_up_to_dat
     assert unchanged(request, paths) is None
 
 
+def test_what_a_killed_run_left_beside_the_output_means_work(last_run):
+    """A run killed by a signal leaves its folder being built beside the output: the next run goes the
+    normal way, which removes it, rather than saying « à jour » and leaving it for good."""
+    request, paths = last_run
+    (paths["out"].parent / f".{paths['out'].name}.build-x1y2").mkdir()
+    assert unchanged(request, paths) is None
+
+
 def test_another_command_is_not_the_same_run(last_run):
     request, paths = last_run
     assert unchanged(uptodate.Request(request.raw_items, request.out, 2030), paths) is None

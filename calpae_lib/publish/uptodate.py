@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from calpae_lib.publish import config
-from calpae_lib.publish.atomic import RUN_MANIFEST
+from calpae_lib.publish.atomic import RUN_MANIFEST, lock_or_leftover
 from calpae_lib.publish.rawfiles import expand_raw_paths
 from calpae_lib.publish.store import digest_of, environment_fingerprint, file_digest, library_fingerprint
 
@@ -99,6 +99,8 @@ def unchanged_output(request: Request, notebooks_dir: Path = config.NOTEBOOKS_DI
             return None
         if output_listing(out_dir) != record["files"] or not complete(out_dir, record["files"]):
             return None
+        if any(lock_or_leftover(path.name) for path in out_dir.parent.glob(f".{out_dir.name}.*")):
+            return None  # a killed run's folder beside it: the normal way mends it
     except (OSError, ValueError, KeyError, TypeError):  # no record, a damaged one, a raw file gone
         return None
     return out_dir
