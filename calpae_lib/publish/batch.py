@@ -327,13 +327,14 @@ def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, 
         reports, parsed = parse_reports(paths, pool, force)
         for report in reports:
             loading.check_year(report, year)
-            if progress:
-                progress(f"Rapport {report.meta.year} — {report.meta.departement} ({report.doc.path.name})")
         root, units = plan_units(reports, output_folder(out) if out else None, notebooks_dir)
-        run = BatchRun(root, units, parsed=parsed)
-        run.phases["start"], run.phases["parse"] = pool.seconds, time.perf_counter() - mark - pool.seconds
         inputs = [report.doc.path for report in reports]
         check_destinations(root, units, inputs)
+        for report in reports:
+            if progress:
+                progress(f"Rapport {report.meta.year} — {report.meta.departement} ({report.doc.path.name})")
+        run = BatchRun(root, units, parsed=parsed)
+        run.phases["start"], run.phases["parse"] = pool.seconds, time.perf_counter() - mark - pool.seconds
         with ExitStack() as locks:
             locks.enter_context(output_lock(root))
             held = [unit.target for unit in units if unit.target != root]
