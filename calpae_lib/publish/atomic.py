@@ -128,8 +128,8 @@ def check_holds_no_input(destination: Path, inputs) -> None:
     """Refuse an output that is one of ``inputs`` or a folder holding one."""
     folder = Path(destination).resolve()
     for path in inputs:
-        resolved = Path(path).resolve()
-        if resolved == folder or folder in resolved.parents:
+        named = {Path(path).absolute(), Path(path).resolve()}  # the link, and the file it points to
+        if any(place == folder or folder in place.parents for place in named):
             raise OutputError(f"ce dossier contient le rapport {path}, que calpae lit : l'écrire le remplacerait ; "
                               "donnez un --out à part.", path=destination)
 
