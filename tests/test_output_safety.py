@@ -260,10 +260,14 @@ def test_several_reports_go_beside_a_single_report_s_output_but_never_over_it(tm
     notebooks = write_tiny_notebooks(tmp_path / "carnets")
     other = write_variant(tmp_path / "carnets", shift_years(bundled_text(), 1), "b.txt")
     out = tmp_path / "output"
-    batch.run_reports([BUNDLED], out=out / "2022", workers=1, notebooks_dir=notebooks, store_dir=tmp_path / "store")
+    out.mkdir()
+    (out / ".gitkeep").touch()  # as the project's output/ holds
+    batch.run_reports([BUNDLED], out=out / "un-rapport", workers=1, notebooks_dir=notebooks,
+                      store_dir=tmp_path / "store")
     run = batch.run_reports([BUNDLED, other], out=out, workers=2, notebooks_dir=notebooks,
                             store_dir=tmp_path / "store")
-    assert (out / "2022" / batch.MANIFEST_NAME).is_file() and len(list(out.glob(f"*/*/{batch.MANIFEST_NAME}"))) == len(run.units)
+    assert (out / "un-rapport" / batch.MANIFEST_NAME).is_file()
+    assert len(list(out.glob(f"*/*/{batch.MANIFEST_NAME}"))) == len(run.units)
     before = snapshot(out)
     with pytest.raises(CalpaeError, match="plusieurs rapports"):
         batch.run_reports([BUNDLED], out=out, workers=1, notebooks_dir=notebooks, store_dir=tmp_path / "store")

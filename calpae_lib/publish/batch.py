@@ -383,11 +383,12 @@ def check_destinations(root: Path, units: list[Unit], inputs: list) -> None:
 def stray_file(root: Path, several: bool) -> Path | None:
     """The first entry of ``root`` that is not calpae's: calpae's are its locks and leftovers, the
     outputs of single reports (``<root>/<année>/``), the folders by département of several reports,
-    and (when there are some) their ``index.html``."""
+    and (when there are some) their ``index.html``. Hidden entries (``output/.gitkeep``) are let be:
+    a run writes no hidden name there."""
     if not root.is_dir():
         return None
     for entry in sorted(root.iterdir()):
-        if lock_or_leftover(entry.name) or (entry.name == f"{pages.INDEX_NAME}.html" and several):
+        if entry.name.startswith(".") or (entry.name == f"{pages.INDEX_NAME}.html" and several):
             continue
         if not entry.is_dir() or entry.is_symlink():
             return entry
