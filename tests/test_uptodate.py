@@ -17,6 +17,8 @@ def last_run(tmp_path):
     (out / "tables").mkdir(parents=True)
     (out / "index.html").write_text("<p>index</p>", encoding="utf-8")
     (out / "tables" / "budgets.csv").write_text("a,b\n", encoding="utf-8")
+    (out / "calpae-run.json").write_text(json.dumps({"files": ["index.html", "tables/budgets.csv"]}),
+                                         encoding="utf-8")
     request = uptodate.Request((str(raw),), str(out), None)
     uptodate.remember_run(request, out, notebooks, store)
     return request, {"raw": raw, "notebooks": notebooks, "out": out, "store": store}
@@ -44,6 +46,24 @@ def test_any_change_of_an_input_or_of_the_output_means_work(last_run, change):
         (paths["out"] / "tables" / "budgets.csv").unlink()
     else:
         (paths["out"] / "tables" / "new.csv").write_text("x\n", encoding="utf-8")
+    assert unchanged(request, paths) is None
+
+
+def test_a_folder_published_without_a_page_its_manifest_names_is_never_up_to_date(last_run):
+    """A folder published incomplete (a page its manifest names is missing) and recorded so: the
+    record matches the disk, but the run must redo its work rather than call it « à jour »."""
+    request, paths = last_run
+    (paths["out"] / "calpae-run.json").write_text(json.dumps({"files": ["index.html", "methode.html"]}),
+                                                  encoding="utf-8")
+    uptodate.remember_run(request, paths["out"], paths["notebooks"], paths["store"])
+    assert unchanged(request, paths) is None
+
+
+def test_what_a_killed_run_left_beside_the_output_means_work(last_run):
+    """A run killed by a signal leaves its folder being built beside the output: the next run goes the
+    normal way, which removes it, rather than saying « à jour » and leaving it for good."""
+    request, paths = last_run
+    (paths["out"].parent / f".{paths['out'].name}.build-x1y2").mkdir()
     assert unchanged(request, paths) is None
 
 

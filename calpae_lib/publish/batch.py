@@ -30,6 +30,7 @@ import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,9 @@ from calpae_lib.errors import CalpaeError, NotebookError, OutputError, UsageErro
 from calpae_lib.present import findings
 from calpae_lib.publish import config, kernels, loading, method, pages, provenance
 from calpae_lib.publish import notebooks as publish
-from calpae_lib.publish.atomic import output_lock, recover_tree, replace_directory, staging_dir, write_atomically
+from calpae_lib.publish.atomic import (RUN_MANIFEST, check_holds_no_input, check_not_nested, check_replaceable,
+                                      check_writable_tree, holds_files, lock_or_leftover, output_folder,
+                                      output_lock, recover_tree, replace_directory, staging_dir, write_atomically)
 from calpae_lib.publish.processed import write_comparison_tables, write_tables_folder
 from calpae_lib.publish.rawfiles import expand_raw_paths
 from calpae_lib.publish.store import DIGESTS_NAME, ResultStore, digest_of, notebook_key
@@ -47,8 +50,8 @@ from calpae_lib.text.reading import fold
 COMPARISON_NOTEBOOK = "comparaison_annees.ipynb"
 COMPARISON_DIR = "comparaison"
 #: Written in each published folder: what produced it (calpae's version and commit, Python and every
-#: package's version), which notebook was executed, which reused.
-MANIFEST_NAME = "calpae-run.json"
+#: package's version), which notebook was executed, which reused, and the files the folder holds.
+MANIFEST_NAME = RUN_MANIFEST
 
 
 @dataclass(eq=False)
@@ -324,18 +327,78 @@ def run_reports(raw_items=(), out: Path | None = None, year: int | None = None, 
         reports, parsed = parse_reports(paths, pool, force)
         for report in reports:
             loading.check_year(report, year)
+        root, units = plan_units(reports, output_folder(out) if out else None, notebooks_dir)
+        inputs = [report.doc.path for report in reports]
+        check_destinations(root, units, inputs)
+        for report in reports:
             if progress:
                 progress(f"Rapport {report.meta.year} — {report.meta.departement} ({report.doc.path.name})")
-        root, units = plan_units(reports, out, notebooks_dir)
         run = BatchRun(root, units, parsed=parsed)
         run.phases["start"], run.phases["parse"] = pool.seconds, time.perf_counter() - mark - pool.seconds
-        with output_lock(root):
-            recover_tree(root)
+        with ExitStack() as locks:
+            locks.enter_context(output_lock(root))
+            held = [unit.target for unit in units if unit.target != root]
+            for target in held:  # what a single report's run into one of these folders holds too
+                locks.enter_context(output_lock(target))
+            check_destinations(root, units, inputs)
+            recover_tree(root, held)
             publish_units(run, pool, store_dir, force, timeout, progress)
     finally:
         pool.close()
     run.seconds = time.perf_counter() - start
     return run
+
+
+def check_destinations(root: Path, units: list[Unit], inputs: list) -> None:
+    """Refuse (exit 2, nothing written) any folder of the run that calpae did not make, that holds
+    an input or lies inside another output, or that calpae could not write.
+
+    A folder of several reports (``root``) holds no manifest of its own: it must be new, or hold
+    nothing but calpae's outputs (see :func:`stray_file`); its ``index.html`` is then calpae's.
+    """
+    several = bool(root.is_dir() and any(root.glob(f"*/*/{MANIFEST_NAME}")))
+    if len(units) == 1 and units[0].target == root:
+        if several and not (root / MANIFEST_NAME).exists():
+            raise UsageError(f"{root} contient les rapports publiés d'une publication de plusieurs rapports, qu'un "
+                             "seul rapport remplacerait : donnez un autre --out, ou tous les rapports.")
+        check_replaceable(root, MANIFEST_NAME, inputs)
+        return
+    check_holds_no_input(root, inputs)
+    check_not_nested(root)
+    if root.is_symlink() or (root.exists() and not root.is_dir()):
+        raise UsageError(f"{root} n'est pas un dossier : donnez un autre --out.")
+    if (root / MANIFEST_NAME).exists():
+        raise UsageError(f"{root} est la sortie d'un seul rapport, pas un dossier de plusieurs rapports : "
+                         "donnez un autre --out.")
+    stray = stray_file(root, several)
+    if stray is not None:
+        raise UsageError(f"{root} contient {stray}, qui n'est pas une sortie de calpae, et recevrait un dossier "
+                         "par rapport et un index.html : donnez un dossier nouveau ou vide.")
+    if root.exists():
+        check_writable_tree(root, depth=1)
+    for unit in units:
+        check_replaceable(unit.target, MANIFEST_NAME, inputs)
+
+
+def stray_file(root: Path, several: bool) -> Path | None:
+    """The first entry of ``root`` that is not calpae's: calpae's are its locks and leftovers, the
+    outputs of single reports (``<root>/<année>/``), the folders by département of several reports,
+    and (when there are some) their ``index.html``. Hidden entries (``output/.gitkeep``) are let be:
+    a run writes no hidden name there."""
+    if not root.is_dir():
+        return None
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or (entry.name == f"{pages.INDEX_NAME}.html" and several):
+            continue
+        if not entry.is_dir() or entry.is_symlink():
+            return entry
+        if (entry / MANIFEST_NAME).is_file():
+            continue
+        for inner in sorted(entry.iterdir()):
+            if not (lock_or_leftover(inner.name) or (inner.is_dir() and not inner.is_symlink()
+                                    and ((inner / MANIFEST_NAME).is_file() or not holds_files(inner)))):
+                return inner
+    return None
 
 
 def publish_units(run: BatchRun, pool: LazyPool, store_dir: Path, force: bool, timeout: int, progress) -> None:
@@ -464,7 +527,8 @@ def write_manifests(units: list[Unit], outcomes: list[Outcome], provenance_facts
         mine = [o for o in outcomes if o.unit is unit]
         manifest = {**provenance_facts, "published": published_entry(unit), "jobs": [
             {"name": o.job.name, "notebook": o.job.notebook.name, "key": o.key, "executed": o.executed,
-             "seconds": round(o.seconds, 2)} for o in mine]}
+             "seconds": round(o.seconds, 2)} for o in mine],
+            "files": sorted(p.relative_to(unit.staging).as_posix() for p in unit.staging.rglob("*") if p.is_file())}
         (unit.staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1, ensure_ascii=False),
                                                   encoding="utf-8")
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from calpae_lib import __version__
 from calpae_lib.errors import CalpaeError, output_error
 from calpae_lib.publish import config
+from calpae_lib.publish.atomic import check_writable_tree, output_folder
 
 #: Exit status of a defect of calpae itself (bad input is 2, a failed notebook 1).
 INTERNAL_ERROR_STATUS = 3
@@ -77,8 +78,10 @@ def command_parse(args) -> int:
     from calpae_lib.publish.loading import load_report, parsed_key
     from calpae_lib.publish.processed import tables_up_to_date, write_report_tables
 
+    out = output_folder(args.out) if args.out else None
+    check_cache_writable()
     report = load_report(args.raw, refresh=args.force)
-    out_dir = args.out or config.processed_dir_for(report.meta.year)
+    out_dir = out or config.processed_dir_for(report.meta.year)
     key = parsed_key(args.raw)
     for line in summary_lines(report):
         print(line)
@@ -94,6 +97,7 @@ def command_run(args) -> int:
     from calpae_lib.publish import uptodate
 
     start = time.perf_counter()
+    args.out = output_folder(args.out) if args.out else None
     request = uptodate.Request(tuple(str(item) for item in args.raws + args.raw),
                                str(args.out) if args.out else None, args.year)
     # named reports, nothing changed since the last run of this command: said before pandas is loaded
@@ -107,6 +111,7 @@ def command_run(args) -> int:
               f"passage (--force pour tout refaire) : ouvrez {out_dir / 'index.html'}")
         return 0
 
+    check_cache_writable()
     # Something to do, very likely notebooks to run: the kernel template imports pandas and the rest
     # on another core while this process imports them too (about half a second of a cold run).
     from calpae_lib.publish.kernels import KernelTemplate
@@ -128,6 +133,14 @@ def command_run(args) -> int:
     print(f"Rapports écrits en {format_number(run.seconds, 1)} s ({notebooks_done(run.executed, run.reused)}) : "
           f"ouvrez {run.out_dir / 'index.html'}")
     return 0
+
+
+def check_cache_writable() -> None:
+    """Refuse (exit 2) before anything is written when the cache cannot be written: a run would
+    otherwise publish and then fail to keep what it did."""
+    cache = config.cache_dir()
+    if cache.is_dir():
+        check_writable_tree(cache, depth=2, advice="ou choisissez un autre dossier par CALPAE_CACHE_DIR")
 
 
 def notebooks_done(executed: int, reused: int) -> str:

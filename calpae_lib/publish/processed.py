@@ -8,11 +8,11 @@ from pathlib import Path
 from calpae_lib import __version__
 from calpae_lib.pipeline import ParsedReport
 from calpae_lib.publish import config
-from calpae_lib.publish.atomic import staged_directory
+from calpae_lib.publish.atomic import TABLES_MANIFEST, staged_directory
 from calpae_lib.tables.export import Provenance, write_tables
 
 #: Written beside the tables: where they come from, and the key they were built under.
-SOURCE_MANIFEST = "source.json"
+SOURCE_MANIFEST = TABLES_MANIFEST
 
 
 def source_manifest(report: ParsedReport, key: str) -> dict:
@@ -50,9 +50,12 @@ def tables_up_to_date(out_dir: Path, key: str) -> bool:
 
 
 def write_report_tables(report: ParsedReport, out_dir: Path | None = None, key: str = "") -> Path:
-    """Write the tables of a parsed report to ``out_dir`` (atomically), with their provenance."""
+    """Write the tables of a parsed report to ``out_dir`` (atomically), with their provenance.
+
+    ``out_dir`` must be new, empty or a tables folder calpae wrote, and must not hold the raw file.
+    """
     out_dir = Path(out_dir) if out_dir else config.processed_dir_for(report.meta.year)
-    with staged_directory(out_dir) as staging:
+    with staged_directory(out_dir, SOURCE_MANIFEST, [report.doc.path]) as staging:
         write_tables_folder(report, staging)
         (staging / SOURCE_MANIFEST).write_text(
             json.dumps(source_manifest(report, key), indent=1, ensure_ascii=False), encoding="utf-8")

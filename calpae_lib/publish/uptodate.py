@@ -4,7 +4,8 @@ After a run that succeeded, :func:`remember_run` keeps, in the result store,
 what the run was asked (its raw files, ``--out``, ``--year``), what it depended
 on (each raw file's SHA-256, the notebooks' files, calpae's source, the
 rendering packages' versions) and every file it left in its output folder,
-with its size and modification time. When the same command comes again and
+with its size and modification time. Each published folder must also hold
+every file its manifest names. When the same command comes again and
 none of that changed, :func:`unchanged_output` says so: nothing is parsed,
 executed or written, and the run takes the time of reading those files rather
 than that of loading pandas (about a second). Anything that differs (a raw
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from calpae_lib.publish import config
+from calpae_lib.publish.atomic import RUN_MANIFEST, lock_or_leftover
 from calpae_lib.publish.rawfiles import expand_raw_paths
 from calpae_lib.publish.store import digest_of, environment_fingerprint, file_digest, library_fingerprint
 
@@ -62,6 +64,18 @@ def output_listing(out_dir: Path) -> dict[str, list[int]]:
     return dict(sorted(listing.items()))
 
 
+def complete(out_dir: Path, listing: dict) -> bool:
+    """Whether every folder published in ``out_dir`` holds each file its manifest names (a folder
+    published without its pages is never « à jour »)."""
+    manifests = [name for name in listing if Path(name).name == RUN_MANIFEST]
+    for name in manifests:
+        files = json.loads((Path(out_dir) / name).read_text(encoding="utf-8")).get("files")
+        folder = Path(name).parent
+        if not isinstance(files, list) or not all((folder / f).as_posix() in listing for f in files):
+            return False
+    return bool(manifests)
+
+
 def remember_run(request: Request, out_dir: Path, notebooks_dir: Path = config.NOTEBOOKS_DIR,
                  store_dir: Path | None = None) -> None:
     """Keep what a successful run depended on and what it left in ``out_dir``."""
@@ -83,8 +97,10 @@ def unchanged_output(request: Request, notebooks_dir: Path = config.NOTEBOOKS_DI
         out_dir = Path(record["out_dir"])
         if record["inputs"] != inputs_digest(request, notebooks_dir) or not record["files"]:
             return None
-        if output_listing(out_dir) != record["files"]:
+        if output_listing(out_dir) != record["files"] or not complete(out_dir, record["files"]):
             return None
+        if any(lock_or_leftover(path.name) for path in out_dir.parent.glob(f".{out_dir.name}.*")):
+            return None  # a killed run's folder beside it: the normal way mends it
     except (OSError, ValueError, KeyError, TypeError):  # no record, a damaged one, a raw file gone
         return None
     return out_dir
