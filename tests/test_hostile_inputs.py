@@ -186,3 +186,72 @@ def test_bad_input_leaves_no_folder_in_the_store(tmp_path, capsys):
     refused(capsys, ["run", raw, "--out", tmp_path / "out"], "CALPAE")
     after = set(parsed.parent.rglob("*")) if parsed.exists() else set()
     assert after == before and not (tmp_path / "out").exists()
+
+
+# --- characters hidden inside printed numbers -----------------------------------------------
+
+#: A printed amount: digit groups, maybe decimals, the euro sign.
+PRINTED_AMOUNT = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})*(?:,\d+)? ?€")
+
+#: Characters that print nothing (zero-width space, non-joiner, joiner, BOM, word joiner, soft
+#: hyphen, a direction mark) or a space of another width (no-break, narrow no-break, figure, thin,
+#: em space, ideographic space): what a PDF extraction leaves inside a number.
+INVISIBLE = "\u200b\u200c\u200d\ufeff\u2060\u00ad\u200e"
+SPACES_OF_ANOTHER_WIDTH = "\u00a0\u202f\u2007\u2009\u2003\u3000"
+
+
+def hide_characters(text: str, seed: int) -> tuple[str, int]:
+    """``text`` with one invisible character inserted at a random place inside every printed amount,
+    and the amount's spaces changed into spaces of another width; how many amounts were touched."""
+    import random
+
+    rng = random.Random(seed)
+
+    def hide(match: re.Match) -> str:
+        amount = match.group(0)
+        spaced = "".join(rng.choice(SPACES_OF_ANOTHER_WIDTH) if c == " " else c for c in amount)
+        cut = rng.randrange(0, len(spaced) + 1)
+        return spaced[:cut] + rng.choice(INVISIBLE) + spaced[cut:]
+
+    return PRINTED_AMOUNT.subn(hide, text)
+
+
+def test_the_categories_folded_away_are_all_of_unicodes_spaces_and_format_characters():
+    import unicodedata
+
+    from calpae_lib.text.reading import CHARACTER_MAP
+
+    wanted = [c for c in range(0x110000) if unicodedata.category(chr(c)) in ("Zs", "Zl", "Zp", "Cf") and c != 0x20]
+    assert [chr(c) for c in wanted if c not in CHARACTER_MAP] == []
+
+
+@pytest.mark.parametrize("character", list(INVISIBLE + SPACES_OF_ANOTHER_WIDTH))
+def test_a_hidden_character_inside_each_amount_of_a_line_reads_the_same_amounts(character):
+    """Every line of the report that prints amounts, with the character put at every place inside
+    each amount in turn: the line's amounts read the same, or the line is refused; never another value."""
+    from calpae_lib.errors import NumberFormatError
+    from calpae_lib.text.numbers import find_amounts
+    from calpae_lib.text.reading import normalise
+
+    tried = 0
+    for line in bundled_text().split("\n"):
+        expected = [a.value for a in find_amounts(normalise(line))] if "€" in line else []
+        for match in PRINTED_AMOUNT.finditer(line):
+            for cut in range(match.start() + 1, match.end()):
+                tried += 1
+                try:
+                    read = [a.value for a in find_amounts(normalise(line[:cut] + character + line[cut:]))]
+                except NumberFormatError:
+                    continue
+                assert read == expected, (line, cut)
+    assert tried > 1000
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_hidden_characters_in_every_amount_of_the_report_change_no_table(seed, bundled_report):
+    text, touched = hide_characters(bundled_text(), seed)
+    assert touched > 100
+    report = parse_document(document_from_text(text))
+    assert report.tables.keys() == bundled_report.tables.keys()
+    for name, table in bundled_report.tables.items():
+        pd.testing.assert_frame_equal(report.tables[name], table, obj=name)
