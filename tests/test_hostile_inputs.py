@@ -255,3 +255,34 @@ def test_hidden_characters_in_every_amount_of_the_report_change_no_table(seed, b
     assert report.tables.keys() == bundled_report.tables.keys()
     for name, table in bundled_report.tables.items():
         pd.testing.assert_frame_equal(report.tables[name], table, obj=name)
+
+
+# --- a page counter that announces a page never printed -------------------------------------
+
+def annex4_page_marks(text: str) -> list[int]:
+    """The 1-based lines of Annexe 4's page marks (« 1/2 »), found as the reader finds them."""
+    from calpae_lib.tables.annex4 import find_pages
+    from calpae_lib.text.reading import document_from_text
+
+    return [page.labels[1] + 1 for page in find_pages(document_from_text(text))]
+
+
+def test_a_report_cut_after_annex_4s_first_page_is_refused(tmp_path, capsys):
+    text = bundled_text()
+    first = annex4_page_marks(text)[0]
+    raw = write_variant(tmp_path, "\n".join(text.split("\n")[:first]), "calpae_coupe.txt")
+    refused(capsys, ["run", raw, "--out", tmp_path / "out"], f"{raw}:{first}:", "Annexe 4", "manque")
+    assert not (tmp_path / "out").exists()
+
+
+def test_annex_4s_last_page_left_out_is_refused(tmp_path, capsys):
+    """The last page's lines removed (its header to its mark), what follows the annex kept."""
+    text = bundled_text()
+    *_, before, last = annex4_page_marks(text)
+    lines = text.split("\n")
+    from calpae_lib.tables.annex4 import HEADER_START
+
+    header = next(n for n in range(before + 1, last) if HEADER_START.match(lines[n - 1]))
+    raw = write_variant(tmp_path, "\n".join(lines[:header - 1] + lines[last:]), "calpae_sans_page.txt")
+    refused(capsys, ["parse", raw, "--out", tmp_path / "out"], f"{raw}:{before}:", "manque")
+    assert not (tmp_path / "out").exists()
