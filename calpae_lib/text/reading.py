@@ -62,6 +62,9 @@ CHARACTER_MAP = str.maketrans(
 #: A raw report is a few hundred kilobytes; anything far larger is not one (and is not read whole).
 MAX_RAW_BYTES = 64 * 1024 * 1024
 
+#: A raw report is some ten thousand lines; many times more is no report calpae is made for.
+MAX_LINES = 200_000
+
 #: What a path is when it is not a regular file, as the user would say it.
 FILE_KINDS = ((stat.S_ISFIFO, "un tube nommé (FIFO)"), (stat.S_ISCHR, "un périphérique"),
               (stat.S_ISBLK, "un périphérique"), (stat.S_ISSOCK, "une socket"))
@@ -109,6 +112,9 @@ def check_raw_file(path: str | Path) -> os.stat_result:
     ...
     calpae_lib.errors.InputError: /dev/zero: c'est un périphérique, pas un fichier : donnez le chemin d'un rapport CALPAE en texte.
     """
+    if not printable_name(path):
+        raise InputError("nom de fichier qui n'est pas en UTF-8 : renommez le fichier (les pages publiées citent son "
+                         "nom).", path=path)
     try:
         info = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -127,6 +133,19 @@ def check_raw_file(path: str | Path) -> os.stat_result:
         raise InputError(f"fichier de {info.st_size // (1024 * 1024)} Mo : bien trop gros pour un rapport CALPAE "
                          "en texte.", path=path)
     return info
+
+
+def printable_name(path: str | Path) -> bool:
+    """Whether a file name is text (UTF-8), as the pages and the stored tables must quote it.
+
+    >>> printable_name("calpae_2022.txt"), printable_name(os.fsdecode(b"calpae_\\xff.txt"))
+    (True, False)
+    """
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def unreadable(path) -> InputError:
@@ -254,6 +273,9 @@ def read_report(path: str | Path) -> Document:
     check_textual(text, path)
     text = normalise(text)
     lines = tuple(text.split("\n"))
+    if len(lines) > MAX_LINES:
+        raise InputError(f"{len(lines)} lignes : bien au-delà de ce que calpae sait lire ({MAX_LINES} au plus) ; "
+                         "vérifiez que ce fichier est bien un rapport CALPAE.", path=path)
     return Document(path=path, lines=lines, encoding=encoding,
                     sha256=hashlib.sha256(data).hexdigest(), _text=text)
 
