@@ -286,3 +286,106 @@ def test_annex_4s_last_page_left_out_is_refused(tmp_path, capsys):
     raw = write_variant(tmp_path, "\n".join(lines[:header - 1] + lines[last:]), "calpae_sans_page.txt")
     refused(capsys, ["parse", raw, "--out", tmp_path / "out"], f"{raw}:{before}:", "manque")
     assert not (tmp_path / "out").exists()
+
+
+# --- the user's input or environment, never calpae's defect ---------------------------------
+
+def with_forty_digits(text: str, line: int, printed: str) -> str:
+    lines = text.split("\n")
+    assert printed in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(printed, "1" * 40, 1)
+    return "\n".join(lines)
+
+
+def test_a_forty_digit_amount_is_refused_with_its_line(tmp_path, capsys, bundled_report):
+    text = bundled_text()
+    line = title_line(text, r"\d \d{3} €")
+    printed = re.search(r"\d+(?: \d{3})+(?= €)", text.split("\n")[line - 1]).group(0)
+    raw = write_variant(tmp_path, with_forty_digits(text, line, printed), "calpae_long.txt")
+    refused(capsys, ["check", raw], f"{raw}:{line}:", "40 chiffres")
+
+
+def test_a_forty_digit_value_in_annex_4_is_refused_with_its_line(tmp_path, capsys, bundled_report):
+    annex4 = bundled_report.tables["annex4"]
+    cell = annex4[annex4["value"] >= 1000].iloc[0]
+    text = bundled_text()
+    printed = cell.raw  # the cell as printed
+    raw = write_variant(tmp_path, with_forty_digits(text, cell.source_line, printed), "calpae_long.txt")
+    refused(capsys, ["run", raw, "--out", tmp_path / "out"], f"{raw}:{cell.source_line}:", "40 chiffres")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_by_name(tmp_path, capsys):
+    raw = tmp_path / os.fsdecode(b"calpae_\xff.txt")
+    shutil.copy(BUNDLED, raw)
+    err = refused(capsys, ["run", raw, "--out", tmp_path / "out"], "calpae_\\xff.txt", "UTF-8")
+    assert "\udcff" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_file_name_holding_a_newline_is_told_on_one_line(tmp_path, capsys):
+    refused(capsys, ["check", tmp_path / "rapport\n2022.txt"], "rapport\\n2022.txt", "introuvable")
+
+
+def test_a_cache_dir_naming_a_file_is_refused(tmp_path, capsys, monkeypatch):
+    in_the_way = tmp_path / "cache"
+    in_the_way.write_text("un fichier")
+    monkeypatch.setenv("CALPAE_CACHE_DIR", str(in_the_way))
+    refused(capsys, ["check", BUNDLED], str(in_the_way), "CALPAE_CACHE_DIR")
+    monkeypatch.setenv("CALPAE_CACHE_DIR", str(in_the_way / "sous-dossier"))
+    refused(capsys, ["run", BUNDLED, "--out", tmp_path / "out"], str(in_the_way), "CALPAE_CACHE_DIR")
+    assert in_the_way.read_text() == "un fichier" and not (tmp_path / "out").exists()
+
+
+# --- far outside what calpae is made for ----------------------------------------------------
+
+def test_an_axis_of_thousands_of_actions_is_refused_before_any_table(tmp_path, capsys, bundled_report):
+    """An axis whose last action is preceded by thousands of others: refused at once, with the
+    line of the axis's first action, instead of notebooks that would need gigabytes."""
+    import collections
+    import time
+
+    from calpae_lib.text.outline import MAX_ACTIONS_PER_AXIS
+
+    actions = bundled_report.outline.actions
+    axis = collections.Counter((a.volet, a.axis) for a in actions).most_common(1)[0][0]
+    mine = [a for a in actions if (a.volet, a.axis) == axis]
+    last, added = mine[-1], 10_000
+    lines = bundled_text().split("\n")
+    heading = lines[last.source_line - 1]
+    printed = re.search(r"\b" + str(last.number) + r"\b", heading)
+    more = [heading[:printed.start()] + str(last.number + k) + " : ACTION AJOUTÉE" for k in range(added)]
+    lines[last.source_line - 1] = heading[:printed.start()] + str(last.number + added) + heading[printed.end():]
+    raw = write_variant(tmp_path, "\n".join(lines[:last.source_line - 1] + more + lines[last.source_line - 1:]),
+                        "calpae_immense.txt")
+    start = time.perf_counter()
+    refused(capsys, ["run", raw, "--out", tmp_path / "out"], f"{raw}:{mine[0].source_line}:",
+            f"{len(mine) + added} actions", str(MAX_ACTIONS_PER_AXIS))
+    assert time.perf_counter() - start < 60 and not (tmp_path / "out").exists()
+
+
+def test_a_file_of_far_too_many_lines_is_refused(tmp_path, capsys):
+    from calpae_lib.text.reading import MAX_LINES
+
+    raw = write_variant(tmp_path, bundled_text() + "\n" * MAX_LINES, "calpae_long.txt")
+    refused(capsys, ["check", raw], str(raw), "lignes", str(MAX_LINES))
+
+
+# --- messages that say the right thing, in one line, of the right file ----------------------
+
+@pytest.mark.parametrize("copies", [2, 3, 10])
+def test_several_copies_of_the_report_in_one_file_are_refused_by_name(tmp_path, capsys, copies):
+    text = bundled_text()
+    raw = write_variant(tmp_path, "\n".join([text] * copies), "calpae_copies.txt")
+    second = len(text.split("\n")) + title_line(text, r"\S")  # the second copy's first printed line
+    refused(capsys, ["check", raw], f"{raw}:{second}:", f"{copies} rapports")
+
+
+def test_a_report_of_the_1900s_reads_its_annex_4_columns(tmp_path, capsys):
+    """Every year of the report moved a century back: Annexe 4's headers name their years, and the
+    report reads as the bundled one does."""
+    text = re.sub(r"(?<![\d])20([0-3]\d)(?!\d)", r"19\1", bundled_text())
+    report = parse_document(document_from_text(text))
+    assert report.meta.year < 2000
+    periods = set(report.annex4_columns["period"])
+    assert periods and all(period.startswith("19") for period in periods)

@@ -88,7 +88,7 @@ PAGE_MARK = re.compile(r"^\s*(?P<page>\d+)\s*/\s*(?P<pages>\d+)\s*$")
 #: "et situation au 31 dec. 2020" inside a header does not start a column).
 COLUMN_START = re.compile(r"(?=\b(?:Situation|Résultat)\b)")
 
-YEAR = re.compile(r"\b(20\d\d)\b")
+YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
 #: A line starting an indicator row by its head word (rows named otherwise: :func:`names_next_row`).
 INDICATOR_START = re.compile(rf"^\s*{OPENING}\b")

@@ -24,6 +24,7 @@ list, a part the contents list and the body lacks, two volets with one key.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -408,6 +409,22 @@ def section_line(doc: Document, start: int, end: int, number: str) -> int | None
     return None
 
 
+#: The most actions calpae reads in one axis or volet: a convention's axis holds a few dozen at
+#: most; far more is no report calpae is made for (and its notebooks would need gigabytes).
+MAX_ACTIONS_PER_AXIS = 200
+
+
+def check_action_count(actions: list[Action], doc: Document) -> None:
+    """Refuse, before any table is read, an axis of more than :data:`MAX_ACTIONS_PER_AXIS` actions."""
+    counts = Counter((a.volet, a.axis) for a in actions)
+    (volet, axis), count = counts.most_common(1)[0]
+    if count > MAX_ACTIONS_PER_AXIS:
+        first = next(a for a in actions if (a.volet, a.axis) == (volet, axis))
+        raise InputError(f"{count} actions dans l'axe de cette action : bien au-delà de ce que calpae sait lire "
+                         f"({MAX_ACTIONS_PER_AXIS} actions par axe au plus) ; vérifiez que ce fichier est bien un "
+                         "rapport CALPAE.", path=doc.path, line=first.source_line)
+
+
 def parse_outline(doc: Document) -> Outline:
     """Find every volet, axis and action of the report with their line ranges."""
     entries = toc_entries(doc)
@@ -432,6 +449,7 @@ def parse_outline(doc: Document) -> Outline:
     if not actions:
         raise InputError("aucune action trouvée (« ACTION 1 : … ») : le fichier n'a pas la structure "
                          "d'un rapport CALPAE.", path=doc.path)
+    check_action_count(actions, doc)
     duplicated = [a for i, a in enumerate(actions) if a.action_id in {b.action_id for b in actions[:i]}]
     if duplicated:
         raise InputError(f"action « {duplicated[0].action_id} » numérotée deux fois.", path=doc.path,
