@@ -139,12 +139,24 @@ TITLE_PAGE_LINES = 5
 def copies_of_title_page(doc: Document) -> list[int]:
     """The lines where the file's first :data:`TITLE_PAGE_LINES` non-blank lines are printed again,
     in order: each starts another copy of the report (several reports pasted into one file)."""
-    printed = [(n, text.strip()) for n, text in doc.numbered() if text.strip()]
-    head = [text for _, text in printed[:TITLE_PAGE_LINES]]
+    start = next((n for n, text in doc.numbered() if text.strip()), None)
+    head = printed_from(doc, start) if start else []
     if len(head) < TITLE_PAGE_LINES:
         return []
-    return [n for index, (n, text) in enumerate(printed) if index and text == head[0]
-            and [t for _, t in printed[index:index + TITLE_PAGE_LINES]] == head]
+    first = head[0]
+    return [n for n, text in doc.numbered(start + 1) if first in text and text.strip() == first  # cheap test first
+            and printed_from(doc, n) == head]
+
+
+def printed_from(doc: Document, start: int) -> list[str]:
+    """The first :data:`TITLE_PAGE_LINES` non-blank lines from line ``start`` on, stripped."""
+    printed = []
+    for _, text in doc.numbered(start):
+        if text.strip():
+            printed.append(text.strip())
+            if len(printed) == TITLE_PAGE_LINES:
+                break
+    return printed
 
 
 def read_metadata(doc: Document) -> ReportMetadata:

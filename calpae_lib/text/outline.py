@@ -409,20 +409,26 @@ def section_line(doc: Document, start: int, end: int, number: str) -> int | None
     return None
 
 
-#: The most actions calpae reads in one axis or volet: a convention's axis holds a few dozen at
-#: most; far more is no report calpae is made for (and its notebooks would need gigabytes).
+#: The most actions calpae reads in one axis: a convention's axis holds a few dozen at most; far
+#: more is no report calpae is made for (and its notebooks would need gigabytes).
 MAX_ACTIONS_PER_AXIS = 200
 
 
-def check_action_count(actions: list[Action], doc: Document) -> None:
-    """Refuse, before any table is read, an axis of more than :data:`MAX_ACTIONS_PER_AXIS` actions."""
-    counts = Counter((a.volet, a.axis) for a in actions)
-    (volet, axis), count = counts.most_common(1)[0]
-    if count > MAX_ACTIONS_PER_AXIS:
-        first = next(a for a in actions if (a.volet, a.axis) == (volet, axis))
-        raise InputError(f"{count} actions dans l'axe de cette action : bien au-delà de ce que calpae sait lire "
-                         f"({MAX_ACTIONS_PER_AXIS} actions par axe au plus) ; vérifiez que ce fichier est bien un "
-                         "rapport CALPAE.", path=doc.path, line=first.source_line)
+def within_bounds(events, doc: Document) -> list:
+    """The heading events of :func:`scan_headings`, refused as soon as one axis passes
+    :data:`MAX_ACTIONS_PER_AXIS` actions (before the rest of the file is even scanned)."""
+    kept, counts, first = [], Counter(), {}
+    for event in events:
+        kind, volet, axis, line, _ = event
+        if kind == "action":
+            counts[volet, axis] += 1
+            first.setdefault((volet, axis), line)
+            if counts[volet, axis] > MAX_ACTIONS_PER_AXIS:
+                raise InputError(f"plus de {MAX_ACTIONS_PER_AXIS} actions dans l'axe de cette action : bien au-delà "
+                                 "de ce que calpae sait lire ; vérifiez que ce fichier est bien un rapport CALPAE.",
+                                 path=doc.path, line=first[volet, axis])
+        kept.append(event)
+    return kept
 
 
 def parse_outline(doc: Document) -> Outline:
@@ -431,7 +437,7 @@ def parse_outline(doc: Document) -> Outline:
     groups, titles = read_groups(entries, doc)
     body_start = find_body_start(doc, entries, groups)
     annex_start = find_annex_start(doc, body_start)
-    events = list(scan_headings(doc, groups, body_start, annex_start))
+    events = within_bounds(scan_headings(doc, groups, body_start, annex_start), doc)
     starts = [event[3] for event in events] + [annex_start]
     actions, parts = [], []
     for event, next_start in zip(events, starts[1:]):
@@ -449,7 +455,6 @@ def parse_outline(doc: Document) -> Outline:
     if not actions:
         raise InputError("aucune action trouvée (« ACTION 1 : … ») : le fichier n'a pas la structure "
                          "d'un rapport CALPAE.", path=doc.path)
-    check_action_count(actions, doc)
     duplicated = [a for i, a in enumerate(actions) if a.action_id in {b.action_id for b in actions[:i]}]
     if duplicated:
         raise InputError(f"action « {duplicated[0].action_id} » numérotée deux fois.", path=doc.path,
