@@ -194,9 +194,10 @@ def test_bad_input_leaves_no_folder_in_the_store(tmp_path, capsys):
 PRINTED_AMOUNT = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})*(?:,\d+)? ?€")
 
 #: Characters that print nothing (zero-width space, non-joiner, joiner, BOM, word joiner, soft
-#: hyphen, a direction mark) or a space of another width (no-break, narrow no-break, figure, thin,
-#: em space, ideographic space): what a PDF extraction leaves inside a number.
-INVISIBLE = "\u200b\u200c\u200d\ufeff\u2060\u00ad\u200e"
+#: hyphen, a direction mark, combining grapheme joiner, variation selector, Hangul filler) or a space
+#: of another width (no-break, narrow no-break, figure, thin, em space, ideographic space): what a
+#: PDF extraction leaves inside a number.
+INVISIBLE = "\u200b\u200c\u200d\ufeff\u2060\u00ad\u200e\u034f\ufe0f\u3164"
 SPACES_OF_ANOTHER_WIDTH = "\u00a0\u202f\u2007\u2009\u2003\u3000"
 
 

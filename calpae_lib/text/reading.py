@@ -36,6 +36,11 @@ FORMAT_CHARACTERS = ((0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06
                      (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
                      (0xE0001, 0xE0001), (0xE0020, 0xE007F))
 
+#: The other characters Unicode says print nothing (Default_Ignorable_Code_Point outside Cf):
+#: combining grapheme joiner, Hangul fillers, variation selectors... removed too.
+IGNORABLE_CHARACTERS = ((0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2065, 0x2065),
+                        (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF))
+
 
 def code_points(ranges) -> list[str]:
     return [chr(c) for first, last in ranges for c in range(first, last + 1)]
@@ -46,7 +51,7 @@ def code_points(ranges) -> list[str]:
 CHARACTER_MAP = str.maketrans(
     {
         **{space: " " for space in code_points(WIDE_SPACES)},
-        **{invisible: None for invisible in code_points(FORMAT_CHARACTERS)},
+        **{invisible: None for invisible in code_points(FORMAT_CHARACTERS + IGNORABLE_CHARACTERS)},
         "\u2019": "'",  # right single quotation mark (apostrophe)
         "\u2018": "'",  # left single quotation mark
         "\u02bc": "'",  # modifier letter apostrophe
