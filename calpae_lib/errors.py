@@ -28,13 +28,31 @@ class CalpaeError(Exception):
         """The message prefixed with ``file:line:`` when they are known."""
         where = ""
         if self.path is not None:
-            where = f"{self.path}"
+            where = printable(self.path)
             if self.line is not None:
                 where += f":{self.line}"
             where += ": "
         elif self.line is not None:
             where = f"ligne {self.line}: "
         return where + self.message
+
+    def in_file(self, path: str | Path) -> CalpaeError:
+        """This error, said of the file ``path`` when it named none (a line alone is not a place)."""
+        if self.path is None:
+            self.path = Path(path)
+            self.args = (self.located(),)
+        return self
+
+
+def printable(path: str | Path) -> str:
+    """A file name as one line can show it: control characters escaped (a newline is ``\\n``), bytes
+    that are not UTF-8 as ``\\xff``.
+
+    >>> print(printable("rapport\\n2022\\udcff.txt"))
+    rapport\\n2022\\xff.txt
+    """
+    return "".join(c if c.isprintable() else f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff"
+                   else c.encode("unicode_escape").decode("ascii") for c in str(path))
 
 
 class InputError(CalpaeError, ValueError):
@@ -64,7 +82,8 @@ class OutputError(CalpaeError):
 #: ``errno`` values that say the machine refuses a write, not that calpae is wrong.
 OUTPUT_ERRNOS = {errno.ENOSPC: "plus de place sur le disque", errno.EDQUOT: "quota de disque atteint",
                  errno.EROFS: "système de fichiers en lecture seule", errno.EACCES: "écriture refusée (droits)",
-                 errno.EPERM: "opération refusée (droits)", errno.ENAMETOOLONG: "nom de fichier trop long"}
+                 errno.EPERM: "opération refusée (droits)", errno.ENAMETOOLONG: "nom de fichier trop long",
+                 errno.ENOTDIR: "un élément du chemin est un fichier, pas un dossier"}
 
 
 def output_error(error: BaseException) -> OutputError | None:

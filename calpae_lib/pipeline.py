@@ -89,7 +89,18 @@ def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:
 
 
 def parse_document(doc: Document) -> ParsedReport:
-    """Parse a document already read: every structure once, then the tables and the checks."""
+    """Parse a document already read: every structure once, then the tables and the checks.
+
+    An error met on the way names the document's file, whichever reader raised it."""
+    from calpae_lib.errors import CalpaeError
+
+    try:
+        return read_document(doc)
+    except CalpaeError as error:
+        raise error.in_file(doc.path) from None
+
+
+def read_document(doc: Document) -> ParsedReport:
     from calpae_lib.checks.engine import build_checks
     from calpae_lib.tables.annex4 import annex4_columns, annex4_comments, annex4_notes, annex4_table, read_pages
     from calpae_lib.tables.indicators.sheets import indicators_table

@@ -212,18 +212,44 @@ def test_comparison_notebook_runs_on_two_years(both_paths, bundled_report):
     assert "data:image/png;base64," in page and "Traceback" not in page
 
 
-def test_index_keeps_reports_published_by_earlier_runs(runs, tmp_path, bundled_report):
-    """A run of two other years into a folder where three were published: the index lists all five,
-    newest first."""
+def run_two_more_years(runs, tmp_path, year: int, edit=None) -> list[str]:
+    """A run of two other years into a copy of the folder where three were published (after
+    ``edit(out)``): the index's links to reports, in order."""
     raw = tmp_path / "raw"
     raw.mkdir()
-    year = bundled_report.meta.year
     for offset in (5, 6):
         write_variant(raw, shift_years(bundled_text(), offset), f"calpae_{year + offset}.txt")
     out = shutil.copytree(runs["out"], tmp_path / "out")
+    if edit:
+        edit(out)
     batch.run_reports([raw], out=out, workers=2, notebooks_dir=write_tiny_notebooks(tmp_path / "nb"),
                       store_dir=tmp_path / "store")
     index = (out / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'href="(pas-de-calais/\d{4}/index\.html)"', index)
-    assert links == [f"pas-de-calais/{year + k}/index.html" for k in (6, 5, 2, 1, 0)]
     assert index.count("comparaison_annees.html") == 1  # one département, one comparison folder
+    return re.findall(r'href="(pas-de-calais/\d{4}/index\.html)"', index)
+
+
+def test_index_keeps_reports_published_by_earlier_runs(runs, tmp_path, bundled_report):
+    """A run of two other years into a folder where three were published: the index lists all five,
+    newest first."""
+    year = bundled_report.meta.year
+    links = run_two_more_years(runs, tmp_path, year)
+    assert links == [f"pas-de-calais/{year + k}/index.html" for k in (6, 5, 2, 1, 0)]
+
+
+@pytest.mark.parametrize("change", [{"year": "deux mille"}, {"raw": None}])
+def test_a_manifest_edited_by_hand_is_left_out_of_the_index_and_the_run_goes_on(runs, tmp_path, capsys,
+                                                                              bundled_report, change):
+    """One earlier folder's manifest edited by hand: a run of two other years publishes them, lists
+    the intact folders, and says which manifest it could not trust (it exited 3 after swapping)."""
+    year = bundled_report.meta.year
+    manifest = tmp_path / "out" / "pas-de-calais" / str(year + 1) / batch.MANIFEST_NAME
+
+    def edit(out):
+        content = json.loads(manifest.read_text(encoding="utf-8"))
+        content["published"].update(change)
+        manifest.write_text(json.dumps(content), encoding="utf-8")
+
+    links = run_two_more_years(runs, tmp_path, year, edit)
+    assert str(manifest) in capsys.readouterr().err
+    assert links == [f"pas-de-calais/{year + k}/index.html" for k in (6, 5, 2, 0)]

@@ -201,3 +201,47 @@ def test_an_edited_page_template_or_style_sheet_is_a_new_library(tmp_path, monke
         seen.append(store.library_fingerprint())
     store.library_fingerprint.cache_clear()
     assert len(set(seen)) == 3
+# --- a parsed record is bound to its raw file, and a bad one is replaced --------------------
+
+def twice_reported(tmp_path, capsys, data: bytes):
+    """Load the bundled report with ``data`` in its entry (valid digests), then load it again: the
+    first load reports the entry and rebuilds it, the second reads the rebuilt entry, silently."""
+    store_dir = tmp_path / "parsed"
+    report = loading.load_report(BUNDLED, store_dir=store_dir)
+    replace_entry(ResultStore(store_dir), loading.parsed_key(BUNDLED), data)
+    capsys.readouterr()
+    first = loading.load_report(BUNDLED, store_dir=store_dir)
+    assert "endommagée" in capsys.readouterr().err
+    second = loading.load_report(BUNDLED, store_dir=store_dir)
+    assert "endommagée" not in capsys.readouterr().err
+    for again in (first, second):
+        assert again.meta == report.meta and again.doc.sha256 == report.doc.sha256
+        pd.testing.assert_frame_equal(again.tables["budgets"], report.tables["budgets"])
+
+
+def test_a_record_of_another_report_with_rewritten_digests_is_never_read(tmp_path, capsys):
+    """Another year's parsed record, put under this report's key with digests that match."""
+    from .variants import bundled_text, shift_years, write_variant
+
+    other = write_variant(tmp_path, shift_years(bundled_text(), 1), "calpae_autre.txt")
+    other_store = ResultStore(tmp_path / "other")
+    loading.load_report(other, store_dir=other_store.folder)
+    twice_reported(tmp_path, capsys, other_store.get_bytes(loading.parsed_key(other)))
+
+
+def test_a_record_of_another_shape_is_replaced(tmp_path, capsys):
+    twice_reported(tmp_path, capsys, records.dumps({"a": 1}))
+
+
+def test_a_deeply_nested_record_is_rebuilt(tmp_path, capsys):
+    depth = 200_000
+    twice_reported(tmp_path, capsys, b'{"format":"' + records.FORMAT.encode() + b'","value":' + b"[" * depth
+                   + b"]" * depth + b"}")
+
+
+def test_deeply_nested_digests_are_a_damaged_entry(tmp_path, capsys):
+    store = ResultStore(tmp_path)
+    entry = store.put_bytes("k1", b"x").parent
+    (entry / DIGESTS_NAME).write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    assert store.get_bytes("k1") is None
+    assert "endommagée" in capsys.readouterr().err

@@ -42,7 +42,6 @@ def summary(reports, checks: pd.DataFrame | None = None) -> Markdown:
                         "la comparaison demande les rapports d'au moins deux années du même département.")
     checks = checks if checks is not None else comparison.year_checks(reports)
     money = comparison.money_by_year(reports)
-    total = money.groupby("stage")[years].sum(min_count=1)
     sentences = [f"Cette comparaison porte sur {plural(len(years), 'exercice')} "
                  f"({enumerate_fr([str(y) for y in years])}) du même département."]
     sentences += findings_sentences(checks)
@@ -56,7 +55,6 @@ COMPARISON_LINK = "../comparaison/comparaison_annees.html"
 
 def money_sentences(money: pd.DataFrame, years: list[int]) -> list[str]:
     """Prévu and engagé (completed by the annex, as the synthesis does) of the first and the last year."""
-    total = money.groupby("stage")[years].sum(min_count=1)
     words = {"prevu": "Le montant prévu", "engage": "L'engagé, complété par l'annexe là où une fiche ne l'imprime pas,"}
     return [f"{words[stage]} passe, tous volets et financeurs confondus, de {format_eur(total.loc[stage, years[0]])} "
             f"en {years[0]} à {format_eur(total.loc[stage, years[-1]])} en {years[-1]}."

@@ -34,7 +34,7 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from calpae_lib.errors import CalpaeError, NotebookError, OutputError, UsageError
+from calpae_lib.errors import CalpaeError, NotebookError, OutputError, UsageError, printable
 from calpae_lib.present import findings
 from calpae_lib.publish import config, kernels, loading, method, pages, provenance
 from calpae_lib.publish import notebooks as publish
@@ -429,10 +429,14 @@ def publish_units(run: BatchRun, pool: LazyPool, store_dir: Path, force: bool, t
             if unit.staging:
                 shutil.rmtree(unit.staging, ignore_errors=True)
         raise
+    # the top index is made before any folder is swapped in: whatever the other folders' manifests
+    # hold, nothing is half-published
+    top_index = top_index_html(run.out_dir, run.units) if len(run.units) > 1 or run.units[0].target != run.out_dir \
+        else None
     for unit in run.units:
         replace_directory(unit.staging, unit.target)
-    if len(run.units) > 1 or run.units[0].target != run.out_dir:
-        write_atomically(run.out_dir / "index.html", top_index_html(run.out_dir, run.units))
+    if top_index is not None:
+        write_atomically(run.out_dir / "index.html", top_index)
     run.phases["swap"] = time.perf_counter() - mark
 
 
@@ -577,14 +581,36 @@ def published_folders(root: Path, units: list[Unit]) -> list[tuple[str, dict]]:
     found = {unit.target.relative_to(root).as_posix(): published_entry(unit) for unit in units}
     for manifest in sorted(Path(root).glob(f"*/*/{MANIFEST_NAME}")):
         folder = manifest.parent.relative_to(root).as_posix()
-        try:
-            entry = json.loads(manifest.read_text(encoding="utf-8")).get("published")
-        except (OSError, ValueError):
-            continue
-        if folder not in found and isinstance(entry, dict) and entry.get("kind") in ("report", "comparison"):
-            found[folder] = entry
+        if folder not in found and not any(part.startswith(".") for part in folder.split("/")):  # no staging
+            entry = earlier_entry(manifest)
+            if entry is not None:
+                found[folder] = entry
     return sorted(found.items(), key=lambda item: (item[1]["kind"] != "report", -int(item[1].get("year", 0)),
                                                    item[1].get("departement", ""), item[0]))
+
+
+#: The fields of a published entry (:func:`published_entry`) and their types, by kind.
+ENTRY_FIELDS = {"report": {"year": int, "departement": str, "raw": str, "sha256": str, "checks": str},
+                "comparison": {"pages": list}}
+
+
+def earlier_entry(manifest: Path) -> dict | None:
+    """The published entry an earlier run left in ``manifest``, when it has the shape this run
+    writes; else ``None``, said on stderr: that folder is left out of the index, never trusted."""
+    try:
+        entry = json.loads(manifest.read_text(encoding="utf-8")).get("published")
+    except (OSError, ValueError, AttributeError, RecursionError):
+        entry = None
+    fields = ENTRY_FIELDS.get(entry.get("kind")) if isinstance(entry, dict) else None
+    valid = fields is not None and all(type(entry.get(name)) is kind for name, kind in fields.items())
+    if valid and entry["kind"] == "comparison":
+        valid = all(isinstance(page, dict) and type(page.get("name")) is str and type(page.get("title")) is str
+                    for page in entry["pages"])
+    if not valid:
+        print(f"calpae: attention : {printable(manifest)} illisible ou modifié à la main : ce dossier n'est pas "
+              "listé dans l'index ; republiez-le pour l'y remettre.", file=sys.stderr, flush=True)
+        return None
+    return entry
 
 
 def top_index_html(root: Path, units: list[Unit]) -> str:

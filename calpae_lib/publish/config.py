@@ -23,8 +23,18 @@ def raw_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Results kept between runs (parsed reports, tables, notebooks' HTML); ``CALPAE_CACHE_DIR`` moves it."""
-    return Path(os.environ.get("CALPAE_CACHE_DIR") or PROJECT_ROOT / ".calpae-cache")
+    """Results kept between runs (parsed reports, tables, notebooks' HTML); ``CALPAE_CACHE_DIR`` moves it.
+
+    A folder, or a path where one can be made: a file in the way is the user's to move.
+    """
+    folder = Path(os.environ.get("CALPAE_CACHE_DIR") or PROJECT_ROOT / ".calpae-cache")
+    existing = next((p for p in (folder, *folder.parents) if os.path.lexists(p)), None)
+    if existing is not None and not existing.is_dir():
+        from calpae_lib.errors import UsageError, printable
+
+        raise UsageError(f"c'est un fichier, pas un dossier : le cache de calpae ({printable(folder)}) ne peut pas y être "
+                         "créé ; faites pointer CALPAE_CACHE_DIR vers un dossier.", path=existing)
+    return folder
 
 
 def bundled_reports() -> list[Path]:

@@ -67,25 +67,38 @@ def parsed_key(raw_path: Path) -> str:
     ...
     calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.
     """
-    return digest_of("parsed", hashlib.sha256(read_raw(raw_path)).hexdigest(), library_fingerprint())
+    return key_of_raw(hashlib.sha256(read_raw(raw_path)).hexdigest())
+
+
+def key_of_raw(raw_sha256: str) -> str:
+    """:func:`parsed_key` of a raw file whose bytes have this SHA-256."""
+    return digest_of("parsed", raw_sha256, library_fingerprint())
 
 
 def load_report(raw_path: str | Path, store_dir: Path | None = None, refresh: bool = False) -> ParsedReport:
     """The parsed report of ``raw_path``, read from the store when already parsed.
 
     ``refresh`` parses again even when stored. A stored report parsed from a
-    copy of the same bytes elsewhere is given the path asked for.
+    copy of the same bytes elsewhere is given the path asked for. A stored
+    report must say it was read from bytes of the raw file's SHA-256; one of
+    another shape, or read from other bytes, is reported, removed and parsed
+    again.
     """
     raw_path = Path(raw_path)
     store = ResultStore(store_dir or parsed_store_dir())
-    key = parsed_key(raw_path)
+    raw_sha256 = hashlib.sha256(read_raw(raw_path)).hexdigest()
+    key = key_of_raw(raw_sha256)
     stored = None if refresh else store.get_bytes(key)
     if stored is not None:
         try:
             report = records.loads(stored, ParsedReport)
+            if report.doc.sha256 != raw_sha256:
+                raise records.RecordError(f"lu d'un autre fichier (SHA-256 {report.doc.sha256[:12]}…, "
+                                          f"attendu {raw_sha256[:12]}…)")
             return dataclasses.replace(report, doc=dataclasses.replace(report.doc, path=raw_path))
-        except records.RecordError as error:  # intact but of another shape: parse again
+        except records.RecordError as error:  # intact but of another shape or source: replaced
             store.on_damage(store.path_for(key), str(error))
+            store.discard(store.path_for(key))
     report = parse_report(raw_path)
     store.put_bytes(key, records.dumps(report))
     return report

@@ -104,6 +104,8 @@ def loads(data: bytes, expected: type):
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise RecordError(f"JSON illisible ({error})") from None
+    except RecursionError:  # nested deeper than Python's stack: no record of calpae is
+        raise RecordError("JSON imbriqué trop profondément") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise RecordError(f"format inconnu (attendu : {FORMAT})")
     return from_plain(document.get("value"), expected)

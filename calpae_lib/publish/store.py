@@ -96,7 +96,9 @@ def verify_entry(entry: Path) -> None:
     """Raise :class:`DamagedEntry` unless ``entry``'s files are exactly those its digests list."""
     try:
         written = json.loads((entry / DIGESTS_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if not isinstance(written, dict):
+            raise ValueError(type(written).__name__)
+    except (OSError, ValueError, RecursionError):
         raise DamagedEntry("empreintes absentes ou illisibles") from None
     found = folder_digests(entry)
     for name in sorted(set(written) | set(found)):

@@ -86,7 +86,7 @@ COLUMNS = TABLE_COLUMNS["annex4"]
 #: A page mark such as "1/2" alone on its line.
 PAGE_MARK = re.compile(r"^\s*(?P<page>\d+)\s*/\s*(?P<pages>\d+)\s*$")
 
-YEAR = re.compile(r"\b(20\d\d)\b")
+YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
 #: A line starting an indicator row by its head word (rows named otherwise: :func:`names_next_row`).
 INDICATOR_START = re.compile(rf"^\s*{OPENING}\b")
@@ -176,11 +176,26 @@ def find_pages(doc: Document) -> list[Page]:
         label_start = label_block_start(doc, end + 1, mark - 1)
         pages.append(Page(tuple(parse_header(doc, start, end)), (end + 1, label_start - 1),
                           (label_start, mark - 1)))
-        numbers = PAGE_MARK.match(doc.line(mark))
-        if int(numbers.group("page")) >= int(numbers.group("pages")):
+        page, count = page_counter(doc, mark, len(pages))
+        if page >= count:
             break
         start = next((n for n in headers if n > mark), None)
+        if start is None:
+            raise ParseError(f"Annexe 4 : la page « {page}/{count} » annonce {count} pages, mais la page "
+                             f"{page + 1} manque : le rapport semble tronqué ou incomplet ; donnez le rapport "
+                             "entier.", line=mark, path=doc.path)
     return pages
+
+
+def page_counter(doc: Document, mark: int, read: int) -> tuple[int, int]:
+    """The ``(page, pages)`` of the page mark on line ``mark``, the ``read``-th page read: a page
+    left out ("1/3" then "3/3") is refused, never read as a shorter annex."""
+    numbers = PAGE_MARK.match(doc.line(mark))
+    page, count = int(numbers.group("page")), int(numbers.group("pages"))
+    if page != read:
+        raise ParseError(f"Annexe 4 : page « {page}/{count} » à la place de la page {read} : une page manque "
+                         "ou est en double ; donnez le rapport entier, dans l'ordre.", line=mark, path=doc.path)
+    return page, count
 
 
 def is_label_line(text: str) -> bool:

@@ -116,14 +116,46 @@ class Runs:
         return self.ends[index] if index >= 0 and self.ends[index] > position else position
 
 
+#: How many of its first lines make a report's title page: printed again, in order, they start a copy.
+TITLE_PAGE_LINES = 5
+
+
+def copies_of_title_page(doc: Document) -> list[int]:
+    """The lines where the file's first :data:`TITLE_PAGE_LINES` non-blank lines are printed again,
+    in order: each starts another copy of the report (several reports pasted into one file)."""
+    start = next((n for n, text in doc.numbered() if text.strip()), None)
+    head = printed_from(doc, start) if start else []
+    if len(head) < TITLE_PAGE_LINES:
+        return []
+    first = head[0]
+    return [n for n, text in doc.numbered(start + 1) if first in text and text.strip() == first  # cheap test first
+            and printed_from(doc, n) == head]
+
+
+def printed_from(doc: Document, start: int) -> list[str]:
+    """The first :data:`TITLE_PAGE_LINES` non-blank lines from line ``start`` on, stripped."""
+    printed = []
+    for _, text in doc.numbered(start):
+        if text.strip():
+            printed.append(text.strip())
+            if len(printed) == TITLE_PAGE_LINES:
+                break
+    return printed
+
+
 def read_metadata(doc: Document) -> ReportMetadata:
-    """Read the report's identity from its first page; refuse a non-CALPAE text."""
+    """Read the report's identity from its first page; refuse a non-CALPAE text, or several reports
+    in one file."""
     if not _search(CALPAE_MARKER, doc):
         raise InputError(
             "ce n'est pas un rapport CALPAE : le titre « … lutte contre la pauvreté … » est introuvable "
             "en tête du fichier.",
             path=doc.path,
         )
+    copies = copies_of_title_page(doc)
+    if copies:
+        raise InputError(f"la page de titre du rapport revient ici : ce fichier tient {len(copies) + 1} rapports à "
+                         "la suite ; donnez chaque rapport dans son propre fichier.", path=doc.path, line=copies[0])
     year = _search(YEAR_IN_TITLE, doc)
     if not year:
         raise InputError(

@@ -26,6 +26,10 @@ GROUP_SYMBOL = get_group_symbol(locale=LOCALE)
 
 SPACES = re.compile(r"[ \u00a0\u202f\u2009\u2007]+")
 
+#: The most digits a number may print: a thousand thousand billion euros is far beyond any figure of
+#: a convention, and every number below it is exact as a float (2**53 is about 9 * 10**15).
+MAX_DIGITS = 15
+
 #: "83.9": a point with one or two digits after it, read as a decimal point.
 POINT_DECIMAL = re.compile(r"^\d+\.\d{1,2}$")
 
@@ -75,8 +79,17 @@ def parse_number(text: str, *, line: int | None = None, path=None) -> Decimal:
     Traceback (most recent call last):
     ...
     calpae_lib.errors.NumberFormatError: ligne 12: nombre illisible « 1 32O 000 » : corrigez la source ou signalez-le.
+    >>> parse_number("1" * 40, line=3)
+    Traceback (most recent call last):
+    ...
+    calpae_lib.errors.NumberFormatError: ligne 3: nombre de 40 chiffres « 11111111111111111111… » : bien au-delà de ce qu'un rapport CALPAE imprime (15 chiffres au plus) ; corrigez la source.
     """
     cleaned = SPACES.sub(" ", text.strip()).strip()
+    digits = sum(c.isdigit() for c in cleaned)
+    if digits > MAX_DIGITS:
+        raise NumberFormatError(f"nombre de {digits} chiffres « {shortened(text.strip())} » : bien au-delà de ce "
+                                f"qu'un rapport CALPAE imprime ({MAX_DIGITS} chiffres au plus) ; corrigez la source.",
+                                line=line, path=path)
     if POINT_DECIMAL.match(cleaned):
         return Decimal(cleaned)
     if not cleaned or not re.fullmatch(r"[\d ,]+", cleaned):
@@ -91,6 +104,15 @@ def parse_number(text: str, *, line: int | None = None, path=None) -> Decimal:
             f"nombre mal groupé « {text.strip()} »{hint} : corrigez la source ou signalez-le.",
             line=line, path=path,
         ) from None
+
+
+def shortened(text: str, length: int = 20) -> str:
+    """``text`` cut to ``length`` characters, with an ellipsis when cut.
+
+    >>> shortened("123456", 4), shortened("1234", 4)
+    ('1234…', '1234')
+    """
+    return text if len(text) <= length else text[:length] + "…"
 
 
 @lru_cache(maxsize=8192)
@@ -177,6 +199,8 @@ def find_numbers(text: str) -> list[tuple[Decimal, bool, str]]:
     out = []
     for match in NUMBER_IN_TEXT.finditer(text):
         number = match.group("number")
+        if sum(c.isdigit() for c in number) > MAX_DIGITS:  # no figure of a report: nothing to compare
+            continue
         value = parse_number(number)
         out.append((value, match.group("percent") is not None, match.group(0).strip()))
     return out

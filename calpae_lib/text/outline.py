@@ -27,6 +27,7 @@ list, a part the contents list and the body lacks, two volets with one key.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -457,6 +458,26 @@ def sheet_section(doc: Document, action: Action, title: re.Pattern) -> SheetSect
         return SheetSection(" ".join(match.group("title").split()), line,
                             tuple((n, " ".join(t.split())) for n, t in paragraphs))
     return None
+#: The most actions calpae reads in one axis: a convention's axis holds a few dozen at most; far
+#: more is no report calpae is made for (and its notebooks would need gigabytes).
+MAX_ACTIONS_PER_AXIS = 200
+
+
+def within_bounds(events, doc: Document) -> list:
+    """The heading events of :func:`scan_headings`, refused as soon as one axis passes
+    :data:`MAX_ACTIONS_PER_AXIS` actions (before the rest of the file is even scanned)."""
+    kept, counts, first = [], Counter(), {}
+    for event in events:
+        kind, volet, axis, line, _ = event
+        if kind == "action":
+            counts[volet, axis] += 1
+            first.setdefault((volet, axis), line)
+            if counts[volet, axis] > MAX_ACTIONS_PER_AXIS:
+                raise InputError(f"plus de {MAX_ACTIONS_PER_AXIS} actions dans l'axe de cette action : bien au-delà "
+                                 "de ce que calpae sait lire ; vérifiez que ce fichier est bien un rapport CALPAE.",
+                                 path=doc.path, line=first[volet, axis])
+        kept.append(event)
+    return kept
 
 
 def parse_outline(doc: Document) -> Outline:
@@ -465,7 +486,7 @@ def parse_outline(doc: Document) -> Outline:
     groups, titles = read_groups(entries, doc)
     body_start = find_body_start(doc, entries, groups)
     annex_start = find_annex_start(doc, body_start)
-    events = list(scan_headings(doc, groups, body_start, annex_start))
+    events = within_bounds(scan_headings(doc, groups, body_start, annex_start), doc)
     starts = [event[3] for event in events] + [annex_start]
     actions, parts = [], []
     for event, next_start in zip(events, starts[1:]):

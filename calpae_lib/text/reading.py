@@ -1,7 +1,8 @@
 """Reading a raw report: decoding, normalising, and keeping a line index.
 
-The raw file is never modified. Normalisation replaces characters one for one
-inside a line (spaces, quotes) and unifies line endings, so that line ``n`` of
+The raw file is never modified. Normalisation replaces characters inside a
+line (spaces of every width, quotes), removes the invisible ones (zero-width
+spaces, soft hyphens) and unifies line endings, so that line ``n`` of
 :class:`Document` is line ``n`` of the file: every parsed value can quote it.
 """
 
@@ -21,13 +22,36 @@ from calpae_lib.errors import InputError
 #: Encodings tried in order; Latin-1 accepts any byte, so it closes the list.
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
 
-#: Characters replaced one for one before any parsing.
+#: Unicode's spaces other than the ordinary one (category Zs: no-break, narrow no-break, thin,
+#: figure, em... spaces) and its line and paragraph separators (Zl, Zp), as ranges of code points.
+WIDE_SPACES = ((0x00A0, 0x00A0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029), (0x202F, 0x202F),
+               (0x205F, 0x205F), (0x3000, 0x3000))
+
+#: Unicode's invisible format characters (category Cf): soft hyphen, zero-width space, non-joiner
+#: and joiner, direction marks, word joiner, byte order mark, tags... A PDF extraction leaves them
+#: inside words and numbers, where they print nothing: "80\u200b000 €" is 80 000 €, never 000 €.
+FORMAT_CHARACTERS = ((0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+                     (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+                     (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+                     (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+                     (0xE0001, 0xE0001), (0xE0020, 0xE007F))
+
+#: The other characters Unicode says print nothing (Default_Ignorable_Code_Point outside Cf):
+#: combining grapheme joiner, Hangul fillers, variation selectors... removed too.
+IGNORABLE_CHARACTERS = ((0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2065, 0x2065),
+                        (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF))
+
+
+def code_points(ranges) -> list[str]:
+    return [chr(c) for first, last in ranges for c in range(first, last + 1)]
+
+
+#: Characters replaced (spaces, quotes, control characters) or removed (format characters) before
+#: any parsing: a line's number is never changed.
 CHARACTER_MAP = str.maketrans(
     {
-        "\u00a0": " ",  # non-breaking space
-        "\u202f": " ",  # narrow non-breaking space (French thousands)
-        "\u2009": " ",  # thin space
-        "\u2007": " ",  # figure space
+        **{space: " " for space in code_points(WIDE_SPACES)},
+        **{invisible: None for invisible in code_points(FORMAT_CHARACTERS + IGNORABLE_CHARACTERS)},
         "\u2019": "'",  # right single quotation mark (apostrophe)
         "\u2018": "'",  # left single quotation mark
         "\u02bc": "'",  # modifier letter apostrophe
@@ -36,12 +60,15 @@ CHARACTER_MAP = str.maketrans(
         "\t": " ",
         # control characters (form feeds of PDF extractions, stray bytes): a space each, so that no
         # table cell carries one and line numbers stay those of the file
-        **{chr(c): " " for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]},
+        **{chr(c): " " for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]},
     }
 )
 
 #: A raw report is a few hundred kilobytes; anything far larger is not one (and is not read whole).
 MAX_RAW_BYTES = 64 * 1024 * 1024
+
+#: A raw report is some ten thousand lines; many times more is no report calpae is made for.
+MAX_LINES = 200_000
 
 #: What a path is when it is not a regular file, as the user would say it.
 FILE_KINDS = ((stat.S_ISFIFO, "un tube nommé (FIFO)"), (stat.S_ISCHR, "un périphérique"),
@@ -90,6 +117,9 @@ def check_raw_file(path: str | Path) -> os.stat_result:
     ...
     calpae_lib.errors.InputError: /dev/zero: c'est un périphérique, pas un fichier : donnez le chemin d'un rapport CALPAE en texte.
     """
+    if not printable_name(path):
+        raise InputError("nom de fichier qui n'est pas en UTF-8 : renommez le fichier (les pages publiées citent son "
+                         "nom).", path=path)
     try:
         info = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -108,6 +138,19 @@ def check_raw_file(path: str | Path) -> os.stat_result:
         raise InputError(f"fichier de {info.st_size // (1024 * 1024)} Mo : bien trop gros pour un rapport CALPAE "
                          "en texte.", path=path)
     return info
+
+
+def printable_name(path: str | Path) -> bool:
+    """Whether a file name is text (UTF-8), as the pages and the stored tables must quote it.
+
+    >>> printable_name("calpae_2022.txt"), printable_name(os.fsdecode(b"calpae_\\xff.txt"))
+    (True, False)
+    """
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def unreadable(path) -> InputError:
@@ -189,10 +232,12 @@ def bad_byte(data: bytes, error: UnicodeDecodeError, path) -> InputError:
 
 
 def normalise(text: str) -> str:
-    """Unify line endings and replace special spaces and quotes.
+    """Unify line endings, replace special spaces and quotes, remove invisible characters.
 
     >>> normalise("1\\u202f320\\u00a0000\\u2009€\\r\\nl\\u2019an")
     "1 320 000 €\\nl'an"
+    >>> normalise("80\\u202f\\u200b000\\u00ad €\\ufeff")
+    '80 000 €'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.translate(CHARACTER_MAP)
@@ -233,6 +278,9 @@ def read_report(path: str | Path) -> Document:
     check_textual(text, path)
     text = normalise(text)
     lines = tuple(text.split("\n"))
+    if len(lines) > MAX_LINES:
+        raise InputError(f"{len(lines)} lignes : bien au-delà de ce que calpae sait lire ({MAX_LINES} au plus) ; "
+                         "vérifiez que ce fichier est bien un rapport CALPAE.", path=path)
     return Document(path=path, lines=lines, encoding=encoding,
                     sha256=hashlib.sha256(data).hexdigest(), _text=text)
 
