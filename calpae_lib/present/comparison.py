@@ -56,6 +56,7 @@ COMPARISON_LINK = "../comparaison/comparaison_annees.html"
 def money_sentences(money: pd.DataFrame, years: list[int]) -> list[str]:
     """Prévu and engagé (completed by the annex, as the synthesis does) of the first and the last year."""
     words = {"prevu": "Le montant prévu", "engage": "L'engagé, complété par l'annexe là où une fiche ne l'imprime pas,"}
+    total = money.groupby("stage")[years].sum(min_count=1)
     return [f"{words[stage]} passe, tous volets et financeurs confondus, de {format_eur(total.loc[stage, years[0]])} "
             f"en {years[0]} à {format_eur(total.loc[stage, years[-1]])} en {years[-1]}."
             for stage in ("prevu", "engage") if stage in total.index]
