@@ -284,7 +284,7 @@ def test_annex_4s_last_page_left_out_is_refused(tmp_path, capsys):
     text = bundled_text()
     *_, before, last = annex4_page_marks(text)
     lines = text.split("\n")
-    from calpae_lib.tables.annex4 import HEADER_START
+    from calpae_lib.template.indicators import ANNEX4_HEADER_START as HEADER_START
 
     header = next(n for n in range(before + 1, last) if HEADER_START.match(lines[n - 1]))
     raw = write_variant(tmp_path, "\n".join(lines[:header - 1] + lines[last:]), "calpae_sans_page.txt")
