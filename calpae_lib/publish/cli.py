@@ -98,6 +98,9 @@ def command_run(args) -> int:
     request = uptodate.Request(tuple(str(item) for item in args.raws + args.raw),
                                str(args.out) if args.out else None, args.year)
     # named reports, nothing changed since the last run of this command: said before pandas is loaded
+    from calpae_lib.publish.kernels import sweep_stale_folders
+
+    sweep_stale_folders()  # what runs killed outright left, even when nothing is to be done
     out_dir = uptodate.unchanged_output(request) if request.raw_items and not args.force else None
     if out_dir is not None:
         if args.timings:
