@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from calpae_lib.checks.claims import claims_of, read_claims
-from calpae_lib.checks.engine import ANNEX_LINES, DOCUMENT, Finding, rule
+from calpae_lib.checks.registry import ANNEX_LINES, DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import Grade, Category
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_percent

@@ -15,7 +15,7 @@ import pandas as pd
 from calpae_lib.checks.budget import rows_by, short
 from calpae_lib.checks.claims import decimals_of
 from calpae_lib.checks.direction import LESS, attained, direction
-from calpae_lib.checks.engine import DOCUMENT, Finding, rule
+from calpae_lib.checks.registry import DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import Grade, Category
 from calpae_lib.checks.text import percent_agrees
 from calpae_lib.text.formatting import format_number, format_percent

@@ -18,7 +18,7 @@ import pandas as pd
 
 from calpae_lib.checks.budget import amount, line_of, rows_of, short
 from calpae_lib.checks.claims import claims_of, percent_statements, read_claims
-from calpae_lib.checks.engine import ANNEX_LINES, DOCUMENT, Finding, rule
+from calpae_lib.checks.registry import ANNEX_LINES, DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import Grade
 from calpae_lib.text.dates import DATE, date_problem
 from calpae_lib.text.formatting import format_eur, format_number, format_percent

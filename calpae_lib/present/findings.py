@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from calpae_lib.checks.direction import LESS, MORE, attained, direction
+from calpae_lib.checks.direction import LESS, MORE
 from calpae_lib.checks.engine import reading_order, section_counts, sections
 from calpae_lib.checks.indicators import performance_rows
-from calpae_lib.present.views import Table, indicator_name, line_cell, period_cell, rate_cell, text_cell, value_cell
+from calpae_lib.present.views import (
+    UNDETERMINED,
+    Table,
+    attainment_cell,
+    indicator_name,
+    line_cell,
+    text_cell,
+    value_cell,
+)
 from calpae_lib.tables.vocabulary import AGREEING, GRADES, SECTIONS, Grade, Category, section_of, status_label
 from calpae_lib.text.outline import VOLET_LABELS, action_label
 
 DIRECTION_LABELS = {MORE: "plus est mieux", LESS: "moins est mieux", None: "non déterminé"}
-#: The attainment of an indicator whose direction (more or less is better) its name does not tell.
-UNDETERMINED = "sens non déterminé"
 WHOLE_REPORT = "Ensemble du rapport"
 
 
@@ -104,49 +110,6 @@ def check_counts_table(report) -> Table:
 
 
 # --- performance: results against targets ------------------------------------------------------
-
-def attainment(result, target, result_unit, target_unit, indicator: str = ""):
-    """Result as a percentage of its target, when both are numbers of one unit and more is better.
-
-    >>> attainment(45, 50, "count", "count")
-    90.0
-    >>> attainment(45, None, "count", "count") is None
-    True
-    >>> attainment(16.7, 21, "days", "days", "Délai moyen") is None
-    True
-    """
-    if result_unit != target_unit or result_unit == "text" or direction(indicator) != MORE:
-        return None
-    if not target or result is None or pd.isna(result) or pd.isna(target):
-        return None
-    return 100 * float(result) / float(target)
-
-
-def attainment_word(indicator: str, result: float, target: float) -> str:
-    """The attainment of an indicator whose direction forbids a percentage: reached or not, or undetermined."""
-    reached = attained(indicator, result, target)
-    return UNDETERMINED if reached is None else "atteinte" if reached else "non atteinte"
-
-
-def attainment_cell(indicator: str, result, target, unit: str) -> str:
-    """« 93,2 % » when more is better, « atteinte » / « non atteinte » when less is, else « sens non déterminé »."""
-    rate = attainment(result, target, unit, unit, indicator)
-    return rate_cell(rate) if rate is not None else attainment_word(indicator, result, target)
-
-
-def attainment_cells(by_kind: dict) -> list[str]:
-    """Result against target for each period that has both, as numbers of one unit."""
-    targets = {period_cell(r.period): r for r in by_kind.get("target", []) if r.status == "ok"}
-    cells = []
-    for result in by_kind.get("result", []):
-        target = targets.get(period_cell(result.period))
-        if target is None or result.status != "ok" or result.unit != target.unit or result.unit == "text" \
-                or pd.isna(result.value) or pd.isna(target.value):
-            continue
-        cell = attainment_cell(result.indicator, result.value, target.value, result.unit)
-        cells.append(f"{cell} ({period_cell(result.period)})")
-    return cells
-
 
 def targets_against_results(report) -> pd.DataFrame:
     """The year's indicators with a numeric target and result, one row per indicator (its places listed)."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from calpae_lib.checks.direction import MORE, attained, direction
 from calpae_lib.analysis.axes import actions_with_axis, axis_actions, axis_key
 from calpae_lib.analysis.budget import (
     budget_by_action,
@@ -378,7 +379,6 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
     A cell names its period in brackets ("98 % (2021)"); several periods of
     one kind are listed. Attainment compares result and target of one period, in the indicator's direction.
     """
-    from calpae_lib.present import findings  # findings displays with this module's Table: imported late
     records = []
     for (measure, indicator), cells in cells_by_indicator(frame).items():
         by_kind: dict[str, list] = {}
@@ -389,7 +389,7 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
             "Mesure": measure, "Indicateur": indicator_name(indicator),
             **{label: "; ".join(dated_cell(r) for r in by_kind.get(kind, [])) or "—"
                for kind, label in (("baseline", "Référence"), ("target", "Cible"), ("result", "Résultat"))},
-            "Atteinte de la cible": "; ".join(findings.attainment_cells(by_kind)) or "—",
+            "Atteinte de la cible": "; ".join(attainment_cells(by_kind)) or "—",
             UNPLACED: "; ".join(unplaced_cell(r) for r in cells if not isinstance(r.kind, str)),
             "Lignes": ", ".join(dict.fromkeys(line_cell(r.source_line) for r in cells)),
         })
@@ -436,6 +436,55 @@ def action_indicators_table(report, action_id: str) -> Table:
     indicators = report.tables["indicators"]
     return indicators_table(indicators[indicators["action_id"] == action_id], "Indicateurs de l'action",
                             "Pas d'indicateur lu pour cette action.")
+
+
+# --- attainment: results against targets (here and in the findings) -------------------------------
+
+#: The attainment of an indicator whose direction (more or less is better) its name does not tell.
+UNDETERMINED = "sens non déterminé"
+
+
+def attainment(result, target, result_unit, target_unit, indicator: str = ""):
+    """Result as a percentage of its target, when both are numbers of one unit and more is better.
+
+    >>> attainment(45, 50, "count", "count")
+    90.0
+    >>> attainment(45, None, "count", "count") is None
+    True
+    >>> attainment(16.7, 21, "days", "days", "Délai moyen") is None
+    True
+    """
+    if result_unit != target_unit or result_unit == "text" or direction(indicator) != MORE:
+        return None
+    if not target or result is None or pd.isna(result) or pd.isna(target):
+        return None
+    return 100 * float(result) / float(target)
+
+
+def attainment_word(indicator: str, result: float, target: float) -> str:
+    """The attainment of an indicator whose direction forbids a percentage: reached or not, or undetermined."""
+    reached = attained(indicator, result, target)
+    return UNDETERMINED if reached is None else "atteinte" if reached else "non atteinte"
+
+
+def attainment_cell(indicator: str, result, target, unit: str) -> str:
+    """« 93,2 % » when more is better, « atteinte » / « non atteinte » when less is, else « sens non déterminé »."""
+    rate = attainment(result, target, unit, unit, indicator)
+    return rate_cell(rate) if rate is not None else attainment_word(indicator, result, target)
+
+
+def attainment_cells(by_kind: dict) -> list[str]:
+    """Result against target for each period that has both, as numbers of one unit."""
+    targets = {period_cell(r.period): r for r in by_kind.get("target", []) if r.status == "ok"}
+    cells = []
+    for result in by_kind.get("result", []):
+        target = targets.get(period_cell(result.period))
+        if target is None or result.status != "ok" or result.unit != target.unit or result.unit == "text" \
+                or pd.isna(result.value) or pd.isna(target.value):
+            continue
+        cell = attainment_cell(result.indicator, result.value, target.value, result.unit)
+        cells.append(f"{cell} ({period_cell(result.period)})")
+    return cells
 
 
 def axis_level_indicators_table(report, key: str) -> Table | None:
