@@ -108,9 +108,16 @@ def output_complete(out: Path) -> bool:
     return not out.exists() or (out / "index.html").is_file()
 
 
+def interruptible() -> None:
+    """In the child, before calpae starts: SIGINT as in a terminal. A process started in the
+    background by a shell (``cmd &``, nohup) ignores SIGINT, and so would calpae, which Python
+    then leaves ignored: the trial would send a signal nobody receives."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(command: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            stderr=subprocess.DEVNULL, preexec_fn=interruptible)
 
 
 def kernel_started(tmp: Path) -> bool:

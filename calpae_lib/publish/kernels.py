@@ -11,9 +11,9 @@ of the template runs in it but imports, so a notebook's outputs are those of a
 standard papermill execution (``tests/test_kernels.py`` compares them).
 
 Each kernel serves one notebook only. jupyter_client and nbclient drive it as
-any other (:class:`ForkedKernelProvisioner` gives jupyter_client the child's
-pid); :func:`start_kernel` returns a started kernel manager for papermill's
-``km`` argument.
+any other (calpae's kernel provisioner, :mod:`calpae_lib.publish.provisioner`,
+gives jupyter_client the child's pid); :func:`start_kernel` returns a started
+kernel manager for papermill's ``km`` argument.
 
 Kernels forked here talk over UNIX sockets (jupyter_client's ``ipc`` transport) in the
 template's folder, not over TCP: jupyter_client picks TCP ports by opening and
@@ -299,37 +299,6 @@ class ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
-def forked_provisioner_class():
-    """jupyter_client's local provisioner, launching through the template instead of Popen."""
-    from jupyter_client.provisioning import LocalProvisioner
-
-    class ForkedKernelProvisioner(LocalProvisioner):
-        socket_path: str = ""
-        log: str = os.devnull
-
-        async def launch_kernel(self, cmd: list[str], **kwargs):
-            env = dict(kwargs.get("env") or os.environ)
-            env["JPY_PARENT_PID"] = "template"  # replaced by the template's pid in the child
-            cwd = str(kwargs.get("cwd") or os.getcwd())
-            pid = fork_kernel(self.socket_path, kernel_options(cmd), cwd, env, self.log)
-            self.process = ForkedProcess(pid)
-            self.pid = self.pgid = pid  # the child leads its own session, as Popen(start_new_session)
-            self.cwd = cwd
-            return self.connection_info
-
-        async def kill(self, restart: bool = False) -> None:
-            """SIGKILL, then the few milliseconds the kernel takes to be gone: jupyter_client's own
-            wait looks again only 0.1 s later, and each notebook's kernel is stopped before its export."""
-            await super().kill(restart=restart)
-            if self.process is not None:
-                try:
-                    self.process.wait(timeout=KILL_SETTLE_SECONDS)
-                except subprocess.TimeoutExpired:  # jupyter_client's own wait follows
-                    pass
-
-    return ForkedKernelProvisioner
-
-
 #: After a SIGKILL, how long to wait for the kernel to be gone (the template ignores SIGCHLD, so a
 #: killed kernel vanishes within milliseconds).
 KILL_SETTLE_SECONDS = 1.0
@@ -383,7 +352,7 @@ def quick_ready_client_class():
                     except Empty:
                         pass  # not connected yet: ask again, as jupyter_client does, once alive and in time
                     else:
-                        self._handle_kernel_info_reply(reply)
+                        adapt_to(self.session, reply)
                         break
                 if not await ensure_async(self.is_alive()):
                     raise KernelDied("le noyau s'est arrêté avant de répondre à sa première demande")
@@ -411,15 +380,41 @@ def quick_ready_client_class():
     return QuickReadyClient
 
 
+def adapt_to(session, reply: dict) -> None:
+    """Speak the kernel's version of the messaging protocol, as its ``kernel_info_reply`` gives it
+    (what jupyter_client's own readiness check does with it, through public names)."""
+    from jupyter_client import protocol_version_info
+
+    major = int(reply["content"]["protocol_version"].split(".")[0])
+    if major != protocol_version_info[0]:
+        session.adapt_version = major
+
+
 class KernelDied(RuntimeError):
     """A kernel ended before it could answer its first request."""
+
+
+#: The name of calpae's kernel provisioner (:mod:`calpae_lib.publish.provisioner`) in jupyter_client's
+#: entry point group ``jupyter_client.kernel_provisioners`` (``pyproject.toml``).
+PROVISIONER = "calpae-forked"
+
+
+def load_provisioner() -> None:
+    """jupyter_client's provisioners found (it reads every package's entry points) and calpae's
+    imported: once, in the process that forks the workers, rather than in each of them."""
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    KernelProvisionerFactory.instance()
+    importlib.import_module("calpae_lib.publish.provisioner")
 
 
 def start_kernel(socket_path: str, cwd: Path, kernel_name: str = "python3"):
     """A started kernel manager whose kernel is forked from the template, for papermill's ``km``.
 
-    Its sockets, connection file and log are in the template's folder, named after the kernel's id. nbclient's own
-    start would add ``--HistoryManager.hist_file=:memory:``: so does this.
+    Its kernel specification names calpae's provisioner (:data:`PROVISIONER`) and its configuration,
+    as jupyter_client documents. Its sockets, connection file and log are in the template's folder,
+    named after the kernel's id. nbclient's own start would add ``--HistoryManager.hist_file=:memory:``:
+    so does this.
     """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
@@ -431,11 +426,10 @@ def start_kernel(socket_path: str, cwd: Path, kernel_name: str = "python3"):
     manager = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(prefix),
                                  connection_file=f"{prefix}.json")
     manager.client_factory = quick_ready_client_class()
-    provisioner = forked_provisioner_class()(kernel_id=kernel_id, kernel_spec=manager.kernel_spec, parent=manager)
-    provisioner.socket_path = socket_path
-    provisioner.log = f"{prefix}.log"
-    manager.provisioner = provisioner
-    run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+    manager.kernel_spec.metadata["kernel_provisioner"] = {
+        "provisioner_name": PROVISIONER, "config": {"socket_path": socket_path, "output_log": f"{prefix}.log"}}
+    run_sync(manager.start_kernel)(cwd=str(cwd), kernel_id=kernel_id,
+                                   extra_arguments=["--HistoryManager.hist_file=:memory:"])
     return manager
 
 
@@ -443,7 +437,7 @@ def kernel_log_tail(manager, lines: int = 1) -> str:
     """The last ``lines`` a forked kernel wrote to its standard output or error, joined by " / "
     (empty when it wrote nothing)."""
     try:
-        text = Path(manager.provisioner.log).read_text(encoding="utf-8", errors="replace")
+        text = Path(manager.provisioner.output_log).read_text(encoding="utf-8", errors="replace")
     except (AttributeError, OSError):  # not forked here, or no log written
         return ""
     return " / ".join([line.strip() for line in text.splitlines() if line.strip()][-lines:])
@@ -453,22 +447,20 @@ def forget_inherited_event_loop() -> None:
     """In a process forked from one that ran kernels: a new event loop for jupyter_client.
 
     The parent's loop shares its epoll file with the parent; used here, it spins on
-    interrupted calls. jupyter_core keeps the loop of each thread in a context variable.
+    interrupted calls. jupyter_core keeps the loop of each thread: closed here (which closes only
+    this process's copy of its files), it is replaced by a new one.
     """
-    import asyncio
+    from jupyter_core.utils import ensure_event_loop
 
-    from jupyter_core import utils
-
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    utils._loop.set(loop)
+    ensure_event_loop().close()
+    ensure_event_loop()
 
 
 def stop_kernel(manager) -> None:
     """Kill a kernel at once and remove its sockets, connection file and log."""
     from jupyter_core.utils import run_sync
 
-    log = getattr(manager.provisioner, "log", os.devnull)
+    log = getattr(manager.provisioner, "output_log", os.devnull)
     try:
         run_sync(manager.shutdown_kernel)(now=True)
     except RuntimeError:  # already gone
