@@ -365,23 +365,21 @@ def html_exporter():  # one per worker process: its templates are loaded once
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
     class PageExporter(HTMLExporter):
         """nbconvert's HTML exporter without its last step, which parses the whole page with
         BeautifulSoup to add two attributes and writes it out again (two thirds of an export):
         the focusable parts get their ``tabindex`` here, and every image has its ``alt`` already
-        (the template writes it). ``tests/test_publish.py`` checks that the page is nbconvert's,
-        element for element."""
+        (the template writes it). The page is rendered by the template exporter's own
+        ``from_notebook_node``, with the code highlighter the HTML exporter registers (the widget
+        state it registers too concerns no calpae notebook: the template exporter's data type filter
+        serves). ``tests/test_publish.py`` checks that the page is nbconvert's, element for element:
+        the canary of this override when nbconvert changes."""
 
         def from_notebook_node(self, nb, resources=None, **kw):
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            self.register_filter("highlight_code", self.filters.get(
-                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
-            resources = self._init_resources(resources)
-            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
             html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
             return FOCUSABLE.sub(r'\1 tabindex="0">', html), resources
 
