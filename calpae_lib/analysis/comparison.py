@@ -9,11 +9,16 @@ zero.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from calpae_lib.analysis.axes import actions_with_axis
 from calpae_lib.analysis.budget import budget_by_volet
 from calpae_lib.tables.budgets import FINANCEUR_LABELS, STAGES
+
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 
 MONEY_KEYS = ["volet", "financeur", "stage"]
 INDICATOR_KEYS = ["axis", "measure", "indicator", "unit", "occurrence"]
@@ -23,7 +28,7 @@ def years(reports) -> list[int]:
     return sorted(r.meta.year for r in reports)
 
 
-def money_per_volet(report) -> pd.DataFrame:
+def money_per_volet(report: ParsedReport) -> pd.DataFrame:
     """One report's money per volet, financeur and stage: ``year, volet, financeur, stage, amount_eur``.
 
     Engagé sums the actions that print it (see :func:`calpae_lib.present.budget_by_volet`).
@@ -77,7 +82,7 @@ def with_evolution(frame: pd.DataFrame, year_columns: list[int]) -> pd.DataFrame
     return frame.assign(**{name: change.astype(float), "evolution_pct": percent})
 
 
-def year_results(report) -> pd.DataFrame:
+def year_results(report: ParsedReport) -> pd.DataFrame:
     """One report's indicator results for its own year, one row per indicator.
 
     Columns: ``axis, measure, indicator, unit, occurrence, year, value, status, raw, source_line,

@@ -13,6 +13,7 @@ import base64
 import io
 import textwrap
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -25,6 +26,9 @@ from calpae_lib.analysis import budget
 from calpae_lib.present import views
 from calpae_lib.present.orientation import of_year, repeated_rates
 from calpae_lib.text.formatting import format_eur, format_number, format_percent
+
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 
 #: Prévu light, engagé dark: distinguishable in colour and in grey.
 STAGE_COLOURS = {"prevu": "#9ecae1", "engage": "#08519c"}
@@ -166,7 +170,7 @@ def prevu_engage_chart(labels, prevu, engage, title: str) -> Chart:
     return Chart(figure, alt=title)
 
 
-def volet_budget_chart(report) -> Chart | None:
+def volet_budget_chart(report: ParsedReport) -> Chart | None:
     """Prévu against engagé per volet and financeur, for the whole convention."""
     summary = budget.budget_by_volet(report)
     if summary.empty:
@@ -177,7 +181,7 @@ def volet_budget_chart(report) -> Chart | None:
     return prevu_engage_chart(labels, summary["prevu"], summary["engage"], title)
 
 
-def axis_budget_chart(report, key: str) -> Chart | None:
+def axis_budget_chart(report: ParsedReport, key: str) -> Chart | None:
     """Prévu against engagé per action (both financeurs together) of one axis."""
     rows = budget.budget_by_axis(report, key)
     if rows.empty:
@@ -188,7 +192,7 @@ def axis_budget_chart(report, key: str) -> Chart | None:
     return prevu_engage_chart(labels, summary["prevu"], summary["engage"], title)
 
 
-def execution_rate_chart(report, key: str) -> Chart | None:
+def execution_rate_chart(report: ParsedReport, key: str) -> Chart | None:
     """Taux d'exécution per action and financeur of one axis, against the 100 % line."""
     rows = budget.budget_by_axis(report, key)
     rows = rows[rows["taux"].notna()]

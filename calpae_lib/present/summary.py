@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur
 from calpae_lib.text.outline import VOLET_LABELS
 
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
+
 STAGE_LABELS = {"prevu": "prévu (fiches 5.1)", "engage": "engagé (fiches 5.2)"}
 
 
-def summary_lines(report) -> list[str]:
+def summary_lines(report: ParsedReport) -> list[str]:
     """Year, actions per volet, budget totals and warnings, as lines of French text."""
     meta = report.meta
     lines = [f"Rapport CALPAE {meta.departement}, année {meta.year} ({report.doc.path.name})"]

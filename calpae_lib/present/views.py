@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -31,6 +32,9 @@ from calpae_lib.text.formatting import format_eur, format_number, format_percent
 from calpae_lib.text.numbers import percentage
 from calpae_lib.text.outline import VOLET_LABELS, volet_label
 from calpae_lib.text.reading import fold
+
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 
 #: Display names of the axes the template is known to have; any other axis is named by :func:`axis_label`.
 AXIS_LABELS = {
@@ -130,7 +134,7 @@ class Table:
 
 # --- structure ----------------------------------------------------------------------------
 
-def axis_subtitle(report, key: str) -> str | None:
+def axis_subtitle(report: ParsedReport, key: str) -> str | None:
     """An axis's heading as the table of contents prints it, without its number.
 
     Only numbered axes have one: a volet's heading is the volet's own name,
@@ -246,7 +250,7 @@ def financeur_label(financeur) -> str:
     return FINANCEUR_LABELS.get(financeur, financeur) if financeur != TOTAL else "Total"
 
 
-def financeur_budget_table(report) -> Table:
+def financeur_budget_table(report: ParsedReport) -> Table:
     """The whole convention per financeur, with a total line: prévu, engagé, rate."""
     per_action = budget_by_action(report)
     summary = summarise_budget(per_action, ["financeur"])
@@ -259,7 +263,7 @@ def financeur_budget_table(report) -> Table:
                        totals=1 if len(summary) > 2 else 0)
 
 
-def volet_budget_table(report) -> Table:
+def volet_budget_table(report: ParsedReport) -> Table:
     """Money per volet and financeur, prévu against engagé, with totals per financeur."""
     per_action = budget_by_action(report).merge(
         actions_with_axis(report)[["action_id", "volet"]], on="action_id", how="left")
@@ -273,7 +277,7 @@ def volet_budget_table(report) -> Table:
     return money_table(labels, summary, "Budget par volet et par financeur", totals=totals)
 
 
-def axis_budget_table(report, key: str) -> Table:
+def axis_budget_table(report: ParsedReport, key: str) -> Table:
     """Each action of an axis: prévu, engagé and taux per financeur."""
     rows = summarise_budget(budget_by_axis(report, key), ["number", "title", "financeur"])
     rows = rows.sort_values("number", kind="stable").reset_index(drop=True)
@@ -283,7 +287,7 @@ def axis_budget_table(report, key: str) -> Table:
                        empty="Aucune action de cet axe n'a de budget lu dans le rapport.")
 
 
-def action_budget_table(report, action_id: str) -> Table:
+def action_budget_table(report: ParsedReport, action_id: str) -> Table:
     """The printed budget lines of one action, with their source lines."""
     budgets = report.tables["budgets"]
     rows = budgets[budgets["action_id"] == action_id]
@@ -431,7 +435,7 @@ def period_cell(period) -> str:
     return str(int(period)) if isinstance(period, float) and period == int(period) else str(period)
 
 
-def action_indicators_table(report, action_id: str) -> Table:
+def action_indicators_table(report: ParsedReport, action_id: str) -> Table:
     """An action's indicators: reference, target, result and attainment per period."""
     indicators = report.tables["indicators"]
     return indicators_table(indicators[indicators["action_id"] == action_id], "Indicateurs de l'action",
@@ -487,7 +491,7 @@ def attainment_cells(by_kind: dict) -> list[str]:
     return cells
 
 
-def axis_level_indicators_table(report, key: str) -> Table | None:
+def axis_level_indicators_table(report: ParsedReport, key: str) -> Table | None:
     """Indicators printed for a whole axis (no action), e.g. the garantie d'activité; else None."""
     indicators = report.tables["indicators"]
     no_action = indicators["action_id"].fillna("") == ""
@@ -509,7 +513,7 @@ def indicators_table(rows: pd.DataFrame, caption: str, empty_message: str) -> Ta
                  empty_message=empty_message)
 
 
-def indicator_status_counts(report, action_ids=None) -> dict:
+def indicator_status_counts(report: ParsedReport, action_ids=None) -> dict:
     """Counts of indicator values by status (``ok``, ``not_available``, ``ambiguous``)."""
     indicators = report.tables["indicators"]
     if action_ids is not None:
@@ -519,7 +523,7 @@ def indicator_status_counts(report, action_ids=None) -> dict:
 
 # --- actions ------------------------------------------------------------------------------
 
-def actions_overview_table(report, key: str | None = None) -> Table:
+def actions_overview_table(report: ParsedReport, key: str | None = None) -> Table:
     """The actions (of one axis, or all), with what the report gives for each."""
     actions = axis_actions(report, key) if key else actions_with_axis(report)
     frame = pd.DataFrame({
@@ -542,7 +546,7 @@ SHEET_AMBIGUITY = ("la ligne imprime moins de valeurs que le tableau n'a de colo
                    "colonne (référence, cible ou résultat, et quelle année) appartient celle-ci")
 
 
-def action_name(report, action_id) -> str:
+def action_name(report: ParsedReport, action_id) -> str:
     """« Socle commun, axe II, action 8 : titre », as a reader names an action."""
     actions = actions_with_axis(report).set_index("action_id")
     if action_id not in actions.index:
@@ -568,7 +572,7 @@ def resolution(line, columns: str) -> str:
             + (f" (colonnes du tableau : {columns})" if columns else ""))
 
 
-def ambiguous_values(report) -> pd.DataFrame:
+def ambiguous_values(report: ParsedReport) -> pd.DataFrame:
     """Every ambiguous value of the sheets' indicators and of Annexe 4, as a reader should see it."""
     records = []
     for name, keys, where in (("indicators", ["action_id", "measure"], lambda r: action_name(report, r["action_id"])),
@@ -588,7 +592,7 @@ def ambiguous_values(report) -> pd.DataFrame:
                                           "Pour trancher"])
 
 
-def ambiguous_values_table(report) -> Table:
+def ambiguous_values_table(report: ParsedReport) -> Table:
     """The ambiguous values of the whole report, each with its text, its line and what would settle it."""
     return Table(ambiguous_values(report), caption="Valeurs ambiguës du rapport", group="Où", numeric=["Ligne"],
                  empty_message="Aucune valeur ambiguë : chaque valeur lue a une place certaine dans son tableau.")

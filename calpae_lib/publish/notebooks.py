@@ -22,11 +22,15 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.present import findings, views
 from calpae_lib.publish import config, kernels, pages, provenance
+
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 
 #: Seconds a single cell may run before the notebook is declared failed.
 CELL_TIMEOUT = 600
@@ -415,7 +419,7 @@ def quiet_worker() -> None:
     os.dup2(devnull, 2)
 
 
-def report_frame(report, jobs: list[NotebookJob], up_href: str = "") -> pages.PageFrame:
+def report_frame(report: ParsedReport, jobs: list[NotebookJob], up_href: str = "") -> pages.PageFrame:
     """The frame of a report's folder: its index, its notebooks' pages and the method page."""
     meta = report.meta
     listed = ((pages.INDEX_NAME, "Sommaire"),) + tuple((job.name, job.title) for job in jobs)
@@ -450,7 +454,7 @@ def keep_failed(build_dir: Path, kept: Path, out_dir: Path, failed: list[JobResu
 
 # --- index page ----------------------------------------------------------------------------
 
-def index_html(report, frame: pages.PageFrame) -> str:
+def index_html(report: ParsedReport, frame: pages.PageFrame) -> str:
     """The index: identity of the source, counts of checks by status, links to each report."""
     meta = report.meta
     checks = list(findings.check_counts(report).items())
