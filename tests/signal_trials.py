@@ -176,14 +176,15 @@ def trial(folder: Path, signum: int, group: bool, delay: float, command: list[st
     return outcome
 
 
-def run_trials(folder: Path, count: int, seed: int, longest: float, raw: Path = BUNDLED) -> list[Outcome]:
-    """``count`` trials: every signal, to the main process and to the group in turn, each after a random
-    delay up to ``longest`` seconds."""
+def run_trials(folder: Path, count: int, seed: int, longest: float, raw: Path = BUNDLED,
+               signals: tuple = SIGNALS) -> list[Outcome]:
+    """``count`` trials: each of ``signals``, to the main process and to the group in turn, each after a
+    random delay up to ``longest`` seconds."""
     chance = random.Random(seed)
     command = [str(CALPAE), "run", str(raw), "--jobs", "2"]
     outcomes = []
     for index in range(count):
-        signum, group = SIGNALS[index % len(SIGNALS)], bool(index // len(SIGNALS) % 2)
+        signum, group = signals[index % len(signals)], bool(index // len(signals) % 2)
         place = folder / f"trial{index:02d}"
         place.mkdir(parents=True)
         outcomes.append(trial(place, signum, group, chance.uniform(0.05, longest), command))
@@ -196,6 +197,7 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=32)
+    parser.add_argument("--signals", default="TERM,INT,HUP,KILL", help="the signals to send, in turn")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--longest", type=float, default=0.0,
                         help="latest moment of a signal, in seconds (default: a cold run's time, measured first)")
@@ -211,7 +213,8 @@ def main() -> int:
                 env=environment(folder / "cold", "measure"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             longest = time.monotonic() - mark
             print(f"cold run: {longest:.1f} s (exit {measured.returncode}); seed {args.seed}", flush=True)
-        outcomes = run_trials(folder, args.trials, args.seed, longest)
+        signals = tuple(signal.Signals(f"SIG{name.strip()}") for name in args.signals.split(","))
+        outcomes = run_trials(folder, args.trials, args.seed, longest, signals=signals)
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes)} trials, {len(failed)} failed")
     return 1 if failed else 0
