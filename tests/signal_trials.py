@@ -213,7 +213,7 @@ def main() -> int:
                 env=environment(folder / "cold", "measure"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             longest = time.monotonic() - mark
             print(f"cold run: {longest:.1f} s (exit {measured.returncode}); seed {args.seed}", flush=True)
-        signals = tuple(signal.Signals(f"SIG{name.strip()}") for name in args.signals.split(","))
+        signals = tuple(signal.Signals[f"SIG{name.strip()}"] for name in args.signals.split(","))
         outcomes = run_trials(folder, args.trials, args.seed, longest, signals=signals)
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes)} trials, {len(failed)} failed")
