@@ -11,8 +11,6 @@ import pytest
 
 from calpae_lib.tables.claims import percent_statements, read_claims
 from calpae_lib.checks.engine import (
-    PREVIOUS,
-    REGISTRY,
     Finding,
     all_rules,
     build_checks,
@@ -21,6 +19,7 @@ from calpae_lib.checks.engine import (
     readable_lines,
     run_checks,
 )
+from calpae_lib.checks.registry import PREVIOUS
 from calpae_lib.pipeline import parse_document
 from calpae_lib.publish.cli import main
 from calpae_lib.tables.annex_budget import annex_lines
@@ -377,7 +376,28 @@ def test_checks_table_columns_and_types(bundled_checks):
 
 
 def test_registry_names_are_unique_and_grouped():
-    assert all(check_id.count(".") == 1 for check_id in REGISTRY)
+    assert all(checked.check_id.count(".") == 1 for checked in all_rules())
+
+
+def test_a_check_id_given_twice_is_refused_not_replaced():
+    """Registration by import side effect let a second rule under one id silently replace the first."""
+    import types
+
+    from calpae_lib.checks.registry import DuplicateRule, Rules, rule
+
+    module = types.ModuleType("calpae_lib.checks.twice")
+
+    def first(tables, doc, meta):
+        return []
+
+    def second(tables, doc, meta):
+        return []
+
+    for function in (first, second):
+        function.__module__ = module.__name__
+        setattr(module, function.__name__, rule("budget.same")(function))
+    with pytest.raises(DuplicateRule, match="« budget.same » : first et second"):
+        Rules.of_modules(module)
 
 
 def test_check_command_prints_the_three_kinds_apart(capsys):

@@ -86,18 +86,32 @@ def test_entry_point_refuses_bad_input(tmp_path):
 
 
 def test_entry_point_runs_exit_handlers_writes_everything_and_keeps_the_status(tmp_path):
-    """The command ends without the interpreter's teardown: what main printed, and what an exit
-    handler prints, still come out whole, and the status is main's."""
+    """The command ends without the interpreter's teardown: what main printed, and what the exit
+    handler of a library loaded on the way prints, still come out whole, and the status is main's."""
     script = ("import atexit, sys\n"
-              "atexit.register(lambda: print('handler ran'))\n"
               f"sys.argv = ['calpae', 'check', {str(tmp_path / 'absent.txt')!r}]\n"
-              "from calpae_lib.publish.cli import entry\n"
+              "from calpae_lib.publish import cli\n"
+              "checked = cli.main\n"
+              "def main():\n"
+              "    atexit.register(lambda: print('handler ran'))\n"  # as logging or openpyxl do when imported
+              "    return checked()\n"
+              "cli.main = main\n"
               "print('x' * 100000)\n"  # more than a pipe's buffer: flushed, not lost
-              "entry()\n")
+              "cli.entry()\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert result.stdout == "x" * 100000 + "\nhandler ran\n"
     assert result.stderr.count("\n") == 1 and "introuvable" in result.stderr
+
+
+def test_the_command_s_module_loads_no_library_with_an_exit_handler():
+    """:func:`calpae_lib.publish.cli.entry` registers its own exit handler first, so that it runs
+    last: the modules loaded before it must not register any (those known to are not loaded)."""
+    script = ("import sys\nimport calpae_lib.publish.cli\n"
+              "print(sorted(m for m in ('logging', 'multiprocessing', 'concurrent.futures',"
+              " 'openpyxl', 'matplotlib', 'pandas') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout == "[]\n", result.stderr
 
 
 def test_unchanged_report_is_not_rewritten(tmp_path, capsys):

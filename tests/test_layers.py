@@ -30,14 +30,26 @@ def copy_library(tmp_path: Path) -> Path:
 def test_the_library_keeps_its_layers(tmp_path):
     result = lint(copy_library(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 kept, 0 broken" in result.stdout
+    assert "2 kept, 0 broken" in result.stdout
+
+
+def broken_by(tmp_path: Path, module: str, line: str) -> str:
+    """import-linter's report on a copy of the library where ``module`` (a path under calpae_lib/) ends
+    with ``line``; the contract must be broken."""
+    root = copy_library(tmp_path)
+    path = root / "calpae_lib" / module
+    path.write_text(path.read_text() + f"\n{line}  # noqa: E402\n")
+    result = lint(root)
+    assert result.returncode == 1 and "BROKEN" in result.stdout
+    return result.stdout
 
 
 def test_an_upward_import_breaks_the_contract(tmp_path):
-    root = copy_library(tmp_path)
-    reading = root / "calpae_lib" / "text" / "reading.py"
-    reading.write_text(reading.read_text() + "\nfrom calpae_lib.present import views  # noqa: E402\n")
-    result = lint(root)
-    assert result.returncode == 1
-    assert "BROKEN" in result.stdout
-    assert "calpae_lib.text.reading -> calpae_lib.present.views" in result.stdout
+    report = broken_by(tmp_path, "text/reading.py", "from calpae_lib.present import views")
+    assert "calpae_lib.text.reading -> calpae_lib.present.views" in report
+
+
+def test_two_sibling_modules_importing_each_other_break_the_acyclic_contract(tmp_path):
+    """The rules used to register themselves by being imported by the engine they import."""
+    report = broken_by(tmp_path, "checks/budget.py", "from calpae_lib.checks import engine")
+    assert "No cycles are allowed in calpae_lib.checks" in report

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import sys
 
 import nbformat
 import pytest
@@ -33,9 +34,21 @@ def production_date_pattern(day: datetime.date) -> re.Pattern:
     return re.compile(rf"^.*(?:{day.isoformat()}|{day:%d/%m/%Y}|{spelled}).*$", re.MULTILINE)
 
 
+def clock() -> datetime.datetime:
+    """Now, in UTC (a test sets the clock here)."""
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def production_days() -> tuple[datetime.date, datetime.date]:
+    """The days a page made today may carry: the pages give their date in UTC
+    (:func:`calpae_lib.publish.pages.produced_at`), whatever the machine's time zone and hour;
+    yesterday too, since a run may straddle midnight."""
+    today = clock().date()
+    return today - datetime.timedelta(days=1), today
+
+
 def without_production_date(page: str) -> str:
-    today = datetime.date.today()
-    for day in (today - datetime.timedelta(days=1), today):  # a run may straddle midnight
+    for day in production_days():
         page = production_date_pattern(day).sub("<date de production>", page)
     return page
 
@@ -53,6 +66,27 @@ def test_production_date_line_is_recognised():
     page = "a\n<footer>Produit le 1er mars 2031 par calpae</footer>\nb"
     assert production_date_pattern(day).sub("X", page) == "a\nX\nb"
     assert production_date_pattern(day).sub("X", "le 11 mars 2031") == "le 11 mars 2031"
+
+
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Pacific/Kiritimati", "UTC"])
+@pytest.mark.parametrize("hour", [0, 7, 12, 23])
+def test_the_production_date_is_found_whatever_the_time_zone_and_the_hour(monkeypatch, zone, hour):
+    """West of UTC, between midnight UTC and local midnight, the local date is the day before the
+    pages' (issue 27): the date set aside is the pages' own, in UTC."""
+    import time
+
+    from calpae_lib.publish.pages import produced_at
+
+    now = datetime.datetime(2026, 12, 7, hour, 30, tzinfo=datetime.timezone.utc)
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    monkeypatch.setattr(sys.modules[__name__], "clock", lambda: now)
+    try:
+        page = f"<p>a</p>\n<footer>Produit le {produced_at(now)}</footer>\n"
+        assert without_production_date(page) == "<p>a</p>\n<date de production>\n"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_two_runs_give_byte_identical_csv_tables(bundled_out, second_run):

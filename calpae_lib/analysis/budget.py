@@ -6,6 +6,8 @@ and returns numbers (NaN where the report prints nothing), never display text.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from calpae_lib.analysis.axes import actions_with_axis, axis_actions
@@ -13,8 +15,11 @@ from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.numbers import percentage
 from calpae_lib.template.volets import VOLET_LABELS
 
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 
-def budget_by_action(report) -> pd.DataFrame:
+
+def budget_by_action(report: ParsedReport) -> pd.DataFrame:
     """Per action and financeur: ``prevu``, ``engage`` (NaN when not printed) and ``taux``.
 
     ``engage_annexe`` is the annex's engaged amount for the action and
@@ -38,7 +43,7 @@ def budget_by_action(report) -> pd.DataFrame:
     return wide[columns]
 
 
-def annex_engaged(report) -> dict:
+def annex_engaged(report: ParsedReport) -> dict:
     """``{(action_id, financeur): engaged amount}`` as the annex budget tables print it."""
     annex = report.tables["annex_budget"]
     if annex.empty:
@@ -49,14 +54,14 @@ def annex_engaged(report) -> dict:
     return {(a, f): v for a, f, v in zip(rows["action_id"], rows["row_kind"], amounts) if pd.notna(v)}
 
 
-def budget_by_volet(report) -> pd.DataFrame:
+def budget_by_volet(report: ParsedReport) -> pd.DataFrame:
     """Per volet and financeur: prévu, engagé (over the actions that print it) and taux."""
     per_action = budget_by_action(report).merge(
         actions_with_axis(report)[["action_id", "volet"]], on="action_id", how="left")
     return summarise_budget(per_action, ["volet", "financeur"])
 
 
-def budget_by_axis(report, key: str) -> pd.DataFrame:
+def budget_by_axis(report: ParsedReport, key: str) -> pd.DataFrame:
     """Per action of one axis and financeur, with the action's title."""
     actions = axis_actions(report, key)[["action_id", "number", "title"]]
     per_action = budget_by_action(report)

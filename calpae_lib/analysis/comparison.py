@@ -9,6 +9,8 @@ zero.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from calpae_lib.analysis.axes import actions_with_axis
@@ -16,6 +18,9 @@ from calpae_lib.analysis.budget import budget_by_volet
 from calpae_lib.checks.engine import build_year_checks
 from calpae_lib.tables.budgets import FINANCEUR_LABELS, STAGES
 from calpae_lib.tables.schemas import TABLE_COLUMNS
+
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 
 MONEY_KEYS = ["volet", "financeur", "stage"]
 INDICATOR_KEYS = ["axis", "measure", "indicator", "unit", "occurrence"]
@@ -25,7 +30,7 @@ def years(reports) -> list[int]:
     return sorted(r.meta.year for r in reports)
 
 
-def money_per_volet(report) -> pd.DataFrame:
+def money_per_volet(report: ParsedReport) -> pd.DataFrame:
     """One report's money per volet, financeur and stage: ``year, volet, financeur, stage, amount_eur``.
 
     Engagé is the synthesis's: the sheets' engagé completed by the annex for the actions whose sheet does
@@ -82,7 +87,7 @@ def with_evolution(frame: pd.DataFrame, year_columns: list[int]) -> pd.DataFrame
     return frame.assign(**{name: change.astype(float), "evolution_pct": percent})
 
 
-def year_results(report) -> pd.DataFrame:
+def year_results(report: ParsedReport) -> pd.DataFrame:
     """One report's indicator results for its own year, one row per indicator.
 
     Columns: ``axis, measure, indicator, unit, occurrence, year, value, status, raw, source_line,

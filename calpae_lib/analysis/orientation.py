@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -33,6 +34,8 @@ from calpae_lib.text.dates import MONTHS, date_problem, full_year
 from calpae_lib.text.formatting import format_number, format_percent
 from calpae_lib.text.numbers import percentage
 
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 STEP_LABELS = {step: label for step, label, _ in STEPS}
 
 #: A delay in an indicator's wording or a comment: "1 mois", "2 semaines", "15 jours".
@@ -386,7 +389,7 @@ class OrientationChain:
     findings: pd.DataFrame
 
 
-def orientation_chain(report) -> OrientationChain:
+def orientation_chain(report: ParsedReport) -> OrientationChain:
     """The whole chain of a parsed report (:class:`~calpae_lib.pipeline.ParsedReport`), from its Annexe 4
     table, columns and comments."""
     annex = report.tables["annex4"]

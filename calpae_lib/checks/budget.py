@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from calpae_lib.checks.engine import ANNEX_LINES, DOCUMENT, Finding, rule
+from calpae_lib.checks.registry import ANNEX_LINES, DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import Grade, Category, Stage
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.text.formatting import format_eur, format_percent, is_missing

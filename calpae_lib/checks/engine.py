@@ -2,7 +2,7 @@
 
 A rule is a small function ``(tables, doc, meta) -> list[Finding]`` (plus, as
 keyword arguments, the parsed structures it declares in ``reads``: see
-:data:`STRUCTURES`) registered under a ``check_id`` with :func:`rule`, with the :class:`~calpae_lib.tables.vocabulary.Category`
+:data:`STRUCTURES`) marked as the rule ``check_id`` with :func:`~calpae_lib.checks.registry.rule`, with the :class:`~calpae_lib.tables.vocabulary.Category`
 of what it checks (the document's coherence, or the actions' performance) and
 the :class:`~calpae_lib.tables.vocabulary.Grade` of what it touches (money,
 counts and rates, wording); its docstring's first line documents it. Rules
@@ -13,21 +13,26 @@ targets). A rule that needs a table the pipeline did not build is skipped; a
 rule that finds nothing to compare says so. A finding whose figure is not
 printed (``manquant``) is missing data, whatever its rule compares.
 
->>> Finding("annexe.total", "socle", "ok").status
-'ok'
->>> Finding("annexe.total", "socle", "faux")
-Traceback (most recent call last):
-...
-ValueError: statut inconnu « faux » (attendu : ecart, manquant, avertissement, non_verifiable, explique, ok)
+The rules are gathered by :func:`all_rules` from the modules it names
+(:class:`~calpae_lib.checks.registry.Rules`, which refuses an id given twice).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
-from typing import Callable
+from dataclasses import asdict, replace
 
 import pandas as pd
 
+from calpae_lib.checks.registry import (  # noqa: F401  (Finding, rule, DOCUMENT: the rules' own words, also here)
+    ANNEX_LINES,
+    DOCUMENT,
+    PREVIOUS,
+    STRUCTURES,
+    Finding,
+    Rule,
+    Rules,
+    rule,
+)
 from calpae_lib.tables.annex_budget import annex_lines
 from calpae_lib.tables.schemas import TABLE_COLUMNS
 from calpae_lib.tables.vocabulary import (
@@ -46,65 +51,6 @@ from calpae_lib.tables.vocabulary import (
 from calpae_lib.text.formatting import plural
 
 COLUMNS = TABLE_COLUMNS["checks"]
-DOCUMENT = "document"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One outcome of one rule on one scope (an action_id, a volet or ``document``)."""
-
-    check_id: str
-    scope: str
-    status: str
-    expected: str = ""
-    observed: str = ""
-    message: str = ""
-    source_line: int | None = None
-    #: Filled by :func:`run_checks` from the rule (and the status: ``manquant`` is missing data).
-    category: str = Category.COHERENCE
-    grade: str = Grade.NONE
-    #: Where ``expected`` comes from (« l'annexe, ligne 10289 », « la somme des lignes »): ``observed`` is what the
-    #: report prints at ``source_line``, ``expected`` what it should be according to this.
-    basis: str = ""
-
-    def __post_init__(self):
-        if self.status not in STATUSES:
-            raise ValueError(f"statut inconnu « {self.status} » (attendu : {', '.join(STATUSES)})")
-        if self.category not in CATEGORIES or self.grade not in GRADES:
-            raise ValueError(f"nature « {self.category} » ou gravité « {self.grade} » inconnue")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A registered check: its id, what it needs and what it does."""
-
-    check_id: str
-    needs: tuple[str, ...]
-    function: Callable
-    description: str
-    category: Category = Category.COHERENCE
-    grade: Grade = Grade.NONE
-    reads: tuple[str, ...] = ()
-
-
-REGISTRY: dict[str, Rule] = {}
-
-#: What the parser read besides the tables and some rules compare: the ``outline``
-#: (:class:`~calpae_lib.text.outline.Outline`: which action holds a line), the
-#: ``sheet_headers`` (:class:`~calpae_lib.tables.budgets.ExecutedHeader` of every
-#: sheet), the ``annex_headers`` (``(volet, header_line, year)`` of every annex table),
-#: the rapport's ``claims``, ``stated_percentages`` and the indicator comments' ``comment_shares``
-#: (:mod:`calpae_lib.tables.claims`) and the ``dates`` printed (:class:`~calpae_lib.text.dates.PrintedDate`).
-STRUCTURES = ("outline", "sheet_headers", "annex_headers", "claims", "stated_percentages", "dates", "comment_shares")
-
-#: The structure of the rules across years (:mod:`calpae_lib.checks.years`): the previous report of the same
-#: département (its ``tables`` and ``meta``). Given only when two reports are compared; a rule that reads it is
-#: skipped otherwise, and only such rules run in :func:`build_year_checks`.
-PREVIOUS = "previous"
-
-#: A view of the tables that the annex rules read, made once per run of the rules from the tables
-#: they are given: the annex as printed, one row per line (:func:`~calpae_lib.tables.annex_budget.annex_lines`).
-ANNEX_LINES = "annex_lines"
 
 
 def with_views(tables: dict) -> dict:
@@ -113,23 +59,12 @@ def with_views(tables: dict) -> dict:
     return {**tables, ANNEX_LINES: annex_lines(annex)} if annex is not None else dict(tables)
 
 
-def rule(check_id: str, *, needs: tuple[str, ...] = (), reads: tuple[str, ...] = (),
-         category: Category = Category.COHERENCE, grade: Grade = Grade.NONE):
-    """Register a rule under ``check_id``; ``needs`` names the tables it reads, ``reads`` the structures
-    (:data:`STRUCTURES`) it takes as keyword arguments, ``category`` and ``grade`` what its findings are
-    about and touch."""
-    def register(function):
-        doc = (function.__doc__ or "").strip().splitlines()
-        REGISTRY[check_id] = Rule(check_id, tuple(needs), function, doc[0] if doc else check_id, category, grade,
-                                  tuple(reads))
-        return function
-    return register
-
-
 def all_rules() -> list[Rule]:
-    """Every registered rule, in registration order (rule modules imported here)."""
-    from calpae_lib.checks import budget, indicators, text, years  # noqa: F401  (they register themselves)
-    return list(REGISTRY.values())
+    """Every rule, module by module (``budget``, ``text``, ``indicators``, ``years``), in the order of their
+    definitions; a ``check_id`` given twice raises :class:`~calpae_lib.checks.registry.DuplicateRule`."""
+    from calpae_lib.checks import budget, indicators, text, years
+
+    return list(Rules.of_modules(budget, text, indicators, years))
 
 
 def has_tables(tables: dict, needs: tuple[str, ...]) -> bool:

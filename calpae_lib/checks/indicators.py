@@ -14,7 +14,7 @@ import pandas as pd
 
 from calpae_lib.checks.budget import rows_by, short
 from calpae_lib.checks.direction import INDICATOR_KIND_LABELS, LESS, OBJECTIVE, attained, direction, gap_words, indicator_kind
-from calpae_lib.checks.engine import DOCUMENT, Finding, rule
+from calpae_lib.checks.registry import DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import KIND_IN_SENTENCE, Grade, Category
 from calpae_lib.checks.text import percent_agrees
 from calpae_lib.text.formatting import format_number, format_percent, is_missing

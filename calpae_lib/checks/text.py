@@ -17,7 +17,7 @@ from decimal import Decimal
 import pandas as pd
 
 from calpae_lib.checks.budget import amount, line_of, rows_of, short
-from calpae_lib.checks.engine import ANNEX_LINES, DOCUMENT, Finding, rule
+from calpae_lib.checks.registry import ANNEX_LINES, DOCUMENT, Finding, rule
 from calpae_lib.tables.claims import claims_of
 from calpae_lib.tables.vocabulary import Grade
 from calpae_lib.template.annex import FINANCEUR_WORDS

@@ -23,7 +23,7 @@ from __future__ import annotations
 import pandas as pd
 
 from calpae_lib.checks.budget import short
-from calpae_lib.checks.engine import DOCUMENT, PREVIOUS, Finding, rule
+from calpae_lib.checks.registry import DOCUMENT, PREVIOUS, Finding, rule
 from calpae_lib.tables.annex_budget import match_titles
 from calpae_lib.tables.vocabulary import Category, Grade, Status, fails
 from calpae_lib.text.formatting import format_eur, plural

@@ -13,6 +13,7 @@ import base64
 import io
 import textwrap
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -27,6 +28,9 @@ from calpae_lib.present import views
 from calpae_lib.present.orientation import of_year, repeated_rates
 from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing
 from calpae_lib.text.numbers import percentage
+
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 
 #: Prévu light, engagé dark: distinguishable in colour and in grey.
 STAGE_COLOURS = {"prevu": "#9ecae1", "engage": "#08519c"}
@@ -210,7 +214,7 @@ def data_alt(title: str, lines: list[str]) -> str:
     return f"{title}. " + " ; ".join(" ".join(line.split()) for line in lines) + "."
 
 
-def volet_budget_chart(report) -> Chart | None:
+def volet_budget_chart(report: ParsedReport) -> Chart | None:
     """Prévu against engagé per volet and financeur, for the whole convention."""
     summary = budget.budget_by_volet(report)
     if summary.empty:
@@ -221,7 +225,7 @@ def volet_budget_chart(report) -> Chart | None:
     return prevu_engage_chart(labels, summary, title)
 
 
-def axis_budget_chart(report, key: str) -> Chart | None:
+def axis_budget_chart(report: ParsedReport, key: str) -> Chart | None:
     """Prévu against engagé per action (both financeurs together) of one axis."""
     rows = budget.budget_by_axis(report, key)
     if rows.empty:
@@ -232,7 +236,7 @@ def axis_budget_chart(report, key: str) -> Chart | None:
     return prevu_engage_chart(labels, summary, title)
 
 
-def execution_rate_chart(report, key: str) -> Chart | None:
+def execution_rate_chart(report: ParsedReport, key: str) -> Chart | None:
     """Taux d'exécution per action and financeur of one axis, against the 100 % line.
 
     As its table: the sheets' rate solid; where a sheet prints no engagé, the

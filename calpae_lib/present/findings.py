@@ -14,19 +14,17 @@ import re
 
 import pandas as pd
 
-from calpae_lib.checks.direction import (
-    INDICATOR_KIND_LABELS,
-    LESS,
-    MORE,
-    OBJECTIVE,
-    attained,
-    direction,
-    gap_words,
-    indicator_kind,
-)
+from calpae_lib.checks.direction import INDICATOR_KIND_LABELS, LESS, MORE, OBJECTIVE
 from calpae_lib.checks.engine import reading_order, section_counts, sections
 from calpae_lib.checks.indicators import performance_rows
-from calpae_lib.present.views import Table, indicator_name, line_cell, period_cell, rate_cell, text_cell, value_cell
+from calpae_lib.present.views import (
+    Table,
+    attainment_cell,
+    indicator_name,
+    line_cell,
+    text_cell,
+    value_cell,
+)
 from calpae_lib.tables.vocabulary import (
     AGREEING,
     GRADES,
@@ -179,66 +177,6 @@ def check_counts_table(report) -> Table:
 
 
 # --- performance: results against targets ------------------------------------------------------
-
-def attainment(result, target, result_unit, target_unit, indicator: str = ""):
-    """Result as a percentage of its target, when both are numbers of one unit and more is better.
-
-    >>> attainment(45, 50, "count", "count")
-    90.0
-    >>> attainment(45, None, "count", "count") is None
-    True
-    >>> attainment(16.7, 21, "days", "days", "Délai moyen") is None
-    True
-    """
-    if result_unit != target_unit or result_unit == "text" or direction(indicator) != MORE \
-            or indicator_kind(indicator) != OBJECTIVE:
-        return None
-    if not target or result is None or pd.isna(result) or pd.isna(target):
-        return None
-    return 100 * float(result) / float(target)
-
-
-def attainment_word(indicator: str, result: float, target: float, unit: str = "", kind_said: bool = False) -> str:
-    """The attainment of an indicator whose direction forbids a percentage: reached or not for an objective;
-    for a forecast volume or context, not graded, the gap in words (its kind too, unless ``kind_said``
-    because a column beside it says it).
-
-    >>> attainment_word("Nombre de nouveaux entrants", 6060, 6500)
-    'non évaluée (volume prévisionnel) : 440 de moins que prévu'
-    >>> attainment_word("Nombre de nouveaux entrants", 6060, 6500, kind_said=True)
-    'non évaluée : 440 de moins que prévu'
-    """
-    kind = indicator_kind(indicator)
-    if kind != OBJECTIVE:
-        said = "" if kind_said else f" ({INDICATOR_KIND_LABELS[kind]})"
-        return f"{NOT_GRADED}{said} : {gap_words(result, target, unit)}"
-    return "atteinte" if attained(indicator, result, target) else "non atteinte"
-
-
-#: The attainment of what is no objective (a forecast volume, context).
-NOT_GRADED = "non évaluée"
-
-
-def attainment_cell(indicator: str, result, target, unit: str, kind_said: bool = False) -> str:
-    """« 93,2 % » for an objective where more is better, « atteinte » / « non atteinte » where less is; for a
-    forecast volume or context, « non évaluée » and the gap in words."""
-    rate = attainment(result, target, unit, unit, indicator)
-    return rate_cell(rate) if rate is not None else attainment_word(indicator, result, target, unit, kind_said)
-
-
-def attainment_cells(by_kind: dict) -> list[str]:
-    """Result against target for each period that has both, as numbers of one unit."""
-    targets = {period_cell(r.period): r for r in by_kind.get("target", []) if r.status == "ok"}
-    cells = []
-    for result in by_kind.get("result", []):
-        target = targets.get(period_cell(result.period))
-        if target is None or result.status != "ok" or result.unit != target.unit or result.unit == "text" \
-                or pd.isna(result.value) or pd.isna(target.value):
-            continue
-        cell = attainment_cell(result.indicator, result.value, target.value, result.unit)
-        cells.append(f"{cell} ({period_cell(result.period)})")
-    return cells
-
 
 def targets_against_results(report) -> pd.DataFrame:
     """The year's indicators with a numeric target and result, one row per indicator (its places listed)."""

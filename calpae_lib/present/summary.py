@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.tables.vocabulary import Stage
 from calpae_lib.text.formatting import format_eur
@@ -9,8 +11,11 @@ from calpae_lib.template.volets import VOLET_LABELS
 
 STAGE_TOTALS = {str(stage): stage.in_total for stage in Stage}
 
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 
-def summary_lines(report) -> list[str]:
+
+def summary_lines(report: ParsedReport) -> list[str]:
     """Year, actions per volet, budget totals and warnings, as lines of French text."""
     meta = report.meta
     lines = [f"Rapport CALPAE {meta.departement}, année {meta.year} ({report.doc.path.name})"]

@@ -15,9 +15,11 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from calpae_lib.checks.direction import INDICATOR_KIND_LABELS, MORE, OBJECTIVE, attained, direction, gap_words, indicator_kind
 from calpae_lib.analysis.axes import actions_with_axis, axis_actions, axis_key
 from calpae_lib.analysis.budget import (
     budget_by_action,
@@ -33,6 +35,9 @@ from calpae_lib.text.numbers import percentage
 from calpae_lib.template.volets import VOLET_LABELS, VOLET_TITLES
 from calpae_lib.text.outline import volet_label
 from calpae_lib.text.reading import fold
+
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 
 def axis_label(key: str) -> str:
     """An axis's display name (one HTML report each).
@@ -134,7 +139,7 @@ class Table:
 
 # --- structure ----------------------------------------------------------------------------
 
-def axis_subtitle(report, key: str) -> str | None:
+def axis_subtitle(report: ParsedReport, key: str) -> str | None:
     """An axis's heading as the table of contents prints it, without its number.
 
     Only numbered axes have one: a volet's heading is the volet's own name,
@@ -266,7 +271,7 @@ def financeur_label(financeur) -> str:
     return FINANCEUR_LABELS.get(financeur, financeur) if financeur != TOTAL else "Total"
 
 
-def financeur_budget_table(report) -> Table:
+def financeur_budget_table(report: ParsedReport) -> Table:
     """The whole convention per financeur, with a total line: prévu, engagé, rate."""
     per_action = budget_by_action(report)
     summary = summarise_budget(per_action, ["financeur"])
@@ -279,7 +284,7 @@ def financeur_budget_table(report) -> Table:
                        totals=1 if len(summary) > 2 else 0)
 
 
-def volet_budget_table(report) -> Table:
+def volet_budget_table(report: ParsedReport) -> Table:
     """Money per volet and financeur, prévu against engagé, with totals per financeur."""
     per_action = budget_by_action(report).merge(
         actions_with_axis(report)[["action_id", "volet"]], on="action_id", how="left")
@@ -293,7 +298,7 @@ def volet_budget_table(report) -> Table:
     return money_table(labels, summary, "Budget par volet et par financeur", totals=totals)
 
 
-def axis_budget_table(report, key: str) -> Table:
+def axis_budget_table(report: ParsedReport, key: str) -> Table:
     """Each action of an axis: prévu, engagé and taux per financeur."""
     rows = summarise_budget(budget_by_axis(report, key), ["number", "title", "financeur"])
     rows = rows.sort_values("number", kind="stable").reset_index(drop=True)
@@ -303,7 +308,7 @@ def axis_budget_table(report, key: str) -> Table:
                        empty="Aucune de ces actions n'a de budget lu dans le rapport.")
 
 
-def action_budget_table(report, action_id: str) -> Table:
+def action_budget_table(report: ParsedReport, action_id: str) -> Table:
     """The printed budget lines of one action, with their source lines."""
     budgets = report.tables["budgets"]
     rows = budgets[budgets["action_id"] == action_id]
@@ -436,7 +441,6 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
     A cell names its period in brackets ("98 % (2021)"); several periods of
     one kind are listed. Attainment compares result and target of one period, in the indicator's direction.
     """
-    from calpae_lib.present import findings  # findings displays with this module's Table: imported late
     records = []
     for (measure, indicator), cells in cells_by_indicator(frame).items():
         by_kind: dict[str, list] = {}
@@ -447,7 +451,7 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
             "Mesure": measure, "Indicateur": indicator_name(indicator),
             **{label: "; ".join(dated_cell(r) for r in by_kind.get(kind, [])) or "—"
                for kind, label in ((k, KIND_COLUMNS[k]) for k in ("baseline", "target", "result"))},
-            "Atteinte de la cible": "; ".join(findings.attainment_cells(by_kind)) or "—",
+            "Atteinte de la cible": "; ".join(attainment_cells(by_kind)) or "—",
             UNPLACED: "; ".join(unplaced_cell(r) for r in cells if not isinstance(r.kind, str)),
             JUSTIFICATION: " ".join(dict.fromkeys(text_cell(getattr(r, "comment", "")) for r in cells)).strip(),
             "Lignes": ", ".join(dict.fromkeys(line_cell(r.source_line) for r in cells)),
@@ -533,14 +537,80 @@ def period_cell(period) -> str:
     return str(int(period)) if isinstance(period, float) and period == int(period) else str(period)
 
 
-def action_indicators_table(report, action_id: str) -> Table:
+def action_indicators_table(report: ParsedReport, action_id: str) -> Table:
     """An action's indicators: reference, target, result and attainment per period."""
     indicators = report.tables["indicators"]
     return indicators_table(indicators[indicators["action_id"] == action_id], "Indicateurs de l'action",
                             "Pas d'indicateur lu pour cette action.")
 
 
-def axis_level_indicators_table(report, key: str) -> Table | None:
+# --- attainment: results against targets (here and in the findings) -------------------------------
+
+#: The attainment of an indicator whose direction (more or less is better) its name does not tell.
+UNDETERMINED = "sens non déterminé"
+
+
+def attainment(result, target, result_unit, target_unit, indicator: str = ""):
+    """Result as a percentage of its target, when both are numbers of one unit and more is better.
+
+    >>> attainment(45, 50, "count", "count")
+    90.0
+    >>> attainment(45, None, "count", "count") is None
+    True
+    >>> attainment(16.7, 21, "days", "days", "Délai moyen") is None
+    True
+    """
+    if result_unit != target_unit or result_unit == "text" or direction(indicator) != MORE \
+            or indicator_kind(indicator) != OBJECTIVE:
+        return None
+    if not target or result is None or pd.isna(result) or pd.isna(target):
+        return None
+    return 100 * float(result) / float(target)
+
+
+def attainment_word(indicator: str, result: float, target: float, unit: str = "", kind_said: bool = False) -> str:
+    """The attainment of an indicator whose direction forbids a percentage: reached or not for an objective;
+    for a forecast volume or context, not graded, the gap in words (its kind too, unless ``kind_said``
+    because a column beside it says it).
+
+    >>> attainment_word("Nombre de nouveaux entrants", 6060, 6500)
+    'non évaluée (volume prévisionnel) : 440 de moins que prévu'
+    >>> attainment_word("Nombre de nouveaux entrants", 6060, 6500, kind_said=True)
+    'non évaluée : 440 de moins que prévu'
+    """
+    kind = indicator_kind(indicator)
+    if kind != OBJECTIVE:
+        said = "" if kind_said else f" ({INDICATOR_KIND_LABELS[kind]})"
+        return f"{NOT_GRADED}{said} : {gap_words(result, target, unit)}"
+    return "atteinte" if attained(indicator, result, target) else "non atteinte"
+
+
+#: The attainment of what is no objective (a forecast volume, context).
+NOT_GRADED = "non évaluée"
+
+
+def attainment_cell(indicator: str, result, target, unit: str, kind_said: bool = False) -> str:
+    """« 93,2 % » for an objective where more is better, « atteinte » / « non atteinte » where less is; for a
+    forecast volume or context, « non évaluée » and the gap in words."""
+    rate = attainment(result, target, unit, unit, indicator)
+    return rate_cell(rate) if rate is not None else attainment_word(indicator, result, target, unit, kind_said)
+
+
+def attainment_cells(by_kind: dict) -> list[str]:
+    """Result against target for each period that has both, as numbers of one unit."""
+    targets = {period_cell(r.period): r for r in by_kind.get("target", []) if r.status == "ok"}
+    cells = []
+    for result in by_kind.get("result", []):
+        target = targets.get(period_cell(result.period))
+        if target is None or result.status != "ok" or result.unit != target.unit or result.unit == "text" \
+                or pd.isna(result.value) or pd.isna(target.value):
+            continue
+        cell = attainment_cell(result.indicator, result.value, target.value, result.unit)
+        cells.append(f"{cell} ({period_cell(result.period)})")
+    return cells
+
+
+def axis_level_indicators_table(report: ParsedReport, key: str) -> Table | None:
     """Indicators printed for a whole axis (no action), e.g. the garantie d'activité; else None."""
     indicators = report.tables["indicators"]
     no_action = indicators["action_id"].fillna("") == ""
@@ -567,7 +637,7 @@ def indicators_table(rows: pd.DataFrame, caption: str, empty_message: str) -> Ta
                  empty_message=empty_message)
 
 
-def indicator_status_counts(report, action_ids=None) -> dict:
+def indicator_status_counts(report: ParsedReport, action_ids=None) -> dict:
     """Counts of indicator values by status (``ok``, ``not_available``, ``ambiguous``)."""
     indicators = report.tables["indicators"]
     if action_ids is not None:
@@ -577,7 +647,7 @@ def indicator_status_counts(report, action_ids=None) -> dict:
 
 # --- actions ------------------------------------------------------------------------------
 
-def actions_overview_table(report, key: str | None = None) -> Table:
+def actions_overview_table(report: ParsedReport, key: str | None = None) -> Table:
     """The actions (of one axis, or all), with what the report gives for each."""
     actions = axis_actions(report, key) if key else actions_with_axis(report)
     frame = pd.DataFrame({
@@ -601,7 +671,7 @@ SHEET_AMBIGUITY = ("Sur la ligne d'un indicateur, le rapport imprime moins de va
                    "appartient chacune.")
 
 
-def action_name(report, action_id) -> str:
+def action_name(report: ParsedReport, action_id) -> str:
     """« Socle commun, axe II, action 8 : titre », as a reader names an action."""
     actions = actions_with_axis(report).set_index("action_id")
     if action_id not in actions.index:
@@ -623,7 +693,7 @@ AMBIGUITY_ADVICE = ("Pour trancher, regarder dans le PDF d'origine, à la page i
                     "chaque valeur est imprimée.")
 
 
-def ambiguous_values(report) -> pd.DataFrame:
+def ambiguous_values(report: ParsedReport) -> pd.DataFrame:
     """The ambiguous values of the sheets' indicators and of Annexe 4, one row per indicator that has some."""
     records = []
     for name, keys, where in (("indicators", ["action_id", "measure"], lambda r: action_name(report, r["action_id"])),
@@ -652,7 +722,7 @@ def ambiguous_count(report) -> int:
     return sum(int((report.tables[name]["status"] == "ambiguous").sum()) for name in ("indicators", "annex4"))
 
 
-def ambiguous_values_table(report) -> Table:
+def ambiguous_values_table(report: ParsedReport) -> Table:
     """The ambiguous values of the whole report, one row per indicator, with where they are printed."""
     return Table(ambiguous_values(report), caption="Valeurs ambiguës du rapport", group="Où",
                  empty_message="Aucune valeur ambiguë : chaque valeur lue a une place certaine dans son tableau.")

@@ -200,6 +200,7 @@ def load_notebook_machinery() -> None:
     import papermill  # noqa: F401
 
     publish.html_exporter()
+    kernels.load_provisioner()
 
 
 PR_SET_PDEATHSIG = 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -101,6 +102,9 @@ def command_run(args) -> int:
     request = uptodate.Request(tuple(str(item) for item in args.raws + args.raw),
                                str(args.out) if args.out else None, args.year)
     # named reports, nothing changed since the last run of this command: said before pandas is loaded
+    from calpae_lib.publish.kernels import sweep_stale_folders
+
+    sweep_stale_folders()  # what runs killed outright left, even when nothing is to be done
     out_dir = uptodate.unchanged_output(request) if request.raw_items and not args.force else None
     if out_dir is not None:
         if args.timings:
@@ -173,9 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     except CalpaeError as error:
         print(f"calpae: erreur : {error.located()}", file=sys.stderr)
         return error.exit_status
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interruption:  # Ctrl-C, or an ending signal (:func:`end_on_signals`)
         print("calpae: interrompu.", file=sys.stderr)
-        return 130
+        return 128 + getattr(interruption, "signum", signal.SIGINT)
     except BrokenPipeError:  # output piped to a reader that stopped early (| head): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -199,11 +203,26 @@ def internal_error(error: Exception) -> int:
 def entry() -> None:
     """The ``calpae`` command: :func:`main`, then the exit handlers of the libraries it loaded, then
     the process ends without the interpreter's teardown of those libraries (pandas, matplotlib,
-    papermill: a quarter of a second after the last line is printed, for nothing)."""
+    papermill: a quarter of a second after the last line is printed, for nothing).
+
+    :func:`exit_without_teardown` is registered with :mod:`atexit` before anything else is imported:
+    the handlers run last registered first, so it runs after every other one.
+    """
     import atexit
 
-    status = main()
-    atexit._run_exitfuncs()  # logging, multiprocessing, openpyxl's temporary files...
+    finished: list[int] = []
+    atexit.register(exit_without_teardown, finished)
+    end_on_signals()
+    finished.append(main())
+    sys.exit(finished[0])
+
+
+def exit_without_teardown(finished: list[int]) -> None:
+    """The last exit handler: flush what is printed, then end with ``finished``'s status at once. When
+    :func:`main` did not return (``--help``, a usage error), the interpreter ends as usual."""
+    if not finished:
+        return
+    status = finished[0]
     try:
         sys.stdout.flush()
     except BrokenPipeError:  # a reader that stopped early, as in main
@@ -212,6 +231,37 @@ def entry() -> None:
         status = status or 120
     sys.stderr.flush()
     os._exit(status)
+
+
+#: Signals that end a run as Ctrl-C does: what ``timeout``, systemd, a closed terminal or
+#: ``kill -TERM -PGID`` send. The run then removes what it half built and stops its kernels.
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run ended by one of :data:`ENDING_SIGNALS`; its exit status is 128 + the signal's number."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def end_on_signals() -> None:
+    """Make :data:`ENDING_SIGNALS` raise :class:`Interrupted` in this process (once: a second one
+    does not cut the clean-up short). A worker forked from it ends at once, as it would have."""
+    owner = os.getpid()
+
+    def interrupt(signum, frame):
+        if os.getpid() != owner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        for ending in ENDING_SIGNALS:
+            signal.signal(ending, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    for signum in ENDING_SIGNALS:
+        signal.signal(signum, interrupt)
 
 
 if __name__ == "__main__":  # pragma: no cover

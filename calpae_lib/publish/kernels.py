@@ -11,9 +11,9 @@ of the template runs in it but imports, so a notebook's outputs are those of a
 standard papermill execution (``tests/test_kernels.py`` compares them).
 
 Each kernel serves one notebook only. jupyter_client and nbclient drive it as
-any other (:class:`ForkedKernelProvisioner` gives jupyter_client the child's
-pid); :func:`start_kernel` returns a started kernel manager for papermill's
-``km`` argument.
+any other (calpae's kernel provisioner, :mod:`calpae_lib.publish.provisioner`,
+gives jupyter_client the child's pid); :func:`start_kernel` returns a started
+kernel manager for papermill's ``km`` argument.
 
 Kernels forked here talk over UNIX sockets (jupyter_client's ``ipc`` transport) in the
 template's folder, not over TCP: jupyter_client picks TCP ports by opening and
@@ -26,8 +26,17 @@ kernel dies before it could answer).
 Lifetimes: the template reads its standard input, a pipe from the process that
 started it; when that process ends, however it ends, the pipe closes and the
 template kills its kernels and exits (a template still importing stops after
-the current import). Kernels also watch their parent (the template), as
-ipykernel does with ``JPY_PARENT_PID``.
+the current import). A SIGTERM or SIGHUP to the template (sent to the whole
+process group by ``timeout``, systemd or a closed terminal) ends it the same
+way. Kernels also watch their parent (the template), as ipykernel does with
+``JPY_PARENT_PID``.
+
+Secrets: a kernel's connection file holds the key that signs its messages. It
+lives only in the template's folder (mode 0700, named after the run's pid:
+``calpae-kernels-<pid>-*``), which the template removes as it ends, the run
+too; a folder left by a run killed outright (SIGKILL to every process) is
+removed by the next template to start once its run's pid is gone
+(:func:`sweep_stale_folders`).
 
 Run as ``python -m calpae_lib.publish.kernels SOCKET MODULE...``: the template
 itself (imports the modules, then serves fork requests on the UNIX socket).
@@ -35,13 +44,17 @@ itself (imports the modules, then serves fork requests on the UNIX socket).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import json
 import os
+import re
 import select
+import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -67,12 +80,17 @@ class KernelTemplate:
     """The template process of one run: started at once, its imports done in the background."""
 
     def __init__(self, modules: list[str] | tuple = ()):
+        sweep_stale_folders()
         self.folder = socket_folder()
-        self.socket_path = str(self.folder / "template.sock")
+        self.socket_path = str(self.folder / TEMPLATE_SOCKET)
         debug = os.environ.get("CALPAE_DEBUG")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__, self.socket_path, *modules],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=None if debug else subprocess.DEVNULL)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", __name__, self.socket_path, *modules],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=None if debug else subprocess.DEVNULL)
+        except BaseException:  # no template to remove it: a failed start leaves nothing behind
+            remove_folder(self.folder)
+            raise
 
     @classmethod
     def for_notebooks(cls, notebooks_dir: Path) -> KernelTemplate:
@@ -93,13 +111,68 @@ class KernelTemplate:
 
 
 def remove_folder(folder: Path) -> None:
-    """Remove the template's folder and what it holds (sockets, connection files, logs), if still there."""
+    """Remove the template's folder and what it holds (sockets, connection files, logs), if still there
+    (the run and its template may both be removing it)."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+TEMPLATE_SOCKET = "template.sock"
+#: The name of a template's folder: the prefix, the pid of the run that made it, a random part.
+FOLDER_PREFIX = "calpae-kernels-"
+FOLDER_NAME = re.compile(rf"^{FOLDER_PREFIX}(\d+)-\w+$")
+
+
+def sweep_stale_folders(parents: tuple = ()) -> list[Path]:
+    """Remove the template folders left by runs killed outright (their pid gone), which hold kernels'
+    connection files and so their keys; the folders removed.
+
+    Only this user's real folders (not a link planted by someone else) are removed, and not while
+    a template still answers on its socket (a run whose pid this process cannot see, in another pid
+    namespace). A pid given to another process since keeps its folder until that one ends too.
+    """
+    removed = []
+    for parent in parents or dict.fromkeys((tempfile.gettempdir(), "/tmp")):
+        try:
+            names = os.listdir(parent)
+        except OSError:
+            continue
+        for name in names:
+            match = FOLDER_NAME.match(name)
+            folder = Path(parent, name)
+            if match and owned_folder(folder) and not pid_alive(int(match.group(1))) \
+                    and not template_answers(folder):
+                remove_folder(folder)
+                removed.append(folder)
+    return removed
+
+
+def owned_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a folder (not a link) that belongs to this user."""
     try:
-        for path in folder.iterdir():
-            path.unlink(missing_ok=True)
-        folder.rmdir()
-    except FileNotFoundError:
-        pass
+        status = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid()
+
+
+def template_answers(folder: Path) -> bool:
+    """Whether a template listens on its socket in ``folder``."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(str(folder / TEMPLATE_SOCKET))
+        except OSError:
+            return False
+    return True
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 #: The longest path a UNIX socket can be bound to (macOS: 104 bytes with the final NUL, Linux 108).
@@ -109,10 +182,12 @@ SOCKET_NAME_MAX = len("0123456789ab-99")
 
 
 def socket_folder() -> Path:
-    """A new private folder for the template's and its kernels' sockets: in the temporary folder,
-    or in /tmp when the temporary folder's path is too long for a socket's (a long ``TMPDIR``)."""
+    """A new private folder (mode 0700) for the template's and its kernels' sockets, named after this
+    process: in the temporary folder, or in /tmp when the temporary folder's path is too long for a
+    socket's (a long ``TMPDIR``)."""
     for parent in (None, "/tmp"):
-        folder = Path(tempfile.mkdtemp(prefix="calpae-kernels-", dir=parent))
+        folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=parent))
+        folder.chmod(0o700)  # mkdtemp's own mode: said again, since the connection files hold keys
         if len(os.fsencode(folder)) + 1 + SOCKET_NAME_MAX <= SOCKET_PATH_MAX:
             return folder
         folder.rmdir()
@@ -224,37 +299,6 @@ class ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
-def forked_provisioner_class():
-    """jupyter_client's local provisioner, launching through the template instead of Popen."""
-    from jupyter_client.provisioning import LocalProvisioner
-
-    class ForkedKernelProvisioner(LocalProvisioner):
-        socket_path: str = ""
-        log: str = os.devnull
-
-        async def launch_kernel(self, cmd: list[str], **kwargs):
-            env = dict(kwargs.get("env") or os.environ)
-            env["JPY_PARENT_PID"] = "template"  # replaced by the template's pid in the child
-            cwd = str(kwargs.get("cwd") or os.getcwd())
-            pid = fork_kernel(self.socket_path, kernel_options(cmd), cwd, env, self.log)
-            self.process = ForkedProcess(pid)
-            self.pid = self.pgid = pid  # the child leads its own session, as Popen(start_new_session)
-            self.cwd = cwd
-            return self.connection_info
-
-        async def kill(self, restart: bool = False) -> None:
-            """SIGKILL, then the few milliseconds the kernel takes to be gone: jupyter_client's own
-            wait looks again only 0.1 s later, and each notebook's kernel is stopped before its export."""
-            await super().kill(restart=restart)
-            if self.process is not None:
-                try:
-                    self.process.wait(timeout=KILL_SETTLE_SECONDS)
-                except subprocess.TimeoutExpired:  # jupyter_client's own wait follows
-                    pass
-
-    return ForkedKernelProvisioner
-
-
 #: After a SIGKILL, how long to wait for the kernel to be gone (the template ignores SIGCHLD, so a
 #: killed kernel vanishes within milliseconds).
 KILL_SETTLE_SECONDS = 1.0
@@ -308,7 +352,7 @@ def quick_ready_client_class():
                     except Empty:
                         pass  # not connected yet: ask again, as jupyter_client does, once alive and in time
                     else:
-                        self._handle_kernel_info_reply(reply)
+                        adapt_to(self.session, reply)
                         break
                 if not await ensure_async(self.is_alive()):
                     raise KernelDied("le noyau s'est arrêté avant de répondre à sa première demande")
@@ -336,15 +380,41 @@ def quick_ready_client_class():
     return QuickReadyClient
 
 
+def adapt_to(session, reply: dict) -> None:
+    """Speak the kernel's version of the messaging protocol, as its ``kernel_info_reply`` gives it
+    (what jupyter_client's own readiness check does with it, through public names)."""
+    from jupyter_client import protocol_version_info
+
+    major = int(reply["content"]["protocol_version"].split(".")[0])
+    if major != protocol_version_info[0]:
+        session.adapt_version = major
+
+
 class KernelDied(RuntimeError):
     """A kernel ended before it could answer its first request."""
+
+
+#: The name of calpae's kernel provisioner (:mod:`calpae_lib.publish.provisioner`) in jupyter_client's
+#: entry point group ``jupyter_client.kernel_provisioners`` (``pyproject.toml``).
+PROVISIONER = "calpae-forked"
+
+
+def load_provisioner() -> None:
+    """jupyter_client's provisioners found (it reads every package's entry points) and calpae's
+    imported: once, in the process that forks the workers, rather than in each of them."""
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    KernelProvisionerFactory.instance()
+    importlib.import_module("calpae_lib.publish.provisioner")
 
 
 def start_kernel(socket_path: str, cwd: Path, kernel_name: str = "python3"):
     """A started kernel manager whose kernel is forked from the template, for papermill's ``km``.
 
-    Its sockets, connection file and log are in the template's folder, named after the kernel's id. nbclient's own
-    start would add ``--HistoryManager.hist_file=:memory:``: so does this.
+    Its kernel specification names calpae's provisioner (:data:`PROVISIONER`) and its configuration,
+    as jupyter_client documents. Its sockets, connection file and log are in the template's folder,
+    named after the kernel's id. nbclient's own start would add ``--HistoryManager.hist_file=:memory:``:
+    so does this.
     """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
@@ -356,11 +426,10 @@ def start_kernel(socket_path: str, cwd: Path, kernel_name: str = "python3"):
     manager = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(prefix),
                                  connection_file=f"{prefix}.json")
     manager.client_factory = quick_ready_client_class()
-    provisioner = forked_provisioner_class()(kernel_id=kernel_id, kernel_spec=manager.kernel_spec, parent=manager)
-    provisioner.socket_path = socket_path
-    provisioner.log = f"{prefix}.log"
-    manager.provisioner = provisioner
-    run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+    manager.kernel_spec.metadata["kernel_provisioner"] = {
+        "provisioner_name": PROVISIONER, "config": {"socket_path": socket_path, "output_log": f"{prefix}.log"}}
+    run_sync(manager.start_kernel)(cwd=str(cwd), kernel_id=kernel_id,
+                                   extra_arguments=["--HistoryManager.hist_file=:memory:"])
     return manager
 
 
@@ -368,7 +437,7 @@ def kernel_log_tail(manager, lines: int = 1) -> str:
     """The last ``lines`` a forked kernel wrote to its standard output or error, joined by " / "
     (empty when it wrote nothing)."""
     try:
-        text = Path(manager.provisioner.log).read_text(encoding="utf-8", errors="replace")
+        text = Path(manager.provisioner.output_log).read_text(encoding="utf-8", errors="replace")
     except (AttributeError, OSError):  # not forked here, or no log written
         return ""
     return " / ".join([line.strip() for line in text.splitlines() if line.strip()][-lines:])
@@ -378,22 +447,20 @@ def forget_inherited_event_loop() -> None:
     """In a process forked from one that ran kernels: a new event loop for jupyter_client.
 
     The parent's loop shares its epoll file with the parent; used here, it spins on
-    interrupted calls. jupyter_core keeps the loop of each thread in a context variable.
+    interrupted calls. jupyter_core keeps the loop of each thread: closed here (which closes only
+    this process's copy of its files), it is replaced by a new one.
     """
-    import asyncio
+    from jupyter_core.utils import ensure_event_loop
 
-    from jupyter_core import utils
-
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    utils._loop.set(loop)
+    ensure_event_loop().close()
+    ensure_event_loop()
 
 
 def stop_kernel(manager) -> None:
     """Kill a kernel at once and remove its sockets, connection file and log."""
     from jupyter_core.utils import run_sync
 
-    log = getattr(manager.provisioner, "log", os.devnull)
+    log = getattr(manager.provisioner, "output_log", os.devnull)
     try:
         run_sync(manager.shutdown_kernel)(now=True)
     except RuntimeError:  # already gone
@@ -417,34 +484,54 @@ def preload(modules: list[str], stop=lambda: False) -> None:
             pass
 
 
+#: Signals that end the template as its input closing does (its kernels killed, its folder removed):
+#: what ``timeout``, systemd, a closed terminal or ``kill -TERM -PGID`` send to the whole group.
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class Ended(BaseException):
+    """The template was told to end by a signal (:data:`ENDING_SIGNALS`)."""
+
+
+def end_on_signal(signum, frame) -> None:
+    raise Ended(signum)
+
+
 def serve(socket_path: str, modules: list[str]) -> None:
-    """Fork one kernel per request until standard input closes, then kill the kernels and remove
-    the folder of ``socket_path``."""
+    """Fork one kernel per request until standard input closes or an ending signal comes, then kill
+    the kernels and remove the folder of ``socket_path`` (however the template ends, a start that
+    failed included)."""
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel's launcher: no working folder
         del sys.path[0]
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped at once: no zombies
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; it closes our stdin
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(socket_path)
-    listener.listen(64)  # requests wait here while the imports are done
-    preload(modules, stop=lambda: input_closed(sys.stdin))
-    children = []
-    while True:
-        ready, _, _ = select.select([listener, sys.stdin], [], [])
-        if sys.stdin in ready and input_closed(sys.stdin):
-            break
-        if listener in ready:
-            connection, _ = listener.accept()
-            with connection:
-                pid = answer(connection, listener)
-            children += [pid] if pid else []
-    for pid in children:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
-    # the run that started us may have been killed, without a chance to remove the folder
-    remove_folder(Path(socket_path).parent)
+    children: list[int] = []
+    try:
+        for signum in ENDING_SIGNALS:
+            signal.signal(signum, end_on_signal)
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped at once: no zombies
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; it closes our stdin
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(socket_path)
+        listener.listen(64)  # requests wait here while the imports are done
+        preload(modules, stop=lambda: input_closed(sys.stdin))
+        while True:
+            ready, _, _ = select.select([listener, sys.stdin], [], [])
+            if sys.stdin in ready and input_closed(sys.stdin):
+                break
+            if listener in ready:
+                connection, _ = listener.accept()
+                with connection:
+                    answer(connection, listener, children)
+    except Ended:
+        pass
+    finally:
+        signal.pthread_sigmask(signal.SIG_BLOCK, ENDING_SIGNALS)  # the clean-up is not cut short
+        for pid in children:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        # the run that started us may have been killed, without a chance to remove the folder
+        remove_folder(Path(socket_path).parent)
 
 
 def input_closed(stream) -> bool:
@@ -453,13 +540,19 @@ def input_closed(stream) -> bool:
     return bool(ready) and not os.read(stream.fileno(), 4096)
 
 
-def answer(connection: socket.socket, listener: socket.socket) -> int | None:
-    """Read one request, fork its kernel, reply with the kernel's pid."""
+def answer(connection: socket.socket, listener: socket.socket, children: list[int]) -> None:
+    """Read one request, fork its kernel (added to ``children``), reply with the kernel's pid.
+
+    The ending signals wait while the kernel is forked and listed: a template that ends kills
+    every kernel it made.
+    """
     try:
         request = json.loads(read_line(connection))
-    except ValueError as error:
-        connection.sendall(json.dumps({"error": str(error)}).encode() + b"\n")
-        return None
+    except ValueError as error:  # not a request (a probe of :func:`template_answers` sends nothing)
+        with contextlib.suppress(OSError):
+            connection.sendall(json.dumps({"error": str(error)}).encode() + b"\n")
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, ENDING_SIGNALS)
     pid = os.fork()
     if pid == 0:  # the kernel
         try:
@@ -468,15 +561,18 @@ def answer(connection: socket.socket, listener: socket.socket) -> int | None:
             become_kernel(request)
         finally:
             os._exit(1)
-    connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
-    return pid
+    children.append(pid)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
+    with contextlib.suppress(OSError):  # a worker gone meanwhile: its kernel is killed with the others
+        connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
 
 
 def become_kernel(request: dict) -> None:
     """In the forked child: the process a standard kernel launch would have made, then the kernel."""
     os.setsid()
-    for signum in (signal.SIGCHLD, signal.SIGINT):
+    for signum in (signal.SIGCHLD, signal.SIGINT, *ENDING_SIGNALS):
         signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)  # blocked by the template for the fork
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     log = os.open(request.get("log", os.devnull), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     for fd in (1, 2):

@@ -8,12 +8,17 @@ found in this report, and ends with a glossary (``templates/methode.html.j2``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from calpae_lib.checks.engine import all_rules
 from calpae_lib.publish import pages
 from calpae_lib.tables.vocabulary import GRADE_MEANINGS, CATEGORY_MEANINGS, Grade, Category, Status, status_label
 
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 
-def rule_rows(report) -> list[dict]:
+
+def rule_rows(report: ParsedReport) -> list[dict]:
     """Each rule in plain French, with how many of its checks came out in each status on this report."""
     checks = report.tables["checks"]
     rows = []
@@ -24,7 +29,7 @@ def rule_rows(report) -> list[dict]:
     return rows
 
 
-def method_html(report, frame: pages.PageFrame) -> str:
+def method_html(report: ParsedReport, frame: pages.PageFrame) -> str:
     meta = report.meta
     statuses = ([(category.label, CATEGORY_MEANINGS[category] + ".") for category in Category]
                 + [(f"Gravité : {grade.label.lower()}", GRADE_MEANINGS[grade] + ".") for grade in Grade if grade]

@@ -22,11 +22,15 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.present import findings, views
 from calpae_lib.publish import config, kernels, pages, provenance
+
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 
 #: Seconds a single cell may run before the notebook is declared failed.
 CELL_TIMEOUT = 600
@@ -371,23 +375,21 @@ def html_exporter():  # one per worker process: its templates are loaded once
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
     class PageExporter(HTMLExporter):
         """nbconvert's HTML exporter without its last step, which parses the whole page with
         BeautifulSoup to add two attributes and writes it out again (two thirds of an export):
         the focusable parts get their ``tabindex`` here, and every image has its ``alt`` already
-        (the template writes it). ``tests/test_publish.py`` checks that the page is nbconvert's,
-        element for element."""
+        (the template writes it). The page is rendered by the template exporter's own
+        ``from_notebook_node``, with the code highlighter the HTML exporter registers (the widget
+        state it registers too concerns no calpae notebook: the template exporter's data type filter
+        serves). ``tests/test_publish.py`` checks that the page is nbconvert's, element for element:
+        the canary of this override when nbconvert changes."""
 
         def from_notebook_node(self, nb, resources=None, **kw):
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            self.register_filter("highlight_code", self.filters.get(
-                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
-            resources = self._init_resources(resources)
-            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
             html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
             return FOCUSABLE.sub(r'\1 tabindex="0">', html), resources
 
@@ -423,7 +425,7 @@ def quiet_worker() -> None:
     os.dup2(devnull, 2)
 
 
-def report_frame(report, jobs: list[NotebookJob], up_href: str = "") -> pages.PageFrame:
+def report_frame(report: ParsedReport, jobs: list[NotebookJob], up_href: str = "") -> pages.PageFrame:
     """The frame of a report's folder: its index, its notebooks' pages and the method page."""
     meta = report.meta
     listed = ((pages.INDEX_NAME, "Sommaire"),) + tuple((job.name, job.title) for job in jobs)
@@ -458,7 +460,7 @@ def keep_failed(build_dir: Path, kept: Path, out_dir: Path, failed: list[JobResu
 
 # --- index page ----------------------------------------------------------------------------
 
-def index_html(report, frame: pages.PageFrame) -> str:
+def index_html(report: ParsedReport, frame: pages.PageFrame) -> str:
     """The index: identity of the source, counts of checks by status, links to each report."""
     meta = report.meta
     checks = list(findings.check_counts(report).items())

@@ -39,7 +39,6 @@ import json
 import math
 import re
 import zipfile
-from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -285,21 +284,6 @@ def put_value(cell, value, number_format: str | None = None):
     return cell
 
 
-def styled(cell, alignment: Alignment, number_format: str | None, styles: dict) -> None:
-    """Give ``cell`` an alignment and a number format, copied from the first cell given the same.
-
-    Setting a style makes openpyxl hash it against the workbook's list of styles: done once per
-    kind of cell, not for each of a table's thousands of cells (the workbook's bytes are the same).
-    """
-    key = (id(alignment), number_format)
-    if key not in styles:
-        cell.alignment = alignment
-        if number_format:
-            cell.number_format = number_format
-        styles[key] = copy(cell._style)
-    cell._style = copy(styles[key])
-
-
 def header_label(name: str, column: str) -> str:
     schema = ALL_SCHEMAS.get(name)
     return schema.columns[column].title if schema is not None and column in schema.columns else column
@@ -313,14 +297,13 @@ def table_sheet(workbook: Workbook, name: str, frame: pd.DataFrame, names: dict[
         cell = put(sheet, 1, index, header_label(name, column))
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
         widths.append(len(str(cell.value)) + FILTER_BUTTON)
-    styles = {}
     readers = [(column, cell_reader(name, column, names)) for column in frame.columns]
     for number, row in enumerate(frame.to_dict("records"), start=2):
         for index, (column, read) in enumerate(readers, start=1):
             value, number_format = read(row[column], row)
             cell = sheet.cell(row=number, column=index)
-            styled(cell, TOP if isinstance(value, str) or value is None else NUMBER, number_format, styles)
-            put_value(cell, value)
+            cell.alignment = TOP if isinstance(value, str) or value is None else NUMBER
+            put_value(cell, value, number_format)
             widths[index - 1] = max(widths[index - 1], shown_width(value, number_format))
     fit_columns(sheet, widths, first_row=2)
     sheet.freeze_panes = "A2"
