@@ -365,7 +365,7 @@ def line_cell(value) -> str:
     return "" if is_missing(value) else str(int(value))
 
 
-def printed_page(report, line) -> str:
+def printed_page(report: ParsedReport, line) -> str:
     """Where a line of the text sits in the printed report, as a reader holding the PDF looks for it.
 
     The pages the contents give for each action's sheet bound the pages of its lines
@@ -384,7 +384,7 @@ def printed_page(report, line) -> str:
     return f"p.\u00a0{low} à {high}"
 
 
-def place_cell(report, lines) -> str:
+def place_cell(report: ParsedReport, lines) -> str:
     """« p. 12 à 14, lignes 1098 et 1102 du texte »: the printed page for the reader, the text's lines for the evaluator.
 
     ``lines``: one source line, or several (each page said once, its lines together).
@@ -466,7 +466,7 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
 JUSTIFICATION = "Explication du Département"
 
 
-def justifications_by_line(report) -> dict[int, str]:
+def justifications_by_line(report: ParsedReport) -> dict[int, str]:
     """The Département's explanations, by the source line of the indicator's values they sit beside."""
     cells = report.tables["indicators"]
     cells = cells[cells["comment"].fillna("").astype(str).str.strip() != ""]
@@ -486,7 +486,7 @@ def justification_of(lines, by_line: dict[int, str]) -> str:
     return " ".join(dict.fromkeys(by_line[n] for n in lines if n in by_line))
 
 
-def with_justifications(report, table: Table) -> Table:
+def with_justifications(report: ParsedReport, table: Table) -> Table:
     """``table`` (one indicator a row, its source lines in « Lignes ») with the Département's explanation beside.
 
     The lines are read from the « Lignes » column as shown (« 1098, 9720 »), so the table's other columns are
@@ -717,7 +717,7 @@ def ambiguous_values(report: ParsedReport) -> pd.DataFrame:
                                           "Colonnes du tableau"])
 
 
-def ambiguous_count(report) -> int:
+def ambiguous_count(report: ParsedReport) -> int:
     """How many printed values, of the sheets and of Annexe 4, have no certain column."""
     return sum(int((report.tables[name]["status"] == "ambiguous").sum()) for name in ("indicators", "annex4"))
 
