@@ -44,7 +44,8 @@ class ParsedReport:
     def structures(self) -> dict:
         """What the checks compare besides the tables (:data:`calpae_lib.checks.engine.STRUCTURES`)."""
         return {"outline": self.outline, "sheet_headers": self.sheet_headers,
-                "annex_headers": annex_header_years(list(self.annex))}
+                "annex_headers": annex_header_years(list(self.annex)),
+                "annex4_columns": self.annex4_columns, "annex4_comments": self.annex4_comments}
 
 
 def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:

@@ -46,7 +46,8 @@ def test_rates_of_the_report_year(chain):
     oriented = rate(chain.rates, "orientation_delai", "2022")
     assert (oriented["numerator_value"], oriented["denominator_value"]) == (5950, 6060)
     assert round(oriented["rate"], 1) == 98.2 and round(oriented["target_rate"], 1) == 85.0
-    assert oriented["delay"] == "1 mois" and oriented["meets_national_delay"]
+    assert oriented["delay"] == "1 mois" and oriented["delay_is_national"]
+    assert "meets_national_delay" not in chain.rates.columns  # True for a 55 % rate: it never meant « met »
     assert round(rate(chain.rates, "rdv_delai", "2022")["rate"], 1) == 60.5
     assert round(rate(chain.rates, "cer_delai", "2022")["rate"], 1) == 97.2
     assert round(rate(chain.rates, "cer_sur_entrants", "2022")["rate"], 1) == 71.0
@@ -75,25 +76,26 @@ def test_global_delay_over_the_years(chain):
 
 
 def test_findings_repeated_values(chain):
-    repeated = chain.findings[chain.findings["kind"] == "valeur_repetee"]
-    assert set(repeated["year"]) == {"2019", "2020", "2021", "2022"}
+    repeated = chain.findings[chain.findings["check_id"] == "orientation.valeur_repetee"]
+    assert set(repeated["year"]) == {2019, 2020, 2021, 2022}
     assert repeated["message"].str.contains("4\u202f672").any() and repeated["message"].str.contains("6\u202f596").any()
 
 
 def test_findings_periods_and_information_system(chain):
     findings = chain.findings
-    periods = findings[findings["kind"] == "periode"]
+    periods = findings[findings["check_id"] == "orientation.periode"]
     assert periods["message"].str.contains("30/05/22").any()  # semester header ends on 30 May
-    assert periods["message"].str.contains("31/112/22").any()  # unreadable date in a comment
-    system = findings[findings["kind"] == "systeme_information"].iloc[0]
+    assert not periods["message"].str.contains("31/112/22").any()  # an impossible date: the document rule's
+    system = findings[findings["check_id"] == "orientation.systeme_information"].iloc[0]
     assert "juillet" in system["message"] and system["source_line"] == 10595
 
 
 def test_findings_stated_percentages(chain):
-    stated = chain.findings[chain.findings["kind"] == "pourcentage"]
+    stated = chain.findings[chain.findings["check_id"] == "orientation.pourcentage"]
     assert stated["status"].value_counts().to_dict() == {"ok": 5, "non_verifiable": 2}
     first = stated.iloc[0]
     assert first["source_line"] == 10613 and "98,2" in first["message"] and "5\u202f950 sur 6\u202f060" in first["message"]
+    assert (first["step"], first["rate_id"], first["year"]) == ("orientes_delai", "orientation_delai", 2022)
 
 
 def test_steps_do_not_depend_on_row_order(bundled_report):
@@ -107,7 +109,8 @@ def test_a_changed_count_changes_rate_and_finding(tmp_path):
     chain = orientation_chain(parse_report(write_variant(tmp_path, text)))
     oriented = rate(chain.rates, "orientation_delai", "2022")
     assert oriented["numerator_value"] == 5800 and round(oriented["rate"], 1) == 95.7
-    stated = chain.findings[(chain.findings["kind"] == "pourcentage") & (chain.findings["source_line"] == 10613)]
+    stated = chain.findings[(chain.findings["check_id"] == "orientation.pourcentage")
+                            & (chain.findings["source_line"] == 10613)]
     assert stated["status"].tolist() == ["ecart"]
 
 
@@ -116,7 +119,7 @@ def test_years_shifted_variant(tmp_path, chain):
     assert shifted.report_year == "2024"
     assert list(shifted.rates["period"].unique()) == ["2021", "2022", "2023", "2024"]
     assert shifted.rates["rate"].round(6).equals(chain.rates["rate"].round(6))
-    assert (shifted.findings["kind"] == "systeme_information").sum() == 1
+    assert (shifted.findings["check_id"] == "orientation.systeme_information").sum() == 1
 
 
 def test_empty_annex_gives_empty_tables():

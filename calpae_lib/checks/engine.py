@@ -88,8 +88,9 @@ REGISTRY: dict[str, Rule] = {}
 #: What the parser read besides the tables and some rules compare: the ``outline``
 #: (:class:`~calpae_lib.text.outline.Outline`: which action holds a line), the
 #: ``sheet_headers`` (:class:`~calpae_lib.tables.budgets.ExecutedHeader` of every
-#: sheet) and the ``annex_headers`` (``(volet, header_line, year)`` of every annex table).
-STRUCTURES = ("outline", "sheet_headers", "annex_headers")
+#: sheet), the ``annex_headers`` (``(volet, header_line, year)`` of every annex table), and Annexe 4's
+#: ``annex4_columns`` and ``annex4_comments`` (:mod:`calpae_lib.tables.annex4`: column headers, comment lines).
+STRUCTURES = ("outline", "sheet_headers", "annex_headers", "annex4_columns", "annex4_comments")
 
 #: A view of the tables that the annex rules read, made once per run of the rules from the tables
 #: they are given: the annex as printed, one row per line (:func:`~calpae_lib.tables.annex_budget.annex_lines`).
@@ -117,7 +118,7 @@ def rule(check_id: str, *, needs: tuple[str, ...] = (), reads: tuple[str, ...] =
 
 def all_rules() -> list[Rule]:
     """Every registered rule, in registration order (rule modules imported here)."""
-    from calpae_lib.checks import budget, indicators, text  # noqa: F401  (they register themselves)
+    from calpae_lib.checks import budget, indicators, orientation, text  # noqa: F401  (they register themselves)
     return list(REGISTRY.values())
 
 

@@ -16,6 +16,7 @@ from calpae_lib.checks.budget import rows_by, short
 from calpae_lib.checks.claims import decimals_of
 from calpae_lib.checks.direction import LESS, attained, direction
 from calpae_lib.checks.engine import DOCUMENT, Finding, rule
+from calpae_lib.checks.orientation import step_of
 from calpae_lib.tables.vocabulary import Grade, Category
 from calpae_lib.checks.text import percent_agrees
 from calpae_lib.text.formatting import format_number, format_percent
@@ -218,6 +219,8 @@ def check_comment_percentages(tables, doc, meta) -> list[Finding]:
         if "comment" not in frame.columns:
             continue
         results = year_values(frame, meta.year, "result")
+        if name == "annex4":  # the orientation chain's comments are orientation.pourcentage's
+            results = results[results["indicator"].map(lambda t: step_of(str(t)) is None)]
         table_key = "action_id" if name == "indicators" else "measure"
         for _, row in results.drop_duplicates(subset=[table_key, "indicator"]).iterrows():
             for match in PERCENT_OF.finditer(str(row["comment"]) if pd.notna(row["comment"]) else ""):
