@@ -48,6 +48,7 @@ from calpae_lib.checks.orientation import (  # noqa: F401  (the chain's vocabula
     step_of,
 )
 from calpae_lib.errors import InputError
+from calpae_lib.tables.references import FRANCE, oarsa_series, territory_code
 from calpae_lib.text.numbers import percentage
 
 
@@ -64,7 +65,8 @@ def chain_rates(steps: pd.DataFrame) -> pd.DataFrame:
     """The rates between steps (:func:`calpae_lib.checks.orientation.chain_rates`: ``rate`` in percent, like
     every rate of calpae) with ``year`` (integer) and the flags that bear on each rate as columns:
     ``numerator_copied`` and ``base_copied`` (the count repeats the value of an earlier step of the same column,
-    :func:`calpae_lib.checks.orientation.copies`), ``narrower_count`` (the count's definition leaves out
+    :func:`calpae_lib.checks.orientation.copies`), ``numerator_definition`` and ``denominator_definition``
+    (Annexe 4's printed definitions of the two counts), ``narrower_count`` (the count's definition leaves out
     people its base counts, « hors … »)."""
     rates = raw_rates(steps)
     copied = copies(steps)
@@ -75,6 +77,8 @@ def chain_rates(steps: pd.DataFrame) -> pd.DataFrame:
     keys = list(zip(rates["period"], rates["kind"]))
     return rates.assign(
         year=pd.array([year_of(p) for p in rates["period"]], dtype="Int64"),
+        numerator_definition=rates["numerator"].map(lambda s: definitions.get(s) or ""),
+        denominator_definition=rates["denominator"].map(lambda s: definitions.get(s) or ""),
         numerator_copied=[(p, k, s) in copied for (p, k), s in zip(keys, rates["numerator"])],
         base_copied=[(p, k, s) in copied for (p, k), s in zip(keys, rates["denominator"])],
         narrower_count=rates["rate_id"].isin(narrower))
@@ -105,20 +109,20 @@ def semester_vs_year(steps: pd.DataFrame) -> pd.DataFrame:
 
 #: The columns of :func:`chain_losses`.
 LOSS_COLUMNS = ["period", "year", "kind", "rate_id", "from_step", "from_label", "to_step", "to_label", "from_value",
-                "to_value", "lost", "lost_share", "base_copied"]
+                "to_value", "lost", "lost_share", "base_copied", "to_copied"]
 
 
 def chain_losses(rates: pd.DataFrame) -> pd.DataFrame:
     """The people each step loses against the step it is counted from (its base in :data:`RATES`):
     ``from_value − to_value`` (``lost``) and its share of the base (``lost_share``, percent). A loss whose
-    base is a copied value (``base_copied``) measures nothing. Negative where a step counts more than its
+    base or whose arrival is a copied value (``base_copied``, ``to_copied``) measures nothing. Negative where a step counts more than its
     base."""
     frame = pd.DataFrame({
         "period": rates["period"], "year": rates["year"], "kind": rates["kind"], "rate_id": rates["rate_id"],
         "from_step": rates["denominator"], "from_label": rates["denominator"].map(STEP_LABELS),
         "to_step": rates["numerator"], "to_label": rates["numerator"].map(STEP_LABELS),
         "from_value": rates["denominator_value"], "to_value": rates["numerator_value"],
-        "base_copied": rates["base_copied"]}, columns=LOSS_COLUMNS)
+        "base_copied": rates["base_copied"], "to_copied": rates["numerator_copied"]}, columns=LOSS_COLUMNS)
     frame["lost"] = frame["from_value"] - frame["to_value"]
     frame["lost_share"] = [percentage(lost, base) for lost, base in zip(frame["lost"], frame["from_value"])]
     return frame[LOSS_COLUMNS].reset_index(drop=True)
@@ -242,3 +246,80 @@ def reconciliation(every: pd.DataFrame) -> pd.DataFrame:
                             "raw_b": second.raw, "line_b": second.source_line, "agree": bool(same)})
     frame = pd.DataFrame(records, columns=RECONCILIATION_COLUMNS)
     return frame.astype({"year": "Int64", "line_a": "Int64", "line_b": "Int64"})
+
+
+# --- reference figures from other sources -----------------------------------------------------
+
+#: The chain's rate that the national CALPAE landmark is the same indicator of.
+CALPAE_RATE = "orientation_delai"
+
+#: Which landmark (``reperes_nationaux.csv``) continues which series: the CALPAE rate, or an OARSA sheet.
+LANDMARK_SERIES = {"calpae_nouveaux_entrants_orientes_1_mois": CALPAE_RATE, "oarsa_part_orientes": "Tableau B1",
+                   "oarsa_delai_moyen_orientation_jours": "Tableau B13"}
+
+CONTEXT_COLUMNS = ["series", "source", "territory", "code", "year", "value", "unit", "symbol", "definition",
+                   "citation", "url"]
+
+#: How the sources are cited.
+ANNEX_CITATION = "Annexe 4 du rapport d'exécution"
+OARSA_CITATION = "DREES, enquête OARSA (principaux indicateurs)"
+
+
+def national_context(chain: OrientationChain, oarsa: pd.DataFrame, landmarks: pd.DataFrame, departement: str,
+                     others=()) -> pd.DataFrame:
+    """The chain's first rate beside reference figures of other sources, as one tidy table
+    (:data:`CONTEXT_COLUMNS`): the département's own Annexe 4 rate (``source`` ``annexe4``), the national
+    landmarks (``reperes``), and the OARSA series of the département, France and the territories ``others``
+    (workbook codes, « 59 »). Each row carries its own ``definition`` and ``citation``: they are other
+    indicators, shown side by side, never merged. ``value`` in percent or days (``unit``); a figure a source
+    does not give stays empty with its ``symbol`` (« ND »…), never zero."""
+    records = []
+    rates = chain.rates[(chain.rates["rate_id"] == CALPAE_RATE) & (chain.rates["kind"] == "result")]
+    steps = chain.steps.drop_duplicates("step").set_index("step")
+    definition = ""
+    if "orientes_delai" in steps.index:
+        printed = steps.loc["orientes_delai", "definition"]
+        definition = f"« {steps.loc['orientes_delai', 'indicator']} » rapporté au « Nombre de nouveaux entrants »" + (
+            f" ; l'annexe précise : « {printed} »" if printed else "")
+    for rate in rates.itertuples():
+        records.append({"series": CALPAE_RATE, "source": "annexe4", "territory": departement, "code": "",
+                        "year": year_of(rate.period), "value": rate.rate, "unit": "percent", "symbol": "",
+                        "definition": definition, "citation": ANNEX_CITATION, "url": ""})
+    for row in landmarks.itertuples():
+        records.append({"series": LANDMARK_SERIES.get(row.indicator, row.indicator), "source": "reperes",
+                        "territory": row.scope, "code": "France", "year": int(row.year), "value": row.value,
+                        "unit": row.unit, "symbol": "", "definition": row.definition, "citation": row.source,
+                        "url": row.url})
+    code = territory_code(oarsa, departement) if len(oarsa) else None
+    codes = [c for c in (code, FRANCE, *others) if c]
+    for table in dict.fromkeys(oarsa["table"]):
+        for row in oarsa_series(oarsa, table, codes).itertuples():
+            records.append({"series": table, "source": "oarsa", "territory": row.territory, "code": row.code,
+                            "year": int(row.year), "value": row.value, "unit": row.unit, "symbol": row.symbol,
+                            "definition": row.indicator, "citation": OARSA_CITATION, "url": ""})
+    frame = pd.DataFrame(records, columns=CONTEXT_COLUMNS)
+    frame["year"] = frame["year"].astype("Int64")
+    frame["value"] = pd.to_numeric(frame["value"])
+    return frame
+
+
+# --- questions an analyst asks ----------------------------------------------------------------
+
+
+def rate_evolution(chain, rate_id: str = CALPAE_RATE, since: int | None = None) -> pd.DataFrame:
+    """One rate's results year by year (from ``since``), with its counts and flags: ``year, rate,
+    numerator_value, denominator_value, numerator_copied, base_copied, narrower_count``."""
+    rates = chain.rates[(chain.rates["rate_id"] == rate_id) & (chain.rates["kind"] == "result")]
+    if since is not None:
+        rates = rates[rates["year"] >= since]
+    return rates[["year", "rate", "numerator_value", "denominator_value", "numerator_copied", "base_copied",
+                  "narrower_count"]].reset_index(drop=True)
+
+
+def weakest_steps(chain, year: int | None = None) -> pd.DataFrame:
+    """The report year's losses (:func:`chain_losses`, results of ``year``), the largest share lost first; a
+    loss measured on a copied count is left out (it measures nothing)."""
+    year = year if year is not None else year_of(chain.report_year)
+    losses = chain.losses[(chain.losses["kind"] == "result") & (chain.losses["year"] == year)
+                          & ~chain.losses["base_copied"].astype(bool) & ~chain.losses["to_copied"].astype(bool)]
+    return losses.sort_values("lost_share", ascending=False, kind="stable").reset_index(drop=True)

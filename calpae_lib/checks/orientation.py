@@ -10,7 +10,7 @@ column.
 
 The chain is checked here, by ordinary rules of the engine (one finding model,
 one status vocabulary, one tolerance: :func:`~calpae_lib.checks.text.percent_agrees`):
-values repeated across steps and rates whose base is such a copy, a step counted
+values repeated across steps (and the rates whose base is such a copy), a step counted
 more than its base, a count narrower than its base by definition, the first
 semester against the year, column periods, dates in comments, a change of
 information system, and each percentage a step's comment states. Each judgement
@@ -245,7 +245,7 @@ def flag(check_id: str, year, message: str, line, status: str = Status.AVERTISSE
          column_kind=None, expected: str = "", observed: str = "") -> dict:
     """One judgement on the chain, with what it is about (step, rate, year, column kind) as columns."""
     return {"check_id": check_id, "step": step, "rate_id": rate_id,
-            "year": None if year is None else int(year), "column_kind": column_kind, "status": str(status),
+            "year": None if year is None else year_of_period(year), "column_kind": column_kind, "status": str(status),
             "expected": expected, "observed": observed, "message": message,
             "source_line": None if line is None or pd.isna(line) else int(line)}
 
@@ -265,35 +265,25 @@ def copies(steps: pd.DataFrame) -> dict[tuple, str]:
             for copy in names[1:]}
 
 
-def repeated_values(steps: pd.DataFrame) -> list[dict]:
-    """The same value printed for different steps in one column: a sign of copied cells."""
+def repeated_values(steps: pd.DataFrame, rates: pd.DataFrame) -> list[dict]:
+    """The same value printed for different steps in one column (a sign of copied cells), and the rates of that
+    column whose base is the copy: they are not computed on a base of their own."""
     out = []
     lines = steps.set_index(["step", "period", "kind"])["source_line"]
     for (period, kind, value), names in copied_steps(steps).items():
         labels = ", ".join(f"« {STEP_LABELS[s]} »" for s in names)
+        column = rates[(rates["period"] == period) & (rates["kind"] == kind) & rates["denominator"].isin(names[1:])
+                       & (rates["numerator_value"] != rates["denominator_value"])]
+        touched = ", ".join(f"« {label} » ({format_percent(rate)})" for label, rate in zip(column["label"],
+                                                                                          column["rate"]))
         out.append(flag("orientation.valeur_repetee", period,
                         f"Annexe 4, {kind_label(kind, period)} : la même valeur {format_number(value)} pour {labels} "
-                        "(cellules peut-être recopiées).", min(lines[(s, period, kind)] for s in names),
-                        step=names[-1], column_kind=kind, observed=format_number(value)))
-    return out
-
-
-def copied_bases(steps: pd.DataFrame, rates: pd.DataFrame) -> list[dict]:
-    """A rate whose base is a value copied from an earlier step: the rate divides by a figure that is not its own."""
-    copied = copies(steps)
-    lines = steps.set_index(["step", "period", "kind"])["source_line"]
-    out = []
-    for rate in rates.itertuples():
-        source = copied.get((rate.period, rate.kind, rate.denominator))
-        if source is None or rate.numerator_value == rate.denominator_value:
-            continue  # equal counts are the repeated value itself, said once by valeur_repetee
-        out.append(flag("orientation.base_recopiee", rate.period,
-                        f"Annexe 4, {kind_label(rate.kind, rate.period)} : « {rate.label} » = "
-                        f"{format_percent(rate.rate)} divise par {format_number(rate.denominator_value)}, la valeur "
-                        f"des « {STEP_LABELS[source]} » reprise pour « {STEP_LABELS[rate.denominator]} » : ce taux "
-                        "n'est pas calculé sur sa propre base.", lines.get((rate.denominator, rate.period, rate.kind)),
-                        step=rate.numerator, rate_id=rate.rate_id, column_kind=rate.kind,
-                        observed=format_percent(rate.rate)))
+                        "(cellules peut-être recopiées)" + (f" ; {touched} n'ont donc pas de base propre."
+                                                            if len(column) > 1 else
+                                                            f" ; {touched} n'a donc pas de base propre."
+                                                            if touched else "."),
+                        min(lines[(s, period, kind)] for s in names), step=names[-1], column_kind=kind,
+                        observed=format_number(value)))
     return out
 
 
@@ -360,7 +350,16 @@ def semester_against_year(steps: pd.DataFrame) -> list[dict]:
                                 lines.get((top, period, "s1")), Status.ECART, step=top, rate_id=rate_id,
                                 column_kind="s1", expected=f"≤ {format_number(rest[bottom])}",
                                 observed=format_number(rest[top])))
+        if not [row for row in out if row["year"] == year_of_period(period)]:
+            out.append(flag("orientation.semestre", period,
+                            f"Annexe 4 : le 1er semestre {period} et l'année entière sont compatibles (l'année moins "
+                            "le semestre ne donne à aucune étape plus de personnes qu'à sa base).",
+                            lines.get(("entrants", period, "s1")), Status.OK, column_kind="s1"))
     return out
+
+
+def year_of_period(period) -> int:
+    return int(str(period)[:4])
 
 
 def header_periods(columns: pd.DataFrame) -> list[dict]:
@@ -439,6 +438,8 @@ def stated_percentages(comments: pd.DataFrame, rates: pd.DataFrame, year: str) -
             continue
         text, starts = joined_with_offsets(group)
         for match in STATED_PERCENT.finditer(text):
+            if NEGATIVE.search(match.group("context")):
+                continue  # « … que 100 % ne soit pas atteint »: what is not reached, no figure of the report
             line = int(next(n for offset, n in reversed(starts) if offset <= match.start()))
             out.append(check_percentage(match, step, indicator, year_rates, year, line))
     return out
@@ -456,14 +457,11 @@ def joined_with_offsets(group: pd.DataFrame) -> tuple[str, list[tuple[int, int]]
 def check_percentage(match: re.Match, step: str, indicator: str, year_rates, year: str, line: int) -> dict:
     """One stated percentage against the rate its step's counts give (the engine's one tolerance)."""
     printed = match.group("value")
-    stated, places = parse_number(printed), decimals_of(printed)
+    stated, places = float(parse_number(printed)), decimals_of(printed)  # a float: never a Decimal beside numpy numbers
     context = match.group("context").strip()
     rate_id = COMMENT_RATE[step]
     quoted = f"« {match.group(0).strip()} » (Annexe 4)"
     keys = {"step": step, "rate_id": rate_id, "column_kind": "result", "expected": format_percent(stated, places)}
-    if NEGATIVE.search(context):
-        return flag("orientation.pourcentage", year, f"{quoted} : énoncé négatif, non comparé aux effectifs.", line,
-                    Status.NON_VERIFIABLE, **keys)
     said, own = delay_of(context), delay_of(indicator)
     if said and (own is None or not same_delay(said, own)):
         return flag("orientation.pourcentage", year, f"{quoted} : porte sur un délai de {said}, que les effectifs "
@@ -484,8 +482,7 @@ def check_percentage(match: re.Match, step: str, indicator: str, year_rates, yea
 #: Every judgement on the chain: rule id, function, and what it reads (steps and rates, the column
 #: headers, or the watched comments with the report year).
 FLAGS = {
-    "orientation.valeur_repetee": lambda steps, rates, columns, comments, year: repeated_values(steps),
-    "orientation.base_recopiee": lambda steps, rates, columns, comments, year: copied_bases(steps, rates),
+    "orientation.valeur_repetee": lambda steps, rates, columns, comments, year: repeated_values(steps, rates),
     "orientation.taux_impossible": lambda steps, rates, columns, comments, year: impossible_rates(steps, rates),
     "orientation.champ": lambda steps, rates, columns, comments, year: narrower_counts(steps, rates),
     "orientation.semestre": lambda steps, rates, columns, comments, year: semester_against_year(steps),
@@ -498,10 +495,27 @@ FLAGS = {
 }
 
 
+#: What a rule of :data:`FLAGS` says when it checked the chain and found nothing (the rules that may have nothing
+#: to check, a percentage or a date, say nothing then).
+AGREEING = {
+    "orientation.valeur_repetee": "Annexe 4 : aucune valeur n'est imprimée pour deux étapes d'une même colonne.",
+    "orientation.taux_impossible": "Annexe 4 : aucune étape ne compte plus de personnes que sa base.",
+    "orientation.champ": "Annexe 4 : aucun effectif n'est défini « hors … » quand sa base ne l'est pas.",
+}
+
+
+def with_agreement(check_id: str, rows: list[dict], steps: pd.DataFrame) -> list[dict]:
+    """``rows``, or the rule's agreeing finding (:data:`AGREEING`) when it found nothing in a chain that has steps."""
+    if rows or steps.empty or check_id not in AGREEING:
+        return rows
+    return [flag(check_id, None, AGREEING[check_id], None, Status.OK)]
+
+
 def flags_of(check_id: str, annex: pd.DataFrame, columns: pd.DataFrame, comments: pd.DataFrame) -> list[dict]:
     """The judgements of one of :data:`FLAGS` on a report's Annexe 4."""
     steps = chain_steps(annex)
-    return FLAGS[check_id](steps, chain_rates(steps), columns, watched_comments(comments), report_year(steps))
+    rows = FLAGS[check_id](steps, chain_rates(steps), columns, watched_comments(comments), report_year(steps))
+    return with_agreement(check_id, rows, steps)
 
 
 def chain_flags(annex: pd.DataFrame, columns: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
@@ -509,7 +523,8 @@ def chain_flags(annex: pd.DataFrame, columns: pd.DataFrame, comments: pd.DataFra
     ``step``, ``rate_id``, ``year`` (integer) and ``column_kind`` as columns that join to the steps and rates."""
     steps = chain_steps(annex)
     rates, watched, year = chain_rates(steps), watched_comments(comments), report_year(steps)
-    rows = [row for function in FLAGS.values() for row in function(steps, rates, columns, watched, year)]
+    rows = [row for check_id, function in FLAGS.items()
+            for row in with_agreement(check_id, function(steps, rates, columns, watched, year), steps)]
     frame = pd.DataFrame(rows, columns=FLAG_COLUMNS)
     for column in ("year", "source_line"):
         frame[column] = frame[column].astype("Int64")
@@ -533,12 +548,6 @@ def check_repeated_values(tables, doc, meta, annex4_columns, annex4_comments) ->
     return findings_of("orientation.valeur_repetee", tables, annex4_columns, annex4_comments)
 
 
-@rule("orientation.base_recopiee", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_copied_bases(tables, doc, meta, annex4_columns, annex4_comments) -> list[Finding]:
-    """Chaîne d'orientation : la base d'un taux n'est pas une valeur recopiée d'une autre étape."""
-    return findings_of("orientation.base_recopiee", tables, annex4_columns, annex4_comments)
-
-
 @rule("orientation.taux_impossible", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
 def check_impossible_rates(tables, doc, meta, annex4_columns, annex4_comments) -> list[Finding]:
     """Chaîne d'orientation : aucune étape ne compte plus de personnes que sa base."""
@@ -547,8 +556,7 @@ def check_impossible_rates(tables, doc, meta, annex4_columns, annex4_comments) -
 
 @rule("orientation.champ", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
 def check_narrower_counts(tables, doc, meta, annex4_columns, annex4_comments) -> list[Finding]:
-    """Chaîne d'orientation : un taux ne divise pas un effectif restreint par sa définition (« hors … ») par une
-    base qui ne l'est pas."""
+    """Chaîne d'orientation : aucun taux ne divise un effectif défini « hors … » par une base qui ne l'est pas."""
     return findings_of("orientation.champ", tables, annex4_columns, annex4_comments)
 
 

@@ -251,7 +251,7 @@ def series_chart(series: dict, title: str, ylabel: str, targets: dict | None = N
 
 
 REPEATED_COLOUR = "#b2182b"
-REPEATED_LABEL = "taux calculé sur une valeur recopiée d'une autre étape (cellules sans doute recopiées)"
+REPEATED_LABEL = "taux calculé sur une valeur recopiée d'une autre étape"
 
 
 def orientation_year_chart(chain) -> Chart | None:

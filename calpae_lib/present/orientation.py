@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from calpae_lib.analysis.orientation import exclusion_of
 from calpae_lib.present.views import (
     Table,
     line_cell,
@@ -41,12 +42,14 @@ def repeated_rates(chain) -> set:
 def rate_caveat(rate) -> str:
     """What a reader must know before quoting a rate (a row of ``chain.rates``), in words, or ``""``."""
     notes = []
+    left_out = exclusion_of(rate.numerator_definition) if rate.narrower_count else None
     if rate.base_copied:
         notes.append("base recopiée d'une autre étape : taux sans base propre")
     elif rate.numerator_copied and rate.numerator_value == rate.denominator_value:
         notes.append("même valeur recopiée pour les deux étapes : 100 % sans portée")
-    if rate.narrower_count:
-        notes.append("l'effectif compté exclut une partie de sa base (voir les définitions)")
+    if left_out:
+        notes.append(f"l'effectif compté est « {left_out} » selon l'annexe, sa base non : le taux ne dit pas quelle "
+                     "part des personnes concernées passe l'étape")
     return " ; ".join(notes)
 
 
@@ -169,7 +172,7 @@ def global_delay_table(chain) -> Table:
                  numeric=["Délai moyen", "Ligne"], empty_message="Délai non donné par le rapport.")
 
 
-FINDING_LABELS = {"orientation.valeur_repetee": "Valeur répétée", "orientation.base_recopiee": "Base recopiée",
+FINDING_LABELS = {"orientation.valeur_repetee": "Valeur répétée",
                   "orientation.taux_impossible": "Taux impossible", "orientation.champ": "Champ de l'effectif",
                   "orientation.semestre": "Semestre et année", "orientation.periode": "Période ou date",
                   "orientation.systeme_information": "Système d'information",
@@ -189,3 +192,62 @@ def orientation_findings_table(chain) -> Table:
     })
     return Table(frame, caption="Qualité des données de la chaîne d'orientation", numeric=["Ligne"],
                  empty_message="Aucune anomalie relevée.")
+
+
+#: Short French names of the reference series (:func:`calpae_lib.analysis.orientation.national_context`);
+#: another series is named by its definition.
+SERIES_LABELS = {"orientation_delai": "Nouveaux entrants orientés en un mois ou moins (part)",
+                 "Tableau B1": "Personnes soumises aux droits et devoirs orientées au 31/12 (part)",
+                 "Tableau B9": "Orientés hors Pôle emploi ayant un CER au 31/12 (part)",
+                 "Tableau B13": "Délai moyen de l'entrée au RSA à la 1re orientation (jours)"}
+SOURCE_LABELS = {"annexe4": "Annexe 4 du rapport", "reperes": "Repère national publié", "oarsa": "DREES, OARSA"}
+#: What a reference symbol means, for a reader.
+SYMBOL_LABELS = {"/": "non collecté", "NR": "pas de réponse", "NC": "non concerné", "ND": "non disponible"}
+
+
+def series_label(series: str, definition: str) -> str:
+    return SERIES_LABELS.get(series) or short_text(definition, 80)
+
+
+def short_text(text, width: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def context_cell(value, unit: str, symbol: str) -> str:
+    """A reference figure, or what its source says in its place (never a zero)."""
+    if value == value and value is not None:
+        return format_number(value) + ("\u00a0j" if unit == "days" else "\u00a0%")
+    return f"{SYMBOL_LABELS.get(symbol, 'non disponible')} ({symbol})" if symbol else "—"
+
+
+def context_table(context: pd.DataFrame) -> Table:
+    """The département's rate beside the reference series: one row per series, source and territory, one column
+    per year; each series is its own indicator (see the definitions' table)."""
+    years = sorted({int(y) for y in context["year"].dropna()})
+    series_order = {s: n for n, s in enumerate(dict.fromkeys(context["series"]))}
+    context = context.assign(_s=context["series"].map(series_order),
+                             _o=context["source"].map({s: n for n, s in enumerate(SOURCE_LABELS)}))
+    context = context.sort_values(["_s", "_o"], kind="stable")  # the département before France, as given
+    records = []
+    for (series, source, territory), rows in context.groupby(["series", "source", "territory"], sort=False):
+        by_year = {int(r.year): context_cell(r.value, r.unit, r.symbol) for r in rows.itertuples()}
+        records.append({"Série": series_label(series, rows["definition"].iloc[0]),
+                        "Source": SOURCE_LABELS.get(source, source), "Territoire": territory,
+                        **{str(y): by_year.get(y, "") for y in years}})
+    return Table(pd.DataFrame(records), caption="Repères : le Département, la France et d'autres départements",
+                 numeric=[str(y) for y in years], empty_message="Aucun repère disponible.")
+
+
+def context_definitions_table(context: pd.DataFrame) -> Table:
+    """What each series of :func:`context_table` measures, and where it comes from, side by side."""
+    cited = [c + (f" ({u})" if isinstance(u, str) and u else "") for c, u in zip(context["citation"], context["url"])]
+    rows = (context.assign(reference=cited).groupby(["series", "source", "definition"], sort=False)["reference"]
+            .agg(lambda refs: " ; ".join(dict.fromkeys(refs))).reset_index())
+    frame = pd.DataFrame({
+        "Série": [series_label(s, d) for s, d in zip(rows["series"], rows["definition"])],
+        "Source": [SOURCE_LABELS.get(s, s) for s in rows["source"]],
+        "Définition": [text_cell(d) for d in rows["definition"]],
+        "Référence": list(rows["reference"]),
+    })
+    return Table(frame, caption="Définitions et sources des repères", empty_message="Aucun repère disponible.")
