@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from zipfile import BadZipFile
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -131,7 +132,7 @@ def read_oarsa(path: str | Path, tables=None) -> pd.DataFrame:
     path = Path(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, BadZipFile) as error:
         raise InputError(f"classeur OARSA illisible ({error})", path=path) from None
     try:
         names = {name.strip(): name for name in workbook.sheetnames}
