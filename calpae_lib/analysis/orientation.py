@@ -323,3 +323,21 @@ def weakest_steps(chain, year: int | None = None) -> pd.DataFrame:
     losses = chain.losses[(chain.losses["kind"] == "result") & (chain.losses["year"] == year)
                           & ~chain.losses["base_copied"].astype(bool) & ~chain.losses["to_copied"].astype(bool)]
     return losses.sort_values("lost_share", ascending=False, kind="stable").reset_index(drop=True)
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def orientation_tables(chain: OrientationChain, context: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The chain (and its reference figures) as the tidy tables written beside the report's: ``orientation_steps``,
+    ``orientation_rates``, ``orientation_losses`` and ``references``, in the columns of their schemas
+    (:mod:`calpae_lib.tables.schemas`); rates in percent, like every rate of calpae's tables."""
+    from calpae_lib.tables.schemas import TABLE_COLUMNS
+
+    steps = chain.steps.assign(definition=chain.steps["definition"].replace("", None))
+    tables = {"orientation_steps": steps, "orientation_rates": chain.rates, "orientation_losses": chain.losses}
+    if context is not None:
+        tables["references"] = context.assign(code=context["code"].replace("", None),
+                                              symbol=context["symbol"].replace("", None),
+                                              url=context["url"].replace("", None))
+    return {name: frame[TABLE_COLUMNS[name]].reset_index(drop=True) for name, frame in tables.items()}

@@ -200,7 +200,7 @@ def chain_rates(steps: pd.DataFrame) -> pd.DataFrame:
     Columns: ``period, kind, rate_id, label, numerator, denominator,
     numerator_value, denominator_value, rate`` (percent), ``delay`` (from the
     wording), ``national_delay``, ``delay_is_national`` (the wording's delay is
-    the national one: says nothing of the rate reached), ``target_rate`` (the
+    the national one, False for a step without delay: says nothing of the rate reached), ``target_rate`` (the
     same rate on the year's target counts) and ``gap_to_target`` (points).
     """
     grid = counts(steps)
@@ -219,7 +219,7 @@ def chain_rates(steps: pd.DataFrame) -> pd.DataFrame:
                 "numerator": top, "denominator": bottom, "numerator_value": num, "denominator_value": den,
                 "rate": rate, "delay": delays.get(top), "national_delay": NATIONAL_DELAYS.get(top),
                 "delay_is_national": (same_delay(delays[top], NATIONAL_DELAYS[top])
-                                      if top in delays and top in NATIONAL_DELAYS else None),
+                                      if top in delays and top in NATIONAL_DELAYS else False),
                 "target_rate": target_rate,
                 "gap_to_target": None if rate is None or target_rate is None else rate - target_rate,
             })
