@@ -328,6 +328,10 @@ def weakest_steps(chain, year: int | None = None) -> pd.DataFrame:
 # --- export -----------------------------------------------------------------------------------
 
 
+#: The tables :func:`orientation_tables` gives, in order (``references`` only with reference figures).
+ORIENTATION_TABLES = ("orientation_steps", "orientation_rates", "orientation_losses", "references")
+
+
 def orientation_tables(chain: OrientationChain, context: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The chain (and its reference figures) as the tidy tables written beside the report's: ``orientation_steps``,
     ``orientation_rates``, ``orientation_losses`` and ``references``, in the columns of their schemas

@@ -26,7 +26,7 @@ from pathlib import Path
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.present import findings, views
-from calpae_lib.publish import config, kernels, pages, provenance
+from calpae_lib.publish import config, kernels, pages, processed, provenance
 
 #: Seconds a single cell may run before the notebook is declared failed.
 CELL_TIMEOUT = 600
@@ -464,7 +464,7 @@ def index_html(report, frame: pages.PageFrame) -> str:
                 ("Produit par", f"calpae {frame.calpae}", False)]
     return pages.render("index.html.j2", frame, pages.INDEX_NAME, frame.site, year=meta.year,
                         departement=meta.departement, identity=identity, checks=checks,
-                        tables=list(report.tables), tables_dir=TABLES_DIR)
+                        tables=processed.written_table_names(report), tables_dir=TABLES_DIR)
 
 
 def print_progress(message: str) -> None:

@@ -51,6 +51,13 @@ def chain_tables(report: ParsedReport) -> dict:
     return tables
 
 
+def written_table_names(report: ParsedReport) -> list[str]:
+    """The tables a tables folder holds: the report's, then the orientation chain's where Annexe 4 has one."""
+    from calpae_lib.analysis.orientation import ORIENTATION_TABLES, chain_steps
+
+    return [*report.tables, *(ORIENTATION_TABLES if not chain_steps(report.tables["annex4"]).empty else ())]
+
+
 def write_tables_folder(report: ParsedReport, folder: Path) -> list[Path]:
     """The report's tables in ``folder``, with the orientation chain's: CSV (tidy and for Excel) and the workbook."""
     return write_tables({**report.tables, **chain_tables(report)}, folder, tables_provenance(report), rule_labels())
