@@ -94,6 +94,7 @@ def orientation_rates_table(chain) -> Table:
     """Each rate per year (results), with the national delay, the rate the year's targets imply, and what the
     reader must know before quoting it (:func:`rate_caveat`)."""
     rates = chain.rates[chain.rates["kind"] == "result"]
+    copied = repeated_rates(chain)
     frame = pd.DataFrame({
         "Taux": [label[:1].upper() + label[1:] for label in rates["label"]],
         "Année": [period_cell(p) for p in rates["period"]],
@@ -102,7 +103,8 @@ def orientation_rates_table(chain) -> Table:
                    zip(rates["numerator_value"], rates["denominator_value"])],
         "Taux constaté": [rate_cell(v) for v in rates["rate"]],
         "Délai fixé au niveau national": [f"en {d}" if isinstance(d, str) else "—" for d in rates["national_delay"]],
-        TARGET_RATE: [rate_cell(v) for v in rates["target_rate"]],
+        TARGET_RATE: ["non calculable (valeurs recopiées)" if (r, str(p), "target") in copied else rate_cell(v)
+                      for r, p, v in zip(rates["rate_id"], rates["period"], rates["target_rate"])],
         "Réserve": [rate_caveat(r) for r in rates.itertuples()],
     })
     return Table(frame, caption="Taux de la chaîne d'orientation par année",
