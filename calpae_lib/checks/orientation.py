@@ -205,14 +205,19 @@ def chain_rates(steps: pd.DataFrame) -> pd.DataFrame:
     """
     grid = counts(steps)
     delays = steps.dropna(subset=["delay"]).drop_duplicates("step").set_index("step")["delay"].to_dict()
+    columns = grid.to_dict("records")
+    targets = {}
+    for column in columns:
+        if column["kind"] == "target":
+            targets.setdefault(column["period"], column)
     records = []
-    for _, column in grid.iterrows():
+    for column in columns:
         for rate_id, top, bottom, label in RATES:
             if top not in grid.columns or bottom not in grid.columns:
                 continue
             num, den = column[top], column[bottom]
-            target = grid[(grid["kind"] == "target") & (grid["period"] == column["period"])]
-            target_rate = percentage(target[top].iloc[0], target[bottom].iloc[0]) if not target.empty else None
+            target = targets.get(column["period"])
+            target_rate = percentage(target[top], target[bottom]) if target is not None else None
             rate = percentage(num, den)
             records.append({
                 "period": column["period"], "kind": column["kind"], "rate_id": rate_id, "label": label,

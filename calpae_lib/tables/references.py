@@ -47,9 +47,20 @@ SYMBOLS = {"/": "indicateur non collecté cette année-là", "NR": "non-réponse
 UNITS = {"en %": "percent", "en jours": "days"}
 
 
+#: Empty rows in a row after which a sheet is taken to have ended (« Tableau A1 » declares 65 536 rows).
+BLANK_RUN = 50
+
+
 def cells(sheet) -> list[tuple]:
-    """A sheet's rows as tuples of values (texts stripped of their surrounding spaces)."""
-    return [tuple(v.strip() if isinstance(v, str) else v for v in row) for row in sheet.iter_rows(values_only=True)]
+    """A sheet's rows as tuples of values (texts stripped of their surrounding spaces), up to the first
+    :data:`BLANK_RUN` empty rows in a row."""
+    rows, blank = [], 0
+    for row in sheet.iter_rows(values_only=True):
+        blank = blank + 1 if all(v is None for v in row) else 0
+        if blank >= BLANK_RUN:
+            break
+        rows.append(tuple(v.strip() if isinstance(v, str) else v for v in row))
+    return rows
 
 
 def years_row(rows: list[tuple]) -> tuple[int, dict[int, int]]:
