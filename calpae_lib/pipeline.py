@@ -65,7 +65,8 @@ class ParsedReport:
         return {"outline": self.outline, "sheet_headers": self.sheet_headers,
                 "annex_headers": annex_header_years(list(self.annex)), "claims": self.claims,
                 "stated_percentages": self.stated_percentages, "dates": self.dates,
-                "comment_shares": self.comment_shares}
+                "comment_shares": self.comment_shares,
+                "annex4_columns": self.annex4_columns, "annex4_comments": self.annex4_comments}
 
 
 def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:

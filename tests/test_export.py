@@ -32,6 +32,14 @@ def folder(bundled_report, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def written(bundled_report):
+    """Every table a tables folder holds: the report's, then the orientation chain's and its references."""
+    from calpae_lib.publish.processed import chain_tables
+
+    return {**bundled_report.tables, **chain_tables(bundled_report)}
+
+
+@pytest.fixture(scope="module")
 def workbook(folder):
     return load_workbook(folder / WORKBOOK_NAME)
 
@@ -45,22 +53,22 @@ def column_cells(sheet, title: str):
     return [row[0] for row in sheet.iter_rows(min_row=2, min_col=index, max_col=index)]
 
 
-def test_first_sheet_says_what_where_from_and_which_sheet_holds_what(bundled_report, workbook):
+def test_first_sheet_says_what_where_from_and_which_sheet_holds_what(bundled_report, workbook, written):
     assert workbook.sheetnames[0] == README_SHEET
     text = "\n".join(str(v) for row in workbook[README_SHEET].iter_rows(values_only=True) for v in row if v)
     source = tables_provenance(bundled_report)
     assert source.raw in text and source.sha256 in text and f"calpae {source.calpae}" in text
     assert bundled_report.meta.signed in text  # the report's own date, not today's
-    for name, frame in bundled_report.tables.items():
+    for name, frame in written.items():
         assert f"{len(frame)} lignes, fichier {name}.csv" in text
     for table, column in (("indicators", "status"), ("checks", "status"), ("checks", "category")):
         for label in code_labels(SCHEMAS[table].columns[column]).values():  # every status explained
             assert f"  {label}\n" in text + "\n"
-    assert workbook.sheetnames[1:] == [sheet_title(name) for name in bundled_report.tables]
+    assert workbook.sheetnames[1:] == [sheet_title(name) for name in written]
 
 
-def test_every_sheet_has_french_headers_a_frozen_header_row_and_filters(bundled_report, workbook):
-    for name, frame in bundled_report.tables.items():
+def test_every_sheet_has_french_headers_a_frozen_header_row_and_filters(written, workbook):
+    for name, frame in written.items():
         sheet = workbook[sheet_title(name)]
         assert header(sheet) == [SCHEMAS[name].columns[c].title for c in frame.columns]
         assert not set(header(sheet)) & set(frame.columns) - {"Volet"}, name  # no machine name left
@@ -158,10 +166,10 @@ def comparable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("excel", [False, True], ids=["tidy", "excel"])
-def test_csvs_round_trip_through_pandas_unchanged(bundled_report, folder, excel):
+def test_csvs_round_trip_through_pandas_unchanged(written, folder, excel):
     read = read_tables(folder, excel=excel)
-    assert list(read) == list(bundled_report.tables)
-    for name, frame in bundled_report.tables.items():
+    assert list(read) == list(written)
+    for name, frame in written.items():
         pd.testing.assert_frame_equal(comparable(read[name]), comparable(frame), check_dtype=False, obj=name)
 
 
@@ -198,3 +206,16 @@ def test_a_broken_table_fails_the_data_package_validation(folder, tmp_path):
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert not report.valid
     assert {e[0] for e in report.flatten(["type"])} == {"constraint-error"}
+
+
+def test_the_chain_s_rates_are_fractions_in_the_workbook_and_percent_in_the_csv(folder, workbook):
+    """One unit per medium, as for every rate: the CSV's 98.18… (percent) is the workbook's 0.9818… shown in %."""
+    rates = pd.read_csv(folder / "orientation_rates.csv")
+    sheet = workbook[sheet_title("orientation_rates")]
+    titles = header(sheet)
+    column = titles.index(SCHEMAS["orientation_rates"].columns["rate"].title) + 1
+    for number, rate in enumerate(rates["rate"], start=2):
+        cell = sheet.cell(number, column)
+        assert cell.value == pytest.approx(rate / 100) and cell.number_format.endswith("%")
+    references = pd.read_csv(folder / "references.csv")
+    assert references.loc[references["symbol"].notna(), "value"].isna().all()  # « ND » stays empty, never 0

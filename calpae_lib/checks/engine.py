@@ -60,11 +60,11 @@ def with_views(tables: dict) -> dict:
 
 
 def all_rules() -> list[Rule]:
-    """Every rule, module by module (``budget``, ``text``, ``indicators``, ``years``), in the order of their
-    definitions; a ``check_id`` given twice raises :class:`~calpae_lib.checks.registry.DuplicateRule`."""
-    from calpae_lib.checks import budget, indicators, text, years
+    """Every rule, module by module (``budget``, ``text``, ``indicators``, ``orientation``, ``years``), in the
+    order of their definitions; a ``check_id`` given twice raises :class:`~calpae_lib.checks.registry.DuplicateRule`."""
+    from calpae_lib.checks import budget, indicators, orientation, text, years
 
-    return list(Rules.of_modules(budget, text, indicators, years))
+    return list(Rules.of_modules(budget, text, indicators, orientation, years))
 
 
 def has_tables(tables: dict, needs: tuple[str, ...]) -> bool:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from calpae_lib.checks.budget import rows_by, short
 from calpae_lib.checks.direction import INDICATOR_KIND_LABELS, LESS, OBJECTIVE, attained, direction, gap_words, indicator_kind
+from calpae_lib.checks.orientation import step_of
 from calpae_lib.checks.registry import DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import KIND_IN_SENTENCE, Grade, Category
 from calpae_lib.checks.text import percent_agrees
@@ -214,6 +215,8 @@ def check_comment_percentages(tables, doc, meta, comment_shares) -> list[Finding
         if "comment" not in frame.columns:
             continue
         results = year_values(frame, meta.year, "result")
+        if name == "annex4":  # the orientation chain's comments are orientation.pourcentage's
+            results = results[results["indicator"].map(lambda t: step_of(str(t)) is None)]
         table_key = "action_id" if name == "indicators" else "measure"
         for _, row in results.drop_duplicates(subset=[table_key, "indicator"]).iterrows():
             for share in () if is_missing(row["comment"]) else comment_shares.get(str(row["comment"]), ()):

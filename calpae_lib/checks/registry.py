@@ -31,8 +31,11 @@ DOCUMENT = "document"
 #: ``sheet_headers`` (:class:`~calpae_lib.tables.budgets.ExecutedHeader` of every
 #: sheet), the ``annex_headers`` (``(volet, header_line, year)`` of every annex table),
 #: the rapport's ``claims``, ``stated_percentages`` and the indicator comments' ``comment_shares``
-#: (:mod:`calpae_lib.tables.claims`) and the ``dates`` printed (:class:`~calpae_lib.text.dates.PrintedDate`).
-STRUCTURES = ("outline", "sheet_headers", "annex_headers", "claims", "stated_percentages", "dates", "comment_shares")
+#: (:mod:`calpae_lib.tables.claims`), the ``dates`` printed (:class:`~calpae_lib.text.dates.PrintedDate`), and
+#: Annexe 4's ``annex4_columns`` and ``annex4_comments`` (:mod:`calpae_lib.tables.annex4`: column headers,
+#: comment lines).
+STRUCTURES = ("outline", "sheet_headers", "annex_headers", "claims", "stated_percentages", "dates", "comment_shares",
+              "annex4_columns", "annex4_comments")
 
 #: The structure of the rules across years (:mod:`calpae_lib.checks.years`): the previous report of the same
 #: département (its ``tables`` and ``meta``). Given only when two reports are compared; a rule that reads it is

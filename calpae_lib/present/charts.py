@@ -313,7 +313,7 @@ def series_chart(series: dict, title: str, ylabel: str, targets: dict | None = N
 
 
 REPEATED_COLOUR = "#b2182b"
-REPEATED_LABEL = "taux calculé sur des valeurs répétées (cellules sans doute recopiées)"
+REPEATED_LABEL = "taux calculé sur une valeur recopiée d'une autre étape"
 
 
 def orientation_year_chart(chain) -> Chart | None:
@@ -334,7 +334,7 @@ def orientation_year_chart(chain) -> Chart | None:
                                                             for f in flags])
     for y, row, flag in zip(ys, rates.itertuples(), flags):
         text = (f"{format_percent(row.rate)} ({format_number(row.numerator_value)} sur "
-                f"{format_number(row.denominator_value)})" + (" : valeurs répétées" if flag else ""))
+                f"{format_number(row.denominator_value)})" + (" : valeur recopiée" if flag else ""))
         axes.text(104, y, text, va="center", fontsize=FONT_SIZE - 1)  # beside the 100 % line: clear of the marks
     targets = [(y, t) for y, t in zip(ys, rates["target_rate"]) if t == t and t is not None]
     if targets:

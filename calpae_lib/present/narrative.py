@@ -423,8 +423,9 @@ def orientation_summary(chain) -> Markdown:
     year = chain.report_year
     if year is None:
         return Markdown("L'annexe 4 de ce rapport ne donne pas la chaîne d'orientation des nouveaux entrants.")
-    from calpae_lib.present.orientation import of_year
+    from calpae_lib.present.orientation import of_year, rate_caveat, repeated_rates
 
+    copied = {rate_id for rate_id, period, kind in repeated_rates(chain) if kind == "target" and period == str(year)}
     rates = of_year(chain.rates, year)
     steps = of_year(chain.steps, year)
     steps = steps[steps["step"] == "entrants"]
@@ -435,11 +436,14 @@ def orientation_summary(chain) -> Markdown:
         text += "le nombre de nouveaux entrants n'est pas disponible. "
     lines = [f"- {md_text(label[:1].upper() + label[1:])} : **{format_percent(rate)}** ({format_number(n)} sur {format_number(d)})"
              + (f", pour un objectif départemental de {format_percent(target)}"
-                if target == target and target is not None else "")
-             for label, rate, n, d, target in zip(rates["label"], rates["rate"], rates["numerator_value"],
-                                                   rates["denominator_value"], rates["target_rate"])
+                if target == target and target is not None and row.rate_id not in copied else
+                ", objectif départemental non calculable (valeurs recopiées)" if row.rate_id in copied else "")
+             + (f" — {md_text(rate_caveat(row))}" if rate_caveat(row) else "")
+             for label, rate, n, d, target, row in zip(rates["label"], rates["rate"], rates["numerator_value"],
+                                                        rates["denominator_value"], rates["target_rate"],
+                                                        rates.itertuples())
              if rate == rate and rate is not None]
-    warnings = int((chain.findings["status"] == "avertissement").sum()) if len(chain.findings) else 0
+    warnings = int(chain.findings["status"].isin(["avertissement", "ecart"]).sum()) if len(chain.findings) else 0
     tail = (f"\n\nLes données appellent {plural(warnings, 'réserve')} (voir « Qualité des données »)."
             if warnings else "")
     return Markdown(text + "Taux de la chaîne :\n\n" + "\n".join(lines) + tail)

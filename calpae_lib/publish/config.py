@@ -11,6 +11,8 @@ PROCESSED_DIR = DATA_DIR / "processed"
 OUTPUT_DIR = PROJECT_ROOT / "output"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 RAW_PATTERN = "calpae_*.txt"
+#: Reference figures from other sources (DREES's OARSA workbooks, national landmarks): see its README.
+REFERENCE_DIR = DATA_DIR / "reference" / "drees"
 
 # The two folders below can be moved through the environment; it is read at each call, so that
 # setting it after import takes effect (the notebooks' kernels inherit it).
@@ -50,3 +52,11 @@ def processed_dir_for(year: int) -> Path:
 def output_dir_for(year: int) -> Path:
     """Default folder of the HTML reports of one year's report."""
     return OUTPUT_DIR / str(year)
+
+
+def reference_files() -> tuple[Path | None, Path | None]:
+    """The OARSA workbook to read (the latest by name, so that a later wave dropped beside the first is the
+    one read) and the national landmarks, in :data:`REFERENCE_DIR`; ``None`` for what is not there."""
+    workbooks = sorted(REFERENCE_DIR.glob("oarsa_*.xlsx"))
+    landmarks = REFERENCE_DIR / "reperes_nationaux.csv"
+    return (workbooks[-1] if workbooks else None), (landmarks if landmarks.is_file() else None)

@@ -13,6 +13,8 @@ import hashlib
 import os
 from pathlib import Path
 
+import pandas as pd
+
 from calpae_lib.errors import InputError, UsageError
 from calpae_lib.pipeline import ParsedReport, parse_report
 from calpae_lib.publish import config, records
@@ -22,6 +24,7 @@ from calpae_lib.publish.store import (
     digest_of,
     library_fingerprint,
 )
+from calpae_lib.tables.references import LANDMARK_COLUMNS, OARSA_COLUMNS, read_landmarks, read_oarsa
 from calpae_lib.text.metadata import read_metadata
 from calpae_lib.text.reading import check_raw_file, read_raw, read_report
 
@@ -153,3 +156,10 @@ def previous_report(report: ParsedReport) -> ParsedReport | None:
         if meta.year == report.meta.year - 1 and meta.departement == report.meta.departement:
             return load_report(path)
     return None
+def open_references(tables=("Tableau B1", "Tableau B9", "Tableau B13")):
+    """The reference figures shipped in ``data/reference/drees/`` (:func:`calpae_lib.publish.config.reference_files`):
+    ``(oarsa, landmarks)``, the OARSA sheets ``tables`` (all when ``None``) and the national landmarks, each an
+    empty table when its file is not there."""
+    workbook, landmarks = config.reference_files()
+    return (read_oarsa(workbook, tables) if workbook else pd.DataFrame(columns=OARSA_COLUMNS),
+            read_landmarks(landmarks) if landmarks else pd.DataFrame(columns=LANDMARK_COLUMNS))

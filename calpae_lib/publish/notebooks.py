@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.present import findings, views
-from calpae_lib.publish import config, kernels, pages, provenance
+from calpae_lib.publish import config, kernels, pages, processed, provenance
 
 if TYPE_CHECKING:  # for the annotations only
     from calpae_lib.pipeline import ParsedReport
@@ -472,7 +472,7 @@ def index_html(report: ParsedReport, frame: pages.PageFrame) -> str:
                 ("Produit par", f"calpae {frame.calpae}", False)]
     return pages.render("index.html.j2", frame, pages.INDEX_NAME, frame.site, year=meta.year,
                         departement=meta.departement, identity=identity, checks=checks,
-                        tables=list(report.tables), tables_dir=TABLES_DIR)
+                        tables=processed.written_table_names(report), tables_dir=TABLES_DIR)
 
 
 def print_progress(message: str) -> None:

@@ -35,9 +35,32 @@ def rule_labels() -> dict[str, str]:
     return {checked.check_id: checked.description for checked in all_rules()}
 
 
+def chain_tables(report: ParsedReport) -> dict:
+    """The RSA orientation chain and its reference figures as tables (:func:`calpae_lib.analysis.orientation.orientation_tables`),
+    validated against their schemas; none when Annexe 4 has no chain."""
+    from calpae_lib.analysis.orientation import national_context, orientation_chain, orientation_tables
+    from calpae_lib.publish.loading import open_references
+    from calpae_lib.tables.schemas import validate_tables
+
+    chain = orientation_chain(report)
+    if chain.steps.empty:
+        return {}
+    oarsa, landmarks = open_references()
+    tables = orientation_tables(chain, national_context(chain, oarsa, landmarks, report.meta.departement))
+    validate_tables(tables)
+    return tables
+
+
+def written_table_names(report: ParsedReport) -> list[str]:
+    """The tables a tables folder holds: the report's, then the orientation chain's where Annexe 4 has one."""
+    from calpae_lib.analysis.orientation import ORIENTATION_TABLES, chain_steps
+
+    return [*report.tables, *(ORIENTATION_TABLES if not chain_steps(report.tables["annex4"]).empty else ())]
+
+
 def write_tables_folder(report: ParsedReport, folder: Path) -> list[Path]:
-    """The report's tables in ``folder``: CSV (tidy and for Excel) and the workbook."""
-    return write_tables(report.tables, folder, tables_provenance(report), rule_labels())
+    """The report's tables in ``folder``, with the orientation chain's: CSV (tidy and for Excel) and the workbook."""
+    return write_tables({**report.tables, **chain_tables(report)}, folder, tables_provenance(report), rule_labels())
 
 
 def tables_up_to_date(out_dir: Path, key: str) -> bool:

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from calpae_lib import __version__
+from calpae_lib.publish.config import REFERENCE_DIR
 
 LIBRARY_DIR = Path(__file__).resolve().parents[1]
 
@@ -54,13 +55,17 @@ LIBRARY_SUFFIXES = (".py", ".j2", ".css")
 
 @lru_cache(maxsize=1)
 def library_fingerprint() -> str:
-    """Digest of the library's version and of every source file of ``calpae_lib``, its page templates too.
+    """Digest of the library's version, of every source file of ``calpae_lib`` (its page templates and style
+    sheet too: the HTML is made with them) and of the reference figures it reads beside the report
+    (:data:`calpae_lib.publish.config.REFERENCE_DIR`).
 
-    Any edit to the library changes it, so results computed by an older
-    library are never reused (an edited style sheet or template included: the HTML is made with them).
+    Any edit to the library, or a new reference workbook, changes it, so results computed before are never
+    reused.
     """
     sources = sorted(p for p in LIBRARY_DIR.rglob("*") if p.suffix in LIBRARY_SUFFIXES)
-    return digest_of(__version__, [(p.relative_to(LIBRARY_DIR).as_posix(), file_digest(p)) for p in sources])
+    references = sorted(p for p in REFERENCE_DIR.glob("*") if p.is_file())
+    return digest_of(__version__, [(p.relative_to(LIBRARY_DIR).as_posix(), file_digest(p)) for p in sources],
+                     [(p.name, file_digest(p)) for p in references])
 
 
 def notebook_key(notebook: str | Path, parameters: dict, inputs_digest: str) -> str:

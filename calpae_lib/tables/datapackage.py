@@ -18,7 +18,7 @@ from calpae_lib.tables.schemas import ALL_SCHEMAS, SCHEMAS, allowed_values
 DATAPACKAGE_NAME = "datapackage.json"
 #: Table Schema's type of each pandera dtype.
 FIELD_TYPES = {"str": "string", "string[python]": "string", "string": "string", "int64": "integer",
-               "Int64": "integer", "float64": "number", "bool": "boolean"}
+               "Int64": "integer", "float64": "number", "bool": "boolean", "boolean": "boolean"}
 
 
 def constraints(column: pa.Column) -> dict:

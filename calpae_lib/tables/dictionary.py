@@ -18,7 +18,7 @@ import pandera.pandas as pa
 from calpae_lib.tables.schemas import COMPARISON_SCHEMAS, SCHEMAS, allowed_values, code_labels, code_meanings, column_unit
 
 #: The French name of each column type, as the dictionary writes it.
-TYPE_NAMES = {"str": "texte", "string[python]": "texte", "string": "texte", "int64": "entier", "Int64": "entier", "float64": "décimal", "bool": "booléen"}
+TYPE_NAMES = {"str": "texte", "string[python]": "texte", "string": "texte", "int64": "entier", "Int64": "entier", "float64": "décimal", "bool": "booléen", "boolean": "booléen"}
 #: The French name of each column unit.
 UNIT_NAMES = {"eur": "euros", "line": "n° de ligne", "per_row": "celle de « unit »"}
 

@@ -249,6 +249,8 @@ def cell_reader(name: str, column: str, names: dict[str, str]):
             return names.get(value, value), None
         if column == "value" and "unit" in row:
             return indicator_cell(value, row["unit"])
+        if spec is not None and column_unit(spec) == "percent":  # a rate: a fraction shown in %, as Excel expects
+            return indicator_cell(value, "percent")
         if name == "checks" and column in ("expected", "observed"):
             return printed_cell(value)
         if labels:

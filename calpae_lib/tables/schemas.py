@@ -280,8 +280,109 @@ CHECKS = table("checks", "Contrôles", "contrôles de cohérence : chaque total,
     "source_line": source_line(nullable=True),
 })
 
+# --- the RSA orientation chain of Annexe 4 and its reference figures (written beside the report's tables) ------
+
+STEP = column(str, "Étape", "étape de la chaîne d'orientation : entrants, orientes_delai, rdv, rdv_delai, cer, "
+              "cer_delai (nouveaux entrants, orientés dans le délai, 1ers rendez-vous, 1ers CER…)")
+YEAR = integer("Année", "année de la colonne, en nombre (la période imprimée commence par elle)", minimum=1900,
+               nullable=True)
+RATE_PERCENT = column(float, "Taux (%)", "taux en pourcentage de sa base (98 pour 98 %) ; vide quand une des deux "
+                      "valeurs manque ; le classeur l'écrit en fraction affichée en %", unit="percent", nullable=True)
+COPIED = "reprend la valeur d'une étape antérieure de la même colonne (cellule sans doute recopiée)"
+
+ORIENTATION_STEPS = table("orientation_steps", "Orientation, effectifs", "chaîne d'orientation des nouveaux "
+                          "entrants au RSA (annexe 4) ; une ligne par étape et par colonne", {
+    "step": STEP,
+    "step_label": title("Libellé de l'étape", "nom court de l'étape"),
+    "delay": column(str, "Délai", "délai écrit dans l'intitulé de l'indicateur (1 mois) ; vide sans délai",
+                    nullable=True),
+    "definition": column(str, "Définition imprimée", "éléments de définition que l'annexe 4 imprime pour "
+                         "l'indicateur ; vide quand elle n'en donne pas", nullable=True),
+    "period": PERIOD,
+    "year": YEAR,
+    "kind": column(str, "Nature", "ce que tient la colonne", values=KINDS),
+    "value": column(float, "Effectif", "nombre de personnes lu ; vide quand il n'est pas disponible",
+                    unit="count", nullable=True),
+    "raw": RAW,
+    "status": STATUS,
+    "source_line": source_line(),
+    "indicator": INDICATOR,
+})
+
+ORIENTATION_RATES = table("orientation_rates", "Orientation, taux", "taux de la chaîne d'orientation : chaque "
+                          "étape rapportée à sa base, par colonne, avec les signalements qui le concernent", {
+    "period": PERIOD,
+    "year": YEAR,
+    "kind": column(str, "Nature", "ce que tient la colonne", values=KINDS),
+    "rate_id": column(str, "Taux", "identifiant du taux (orientation_delai, rdv_sur_entrants, rdv_delai, "
+                      "cer_sur_entrants, cer_delai)"),
+    "label": title("Libellé", "ce que le taux rapporte à quoi"),
+    "numerator": STEP,
+    "denominator": column(str, "Base", "étape rapportée (la base du taux)"),
+    "numerator_value": column(float, "Effectif", "effectif de l'étape", unit="count", nullable=True),
+    "denominator_value": column(float, "Effectif de la base", "effectif de la base", unit="count", nullable=True),
+    "rate": RATE_PERCENT,
+    "delay": column(str, "Délai", "délai écrit dans l'intitulé de l'étape", nullable=True),
+    "national_delay": column(str, "Délai national", "délai fixé au niveau national pour l'étape", nullable=True),
+    "delay_is_national": column(bool, "Délai de l'intitulé national", "le délai de l'intitulé est le délai national "
+                                "(faux pour une étape sans délai) : ne dit rien du taux atteint"),
+    "target_rate": column(float, "Taux des objectifs (%)", "le même taux calculé sur les objectifs chiffrés de "
+                          "l'année", unit="percent", nullable=True),
+    "gap_to_target": column(float, "Écart aux objectifs (points)", "taux moins taux des objectifs, en points",
+                            unit="points", nullable=True),
+    "numerator_copied": column(bool, "Effectif recopié", "l'effectif " + COPIED),
+    "base_copied": column(bool, "Base recopiée", "la base " + COPIED + " : le taux n'a pas de base propre"),
+    "narrower_count": column(bool, "Effectif plus étroit", "la définition imprimée de l'effectif exclut une partie "
+                             "de sa base (« hors … ») : le taux n'est la part de personne"),
+})
+
+ORIENTATION_LOSSES = table("orientation_losses", "Orientation, pertes", "personnes perdues entre une étape et "
+                           "sa base, par colonne", {
+    "period": PERIOD,
+    "year": YEAR,
+    "kind": column(str, "Nature", "ce que tient la colonne", values=KINDS),
+    "rate_id": column(str, "Taux", "identifiant du taux qui relie les deux étapes"),
+    "from_step": STEP,
+    "from_label": title("De", "étape de départ (la base)"),
+    "to_step": column(str, "Vers", "étape d'arrivée"),
+    "to_label": title("À", "étape d'arrivée"),
+    "from_value": column(float, "Effectif de départ", "effectif de la base", unit="count", nullable=True),
+    "to_value": column(float, "Effectif d'arrivée", "effectif de l'étape", unit="count", nullable=True),
+    "lost": column(float, "Perdus", "effectif de départ moins effectif d'arrivée (négatif : l'étape compte plus "
+                   "que sa base)", unit="count", nullable=True),
+    "lost_share": column(float, "Part perdue (%)", "perdus rapportés à l'effectif de départ", unit="percent",
+                         nullable=True),
+    "base_copied": column(bool, "Base recopiée", "l'effectif de départ " + COPIED),
+    "to_copied": column(bool, "Arrivée recopiée", "l'effectif d'arrivée " + COPIED),
+})
+
+REFERENCE_SOURCES = {"annexe4": "Annexe 4 du rapport", "reperes": "repère national publié",
+                     "oarsa": "DREES, enquête OARSA"}
+REFERENCE_SYMBOLS = {"/": "non collecté cette année-là", "NR": "pas de réponse du département",
+                     "NC": "non concerné (dénominateur nul)", "ND": "non disponible"}
+
+REFERENCES = table("references", "Repères", "le taux d'orientation du rapport à côté des repères d'autres sources "
+                   "(enquête OARSA de la DREES, repères nationaux) : d'autres indicateurs, chacun avec sa définition", {
+    "series": column(str, "Série", "la série : orientation_delai (le taux de l'annexe 4) ou la feuille OARSA "
+                     "(Tableau B1…)"),
+    "source": column(str, "Source", "d'où vient le chiffre", values=REFERENCE_SOURCES),
+    "territory": title("Territoire", "département ou France"),
+    "code": column(str, "Code", "code du territoire dans le classeur OARSA (62, France) ; vide pour le rapport",
+                   nullable=True),
+    "year": YEAR,
+    "value": column(float, "Valeur", "valeur ; l'unité est dans « unit » ; vide quand la source ne la donne pas "
+                    "(voir « symbol »), jamais zéro", nullable=True),
+    "unit": column(str, "Unité", "unité de la valeur", values={"percent": "pourcentage", "days": "jours"}),
+    "symbol": column(str, "Symbole", "ce que la source imprime à la place d'une valeur", values=REFERENCE_SYMBOLS,
+                     nullable=True),
+    "definition": title("Définition", "ce que la série mesure, selon sa source"),
+    "citation": title("Source citée", "la référence à citer"),
+    "url": column(str, "Adresse", "adresse de la publication", nullable=True),
+})
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {schema.name: schema for schema in (
-    ACTIONS, BUDGETS, BUDGET_DETAILS, ANNEX_BUDGET, INDICATORS, ANNEX4, CHECKS)}
+    ACTIONS, BUDGETS, BUDGET_DETAILS, ANNEX_BUDGET, INDICATORS, ANNEX4, CHECKS, ORIENTATION_STEPS, ORIENTATION_RATES,
+    ORIENTATION_LOSSES, REFERENCES)}
 
 # --- the comparison of a département's years (its own tables folder, beside the years') ----------
 

@@ -36,9 +36,19 @@ def format_number(value, decimals: int = 0, missing: str = "—") -> str:
     '17,4'
     >>> format_number(None)
     '—'
+
+    A numpy integer is formatted as the Python integer it holds: in the cache below, comparing it with an
+    equal ``Decimal`` already kept would raise.
+
+    >>> import numpy
+    >>> from decimal import Decimal
+    >>> format_number(Decimal("100")), format_number(numpy.int64(100))
+    ('100', '100')
     """
     if is_missing(value):
         return missing
+    if hasattr(value, "item") and not isinstance(value, (int, float)):
+        value = value.item()
     return grouped(value, decimals, value == 0 and str(value).startswith("-"))
 
 
