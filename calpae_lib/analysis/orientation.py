@@ -29,6 +29,7 @@ together and reconciles the years they share.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -50,6 +51,9 @@ from calpae_lib.checks.orientation import (  # noqa: F401  (the chain's vocabula
 from calpae_lib.errors import InputError
 from calpae_lib.tables.references import FRANCE, oarsa_series, territory_code
 from calpae_lib.text.numbers import percentage
+
+if TYPE_CHECKING:  # for the annotations only
+    from calpae_lib.pipeline import ParsedReport
 
 
 def year_of(period) -> int | None:
@@ -165,7 +169,7 @@ class OrientationChain:
     losses: pd.DataFrame
 
 
-def orientation_chain(report) -> OrientationChain:
+def orientation_chain(report: ParsedReport) -> OrientationChain:
     """The whole chain of a parsed report (:class:`~calpae_lib.pipeline.ParsedReport`), from its Annexe 4
     table, columns and comments."""
     annex = report.tables["annex4"]

@@ -334,7 +334,7 @@ def semester_against_year(steps: pd.DataFrame) -> list[dict]:
                                 "et l'année ne comptent pas les mêmes personnes ou pas sur la même période.",
                                 lines.get((top, period, "s1")), Status.ECART, step=top, rate_id=rate_id,
                                 column_kind="s1", expected=f"≤ {format_number(rest[bottom])}",
-                                observed=format_number(rest[top])))
+                                observed=f"{format_number(year[top])} − {format_number(first[top])}"))
         if not [row for row in out if row["year"] == year_of_period(period)]:
             out.append(flag("orientation.semestre", period,
                             f"Annexe 4 : le 1er semestre {period} et l'année entière sont compatibles (l'année moins "
