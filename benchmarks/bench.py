@@ -18,7 +18,9 @@ Measures:
 
 Prints a table, the cold run's phases and the ratios against the targets
 (cold ≤ 0.15 × baseline, warm < 1 s, cold runs and parsing linear in the
-number of reports).
+number of reports), and writes them with the date, the commit and the machine
+to ``benchmarks/results/<date>-<commit>.json`` (:func:`write_results`): the
+measures live there, not in the README.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ sys.path.insert(0, str(PROJECT))
 BUNDLED = PROJECT / "data" / "raw" / "calpae_2022_pas-de-calais.txt"
 BIN = Path(sys.executable).parent
 COPIES = (1, 4, 16)
+#: Where each run of the benchmark leaves its measures, one JSON file per run.
+RESULTS_DIR = PROJECT / "benchmarks" / "results"
 
 
 def shift_years(text: str, offset: int) -> str:
@@ -51,10 +55,18 @@ def shift_years(text: str, offset: int) -> str:
 
 
 def machine() -> dict:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor() or "inconnu")
-    return {"date": datetime.date.today().isoformat(), "nproc": os.cpu_count(), "cpu": model,
-            "python": platform.python_version()}
+    """When and where the benchmark runs: the UTC time, the cores, the processor, Python, calpae's
+    version and commit."""
+    from calpae_lib.publish.provenance import calpae_identity
+
+    cpuinfo = Path("/proc/cpuinfo")
+    lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
+    model = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")),
+                 platform.processor() or "inconnu")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return {"date": now.date().isoformat(), "time": now.isoformat(timespec="seconds"),
+            "nproc": os.cpu_count(), "cpu": model, "system": platform.platform(),
+            "python": platform.python_version(), "calpae": calpae_identity().as_dict()}
 
 
 def write_copies(folder: Path, count: int, first_offset: int = 1) -> list[Path]:
@@ -185,21 +197,57 @@ def report(info: dict, parsing: dict, run: dict, baseline: dict, jobs: int) -> s
          seconds(baseline["baseline"])),
     ]
     width = max(len(name) for name, _ in rows)
-    lines = [f"calpae benchmark — {info['date']} — {info['nproc']} cores, {info['cpu']}, "
+    commit = (info.get("calpae") or {}).get("commit") or "no commit"
+    lines = [f"calpae benchmark — {info['date']} — commit {commit[:12]} — {info['nproc']} cores, {info['cpu']}, "
              f"Python {info['python']}", ""]
     lines += [f"{name:<{width}}  {value}" for name, value in rows]
     lines += ["", *phase_lines(run["phases"])]
-    growth = parsing["copies_16"] / 16 / (parsing["copies_1"] or 1e-9)
+    ratio = ratios(parsing, run, baseline)
+    lines += ["", "Ratios:",
+              f"  cold / baseline          = {ratio['cold_over_baseline']:.3f}   (target ≤ 0.15)",
+              f"  warm / baseline          = {ratio['warm_over_baseline']:.3f}",
+              f"  warm                     = {run['warm']:.2f} s (target < 1 s)",
+              f"  cold, each added report  = {ratio['cold_per_report_1_to_4']:.2f} s from 1 to 4, "
+              f"{ratio['cold_per_report_4_to_16']:.2f} s from 4 to 16"
+              f" (ratio {ratio['cold_growth']:.2f}; 1.00 = linear)",
+              f"  parse per report, 16 / 1 = {ratio['parse_growth']:.2f}   (1.00 = linear)"]
+    return "\n".join(lines)
+
+
+def ratios(parsing: dict, run: dict, baseline: dict) -> dict:
+    """The measures compared with the targets: cold and warm against the baseline, and how the cold
+    run and the parse grow with the number of reports (1.00 = linear)."""
     per_report_4 = (run["cold_4"] - run["cold"]) / 3
     per_report_16 = (run["cold_16"] - run["cold_4"]) / 12
-    lines += ["", "Ratios:",
-              f"  cold / baseline          = {run['cold'] / baseline['baseline']:.3f}   (target ≤ 0.15)",
-              f"  warm / baseline          = {run['warm'] / baseline['baseline']:.3f}",
-              f"  warm                     = {run['warm']:.2f} s (target < 1 s)",
-              f"  cold, each added report  = {per_report_4:.2f} s from 1 to 4, {per_report_16:.2f} s from 4 to 16"
-              f" (ratio {per_report_16 / (per_report_4 or 1e-9):.2f}; 1.00 = linear)",
-              f"  parse per report, 16 / 1 = {growth:.2f}   (1.00 = linear)"]
-    return "\n".join(lines)
+    return {"cold_over_baseline": run["cold"] / baseline["baseline"],
+            "warm_over_baseline": run["warm"] / baseline["baseline"],
+            "cold_per_report_1_to_4": per_report_4, "cold_per_report_4_to_16": per_report_16,
+            "cold_growth": per_report_16 / (per_report_4 or 1e-9),
+            "parse_growth": parsing["copies_16"] / 16 / (parsing["copies_1"] or 1e-9)}
+
+
+def write_results(info: dict, parsing: dict, run: dict, baseline: dict, jobs: int,
+                  folder: Path = RESULTS_DIR) -> Path:
+    """Write one run's measures to ``folder/<date>-<commit>.json`` and return its path: the date
+    (UTC), calpae's commit (``nocommit`` outside a git checkout; ``-modified`` when the checkout had
+    uncommitted changes), the machine, every measure in seconds, the ratios and the printed table.
+    A second run of the same day and commit gets ``-2``, ``-3``…: no measure is overwritten."""
+    identity = info.get("calpae") or {}
+    commit = (identity.get("commit") or "nocommit")[:12] + ("-modified" if identity.get("modified") else "")
+    stem = f"{info['date']}-{commit}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path, number = folder / f"{stem}.json", 1
+    while path.exists():
+        number += 1
+        path = folder / f"{stem}-{number}.json"
+    record = {"date": info["date"], "time": info.get("time"), "commit": identity.get("commit"),
+              "modified": identity.get("modified", False), "version": identity.get("version"),
+              "machine": {key: info.get(key) for key in ("nproc", "cpu", "system", "python")},
+              "jobs": jobs, "seconds": {"parsing": parsing, "run": run, "baseline": baseline},
+              "ratios": ratios(parsing, run, baseline),
+              "report": report(info, parsing, run, baseline, jobs).splitlines()}
+    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
 
 
 def phase_lines(phases: dict) -> list[str]:
@@ -224,17 +272,21 @@ def phase_lines(phases: dict) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for calpae run")
+    parser.add_argument("--results", type=Path, default=RESULTS_DIR,
+                        help="folder of the results file (default: benchmarks/results/)")
     args = parser.parse_args()
-    info = machine()
     with tempfile.TemporaryDirectory(prefix="calpae-bench-") as temporary:
         work = Path(temporary)
         os.environ["CALPAE_CACHE_DIR"] = str(work / "cache")  # this process's loads too
+        info = machine()
         parsing = bench_parsing(work)
         print("parsing measured", file=sys.stderr, flush=True)
         run = bench_run(work, args.jobs)
         print("calpae run measured", file=sys.stderr, flush=True)
         baseline = bench_baseline(work)
     print(report(info, parsing, run, baseline, args.jobs))
+    path = write_results(info, parsing, run, baseline, args.jobs, args.results)
+    print(f"\nwritten to {path}")
     return 0
 
 
