@@ -512,3 +512,50 @@ def test_every_chart_s_text_alternative_gives_its_data(bundled_out):
             assert len(re.findall(r"\d[\d\s\u202f\xa0]*(?:€|%)", alt)) >= 2, (name, alt)
             checked += 1
     assert checked >= 5
+
+
+# --- second reading (review of the published pages) -------------------------------------------
+
+def flat(text: str) -> str:
+    """Text with its spaces, non-breaking ones and line ends, as one: what a PDF's text and a page's agree on."""
+    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+@pytest.mark.skipif(not CHROMIUM[0] or not shutil.which("pdftotext"), reason="Chromium and pdftotext needed")
+def test_the_bilans_folded_on_screen_are_printed_in_full(bundled_out, bundled_report, tmp_path):
+    """A Commission member reading the PDF reads the Département's bilan; no « cliquer » is promised on paper."""
+    from calpae_lib.analysis.axes import axis_key
+    from calpae_lib.text import outline
+
+    out, _ = bundled_out
+    bilans = {}
+    for action in bundled_report.outline.actions:
+        section = outline.sheet_section(bundled_report.doc, action, outline.BILAN_TITLE)
+        if section is not None and section.paragraphs:
+            bilans.setdefault(axis_key(action.volet, action.axis), []).append(section.paragraphs[-1][1])
+    assert bilans
+    key = max(bilans, key=lambda k: len(bilans[k]))
+    printed = flat(" ".join(printed_pages(Path(out) / f"axe_{key}.html", tmp_path)))
+    for paragraph in bilans[key]:
+        words = flat(paragraph).split()[-6:]   # the end of each bilan, far from its title
+        assert re.search(r"\s*".join(re.escape(w) for w in words), printed), words
+    assert "cliquer" not in printed
+
+
+def test_a_volet_s_page_counts_the_findings_about_the_volet_itself(bundled_out, bundled_report):
+    """The volet page and the annex agree: a finding whose scope is the volet (its budget header, say) counts."""
+    from calpae_lib.analysis import axes
+    from calpae_lib.present import narrative
+
+    out, _ = bundled_out
+    checks = bundled_report.tables["checks"]
+    whole = [key for key in axes.actions_with_axis(bundled_report)["axis_key"].unique()
+             if (checks["scope"] == key).any()]
+    assert whole   # the bundled report has findings about a volet as a whole
+    for key in whole:
+        text = flat(main_text((Path(out) / f"axe_{key}.html").read_text(encoding="utf-8")))
+        counted = int(re.search(r"Cohérence\. (\d+) contrôles?", text).group(1))
+        actions = list(axes.axis_actions(bundled_report, key)["action_id"])
+        own = int(re.match(r"(\d+)", narrative.checks_paragraph(bundled_report, actions)).group(1))
+        assert counted == own + int((checks["scope"] == key).sum()) - int(
+            (checks[checks["scope"] == key]["category"].astype(str).str.contains("performance")).sum()), key

@@ -302,9 +302,14 @@ def axis_summary(report, key: str) -> Markdown:
     statuses = views.indicator_status_counts(report, actions["action_id"])
     if statuses:
         text += "\n\n" + indicator_values_sentence(statuses)
-    scopes = list(actions["action_id"])
-    text += f"\n\n**Cohérence.** {checks_paragraph(report, scopes)}"
+    text += f"\n\n**Cohérence.** {checks_paragraph(report, page_scopes(report, key))}"
     return Markdown(text)
+
+
+def page_scopes(report, key: str) -> list[str]:
+    """What a volet's page reports on: its actions, and the volet as a whole (a finding's scope is then the key:
+    the budget annex's header of the volet, say), so that its counts are the annex's for the same volet."""
+    return list(axes.axis_actions(report, key)["action_id"]) + [key]
 
 
 def part_phrase(actions: pd.DataFrame) -> str:
@@ -377,7 +382,10 @@ def action_heading(report, action_id: str, actions: pd.DataFrame | None = None,
 
 def action_blocks(report, key: str) -> list:
     """For each action of an axis: its heading and money, indicators and findings."""
-    blocks = []
+    whole = findings.checks_table(report, scopes=[key], only_findings=True)
+    blocks = [] if whole.frame.empty else [
+        Markdown(f"## {md_text(views.axis_label(key))} dans son ensemble\n\nCe que les contrôles relèvent sur "
+                 "le volet lui-même, hors de ses actions."), whole]
     actions = axes.actions_with_axis(report).set_index("action_id")
     budget = money.budget_by_action(report)
     for action_id in axes.axis_actions(report, key)["action_id"]:
@@ -392,7 +400,8 @@ def action_blocks(report, key: str) -> list:
 
 
 def bilan_block(report, action_id: str) -> HTML | None:
-    """The Département's own account of the year for one action (its sheet's « Bilan d'exécution »), folded.
+    """The Département's own account of the year for one action (its sheet's « Bilan d'exécution »), folded on
+    screen and printed in full (calpae.css).
 
     Quoted as printed, paragraph by paragraph, with where it is printed; ``None`` when the sheet has no such section.
     """
@@ -403,7 +412,7 @@ def bilan_block(report, action_id: str) -> HTML | None:
     where = views.place_cell(report, section.line)
     paragraphs = "".join(f"<p>{html.escape(text)}</p>" for _, text in section.paragraphs)
     return HTML(f'<details class="calpae-details calpae-bilan"><summary>{html.escape(section.title)} : ce que '
-                f'le Département en dit ({html.escape(where)}), cliquer pour lire</summary>'
+                f'le Département en dit ({html.escape(where)})</summary>'
                 f"<blockquote>{paragraphs}</blockquote></details>")
 
 
