@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -559,3 +560,26 @@ def test_a_volet_s_page_counts_the_findings_about_the_volet_itself(bundled_out, 
         own = int(re.match(r"(\d+)", narrative.checks_paragraph(bundled_report, actions)).group(1))
         assert counted == own + int((checks["scope"] == key).sum()) - int(
             (checks[checks["scope"] == key]["category"].astype(str).str.contains("performance")).sum()), key
+
+
+@pytest.mark.skipif(not CHROMIUM[0] or not shutil.which("pdftotext"), reason="Chromium and pdftotext needed")
+def test_wide_tables_print_whole_on_a4_portrait(bundled_out, tmp_path):
+    """Nothing of a wide table is cut at the page's right edge: every rate of the synthesis (its last money
+    column is one) and every word of the Département's explanations in the annex are on paper."""
+    from tests.browser import printed_pdf
+
+    out, _ = bundled_out
+
+    def pdf_text(name):
+        pdf = printed_pdf(Path(out) / name, tmp_path / name)
+        return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+    synthesis = (Path(out) / "synthese.html").read_text(encoding="utf-8")
+    assert "<details" not in synthesis   # all of it is printed: every « % » of the page is on paper
+    assert pdf_text("synthese.html").count("%") == main_text(synthesis).count("%")
+    words = set(pdf_text("annexe.html").split())
+    explained = [why for _, why in explanation_rows(Page((Path(out) / "annexe.html").read_text(encoding="utf-8")))
+                 if why]
+    assert explained
+    for why in explained:
+        assert set(why.split()) <= words, (why, set(why.split()) - words)
