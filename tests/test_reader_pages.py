@@ -386,6 +386,15 @@ def test_no_checksum_or_tool_name_in_the_narrative(bundled_out, bundled_report):
         assert not re.search(r"\bcalpae\b", text, re.I), (path.name, re.findall(r".{40}calpae.{40}", text, re.I))
 
 
+def test_the_method_page_tells_how_without_naming_the_tool(bundled_out, bundled_report):
+    """Its narrative says what is read and compared; the tool's name is the footer's (provenance), and the
+    source file's name, in the identity table, may contain the word."""
+    out, _ = bundled_out
+    text = main_text((Path(out) / "methode.html").read_text(encoding="utf-8"))
+    text = text.replace(bundled_report.doc.path.name, "")
+    assert not re.search(r"\bcalpae\b", text), re.findall(r".{40}\bcalpae\b.{40}", text)
+
+
 def test_a_volet_without_axes_is_called_a_volet(bundled_out, bundled_report):
     from calpae_lib.analysis import axes
 
