@@ -545,7 +545,9 @@ def test_the_bilans_folded_on_screen_are_printed_in_full(bundled_out, bundled_re
             bilans.setdefault(axis_key(action.volet, action.axis), []).append(section.paragraphs[-1][1])
     assert bilans
     key = max(bilans, key=lambda k: len(bilans[k]))
-    printed = flat(" ".join(printed_pages(Path(out) / f"axe_{key}.html", tmp_path)))
+    # each page without its margin (its last three lines: title, date, source), so that a paragraph runs on
+    printed = flat(" ".join("\n".join([line for line in page.splitlines() if line.strip()][:-3])
+                            for page in printed_pages(Path(out) / f"axe_{key}.html", tmp_path)))
     for paragraph in bilans[key]:
         words = flat(paragraph).split()[-6:]   # the end of each bilan, far from its title
         assert re.search(r"\s*".join(re.escape(w) for w in words), printed), words
@@ -592,3 +594,32 @@ def test_wide_tables_print_whole_on_a4_portrait(bundled_out, tmp_path):
     assert explained
     for why in explained:
         assert set(why.split()) <= words, (why, set(why.split()) - words)
+
+
+def test_the_sentences_keep_french_punctuation_spaces_unbreakable(bundled_out):
+    """« Prévu : 10 181 700 € ; engagé » never breaks before « ; » or « : » (no line opens with « ; engagé »)."""
+    out, _ = bundled_out
+    said = 0
+    for path in sorted(Path(out).glob("axe_*.html")):
+        text = html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+        assert "Prévu : " not in text and " ; engagé" not in text, path.name
+        said += text.count("Prévu\xa0: ") + text.count("\u202f; engagé")
+    assert said
+
+
+def test_an_action_without_money_says_so_once(bundled_out, bundled_report):
+    """« n'a pas de valorisation financière » under its heading, and no empty budget table saying it again."""
+    from calpae_lib.analysis import axes
+    from calpae_lib.present.views import action_budget_table
+
+    out, _ = bundled_out
+    actions = axes.actions_with_axis(bundled_report)
+    without = actions[~actions["has_budget"].astype(bool)]
+    assert len(without)   # the bundled report has actions without money
+    empty = action_budget_table(bundled_report, without["action_id"].iloc[0]).empty_message
+    budgets = bundled_report.tables["budgets"]
+    for key, group in actions.groupby("axis_key"):
+        text = main_text((Path(out) / f"axe_{key}.html").read_text(encoding="utf-8"))
+        funded_unread = sum(bool(f) and not (budgets["action_id"] == a).any()
+                            for a, f in zip(group["action_id"], group["has_budget"]))
+        assert text.count(empty) == funded_unread, key
