@@ -623,3 +623,15 @@ def test_an_action_without_money_says_so_once(bundled_out, bundled_report):
         funded_unread = sum(bool(f) and not (budgets["action_id"] == a).any()
                             for a, f in zip(group["action_id"], group["has_budget"]))
         assert text.count(empty) == funded_unread, key
+
+
+def test_each_volet_has_one_name_on_every_page(bundled_out):
+    """The template's label names the volet in titles and sentences: no page calls it otherwise."""
+    from calpae_lib.template.volets import VOLETS
+
+    out, _ = bundled_out
+    text = " ".join(main_text(p.read_text(encoding="utf-8")) for p in sorted(Path(out).glob("*.html")))
+    for volet in VOLETS:
+        assert volet.label in text, volet.key
+        assert volet.title.startswith(volet.label) or volet.title.endswith(f"({volet.label})"), volet
+        assert volet.label.lower() in volet.phrase.lower() or volet.label in volet.phrase, volet
