@@ -245,10 +245,13 @@ def missing_engage_note(row) -> str:
     return text + "."
 
 
-def money_table(labels: dict, summary: pd.DataFrame, caption: str, totals: int = 0, empty: str = "") -> Table:
+def money_table(labels: dict, summary: pd.DataFrame, caption: str, totals: int = 0, empty: str = "",
+                with_notes: bool = True) -> Table:
+    """``summary``'s money with its ``labels``; ``with_notes``: the missing-engagé note under the table, unless the
+    page says it in a sentence beside it."""
     columns = money_columns(summary)
     frame = pd.DataFrame({**labels, **columns})
-    notes = {i: missing_engage_note(row) for i, row in enumerate(summary.itertuples())}
+    notes = {i: missing_engage_note(row) for i, row in enumerate(summary.itertuples())} if with_notes else {}
     return Table(frame, caption=caption, numeric=list(columns) + [c for c in labels if c == "Actions"],
                  ratios=money_ratios(columns), totals=totals,
                  notes={i: n for i, n in notes.items() if n},
@@ -274,7 +277,9 @@ def financeur_label(financeur) -> str:
 
 
 def financeur_budget_table(report: ParsedReport) -> Table:
-    """The whole convention per financeur, with a total line: prévu, engagé, rate."""
+    """The whole convention per financeur, with a total line: prévu, engagé, rate. No note under it: the
+    synthesis's sentence on the execution (:func:`~calpae_lib.present.narrative.money_sentence`), right after
+    it, says which sheets print no engagé and what the annex gives for them."""
     per_action = budget_by_action(report)
     summary = summarise_budget(per_action, ["financeur"])
     if len(summary) > 1:
@@ -283,7 +288,7 @@ def financeur_budget_table(report: ParsedReport) -> Table:
     labels = {"Financeur": [financeur_label(f) for f in summary["financeur"]],
               "Actions": [format_number(n) for n in summary["actions"]]}
     return money_table(labels, summary, f"Budget {report.meta.year} de la convention par financeur",
-                       totals=1 if len(summary) > 2 else 0)
+                       totals=1 if len(summary) > 2 else 0, with_notes=False)
 
 
 def volet_budget_table(report: ParsedReport) -> Table:
