@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -385,6 +386,15 @@ def test_no_checksum_or_tool_name_in_the_narrative(bundled_out, bundled_report):
         assert not re.search(r"\bcalpae\b", text, re.I), (path.name, re.findall(r".{40}calpae.{40}", text, re.I))
 
 
+def test_the_method_page_tells_how_without_naming_the_tool(bundled_out, bundled_report):
+    """Its narrative says what is read and compared; the tool's name is the footer's (provenance), and the
+    source file's name, in the identity table, may contain the word."""
+    out, _ = bundled_out
+    text = main_text((Path(out) / "methode.html").read_text(encoding="utf-8"))
+    text = text.replace(bundled_report.doc.path.name, "")
+    assert not re.search(r"\bcalpae\b", text), re.findall(r".{40}\bcalpae\b.{40}", text)
+
+
 def test_a_volet_without_axes_is_called_a_volet(bundled_out, bundled_report):
     from calpae_lib.analysis import axes
 
@@ -512,3 +522,132 @@ def test_every_chart_s_text_alternative_gives_its_data(bundled_out):
             assert len(re.findall(r"\d[\d\s\u202f\xa0]*(?:€|%)", alt)) >= 2, (name, alt)
             checked += 1
     assert checked >= 5
+
+
+# --- second reading (review of the published pages) -------------------------------------------
+
+def flat(text: str) -> str:
+    """Text with its spaces, non-breaking ones and line ends, as one: what a PDF's text and a page's agree on."""
+    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+@pytest.mark.skipif(not CHROMIUM[0] or not shutil.which("pdftotext"), reason="Chromium and pdftotext needed")
+def test_the_bilans_folded_on_screen_are_printed_in_full(bundled_out, bundled_report, tmp_path):
+    """A Commission member reading the PDF reads the Département's bilan; no « cliquer » is promised on paper."""
+    from calpae_lib.analysis.axes import axis_key
+    from calpae_lib.text import outline
+
+    out, _ = bundled_out
+    bilans = {}
+    for action in bundled_report.outline.actions:
+        section = outline.sheet_section(bundled_report.doc, action, outline.BILAN_TITLE)
+        if section is not None and section.paragraphs:
+            bilans.setdefault(axis_key(action.volet, action.axis), []).append(section.paragraphs[-1][1])
+    assert bilans
+    key = max(bilans, key=lambda k: len(bilans[k]))
+    # each page without its margin (its last three lines: title, date, source), so that a paragraph runs on
+    printed = flat(" ".join("\n".join([line for line in page.splitlines() if line.strip()][:-3])
+                            for page in printed_pages(Path(out) / f"axe_{key}.html", tmp_path)))
+    for paragraph in bilans[key]:
+        words = flat(paragraph).split()[-6:]   # the end of each bilan, far from its title
+        assert re.search(r"\s*".join(re.escape(w) for w in words), printed), words
+    assert "cliquer" not in printed
+
+
+def test_a_volet_s_page_counts_the_findings_about_the_volet_itself(bundled_out, bundled_report):
+    """The volet page and the annex agree: a finding whose scope is the volet (its budget header, say) counts."""
+    from calpae_lib.analysis import axes
+    from calpae_lib.present import narrative
+
+    out, _ = bundled_out
+    checks = bundled_report.tables["checks"]
+    whole = [key for key in axes.actions_with_axis(bundled_report)["axis_key"].unique()
+             if (checks["scope"] == key).any()]
+    assert whole   # the bundled report has findings about a volet as a whole
+    for key in whole:
+        text = flat(main_text((Path(out) / f"axe_{key}.html").read_text(encoding="utf-8")))
+        counted = int(re.search(r"Cohérence\. (\d+) contrôles?", text).group(1))
+        actions = list(axes.axis_actions(bundled_report, key)["action_id"])
+        own = int(re.match(r"(\d+)", narrative.checks_paragraph(bundled_report, actions)).group(1))
+        assert counted == own + int((checks["scope"] == key).sum()) - int(
+            (checks[checks["scope"] == key]["category"].astype(str).str.contains("performance")).sum()), key
+
+
+@pytest.mark.skipif(not CHROMIUM[0] or not shutil.which("pdftotext"), reason="Chromium and pdftotext needed")
+def test_wide_tables_print_whole_on_a4_portrait(bundled_out, tmp_path):
+    """Nothing of a wide table is cut at the page's right edge: every rate of the synthesis (its last money
+    column is one) and every word of the Département's explanations in the annex are on paper."""
+    from tests.browser import printed_pdf
+
+    out, _ = bundled_out
+
+    def pdf_text(name):
+        pdf = printed_pdf(Path(out) / name, tmp_path / name)
+        return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+    synthesis = (Path(out) / "synthese.html").read_text(encoding="utf-8")
+    assert "<details" not in synthesis   # all of it is printed: every « % » of the page is on paper
+    assert pdf_text("synthese.html").count("%") == main_text(synthesis).count("%")
+    words = set(pdf_text("annexe.html").split())
+    explained = [why for _, why in explanation_rows(Page((Path(out) / "annexe.html").read_text(encoding="utf-8")))
+                 if why]
+    assert explained
+    for why in explained:
+        assert set(why.split()) <= words, (why, set(why.split()) - words)
+
+
+def test_the_sentences_keep_french_punctuation_spaces_unbreakable(bundled_out):
+    """« Prévu : 10 181 700 € ; engagé » never breaks before « ; » or « : » (no line opens with « ; engagé »)."""
+    out, _ = bundled_out
+    said = 0
+    for path in sorted(Path(out).glob("axe_*.html")):
+        text = html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+        assert "Prévu : " not in text and " ; engagé" not in text, path.name
+        said += text.count("Prévu\xa0: ") + text.count("\u202f; engagé")
+    assert said
+
+
+def test_an_action_without_money_says_so_once(bundled_out, bundled_report):
+    """« n'a pas de valorisation financière » under its heading, and no empty budget table saying it again."""
+    from calpae_lib.analysis import axes
+    from calpae_lib.present.views import action_budget_table
+
+    out, _ = bundled_out
+    actions = axes.actions_with_axis(bundled_report)
+    without = actions[~actions["has_budget"].astype(bool)]
+    assert len(without)   # the bundled report has actions without money
+    empty = action_budget_table(bundled_report, without["action_id"].iloc[0]).empty_message
+    budgets = bundled_report.tables["budgets"]
+    for key, group in actions.groupby("axis_key"):
+        text = main_text((Path(out) / f"axe_{key}.html").read_text(encoding="utf-8"))
+        funded_unread = sum(bool(f) and not (budgets["action_id"] == a).any()
+                            for a, f in zip(group["action_id"], group["has_budget"]))
+        assert text.count(empty) == funded_unread, key
+
+
+def test_each_volet_has_one_name_on_every_page(bundled_out):
+    """The template's label names the volet in titles and sentences: no page calls it otherwise."""
+    from calpae_lib.template.volets import VOLETS
+
+    out, _ = bundled_out
+    text = " ".join(main_text(p.read_text(encoding="utf-8")) for p in sorted(Path(out).glob("*.html")))
+    for volet in VOLETS:
+        assert volet.label in text, volet.key
+        assert volet.title.startswith(volet.label) or volet.title.endswith(f"({volet.label})"), volet
+        assert volet.label.lower() in volet.phrase.lower() or volet.label in volet.phrase, volet
+
+
+def test_the_synthesis_says_once_what_a_missing_engage_does_to_the_rates(bundled_out, bundled_report):
+    """Once in the sentence on the execution, once under the table per volet naming its lines: not under
+    every table and every line."""
+    from calpae_lib.analysis import budget
+
+    out, _ = bundled_out
+    if not budget.budget_by_action(bundled_report)["engage"].isna().any():
+        pytest.skip("every sheet of this report prints its engagé")
+    page = Page((Path(out) / "synthese.html").read_text(encoding="utf-8"))
+    assert page.text.count("Engagé non renseigné") == 1, page.text.count("Engagé non renseigné")
+    notes = re.findall(r'<ul class="calpae-table-notes">(.*?)</ul>',
+                       (Path(out) / "synthese.html").read_text(encoding="utf-8"), re.S)
+    assert len(notes) == 1 and notes[0].count("<li>") == 1
+    assert " — " not in re.sub(r"<[^>]+>", "", notes[0]).split("\xa0:")[0]   # lines named, not glued

@@ -21,10 +21,16 @@ from calpae_lib.present import findings, views
 from calpae_lib.tables.vocabulary import AGREEING, TO_VERIFY, Category, Status
 from calpae_lib.template.volets import VOLET_PHRASES
 from calpae_lib.text import outline
-from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing, plural
+from calpae_lib.text.formatting import (format_eur, format_number, format_percent, french_spacing, is_missing,
+                                         plural)
 
 #: Characters that Markdown would interpret (emphasis, links, headings, tables, code).
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def prose(text: str) -> Markdown:
+    """A page's sentences as Markdown, spaced the French way before « ; : ! ? »."""
+    return Markdown(french_spacing(text))
 
 
 def md_text(text) -> str:
@@ -62,7 +68,7 @@ def heading(report, title: str) -> Markdown:
     """The report's title block: title, year and département, deliberation."""
     meta = report.meta
     note = deliberation_note(report)
-    return Markdown(f"# {md_text(title)}\n\n"
+    return prose(f"# {md_text(title)}\n\n"
                     f"**Rapport d'exécution {meta.year} — {md_text(meta.departement)}**"
                     + (f"\n\n{note}" if note else ""))
 
@@ -198,15 +204,15 @@ def synthesis_overview(report, chain=None, orientation_page: str = "", annex_pag
     if headline:
         more = f" [Délais d'orientation]({orientation_page})" if orientation_page else ""
         points.append(f"**Orientation des allocataires du RSA.** {headline}{more}")
-    return Markdown("\n".join(f"- {p}" for p in points))
+    return prose("\n".join(f"- {p}" for p in points))
 
 
 def ambiguity_intro(report) -> Markdown:
     """Why values are ambiguous and what settles them, said once above the table of them."""
     count = views.ambiguous_count(report)
     if not count:
-        return Markdown("")
-    return Markdown(f"{plural(count, 'valeur imprimée', 'valeurs imprimées')} n'{'a' if count == 1 else 'ont'} "
+        return prose("")
+    return prose(f"{plural(count, 'valeur imprimée', 'valeurs imprimées')} n'{'a' if count == 1 else 'ont'} "
                     f"pas de place certaine dans {'son' if count == 1 else 'leur'} tableau. "
                     f"{views.SHEET_AMBIGUITY} Elles ne sont ni devinées ni écartées : chacune figure ici, telle "
                     f"qu'imprimée et marquée « ambigu », sur la ligne de son indicateur, avec la page du rapport "
@@ -224,7 +230,7 @@ def results_highlights(report, annex_page: str = "") -> Markdown:
     rows = findings.attainment_order(findings.targets_against_results(report))
     graded = rows[[isinstance(a, bool) for a in rows["attained"]]]
     if graded.empty:
-        return Markdown("Aucun indicateur n'a à la fois une cible et un résultat chiffrés pour l'année.")
+        return prose("Aucun indicateur n'a à la fois une cible et un résultat chiffrés pour l'année.")
     by_line = views.justifications_by_line(report)
     missed = graded[[a is False for a in graded["attained"]]]
     reached = graded[[a is True for a in graded["attained"]]]
@@ -239,7 +245,7 @@ def results_highlights(report, annex_page: str = "") -> Markdown:
         if not part.empty:
             text += f"\n\n**{title}**\n\n" + "\n".join(
                 f"- {highlight_line(row, by_line)}" for row in part.head(HIGHLIGHTS).itertuples())
-    return Markdown(text)
+    return prose(text)
 
 
 def highlight_line(row, by_line: dict) -> str:
@@ -293,7 +299,7 @@ def axis_summary(report, key: str) -> Markdown:
     """The axis in a paragraph: its actions, its money, its checks, its indicators."""
     actions = axes.axis_actions(report, key)
     if actions.empty:
-        return Markdown(f"Le rapport ne contient aucune action pour « {md_text(views.axis_label(key))} ».")
+        return prose(f"Le rapport ne contient aucune action pour « {md_text(views.axis_label(key))} ».")
     budget = money.budget_by_axis(report, key)
     funded = int(actions["has_budget"].astype(bool).sum())
     text = f"{part_phrase(actions).capitalize()} compte {plural(len(actions), 'action')}{funded_clause(funded, len(actions))}. "
@@ -302,9 +308,14 @@ def axis_summary(report, key: str) -> Markdown:
     statuses = views.indicator_status_counts(report, actions["action_id"])
     if statuses:
         text += "\n\n" + indicator_values_sentence(statuses)
-    scopes = list(actions["action_id"])
-    text += f"\n\n**Cohérence.** {checks_paragraph(report, scopes)}"
-    return Markdown(text)
+    text += f"\n\n**Cohérence.** {checks_paragraph(report, page_scopes(report, key))}"
+    return prose(text)
+
+
+def page_scopes(report, key: str) -> list[str]:
+    """What a volet's page reports on: its actions, and the volet as a whole (a finding's scope is then the key:
+    the budget annex's header of the volet, say), so that its counts are the annex's for the same volet."""
+    return list(axes.axis_actions(report, key)["action_id"]) + [key]
 
 
 def part_phrase(actions: pd.DataFrame) -> str:
@@ -372,12 +383,15 @@ def action_heading(report, action_id: str, actions: pd.DataFrame | None = None,
             rows = budget[budget["financeur"] == financeur]
             if not rows.empty:
                 text += f"\n\n- **Part {label}** — " + budget_sentence(rows)
-    return Markdown(text)
+    return prose(text)
 
 
 def action_blocks(report, key: str) -> list:
     """For each action of an axis: its heading and money, indicators and findings."""
-    blocks = []
+    whole = findings.checks_table(report, scopes=[key], only_findings=True)
+    blocks = [] if whole.frame.empty else [
+        prose(f"## {md_text(views.axis_label(key))} dans son ensemble\n\nCe que les contrôles relèvent sur "
+                 "le volet lui-même, hors de ses actions."), whole]
     actions = axes.actions_with_axis(report).set_index("action_id")
     budget = money.budget_by_action(report)
     for action_id in axes.axis_actions(report, key)["action_id"]:
@@ -385,14 +399,17 @@ def action_blocks(report, key: str) -> list:
         bilan = bilan_block(report, action_id)
         if bilan is not None:
             blocks.append(bilan)
-        blocks.append(views.action_budget_table(report, action_id))
+        amounts = views.action_budget_table(report, action_id)
+        if bool(actions.loc[action_id, "has_budget"]) or not amounts.frame.empty:  # else its heading says so
+            blocks.append(amounts)
         blocks.append(views.action_indicators_table(report, action_id))
         blocks.append(findings.checks_table(report, scopes=[action_id], only_findings=True))
     return blocks
 
 
 def bilan_block(report, action_id: str) -> HTML | None:
-    """The Département's own account of the year for one action (its sheet's « Bilan d'exécution »), folded.
+    """The Département's own account of the year for one action (its sheet's « Bilan d'exécution »), folded on
+    screen and printed in full (calpae.css).
 
     Quoted as printed, paragraph by paragraph, with where it is printed; ``None`` when the sheet has no such section.
     """
@@ -403,7 +420,7 @@ def bilan_block(report, action_id: str) -> HTML | None:
     where = views.place_cell(report, section.line)
     paragraphs = "".join(f"<p>{html.escape(text)}</p>" for _, text in section.paragraphs)
     return HTML(f'<details class="calpae-details calpae-bilan"><summary>{html.escape(section.title)} : ce que '
-                f'le Département en dit ({html.escape(where)}), cliquer pour lire</summary>'
+                f'le Département en dit ({html.escape(where)})</summary>'
                 f"<blockquote>{paragraphs}</blockquote></details>")
 
 
@@ -422,7 +439,7 @@ def orientation_summary(chain) -> Markdown:
     """The report year's chain in sentences: entrants, rates, targets."""
     year = chain.report_year
     if year is None:
-        return Markdown("L'annexe 4 de ce rapport ne donne pas la chaîne d'orientation des nouveaux entrants.")
+        return prose("L'annexe 4 de ce rapport ne donne pas la chaîne d'orientation des nouveaux entrants.")
     from calpae_lib.present.orientation import of_year, rate_caveat, repeated_rates
 
     copied = {rate_id for rate_id, period, kind in repeated_rates(chain) if kind == "target" and period == str(year)}
@@ -446,7 +463,7 @@ def orientation_summary(chain) -> Markdown:
     warnings = int(chain.findings["status"].isin(["avertissement", "ecart"]).sum()) if len(chain.findings) else 0
     tail = (f"\n\nLes données appellent {plural(warnings, 'réserve')} (voir « Qualité des données »)."
             if warnings else "")
-    return Markdown(text + "Taux de la chaîne :\n\n" + "\n".join(lines) + tail)
+    return prose(text + "Taux de la chaîne :\n\n" + "\n".join(lines) + tail)
 
 
 def orientation_key_figures(chain) -> str:

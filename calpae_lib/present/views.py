@@ -57,6 +57,15 @@ NOT_PRINTED = "non renseigné"
 AMBIGUOUS = "ambigu"
 
 
+def row_label(labels: list[str]) -> str:
+    """A table line named by its label cells: the first, the others in brackets.
+
+    >>> row_label(["ERBM", "État"]), row_label(["Total"]), row_label([])
+    ('ERBM (État)', 'Total', '')
+    """
+    return f"{labels[0]} ({', '.join(labels[1:])})" if len(labels) > 1 else "".join(labels)
+
+
 @dataclass
 class Table:
     """A table of display strings that renders as escaped HTML or plain text.
@@ -112,10 +121,10 @@ class Table:
         for index, note in sorted(self.notes.items()):
             if note:
                 record = self.frame.iloc[index]
-                said.setdefault(note, []).append(" — ".join(str(record[c]) for c in labels) or str(index + 1))
+                said.setdefault(note, []).append(row_label([str(record[c]) for c in labels]) or str(index + 1))
         if not said:
             return ""
-        items = "".join(f"<li><strong>{html.escape(', '.join(rows))}</strong> : {html.escape(note)}</li>"
+        items = "".join(f"<li><strong>{html.escape(' ; '.join(rows))}</strong>\u00a0: {html.escape(note)}</li>"
                         for note, rows in said.items())
         return f'<ul class="calpae-table-notes">{items}</ul>'
 
@@ -222,35 +231,31 @@ def money_ratios(columns: dict) -> dict:
 
 
 def missing_engage_note(row) -> str:
-    """Under a line whose sheets print no engagé: which, their prévu, what the rate counts and what the annex gives."""
+    """Under a line whose sheets print no engagé: what its rates count. The same words for every such line of a
+    table, so that the table says it once (:meth:`Table.notes_html`); the amounts are the line's own columns."""
     if not row.engage_manquant:
         return ""
-    count = row.fiches_sans_engage
     if row.engage != row.engage:
-        text = ("Engagé non renseigné : la fiche n'imprime pas de montant engagé" if count == 1 else
-                f"Engagé non renseigné : aucune des {count} fiches n'imprime de montant engagé")
-    else:
-        text = (f"Engagé non renseigné sur {count} fiche{'s' if count > 1 else ''} (prévu "
-                f"{money_cell(row.prevu_sans_engage)}) : le taux des fiches ne compte ni "
-                f"{'son' if count == 1 else 'leur'} prévu ni {'son' if count == 1 else 'leur'} engagé")
+        return "Engagé non renseigné : aucune fiche de la ligne n'imprime de montant engagé."
+    text = ("Engagé non renseigné sur une partie des fiches : le taux des fiches ne compte ni leur prévu ni leur "
+            "engagé (le prévu qu'il compte est celui des fiches qui impriment l'engagé)")
     if row.completees:
-        whose = ("elle" if count == 1 else "elles") if row.completees == row.engage_manquant \
-            else "une partie d'entre elles"
-        text += (f" ; l'annexe budgétaire donne {money_cell(row.engage_annexe)} pour {whose}, compté dans "
-                 "l'engagé complété")
-        if row.taux_complete == row.taux_complete:
-            text += ", rapporté à tout le prévu"
+        text += (" ; l'engagé que l'annexe budgétaire donne pour elles est compté dans l'engagé complété"
+                 + (", rapporté à tout le prévu" if row.taux_complete == row.taux_complete else ""))
     return text + "."
 
 
-def money_table(labels: dict, summary: pd.DataFrame, caption: str, totals: int = 0, empty: str = "") -> Table:
+def money_table(labels: dict, summary: pd.DataFrame, caption: str, totals: int = 0, empty: str = "",
+                with_notes: bool = True) -> Table:
+    """``summary``'s money with its ``labels``; ``with_notes``: the missing-engagé note under the table, unless the
+    page says it in a sentence beside it."""
     columns = money_columns(summary)
     frame = pd.DataFrame({**labels, **columns})
-    notes = {i: missing_engage_note(row) for i, row in enumerate(summary.itertuples())}
+    notes = {i: missing_engage_note(row) for i, row in enumerate(summary.itertuples())} if with_notes else {}
     return Table(frame, caption=caption, numeric=list(columns) + [c for c in labels if c == "Actions"],
                  ratios=money_ratios(columns), totals=totals,
                  notes={i: n for i, n in notes.items() if n},
-                 empty_message=empty or "Les budgets de ce rapport ne sont pas lus par calpae.")
+                 empty_message=empty or "Aucun budget n'est lu dans ce rapport.")
 
 
 def with_totals(per_action: pd.DataFrame, summary: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, int]:
@@ -272,7 +277,9 @@ def financeur_label(financeur) -> str:
 
 
 def financeur_budget_table(report: ParsedReport) -> Table:
-    """The whole convention per financeur, with a total line: prévu, engagé, rate."""
+    """The whole convention per financeur, with a total line: prévu, engagé, rate. No note under it: the
+    synthesis's sentence on the execution (:func:`~calpae_lib.present.narrative.money_sentence`), right after
+    it, says which sheets print no engagé and what the annex gives for them."""
     per_action = budget_by_action(report)
     summary = summarise_budget(per_action, ["financeur"])
     if len(summary) > 1:
@@ -281,7 +288,7 @@ def financeur_budget_table(report: ParsedReport) -> Table:
     labels = {"Financeur": [financeur_label(f) for f in summary["financeur"]],
               "Actions": [format_number(n) for n in summary["actions"]]}
     return money_table(labels, summary, f"Budget {report.meta.year} de la convention par financeur",
-                       totals=1 if len(summary) > 2 else 0)
+                       totals=1 if len(summary) > 2 else 0, with_notes=False)
 
 
 def volet_budget_table(report: ParsedReport) -> Table:

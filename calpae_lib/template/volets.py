@@ -27,9 +27,9 @@ class TemplateVolet:
     #: Words (accents folded, lower case, singular) that name it in a heading, an annex title or label,
     #: a sentence of the rapport; a final "s" is allowed.
     names: tuple[str, ...]
-    label: str        # display name: "Socle commun"
+    label: str        # display name: "Socle commun", the one name of the volet on every page
     phrase: str       # "20 actions du socle commun"
-    title: str        # an axis page's title when the volet has no axes
+    title: str        # a page's title when the volet has no axes: its label, or the label spelt out
     #: Whether the rapport announces its State money apart, as an envelope added to the participation.
     envelope: bool = False
 
@@ -44,7 +44,7 @@ VOLETS = (
     TemplateVolet("socle", ("socle", "plan pauvrete"), "Socle commun", "du socle commun",
                   "Socle commun"),
     TemplateVolet("initiative", ("initiative",), "Initiative départementale",
-                  "à l'initiative du Département", "Mesures à l'initiative du Département"),
+                  "de l'initiative départementale", "Initiative départementale"),
     TemplateVolet("erbm", ("erbm", "bassin minier"), "ERBM", "du volet ERBM",
                   "Engagement pour le renouveau du bassin minier (ERBM)", envelope=True),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pandas as pd
@@ -108,3 +109,16 @@ def plural(count: int, singular: str, plural_form: str | None = None, none: str 
         return f"{format_number(count)} {singular}"
     words = plural_form or " ".join(w if w[-1] in "sxz" else w + "s" for w in singular.split())
     return f"{format_number(count)} {words}"
+
+
+#: A space before French high punctuation: « ; », « ! », « ? » take a narrow no-break space, « : » a no-break one.
+HIGH_PUNCTUATION = re.compile(r" ([;:!?])(?=\s|$)")
+
+
+def french_spacing(text: str) -> str:
+    """A sentence's spaces before « ; : ! ? » made unbreakable, so no line of a page starts with one.
+
+    >>> french_spacing("Prévu : 10 € ; engagé : 8 €. Pourquoi ? http://a:b")
+    'Prévu\\xa0: 10 €\\u202f; engagé\\xa0: 8 €. Pourquoi\\u202f? http://a:b'
+    """
+    return HIGH_PUNCTUATION.sub(lambda m: ("\xa0" if m.group(1) == ":" else NNBSP) + m.group(1), text)
