@@ -84,14 +84,14 @@ def both_paths(tmp_path_factory, bundled_report):
 
 
 def _execute_on_both_paths(root, bundled_report):
-    from calpae_lib.publish import batch, config
+    from calpae_lib.publish import config, loading, planning, workers
     from calpae_lib.publish import notebooks as publish
 
     from .variants import bundled_text, shift_years, write_variant
 
     variant = write_variant(root, shift_years(bundled_text(), 1), "suivant.txt")
-    units = [batch.report_unit(bundled_report, root / "report", config.NOTEBOOKS_DIR),
-             batch.comparison_unit([bundled_report, batch.loading.load_report(variant)], root / "cmp",
+    units = [planning.report_unit(bundled_report, root / "report", config.NOTEBOOKS_DIR),
+             planning.comparison_unit([bundled_report, loading.load_report(variant)], root / "cmp",
                                    config.NOTEBOOKS_DIR)]
     jobs = one_per_notebook([(job, unit.frame) for unit in units for job in unit.jobs])
     with pytest.MonkeyPatch.context() as patch:
@@ -101,7 +101,7 @@ def _execute_on_both_paths(root, bundled_report):
             standard = list(threads.map(lambda pair: publish.execute_job(pair[0], root / "standard",
                                                                          frame=pair[1]), jobs))
         # the run's own pool: workers whose kernels are forked from the template
-        pool = batch.LazyPool(2, config.NOTEBOOKS_DIR)
+        pool = workers.LazyPool(2, config.NOTEBOOKS_DIR)
         try:
             futures = [pool.submit(publish.execute_job, job, root / "fast", publish.CELL_TIMEOUT, frame)
                        for job, frame in jobs]

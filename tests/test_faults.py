@@ -25,7 +25,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from calpae_lib.errors import CalpaeError, NotebookError, output_error
-from calpae_lib.publish import atomic, batch
+from calpae_lib.publish import atomic, batch, manifests
 from calpae_lib.publish.cli import main
 
 from .tiny_notebooks import write_tiny_notebooks
@@ -78,7 +78,7 @@ MOMENTS = ["notebook", "before-swap", "after-exchange", "between-renames"]
 
 def published(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.suffix != ".xlsx" and p.name != batch.MANIFEST_NAME}
+            if p.is_file() and p.suffix != ".xlsx" and p.name != manifests.MANIFEST_NAME}
 
 
 def marked_processes(mark: Path) -> list[int]:

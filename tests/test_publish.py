@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.present import findings
-from calpae_lib.publish import batch, config
+from calpae_lib.publish import batch, config, manifests
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.cli import main
 from calpae_lib.publish.loading import open_report
@@ -229,7 +229,7 @@ def test_failing_notebook_names_the_cell_keeps_it_and_leaves_output_intact(tmp_p
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").write_text("précédent", encoding="utf-8")
-    (out / batch.MANIFEST_NAME).write_text("{}", encoding="utf-8")  # an earlier run's output
+    (out / manifests.MANIFEST_NAME).write_text("{}", encoding="utf-8")  # an earlier run's output
     with pytest.raises(NotebookError) as caught:
         batch.run_reports([BUNDLED], out=out, workers=1, notebooks_dir=notebooks, store_dir=tmp_path / "store")
     message = str(caught.value)

@@ -16,7 +16,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from calpae_lib.publish import batch, loading, records
+from calpae_lib.publish import batch, loading, manifests, records
 from calpae_lib.publish.store import DIGESTS_NAME, ENTRY_FILE, ResultStore, folder_digests
 
 from .tiny_notebooks import write_tiny_notebooks
@@ -32,7 +32,7 @@ def fixed_date(monkeypatch):
 def published(out) -> dict[str, bytes]:
     """Every published file's bytes, but the workbook (its zip carries its write time) and the manifest."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.suffix != ".xlsx" and p.name != batch.MANIFEST_NAME}
+            if p.is_file() and p.suffix != ".xlsx" and p.name != manifests.MANIFEST_NAME}
 
 
 def workbook_sheets(path) -> dict[str, pd.DataFrame]:
