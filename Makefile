@@ -29,6 +29,8 @@ TEST_WORKERS ?= -n auto --dist loadfile
 TEST_OPTIONS ?=
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check --quiet calpae_lib tests benchmarks conftest.py
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -p tests.fast_imports $(TEST_WORKERS) $(TEST_OPTIONS)
 
 tables: $(STAMP)

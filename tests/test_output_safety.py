@@ -7,7 +7,6 @@ places (case 8). What the user reads is one line; the exit status is 2; nothing 
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import subprocess
