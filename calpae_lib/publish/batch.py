@@ -20,6 +20,15 @@ Parsing and notebooks share one pool of worker processes, started only when
 there is work to do. Each folder is built aside and moved into place only when
 every notebook of the run succeeded; on failure the executed notebooks are
 kept in ``<folder>.echec/`` and the outputs are left as they were.
+
+This module runs those steps in order; each concern is a module of its own:
+which pages a report has (:mod:`~calpae_lib.publish.pagelist`), what goes where
+(:mod:`~calpae_lib.publish.planning`, folder names in :mod:`~calpae_lib.publish.naming`),
+the worker processes (:mod:`~calpae_lib.publish.workers`), the work read back from
+the store (:mod:`~calpae_lib.publish.reuse`), the folders a run may write
+(:mod:`~calpae_lib.publish.destinations`), each folder's manifest
+(:mod:`~calpae_lib.publish.manifests`) and the top-level index
+(:mod:`~calpae_lib.publish.top_index`).
 """
 
 from __future__ import annotations
