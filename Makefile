@@ -21,7 +21,8 @@ RAWS = $(wildcard data/raw/calpae_*.txt)
 reports: tables
 	$(BIN)/calpae run $(RAWS) $(if $(JOBS),--jobs $(JOBS))
 
-# The tests on one worker per core (pytest-xdist), each test module whole on one worker so that
+# import-linter's contracts, ruff and mypy (their scope: pyproject.toml), then
+# the tests on one worker per core (pytest-xdist), each test module whole on one worker so that
 # its fixtures are built once; `make test TEST_WORKERS=` runs them in this process, one at a time.
 # The fast loop leaves out the end-to-end tests (calpae run, kernels, the notebooks: about 70 % of
 # the time): `make test TEST_OPTIONS='-m "not e2e"'`, or `.venv/bin/python -m pytest -m "not e2e"`.
@@ -29,6 +30,8 @@ TEST_WORKERS ?= -n auto --dist loadfile
 TEST_OPTIONS ?=
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check --quiet calpae_lib tests benchmarks conftest.py
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -p tests.fast_imports $(TEST_WORKERS) $(TEST_OPTIONS)
 
 tables: $(STAMP)

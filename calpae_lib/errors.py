@@ -86,7 +86,7 @@ OUTPUT_ERRNOS = {errno.ENOSPC: "plus de place sur le disque", errno.EDQUOT: "quo
                  errno.ENOTDIR: "un élément du chemin est un fichier, pas un dossier"}
 
 
-def output_error(error: BaseException) -> OutputError | None:
+def output_error(error: BaseException | None) -> OutputError | None:
     """The :class:`OutputError` an :class:`OSError` (or its cause) stands for, if any.
 
     >>> import errno

@@ -4,6 +4,7 @@ import pickle
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 
@@ -22,6 +23,33 @@ def bundled_doc():
 def bundled_report():
     """The bundled report, parsed once for the whole session (read-only)."""
     return parse_report(BUNDLED)
+
+
+#: The pages' production date (``SOURCE_DATE_EPOCH``) wherever two runs' pages are compared byte for byte.
+FIXED_EPOCH = "1700000000"
+
+
+@contextmanager
+def production_date_fixed():
+    """Pages say when they were produced: one date while this holds."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        yield
+
+
+@pytest.fixture
+def fixed_date():
+    """One production date for the test (see :func:`production_date_fixed`)."""
+    with production_date_fixed():
+        yield
+
+
+def published(out) -> dict[str, bytes]:
+    """Every published file's bytes, but the workbook (its zip carries its write time) and the manifests."""
+    from calpae_lib.publish.manifests import MANIFEST_NAME
+
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.suffix != ".xlsx" and p.name != MANIFEST_NAME}
 
 
 CALPAE = [sys.executable, "-c", "import sys; from calpae_lib.publish.cli import main; sys.exit(main())"]
@@ -84,24 +112,23 @@ def both_paths(tmp_path_factory, bundled_report):
 
 
 def _execute_on_both_paths(root, bundled_report):
-    from calpae_lib.publish import batch, config
+    from calpae_lib.publish import config, loading, planning, workers
     from calpae_lib.publish import notebooks as publish
 
     from .variants import bundled_text, shift_years, write_variant
 
     variant = write_variant(root, shift_years(bundled_text(), 1), "suivant.txt")
-    units = [batch.report_unit(bundled_report, root / "report", config.NOTEBOOKS_DIR),
-             batch.comparison_unit([bundled_report, batch.loading.load_report(variant)], root / "cmp",
-                                   config.NOTEBOOKS_DIR)]
+    units = [planning.report_unit(bundled_report, root / "report", config.NOTEBOOKS_DIR),
+             planning.comparison_unit([bundled_report, loading.load_report(variant)], root / "cmp",
+                                      config.NOTEBOOKS_DIR)]
     jobs = one_per_notebook([(job, unit.frame) for unit in units for job in unit.jobs])
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the pages' production date, fixed
+    with production_date_fixed():
         # papermill's own kernels, two notebooks at a time (one per core, as a run does)
         with ThreadPoolExecutor(max_workers=2) as threads:
             standard = list(threads.map(lambda pair: publish.execute_job(pair[0], root / "standard",
                                                                          frame=pair[1]), jobs))
         # the run's own pool: workers whose kernels are forked from the template
-        pool = batch.LazyPool(2, config.NOTEBOOKS_DIR)
+        pool = workers.LazyPool(2, config.NOTEBOOKS_DIR)
         try:
             futures = [pool.submit(publish.execute_job, job, root / "fast", publish.CELL_TIMEOUT, frame)
                        for job, frame in jobs]

@@ -428,7 +428,7 @@ def add_axis_to(variant: Variant, numeral: str, title: str, copies: int, in_cont
         for index in range(toc.stop, body_start(variant.lines)):
             variant.lines[index] = move_page(variant.lines[index], shift)
         entries = [f"{numeral}. {title} ..................................................... {page} ", ""]
-        for number, (new_id, source) in enumerate(added, start=1):
+        for number, (_new_id, source) in enumerate(added, start=1):
             first, end = toc_entry_lines(variant.lines, "socle", "II", source.number)
             entry = list(variant.lines[first:end])
             entry[0] = ACTION_TOC.sub(lambda m, n=number: f"{m.group('indent')}Action {n} :", entry[0], count=1)

@@ -3,7 +3,6 @@
 import pytest
 
 from calpae_lib.errors import InputError, NumberFormatError
-from calpae_lib.pipeline import parse_document
 from calpae_lib.tables.annex_budget import (
     annex_header_years,
     annex_lines,
@@ -12,19 +11,14 @@ from calpae_lib.tables.annex_budget import (
     unmatched_warnings,
 )
 from calpae_lib.text.outline import parse_outline
-from calpae_lib.text.reading import document_from_text
 
-from .variants import bundled_text, replace_line, shift_years
+from .variants import bundled_text, parse_text, replace_line, shift_years
 
 
 @pytest.fixture(scope="module")
 def annex(bundled_report):
     """The annex as printed: one row per line, its two amounts side by side."""
     return annex_lines(bundled_report.tables["annex_budget"])
-
-
-def parse_text(text):
-    return parse_document(document_from_text(text))
 
 
 def row_at(annex, line):

@@ -20,7 +20,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from calpae_lib.present import findings
-from calpae_lib.publish import batch, provenance
+from calpae_lib.publish import batch, manifests, planning, provenance
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.cli import main
 from calpae_lib.text.numbers import find_amounts
@@ -58,7 +58,7 @@ def runs(tmp_path_factory, bundled_report):
     result["index_after_cold"] = (out / "index.html").read_text(encoding="utf-8")
     result["unchanged"] = batch.run_reports([str(raw / "*.txt")], **options)
     result["manifests_unchanged"] = [json.loads(p.read_text(encoding="utf-8"))
-                                     for p in sorted(out.rglob(batch.MANIFEST_NAME))]
+                                     for p in sorted(out.rglob(manifests.MANIFEST_NAME))]
     changed = raw / f"calpae_{bundled_report.meta.year + 1}.txt"
     line, printed = first_amount_line(bundled_report, "prevu")
     changed.write_text(replace_line(changed.read_text(encoding="utf-8"), line, printed,
@@ -87,7 +87,7 @@ def test_each_report_has_its_folder_by_departement_and_year(runs, bundled_report
         assert (folder / "index.html").is_file() and (folder / "synthese.html").is_file()
         assert (folder / "tables" / "budgets.csv").is_file()
         assert str(bundled_report.meta.year + offset) in (folder / "synthese.html").read_text(encoding="utf-8")
-    assert (out / "pas-de-calais" / batch.COMPARISON_DIR / "comparaison_annees.html").is_file()
+    assert (out / "pas-de-calais" / planning.COMPARISON_DIR / "comparaison_annees.html").is_file()
     assert not [p.name for p in out.rglob(".*")]  # no staging folder left behind
 
 
@@ -126,9 +126,9 @@ def test_a_run_with_nothing_changed_executes_no_notebook(runs):
 
 
 def test_each_published_folder_records_what_produced_it(runs):
-    manifests = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(runs["out"].rglob(batch.MANIFEST_NAME))]
-    assert manifests
-    for manifest in manifests:
+    written = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(runs["out"].rglob(manifests.MANIFEST_NAME))]
+    assert written
+    for manifest in written:
         assert manifest["calpae"] == provenance.calpae_identity().as_dict()
         assert manifest["environment"]["python"] == platform.python_version()
         assert manifest["environment"]["packages"]["pandas"] == metadata.version("pandas")
@@ -141,7 +141,7 @@ def test_changing_one_raw_file_rebuilds_that_report_and_the_comparison_only(runs
     before = {u.target.name: u.report.doc.sha256 for u in runs["cold"].units if u.report is not None}
     assert {name for name in shas if shas[name] != before[name]} == {year}
     expected = {(year, job.name) for u in run.units if u.target.name == year for job in u.jobs}
-    expected.add((batch.COMPARISON_DIR, "comparaison_annees"))
+    expected.add((planning.COMPARISON_DIR, "comparaison_annees"))
     assert executed(run) == expected
 
 
@@ -203,7 +203,7 @@ def test_a_pattern_matching_nothing_is_refused(tmp_path, capsys):
 
 def test_comparison_notebook_runs_on_two_years(both_paths, bundled_report):
     root, jobs, _, fast = both_paths
-    job, result = next((j, r) for j, r in zip(jobs, fast) if j.notebook.name == batch.COMPARISON_NOTEBOOK)
+    job, result = next((j, r) for j, r in zip(jobs, fast) if j.notebook.name == planning.COMPARISON_NOTEBOOK)
     publish.check_parameters(job.notebook, job.parameters)
     assert result.error is None, result.error
     page = (root / "fast" / "comparaison_annees.html").read_text(encoding="utf-8")
@@ -243,7 +243,7 @@ def test_a_manifest_edited_by_hand_is_left_out_of_the_index_and_the_run_goes_on(
     """One earlier folder's manifest edited by hand: a run of two other years publishes them, lists
     the intact folders, and says which manifest it could not trust (it exited 3 after swapping)."""
     year = bundled_report.meta.year
-    manifest = tmp_path / "out" / "pas-de-calais" / str(year + 1) / batch.MANIFEST_NAME
+    manifest = tmp_path / "out" / "pas-de-calais" / str(year + 1) / manifests.MANIFEST_NAME
 
     def edit(out):
         content = json.loads(manifest.read_text(encoding="utf-8"))

@@ -3,10 +3,9 @@
 import pytest
 
 from calpae_lib.errors import NumberFormatError, ParseError
-from calpae_lib.pipeline import parse_document
 from calpae_lib.text.reading import document_from_text
 
-from .variants import bundled_text, replace_line, shift_years
+from .variants import bundled_text, parse_text, replace_line, shift_years
 
 
 @pytest.fixture(scope="module")
@@ -23,10 +22,6 @@ def amount(budgets, action_id, stage, financeur):
     rows = budgets[(budgets.action_id == action_id) & (budgets.stage == stage) & (budgets.financeur == financeur)]
     assert len(rows) == 1, rows
     return int(rows.amount_eur.iloc[0]), int(rows.source_line.iloc[0]), rows.label.iloc[0]
-
-
-def parse_text(text):
-    return parse_document(document_from_text(text))
 
 
 def test_columns(budgets):

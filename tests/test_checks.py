@@ -20,13 +20,11 @@ from calpae_lib.checks.engine import (
     run_checks,
 )
 from calpae_lib.checks.registry import PREVIOUS
-from calpae_lib.pipeline import parse_document
 from calpae_lib.publish.cli import main
 from calpae_lib.tables.annex_budget import annex_lines
 from calpae_lib.text.formatting import format_eur
-from calpae_lib.text.reading import document_from_text
 
-from .variants import bundled_text, replace_line, shift_years, write_variant
+from .variants import bundled_text, parse_text, replace_line, shift_years, write_variant
 
 #: What the bundled 2022 report holds that is not ok: (check_id, scope, status, source_line).
 BUNDLED_FINDINGS = {
@@ -57,10 +55,6 @@ BUNDLED_INDICATOR_FINDINGS = {
     ("indicateurs.copie", "socle-II-15", "avertissement", 4419),      # 236 / 147 for two indicators
     ("indicateurs.copie", "socle-II-18", "avertissement", 5475),      # 1 000 / 932 for two indicators
 }
-
-
-def parse_text(text: str):
-    return parse_document(document_from_text(text))
 
 
 def located(checks: pd.DataFrame) -> set[tuple]:

@@ -28,6 +28,7 @@ from calpae_lib.errors import CalpaeError, NotebookError, output_error
 from calpae_lib.publish import atomic, batch
 from calpae_lib.publish.cli import main
 
+from .conftest import production_date_fixed, published
 from .tiny_notebooks import write_tiny_notebooks
 from .variants import BUNDLED, bundled_text, shift_years, write_variant
 
@@ -67,18 +68,10 @@ batch.run_reports([raw], out=Path(out), workers=2, notebooks_dir=Path(notebooks)
                   force=moment == "notebook")
 """
 
-@pytest.fixture(autouse=True)
-def fixed_date(monkeypatch):
-    """Pages say when they were produced: one date, so that two runs' pages compare byte for byte."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+pytestmark = pytest.mark.usefixtures("fixed_date")
 
 
 MOMENTS = ["notebook", "before-swap", "after-exchange", "between-renames"]
-
-
-def published(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.suffix != ".xlsx" and p.name != batch.MANIFEST_NAME}
 
 
 def marked_processes(mark: Path) -> list[int]:
@@ -140,8 +133,7 @@ def sleepy_notebooks(tmp_path_factory):
 def clean_run(sleepy_notebooks):
     """One clean run (output and store), copied by each test that kills the next one."""
     root = sleepy_notebooks.parent
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    with production_date_fixed():
         batch.run_reports([BUNDLED], out=root / "out", workers=1, notebooks_dir=sleepy_notebooks,
                           store_dir=root / "store")
     return root

@@ -18,7 +18,7 @@ import pytest
 
 from calpae_lib.pipeline import parse_document
 from calpae_lib.present import charts
-from calpae_lib.publish import batch, loading
+from calpae_lib.publish import batch, loading, naming, planning
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.cli import main
 from calpae_lib.text.reading import document_from_text
@@ -178,8 +178,8 @@ def test_a_departement_of_300_characters_with_two_reports(tmp_path):
                             notebooks_dir=write_tiny_notebooks(tmp_path / "nb"), store_dir=tmp_path / "store")
     assert len(run.units[0].report.meta.departement) == len(long_name)
     folders = [p for p in (tmp_path / "out").iterdir() if p.is_dir()]
-    assert len(folders) == 1 and len(folders[0].name) <= batch.MAX_SLUG
-    assert (folders[0] / batch.COMPARISON_DIR / "comparaison_annees.html").is_file()
+    assert len(folders) == 1 and len(folders[0].name) <= naming.MAX_SLUG
+    assert (folders[0] / planning.COMPARISON_DIR / "comparaison_annees.html").is_file()
 
 
 def test_bad_input_leaves_no_folder_in_the_store(tmp_path, capsys):

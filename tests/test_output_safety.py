@@ -7,7 +7,6 @@ places (case 8). What the user reads is one line; the exit status is 2; nothing 
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from calpae_lib.errors import CalpaeError
-from calpae_lib.publish import atomic, batch
+from calpae_lib.publish import atomic, batch, manifests
 from calpae_lib.publish.cli import main
 
 from .tiny_notebooks import write_tiny_notebooks
@@ -153,7 +152,7 @@ def test_recovering_a_tree_leaves_the_folder_another_run_is_building(tmp_path):
     root = tmp_path / "out"
     target = root / "nord" / "2021"
     target.mkdir(parents=True)
-    (target / batch.MANIFEST_NAME).write_text("{}", encoding="utf-8")
+    (target / manifests.MANIFEST_NAME).write_text("{}", encoding="utf-8")
     killed = atomic.staging_dir(root / "somme" / "2021")  # left by a killed run: mended
     with atomic.output_lock(target):  # a single-report run into ROOT/nord/2021, building
         building = atomic.staging_dir(target)
@@ -266,8 +265,8 @@ def test_several_reports_go_beside_a_single_report_s_output_but_never_over_it(tm
                       store_dir=tmp_path / "store")
     run = batch.run_reports([BUNDLED, other], out=out, workers=2, notebooks_dir=notebooks,
                             store_dir=tmp_path / "store")
-    assert (out / "un-rapport" / batch.MANIFEST_NAME).is_file()
-    assert len(list(out.glob(f"*/*/{batch.MANIFEST_NAME}"))) == len(run.units)
+    assert (out / "un-rapport" / manifests.MANIFEST_NAME).is_file()
+    assert len(list(out.glob(f"*/*/{manifests.MANIFEST_NAME}"))) == len(run.units)
     before = snapshot(out)
     with pytest.raises(CalpaeError, match="plusieurs rapports"):
         batch.run_reports([BUNDLED], out=out, workers=1, notebooks_dir=notebooks, store_dir=tmp_path / "store")

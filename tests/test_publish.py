@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.present import findings
-from calpae_lib.publish import batch, config
+from calpae_lib.publish import batch, config, manifests, pagelist
 from calpae_lib.publish import notebooks as publish
 from calpae_lib.publish.cli import main
 from calpae_lib.publish.loading import open_report
@@ -85,8 +85,8 @@ def format_plain(amount: int) -> str:
 def test_every_report_is_present_and_linked_from_the_index(bundled_out, bundled_report):
     out, _ = bundled_out
     index = (out / "index.html").read_text(encoding="utf-8")
-    expected = ({"synthese.html", "annexe.html", "delais_orientation_rsa.html"}
-                | {f"axe_{k}.html" for k in axes.axes_present(bundled_report)})
+    expected = {f"{pagelist.page_name(spec, key)}.html" for spec in pagelist.REPORT_PAGES
+                for key in (axes.axes_present(bundled_report) if spec.per == pagelist.BY_AXIS else [""])}
     assert expected <= set(reports(out))
     linked = set(re.findall(r'href="([^"]+\.html)"', index)) - {"index.html"}
     assert linked == set(reports(out)) - {"index.html"}
@@ -104,8 +104,12 @@ def test_index_names_year_departement_source_checksum_and_check_counts(bundled_o
         assert re.search(rf"<td>{section}</td><td[^>]*>{count}</td>", index), section
 
 
-@pytest.mark.parametrize("name", ["synthese.html", "annexe.html", "axe_socle-I.html", "axe_socle-II.html",
-                                  "axe_initiative.html", "axe_erbm.html", "delais_orientation_rsa.html"])
+#: The bundled report's pages: every declared one, its four axes for the page made per axis.
+BUNDLED_PAGES = [f"{pagelist.page_name(spec, key)}.html" for spec in pagelist.REPORT_PAGES
+                 for key in (("socle-I", "socle-II", "initiative", "erbm") if spec.per == pagelist.BY_AXIS else [""])]
+
+
+@pytest.mark.parametrize("name", BUNDLED_PAGES)
 def test_reports_have_no_code_no_errors_and_embedded_images(bundled_out, name):
     out, _ = bundled_out
     page = (out / name).read_text(encoding="utf-8")
@@ -187,8 +191,7 @@ def test_parameter_of_the_wrong_type_is_refused():
 
 def test_planned_jobs_declare_only_known_parameters(bundled_report):
     jobs = publish.plan_jobs(bundled_report, BUNDLED)
-    assert [j.name for j in jobs][:6] == ["synthese", "annexe", "axe_socle-I", "axe_socle-II", "axe_initiative",
-                                          "axe_erbm"]
+    assert [j.name for j in jobs] == [name.removesuffix(".html") for name in BUNDLED_PAGES]
     for job in jobs:
         publish.check_parameters(job.notebook, job.parameters)
 
@@ -229,7 +232,7 @@ def test_failing_notebook_names_the_cell_keeps_it_and_leaves_output_intact(tmp_p
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").write_text("précédent", encoding="utf-8")
-    (out / batch.MANIFEST_NAME).write_text("{}", encoding="utf-8")  # an earlier run's output
+    (out / manifests.MANIFEST_NAME).write_text("{}", encoding="utf-8")  # an earlier run's output
     with pytest.raises(NotebookError) as caught:
         batch.run_reports([BUNDLED], out=out, workers=1, notebooks_dir=notebooks, store_dir=tmp_path / "store")
     message = str(caught.value)

@@ -19,20 +19,12 @@ import pytest
 from calpae_lib.publish import batch, loading, records
 from calpae_lib.publish.store import DIGESTS_NAME, ENTRY_FILE, ResultStore, folder_digests
 
+from .conftest import production_date_fixed, published
 from .tiny_notebooks import write_tiny_notebooks
 from .variants import BUNDLED
 
 
-@pytest.fixture(autouse=True)
-def fixed_date(monkeypatch):
-    """Pages say when they were produced: one date, so that two runs' pages compare byte for byte."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-
-
-def published(out) -> dict[str, bytes]:
-    """Every published file's bytes, but the workbook (its zip carries its write time) and the manifest."""
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.suffix != ".xlsx" and p.name != batch.MANIFEST_NAME}
+pytestmark = pytest.mark.usefixtures("fixed_date")
 
 
 def workbook_sheets(path) -> dict[str, pd.DataFrame]:
@@ -44,8 +36,7 @@ def clean(tmp_path_factory):
     """One clean run into its own output; each test then damages a copy of its store."""
     root = tmp_path_factory.mktemp("store")
     notebooks = write_tiny_notebooks(root / "notebooks")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    with production_date_fixed():
         batch.run_reports([BUNDLED], out=root / "clean", workers=1, notebooks_dir=notebooks,
                           store_dir=root / "store")
     return root

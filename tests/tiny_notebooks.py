@@ -8,13 +8,13 @@ handling can be tested cheaply.
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from calpae_lib.publish import batch
+from calpae_lib.publish import planning
 
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 PARAMETERS = {
     "synthese.ipynb": 'year: int = 2022  # année\nraw_path: str = ""  # rapport',
     "axe.ipynb": 'year: int = 2022  # année\nraw_path: str = ""  # rapport\naxis: str = "socle-I"  # axe',
-    batch.COMPARISON_NOTEBOOK: 'raw_paths: str = ""  # rapports',
+    planning.COMPARISON_NOTEBOOK: 'raw_paths: str = ""  # rapports',
 }
 
 

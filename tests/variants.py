@@ -22,6 +22,14 @@ def bundled_text() -> str:
     return BUNDLED.read_text(encoding="utf-8")
 
 
+def parse_text(text: str):
+    """A report's text (a variant's), parsed by the pipeline as a raw file would be."""
+    from calpae_lib.pipeline import parse_document
+    from calpae_lib.text.reading import document_from_text
+
+    return parse_document(document_from_text(text))
+
+
 def shift_years(text: str, offset: int) -> str:
     """Every year 2000–2039 printed in the text moved by ``offset`` years.
 

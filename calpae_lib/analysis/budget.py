@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from calpae_lib.analysis.axes import actions_with_axis, axis_actions
-from calpae_lib.tables.budgets import FINANCEUR_LABELS
+from calpae_lib.tables.vocabulary import FINANCEUR_LABELS
 from calpae_lib.text.numbers import percentage
 from calpae_lib.template.volets import VOLET_LABELS
 

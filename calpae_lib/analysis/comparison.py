@@ -16,7 +16,8 @@ import pandas as pd
 from calpae_lib.analysis.axes import actions_with_axis
 from calpae_lib.analysis.budget import budget_by_volet
 from calpae_lib.checks.engine import build_year_checks
-from calpae_lib.tables.budgets import FINANCEUR_LABELS, STAGES
+from calpae_lib.tables.budgets import STAGES
+from calpae_lib.tables.vocabulary import FINANCEUR_LABELS
 from calpae_lib.tables.schemas import TABLE_COLUMNS
 
 if TYPE_CHECKING:  # for the annotations only

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from calpae_lib.checks.registry import ANNEX_LINES, DOCUMENT, Finding, rule
-from calpae_lib.tables.vocabulary import Grade, Category, Stage
-from calpae_lib.tables.budgets import FINANCEUR_LABELS
+from calpae_lib.tables.vocabulary import FINANCEUR_LABELS, Category, Grade, Stage
 from calpae_lib.text.formatting import format_eur, format_percent, is_missing
 from calpae_lib.text.numbers import percentage
 from calpae_lib.tables.claims import claims_of

@@ -37,8 +37,6 @@ from calpae_lib.tables.annex_budget import annex_lines
 from calpae_lib.tables.schemas import TABLE_COLUMNS
 from calpae_lib.tables.vocabulary import (
     AGREEING,
-    GRADES,
-    CATEGORIES,
     SECTIONS,
     STATUSES,
     Grade,

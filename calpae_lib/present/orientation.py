@@ -64,7 +64,7 @@ def orientation_steps_table(chain) -> Table:
     columns = steps.drop_duplicates("column").sort_values("column")
     labels = [column_label(p, k) for p, k in zip(columns["period"], columns["kind"])]
     records = []
-    for step, rows in steps.groupby("step", sort=False):
+    for _step, rows in steps.groupby("step", sort=False):
         by_column = {c: r for c, r in zip(rows["column"], rows.itertuples())}
         record = {"Étape": rows["step_label"].iloc[0] + (f" (en {rows['delay'].iloc[0]})"
                                                           if isinstance(rows["delay"].iloc[0], str) else "")}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from calpae_lib.tables.budgets import FINANCEUR_LABELS
-from calpae_lib.tables.vocabulary import Stage
+from calpae_lib.tables.vocabulary import FINANCEUR_LABELS, Stage
 from calpae_lib.text.formatting import format_eur
 from calpae_lib.template.volets import VOLET_LABELS
 

@@ -27,11 +27,9 @@ from calpae_lib.analysis.budget import (
     budget_by_volet,
     summarise_budget,
 )
-from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.tables.pages import PageModel
-from calpae_lib.tables.vocabulary import KIND_COLUMNS, STAGE_LABELS
+from calpae_lib.tables.vocabulary import FINANCEUR_LABELS, KIND_COLUMNS, STAGE_LABELS
 from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing
-from calpae_lib.text.numbers import percentage
 from calpae_lib.template.volets import VOLET_LABELS, VOLET_TITLES
 from calpae_lib.text.outline import volet_label
 from calpae_lib.text.reading import fold

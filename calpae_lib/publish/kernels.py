@@ -373,7 +373,7 @@ def quick_ready_client_class():
                     return await ensure_async(self.shell_channel.get_msg(timeout=ALIVE_CHECK_EVERY))
                 except Empty:
                     if not await ensure_async(self.is_alive()):
-                        raise KernelDied("le noyau s'est arrêté avant de répondre à sa première demande")
+                        raise KernelDied("le noyau s'est arrêté avant de répondre à sa première demande") from None
                     if time.monotonic() > deadline:
                         return None
 

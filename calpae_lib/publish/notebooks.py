@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from calpae_lib.analysis import axes
 from calpae_lib.errors import NotebookError, UsageError
 from calpae_lib.present import findings, views
-from calpae_lib.publish import config, kernels, pages, processed, provenance
+from calpae_lib.publish import config, kernels, pagelist, pages, processed, provenance
 
 if TYPE_CHECKING:  # for the annotations only
     from calpae_lib.pipeline import ParsedReport
@@ -67,23 +67,22 @@ class JobResult:
 # --- planning and parameters ---------------------------------------------------------------
 
 def plan_jobs(report, raw_path: Path, notebooks_dir: Path = config.NOTEBOOKS_DIR) -> list[NotebookJob]:
-    """The synthesis, its annex (the long tables), one axis report per axis present, and the orientation notebook.
+    """A report's pages as :data:`calpae_lib.publish.pagelist.REPORT_PAGES` declares them, in its order.
 
-    The annex and the orientation notebook are planned when their notebook is in ``notebooks_dir``.
+    A page per axis is planned once per axis present; an optional page when its notebook is in
+    ``notebooks_dir``.
     """
-    common = {"year": report.meta.year, "raw_path": str(Path(raw_path).resolve())}
-    jobs = [NotebookJob("synthese", notebooks_dir / "synthese.ipynb", dict(common),
-                        "Synthèse de la convention")]
-    annex = notebooks_dir / "annexe.ipynb"
-    if annex.exists():
-        jobs.append(NotebookJob("annexe", annex, dict(common), "Annexe de la synthèse"))
-    for key in axes.axes_present(report):
-        jobs.append(NotebookJob(f"axe_{key}", notebooks_dir / "axe.ipynb", {**common, "axis": key},
-                                views.axis_label(key)))
-    orientation = notebooks_dir / "delais_orientation_rsa.ipynb"
-    if orientation.exists():
-        jobs.append(NotebookJob("delais_orientation_rsa", orientation, dict(common),
-                                "Délais d'orientation des allocataires du RSA"))
+    common = pagelist.report_parameters(report.meta.year, str(Path(raw_path).resolve()))
+    jobs = []
+    for spec in pagelist.REPORT_PAGES:
+        notebook = notebooks_dir / spec.notebook
+        if spec.optional and not notebook.exists():
+            continue
+        if spec.per == pagelist.BY_AXIS:
+            jobs += [NotebookJob(pagelist.page_name(spec, key), notebook, {**common, "axis": key},
+                                 views.axis_label(key)) for key in axes.axes_present(report)]
+        else:
+            jobs.append(NotebookJob(spec.name, notebook, dict(common), spec.title))
     return jobs
 
 

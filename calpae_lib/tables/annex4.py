@@ -191,6 +191,7 @@ def page_counter(doc: Document, mark: int, read: int) -> tuple[int, int]:
     """The ``(page, pages)`` of the page mark on line ``mark``, the ``read``-th page read: a page
     left out ("1/3" then "3/3") is refused, never read as a shorter annex."""
     numbers = PAGE_MARK.match(doc.line(mark))
+    assert numbers is not None  # ``mark`` is a page mark's line
     page, count = int(numbers.group("page")), int(numbers.group("pages"))
     if page != read:
         raise ParseError(f"Annexe 4 : page « {page}/{count} » à la place de la page {read} : une page manque "
@@ -403,11 +404,12 @@ def gap_kinds(tokens: list[Token]) -> list[str]:
     """
     kinds = []
     for left, right in zip(tokens, tokens[1:]):
+        digits = right.digits or ""  # a numeric token's are never None
         joinable = (left.kind == "number" and right.kind in NUMERIC and right.gap == 1
-                    and right.line == left.line and may_join(left.text, right.digits))
+                    and right.line == left.line and may_join(left.text, digits))
         if not joinable:
             kinds.append("split")
-        elif not is_grouped(right.digits):
+        elif not is_grouped(digits):
             kinds.append("join")
         else:
             kinds.append("optional")
@@ -440,7 +442,7 @@ def cell_splits(tokens: list[Token], count: int | None) -> list[list[tuple[Token
     kinds = gap_kinds(tokens)
     forced = {k for k, kind in enumerate(kinds) if kind == "join"}
     optional = [k for k, kind in enumerate(kinds) if kind == "optional"]
-    sizes = range(len(optional) + 1)
+    sizes: list[int] | range = range(len(optional) + 1)
     if count is not None:
         needed = len(tokens) - len(forced) - count
         sizes = [needed] if 0 <= needed <= len(optional) else []
@@ -448,7 +450,7 @@ def cell_splits(tokens: list[Token], count: int | None) -> list[list[tuple[Token
     for size in sizes:
         for chosen in combinations(optional, size):
             split = cells_from_joins(tokens, forced | set(chosen))
-            if all(is_grouped(cell_digits(c)) for c in split if cell_kind(c) in NUMERIC):
+            if all(is_grouped(cell_digits(c) or "") for c in split if cell_kind(c) in NUMERIC):
                 splits.append(split)
             if len(splits) > MAX_SPLITS:
                 return splits
@@ -508,7 +510,9 @@ def cell_record(cell: tuple[Token, ...], row_unit_: str) -> dict:
         return {"value": None, "unit": row_unit_, "raw": text, "status": "not_available"}
     if kind == "range":
         return {"value": None, "unit": "text", "raw": text, "status": "ok"}
-    value = float(cell_number(cell))
+    number = cell_number(cell)
+    assert number is not None  # neither "na" nor "range": a number
+    value = float(number)
     unit = {"percent": "percent", "days": "days", "euro": "eur"}.get(kind, row_unit_)
     return {"value": value, "unit": unit, "raw": text, "status": "ok"}
 
@@ -686,6 +690,7 @@ def read_labels(doc: Document, start: int, end: int) -> list[Label]:
 def printed_label(label: Label, doc: Document) -> str:
     """The label as printed on its first line ("3.1. Orienter …" or "5.1 Mobilités …")."""
     head = LABEL_START.match(doc.line(label.line))
+    assert head is not None  # a label is read where its start is printed
     return f"{doc.line(label.line)[:head.start('title')].strip()} {label.title}"
 
 
@@ -758,7 +763,7 @@ def assign_axes(pages: list[PageRows], groups: dict[str, Label]) -> dict[int, tu
         for row, chosen in zip(page.rows, segment_candidates(scores)):
             candidates[row.line] = [labels[j] for j in sorted(chosen)]
     resolve_by_neighbours(pages, candidates, row_stems, frequency)
-    out = {}
+    out: dict[int, tuple[Label | None, str]] = {}
     for line, labs in candidates.items():
         if len(labs) == 1:
             out[line] = (labs[0], "")

@@ -175,9 +175,9 @@ def table_volet(index: int, rows: list[AnnexRow], title_volet: str | None, order
     if title_volet:
         return title_volet
     votes = [volet_named(row.label, order) for row in rows if row.row_kind == "etat"]
-    votes = [v for v in votes if v]
-    if votes:
-        return max(set(votes), key=votes.count)
+    named = [v for v in votes if v]
+    if named:
+        return max(set(named), key=named.count)
     return order[index] if index < len(order) else ""
 
 

@@ -35,7 +35,7 @@ import pandas as pd
 
 from calpae_lib.errors import ParseError
 from calpae_lib.text.numbers import find_amounts
-from calpae_lib.tables.vocabulary import FINANCEUR_LABELS, Stage
+from calpae_lib.tables.vocabulary import Stage
 from calpae_lib.template.budgets import (
     DEPARTEMENT_LABEL,
     ETAT_LABEL,
@@ -191,12 +191,12 @@ def split_parts(pieces: list[Token], action: Action, path=None):
         if not (index + 1 < len(pieces) and pieces[index + 1].amount is None
                 and PARTS_FOLLOW.match(pieces[index + 1].text)):
             continue
-        remaining = parent.amount
+        remaining = parent.amount or 0  # an index of ``amounts``: its piece has an amount
         while remaining > 0 and position < len(amounts):
             part_index = amounts[position]
             part = pieces[part_index]
             details.append((parent, part, part_label(pieces, part_index)))
-            remaining -= part.amount
+            remaining -= part.amount or 0
             position += 1
         if remaining != 0:
             raise ParseError(

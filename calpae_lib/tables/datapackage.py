@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from calpae_lib.tables.schemas import ALL_SCHEMAS, SCHEMAS, allowed_values
+from calpae_lib.tables.schemas import ALL_SCHEMAS, SCHEMAS, allowed_values  # noqa: F401 (SCHEMAS: the doctest)
 
 DATAPACKAGE_NAME = "datapackage.json"
 #: Table Schema's type of each pandera dtype.
@@ -23,7 +23,7 @@ FIELD_TYPES = {"str": "string", "string[python]": "string", "string": "string", 
 
 def constraints(column: pa.Column) -> dict:
     """Table Schema constraints from the column's pandera checks: required, enum, pattern, minimum."""
-    out = {"required": not column.nullable}
+    out: dict = {"required": not column.nullable}
     values = allowed_values(column)
     if values:
         out["enum"] = list(values)

@@ -103,7 +103,7 @@ def table_markdown(name: str, schema: pa.DataFrameSchema) -> list[str]:
     for column_name, column in schema.columns.items():
         unit = column_unit(column)
         lines.append("| " + " | ".join([
-            f"`{column_name}`", cell(column.title), type_name(column), UNIT_NAMES.get(unit, unit or ""),
+            f"`{column_name}`", cell(column.title), type_name(column), UNIT_NAMES.get(unit or "", unit or ""),
             "oui" if column.nullable else "non", cell(values_text(column)), cell(column.description)]) + " |")
     return lines + [""]
 

@@ -131,6 +131,7 @@ def tokenize(text: str, line: int) -> list[Token]:
             kind = next(name for name, value in match.groupdict().items() if value is not None)
         else:
             match, kind = WORD.match(text, position), "word"
+        assert match is not None  # a word is any run of non-spaces
         tokens.append(Token(kind, " ".join(match.group(0).split()), line, gap if tokens else -1,
                             position, match.end()))
         position = match.end()
@@ -154,7 +155,9 @@ def mark_of(token: Token, text: str) -> str:
     >>> mark_of(tokenize(line, 1)[1], line)
     'NC'
     """
-    return NOT_AVAILABLE_MARK.match(text, token.start).group(0)
+    mark = NOT_AVAILABLE_MARK.match(text, token.start)
+    assert mark is not None  # a ``na`` token starts with its mark
+    return mark.group(0)
 
 
 def completes_mark(line: str, following: str) -> bool:

@@ -125,7 +125,7 @@ def copies_of_title_page(doc: Document) -> list[int]:
     in order: each starts another copy of the report (several reports pasted into one file)."""
     start = next((n for n, text in doc.numbered() if text.strip()), None)
     head = printed_from(doc, start) if start else []
-    if len(head) < TITLE_PAGE_LINES:
+    if start is None or len(head) < TITLE_PAGE_LINES:
         return []
     first = head[0]
     return [n for n, text in doc.numbered(start + 1) if first in text and text.strip() == first  # cheap test first

@@ -99,7 +99,8 @@ def parse_number(text: str, *, line: int | None = None, path=None) -> Decimal:
     try:
         return french_decimal(cleaned)
     except BabelNumberFormatError as exc:
-        hint = f" (vouliez-vous dire {exc.suggestions[0]} ?)" if getattr(exc, "suggestions", None) else ""
+        suggestions = getattr(exc, "suggestions", None)
+        hint = f" (vouliez-vous dire {suggestions[0]} ?)" if suggestions else ""
         raise NumberFormatError(
             f"nombre mal groupé « {text.strip()} »{hint} : corrigez la source ou signalez-le.",
             line=line, path=path,

@@ -113,8 +113,8 @@ def volet_key(heading: str) -> str:
     if acronym:
         return acronym.group("acronym").lower()
     words = re.findall(r"[a-z]+", fold(heading))
-    named = [word for word in words if word not in HEADING_FILLERS]
-    return named[0] if named else "-".join(words)
+    meaningful = [word for word in words if word not in HEADING_FILLERS]
+    return meaningful[0] if meaningful else "-".join(words)
 
 
 @dataclass(frozen=True)
@@ -260,8 +260,9 @@ def toc_entries(doc: Document) -> list[TocEntry]:
         if pending is None and not opens:
             continue  # a page number, a running title
         pending = (number, join_wrapped(pending[1], text.strip())) if pending else (number, text.strip())
-        if is_toc_line(text):
-            entries.append(TocEntry(pending[0], entry_text(pending[1]), int(TOC_LEADER.search(text).group("page"))))
+        leader = TOC_LEADER.search(text)  # what makes a line of the table of contents (is_toc_line)
+        if leader is not None:
+            entries.append(TocEntry(pending[0], entry_text(pending[1]), int(leader.group("page"))))
             pending = None
     return entries
 
@@ -381,7 +382,7 @@ def scan_headings(doc: Document, groups: list[Group], start: int, stop: int):
 def body_title(doc: Document, line: int, first: str, stop: int) -> str:
     """An action's title in the body: its first line and following capitals."""
     words = [first]
-    for number, text in doc.numbered(line + 1, stop):
+    for _number, text in doc.numbered(line + 1, stop):
         if not text.strip():
             continue
         if SECTION_HEADING.match(text) or not is_upper_text(text):
@@ -466,7 +467,7 @@ MAX_ACTIONS_PER_AXIS = 200
 def within_bounds(events, doc: Document) -> list:
     """The heading events of :func:`scan_headings`, refused as soon as one axis passes
     :data:`MAX_ACTIONS_PER_AXIS` actions (before the rest of the file is even scanned)."""
-    kept, counts, first = [], Counter(), {}
+    kept, counts, first = [], Counter[tuple](), dict[tuple, int]()
     for event in events:
         kind, volet, axis, line, _ = event
         if kind == "action":

@@ -266,7 +266,7 @@ def natural_split(atoms: list[Atom]) -> list[Atom]:
     return out
 
 
-def cell_value(text: str, line: int) -> tuple[Decimal, str] | None:
+def cell_value(text: str, line: int) -> tuple[Decimal, str | None] | None:
     """The number and unit of a numeric cell ("98%", "2 156 €", "17,4").
 
     >>> cell_value("2 156 €", 1), cell_value("98%", 1), cell_value("17,4", 1)

@@ -336,7 +336,7 @@ class RowAssembler:
     def finish(self) -> list[DraftRow]:
         before, segments = opener_segments(self.pending)
         self.settle_before(before, self.current, last=bool(segments))
-        for index, segment in enumerate(segments):
+        for segment in segments:
             row = self.new_row(blocks(segment)[0], "", inherit=False)
             tail = [line for part in blocks(segment)[1:] for line in part]
             self.settle_before(tail, row, last=False)

@@ -220,7 +220,7 @@ def indicators_table(doc: Document, outline: Outline) -> pd.DataFrame:
         give_doubts(rows, doubts, len(region.header.columns))
         tables.append((region, rows))
     confirmed = confirmed_measures(doc, tables)
-    records = []
+    records: list[dict] = []
     for region, rows in tables:
         for row in rows:
             status = "ambiguous" if row.measure_open and letters_only(row.measure) not in confirmed else "ok"

@@ -120,7 +120,8 @@ def text_rows(parts: list[list[TextLine]], starts_band, columns: int) -> tuple[i
             bands.append([part])
         else:
             bands[-1].append(part)
-    rows, index = [], len(bands)
+    rows: list = []
+    index = len(bands)
     while index >= 2 and is_text_row(bands[index - 2], bands[index - 1], columns):
         rows.insert(0, (bands[index - 2][0], bands[index - 1]))
         index -= 2
