@@ -192,7 +192,7 @@ def chain_rates(steps: pd.DataFrame) -> pd.DataFrame:
             targets.setdefault(column["period"], column)
     records = []
     for column in columns:
-        for rate_id, top, bottom, label in RATES:
+        for rate_id, top, bottom, _label in RATES:
             if top not in grid.columns or bottom not in grid.columns:
                 continue
             num, den = column[top], column[bottom]
@@ -324,7 +324,7 @@ def semester_against_year(steps: pd.DataFrame) -> list[dict]:
                                 f"semestre {period}, plus que les {format_number(year[step])} de l'année entière.",
                                 lines.get((step, period, "s1")), Status.ECART, step=step, column_kind="s1",
                                 expected=f"≤ {format_number(year[step])}", observed=format_number(first[step])))
-        for rate_id, top, bottom, label in RATES:
+        for rate_id, top, bottom, _label in RATES:
             if top in rest and bottom in rest and rest[top] > rest[bottom] >= 0:
                 out.append(flag("orientation.semestre", period,
                                 f"Annexe 4 : l'année {period} moins son 1er semestre laisse au second semestre "
