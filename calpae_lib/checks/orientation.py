@@ -192,7 +192,7 @@ def chain_rates(steps: pd.DataFrame) -> pd.DataFrame:
             targets.setdefault(column["period"], column)
     records = []
     for column in columns:
-        for rate_id, top, bottom, _label in RATES:
+        for rate_id, top, bottom, label in RATES:
             if top not in grid.columns or bottom not in grid.columns:
                 continue
             num, den = column[top], column[bottom]
