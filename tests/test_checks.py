@@ -39,8 +39,6 @@ BUNDLED_FINDINGS = {
     ("document.date_impossible", "document", "ecart", 10593),      # "31/112/22" again, in Annexe 4
     ("document.annee_entete", "initiative", "ecart", 10297),       # "engagé/réalisé en 2021"
     ("document.annee_entete", "erbm", "ecart", 10359),             # "engagé/réalisé en 2021"
-    ("fiche_annexe.engage", "erbm-1", "manquant", 10363),          # the sheet prints no 5.2 amounts
-    ("fiche_annexe.engage", "erbm-1", "manquant", 10365),
     # 5 163 710 € against 5 397 990 €, 682 820 € against 917 100 €: the mobility sheet says why (its « dont 234 280 € »)
     ("execution.parite", "socle", "explique", 10293),
     ("execution.parite", "socle-II-18", "explique", 10289),
@@ -53,7 +51,8 @@ BUNDLED_FINDINGS = {
 #: What the indicator rules find on the bundled report that is not ok, and that is not performance.
 BUNDLED_INDICATOR_FINDINGS = {
     ("indicateurs.total_lignes", "initiative-4", "ecart", 6832),     # 268 dossiers, rows 90 + 177
-    ("indicateurs.montant_budget", "initiative-8", "ecart", 8122),   # 200 000 € CLLAJ, budget 160 000 € (twice)
+    ("indicateurs.montant_budget", "initiative-8", "avertissement", 8122),  # 200 000 € CLLAJ (8 × 25 000 €), budget
+                                                                            # 160 000 € (twice): « Dépenses », à vérifier
     ("indicateurs.copie", "socle-II-15", "avertissement", 4419),      # 236 / 147 for two indicators
     ("indicateurs.copie", "socle-II-18", "avertissement", 5475),      # 1 000 / 932 for two indicators
 }
@@ -140,11 +139,25 @@ def test_indicator_amount_against_the_sheet_budget(bundled_checks):
     fixed = parse_text(replace_line(bundled_text(), 8122, "200 000€ 200 000€", "160 000€ 160 000€"))
     difference = findings(fixed.tables["checks"]) ^ findings(bundled_checks)
     assert {d for d in difference if d[0] != "indicateurs.resultat_cible"} == {
-        ("indicateurs.montant_budget", "initiative-8", "ecart", format_eur(160000), format_eur(200000))}
+        ("indicateurs.montant_budget", "initiative-8", "avertissement", format_eur(160000), format_eur(200000))}
     # (both the target's and the result's finding; the indicator's own target-result line moves with its values)
     broken = parse_text(replace_line(bundled_text(), 8122, "200 000€ 200 000€", "160 000€ 150 000€"))
     assert new_rule_findings(broken.tables["checks"], "indicateurs.montant_budget") == {
-        ("indicateurs.montant_budget", "initiative-8", "ecart", format_eur(160000), format_eur(150000))}
+        ("indicateurs.montant_budget", "initiative-8", "avertissement", format_eur(160000), format_eur(150000))}
+
+
+def test_indicator_amount_is_a_gap_only_when_it_says_it_is_the_budget(bundled_checks):
+    """« Dépenses liées aux CLLAJ » at 200 000 € against a 160 000 € budget line is « à vérifier », with the sheet's
+    own product (8 CLLAJ at 25 000 €) quoted; the same indicator named « Budget … » is an established gap."""
+    checks = bundled_checks[(bundled_checks.check_id == "indicateurs.montant_budget")
+                            & (bundled_checks.scope == "initiative-8")]
+    assert set(checks.status) == {"avertissement"}
+    assert checks.message.str.contains("à hauteur de 25 000").all(), checks.message.tolist()
+    line = next(n for n, text in enumerate(bundled_text().split("\n"), 1)
+                if text.strip() == "Dépenses liées aux" and n < 8122)
+    named = parse_text(replace_line(bundled_text(), line, "Dépenses liées aux", "Budget engagé pour les"))
+    assert new_rule_findings(named.tables["checks"], "indicateurs.montant_budget") == {
+        ("indicateurs.montant_budget", "initiative-8", "ecart", format_eur(160000), format_eur(200000))}
 
 
 def test_copied_target_and_result_rows(bundled_checks):
@@ -409,15 +422,15 @@ def test_check_command_prints_the_three_kinds_apart(capsys):
                                                           "Données manquantes", "Cibles et résultats",
                                                           "Contrôles conformes"]
     # only established gaps are inconsistencies: what is to be verified, or explained by the report, is not
-    assert headings[0].startswith("Incohérences du document : 12 (Effectifs et taux 4, Rédaction 6, Montants 2)")
-    assert headings[1].startswith("À vérifier : 6")
-    assert headings[2] == "Données manquantes : 2"
+    assert headings[0].startswith("Incohérences du document : 10 (Effectifs et taux 4, Rédaction 6)")
+    assert headings[1].startswith("À vérifier : 8")          # the CLLAJ amount (twice): not said to be its budget
+    assert headings[2] == "Données manquantes : 0"            # erbm-1's engagé is read in its bilan
     # performance is never listed among the inconsistencies
     first, second = out.index(headings[0]), out.index(headings[1])
     assert not any("cible" in line.split("  ")[1].lower() for line in out[first + 2:second])
     rows = [line for line in out if line.startswith("  ") and not line.lstrip().startswith("statut")]
-    assert headings[-1].startswith(f"{len(rows)} contrôles : 12 incohérences, 6 constats à vérifier, "
-                                   "2 données manquantes")
+    assert headings[-1].startswith(f"{len(rows)} contrôles : 10 incohérences, 8 constats à vérifier, "
+                                   "aucune donnée manquante")
 
 
 def test_check_command_strict_exit_status(tmp_path, capsys):
@@ -432,7 +445,8 @@ def test_strict_fails_on_inconsistencies_and_missing_data_only(bundled_checks):
     performance = bundled_checks[bundled_checks.category == "performance"]
     assert (performance.status == "ecart").any() and not has_failures(performance)
     assert not has_failures(bundled_checks[bundled_checks.status == "ok"])
-    assert has_failures(bundled_checks[bundled_checks.category == "donnee_manquante"])
+    missing = bundled_checks.head(1).assign(status="manquant", category="donnee_manquante")
+    assert has_failures(missing)
 
 
 def test_readable_lines_list_every_check_once(bundled_checks):

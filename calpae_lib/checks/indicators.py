@@ -409,8 +409,8 @@ def named_budget_lines(text: str, lines: pd.DataFrame, stage: str | None = None)
     return [b for b in rows.itertuples() if line_name(b.label) is None or name_words(line_name(b.label)) == name]
 
 
-@rule("indicateurs.montant_budget", needs=("indicators", "budgets"), grade=Grade.MONTANT)
-def check_amounts_against_budget(tables, doc, meta) -> list[Finding]:
+@rule("indicateurs.montant_budget", needs=("indicators", "budgets"), reads=("outline",), grade=Grade.MONTANT)
+def check_amounts_against_budget(tables, doc, meta, outline) -> list[Finding]:
     """Un montant en euros d'un tableau d'indicateurs ou de son commentaire qui nomme une ligne du budget de la fiche (« Dépenses liées aux CLLAJ pour le Département ») égale cette ligne."""
     indicators, findings = tables["indicators"], []
     budget_of = rows_by(tables["budgets"], "action_id")
@@ -418,7 +418,8 @@ def check_amounts_against_budget(tables, doc, meta) -> list[Finding]:
     for row in euros[(euros["unit"] == "eur") & euros["kind"].isin(list(BUDGET_STAGE))].itertuples():
         same = named_budget_lines(row.indicator, budget_of(row.action_id), BUDGET_STAGE[row.kind])
         if same:
-            findings.append(budget_amount_finding(row, same[0]))
+            explained = product_printed(doc, outline.action(row.action_id), float(row.value))
+            findings.append(budget_amount_finding(row, same[0], explained))
     if "comment" in indicators.columns:
         commented = indicators.dropna(subset=["comment"]).drop_duplicates(["action_id", "indicator", "comment"])
         for row in commented.itertuples():
@@ -442,16 +443,51 @@ def comment_amount_finding(row, stated: int, lines: list) -> Finding:
         basis="le budget de la fiche")
 
 
-def budget_amount_finding(row, line) -> Finding:
+#: An indicator that says it counts the action's budget itself (« Budget engagé », « crédits », « montant prévu »):
+#: only then is a different amount an established gap; « Dépenses liées aux … » may count more (other financeurs,
+#: other years, a count times a unit amount) and is « à vérifier ».
+IS_BUDGET = re.compile(r"\bbudget|\bcr[ée]dits?\b|\benveloppe|\bmontants?\s+(?:pr[ée]vu|engag|liquid|avenant)"
+                       r"|\bengag[ée]", re.IGNORECASE)
+#: A whole count printed next to a unit amount: « CLLAJ financés (8) à hauteur de 25 000€ ».
+COUNT = re.compile(r"(?<![\d\u00a0\u202f ])\(?(\d{1,4})\)?(?![\d\u00a0\u202f]*\s*(?:€|euros?\b|%))")
+
+
+def product_printed(doc, action, value: float) -> tuple[str, int] | None:
+    """Where the sheet prints a count and a unit amount whose product is ``value`` (the count's line and the next
+    one), as ``(quoted text, line)``; None if it prints none.
+
+    >>> from calpae_lib.text.reading import document_from_text
+    >>> from calpae_lib.text.outline import Action
+    >>> doc = document_from_text("Titre\\nCLLAJ financés (8) à hauteur de 25 000€\\npar an.\\nAutre")
+    >>> product_printed(doc, Action("v", None, 1, "T", 1, 1, 4), 200000)
+    ('CLLAJ financés (8) à hauteur de 25 000€ par an.', 2)
+    """
+    lines = [(n, " ".join(text.split())) for n, text in doc.numbered(action.start, action.end) if text.strip()]
+    for (number, text), (_, following) in zip(lines, lines[1:] + [(0, "")]):
+        window = f"{text} {following}".strip()
+        counts = [int(c) for c in COUNT.findall(text) if int(c) > 1]  # the count on the first line
+        if any(count * unit == value for count in counts for unit in stated_amounts(window)):
+            return window, number
+    return None
+
+
+def budget_amount_finding(row, line, explained: tuple[str, int] | None = None) -> Finding:
+    """An indicator's amount against the budget line it names: equal (``ok``), different while the indicator says
+    it is the budget (``ecart``), or different and possibly another sum (``avertissement``, with the sheet's own
+    computation quoted when it prints one)."""
     from calpae_lib.checks.budget import STAGE_LABELS
     from calpae_lib.text.formatting import format_eur
     agree = float(row.value) == float(line.amount_eur)
     stage = STAGE_LABELS[BUDGET_STAGE[row.kind]]
-    return Finding(
-        "indicateurs.montant_budget", row.action_id, "ok" if agree else "ecart", format_eur(line.amount_eur),
-        format_eur(row.value),
-        f"« {short(row.indicator, 60)} » ({KIND_LABELS[row.kind]} {row.period}) : {format_eur(row.value)} dans le "
-        f"tableau d'indicateurs, " + (f"comme le budget {stage} de la fiche." if agree else
-                                      f"mais {format_eur(line.amount_eur)} au budget {stage} de la fiche "
-                                      f"(« {short(line.label, 50)} », ligne {line.source_line})."),
-        int(row.source_line), basis=f"le budget {stage} de la fiche, ligne {line.source_line}")
+    status = "ok" if agree else "ecart" if IS_BUDGET.search(str(row.indicator)) else "avertissement"
+    said = (f"« {short(row.indicator, 60)} » ({KIND_LABELS[row.kind]} {row.period}) : {format_eur(row.value)} dans "
+            f"le tableau d'indicateurs, " + (f"comme le budget {stage} de la fiche." if agree else
+                                             f"mais {format_eur(line.amount_eur)} au budget {stage} de la fiche "
+                                             f"(« {short(line.label, 50)} », ligne {line.source_line})."))
+    if status == "avertissement":
+        said += (" L'indicateur ne dit pas qu'il est le budget de l'action : à vérifier"
+                 + (f" ; la fiche explique ce montant (ligne {explained[1]}) : « {explained[0]} »."
+                    if explained else "."))
+    return Finding("indicateurs.montant_budget", row.action_id, status, format_eur(line.amount_eur),
+                   format_eur(row.value), said, int(row.source_line),
+                   basis=f"le budget {stage} de la fiche, ligne {line.source_line}")
