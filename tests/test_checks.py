@@ -89,7 +89,7 @@ def without_lines(text: str, first: int, last: int) -> str:
 
 def test_bundled_findings(bundled_checks):
     money_and_text = bundled_checks[~bundled_checks.check_id.str.startswith("indicateurs.")
-                                    & (bundled_checks.category != "performance")]
+                                    & ~bundled_checks.category.isin(["performance", "execution"])]
     assert located(money_and_text) == BUNDLED_FINDINGS
 
 
@@ -420,7 +420,7 @@ def test_check_command_prints_the_three_kinds_apart(capsys):
     headings = [line for line in out if line and not line.startswith(" ")]
     assert [h.split(" : ")[0] for h in headings[:-1]] == ["Incohérences du document", "À vérifier",
                                                           "Données manquantes", "Cibles et résultats",
-                                                          "Contrôles conformes"]
+                                                          "Exécution budgétaire", "Contrôles conformes"]
     # only established gaps are inconsistencies: what is to be verified, or explained by the report, is not
     assert headings[0].startswith("Incohérences du document : 10 (Effectifs et taux 4, Rédaction 6)")
     assert headings[1].startswith("À vérifier : 8")          # the CLLAJ amount (twice): not said to be its budget
@@ -484,3 +484,17 @@ def test_amount_stated_in_an_indicator_comment_against_the_budget(bundled_checks
     assert findings(right) == findings(bundled_checks)
     said = right[(right.check_id == "indicateurs.montant_budget") & (right.scope == "socle-II-15")]
     assert list(said.status) == ["ok"]
+
+
+def test_money_execution_has_its_own_section_apart_from_targets(bundled_checks):
+    """« Cibles et résultats » counts only indicators against their targets; the engagé against the avenant is
+    « Exécution budgétaire » (sous-exécuté / conforme / dépassé), never a target."""
+    from calpae_lib.checks.engine import section_counts, sections
+    where = sections(bundled_checks)
+    targets = bundled_checks[where == "Cibles et résultats"]
+    execution = bundled_checks[where == "Exécution budgétaire"]
+    assert len(execution) and set(execution.check_id) == {"execution.taux"}
+    assert not targets.check_id.eq("execution.taux").any() and not targets.grade.eq("montant").any()
+    counts = section_counts(bundled_checks)["Exécution budgétaire"]
+    assert set(counts) - {""} <= {"Sous-exécuté", "Conforme", "Dépassé"}
+    assert counts[""] == len(execution) == sum(n for key, n in counts.items() if key)

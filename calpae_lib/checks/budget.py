@@ -342,7 +342,7 @@ def check_split_amounts(tables, doc, meta) -> list[Finding]:
 # --- execution --------------------------------------------------------------------------
 
 
-@rule("execution.taux", needs=("annex_budget",), category=Category.PERFORMANCE, grade=Grade.MONTANT)
+@rule("execution.taux", needs=("annex_budget",), category=Category.EXECUTION, grade=Grade.MONTANT)
 def check_execution_rates(tables, doc, meta) -> list[Finding]:
     """Taux d'exécution (engagé / avenant) de chaque action et financeur, d'après l'annexe."""
     findings = []

@@ -130,7 +130,8 @@ def heading_of(category: str, status: str, grade) -> str:
 PRINTED, LINE, SHOULD_BE, BASIS = "Le rapport imprime", "Ligne", "Devrait être", "D'après"
 
 
-def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool = False) -> Table:
+def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool = False,
+                 only_execution: bool = False) -> Table:
     """The checks with their explanations, grouped by kind (and grade for inconsistencies).
 
     Each column means one thing on every row: what the report prints, and at
@@ -145,6 +146,8 @@ def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool
         checks = checks[where.isin([Category.COHERENCE.label, TO_VERIFY, Category.DONNEE_MANQUANTE.label])]
     if only_ok:
         checks = checks[where == AGREEING]
+    if only_execution:
+        checks = checks[where == Category.EXECUTION.label]
     frame = pd.DataFrame({
         "Nature": [heading_of(k, s, g) for k, s, g in zip(checks["category"], checks["status"], checks["grade"])],
         "Statut": [status_label(s, k, g) for s, k, g in zip(checks["status"], checks["category"], checks["grade"])],
@@ -156,7 +159,7 @@ def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool
         "Explication": [text_cell(v) for v in checks["message"]],
     })
     caption = (AGREEING if only_ok else "Anomalies relevées dans le document" if only_findings
-               else "Contrôles de cohérence")
+               else Category.EXECUTION.label if only_execution else "Contrôles de cohérence")
     return Table(frame, caption=caption, numeric=[LINE], empty_message="Aucune anomalie relevée.", folded=only_ok,
                  group=None if only_ok else "Nature")
 
