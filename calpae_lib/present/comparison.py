@@ -12,10 +12,10 @@ from IPython.display import Markdown
 
 from calpae_lib.analysis import comparison
 from calpae_lib.present import views
+from calpae_lib.present.findings import scope_label
 from calpae_lib.present.narrative import enumerate_fr, md_text
 from calpae_lib.template.volets import ANNEX4_VOLET, VOLET_LABELS
-from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing, plural
-from calpae_lib.text.outline import action_label
+from calpae_lib.text.formatting import UNIT_DECIMALS, format_eur, format_number, format_percent, is_missing, plural
 from calpae_lib.text.similarity import SAME_INDICATOR, similarity
 
 #: A value printed in words has no unit: a dash.
@@ -114,7 +114,7 @@ def findings_table(checks: pd.DataFrame, check_ids: tuple[str, ...], caption: st
         rows = rows[rows["status"] != "ok"]
     frame = pd.DataFrame({
         "Exercice": rows["year"].astype(str),
-        "Objet": [("document" if s == "document" else action_label(s)) + (f" ({p})" if o == "retirée" else "")
+        "Objet": [scope_label(s) + (f" ({p})" if o == "retirée" else "")
                   for s, o, p in zip(rows["scope"], rows["observed"], rows["previous_year"])],
         "Constat": rows["message"],
         "Ligne": rows["source_line"].map(lambda n: "—" if pd.isna(n) else str(int(n))),
@@ -334,13 +334,13 @@ def signed_value(value, unit, decimals: int = 0) -> str:
 
 def value_decimals(values, unit) -> int:
     """The decimals an indicator's values need: none when all are whole, else the unit's
-    (:data:`calpae_lib.present.views.UNIT_DECIMALS`), so that −0,8 j is never printed « −1 ».
+    (:data:`calpae_lib.text.formatting.UNIT_DECIMALS`), so that −0,8 j is never printed « −1 ».
 
     >>> value_decimals([16.7, 15.9], "days"), value_decimals([818, 818], "count")
     (1, 0)
     """
     numbers = [float(v) for v in values if pd.notna(v)]
-    return 0 if all(v == int(v) for v in numbers) else views.UNIT_DECIMALS.get(unit, 1)
+    return 0 if all(v == int(v) for v in numbers) else UNIT_DECIMALS.get(unit, 1)
 
 
 def key_figures(reports) -> str:

@@ -30,7 +30,7 @@ from calpae_lib.analysis.budget import (
 from calpae_lib.tables.budgets import FINANCEUR_LABELS
 from calpae_lib.tables.pages import PageModel
 from calpae_lib.tables.vocabulary import KIND_COLUMNS, STAGE_LABELS
-from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing
+from calpae_lib.text.formatting import format_eur, format_number, format_percent, format_value, is_missing
 from calpae_lib.text.numbers import percentage
 from calpae_lib.template.volets import VOLET_LABELS, VOLET_TITLES
 from calpae_lib.text.outline import volet_label
@@ -404,7 +404,6 @@ def place_cell(report: ParsedReport, lines) -> str:
 
 # --- indicators ---------------------------------------------------------------------------
 
-UNIT_DECIMALS = {"percent": 1, "days": 1, "count": 0, "eur": 0}
 
 
 def value_cell(value, unit, raw, status) -> str:
@@ -428,11 +427,7 @@ def value_cell(value, unit, raw, status) -> str:
         return f"ambigu : «\u00a0{raw}\u00a0»"
     if unit == "text" or is_missing(value):
         return raw or NOT_AVAILABLE
-    if unit == "eur":
-        return format_eur(value)
-    decimals = UNIT_DECIMALS.get(unit, 1) if float(value) != int(value) else 0
-    number = format_number(value, decimals=decimals)
-    return {"percent": f"{number}\u00a0%", "days": f"{number} j"}.get(unit, number)
+    return format_value(value, unit)
 
 
 def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
