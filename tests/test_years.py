@@ -264,3 +264,18 @@ def test_the_comparison_prints_numbers_formatted_and_objects_in_words(indicators
     assert results.str.contains(NNBSP).any() or results.str.contains("\u00a0%").any()
     table = comparison_views.findings_table(checks, tuple(checks["check_id"].unique()), "x", "y").frame
     assert not set(table["Objet"]) & {"document", "socle", "initiative", "erbm"}
+
+
+def test_the_money_headline_says_when_a_year_s_annex_disagrees_with_its_sheets(amounts_year, recurring_year,
+                                                                                  bundled_report):
+    """Amounts rewritten on the sheets only: the year's own checks find its annex apart, and the comparison's
+    money sentence says its figure is the sheets' and the annex prints others; a year whose sheets and annex
+    agree gets no such caveat."""
+    apart = comparison_views.annex_disagrees(amounts_year, "prevu")
+    assert apart > 0
+    text = comparison_views.summary([bundled_report, amounts_year]).data
+    prevu = next(s for s in text.split(". ") if s.startswith("Le montant prévu passe"))
+    assert f"l'annexe budgétaire de {amounts_year.meta.year} imprime d'autres montants" in prevu
+    assert str(apart) in prevu and f"annexe budgétaire de {bundled_report.meta.year}" not in prevu
+    same = comparison_views.summary([bundled_report, recurring_year[0]]).data
+    assert comparison_views.annex_disagrees(recurring_year[0], "prevu") == 0 and "selon les fiches" not in same

@@ -45,7 +45,7 @@ def summary(reports, checks: pd.DataFrame | None = None) -> Markdown:
     sentences = [f"Cette comparaison porte sur {plural(len(years), 'exercice')} "
                  f"({enumerate_fr([str(y) for y in years])}) du même département."]
     sentences += findings_sentences(checks)
-    sentences += money_sentences(money, years)
+    sentences += money_sentences(money, years, reports)
     return Markdown(" ".join(sentences))
 
 
@@ -53,13 +53,37 @@ def summary(reports, checks: pd.DataFrame | None = None) -> Markdown:
 COMPARISON_LINK = "../comparaison/comparaison_annees.html"
 
 
-def money_sentences(money: pd.DataFrame, years: list[int]) -> list[str]:
-    """Prévu and engagé (completed by the annex, as the synthesis does) of the first and the last year."""
+def money_sentences(money: pd.DataFrame, years: list[int], reports=()) -> list[str]:
+    """Prévu and engagé (completed by the annex, as the synthesis does) of the first and the last year.
+
+    A year whose own checks find its sheets and its annex budget apart on that stage (:func:`annex_disagrees`)
+    is said so in the sentence: its figure is the sheets', the annex prints others."""
     words = {"prevu": "Le montant prévu", "engage": "L'engagé, complété par l'annexe là où une fiche ne l'imprime pas,"}
     total = money.groupby("stage")[years].sum(min_count=1)
-    return [f"{words[stage]} passe, tous volets et financeurs confondus, de {format_eur(total.loc[stage, years[0]])} "
-            f"en {years[0]} à {format_eur(total.loc[stage, years[-1]])} en {years[-1]}."
-            for stage in ("prevu", "engage") if stage in total.index]
+    ends = [r for r in reports if r.meta.year in (years[0], years[-1])]
+    out = []
+    for stage in ("prevu", "engage"):
+        if stage not in total.index:
+            continue
+        text = (f"{words[stage]} passe, tous volets et financeurs confondus, de "
+                f"{format_eur(total.loc[stage, years[0]])} en {years[0]} à {format_eur(total.loc[stage, years[-1]])} "
+                f"en {years[-1]}")
+        apart = [(r.meta.year, n) for r in sorted(ends, key=lambda r: r.meta.year) if (n := annex_disagrees(r, stage))]
+        if apart:
+            parts = [plural(n, "part d'action", "parts d'action") for _, n in apart]
+            text += ", selon les fiches ; " + enumerate_fr([
+                f"l'annexe budgétaire de {year} imprime d'autres montants pour {part}"
+                for (year, _), part in zip(apart, parts)]) + " (voir les incohérences de l'année)"
+        out.append(text + ".")
+    return out
+
+
+def annex_disagrees(report, stage: str) -> int:
+    """How many of a report's own checks find a sheet's amount of ``stage`` and its annex line apart."""
+    checks = report.tables.get("checks")
+    if checks is None or checks.empty:
+        return 0
+    return int(((checks["check_id"] == f"fiche_annexe.{stage}") & (checks["status"] == "ecart")).sum())
 
 
 def previous_year_section(report, previous, link: str = COMPARISON_LINK) -> Markdown | None:
@@ -71,7 +95,8 @@ def previous_year_section(report, previous, link: str = COMPARISON_LINK) -> Mark
     reports = [previous, report]
     years = comparison.years(reports)
     checks = comparison.year_checks(reports)
-    sentences = [*money_sentences(comparison.money_by_year(reports), years), *findings_sentences(checks)]
+    money = money_sentences(comparison.money_by_year(reports), years, reports)
+    sentences = [*money, *findings_sentences(checks)]
     return Markdown(f"## Par rapport à {previous.meta.year}\n\n" + " ".join(sentences)
                     + f"\n\nLe détail est dans la [comparaison des exercices {years[0]}–{years[-1]}]({link}).")
 
