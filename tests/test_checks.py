@@ -498,3 +498,21 @@ def test_money_execution_has_its_own_section_apart_from_targets(bundled_checks):
     counts = section_counts(bundled_checks)["Exécution budgétaire"]
     assert set(counts) - {""} <= {"Sous-exécuté", "Conforme", "Dépassé"}
     assert counts[""] == len(execution) == sum(n for key, n in counts.items() if key)
+
+
+def test_a_result_flagged_as_a_probable_copy_is_not_graded(bundled_report, bundled_checks):
+    """Two indicators of one table printing the same target and result: neither is graded (one of them is not
+    what it says); the finding says why, and the annex and sheet tables too."""
+    from calpae_lib.present import findings as shown, views
+    copies = bundled_checks[bundled_checks.check_id == "indicateurs.copie"]
+    assert len(copies)
+    graded = bundled_checks[bundled_checks.check_id == "indicateurs.resultat_cible"]
+    for copy in copies.itertuples():
+        rows = graded[(graded.scope == copy.scope) & graded.message.str.contains("copier-coller probable")]
+        assert len(rows) >= 2, copy.message      # both rows of the pair
+        assert (rows.status == "non_verifiable").all() and rows.message.str.contains("mêmes cible et résultat").all()
+    frame = shown.attainment_table(bundled_report).frame
+    assert frame["Atteinte ou écart au prévu"].str.contains("copier-coller probable").sum() >= 2 * len(copies)
+    indicators = bundled_report.tables["indicators"]
+    sheet = views.indicators_table(indicators[indicators.action_id == copies.scope.iloc[0]], "x", "y").frame
+    assert sheet["Atteinte de la cible"].str.contains("copier-coller probable").sum() == 2

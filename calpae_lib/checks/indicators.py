@@ -97,7 +97,7 @@ INDICATOR_TABLES = ("indicators", "annex4")
 
 #: Columns of :func:`performance_rows`.
 PERFORMANCE_COLUMNS = ["indicator", "period", "unit", "target", "result", "direction", "kind", "attained", "scope",
-                       "places", "lines"]
+                       "places", "lines", "copy_of"]
 ANNEX4_PLACE = "Annexe 4"
 
 
@@ -106,6 +106,7 @@ def target_result_pairs(tables, year: int) -> list[dict]:
     pairs = []
     for name in INDICATOR_TABLES:
         frame = tables[name]
+        copies = probable_copies(name, frame)
         keys = group_keys(frame)
         merged = year_values(frame, year, "target").merge(year_values(frame, year, "result"), on=keys,
                                                           suffixes=("_cible", "_resultat"))
@@ -116,7 +117,8 @@ def target_result_pairs(tables, year: int) -> list[dict]:
             pairs.append({"indicator": row["indicator"], "unit": row["unit_resultat"],
                           "target": float(row["value_cible"]), "result": float(row["value_resultat"]),
                           "place": place_of(name, scope, row.get("axis")), "scope": scope,
-                          "line": int(row["source_line_resultat"])})
+                          "line": int(row["source_line_resultat"]),
+                          "copy_of": copies.get((scope, measure_of(row), row["indicator"]), "")})
     return sorted(pairs, key=lambda pair: pair["line"])
 
 
@@ -144,7 +146,9 @@ def performance_rows(tables, year: int) -> pd.DataFrame:
 
     ``places`` lists where it is printed (actions in words, « Annexe 4 »), ``lines`` the source lines;
     ``direction`` and ``kind`` (objective, forecast volume, context) are read from the wording
-    (:mod:`~calpae_lib.checks.direction`); ``attained`` is ``None`` for what is no objective.
+    (:mod:`~calpae_lib.checks.direction`); ``attained`` is ``None`` for what is no objective, and for a row
+    that prints the same target and result as another indicator of its table (``copy_of`` names it): a probable
+    copy-paste is not graded.
     """
     groups: list[dict] = []
     for pair in target_result_pairs(tables, year):
@@ -154,11 +158,12 @@ def performance_rows(tables, year: int) -> pd.DataFrame:
             group = groups[-1]
         if group["scope"] == DOCUMENT:
             group["scope"] = pair["scope"]    # a sheet's action, when one prints it
+        group["copy_of"] = group["copy_of"] or pair["copy_of"]
         if pair["place"] not in group["places"]:
             group["places"].append(pair["place"])
         group["lines"].append(pair["line"])
     rows = [{**g, "period": str(year), "direction": direction(g["indicator"]), "kind": indicator_kind(g["indicator"]),
-             "attained": attained(g["indicator"], g["result"], g["target"])} for g in groups]
+             "attained": None if g["copy_of"] else attained(g["indicator"], g["result"], g["target"])} for g in groups]
     return pd.DataFrame(rows, columns=PERFORMANCE_COLUMNS)
 
 
@@ -175,6 +180,13 @@ def check_results_against_targets(tables, doc, meta) -> list[Finding]:
                        f"{result} constatés en {meta.year}, {gap_words(row.result, row.target, row.unit)} ({where}).")
             findings.append(Finding("indicateurs.resultat_cible", row.scope, "non_verifiable", target, result,
                                     message, row.lines[0], basis="le prévu de l'année"))
+            continue
+        if row.copy_of:
+            findings.append(Finding(
+                "indicateurs.resultat_cible", row.scope, "non_verifiable", target, result,
+                f"« {short(row.indicator, 60)} » : {result} en {meta.year} pour une cible de {target}, non évalué : "
+                f"mêmes cible et résultat que « {short(row.copy_of, 60)} », copier-coller probable ({where}).",
+                row.lines[0], basis="la cible de l'année"))
             continue
         status = "ok" if row.attained else "ecart"
         verdict = "atteinte" if row.attained else "non atteinte"
@@ -344,23 +356,45 @@ def copied_pairs(rows: dict[str, tuple]) -> list[tuple[str, str]]:
     return pairs
 
 
+def copied_in(name: str, frame: pd.DataFrame):
+    """``(group, rows, first, second)`` for each pair of different indicators of one printed table of ``frame``
+    (the table ``name``: sheets or Annexe 4) whose target and result rows are identical (:func:`copied_pairs`)."""
+    frame = frame[frame["status"] == "ok"]
+    for _, group in table_groups(name, frame):
+        rows = printed_rows(group)
+        for first, second in copied_pairs(rows):
+            yield group, rows, first, second
+
+
+def probable_copies(name: str, frame: pd.DataFrame) -> dict[tuple[str, str, str], str]:
+    """``(scope, measure, indicator) -> the other indicator`` for both rows of each probable copy-paste of
+    ``frame``: their result is not graded, since one of the two is not what it says."""
+    out = {}
+    for group, _, first, second in copied_in(name, frame):
+        key = (scope_of(group.iloc[0]), measure_of(group.iloc[0]))
+        out[(*key, first)], out[(*key, second)] = second, first
+    return out
+
+
+def measure_of(row) -> str:
+    measure = row.get("measure") if hasattr(row, "get") else None
+    return measure if isinstance(measure, str) else ""
+
+
 @rule("indicateurs.copie", needs=("indicators",), grade=Grade.EFFECTIF)
 def check_copied_rows(tables, doc, meta) -> list[Finding]:
     """Deux indicateurs différents d'un même tableau n'ont pas des lignes cible et résultat identiques (copier-coller)."""
     findings = []
     for name in INDICATOR_TABLES:
-        frame = tables[name][tables[name]["status"] == "ok"]
-        for _, group in table_groups(name, frame):
-            rows = printed_rows(group)
-            for first, second in copied_pairs(rows):
-                line = int(group[group["indicator"] == second]["source_line"].min())
-                where = "l'Annexe 4" if name == "annex4" else "la fiche"
-                cells = "; ".join(f"{KIND_LABELS[kind]} {period} : {raw}" for period, kind, raw in rows[first])
-                findings.append(Finding(
-                    "indicateurs.copie", scope_of(group.iloc[0]), "avertissement", "", cells,
-                    f"« {short(first, 50)} » et « {short(second, 50)} » "
-                    f"({where}) ont les mêmes lignes cible et résultat "
-                    f"({cells}) : copier-coller probable d'une ligne sur l'autre.", line))
+        for group, rows, first, second in copied_in(name, tables[name]):
+            line = int(group[group["indicator"] == second]["source_line"].min())
+            where = "l'Annexe 4" if name == "annex4" else "la fiche"
+            cells = "; ".join(f"{KIND_LABELS[kind]} {period} : {raw}" for period, kind, raw in rows[first])
+            findings.append(Finding(
+                "indicateurs.copie", scope_of(group.iloc[0]), "avertissement", "", cells,
+                f"« {short(first, 50)} » et « {short(second, 50)} » "
+                f"({where}) ont les mêmes lignes cible et résultat "
+                f"({cells}) : copier-coller probable d'une ligne sur l'autre.", line))
     return findings
 
 

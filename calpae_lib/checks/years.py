@@ -271,8 +271,10 @@ def key_facts(observed, year: int) -> str:
 
 @rule("annees.deja_releve", needs=("checks", "actions"), reads=(PREVIOUS,))
 def check_recurring(tables, doc, meta, previous) -> list[Finding]:
-    """Un constat du rapport déjà relevé dans le rapport précédent : même règle, même objet, même valeur
-    observée (ses années comptées depuis celle du rapport) ; une autre valeur est un autre constat."""
+    """Un constat du rapport déjà relevé dans le rapport précédent : même règle, même objet, même valeur.
+
+    The value observed is compared with its years counted from its report's (:func:`key_facts`): another value
+    is another defect, not one left uncorrected."""
     pairs = action_pairs(previous.tables["actions"], tables["actions"])
     renamed = {o: n for o, n in zip(pairs["previous_id"], pairs["current_id"]) if o}
     before = failing(previous.tables.get("checks")).copy()

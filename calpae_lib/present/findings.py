@@ -20,6 +20,7 @@ from calpae_lib.checks.indicators import performance_rows
 from calpae_lib.present.views import (
     Table,
     attainment_cell,
+    copy_cell,
     indicator_name,
     line_cell,
     text_cell,
@@ -204,8 +205,9 @@ def attainment_table(report) -> Table:
         "Nature": [INDICATOR_KIND_LABELS[k].capitalize() for k in rows["kind"]],
         "Sens": [DIRECTION_LABELS[d if isinstance(d, str) else None] if k == OBJECTIVE else "sans objet"
                  for d, k in zip(rows["direction"], rows["kind"])],
-        "Atteinte ou écart au prévu": [attainment_cell(i, r, t, u, kind_said=True) for i, r, t, u in
-                                       zip(rows["indicator"], rows["result"], rows["target"], rows["unit"])],
+        "Atteinte ou écart au prévu": [copy_cell(c) if c else attainment_cell(i, r, t, u, kind_said=True)
+                                       for i, r, t, u, c in zip(rows["indicator"], rows["result"], rows["target"],
+                                                                rows["unit"], rows["copy_of"])],
         "Lignes": [", ".join(str(n) for n in lines) for lines in rows["lines"]],
     })
     year = report.meta.year

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from calpae_lib.checks.direction import INDICATOR_KIND_LABELS, MORE, OBJECTIVE, attained, direction, gap_words, indicator_kind
+from calpae_lib.checks.indicators import probable_copies
+from calpae_lib.checks.registry import DOCUMENT
 from calpae_lib.analysis.axes import actions_with_axis, axis_actions, axis_key
 from calpae_lib.analysis.budget import (
     budget_by_action,
@@ -437,7 +439,9 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
     one kind are listed. Attainment compares result and target of one period, in the indicator's direction.
     """
     records = []
+    copies = probable_copies("indicators", frame) if {"status", "action_id"} <= set(frame.columns) else {}
     for (measure, indicator), cells in cells_by_indicator(frame).items():
+        copy_of = copies.get((text_cell(cells[0].action_id) or DOCUMENT, measure, indicator))
         by_kind: dict[str, list] = {}
         for cell in cells:
             if isinstance(cell.kind, str):
@@ -446,7 +450,8 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
             "Mesure": measure, "Indicateur": indicator_name(indicator),
             **{label: "; ".join(dated_cell(r) for r in by_kind.get(kind, [])) or "—"
                for kind, label in ((k, KIND_COLUMNS[k]) for k in ("baseline", "target", "result"))},
-            "Atteinte de la cible": "; ".join(attainment_cells(by_kind)) or "—",
+            "Atteinte de la cible": (copy_cell(copy_of) if copy_of
+                                     else "; ".join(attainment_cells(by_kind)) or "—"),
             UNPLACED: "; ".join(unplaced_cell(r) for r in cells if not isinstance(r.kind, str)),
             JUSTIFICATION: " ".join(dict.fromkeys(text_cell(getattr(r, "comment", "")) for r in cells)).strip(),
             "Lignes": ", ".join(dict.fromkeys(line_cell(r.source_line) for r in cells)),
@@ -582,6 +587,15 @@ def attainment_word(indicator: str, result: float, target: float, unit: str = ""
 
 #: The attainment of what is no objective (a forecast volume, context).
 NOT_GRADED = "non évaluée"
+
+
+def copy_cell(other: str) -> str:
+    """Why a result printed like another indicator's is not graded.
+
+    >>> copy_cell("Nombre de BRSA orientées")
+    'non évaluée : mêmes cible et résultat que «\xa0Nombre de BRSA orientées\xa0», copier-coller probable'
+    """
+    return f"{NOT_GRADED} : mêmes cible et résultat que «\u00a0{indicator_name(other)}\u00a0», copier-coller probable"
 
 
 def attainment_cell(indicator: str, result, target, unit: str, kind_said: bool = False) -> str:
