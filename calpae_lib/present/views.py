@@ -441,7 +441,7 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
     records = []
     copies = probable_copies("indicators", frame) if {"status", "action_id"} <= set(frame.columns) else {}
     for (measure, indicator), cells in cells_by_indicator(frame).items():
-        copy_of = copies.get((text_cell(cells[0].action_id) or DOCUMENT, measure, indicator))
+        copy_of = copies.get((text_cell(getattr(cells[0], "action_id", "")) or DOCUMENT, measure, indicator))
         by_kind: dict[str, list] = {}
         for cell in cells:
             if isinstance(cell.kind, str):
