@@ -69,10 +69,12 @@ def test_actions_without_budget_have_no_rows(bundled_report, budgets, action_id)
     assert not actions.loc[action_id, "has_budget"]
 
 
-def test_sheet_without_executed_amounts_has_no_engage_rows(budgets):
-    """erbm-1 prints the 5.2 headers ("Engagé en 2022") but no amounts."""
-    rows = budgets[budgets.action_id == "erbm-1"]
-    assert list(rows.stage) == ["prevu", "prevu"]
+def test_sheet_without_executed_amounts_has_no_engage_rows():
+    """A sheet printing the 5.2 headers ("Engagé en 2022") but no amounts, in 5.2 or further down, has none."""
+    text = bundled_text().split("\n")
+    text[8533:8541] = [""] * 8      # erbm-1 prints its executed lines in its bilan (l.8534-8541): gone
+    rows = parse_text("\n".join(text)).tables["budgets"]
+    assert list(rows[rows.action_id == "erbm-1"].stage) == ["prevu", "prevu"]
 
 
 def test_split_dont_amount_keeps_whole_and_parts(budgets, details):
@@ -169,3 +171,50 @@ def test_executed_header_years_follow_a_variant():
 
     doc = document_from_text(shift_years(bundled_text(), 9))
     assert {h.year for h in parse_budgets(doc, parse_outline(doc)).headers} == {2031}
+
+
+def displaced_variant(report, extra: str = ""):
+    """The bundled text with the executed lines of the first sheet that prints both in 5.2 moved to the end of that
+    sheet (as a PDF's text flow can do), and ``extra`` lines added after them; the action and its rows."""
+    from calpae_lib.tables.budgets import budget_sections
+    from calpae_lib.template.budgets import DEPARTEMENT_LABEL, ETAT_LABEL
+
+    engaged = report.tables["budgets"][report.tables["budgets"].stage == "engage"]
+    lines = list(report.doc.lines)
+    for action in report.outline.actions:
+        rows = engaged[engaged.action_id == action.action_id]
+        executed = budget_sections(report.doc, action).executed
+        if len(rows) != 2 or executed is None or executed[1] + 5 >= action.end:
+            continue
+        first = next(n for n in range(executed[0], executed[1] + 1)
+                     if ETAT_LABEL.search(lines[n - 1]) or DEPARTEMENT_LABEL.search(lines[n - 1]))
+        moved = lines[first - 1:executed[1]]
+        text = lines[:first - 1] + [""] * len(moved) + lines[executed[1]:action.end - 1] + moved
+        text += extra.split("\n") if extra else []
+        return "\n".join(text + lines[action.end - 1:]), action, rows
+    raise AssertionError("no sheet prints both executed lines in its 5.2 section")
+
+
+def test_executed_lines_printed_after_the_section_are_read_where_they_are(bundled_report):
+    """A sheet whose 5.2 lines are printed further down (in its bilan) still gives its engagé, with their new
+    lines, and the reconciliation says where they are instead of « manquant »."""
+    text, action, rows = displaced_variant(bundled_report)
+    report = parse_text(text)
+    budgets = report.tables["budgets"]
+    read = budgets[(budgets.action_id == action.action_id) & (budgets.stage == "engage")]
+    assert sorted(read.amount_eur) == sorted(rows.amount_eur)
+    assert (read.source_line > rows.source_line.max()).all()
+    checks = report.tables["checks"]
+    found = checks[(checks.check_id == "fiche_annexe.engage") & (checks.scope == action.action_id)]
+    assert set(found.status) == {"ok"}, found.message.tolist()
+    assert found.message.str.contains("hors de la rubrique 5.2").all()
+
+
+def test_two_amounts_for_one_financeur_after_the_section_are_to_be_checked_not_missing(bundled_report):
+    text, action, rows = displaced_variant(bundled_report, "Autre – Part Etat : reliquat\n1 234 €")
+    report = parse_text(text)
+    budgets = report.tables["budgets"]
+    assert budgets[(budgets.action_id == action.action_id) & (budgets.stage == "engage")].empty
+    checks = report.tables["checks"]
+    found = checks[(checks.check_id == "fiche_annexe.engage") & (checks.scope == action.action_id)]
+    assert "avertissement" in set(found.status) and "manquant" not in set(found.status), found.message.tolist()

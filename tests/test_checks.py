@@ -37,8 +37,6 @@ BUNDLED_FINDINGS = {
     ("document.date_impossible", "document", "ecart", 10593),      # "31/112/22" again, in Annexe 4
     ("document.annee_entete", "initiative", "ecart", 10297),       # "engagé/réalisé en 2021"
     ("document.annee_entete", "erbm", "ecart", 10359),             # "engagé/réalisé en 2021"
-    ("fiche_annexe.engage", "erbm-1", "manquant", 10363),          # the sheet prints no 5.2 amounts
-    ("fiche_annexe.engage", "erbm-1", "manquant", 10365),
     # 5 163 710 € against 5 397 990 €, 682 820 € against 917 100 €: the mobility sheet says why (its « dont 234 280 € »)
     ("execution.parite", "socle", "explique", 10293),
     ("execution.parite", "socle-II-18", "explique", 10289),
@@ -51,7 +49,8 @@ BUNDLED_FINDINGS = {
 #: What the indicator rules find on the bundled report that is not ok, and that is not performance.
 BUNDLED_INDICATOR_FINDINGS = {
     ("indicateurs.total_lignes", "initiative-4", "ecart", 6832),     # 268 dossiers, rows 90 + 177
-    ("indicateurs.montant_budget", "initiative-8", "ecart", 8122),   # 200 000 € CLLAJ, budget 160 000 € (twice)
+    ("indicateurs.montant_budget", "initiative-8", "avertissement", 8122),  # 200 000 € CLLAJ (8 × 25 000 €), budget
+                                                                            # 160 000 € (twice): « Dépenses », à vérifier
     ("indicateurs.copie", "socle-II-15", "avertissement", 4419),      # 236 / 147 for two indicators
     ("indicateurs.copie", "socle-II-18", "avertissement", 5475),      # 1 000 / 932 for two indicators
 }
@@ -84,7 +83,7 @@ def without_lines(text: str, first: int, last: int) -> str:
 
 def test_bundled_findings(bundled_checks):
     money_and_text = bundled_checks[~bundled_checks.check_id.str.startswith(("indicateurs.", "orientation."))
-                                    & (bundled_checks.category != "performance")]
+                                    & ~bundled_checks.category.isin(["performance", "execution"])]
     assert located(money_and_text) == BUNDLED_FINDINGS
 
 
@@ -134,11 +133,25 @@ def test_indicator_amount_against_the_sheet_budget(bundled_checks):
     fixed = parse_text(replace_line(bundled_text(), 8122, "200 000€ 200 000€", "160 000€ 160 000€"))
     difference = findings(fixed.tables["checks"]) ^ findings(bundled_checks)
     assert {d for d in difference if d[0] != "indicateurs.resultat_cible"} == {
-        ("indicateurs.montant_budget", "initiative-8", "ecart", format_eur(160000), format_eur(200000))}
+        ("indicateurs.montant_budget", "initiative-8", "avertissement", format_eur(160000), format_eur(200000))}
     # (both the target's and the result's finding; the indicator's own target-result line moves with its values)
     broken = parse_text(replace_line(bundled_text(), 8122, "200 000€ 200 000€", "160 000€ 150 000€"))
     assert new_rule_findings(broken.tables["checks"], "indicateurs.montant_budget") == {
-        ("indicateurs.montant_budget", "initiative-8", "ecart", format_eur(160000), format_eur(150000))}
+        ("indicateurs.montant_budget", "initiative-8", "avertissement", format_eur(160000), format_eur(150000))}
+
+
+def test_indicator_amount_is_a_gap_only_when_it_says_it_is_the_budget(bundled_checks):
+    """« Dépenses liées aux CLLAJ » at 200 000 € against a 160 000 € budget line is « à vérifier », with the sheet's
+    own product (8 CLLAJ at 25 000 €) quoted; the same indicator named « Budget … » is an established gap."""
+    checks = bundled_checks[(bundled_checks.check_id == "indicateurs.montant_budget")
+                            & (bundled_checks.scope == "initiative-8")]
+    assert set(checks.status) == {"avertissement"}
+    assert checks.message.str.contains("à hauteur de 25 000").all(), checks.message.tolist()
+    line = next(n for n, text in enumerate(bundled_text().split("\n"), 1)
+                if text.strip() == "Dépenses liées aux" and n < 8122)
+    named = parse_text(replace_line(bundled_text(), line, "Dépenses liées aux", "Budget engagé pour les"))
+    assert new_rule_findings(named.tables["checks"], "indicateurs.montant_budget") == {
+        ("indicateurs.montant_budget", "initiative-8", "ecart", format_eur(160000), format_eur(200000))}
 
 
 def test_copied_target_and_result_rows(bundled_checks):
@@ -405,7 +418,7 @@ def test_check_command_prints_the_three_kinds_apart(capsys):
     headings = [line for line in out if line and not line.startswith(" ")]
     assert [h.split(" : ")[0] for h in headings[:-1]] == ["Incohérences du document", "À vérifier",
                                                           "Données manquantes", "Cibles et résultats",
-                                                          "Contrôles conformes"]
+                                                          "Exécution budgétaire", "Contrôles conformes"]
     # only established gaps are inconsistencies: what is to be verified, or explained by the report, is not
     # the orientation chain's two semesters that count more people than their base (Annexe 4) among them
     assert headings[0].startswith("Incohérences du document : 14 (Effectifs et taux 6, Rédaction 6, Montants 2)")
@@ -431,7 +444,8 @@ def test_strict_fails_on_inconsistencies_and_missing_data_only(bundled_checks):
     performance = bundled_checks[bundled_checks.category == "performance"]
     assert (performance.status == "ecart").any() and not has_failures(performance)
     assert not has_failures(bundled_checks[bundled_checks.status == "ok"])
-    assert has_failures(bundled_checks[bundled_checks.category == "donnee_manquante"])
+    missing = bundled_checks.head(1).assign(status="manquant", category="donnee_manquante")
+    assert has_failures(missing)
 
 
 def test_readable_lines_list_every_check_once(bundled_checks):
@@ -469,3 +483,35 @@ def test_amount_stated_in_an_indicator_comment_against_the_budget(bundled_checks
     assert findings(right) == findings(bundled_checks)
     said = right[(right.check_id == "indicateurs.montant_budget") & (right.scope == "socle-II-15")]
     assert list(said.status) == ["ok"]
+
+
+def test_money_execution_has_its_own_section_apart_from_targets(bundled_checks):
+    """« Cibles et résultats » counts only indicators against their targets; the engagé against the avenant is
+    « Exécution budgétaire » (sous-exécuté / conforme / dépassé), never a target."""
+    from calpae_lib.checks.engine import section_counts, sections
+    where = sections(bundled_checks)
+    targets = bundled_checks[where == "Cibles et résultats"]
+    execution = bundled_checks[where == "Exécution budgétaire"]
+    assert len(execution) and set(execution.check_id) == {"execution.taux"}
+    assert not targets.check_id.eq("execution.taux").any() and not targets.grade.eq("montant").any()
+    counts = section_counts(bundled_checks)["Exécution budgétaire"]
+    assert set(counts) - {""} <= {"Sous-exécuté", "Conforme", "Dépassé"}
+    assert counts[""] == len(execution) == sum(n for key, n in counts.items() if key)
+
+
+def test_a_result_flagged_as_a_probable_copy_is_not_graded(bundled_report, bundled_checks):
+    """Two indicators of one table printing the same target and result: neither is graded (one of them is not
+    what it says); the finding says why, and the annex and sheet tables too."""
+    from calpae_lib.present import findings as shown, views
+    copies = bundled_checks[bundled_checks.check_id == "indicateurs.copie"]
+    assert len(copies)
+    graded = bundled_checks[bundled_checks.check_id == "indicateurs.resultat_cible"]
+    for copy in copies.itertuples():
+        rows = graded[(graded.scope == copy.scope) & graded.message.str.contains("copier-coller probable")]
+        assert len(rows) >= 2, copy.message      # both rows of the pair
+        assert (rows.status == "non_verifiable").all() and rows.message.str.contains("mêmes cible et résultat").all()
+    frame = shown.attainment_table(bundled_report).frame
+    assert frame["Atteinte ou écart au prévu"].str.contains("copier-coller probable").sum() >= 2 * len(copies)
+    indicators = bundled_report.tables["indicators"]
+    sheet = views.indicators_table(indicators[indicators.action_id == copies.scope.iloc[0]], "x", "y").frame
+    assert sheet["Atteinte de la cible"].str.contains("copier-coller probable").sum() == 2

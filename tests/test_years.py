@@ -227,3 +227,55 @@ def test_the_synthesis_finds_last_year_beside_it_and_says_what_changed(tmp_path,
     section = comparison_views.previous_year_section(later, found).data
     assert section.startswith(f"## Par rapport à {last.meta.year}") and comparison_views.COMPARISON_LINK in section
     assert "1 tableau" in section or "tableaux d'indicateurs" in section  # a year reprinted: its copies said
+
+
+@pytest.fixture(scope="module")
+def other_value_year(tmp_path_factory, bundled_report):
+    """A next year printing the same text but each impossible date replaced by another impossible date: the
+    same rule on the same object, another value."""
+    variant = shifted()
+    checks = bundled_report.tables["checks"]
+    dates = set(checks.loc[(checks["check_id"] == "document.date_impossible") & (checks["status"] == "ecart"),
+                           "observed"])
+    moved = {date for date in shift_years("\n".join(sorted(dates)), 1).split("\n") if date in variant.text}
+    assert moved
+    for date in moved:
+        variant.lines = [line.replace(date, "30/02/2023") for line in variant.lines]
+    return next_year(tmp_path_factory, variant, "other_value")
+
+
+def test_a_finding_with_another_value_is_not_called_uncorrected(other_value_year, bundled_report):
+    own = other_value_year.tables["checks"]
+    new_dates = own[(own["check_id"] == "document.date_impossible") & (own["status"] == "ecart")]
+    assert len(new_dates) and set(new_dates["observed"]) == {"30/02/2023"}
+    recurring = findings(comparison.year_checks([bundled_report, other_value_year]), comparison.RECURRING)
+    assert not recurring["observed"].eq("30/02/2023").any()   # another defect, not the old one left uncorrected
+    assert len(recurring)                                      # the same defects still are
+
+
+def test_the_comparison_prints_numbers_formatted_and_objects_in_words(indicators_year, bundled_report):
+    """« résultat 4 935 », « 98 % », never the raw token; « Ensemble du rapport », never an internal code."""
+    from calpae_lib.text.formatting import NNBSP
+    checks = indicators_year["checks"]
+    copied = findings(checks, "annees.ligne_recopiee")
+    results = copied["message"].str.extract(r"\(résultat ([^)]*)\)")[0].dropna()
+    assert len(results)
+    assert not results.str.fullmatch(r"\d{4,}|\d+%").any(), list(results)
+    assert results.str.contains(NNBSP).any() or results.str.contains("\u00a0%").any()
+    table = comparison_views.findings_table(checks, tuple(checks["check_id"].unique()), "x", "y").frame
+    assert not set(table["Objet"]) & {"document", "socle", "initiative", "erbm"}
+
+
+def test_the_money_headline_says_when_a_year_s_annex_disagrees_with_its_sheets(amounts_year, recurring_year,
+                                                                                  bundled_report):
+    """Amounts rewritten on the sheets only: the year's own checks find its annex apart, and the comparison's
+    money sentence says its figure is the sheets' and the annex prints others; a year whose sheets and annex
+    agree gets no such caveat."""
+    apart = comparison_views.annex_disagrees(amounts_year, "prevu")
+    assert apart > 0
+    text = comparison_views.summary([bundled_report, amounts_year]).data
+    prevu = next(s for s in text.split(". ") if s.startswith("Le montant prévu passe"))
+    assert f"l'annexe budgétaire de {amounts_year.meta.year} imprime d'autres montants" in prevu
+    assert str(apart) in prevu and f"annexe budgétaire de {bundled_report.meta.year}" not in prevu
+    same = comparison_views.summary([bundled_report, recurring_year[0]]).data
+    assert comparison_views.annex_disagrees(recurring_year[0], "prevu") == 0 and "selon les fiches" not in same

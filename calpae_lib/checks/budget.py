@@ -16,6 +16,7 @@ import pandas as pd
 
 from calpae_lib.checks.registry import ANNEX_LINES, DOCUMENT, Finding, rule
 from calpae_lib.tables.vocabulary import FINANCEUR_LABELS, Category, Grade, Stage
+from calpae_lib.tables.budgets import budget_sections, displaced_executed
 from calpae_lib.text.formatting import format_eur, format_percent, is_missing
 from calpae_lib.text.numbers import percentage
 from calpae_lib.tables.claims import claims_of
@@ -224,8 +225,11 @@ def financed_actions(budgets: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(budgets["action_id"]))
 
 
-def compare_stage(stage: str, budgets, annex) -> list[Finding]:
-    """Sheets' amounts of one stage against the matching annex column, per financeur."""
+def compare_stage(stage: str, budgets, annex, doc=None, outline=None) -> list[Finding]:
+    """Sheets' amounts of one stage against the matching annex column, per financeur.
+
+    With the document and its ``outline``, an engagé printed outside its sheet's 5.2 section says where, and an
+    engagé the sheet prints twice with different amounts further down is « à vérifier », not missing."""
     check_id, column = f"fiche_annexe.{stage}", STAGE_COLUMN[stage]
     sheets, annexed, findings = sheet_amounts(budgets), annex_by_action(annex), []
     for action_id in financed_actions(budgets):
@@ -235,7 +239,15 @@ def compare_stage(stage: str, budgets, annex) -> list[Finding]:
             part = annexed[action_id].part(financeur)
             annex_amount = amount(part[column]) if part is not None else None
             sheet = sheets.get((action_id, stage, financeur))
-            if sheet is None:
+            unsure = () if sheet is not None or outline is None else \
+                displaced_executed(doc, outline.action(action_id)).ambiguous
+            if unsure:
+                findings.append(Finding(check_id, action_id, "avertissement", format_eur(annex_amount), "",
+                                        f"La rubrique 5.2 de la fiche est vide ; plus bas, la fiche imprime "
+                                        f"plusieurs montants sous des libellés « Part … » (lignes "
+                                        f"{', '.join(map(str, unsure))}) : le montant {STAGE_LABELS[stage]} part "
+                                        f"{who} est à vérifier.", unsure[0], basis="la fiche"))
+            elif sheet is None:
                 findings.append(missing_on_sheet(check_id, action_id, stage, who, annex_amount, part))
             elif annex_amount is None:
                 findings.append(Finding(check_id, action_id, "manquant", format_eur(sheet[0]), "",
@@ -243,13 +255,22 @@ def compare_stage(stage: str, budgets, annex) -> list[Finding]:
                                         f"action ; la fiche indique {format_eur(sheet[0])}.", sheet[1],
                                         basis="la fiche"))
             else:
+                where = displaced_note(doc, outline, action_id, sheet[1]) if stage == "engage" else ""
                 findings.append(compare(
                     check_id, action_id, annex_amount, sheet[0], sheet[1],
-                    f"Part {who} : le montant {STAGE_LABELS[stage]} de la fiche ({{o}}) est celui de l'annexe.",
-                    f"Part {who} : la fiche indique {{o}} en {STAGE_LABELS[stage]}, l'annexe {{e}} "
+                    f"Part {who} : le montant {STAGE_LABELS[stage]} de la fiche ({{o}}{where}) est celui de l'annexe.",
+                    f"Part {who} : la fiche indique {{o}} en {STAGE_LABELS[stage]}{where}, l'annexe {{e}} "
                     f"(ligne {line_of(part)}).", basis=f"l'annexe budgétaire, ligne {line_of(part)}",
                 ))
     return findings
+
+
+def displaced_note(doc, outline, action_id: str, line: int) -> str:
+    """« , imprimé hors de la rubrique 5.2, ligne N » when a sheet's engagé is printed after its 5.2 section."""
+    if outline is None:
+        return ""
+    executed = budget_sections(doc, outline.action(action_id)).executed
+    return f", imprimé hors de la rubrique 5.2, ligne {line}" if executed and line > executed[1] else ""
 
 
 def missing_on_sheet(check_id, action_id, stage, who, annex_amount, part) -> Finding:
@@ -265,10 +286,10 @@ def check_sheet_planned(tables, doc, meta) -> list[Finding]:
     return compare_stage("prevu", tables["budgets"], tables[ANNEX_LINES])
 
 
-@rule("fiche_annexe.engage", needs=("budgets", "annex_budget"), grade=Grade.MONTANT)
-def check_sheet_committed(tables, doc, meta) -> list[Finding]:
+@rule("fiche_annexe.engage", needs=("budgets", "annex_budget"), reads=("outline",), grade=Grade.MONTANT)
+def check_sheet_committed(tables, doc, meta, outline) -> list[Finding]:
     """Le budget exécuté (5.2) de chaque fiche égale le montant engagé de l'annexe, par financeur."""
-    return compare_stage("engage", tables["budgets"], tables[ANNEX_LINES])
+    return compare_stage("engage", tables["budgets"], tables[ANNEX_LINES], doc, outline)
 
 
 @rule("fiche_annexe.presence", needs=("budgets", "annex_budget", "actions"), grade=Grade.MONTANT)
@@ -321,7 +342,7 @@ def check_split_amounts(tables, doc, meta) -> list[Finding]:
 # --- execution --------------------------------------------------------------------------
 
 
-@rule("execution.taux", needs=("annex_budget",), category=Category.PERFORMANCE, grade=Grade.MONTANT)
+@rule("execution.taux", needs=("annex_budget",), category=Category.EXECUTION, grade=Grade.MONTANT)
 def check_execution_rates(tables, doc, meta) -> list[Finding]:
     """Taux d'exécution (engagé / avenant) de chaque action et financeur, d'après l'annexe."""
     findings = []

@@ -129,6 +129,8 @@ def sections(checks: pd.DataFrame) -> pd.Series:
 
 def count_key(category: str, status: str, grade: str) -> str:
     """What a finding is counted under within its section: its grade (and outcome, for performance), or nothing."""
+    if category == Category.EXECUTION:
+        return status_label(status, category, grade)
     if category == Category.PERFORMANCE:
         outcome = status_label(status, category, grade)
         return f"{Grade(grade).label} : {outcome.lower()}" if grade else outcome
@@ -162,6 +164,7 @@ SECTION_WORDS = {
     "a_verifier": ("constat à vérifier", "constats à vérifier", "aucun constat à vérifier"),
     "manquantes": ("donnée manquante", "données manquantes", "aucune donnée manquante"),
     "cibles": ("cible comparée", "cibles comparées", "aucune cible comparée"),
+    "execution": ("taux d'exécution", "taux d'exécution", "aucun taux d'exécution"),
     "conformes": ("contrôle conforme", "contrôles conformes", "aucun contrôle conforme"),
 }
 
@@ -180,10 +183,11 @@ def readable_lines(checks: pd.DataFrame) -> list[str]:
     À vérifier : 0
     Données manquantes : 0
     Cibles et résultats : 0
+    Exécution budgétaire : 0
     Contrôles conformes : 1
       statut               gravité            portée            ligne  message
       Conforme             Montants           socle                 —  Bon.
-    2 contrôles : 1 incohérence, aucun constat à vérifier, aucune donnée manquante, aucune cible comparée, 1 contrôle conforme.
+    2 contrôles : 1 incohérence, aucun constat à vérifier, aucune donnée manquante, aucune cible comparée, aucun taux d'exécution, 1 contrôle conforme.
     """
     ordered, counts, lines = reading_order(checks), section_counts(checks), []
     where = sections(ordered)

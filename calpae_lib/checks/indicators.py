@@ -98,7 +98,7 @@ INDICATOR_TABLES = ("indicators", "annex4")
 
 #: Columns of :func:`performance_rows`.
 PERFORMANCE_COLUMNS = ["indicator", "period", "unit", "target", "result", "direction", "kind", "attained", "scope",
-                       "places", "lines"]
+                       "places", "lines", "copy_of"]
 ANNEX4_PLACE = "Annexe 4"
 
 
@@ -107,6 +107,7 @@ def target_result_pairs(tables, year: int) -> list[dict]:
     pairs = []
     for name in INDICATOR_TABLES:
         frame = tables[name]
+        copies = probable_copies(name, frame)
         keys = group_keys(frame)
         merged = year_values(frame, year, "target").merge(year_values(frame, year, "result"), on=keys,
                                                           suffixes=("_cible", "_resultat"))
@@ -117,7 +118,8 @@ def target_result_pairs(tables, year: int) -> list[dict]:
             pairs.append({"indicator": row["indicator"], "unit": row["unit_resultat"],
                           "target": float(row["value_cible"]), "result": float(row["value_resultat"]),
                           "place": place_of(name, scope, row.get("axis")), "scope": scope,
-                          "line": int(row["source_line_resultat"])})
+                          "line": int(row["source_line_resultat"]),
+                          "copy_of": copies.get((scope, measure_of(row), row["indicator"]), "")})
     return sorted(pairs, key=lambda pair: pair["line"])
 
 
@@ -145,7 +147,9 @@ def performance_rows(tables, year: int) -> pd.DataFrame:
 
     ``places`` lists where it is printed (actions in words, « Annexe 4 »), ``lines`` the source lines;
     ``direction`` and ``kind`` (objective, forecast volume, context) are read from the wording
-    (:mod:`~calpae_lib.checks.direction`); ``attained`` is ``None`` for what is no objective.
+    (:mod:`~calpae_lib.checks.direction`); ``attained`` is ``None`` for what is no objective, and for a row
+    that prints the same target and result as another indicator of its table (``copy_of`` names it): a probable
+    copy-paste is not graded.
     """
     groups: list[dict] = []
     for pair in target_result_pairs(tables, year):
@@ -155,11 +159,12 @@ def performance_rows(tables, year: int) -> pd.DataFrame:
             group = groups[-1]
         if group["scope"] == DOCUMENT:
             group["scope"] = pair["scope"]    # a sheet's action, when one prints it
+        group["copy_of"] = group["copy_of"] or pair["copy_of"]
         if pair["place"] not in group["places"]:
             group["places"].append(pair["place"])
         group["lines"].append(pair["line"])
     rows = [{**g, "period": str(year), "direction": direction(g["indicator"]), "kind": indicator_kind(g["indicator"]),
-             "attained": attained(g["indicator"], g["result"], g["target"])} for g in groups]
+             "attained": None if g["copy_of"] else attained(g["indicator"], g["result"], g["target"])} for g in groups]
     return pd.DataFrame(rows, columns=PERFORMANCE_COLUMNS)
 
 
@@ -176,6 +181,13 @@ def check_results_against_targets(tables, doc, meta) -> list[Finding]:
                        f"{result} constatés en {meta.year}, {gap_words(row.result, row.target, row.unit)} ({where}).")
             findings.append(Finding("indicateurs.resultat_cible", row.scope, "non_verifiable", target, result,
                                     message, row.lines[0], basis="le prévu de l'année"))
+            continue
+        if row.copy_of:
+            findings.append(Finding(
+                "indicateurs.resultat_cible", row.scope, "non_verifiable", target, result,
+                f"« {short(row.indicator, 60)} » : {result} en {meta.year} pour une cible de {target}, non évalué : "
+                f"mêmes cible et résultat que « {short(row.copy_of, 60)} », copier-coller probable ({where}).",
+                row.lines[0], basis="la cible de l'année"))
             continue
         status = "ok" if row.attained else "ecart"
         verdict = "atteinte" if row.attained else "non atteinte"
@@ -347,23 +359,45 @@ def copied_pairs(rows: dict[str, tuple]) -> list[tuple[str, str]]:
     return pairs
 
 
+def copied_in(name: str, frame: pd.DataFrame):
+    """``(group, rows, first, second)`` for each pair of different indicators of one printed table of ``frame``
+    (the table ``name``: sheets or Annexe 4) whose target and result rows are identical (:func:`copied_pairs`)."""
+    frame = frame[frame["status"] == "ok"]
+    for _, group in table_groups(name, frame):
+        rows = printed_rows(group)
+        for first, second in copied_pairs(rows):
+            yield group, rows, first, second
+
+
+def probable_copies(name: str, frame: pd.DataFrame) -> dict[tuple[str, str, str], str]:
+    """``(scope, measure, indicator) -> the other indicator`` for both rows of each probable copy-paste of
+    ``frame``: their result is not graded, since one of the two is not what it says."""
+    out = {}
+    for group, _, first, second in copied_in(name, frame):
+        key = (scope_of(group.iloc[0]), measure_of(group.iloc[0]))
+        out[(*key, first)], out[(*key, second)] = second, first
+    return out
+
+
+def measure_of(row) -> str:
+    measure = row.get("measure") if hasattr(row, "get") else None
+    return measure if isinstance(measure, str) else ""
+
+
 @rule("indicateurs.copie", needs=("indicators",), grade=Grade.EFFECTIF)
 def check_copied_rows(tables, doc, meta) -> list[Finding]:
     """Deux indicateurs différents d'un même tableau n'ont pas des lignes cible et résultat identiques (copier-coller)."""
     findings = []
     for name in INDICATOR_TABLES:
-        frame = tables[name][tables[name]["status"] == "ok"]
-        for _, group in table_groups(name, frame):
-            rows = printed_rows(group)
-            for first, second in copied_pairs(rows):
-                line = int(group[group["indicator"] == second]["source_line"].min())
-                where = "l'Annexe 4" if name == "annex4" else "la fiche"
-                cells = "; ".join(f"{KIND_LABELS[kind]} {period} : {raw}" for period, kind, raw in rows[first])
-                findings.append(Finding(
-                    "indicateurs.copie", scope_of(group.iloc[0]), "avertissement", "", cells,
-                    f"« {short(first, 50)} » et « {short(second, 50)} » "
-                    f"({where}) ont les mêmes lignes cible et résultat "
-                    f"({cells}) : copier-coller probable d'une ligne sur l'autre.", line))
+        for group, rows, first, second in copied_in(name, tables[name]):
+            line = int(group[group["indicator"] == second]["source_line"].min())
+            where = "l'Annexe 4" if name == "annex4" else "la fiche"
+            cells = "; ".join(f"{KIND_LABELS[kind]} {period} : {raw}" for period, kind, raw in rows[first])
+            findings.append(Finding(
+                "indicateurs.copie", scope_of(group.iloc[0]), "avertissement", "", cells,
+                f"« {short(first, 50)} » et « {short(second, 50)} » "
+                f"({where}) ont les mêmes lignes cible et résultat "
+                f"({cells}) : copier-coller probable d'une ligne sur l'autre.", line))
     return findings
 
 
@@ -412,8 +446,8 @@ def named_budget_lines(text: str, lines: pd.DataFrame, stage: str | None = None)
     return [b for b in rows.itertuples() if line_name(b.label) is None or name_words(line_name(b.label)) == name]
 
 
-@rule("indicateurs.montant_budget", needs=("indicators", "budgets"), grade=Grade.MONTANT)
-def check_amounts_against_budget(tables, doc, meta) -> list[Finding]:
+@rule("indicateurs.montant_budget", needs=("indicators", "budgets"), reads=("outline",), grade=Grade.MONTANT)
+def check_amounts_against_budget(tables, doc, meta, outline) -> list[Finding]:
     """Un montant en euros d'un tableau d'indicateurs ou de son commentaire qui nomme une ligne du budget de la fiche (« Dépenses liées aux CLLAJ pour le Département ») égale cette ligne."""
     indicators, findings = tables["indicators"], []
     budget_of = rows_by(tables["budgets"], "action_id")
@@ -421,7 +455,8 @@ def check_amounts_against_budget(tables, doc, meta) -> list[Finding]:
     for row in euros[(euros["unit"] == "eur") & euros["kind"].isin(list(BUDGET_STAGE))].itertuples():
         same = named_budget_lines(row.indicator, budget_of(row.action_id), BUDGET_STAGE[row.kind])
         if same:
-            findings.append(budget_amount_finding(row, same[0]))
+            explained = product_printed(doc, outline.action(row.action_id), float(row.value))
+            findings.append(budget_amount_finding(row, same[0], explained))
     if "comment" in indicators.columns:
         commented = indicators.dropna(subset=["comment"]).drop_duplicates(["action_id", "indicator", "comment"])
         for row in commented.itertuples():
@@ -445,16 +480,51 @@ def comment_amount_finding(row, stated: int, lines: list) -> Finding:
         basis="le budget de la fiche")
 
 
-def budget_amount_finding(row, line) -> Finding:
+#: An indicator that says it counts the action's budget itself (« Budget engagé », « crédits », « montant prévu »):
+#: only then is a different amount an established gap; « Dépenses liées aux … » may count more (other financeurs,
+#: other years, a count times a unit amount) and is « à vérifier ».
+IS_BUDGET = re.compile(r"\bbudget|\bcr[ée]dits?\b|\benveloppe|\bmontants?\s+(?:pr[ée]vu|engag|liquid|avenant)"
+                       r"|\bengag[ée]", re.IGNORECASE)
+#: A whole count printed next to a unit amount: « CLLAJ financés (8) à hauteur de 25 000€ ».
+COUNT = re.compile(r"(?<![\d\u00a0\u202f ])\(?(\d{1,4})\)?(?![\d\u00a0\u202f]*\s*(?:€|euros?\b|%))")
+
+
+def product_printed(doc, action, value: float) -> tuple[str, int] | None:
+    """Where the sheet prints a count and a unit amount whose product is ``value`` (the count's line and the next
+    one), as ``(quoted text, line)``; None if it prints none.
+
+    >>> from calpae_lib.text.reading import document_from_text
+    >>> from calpae_lib.text.outline import Action
+    >>> doc = document_from_text("Titre\\nCLLAJ financés (8) à hauteur de 25 000€\\npar an.\\nAutre")
+    >>> product_printed(doc, Action("v", None, 1, "T", 1, 1, 4), 200000)
+    ('CLLAJ financés (8) à hauteur de 25 000€ par an.', 2)
+    """
+    lines = [(n, " ".join(text.split())) for n, text in doc.numbered(action.start, action.end) if text.strip()]
+    for (number, text), (_, following) in zip(lines, lines[1:] + [(0, "")]):
+        window = f"{text} {following}".strip()
+        counts = [int(c) for c in COUNT.findall(text) if int(c) > 1]  # the count on the first line
+        if any(count * unit == value for count in counts for unit in stated_amounts(window)):
+            return window, number
+    return None
+
+
+def budget_amount_finding(row, line, explained: tuple[str, int] | None = None) -> Finding:
+    """An indicator's amount against the budget line it names: equal (``ok``), different while the indicator says
+    it is the budget (``ecart``), or different and possibly another sum (``avertissement``, with the sheet's own
+    computation quoted when it prints one)."""
     from calpae_lib.checks.budget import STAGE_LABELS
     from calpae_lib.text.formatting import format_eur
     agree = float(row.value) == float(line.amount_eur)
     stage = STAGE_LABELS[BUDGET_STAGE[row.kind]]
-    return Finding(
-        "indicateurs.montant_budget", row.action_id, "ok" if agree else "ecart", format_eur(line.amount_eur),
-        format_eur(row.value),
-        f"« {short(row.indicator, 60)} » ({KIND_LABELS[row.kind]} {row.period}) : {format_eur(row.value)} dans le "
-        f"tableau d'indicateurs, " + (f"comme le budget {stage} de la fiche." if agree else
-                                      f"mais {format_eur(line.amount_eur)} au budget {stage} de la fiche "
-                                      f"(« {short(line.label, 50)} », ligne {line.source_line})."),
-        int(row.source_line), basis=f"le budget {stage} de la fiche, ligne {line.source_line}")
+    status = "ok" if agree else "ecart" if IS_BUDGET.search(str(row.indicator)) else "avertissement"
+    said = (f"« {short(row.indicator, 60)} » ({KIND_LABELS[row.kind]} {row.period}) : {format_eur(row.value)} dans "
+            f"le tableau d'indicateurs, " + (f"comme le budget {stage} de la fiche." if agree else
+                                             f"mais {format_eur(line.amount_eur)} au budget {stage} de la fiche "
+                                             f"(« {short(line.label, 50)} », ligne {line.source_line})."))
+    if status == "avertissement":
+        said += (" L'indicateur ne dit pas qu'il est le budget de l'action : à vérifier"
+                 + (f" ; la fiche explique ce montant (ligne {explained[1]}) : « {explained[0]} »."
+                    if explained else "."))
+    return Finding("indicateurs.montant_budget", row.action_id, status, format_eur(line.amount_eur),
+                   format_eur(row.value), said, int(row.source_line),
+                   basis=f"le budget {stage} de la fiche, ligne {line.source_line}")

@@ -20,13 +20,15 @@ the indicator's name and its rank among its namesakes on the sheet.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from calpae_lib.checks.budget import short
 from calpae_lib.checks.registry import DOCUMENT, PREVIOUS, Finding, rule
 from calpae_lib.tables.annex_budget import match_titles
 from calpae_lib.tables.vocabulary import Category, Grade, Status, fails
-from calpae_lib.text.formatting import format_eur, plural
+from calpae_lib.text.formatting import format_eur, format_value, plural
 from calpae_lib.text.outline import action_label
 
 #: What an indicator row of a sheet is, within a report and across years.
@@ -178,6 +180,13 @@ def copied_tables(rows: pd.DataFrame) -> set[str]:
     return set(per_action[per_action].index)
 
 
+def shown(row, cell: str, suffix: str = "") -> str:
+    """A row's cell (``result``, ``baseline``; ``suffix`` "_before": the previous year's) as a reader should see
+    it: the number in its unit (« 4 935 », « 98 % »), else the text as printed."""
+    value = getattr(row, f"{cell}_value{suffix}")
+    return format_value(value, row.unit) if pd.notna(value) else printed(getattr(row, f"{cell}_printed{suffix}"))
+
+
 def row_name(row) -> str:
     where = action_label(row.action_id) if row.action_id else "indicateurs de l'axe"
     return f"« {short(row.indicator, 60)} » ({where})"
@@ -205,9 +214,10 @@ def check_copied_rows(tables, doc, meta, previous) -> list[Finding]:
     rows = paired_rows(tables, meta, previous)
     whole = copied_tables(rows)
     return [Finding("annees.ligne_recopiee", row.action_id or DOCUMENT, Status.AVERTISSEMENT,
-                    expected=f"valeurs de {meta.year}", observed=f"résultat {row.result_printed} comme en {previous.meta.year}",
+                    expected=f"valeurs de {meta.year}", observed=f"résultat {shown(row, 'result')} comme en "
+                                                                  f"{previous.meta.year}",
                     message=f"Ligne probablement recopiée : {row_name(row)} imprime les mêmes valeurs qu'en "
-                            f"{previous.meta.year} (résultat {row.result_printed}).",
+                            f"{previous.meta.year} (résultat {shown(row, 'result')}).",
                     source_line=int(row.source_line))
             for row in rows.itertuples() if row.action_id not in whole and is_copy(row)]
 
@@ -225,13 +235,13 @@ def check_baseline(tables, doc, meta, previous) -> list[Finding]:
     findings = []
     for row in compared.itertuples():
         agree = row.baseline_value == row.result_value_before
-        said = f"situation {previous.meta.year} de {row.baseline_printed} dans le rapport {meta.year}"
+        said = f"situation {previous.meta.year} de {shown(row, 'baseline')} dans le rapport {meta.year}"
         findings.append(Finding(
             "annees.situation_n1", row.action_id or DOCUMENT, Status.OK if agree else Status.ECART,
-            expected=row.result_printed_before, observed=row.baseline_printed,
+            expected=shown(row, "result", "_before"), observed=shown(row, "baseline"),
             message=(f"{row_name(row)} : {said}, comme le résultat du rapport {previous.meta.year}." if agree else
                      f"{row_name(row)} : {said}, mais le rapport {previous.meta.year} donnait un résultat de "
-                     f"{row.result_printed_before}."),
+                     f"{shown(row, 'result', '_before')}."),
             source_line=int(row.source_line)))
     return findings
 
@@ -246,9 +256,25 @@ def failing(checks: pd.DataFrame) -> pd.DataFrame:
     return checks[kept]
 
 
+def key_facts(observed, year: int) -> str:
+    """What a finding observed, its report's years written relative to it: next year's report printing the same
+    defect (« en-tête 2021 » in 2022, « en-tête 2022 » in 2023) observes the same facts.
+
+    >>> key_facts("31/11/2022", 2022) == key_facts("31/11/2023", 2023), key_facts("268", 2022) == key_facts("270", 2023)
+    (True, False)
+    """
+    text = printed(observed)
+    for back in range(3):
+        text = re.sub(rf"(?<!\d){year - back}(?!\d)", f"<année-{back}>", text)
+    return text
+
+
 @rule("annees.deja_releve", needs=("checks", "actions"), reads=(PREVIOUS,))
 def check_recurring(tables, doc, meta, previous) -> list[Finding]:
-    """Un constat du rapport déjà relevé dans le rapport précédent : même règle, même objet."""
+    """Un constat du rapport déjà relevé dans le rapport précédent : même règle, même objet, même valeur.
+
+    The value observed is compared with its years counted from its report's (:func:`key_facts`): another value
+    is another defect, not one left uncorrected."""
     pairs = action_pairs(previous.tables["actions"], tables["actions"])
     renamed = {o: n for o, n in zip(pairs["previous_id"], pairs["current_id"]) if o}
     before = failing(previous.tables.get("checks")).copy()
@@ -257,9 +283,10 @@ def check_recurring(tables, doc, meta, previous) -> list[Finding]:
     findings = []
     for row in failing(tables["checks"]).itertuples():
         candidates = pool.get((row.check_id, row.scope), [])
-        if not candidates:
-            continue
-        same = next((c for c in candidates if c.observed == row.observed), candidates[0])
+        facts = key_facts(row.observed, meta.year)
+        same = next((c for c in candidates if key_facts(c.observed, previous.meta.year) == facts), None)
+        if same is None:
+            continue  # the same rule on the same object, another value: another defect, not one left uncorrected
         candidates.remove(same)
         findings.append(Finding(
             "annees.deja_releve", row.scope, row.status, expected=row.expected if pd.notna(row.expected) else "",

@@ -12,10 +12,10 @@ from IPython.display import Markdown
 
 from calpae_lib.analysis import comparison
 from calpae_lib.present import views
+from calpae_lib.present.findings import scope_label
 from calpae_lib.present.narrative import enumerate_fr, md_text
 from calpae_lib.template.volets import ANNEX4_VOLET, VOLET_LABELS
-from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing, plural
-from calpae_lib.text.outline import action_label
+from calpae_lib.text.formatting import UNIT_DECIMALS, format_eur, format_number, format_percent, is_missing, plural
 from calpae_lib.text.similarity import SAME_INDICATOR, similarity
 
 #: A value printed in words has no unit: a dash.
@@ -45,7 +45,7 @@ def summary(reports, checks: pd.DataFrame | None = None) -> Markdown:
     sentences = [f"Cette comparaison porte sur {plural(len(years), 'exercice')} "
                  f"({enumerate_fr([str(y) for y in years])}) du même département."]
     sentences += findings_sentences(checks)
-    sentences += money_sentences(money, years)
+    sentences += money_sentences(money, years, reports)
     return Markdown(" ".join(sentences))
 
 
@@ -53,13 +53,37 @@ def summary(reports, checks: pd.DataFrame | None = None) -> Markdown:
 COMPARISON_LINK = "../comparaison/comparaison_annees.html"
 
 
-def money_sentences(money: pd.DataFrame, years: list[int]) -> list[str]:
-    """Prévu and engagé (completed by the annex, as the synthesis does) of the first and the last year."""
+def money_sentences(money: pd.DataFrame, years: list[int], reports=()) -> list[str]:
+    """Prévu and engagé (completed by the annex, as the synthesis does) of the first and the last year.
+
+    A year whose own checks find its sheets and its annex budget apart on that stage (:func:`annex_disagrees`)
+    is said so in the sentence: its figure is the sheets', the annex prints others."""
     words = {"prevu": "Le montant prévu", "engage": "L'engagé, complété par l'annexe là où une fiche ne l'imprime pas,"}
     total = money.groupby("stage")[years].sum(min_count=1)
-    return [f"{words[stage]} passe, tous volets et financeurs confondus, de {format_eur(total.loc[stage, years[0]])} "
-            f"en {years[0]} à {format_eur(total.loc[stage, years[-1]])} en {years[-1]}."
-            for stage in ("prevu", "engage") if stage in total.index]
+    ends = [r for r in reports if r.meta.year in (years[0], years[-1])]
+    out = []
+    for stage in ("prevu", "engage"):
+        if stage not in total.index:
+            continue
+        text = (f"{words[stage]} passe, tous volets et financeurs confondus, de "
+                f"{format_eur(total.loc[stage, years[0]])} en {years[0]} à {format_eur(total.loc[stage, years[-1]])} "
+                f"en {years[-1]}")
+        apart = [(r.meta.year, n) for r in sorted(ends, key=lambda r: r.meta.year) if (n := annex_disagrees(r, stage))]
+        if apart:
+            parts = [plural(n, "part d'action", "parts d'action") for _, n in apart]
+            text += ", selon les fiches ; " + enumerate_fr([
+                f"l'annexe budgétaire de {year} imprime d'autres montants pour {part}"
+                for (year, _), part in zip(apart, parts)]) + " (voir les incohérences de l'année)"
+        out.append(text + ".")
+    return out
+
+
+def annex_disagrees(report, stage: str) -> int:
+    """How many of a report's own checks find a sheet's amount of ``stage`` and its annex line apart."""
+    checks = report.tables.get("checks")
+    if checks is None or checks.empty:
+        return 0
+    return int(((checks["check_id"] == f"fiche_annexe.{stage}") & (checks["status"] == "ecart")).sum())
 
 
 def previous_year_section(report, previous, link: str = COMPARISON_LINK) -> Markdown | None:
@@ -71,7 +95,8 @@ def previous_year_section(report, previous, link: str = COMPARISON_LINK) -> Mark
     reports = [previous, report]
     years = comparison.years(reports)
     checks = comparison.year_checks(reports)
-    sentences = [*money_sentences(comparison.money_by_year(reports), years), *findings_sentences(checks)]
+    money = money_sentences(comparison.money_by_year(reports), years, reports)
+    sentences = [*money, *findings_sentences(checks)]
     return Markdown(f"## Par rapport à {previous.meta.year}\n\n" + " ".join(sentences)
                     + f"\n\nLe détail est dans la [comparaison des exercices {years[0]}–{years[-1]}]({link}).")
 
@@ -114,7 +139,7 @@ def findings_table(checks: pd.DataFrame, check_ids: tuple[str, ...], caption: st
         rows = rows[rows["status"] != "ok"]
     frame = pd.DataFrame({
         "Exercice": rows["year"].astype(str),
-        "Objet": [("document" if s == "document" else action_label(s)) + (f" ({p})" if o == "retirée" else "")
+        "Objet": [scope_label(s) + (f" ({p})" if o == "retirée" else "")
                   for s, o, p in zip(rows["scope"], rows["observed"], rows["previous_year"])],
         "Constat": rows["message"],
         "Ligne": rows["source_line"].map(lambda n: "—" if pd.isna(n) else str(int(n))),
@@ -334,13 +359,13 @@ def signed_value(value, unit, decimals: int = 0) -> str:
 
 def value_decimals(values, unit) -> int:
     """The decimals an indicator's values need: none when all are whole, else the unit's
-    (:data:`calpae_lib.present.views.UNIT_DECIMALS`), so that −0,8 j is never printed « −1 ».
+    (:data:`calpae_lib.text.formatting.UNIT_DECIMALS`), so that −0,8 j is never printed « −1 ».
 
     >>> value_decimals([16.7, 15.9], "days"), value_decimals([818, 818], "count")
     (1, 0)
     """
     numbers = [float(v) for v in values if pd.notna(v)]
-    return 0 if all(v == int(v) for v in numbers) else views.UNIT_DECIMALS.get(unit, 1)
+    return 0 if all(v == int(v) for v in numbers) else UNIT_DECIMALS.get(unit, 1)
 
 
 def key_figures(reports) -> str:

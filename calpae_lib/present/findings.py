@@ -20,6 +20,7 @@ from calpae_lib.checks.indicators import performance_rows
 from calpae_lib.present.views import (
     Table,
     attainment_cell,
+    copy_cell,
     indicator_name,
     line_cell,
     text_cell,
@@ -130,7 +131,8 @@ def heading_of(category: str, status: str, grade) -> str:
 PRINTED, LINE, SHOULD_BE, BASIS = "Le rapport imprime", "Ligne", "Devrait être", "D'après"
 
 
-def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool = False) -> Table:
+def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool = False,
+                 only_execution: bool = False) -> Table:
     """The checks with their explanations, grouped by kind (and grade for inconsistencies).
 
     Each column means one thing on every row: what the report prints, and at
@@ -145,6 +147,8 @@ def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool
         checks = checks[where.isin([Category.COHERENCE.label, TO_VERIFY, Category.DONNEE_MANQUANTE.label])]
     if only_ok:
         checks = checks[where == AGREEING]
+    if only_execution:
+        checks = checks[where == Category.EXECUTION.label]
     frame = pd.DataFrame({
         "Nature": [heading_of(k, s, g) for k, s, g in zip(checks["category"], checks["status"], checks["grade"])],
         "Statut": [status_label(s, k, g) for s, k, g in zip(checks["status"], checks["category"], checks["grade"])],
@@ -156,7 +160,7 @@ def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool
         "Explication": [text_cell(v) for v in checks["message"]],
     })
     caption = (AGREEING if only_ok else "Anomalies relevées dans le document" if only_findings
-               else "Contrôles de cohérence")
+               else Category.EXECUTION.label if only_execution else "Contrôles de cohérence")
     return Table(frame, caption=caption, numeric=[LINE], empty_message="Aucune anomalie relevée.", folded=only_ok,
                  group=None if only_ok else "Nature")
 
@@ -201,8 +205,9 @@ def attainment_table(report) -> Table:
         "Nature": [INDICATOR_KIND_LABELS[k].capitalize() for k in rows["kind"]],
         "Sens": [DIRECTION_LABELS[d if isinstance(d, str) else None] if k == OBJECTIVE else "sans objet"
                  for d, k in zip(rows["direction"], rows["kind"])],
-        "Atteinte ou écart au prévu": [attainment_cell(i, r, t, u, kind_said=True) for i, r, t, u in
-                                       zip(rows["indicator"], rows["result"], rows["target"], rows["unit"])],
+        "Atteinte ou écart au prévu": [copy_cell(c) if c else attainment_cell(i, r, t, u, kind_said=True)
+                                       for i, r, t, u, c in zip(rows["indicator"], rows["result"], rows["target"],
+                                                                rows["unit"], rows["copy_of"])],
         "Lignes": [", ".join(str(n) for n in lines) for lines in rows["lines"]],
     })
     year = report.meta.year

@@ -102,13 +102,17 @@ def money_sentence(amounts: dict) -> str:
     Prévu : 1 000 € ; engagé : 800 € sur les fiches qui l'impriment, dont le prévu est de 600 €, soit un taux d'exécution de 133 %. 1 fiche n'imprime pas d'engagé (prévu 400 €) : ni son prévu ni son engagé ne comptent dans ce taux.
     >>> print(money_sentence({"prevu": 1000, "engage": float("nan"), "taux": None, "engage_manquant": 1,
     ...                       "fiches_sans_engage": 1, "prevu_sans_engage": 1000, "completees": 0}))
+    Prévu : 1 000 € ; la fiche n'imprime pas de montant engagé.
+    >>> print(money_sentence({"prevu": 1000, "engage": float("nan"), "taux": None, "engage_manquant": 1,
+    ...                       "fiches_sans_engage": 3, "prevu_sans_engage": 1000, "completees": 0}))
     Prévu : 1 000 € ; aucune fiche n'imprime de montant engagé.
     """
     prevu, engage = amounts["prevu"], amounts["engage"]
     if is_missing(prevu):
         return "Aucun montant prévu n'est lu dans le rapport."
     if is_missing(engage):
-        text = f"Prévu : {format_eur(prevu)} ; aucune fiche n'imprime de montant engagé."
+        none = "la fiche n'imprime pas" if amounts.get("fiches_sans_engage") == 1 else "aucune fiche n'imprime"
+        text = f"Prévu : {format_eur(prevu)} ; {none} de montant engagé."
     elif not amounts["engage_manquant"]:
         text = (f"Prévu : {format_eur(prevu)} ; engagé : {format_eur(engage)}, "
                 f"soit un taux d'exécution de {format_percent(amounts['taux'])}.")

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from calpae_lib.checks.direction import INDICATOR_KIND_LABELS, MORE, OBJECTIVE, attained, direction, gap_words, indicator_kind
+from calpae_lib.checks.indicators import probable_copies
+from calpae_lib.checks.registry import DOCUMENT
 from calpae_lib.analysis.axes import actions_with_axis, axis_actions, axis_key
 from calpae_lib.analysis.budget import (
     budget_by_action,
@@ -29,7 +31,7 @@ from calpae_lib.analysis.budget import (
 )
 from calpae_lib.tables.pages import PageModel
 from calpae_lib.tables.vocabulary import FINANCEUR_LABELS, KIND_COLUMNS, STAGE_LABELS
-from calpae_lib.text.formatting import format_eur, format_number, format_percent, is_missing
+from calpae_lib.text.formatting import format_eur, format_number, format_percent, format_value, is_missing
 from calpae_lib.template.volets import VOLET_LABELS, VOLET_TITLES
 from calpae_lib.text.outline import volet_label
 from calpae_lib.text.reading import fold
@@ -409,7 +411,6 @@ def place_cell(report: ParsedReport, lines) -> str:
 
 # --- indicators ---------------------------------------------------------------------------
 
-UNIT_DECIMALS = {"percent": 1, "days": 1, "count": 0, "eur": 0}
 
 
 def value_cell(value, unit, raw, status) -> str:
@@ -433,11 +434,7 @@ def value_cell(value, unit, raw, status) -> str:
         return f"ambigu : «\u00a0{raw}\u00a0»"
     if unit == "text" or is_missing(value):
         return raw or NOT_AVAILABLE
-    if unit == "eur":
-        return format_eur(value)
-    decimals = UNIT_DECIMALS.get(unit, 1) if float(value) != int(value) else 0
-    number = format_number(value, decimals=decimals)
-    return {"percent": f"{number}\u00a0%", "days": f"{number} j"}.get(unit, number)
+    return format_value(value, unit)
 
 
 def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -447,7 +444,9 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
     one kind are listed. Attainment compares result and target of one period, in the indicator's direction.
     """
     records = []
+    copies = probable_copies("indicators", frame) if {"status", "action_id"} <= set(frame.columns) else {}
     for (measure, indicator), cells in cells_by_indicator(frame).items():
+        copy_of = copies.get((text_cell(getattr(cells[0], "action_id", "")) or DOCUMENT, measure, indicator))
         by_kind: dict[str, list] = {}
         for cell in cells:
             if isinstance(cell.kind, str):
@@ -456,7 +455,8 @@ def indicator_rows(frame: pd.DataFrame) -> pd.DataFrame:
             "Mesure": measure, "Indicateur": indicator_name(indicator),
             **{label: "; ".join(dated_cell(r) for r in by_kind.get(kind, [])) or "—"
                for kind, label in ((k, KIND_COLUMNS[k]) for k in ("baseline", "target", "result"))},
-            "Atteinte de la cible": "; ".join(attainment_cells(by_kind)) or "—",
+            "Atteinte de la cible": (copy_cell(copy_of) if copy_of
+                                     else "; ".join(attainment_cells(by_kind)) or "—"),
             UNPLACED: "; ".join(unplaced_cell(r) for r in cells if not isinstance(r.kind, str)),
             JUSTIFICATION: " ".join(dict.fromkeys(text_cell(getattr(r, "comment", "")) for r in cells)).strip(),
             "Lignes": ", ".join(dict.fromkeys(line_cell(r.source_line) for r in cells)),
@@ -592,6 +592,15 @@ def attainment_word(indicator: str, result: float, target: float, unit: str = ""
 
 #: The attainment of what is no objective (a forecast volume, context).
 NOT_GRADED = "non évaluée"
+
+
+def copy_cell(other: str) -> str:
+    """Why a result printed like another indicator's is not graded.
+
+    >>> copy_cell("Nombre de BRSA orientées")
+    'non évaluée : mêmes cible et résultat que «\xa0Nombre de BRSA orientées\xa0», copier-coller probable'
+    """
+    return f"{NOT_GRADED} : mêmes cible et résultat que «\u00a0{indicator_name(other)}\u00a0», copier-coller probable"
 
 
 def attainment_cell(indicator: str, result, target, unit: str, kind_said: bool = False) -> str:

@@ -19,7 +19,11 @@ Rules:
 
 * "Pas de valorisation financière" (or no amount at all): no rows.
 * A 5.2 section without amounts gives no ``engage`` rows (the reconciliation
-  reports it).
+  reports it), unless the sheet prints its executed lines elsewhere (the PDF's
+  text flow can move "… – Part Etat : …  139 700 €" into the bilan): one amount
+  per financeur after such a label, further down the same sheet, is read with
+  its own line (:func:`displaced_executed`); two different amounts for one
+  financeur are left unread and the reconciliation says « à vérifier ».
 * Every amount keeps the line it is printed on (``source_line``).
 * Malformed amounts raise :class:`~calpae_lib.errors.NumberFormatError`;
   a 5.1 row whose columns cannot be told apart, or a 5.2 amount whose label
@@ -246,6 +250,69 @@ def executed_financeur(label: str, token: Token, action: Action, doc: Document) 
     )
 
 
+#: How many text pieces before an amount may carry its financeur's label ("Contrepartie ERBM – Part" /
+#: "Département : PLIEs" / "151 250 €").
+LABEL_PIECES = 2
+
+
+@dataclass(frozen=True)
+class DisplacedExecuted:
+    """Executed lines a sheet prints after its 5.2 section: the rows when each financeur has one amount,
+    else ``ambiguous`` (the lines of the competing amounts)."""
+
+    rows: tuple[BudgetRow, ...]
+    ambiguous: tuple[int, ...] = ()
+
+
+def displaced_executed(doc: Document, action: Action) -> DisplacedExecuted:
+    r"""The « Part Etat / Part Département » executed lines printed in the sheet after its 5.2 section.
+
+    >>> from calpae_lib.text.reading import document_from_text
+    >>> from calpae_lib.text.outline import Action
+    >>> doc = document_from_text("5.2 Budget exécuté\nEngagé en 2022\n6. Indicateurs\n7. Bilan\n"
+    ...                          "Texte. X – Part Etat : Mesure\n139 700 €\nContrepartie X – Part\n"
+    ...                          "Département : PLIEs\n151 250 €\nSuite du bilan.")
+    >>> found = displaced_executed(doc, Action("v", None, 1, "Mesure", 1, 1, 10))
+    >>> for row in found.rows:
+    ...     print(row.financeur, row.amount_eur, row.label, row.source_line)
+    etat 139700 X – Part Etat : Mesure 6
+    departement 151250 Contrepartie X – Part Département : PLIEs 9
+    """
+    sections = budget_sections(doc, action)
+    if sections.executed is None or sections.executed[1] >= action.end:
+        return DisplacedExecuted(())
+    found: dict[str, list[BudgetRow]] = {}
+    pending: list[str] = []
+    for token in tokens(doc, sections.executed[1] + 1, action.end):
+        if token.amount is None:
+            pending.append(token.text)
+            continue
+        label = financeur_label(pending)
+        pending = []
+        if label is not None:
+            financeur = "departement" if DEPARTEMENT_LABEL.search(label) else "etat"
+            found.setdefault(financeur, []).append(
+                BudgetRow(action.action_id, "engage", financeur, token.amount, label, token.line))
+    if any(len({row.amount_eur for row in rows}) > 1 for rows in found.values()):
+        return DisplacedExecuted((), tuple(row.source_line for rows in found.values() for row in rows))
+    return DisplacedExecuted(tuple(rows[0] for rows in found.values()))
+
+
+def financeur_label(pending: list[str]) -> str | None:
+    """The shortest run of the last text pieces before an amount that names a financeur, or None."""
+    for size in range(1, LABEL_PIECES + 1):
+        if size > len(pending):
+            break
+        label = joined(pending[-size:])
+        start = min((m.start() for m in (DEPARTEMENT_LABEL.search(label), ETAT_LABEL.search(label)) if m),
+                    default=None)
+        if start is not None:
+            head = label[:start]
+            cut = max(head.rfind(". "), head.rfind("; "))  # the label starts after the prose's last sentence
+            return label[cut + 2:].strip() if cut >= 0 else label
+    return None
+
+
 @dataclass(frozen=True)
 class ExecutedHeader:
     """A 5.2 column header ("Engagé en 2022", "Montant liquidé 2022") and the year it names."""
@@ -275,7 +342,10 @@ def parse_budgets(doc: Document, outline: Outline) -> Budgets:
             rows += planned
             details += parts
         if sections.executed:
-            rows += executed_rows(doc, action, *sections.executed)
+            executed = executed_rows(doc, action, *sections.executed)
+            if not executed and not is_unfinanced(doc, *sections.executed):
+                executed = list(displaced_executed(doc, action).rows)
+            rows += executed
             headers += executed_headers(doc, action, *sections.executed)
     return Budgets(tuple(rows), tuple(details), tuple(headers))
 

@@ -263,7 +263,7 @@ CHECKS = table("checks", "Contrôles", "contrôles de cohérence : chaque total,
     "check_id": column(str, "Contrôle", "identifiant de la règle (famille.règle)",
                        pa.Check.str_matches(r"^[a-z_]+\.[a-z0-9_]+$")),
     "scope": title("Objet", "ce qui est contrôlé : une action, un volet ou le document"),
-    "category": column(str, "Nature", "incohérence du document, donnée manquante ou performance des actions",
+    "category": column(str, "Nature", "incohérence du document, donnée manquante, performance ou exécution budgétaire",
                        values=CHECK_CATEGORIES, meanings={str(c): vocabulary.CATEGORY_MEANINGS[c]
                                                           for c in vocabulary.Category}),
     "grade": column(str, "Gravité", "ce que le constat touche ; vide quand la règle ne le dit pas",

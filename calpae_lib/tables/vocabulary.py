@@ -50,6 +50,7 @@ class Category(StrEnum):
     COHERENCE = "coherence"                # the document's figures against each other
     DONNEE_MANQUANTE = "donnee_manquante"  # what the document does not print
     PERFORMANCE = "performance"            # facts about the actions, not about the document
+    EXECUTION = "execution"                # money engaged against the avenant, per action and financeur
 
     @property
     def label(self) -> str:
@@ -89,8 +90,10 @@ STATUS_MEANINGS = {
 CATEGORY_MEANINGS = {
     Category.COHERENCE: "les chiffres du document confrontés les uns aux autres",
     Category.DONNEE_MANQUANTE: "ce que le modèle de rapport prévoit et que le document n'imprime pas",
-    Category.PERFORMANCE: "les résultats des actions confrontés à leurs cibles, l'engagé à l'avenant : des faits sur "
-                      "les actions, non sur le document",
+    Category.PERFORMANCE: "les résultats des actions confrontés à leurs cibles : des faits sur les actions, non sur "
+                      "le document",
+    Category.EXECUTION: "l'engagé de chaque action et financeur rapporté à l'avenant : sous-exécuté, conforme ou "
+                        "dépassé ; un fait sur l'exécution, non sur le document",
 }
 GRADE_MEANINGS = {
     Grade.MONTANT: "des montants en euros", Grade.EFFECTIF: "des effectifs, des pourcentages, des taux",
@@ -103,10 +106,11 @@ STATUS_LABELS = {Status.ECART: "Écart", Status.MANQUANT: "Manquant", Status.AVE
 #: The same outcomes for a result against its target (only an objective is graded: the rest is « non évalué »).
 PERFORMANCE_LABELS = {Status.ECART: "Cible non atteinte", Status.OK: "Cible atteinte",
                       Status.NON_VERIFIABLE: "Non évalué"}
-#: The same outcomes for money engaged against money planned: never a target reached or missed.
+#: The same outcomes for money engaged against money planned (:attr:`Category.EXECUTION`): never a target reached
+#: or missed.
 EXECUTION_LABELS = {Status.ECART: "Sous-exécuté", Status.OK: "Conforme", Status.AVERTISSEMENT: "Dépassé"}
 CATEGORY_LABELS = {Category.COHERENCE: "Incohérences du document", Category.DONNEE_MANQUANTE: "Données manquantes",
-               Category.PERFORMANCE: "Cibles et résultats"}
+               Category.PERFORMANCE: "Cibles et résultats", Category.EXECUTION: "Exécution budgétaire"}
 GRADE_LABELS = {Grade.MONTANT: "Montants", Grade.EFFECTIF: "Effectifs et taux", Grade.REDACTION: "Rédaction",
                 Grade.NONE: ""}
 
@@ -118,19 +122,16 @@ FAILING = (Status.ECART, Status.MANQUANT)
 
 
 def status_label(status: str, category: str = Category.COHERENCE, grade: str = Grade.NONE) -> str:
-    """The French label of a status, in the words of its category (and, for performance, of its grade).
+    """The French label of a status, in the words of its category.
 
-    >>> status_label("ok", "performance", "effectif"), status_label("ok", "performance", "montant")
+    >>> status_label("ok", "performance", "effectif"), status_label("ok", "execution", "montant")
     ('Cible atteinte', 'Conforme')
-    >>> status_label("avertissement", "performance", "montant")
-    'Dépassé'
+    >>> status_label("avertissement", "execution", "montant"), status_label("ecart", "execution")
+    ('Dépassé', 'Sous-exécuté')
     """
     status = Status(status)
-    if Category(category) is Category.PERFORMANCE:
-        labels = EXECUTION_LABELS if Grade(grade if isinstance(grade, str) else "") is Grade.MONTANT \
-            else PERFORMANCE_LABELS
-        return labels.get(status, status.label)
-    return status.label
+    labels = {Category.PERFORMANCE: PERFORMANCE_LABELS, Category.EXECUTION: EXECUTION_LABELS}.get(Category(category))
+    return labels.get(status, status.label) if labels else status.label
 
 
 def category_of(rule_category: str, status: str) -> Category:
@@ -145,7 +146,7 @@ TO_VERIFY = "À vérifier"
 #: The sections a reader sees, in order: the established inconsistencies, what is to be verified, the two other
 #: kinds, then the agreeing checks.
 SECTIONS = (CATEGORY_LABELS[Category.COHERENCE], TO_VERIFY, CATEGORY_LABELS[Category.DONNEE_MANQUANTE],
-            CATEGORY_LABELS[Category.PERFORMANCE], AGREEING)
+            CATEGORY_LABELS[Category.PERFORMANCE], CATEGORY_LABELS[Category.EXECUTION], AGREEING)
 
 
 def section_of(category: str, status: str) -> str:
@@ -166,8 +167,9 @@ def section_of(category: str, status: str) -> str:
 
 
 def fails(category: str, status: str) -> bool:
-    """Whether a finding makes ``--strict`` fail: inconsistencies and missing data, never performance."""
-    return Category(category) is not Category.PERFORMANCE and Status(status) in FAILING
+    """Whether a finding makes ``--strict`` fail: inconsistencies and missing data, never performance or
+    execution."""
+    return Category(category) not in (Category.PERFORMANCE, Category.EXECUTION) and Status(status) in FAILING
 
 
 # --- a budget's stage and an indicator value's kind ------------------------------------------------

@@ -90,6 +90,27 @@ def format_percent(value, decimals: int = 0, missing: str = "—") -> str:
     return f"{format_number(value, decimals)}\u00a0%"
 
 
+#: Decimals an indicator value keeps per unit when it is not whole (a percentage: « 84,3 % »).
+UNIT_DECIMALS = {"percent": 1, "days": 1, "count": 0, "eur": 0}
+
+
+def format_value(value, unit: str, missing: str = "—") -> str:
+    """An indicator's number in its unit, as a reader should see it.
+
+    >>> format_value(4935.0, "count"), format_value(98, "percent"), format_value(160000, "eur")
+    ('4\u202f935', '98\xa0%', '160\u202f000\xa0€')
+    >>> format_value(2.5, "days")
+    '2,5 j'
+    """
+    if is_missing(value):
+        return missing
+    if unit == "eur":
+        return format_eur(value)
+    decimals = UNIT_DECIMALS.get(unit, 1) if float(value) != int(value) else 0
+    number = format_number(value, decimals=decimals)
+    return {"percent": f"{number}\u00a0%", "days": f"{number} j"}.get(unit, number)
+
+
 def plural(count: int, singular: str, plural_form: str | None = None, none: str | None = None) -> str:
     """A count and its noun, agreed the French way: singular for 0 and 1, every word in the plural beyond.
 
