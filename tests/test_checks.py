@@ -421,15 +421,17 @@ def test_check_command_prints_the_three_kinds_apart(capsys):
                                                           "Exécution budgétaire", "Contrôles conformes"]
     # only established gaps are inconsistencies: what is to be verified, or explained by the report, is not
     # the orientation chain's two semesters that count more people than their base (Annexe 4) among them
-    assert headings[0].startswith("Incohérences du document : 14 (Effectifs et taux 6, Rédaction 6, Montants 2)")
-    assert headings[1].startswith("À vérifier : 16")  # 10 of the chain: copied cells, a count « hors pôle », dates
-    assert headings[2] == "Données manquantes : 2"
+    assert headings[0].startswith("Incohérences du document : 12 (Effectifs et taux 6, Rédaction 6)")
+    # 10 of the chain (copied cells, a count « hors pôle », dates) and the CLLAJ amount (twice): not said to be
+    # its budget
+    assert headings[1].startswith("À vérifier : 18")
+    assert headings[2] == "Données manquantes : 0"            # erbm-1's engagé is read in its bilan
     # performance is never listed among the inconsistencies
     first, second = out.index(headings[0]), out.index(headings[1])
     assert not any("cible" in line.split("  ")[1].lower() for line in out[first + 2:second])
     rows = [line for line in out if line.startswith("  ") and not line.lstrip().startswith("statut")]
-    assert headings[-1].startswith(f"{len(rows)} contrôles : 14 incohérences, 16 constats à vérifier, "
-                                   "2 données manquantes")
+    assert headings[-1].startswith(f"{len(rows)} contrôles : 12 incohérences, 18 constats à vérifier, "
+                                   "aucune donnée manquante")
 
 
 def test_check_command_strict_exit_status(tmp_path, capsys):
