@@ -23,18 +23,21 @@ from calpae_lib.text.formatting import format_eur
 from calpae_lib.text.reading import document_from_text
 
 from . import nextyear
-from .variants import bundled_text, write_variant
+from .variants import bundled_text, parse_text, without_engage, write_variant
 
 NEXT_YEAR_SEEDS = (2, 5)
 #: The kinds of indicator (:func:`calpae_lib.checks.direction.indicator_kind`).
 OBJECTIVE, VOLUME, CONTEXT = "objectif", "volume", "contexte"
 
 
-@pytest.fixture(scope="module", params=("bundled",) + NEXT_YEAR_SEEDS)
+@pytest.fixture(scope="module", params=("bundled", "sans engagé") + NEXT_YEAR_SEEDS)
 def report(request, bundled_report, tmp_path_factory):
-    """The bundled report, and next-year variants of it (other amounts, an action removed, one added)."""
+    """The bundled report, the same with one sheet's engagé left out (the annex completes it), and next-year
+    variants of it (other amounts, an action removed, one added)."""
     if request.param == "bundled":
         return bundled_report
+    if request.param == "sans engagé":
+        return parse_text(without_engage(bundled_text(), bundled_report))
     variant = nextyear.make_variant(bundled_text(), request.param)
     path = write_variant(tmp_path_factory.mktemp(f"truth{request.param}"), variant.text,
                          f"calpae_{2022 + variant.offset}_pas-de-calais.txt")

@@ -56,3 +56,18 @@ def write_variant(tmp_path: Path, text: str, name: str = "variant.txt") -> Path:
     path = Path(tmp_path) / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def without_engage(text: str, report) -> str:
+    """``text`` with the executed lines (5.2) of one sheet blanked: the last sheet of ``report`` (parsed from
+    ``text``) that prints both financeurs' engagé and whose annex gives them, so that its engagé is « non
+    renseigné » and the annex completes it. Line numbers are kept."""
+    budgets = report.tables["budgets"]
+    engaged = budgets[budgets["stage"] == "engage"]
+    annexed = set(report.tables["annex_budget"]["action_id"].dropna())
+    action = next(a for a in reversed(list(dict.fromkeys(engaged["action_id"])))
+                  if a in annexed and engaged[engaged["action_id"] == a]["financeur"].nunique() == 2)
+    lines = text.split("\n")
+    for line in set(engaged[engaged["action_id"] == action]["source_line"].astype(int)):
+        lines[line - 1] = ""
+    return "\n".join(lines)
