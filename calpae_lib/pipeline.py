@@ -66,7 +66,7 @@ class ParsedReport:
                 "annex_headers": annex_header_years(list(self.annex)), "claims": self.claims,
                 "stated_percentages": self.stated_percentages, "dates": self.dates,
                 "comment_shares": self.comment_shares,
-                "annex4_columns": self.annex4_columns, "annex4_comments": self.annex4_comments}
+                "annex4_comments": self.annex4_comments, "annex4_notes": self.annex4_notes}
 
 
 def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:

@@ -177,7 +177,7 @@ def orientation_chain(report: ParsedReport) -> OrientationChain:
     steps = steps.assign(year=pd.array([year_of(p) for p in steps["period"]], dtype="Int64"))
     rates = chain_rates(steps)
     return OrientationChain(report_year(steps), steps, rates, step_targets(steps), semester_vs_year(steps),
-                            global_delay(annex), chain_flags(annex, report.annex4_columns, report.annex4_comments),
+                            global_delay(annex), chain_flags(annex, report.annex4_notes, report.annex4_comments),
                             chain_losses(rates))
 
 

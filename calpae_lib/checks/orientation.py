@@ -30,7 +30,7 @@ import pandas as pd
 from calpae_lib.checks.registry import DOCUMENT, Finding, rule
 from calpae_lib.checks.text import percent_agrees
 from calpae_lib.tables.vocabulary import Grade, Status
-from calpae_lib.text.dates import DATE, date_problem, full_year
+from calpae_lib.text.dates import date_problem, full_year
 from calpae_lib.text.formatting import format_number, format_percent
 from calpae_lib.tables.claims import decimals_of
 from calpae_lib.template.orientation import GLOBAL_DELAY, STEPS
@@ -59,8 +59,6 @@ RATES = (
 COMMENT_RATE = {"orientes_delai": "orientation_delai", "rdv": "rdv_sur_entrants", "rdv_delai": "rdv_delai",
                 "cer": "cer_sur_entrants", "cer_delai": "cer_delai"}
 
-#: A percentage in a comment and the rest of its sentence.
-STATED_PERCENT = re.compile(r"""(?P<value>\d+(?:[,.]\d+)?)\s?%(?P<context>[^.]*)""", re.VERBOSE)
 
 #: A negative clause ("… que 100% ne soit pas atteint"): a statement of what is not reached.
 NEGATIVE = re.compile(r"""\bne\b.*\bpas\b""", re.VERBOSE)
@@ -347,32 +345,32 @@ def year_of_period(period) -> int:
     return int(str(period)[:4])
 
 
-def header_periods(columns: pd.DataFrame) -> list[dict]:
-    """Column headers whose dates do not match their column (a semester not ending on 30/06…)."""
+def header_periods(header_dates: pd.DataFrame) -> list[dict]:
+    """Column headers whose dates (:class:`~calpae_lib.tables.annex4.Annex4Notes`) do not match their column (a
+    semester not ending on 30/06…)."""
     out = []
-    for column in columns.drop_duplicates(["column", "header"]).itertuples():
-        for match in DATE.finditer(column.header):
-            problem = header_date_problem(match, column.kind, column.period)
-            if problem:
-                out.append(flag("orientation.periode", column.period,
-                                f"Annexe 4, en-tête « {column.header} » : {problem}.", column.source_line,
-                                column_kind=column.kind, observed=match.group(0)))
+    for date in header_dates.itertuples():
+        problem = header_date_problem(date, date.kind, date.period)
+        if problem:
+            out.append(flag("orientation.periode", date.period,
+                            f"Annexe 4, en-tête « {date.header} » : {problem}.", date.source_line,
+                            column_kind=date.kind, observed=date.date))
     return out
 
 
-def header_date_problem(match: re.Match, kind: str, period: str) -> str | None:
-    """What is wrong with a date printed in a column's header, or ``None`` (an impossible date with its year is
-    the document rule's)."""
-    day, month = int(match.group("day")), int(match.group("month"))
-    year = match.group("year") or str(period)
+def header_date_problem(date, kind: str, period: str) -> str | None:
+    """What is wrong with a date printed in a column's header (``date, day, month, year`` as printed), or
+    ``None`` (an impossible date with its year is the document rule's)."""
+    day, month = date.day, date.month
+    year = date.year or str(period)
     if date_problem(day, month, year):
-        return None if match.group("year") else f"date illisible « {match.group(0)} »"
+        return None if date.year else f"date illisible « {date.date} »"
     if str(full_year(year)) != str(period):
-        return f"la date {match.group(0)} n'est pas de l'année {period} de la colonne"
+        return f"la date {date.date} n'est pas de l'année {period} de la colonne"
     if kind == "s1" and (day, month) not in ((1, 1), (30, 6)):
-        return f"un premier semestre va du 1/01 au 30/06, pas jusqu'au {match.group(0)}"
+        return f"un premier semestre va du 1/01 au 30/06, pas jusqu'au {date.date}"
     if kind == "result" and (day, month) not in ((1, 1), (31, 12)):
-        return f"un résultat annuel va du 1/01 au 31/12, pas jusqu'au {match.group(0)}"
+        return f"un résultat annuel va du 1/01 au 31/12, pas jusqu'au {date.date}"
     return None
 
 
@@ -381,20 +379,19 @@ def watched_comments(comments: pd.DataFrame) -> pd.DataFrame:
     return comments[comments["indicator"].map(lambda t: step_of(t) is not None or bool(GLOBAL_DELAY.search(t)))]
 
 
-def comment_dates(comments: pd.DataFrame, year: str) -> list[dict]:
-    """Figures stopped before the end of the report year, as a comment says (« Données au 30/11/2022 »)."""
+def comment_dates(dates: pd.DataFrame, year: str) -> list[dict]:
+    """Figures stopped before the end of the report year, as a comment says (« Données au 30/11/2022 »):
+    ``dates``, the dates of the watched comments (:class:`~calpae_lib.tables.annex4.Annex4Notes`)."""
     out = []
-    for line in comments.itertuples():
-        for match in DATE.finditer(line.text):
-            printed_year = match.group("year") or str(year)
-            day, month = int(match.group("day")), int(match.group("month"))
-            if date_problem(day, month, printed_year):
-                continue  # an impossible date: document.date_impossible
-            if str(full_year(printed_year)) == str(year) and (day, month) != (31, 12):
-                out.append(flag("orientation.periode", year,
-                                f"Annexe 4, « {line.indicator} » : chiffres arrêtés au {match.group(0)}, avant la fin "
-                                f"de l'année {year}.", line.source_line, step=step_of(line.indicator),
-                                column_kind="result", observed=match.group(0)))
+    for date in dates.itertuples():
+        printed_year = date.year or str(year)
+        if date_problem(date.day, date.month, printed_year):
+            continue  # an impossible date: document.date_impossible
+        if str(full_year(printed_year)) == str(year) and (date.day, date.month) != (31, 12):
+            out.append(flag("orientation.periode", year,
+                            f"Annexe 4, « {date.indicator} » : chiffres arrêtés au {date.date}, avant la fin "
+                            f"de l'année {year}.", date.source_line, step=step_of(date.indicator),
+                            column_kind="result", observed=date.date))
     return out
 
 
@@ -412,40 +409,27 @@ def system_changes(comments: pd.DataFrame, year: str) -> list[dict]:
     return out
 
 
-def stated_percentages(comments: pd.DataFrame, rates: pd.DataFrame, year: str) -> list[dict]:
-    """Each percentage a chain step's comment states, recomputed from the counts of the report year."""
+def stated_percentages(percents: pd.DataFrame, rates: pd.DataFrame, year: str) -> list[dict]:
+    """Each percentage a chain step's comment states (``percents``: :class:`~calpae_lib.tables.annex4.Annex4Notes`),
+    recomputed from the counts of the report year."""
     out = []
     year_rates = rates[(rates["kind"] == "result") & (rates["period"] == year)].set_index("rate_id")
-    for _, group in comments.groupby("indicator_line", sort=False):
-        indicator = group["indicator"].iloc[0]
-        step = step_of(indicator)
-        if step not in COMMENT_RATE:
-            continue
-        text, starts = joined_with_offsets(group)
-        for match in STATED_PERCENT.finditer(text):
-            if NEGATIVE.search(match.group("context")):
-                continue  # « … que 100 % ne soit pas atteint »: what is not reached, no figure of the report
-            line = int(next(n for offset, n in reversed(starts) if offset <= match.start()))
-            out.append(check_percentage(match, step, indicator, year_rates, year, line))
+    for percent in percents.itertuples():
+        step = step_of(percent.indicator)
+        if step not in COMMENT_RATE or NEGATIVE.search(percent.context):
+            continue  # « … que 100 % ne soit pas atteint »: what is not reached, no figure of the report
+        out.append(check_percentage(percent, step, percent.indicator, year_rates, year, int(percent.source_line)))
     return out
 
 
-def joined_with_offsets(group: pd.DataFrame) -> tuple[str, list[tuple[int, int]]]:
-    """A comment's lines joined with spaces, and the offset where each printed line starts."""
-    text, starts = "", []
-    for row in group.itertuples():
-        starts.append((len(text), row.source_line))
-        text += row.text + " "
-    return text, starts
-
-
-def check_percentage(match: re.Match, step: str, indicator: str, year_rates, year: str, line: int) -> dict:
-    """One stated percentage against the rate its step's counts give (the engine's one tolerance)."""
-    printed = match.group("value")
+def check_percentage(percent, step: str, indicator: str, year_rates, year: str, line: int) -> dict:
+    """One stated percentage (``printed, number, context``) against the rate its step's counts give (the
+    engine's one tolerance)."""
+    printed = percent.number
     stated, places = float(parse_number(printed)), decimals_of(printed)  # a float: never a Decimal beside numpy numbers
-    context = match.group("context").strip()
+    context = percent.context.strip()
     rate_id = COMMENT_RATE[step]
-    quoted = f"« {match.group(0).strip()} » (Annexe 4)"
+    quoted = f"« {percent.printed.strip()} » (Annexe 4)"
     keys = {"step": step, "rate_id": rate_id, "column_kind": "result", "observed": format_percent(stated, places)}
     said, own = delay_of(context), delay_of(indicator)
     if said and (own is None or not same_delay(said, own)):
@@ -467,16 +451,17 @@ def check_percentage(match: re.Match, step: str, indicator: str, year_rates, yea
 #: Every judgement on the chain: rule id, function, and what it reads (steps and rates, the column
 #: headers, or the watched comments with the report year).
 FLAGS = {
-    "orientation.valeur_repetee": lambda steps, rates, columns, comments, year: repeated_values(steps, rates),
-    "orientation.taux_impossible": lambda steps, rates, columns, comments, year: impossible_rates(steps, rates),
-    "orientation.champ": lambda steps, rates, columns, comments, year: narrower_counts(steps, rates),
-    "orientation.semestre": lambda steps, rates, columns, comments, year: semester_against_year(steps),
-    "orientation.periode": lambda steps, rates, columns, comments, year: (
-        header_periods(columns) + (comment_dates(comments, year) if year else [])),
-    "orientation.systeme_information": lambda steps, rates, columns, comments, year: (
+    "orientation.valeur_repetee": lambda steps, rates, notes, comments, year: repeated_values(steps, rates),
+    "orientation.taux_impossible": lambda steps, rates, notes, comments, year: impossible_rates(steps, rates),
+    "orientation.champ": lambda steps, rates, notes, comments, year: narrower_counts(steps, rates),
+    "orientation.semestre": lambda steps, rates, notes, comments, year: semester_against_year(steps),
+    "orientation.periode": lambda steps, rates, notes, comments, year: (
+        header_periods(notes.header_dates) + (comment_dates(watched_comments(notes.comment_dates), year)
+                                              if year else [])),
+    "orientation.systeme_information": lambda steps, rates, notes, comments, year: (
         system_changes(comments, year) if year else []),
-    "orientation.pourcentage": lambda steps, rates, columns, comments, year: (
-        stated_percentages(comments, rates, year) if year else []),
+    "orientation.pourcentage": lambda steps, rates, notes, comments, year: (
+        stated_percentages(watched_comments(notes.comment_percents), rates, year) if year else []),
 }
 
 
@@ -496,31 +481,32 @@ def with_agreement(check_id: str, rows: list[dict], steps: pd.DataFrame) -> list
     return [flag(check_id, None, AGREEING[check_id], None, Status.OK)]
 
 
-def flags_of(check_id: str, annex: pd.DataFrame, columns: pd.DataFrame, comments: pd.DataFrame) -> list[dict]:
-    """The judgements of one of :data:`FLAGS` on a report's Annexe 4."""
+def flags_of(check_id: str, annex: pd.DataFrame, notes, comments: pd.DataFrame) -> list[dict]:
+    """The judgements of one of :data:`FLAGS` on a report's Annexe 4 (``notes``: what its comments and headers
+    state, :class:`~calpae_lib.tables.annex4.Annex4Notes`)."""
     steps = chain_steps(annex)
-    rows = FLAGS[check_id](steps, chain_rates(steps), columns, watched_comments(comments), report_year(steps))
+    rows = FLAGS[check_id](steps, chain_rates(steps), notes, watched_comments(comments), report_year(steps))
     return with_agreement(check_id, rows, steps)
 
 
-def chain_flags(annex: pd.DataFrame, columns: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
+def chain_flags(annex: pd.DataFrame, notes, comments: pd.DataFrame) -> pd.DataFrame:
     """Every judgement on the chain (:data:`FLAG_COLUMNS`), the rows the rules give ``checks.csv``, with
     ``step``, ``rate_id``, ``year`` (integer) and ``column_kind`` as columns that join to the steps and rates."""
     steps = chain_steps(annex)
     rates, watched, year = chain_rates(steps), watched_comments(comments), report_year(steps)
     rows = [row for check_id, function in FLAGS.items()
-            for row in with_agreement(check_id, function(steps, rates, columns, watched, year), steps)]
+            for row in with_agreement(check_id, function(steps, rates, notes, watched, year), steps)]
     frame = pd.DataFrame(rows, columns=FLAG_COLUMNS)
     for column in ("year", "source_line"):
         frame[column] = frame[column].astype("Int64")
     return frame
 
 
-def findings_of(check_id: str, tables, annex4_columns, annex4_comments) -> list[Finding]:
+def findings_of(check_id: str, tables, annex4_notes, annex4_comments) -> list[Finding]:
     """The engine's findings of one of :data:`FLAGS` (scope ``document``: Annexe 4 is no action's sheet)."""
     return [Finding(row["check_id"], DOCUMENT, row["status"], row["expected"], row["observed"], row["message"],
                     row["source_line"], basis=BASES.get(row["check_id"], ""))
-            for row in flags_of(check_id, tables["annex4"], annex4_columns, annex4_comments)]
+            for row in flags_of(check_id, tables["annex4"], annex4_notes, annex4_comments)]
 
 
 #: Where each chain rule's ``expected`` comes from (``observed`` is what Annexe 4 prints at the finding's line).
@@ -531,46 +517,46 @@ BASES = {"orientation.pourcentage": "recalcul sur les effectifs de l'annexe 4",
 
 
 #: What every rule of the chain reads besides ``annex4`` (:data:`calpae_lib.checks.engine.STRUCTURES`).
-READS = ("annex4_columns", "annex4_comments")
+READS = ("annex4_notes", "annex4_comments")
 
 
 @rule("orientation.valeur_repetee", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_repeated_values(tables, doc, meta, annex4_columns, annex4_comments) -> list[Finding]:
+def check_repeated_values(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
     """Chaîne d'orientation (annexe 4) : une même valeur n'est pas imprimée pour plusieurs étapes d'une colonne."""
-    return findings_of("orientation.valeur_repetee", tables, annex4_columns, annex4_comments)
+    return findings_of("orientation.valeur_repetee", tables, annex4_notes, annex4_comments)
 
 
 @rule("orientation.taux_impossible", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_impossible_rates(tables, doc, meta, annex4_columns, annex4_comments) -> list[Finding]:
+def check_impossible_rates(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
     """Chaîne d'orientation : aucune étape ne compte plus de personnes que sa base."""
-    return findings_of("orientation.taux_impossible", tables, annex4_columns, annex4_comments)
+    return findings_of("orientation.taux_impossible", tables, annex4_notes, annex4_comments)
 
 
 @rule("orientation.champ", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_narrower_counts(tables, doc, meta, annex4_columns, annex4_comments) -> list[Finding]:
+def check_narrower_counts(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
     """Chaîne d'orientation : aucun taux ne divise un effectif défini « hors … » par une base qui ne l'est pas."""
-    return findings_of("orientation.champ", tables, annex4_columns, annex4_comments)
+    return findings_of("orientation.champ", tables, annex4_notes, annex4_comments)
 
 
 @rule("orientation.semestre", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_semester(tables, doc, meta, annex4_columns, annex4_comments) -> list[Finding]:
+def check_semester(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
     """Chaîne d'orientation : l'année moins son 1er semestre ne donne pas à une étape plus de personnes qu'à sa base."""
-    return findings_of("orientation.semestre", tables, annex4_columns, annex4_comments)
+    return findings_of("orientation.semestre", tables, annex4_notes, annex4_comments)
 
 
 @rule("orientation.periode", needs=("annex4",), reads=READS, grade=Grade.REDACTION)
-def check_periods(tables, doc, meta, annex4_columns, annex4_comments) -> list[Finding]:
+def check_periods(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
     """Chaîne d'orientation : les dates des en-têtes et des commentaires couvrent la période de leur colonne."""
-    return findings_of("orientation.periode", tables, annex4_columns, annex4_comments)
+    return findings_of("orientation.periode", tables, annex4_notes, annex4_comments)
 
 
 @rule("orientation.systeme_information", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_system_changes(tables, doc, meta, annex4_columns, annex4_comments) -> list[Finding]:
+def check_system_changes(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
     """Chaîne d'orientation : pas de changement de système d'information en cours d'année."""
-    return findings_of("orientation.systeme_information", tables, annex4_columns, annex4_comments)
+    return findings_of("orientation.systeme_information", tables, annex4_notes, annex4_comments)
 
 
 @rule("orientation.pourcentage", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_percentages(tables, doc, meta, annex4_columns, annex4_comments) -> list[Finding]:
+def check_percentages(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
     """Chaîne d'orientation : chaque pourcentage d'un commentaire est recalculé à partir des effectifs de l'année."""
-    return findings_of("orientation.pourcentage", tables, annex4_columns, annex4_comments)
+    return findings_of("orientation.pourcentage", tables, annex4_notes, annex4_comments)

@@ -32,10 +32,10 @@ DOCUMENT = "document"
 #: sheet), the ``annex_headers`` (``(volet, header_line, year)`` of every annex table),
 #: the rapport's ``claims``, ``stated_percentages`` and the indicator comments' ``comment_shares``
 #: (:mod:`calpae_lib.tables.claims`), the ``dates`` printed (:class:`~calpae_lib.text.dates.PrintedDate`), and
-#: Annexe 4's ``annex4_columns`` and ``annex4_comments`` (:mod:`calpae_lib.tables.annex4`: column headers,
-#: comment lines).
+#: Annexe 4's ``annex4_comments`` and ``annex4_notes`` (:mod:`calpae_lib.tables.annex4`: its comment lines, and
+#: the dates and percentages its comments and column headers state).
 STRUCTURES = ("outline", "sheet_headers", "annex_headers", "claims", "stated_percentages", "dates", "comment_shares",
-              "annex4_columns", "annex4_comments")
+              "annex4_comments", "annex4_notes")
 
 #: The structure of the rules across years (:mod:`calpae_lib.checks.years`): the previous report of the same
 #: département (its ``tables`` and ``meta``). Given only when two reports are compared; a rule that reads it is

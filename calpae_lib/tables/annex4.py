@@ -957,18 +957,18 @@ def joined_with_offsets(group: pd.DataFrame) -> tuple[str, list[tuple[int, int]]
 
 def comment_percents(comments: pd.DataFrame) -> pd.DataFrame:
     """Each percentage a row's comment states (its lines joined): ``indicator_line, indicator, source_line,
-    printed, value, context``."""
+    printed, number`` (the number as printed), ``value, context``."""
     records = []
     for indicator_line, group in comments.groupby("indicator_line", sort=False):
         text, starts = joined_with_offsets(group)
         for match in STATED_PERCENT.finditer(text):
             line = int(next(n for offset, n in reversed(starts) if offset <= match.start()))
             records.append({"indicator_line": indicator_line, "indicator": group["indicator"].iloc[0],
-                            "source_line": line, "printed": match.group(0),
+                            "source_line": line, "printed": match.group(0), "number": match.group("value"),
                             "value": float(match.group("value").replace(",", ".")),
                             "context": match.group("context").strip()})
-    return pd.DataFrame(records, columns=["indicator_line", "indicator", "source_line", "printed", "value",
-                                          "context"])
+    return pd.DataFrame(records, columns=["indicator_line", "indicator", "source_line", "printed", "number",
+                                          "value", "context"])
 
 
 def annex4_notes(columns: pd.DataFrame, comments: pd.DataFrame) -> Annex4Notes:
