@@ -44,6 +44,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import pandera.pandas as pa
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -355,9 +356,9 @@ def sheet_title(name: str) -> str:
     return (schema.title if schema is not None else name)[:31]
 
 
-def status_columns(tables) -> list[tuple[str, object]]:
+def status_columns(tables) -> list[tuple[str, pa.Column]]:
     """Each column whose codes the schemas explain (statuses), once, named with the sheets that hold it."""
-    found: dict[tuple, tuple[object, list[str]]] = {}
+    found: dict[tuple, tuple[pa.Column, list[str]]] = {}
     for name in tables:
         schema = ALL_SCHEMAS.get(name)
         for column in (schema.columns.values() if schema is not None else []):

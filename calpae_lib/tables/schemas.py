@@ -90,17 +90,17 @@ def column(dtype, label: str, description: str, *checks: pa.Check, unit: str | N
     labels of the codes known so far, where a report may print others (volets);
     ``meanings``: what each code means, in a sentence (statuses).
     """
-    checks = list(checks)
-    metadata = {"unit": unit}
+    all_checks: list[pa.Check] = list(checks)
+    metadata: dict[str, object] = {"unit": unit}
     if values is not None:
         allowed = [*values, ""] if nullable and dtype is str else list(values)
-        checks.insert(0, pa.Check.isin(allowed))
+        all_checks.insert(0, pa.Check.isin(allowed))
         metadata["values"] = dict(values)
     if labels is not None:
         metadata["labels"] = dict(labels)
     if meanings is not None:
         metadata["meanings"] = dict(meanings)
-    return pa.Column(dtype, checks, nullable=nullable, coerce=coerce, title=label, description=description,
+    return pa.Column(dtype, all_checks, nullable=nullable, coerce=coerce, title=label, description=description,
                      metadata=metadata)
 
 
