@@ -430,7 +430,7 @@ def check_all_engaged(tables, doc, meta, claims) -> list[Finding]:
 
 @rule("execution.parite", needs=("annex_budget",), reads=("claims",), grade=Grade.MONTANT)
 def check_parity(tables, doc, meta, claims) -> list[Finding]:
-    """La parité État / Département annoncée par la convention, par volet et par action (montants avenant) ; un écart que la fiche explique elle-même (« 917 100 € dont 234 280 € (…) ») est cité, non compté comme incohérence."""
+    """La parité État / Département annoncée par la convention, par volet et par action (montants avenant) ; un écart que la fiche explique elle-même (un montant imprimé « dont » la part de l'autre financeur) est cité, non compté comme incohérence."""
     annex = tables[ANNEX_LINES]
     details = tables["budget_details"] if "budget_details" in tables else None
     claims = claims_of(claims, "parite_financeurs")
@@ -467,7 +467,7 @@ def unequal_actions(annex: pd.DataFrame, volet: str) -> int:
 
 
 def explaining_split(details, action_id: str, parts: dict) -> pd.DataFrame | None:
-    """The sheet's own split (« 917 100 € dont 234 280 € (…) 682 820 € (…) ») of the larger part of an action,
+    """The sheet's own split (« X € dont Y € (…) Z € (…) ») of the larger part of an action,
     when one of its parts is the other financeur's amount: the document says where the difference goes.
 
     ``parts`` maps each financeur to its planned amount; the rows of ``budget_details`` returned, or ``None``.

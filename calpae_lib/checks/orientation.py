@@ -520,43 +520,26 @@ BASES = {"orientation.pourcentage": "recalcul sur les effectifs de l'annexe 4",
 READS = ("annex4_notes", "annex4_comments")
 
 
-@rule("orientation.valeur_repetee", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_repeated_values(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
-    """Chaîne d'orientation (annexe 4) : une même valeur n'est pas imprimée pour plusieurs étapes d'une colonne."""
-    return findings_of("orientation.valeur_repetee", tables, annex4_notes, annex4_comments)
+def chain_rule(check_id: str, grade: Grade, description: str):
+    """The engine's rule ``check_id`` of :data:`FLAGS` (its findings by :func:`findings_of`), documented by
+    ``description`` (the method page's French sentence)."""
+    def check(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
+        return findings_of(check_id, tables, annex4_notes, annex4_comments)
+    check.__doc__ = description
+    return rule(check_id, needs=("annex4",), reads=READS, grade=grade)(check)
 
 
-@rule("orientation.taux_impossible", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_impossible_rates(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
-    """Chaîne d'orientation : aucune étape ne compte plus de personnes que sa base."""
-    return findings_of("orientation.taux_impossible", tables, annex4_notes, annex4_comments)
-
-
-@rule("orientation.champ", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_narrower_counts(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
-    """Chaîne d'orientation : aucun taux ne divise un effectif défini « hors … » par une base qui ne l'est pas."""
-    return findings_of("orientation.champ", tables, annex4_notes, annex4_comments)
-
-
-@rule("orientation.semestre", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_semester(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
-    """Chaîne d'orientation : l'année moins son 1er semestre ne donne pas à une étape plus de personnes qu'à sa base."""
-    return findings_of("orientation.semestre", tables, annex4_notes, annex4_comments)
-
-
-@rule("orientation.periode", needs=("annex4",), reads=READS, grade=Grade.REDACTION)
-def check_periods(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
-    """Chaîne d'orientation : les dates des en-têtes et des commentaires couvrent la période de leur colonne."""
-    return findings_of("orientation.periode", tables, annex4_notes, annex4_comments)
-
-
-@rule("orientation.systeme_information", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_system_changes(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
-    """Chaîne d'orientation : pas de changement de système d'information en cours d'année."""
-    return findings_of("orientation.systeme_information", tables, annex4_notes, annex4_comments)
-
-
-@rule("orientation.pourcentage", needs=("annex4",), reads=READS, grade=Grade.EFFECTIF)
-def check_percentages(tables, doc, meta, annex4_notes, annex4_comments) -> list[Finding]:
-    """Chaîne d'orientation : chaque pourcentage d'un commentaire est recalculé à partir des effectifs de l'année."""
-    return findings_of("orientation.pourcentage", tables, annex4_notes, annex4_comments)
+check_repeated_values = chain_rule("orientation.valeur_repetee", Grade.EFFECTIF,
+                                   "Chaîne d'orientation (annexe 4) : une même valeur n'est pas imprimée pour plusieurs étapes d'une colonne.")
+check_impossible_rates = chain_rule("orientation.taux_impossible", Grade.EFFECTIF,
+                                    "Chaîne d'orientation : aucune étape ne compte plus de personnes que sa base.")
+check_narrower_counts = chain_rule("orientation.champ", Grade.EFFECTIF,
+                                   "Chaîne d'orientation : aucun taux ne divise un effectif défini « hors … » par une base qui ne l'est pas.")
+check_semester = chain_rule("orientation.semestre", Grade.EFFECTIF,
+                            "Chaîne d'orientation : l'année moins son 1er semestre ne donne pas à une étape plus de personnes qu'à sa base.")
+check_periods = chain_rule("orientation.periode", Grade.REDACTION,
+                           "Chaîne d'orientation : les dates des en-têtes et des commentaires couvrent la période de leur colonne.")
+check_system_changes = chain_rule("orientation.systeme_information", Grade.EFFECTIF,
+                                  "Chaîne d'orientation : pas de changement de système d'information en cours d'année.")
+check_percentages = chain_rule("orientation.pourcentage", Grade.EFFECTIF,
+                               "Chaîne d'orientation : chaque pourcentage d'un commentaire est recalculé à partir des effectifs de l'année.")
