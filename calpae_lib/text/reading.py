@@ -80,18 +80,55 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a line of a report read from its PDF was printed (the text route knows none).
+
+    ``page``: the page number printed in the page's footer, else the PDF page's
+    index (1-based); ``x0`` and ``top``: the line's first word, in points from
+    the page's left and top edges. Inside a table: ``table``, a running count of
+    the report's tables (1-based), ``row`` within it (0 for the header's first
+    row) and ``column``, the 0-based column the line's cell stands in, as the
+    table's rules or its header's columns place it; all three ``None`` outside
+    tables.
+    """
+
+    page: int
+    x0: float
+    top: float
+    table: int | None = None
+    row: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True)
 class Document:
-    """A decoded, normalised report with 1-based line access."""
+    """A decoded, normalised report with 1-based line access.
+
+    ``places``: for a report read from its PDF, where each line was printed
+    (one :class:`Place` per line, ``None`` for the blank lines the reading puts
+    between paragraphs); empty for a text report.
+    """
 
     path: Path
     lines: tuple[str, ...]
     encoding: str
     sha256: str
     _text: str = field(default="", repr=False, compare=False)
+    places: tuple[Place | None, ...] = ()
 
     def line(self, number: int) -> str:
         """The normalised text of line ``number`` (1-based)."""
         return self.lines[number - 1]
+
+    def place(self, number: int) -> Place | None:
+        """Where line ``number`` (1-based) was printed in the PDF; ``None`` for a text report.
+
+        >>> document_from_text("a").place(1) is None
+        True
+        """
+        if not self.places or not 1 <= number <= len(self.places):
+            return None
+        return self.places[number - 1]
 
     @property
     def text(self) -> str:
