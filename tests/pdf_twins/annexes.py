@@ -7,7 +7,7 @@ tables and the landscape Annexe 4; the signature stays.
 from __future__ import annotations
 
 from tests.pdf_twins.model import TableTruth, TwinContext
-from tests.pdf_twins.prose import prose_flowables
+from tests.pdf_twins.flowables import prose_flowables
 
 
 def annex_flowables(ctx: TwinContext, start: int, end: int) -> tuple[list, list[TableTruth]]:
