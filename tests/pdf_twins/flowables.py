@@ -66,8 +66,11 @@ class TruthTable(Table):
     truth: TableTruth | None = None
 
     def draw(self) -> None:
-        if self.truth is not None and not self.truth.page:
-            self.truth.page = self.canv.getPageNumber()
+        if self.truth is not None:
+            page = self.canv.getPageNumber()
+            self.truth.page = self.truth.page or page
+            if page not in self.truth.pages:
+                self.truth.pages.append(page)
         super().draw()
 
     def split(self, available_width, available_height):

@@ -46,8 +46,10 @@ class TableTruth:
     page: int
     rows: list[list[str]]
     placed: list[tuple[int, int]] = field(default_factory=list)
-    line: int = 0  # the text line the table starts at (for messages)
+    line: int = 0  # the first text line the table prints (for messages)
+    end: int = 0  # the last text line the table prints
     records: pd.DataFrame | None = None  # the tidy records it gives (indicators, annex4), None for the others
+    pages: list[int] = field(default_factory=list)  # every page it is printed on (more than one: continued)
 
 
 @dataclass

@@ -46,6 +46,7 @@ HEADER_SIZE = 8.0
 #: Cell text of the tables.
 CELL_SIZE = 7.5
 INDICATORS_WORD = re.compile(r"\bIndicateurs\b", re.IGNORECASE)
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 Block = tuple[int, int, Callable[[], tuple[list, list[TableTruth]]]]
 
@@ -188,7 +189,7 @@ def indicator_table(ctx: TwinContext, region: TableRegion) -> tuple[list, list[T
              ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)]
     style += [("SPAN", (0, first), (0, last)) for first, last in spans if last > first]
     table.setStyle(style)
-    truth = TableTruth("indicators", 0, printed, placed, line=region.header.start,
+    truth = TableTruth("indicators", 0, printed, placed, line=region.header.start, end=region.body_end,
                        records=pd.DataFrame([r for row in rows for r in row["records"]],
                                             columns=list(INDICATOR_COLUMNS)))
     table.truth = truth
@@ -218,21 +219,35 @@ def budget_lines(ctx: TwinContext, start: int, end: int) -> tuple[int, int] | No
     return first, max(amounts)
 
 
+def header_lines(ctx: TwinContext, pieces: list) -> set[int]:
+    """The lines of a budget table's header: the text-only lines before its first amount, up to the last one
+    that names a year (all of them if none does), stopping at a label ending with a colon."""
+    first_amount = next(t.line for t in pieces if t.amount is not None)
+    leading = sorted({t.line for t in pieces if t.line < first_amount})
+    prefix = []
+    for number in leading:
+        if ctx.line(number).rstrip().endswith(":"):
+            break
+        prefix.append(number)
+    with_year = [n for n in prefix if YEAR.search(ctx.line(n))]
+    return set(prefix[: prefix.index(with_year[-1]) + 1] if with_year else prefix)
+
+
 def budget_table(ctx: TwinContext, start: int, end: int) -> tuple[list, list[TableTruth]]:
     """A budget table without rules: one row per text line, its label then its amounts, left to right.
 
     Lines before the first amount are the header: printed over the amount columns.
     """
     pieces = tokens(ctx.doc, start, end)
-    first_amount = next(t.line for t in pieces if t.amount is not None)
     lines: dict[int, list] = {}
     for piece in pieces:
         lines.setdefault(piece.line, []).append(piece)
+    header = header_lines(ctx, pieces)
     printed: list[list[str]] = []
     header_rows = 0
     for number in sorted(lines):
         texts = [piece.text for piece in lines[number]]
-        if number < first_amount:
+        if number in header:
             printed.append(["", " ".join(texts)])
             header_rows += 1
         elif lines[number][0].amount is not None:
@@ -249,7 +264,7 @@ def budget_table(ctx: TwinContext, start: int, end: int) -> tuple[list, list[Tab
     style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]
     style += [("SPAN", (1, row), (-1, row)) for row in range(header_rows)]
     table.setStyle(style)
-    truth = TableTruth("budget", 0, printed, line=start)
+    truth = TableTruth("budget", 0, printed, line=start, end=end)
     table.truth = truth
     return [Spacer(1, 4), table, Spacer(1, 6)], [truth]
 
