@@ -130,20 +130,20 @@ def indicator_rows(records: pd.DataFrame, columns: list[tuple[str, str]]):
     """
     rows: list[dict] = []
     for record in records.itertuples(index=False):
-        if not rows or (rows[-1]["measure"], rows[-1]["indicator"]) != (record.measure, record.indicator):
+        kind, period = record.kind, record.period
+        known = isinstance(kind, str) and kind and isinstance(period, str) and period
+        index = columns.index((kind, period)) if known and (kind, period) in columns else None
+        same = bool(rows) and (rows[-1]["measure"], rows[-1]["indicator"]) == (record.measure, record.indicator)
+        full = same and (index in rows[-1]["values"] if index is not None
+                         else len(rows[-1]["values"]) == len(columns))
+        if not same or full:  # a new row (an indicator printed twice in a row gets two rows)
             rows.append({"measure": record.measure, "indicator": record.indicator, "values": {},
                          "comment": "", "chosen": [], "records": []})
         row = rows[-1]
         if record.comment and record.comment not in row["comment"]:
             row["comment"] = (row["comment"] + " " + record.comment).strip()
-        kind, period = record.kind, record.period
-        known = isinstance(kind, str) and kind and isinstance(period, str) and period
-        index = columns.index((kind, period)) if known and (kind, period) in columns else None
-        if index is None or index in row["values"]:
-            free = [i for i in range(len(columns)) if i not in row["values"]]
-            if not free:
-                raise ValueError(f"ligne {record.source_line} : aucune colonne libre pour « {record.raw} »")
-            index = free[0]
+        if index is None:
+            index = next(i for i in range(len(columns)) if i not in row["values"])
             row["chosen"].append(index)
         row["values"][index] = record.raw
         row["records"].append({"action_id": record.action_id, "measure": record.measure,
