@@ -24,6 +24,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, 
 
 from calpae_lib.pipeline import ParsedReport, parse_document
 from calpae_lib.tables.budgets import budget_sections, tokens
+from calpae_lib.tables.pages import footer_anchors
 from calpae_lib.tables.indicators.headers import TableRegion, table_regions
 from calpae_lib.template.indicators import COLUMN_KEYWORD, JUSTIFICATION
 from calpae_lib.text.flattened import join_cut_lines
@@ -297,6 +298,8 @@ def body_flowables(ctx: TwinContext) -> tuple[list, list[TableTruth]]:
     """Lines 1 to the annexes' start: prose and the sheets' tables; each action sheet on a new page."""
     annex_start = ctx.report.outline.annex_start
     sheet_starts = {action.start for action in ctx.report.outline.actions}
+    blocks = table_blocks(ctx)
+    footers = {line for line, _ in footer_anchors(ctx.doc, annex_start - 1, [(a, b) for a, b, _ in blocks])}
     story: list = []
     truths: list[TableTruth] = []
     line = 1
@@ -305,9 +308,10 @@ def body_flowables(ctx: TwinContext) -> tuple[list, list[TableTruth]]:
         for number in range(first, last + 1):
             if number in sheet_starts and story:
                 story.append(PageBreak())
-            story.extend(prose_flowables(ctx, number, number))
+            if number not in footers:  # the text's page numbers: the twin prints its own in the footers
+                story.extend(prose_flowables(ctx, number, number))
 
-    for first, last, render in table_blocks(ctx):
+    for first, last, render in blocks:
         if first >= annex_start:
             break
         prose(line, first - 1)
