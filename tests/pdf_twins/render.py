@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -186,7 +187,7 @@ def indicator_table(ctx: TwinContext, region: TableRegion) -> tuple[list, list[T
     data += [[cell(text, styles["cell"]) for text in row] for row in printed[1:]]
     table = TruthTable(data, colWidths=indicator_widths(len(header), with_measure, with_justification),
                        repeatRows=1, splitInRow=0)
-    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    style: list[tuple] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)]
     style += [("SPAN", (0, first), (0, last)) for first, last in spans if last > first]
     table.setStyle(style)
@@ -262,7 +263,7 @@ def budget_table(ctx: TwinContext, start: int, end: int) -> tuple[list, list[Tab
     total = A4[0] - 2 * MARGIN
     widths = [total * 0.45] + [total * 0.55 / (width - 1)] * (width - 1)
     table = TruthTable(data, colWidths=widths, repeatRows=header_rows)
-    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]
+    style: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]
     style += [("SPAN", (1, row), (-1, row)) for row in range(header_rows)]
     table.setStyle(style)
     truth = TableTruth("budget", 0, printed, line=start, end=end)
@@ -277,14 +278,13 @@ def table_blocks(ctx: TwinContext) -> list[Block]:
     """Every table of the sheets: (first line, last line, what renders it), in text order."""
     blocks: list[Block] = []
     for region in table_regions(ctx.doc, ctx.report.outline):
-        blocks.append((region.header.start, region.body_end,
-                       lambda region=region: indicator_table(ctx, region)))
+        blocks.append((region.header.start, region.body_end, partial(indicator_table, ctx, region)))
     for action in ctx.report.outline.actions:
         sections = budget_sections(ctx.doc, action)
         for section in (sections.planned, sections.executed):
             span = budget_lines(ctx, *section) if section else None
             if span is not None:
-                blocks.append((span[0], span[1], lambda span=span: budget_table(ctx, *span)))
+                blocks.append((span[0], span[1], partial(budget_table, ctx, *span)))
     blocks.sort(key=lambda block: block[0])
     kept: list[Block] = []
     for block in blocks:
