@@ -183,10 +183,10 @@ def indicator_table(ctx: TwinContext, region: TableRegion) -> tuple[list, list[T
         placed.extend((number, first_value + i) for i in row["chosen"])
 
     styles = ctx.styles
-    data = [[cell(text, styles["cell_header"]) for text in header]]
-    data += [[cell(text, styles["cell"]) for text in row] for row in printed[1:]]
-    table = TruthTable(data, colWidths=indicator_widths(len(header), with_measure, with_justification),
-                       repeatRows=1, splitInRow=0)
+    widths = indicator_widths(len(header), with_measure, with_justification)
+    data = [[cell(text, styles["cell_header"], width) for text, width in zip(header, widths)]]
+    data += [[cell(text, styles["cell"], width) for text, width in zip(row, widths)] for row in printed[1:]]
+    table = TruthTable(data, colWidths=widths, repeatRows=1, splitInRow=0)
     style: list[tuple] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)]
     style += [("SPAN", (0, first), (0, last)) for first, last in spans if last > first]
@@ -201,8 +201,8 @@ def indicator_table(ctx: TwinContext, region: TableRegion) -> tuple[list, list[T
 def indicator_widths(count: int, with_measure: bool, with_justification: bool) -> list[float]:
     """Column widths (points) within the portrait frame: text columns wide, value columns narrow."""
     total = A4[0] - 2 * MARGIN
-    fixed = [70.0] if with_measure else []
-    fixed.append(120.0)
+    fixed = [78.0] if with_measure else []
+    fixed.append(118.0)
     values = count - len(fixed) - (1 if with_justification else 0)
     justification = 110.0 if with_justification else 0.0
     value_width = (total - sum(fixed) - justification) / max(values, 1)
@@ -259,9 +259,9 @@ def budget_table(ctx: TwinContext, start: int, end: int) -> tuple[list, list[Tab
     width = max(2, *(len(row) for row in printed))
     printed = [row + [""] * (width - len(row)) for row in printed]
     style_name = ctx.styles["cell"]
-    data = [[cell(text, style_name) for text in row] for row in printed]
     total = A4[0] - 2 * MARGIN
     widths = [total * 0.45] + [total * 0.55 / (width - 1)] * (width - 1)
+    data = [[cell(text, style_name, column) for text, column in zip(row, widths)] for row in printed]
     table = TruthTable(data, colWidths=widths, repeatRows=header_rows)
     style: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]
     style += [("SPAN", (1, row), (-1, row)) for row in range(header_rows)]
