@@ -27,6 +27,7 @@ from calpae_lib.pipeline import ParsedReport, parse_document
 from calpae_lib.tables.budgets import budget_sections, tokens
 from calpae_lib.tables.pages import footer_anchors
 from calpae_lib.tables.indicators.headers import TableRegion, table_regions
+from calpae_lib.template.budgets import DEPARTEMENT_LABEL, ETAT_LABEL
 from calpae_lib.template.indicators import COLUMN_KEYWORD, JUSTIFICATION
 from calpae_lib.text.flattened import join_cut_lines
 from calpae_lib.text.reading import document_from_text
@@ -43,11 +44,14 @@ from tests.pdf_twins.model import (
     empty_indicators,
 )
 
+STAGE_WORD = r"Engag[ée]|Montant\s+liquid[ée]|R[ée]alis[ée]"
 MARGIN = 2 * cm
 HEADER_SIZE = 8.0
 #: Cell text of the tables.
 CELL_SIZE = 7.5
 INDICATORS_WORD = re.compile(r"\bIndicateurs\b", re.IGNORECASE)
+#: Where a budget header's column title starts: a share ("Part Etat") or a stage ("Engagé", "Montant liquidé").
+BUDGET_COLUMN_START = re.compile(rf"{ETAT_LABEL.pattern}|{DEPARTEMENT_LABEL.pattern}|{STAGE_WORD}", re.IGNORECASE)
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 Block = tuple[int, int, Callable[[], tuple[list, list[TableTruth]]]]
@@ -235,6 +239,31 @@ def header_lines(ctx: TwinContext, pieces: list) -> set[int]:
     return set(prefix[: prefix.index(with_year[-1]) + 1] if with_year else prefix)
 
 
+def header_pieces(text: str) -> list[str]:
+    """A budget header line cut into its columns' titles: a new column at each share or stage named.
+
+    >>> header_pieces("Part Etat Part Département")
+    ['Part Etat', 'Part Département']
+    >>> header_pieces("Engagé en 2022 Engagé en")
+    ['Engagé en 2022', 'Engagé en']
+    >>> header_pieces("2022")
+    ['2022']
+    """
+    starts = sorted({0} | {m.start() for m in BUDGET_COLUMN_START.finditer(text)})
+    pieces = [text[a:b].strip() for a, b in zip(starts, starts[1:] + [len(text)])]
+    return [piece for piece in pieces if piece]
+
+
+def amount_column(ctx: TwinContext, line: int, texts: list[str]) -> int:
+    """The column a line holding only amounts starts in: 1, or 2 for a lone amount the text route
+    gives to the Département (printed under the second column, as the sheet's table has it)."""
+    if len(texts) != 1:
+        return 1
+    budgets = ctx.report.tables["budgets"]
+    payers = set(budgets.loc[budgets["source_line"] == line, "financeur"])
+    return 2 if payers == {"departement"} else 1
+
+
 def budget_table(ctx: TwinContext, start: int, end: int) -> tuple[list, list[TableTruth]]:
     """A budget table without rules: one row per text line, its label then its amounts, left to right.
 
@@ -250,10 +279,10 @@ def budget_table(ctx: TwinContext, start: int, end: int) -> tuple[list, list[Tab
     for number in sorted(lines):
         texts = [piece.text for piece in lines[number]]
         if number in header:
-            printed.append(["", " ".join(texts)])
+            printed.append([""] + header_pieces(" ".join(texts)))
             header_rows += 1
         elif lines[number][0].amount is not None:
-            printed.append([""] + texts)
+            printed.append([""] * amount_column(ctx, number, texts) + texts)
         else:
             printed.append(texts)
     width = max(2, *(len(row) for row in printed))
@@ -264,7 +293,6 @@ def budget_table(ctx: TwinContext, start: int, end: int) -> tuple[list, list[Tab
     data = [[cell(text, style_name, column) for text, column in zip(row, widths)] for row in printed]
     table = TruthTable(data, colWidths=widths, repeatRows=header_rows)
     style: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]
-    style += [("SPAN", (1, row), (-1, row)) for row in range(header_rows)]
     table.setStyle(style)
     truth = TableTruth("budget", 0, printed, line=start, end=end)
     table.truth = truth
