@@ -24,7 +24,7 @@ in the first column the text route allowed (:func:`place_cells`) and lists it in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import pandas as pd
@@ -37,6 +37,7 @@ from calpae_lib.tables.annex4 import LABEL_START, PageRows, printed_label, read_
 from calpae_lib.tables.annex_budget import AnnexRow, AnnexTable
 from calpae_lib.template.indicators import ANNEX4_HEADER_START, ANNEX4_TITLE
 from calpae_lib.text.numbers import find_amounts
+from tests.pdf_twins.flowables import TruthTable, cell, prose_flowables
 from tests.pdf_twins.model import ANNEX4_COLUMNS, TableTruth, TwinContext, empty_annex4
 
 #: How many Annexe 4 columns hold labels merged over their rows (axis, measure).
@@ -47,15 +48,6 @@ ANNEX4_SHARES = (0.06, 0.085, 0.135, 0.135, 0.38)
 RULE = 0.5
 HEADER_BACKGROUND = colors.Color(0.85, 0.85, 0.85)
 TOTAL_BACKGROUND = colors.Color(0.93, 0.93, 0.93)
-
-
-@dataclass
-class Annex4Truth(TableTruth):
-    """An Annexe 4 table as printed, with its records (columns :data:`ANNEX4_COLUMNS`): one per
-    value cell, ``label`` the indicator's text, ``period`` and ``kind`` those of the column the
-    cell is printed in, ``raw`` the cell as printed."""
-
-    records: pd.DataFrame = field(default_factory=empty_annex4)
 
 
 # --- the whole annex ---------------------------------------------------------------------------
@@ -75,7 +67,7 @@ def annex_flowables(ctx: TwinContext, start: int, end: int) -> tuple[list, list[
             flowables += printed
             truths += found
         else:
-            flowables += prose(ctx, first, last)
+            flowables += prose_flowables(ctx, first, last)
     return flowables, truths
 
 
@@ -102,20 +94,10 @@ def annex_segments(ctx: TwinContext, start: int, end: int) -> list[tuple[int, in
     return segments
 
 
-def prose(ctx: TwinContext, first: int, last: int) -> list:
-    """Every non-blank line from ``first`` to ``last`` as a paragraph of its own."""
-    style = ctx.styles["Normal"]
-    return [Paragraph(escape(" ".join(text.split())), style)
-            for _, text in ctx.doc.numbered(first, last) if text.strip()]
-
-
-def cell_paragraph(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(" ".join(text.split())), style)
-
-
 def small_style(ctx: TwinContext, name: str, size: float, **more) -> ParagraphStyle:
     """A paragraph style of ``size`` points in the twin's body font."""
-    return ParagraphStyle(name, parent=ctx.styles["Normal"], fontSize=size, leading=size * 1.2,
+    parent = ctx.styles["cell"] if "cell" in ctx.styles else ctx.styles["Normal"]
+    return ParagraphStyle(name, parent=parent, fontSize=size, leading=size * 1.2,
                           spaceBefore=0, spaceAfter=0, **more)
 
 
@@ -158,8 +140,8 @@ def budget_table(ctx: TwinContext, annex: AnnexTable) -> tuple[Table, TableTruth
     label = small_style(ctx, "annex-label", 8)
     amount = small_style(ctx, "annex-amount", 8, alignment=TA_RIGHT)
     centred = small_style(ctx, "annex-head", 8, alignment=TA_CENTER)
-    data = [[cell_paragraph(text, centred) for text in header]]
-    data += [[cell_paragraph(text, centred if annex.title_line and index == 0 else label if column == 0 else amount)
+    data = [[cell(text, centred) for text in header]]
+    data += [[cell(text, centred if annex.title_line and index == 0 else label if column == 0 else amount)
               for column, text in enumerate(cells)] for index, cells in enumerate(rows[1:])]
     commands = [("GRID", (0, 0), (-1, -1), RULE, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -170,8 +152,9 @@ def budget_table(ctx: TwinContext, annex: AnnexTable) -> tuple[Table, TableTruth
     for index, row in enumerate(annex.rows):
         if row.row_kind not in ("action", "etat", "departement"):
             commands.append(("BACKGROUND", (0, index + offset), (-1, index + offset), TOTAL_BACKGROUND))
-    table = Table(data, colWidths=["56%", "22%", "22%"], repeatRows=1, style=commands)
-    return table, TableTruth("annex_budget", 0, rows, line=annex.header_line)
+    table = TruthTable(data, colWidths=["56%", "22%", "22%"], repeatRows=1, style=commands)
+    table.truth = TableTruth("annex_budget", 0, rows, line=annex.header_line, end=budget_last_line(annex))
+    return table, table.truth
 
 
 # --- Annexe 4 ------------------------------------------------------------------------------------
@@ -279,7 +262,7 @@ def annex4_flowables(ctx: TwinContext, pages: list[PageRows], first: int, last: 
     truths: list[TableTruth] = []
     for header, run in same_header_runs(ctx, pages):
         rows = [row for page in run for row in annex4_rows(ctx, page, axes)]
-        table, truth = annex4_table(ctx, header, rows, page_header_line(ctx, run[0]))
+        table, truth = annex4_table(ctx, header, rows, (page_header_line(ctx, run[0]), run[-1].page.labels[1] + 1))
         flowables += [table, Spacer(1, 8)]
         truths.append(truth)
     flowables += [NextPageTemplate(ctx.portrait), PageBreak()]
@@ -306,24 +289,29 @@ def column_widths(values: int) -> list[str]:
     return [f"{share * 100:.3f}%" for share in shares]
 
 
-def annex4_table(ctx: TwinContext, header: list[str], rows: list[Annex4Row], line: int) -> tuple[Table, Annex4Truth]:
-    """One Annexe 4 table and its truth (labels in the first row of their merged cells)."""
+def annex4_table(ctx: TwinContext, header: list[str], rows: list[Annex4Row],
+                 lines: tuple[int, int]) -> tuple[Table, TableTruth]:
+    """One Annexe 4 table and its truth (``lines``: the first and last text lines it prints): labels in
+    the first row of their merged cells, the records (columns :data:`ANNEX4_COLUMNS`) one per value
+    cell, ``label`` the indicator's text, ``period`` and ``kind`` those of the column the cell is
+    printed in, ``raw`` the cell as printed."""
     width = len(header) - 5  # axis, measure, indicator, definition … comment
     body = [row.texts(width) for row in rows]
     text = small_style(ctx, "annex4-text", 6.5)
     value = small_style(ctx, "annex4-value", 6.5, alignment=TA_CENTER)
     head = small_style(ctx, "annex4-head", 6.5, alignment=TA_CENTER)
 
-    def render(cell: str, column: int, is_header: bool) -> Paragraph:
+    def render(printed: str, column: int, is_header: bool) -> Paragraph:
         style = head if is_header else value if 4 <= column < 4 + width else text
-        return cell_paragraph(cell, style)
+        return cell(printed, style)
 
     table = MergedLabelTable(header, body, LABEL_COLUMNS, render, column_widths(width))
     printed = [header] + [[text if r == start else "" for text, start in zip(cells[:LABEL_COLUMNS], starts)]
                           + cells[LABEL_COLUMNS:] for r, (cells, starts) in enumerate(zip(body, run_starts(body)))]
     placed = [(index + 1, 3 + position) for index, row in enumerate(rows) for position in row.placed]
     records = pd.DataFrame([r for row in rows for r in row.records], columns=list(ANNEX4_COLUMNS))
-    return table, Annex4Truth("annex4", 0, printed, placed, line, records)
+    table.truth = TableTruth("annex4", 0, printed, placed, line=lines[0], end=lines[1], records=records)
+    return table, table.truth
 
 
 def run_starts(body: list[list[str]], labels: int = LABEL_COLUMNS) -> list[list[int]]:
@@ -343,7 +331,7 @@ def run_starts(body: list[list[str]], labels: int = LABEL_COLUMNS) -> list[list[
     return starts
 
 
-class MergedLabelTable(Table):
+class MergedLabelTable(TruthTable):
     """A ruled table whose first ``labels`` columns hold labels merged over their rows, its header
     row repeated on continued pages. It splits between any two body rows: a merged label running
     onto the next page is continued there as an empty merged cell (``carried``: the label columns
@@ -377,7 +365,9 @@ class MergedLabelTable(Table):
         super().__init__(data, colWidths=widths, repeatRows=1, style=commands)
 
     def part(self, body: list[list[str]], carried: frozenset[int]) -> MergedLabelTable:
-        return MergedLabelTable(self.header_texts, body, self.labels, self.render, self.widths, carried)
+        part = MergedLabelTable(self.header_texts, body, self.labels, self.render, self.widths, carried)
+        part.truth = self.truth
+        return part
 
     def split(self, availWidth, availHeight):
         self._calc(availWidth, availHeight)
@@ -400,7 +390,7 @@ class MergedLabelTable(Table):
 def annex4_frame(truths: list[TableTruth]) -> pd.DataFrame:
     """The Annexe 4 records the PDF route must give back (:attr:`Twin.annex4`), from the tables
     :func:`annex_flowables` printed."""
-    frames = [truth.records for truth in truths if isinstance(truth, Annex4Truth)]
+    frames = [truth.records for truth in truths if truth.kind == "annex4" and truth.records is not None]
     if not frames:
         return empty_annex4()
     return pd.concat(frames, ignore_index=True)

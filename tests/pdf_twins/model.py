@@ -37,14 +37,19 @@ class TableTruth:
     strings, a merged cell's text in its first row and column only and ``""``
     in the cells it covers. ``placed``: the cells whose column the twin chose
     where the text route could not tell (status ambiguous): ``(row, column)``
-    indexes into ``rows``.
+    indexes into ``rows``. ``records``: for an indicator table or Annexe 4, the
+    tidy records it must give back (:data:`INDICATOR_COLUMNS` or
+    :data:`ANNEX4_COLUMNS`); :class:`Twin` gathers them.
     """
 
     kind: str
     page: int
     rows: list[list[str]]
     placed: list[tuple[int, int]] = field(default_factory=list)
-    line: int = 0  # the text line the table starts at (for messages)
+    line: int = 0  # the first text line the table prints (for messages)
+    end: int = 0  # the last text line the table prints
+    records: pd.DataFrame | None = None  # the tidy records it gives (indicators, annex4), None for the others
+    pages: list[int] = field(default_factory=list)  # every page it is printed on (more than one: continued)
 
 
 @dataclass
