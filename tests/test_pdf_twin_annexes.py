@@ -135,7 +135,11 @@ def test_annex4_labels_are_merged_over_their_rows(bundled, twin):
     measures = [row[1] for row in body if row[1]]
     assert len(axes) < len(measures) < len(body), "axis and measure labels printed once for their rows"
     assert measures == list(dict.fromkeys(bundled.tables["annex4"]["measure"]))
-    assert all(axis[:1] == measure[:1] for axis, measure in zip(axes, measures[:1]))
+    axis = ""
+    for row in body:  # each measure under the axis of its number (« 3.2. » under « 3. »)
+        axis = row[0] or axis
+        if row[1]:
+            assert row[1].split(".")[0] == axis.split(".")[0], (row[1], axis)
     # the PDF shows the merge: a label cell taller than one row
     with pdfplumber.open(path) as pdf:
         page = next(p for p in pdf.pages if p.width > p.height)
@@ -182,3 +186,16 @@ def test_the_annexes_of_variants_render(make, tmp_path):
     assert frame["period"].notna().all()
     placed = sum(len(t.placed) for t in truths)
     assert placed == int((report.tables["annex4"]["status"] == "ambiguous").sum())
+
+
+def test_the_whole_twin_gives_the_annex4_records_and_prints_it_landscape(bundled_twin, bundled_report):
+    annex4 = bundled_twin.tables("annex4")
+    assert len(annex4) == 1 and len(annex4[0].pages) >= 2
+    assert len(bundled_twin.annex4) == len(bundled_report.tables["annex4"])
+    budgets = bundled_twin.tables("annex_budget")
+    assert len(budgets) == len(bundled_report.annex)
+    with pdfplumber.open(bundled_twin.path) as pdf:
+        assert all(pdf.pages[page - 1].width > pdf.pages[page - 1].height for page in annex4[0].pages)
+        assert all(pdf.pages[page - 1].width < pdf.pages[page - 1].height for t in budgets for page in t.pages)
+        last = pdf.pages[annex4[0].pages[-1]]  # the page after Annexe 4: portrait again
+        assert last.width < last.height

@@ -53,16 +53,21 @@ TOTAL_BACKGROUND = colors.Color(0.93, 0.93, 0.93)
 # --- the whole annex ---------------------------------------------------------------------------
 
 
+#: What a stretch of the annexes' lines prints: an annex budget table, Annexe 4 (its pages as
+#: :func:`read_pages` reads them) or prose (``None``).
+Printed = AnnexTable | list[PageRows] | None
+
+
 def annex_flowables(ctx: TwinContext, start: int, end: int) -> tuple[list, list[TableTruth]]:
     """The flowables printing lines ``start`` to ``end`` (inclusive, 1-based) and the tables they print."""
     flowables: list = []
     truths: list[TableTruth] = []
-    for first, last, kind, item in annex_segments(ctx, start, end):
-        if kind == "budget":
+    for first, last, item in annex_segments(ctx, start, end):
+        if isinstance(item, AnnexTable):
             table, truth = budget_table(ctx, item)
             flowables += [Spacer(1, 6), table, Spacer(1, 6)]
             truths.append(truth)
-        elif kind == "annex4":
+        elif item:
             printed, found = annex4_flowables(ctx, item, first, last)
             flowables += printed
             truths += found
@@ -71,26 +76,27 @@ def annex_flowables(ctx: TwinContext, start: int, end: int) -> tuple[list, list[
     return flowables, truths
 
 
-def annex_segments(ctx: TwinContext, start: int, end: int) -> list[tuple[int, int, str, object]]:
-    """``(first, last, kind, item)`` covering lines ``start``..``end`` in order: ``budget`` (an
-    :class:`AnnexTable`), ``annex4`` (its pages, :func:`read_pages`) and ``prose`` between them."""
-    blocks: list[tuple[int, int, str, object]] = []
+def annex_segments(ctx: TwinContext, start: int, end: int) -> list[tuple[int, int, Printed]]:
+    """``(first, last, printed)`` covering lines ``start``..``end`` in order: each annex budget table,
+    Annexe 4, and the prose between them."""
+    blocks: list[tuple[int, int, Printed]] = []
     for table in ctx.report.annex:
         if start <= table.header_line <= end:
-            blocks.append((table.header_line, budget_last_line(table), "budget", table))
+            blocks.append((table.header_line, budget_last_line(table), table))
     pages = read_pages(ctx.doc)
     if pages:
         first, last = annex4_bounds(ctx, pages)
         if start <= first <= end:
-            blocks.append((first, last, "annex4", pages))
-    segments, line = [], start
-    for first, last, kind, item in sorted(blocks, key=lambda block: block[0]):
+            blocks.append((first, last, pages))
+    segments: list[tuple[int, int, Printed]] = []
+    line = start
+    for first, last, item in sorted(blocks, key=lambda block: block[0]):
         if first > line:
-            segments.append((line, first - 1, "prose", None))
-        segments.append((first, min(last, end), kind, item))
+            segments.append((line, first - 1, None))
+        segments.append((first, min(last, end), item))
         line = max(line, last + 1)
     if line <= end:
-        segments.append((line, end, "prose", None))
+        segments.append((line, end, None))
     return segments
 
 
