@@ -18,7 +18,15 @@ from pathlib import Path
 from calpae_lib.errors import InputError
 from calpae_lib.pdf.emit import PageContent, emit
 from calpae_lib.pdf.grids import Grid, ruled_grid, unruled_tables
-from calpae_lib.pdf.layout import PageFrame, PrintedLine, Word, footer_number, margin_bands, page_lines, word_of
+from calpae_lib.pdf.layout import (
+    SAME_LINE,
+    PageFrame,
+    PrintedLine,
+    Word,
+    footer_number,
+    margin_bands,
+    page_lines,
+)
 from calpae_lib.text.reading import Document, check_raw_file, normalise, read_raw, read_report
 
 #: The first bytes of every PDF.
@@ -26,6 +34,10 @@ PDF_MAGIC = b"%PDF-"
 
 #: A CALPAE report is about a hundred pages; far more is no report calpae is made for.
 MAX_PAGES = 2000
+
+#: Two characters of one line further apart than this share of the font size are two words (a space is
+#: about a quarter of it; spaces themselves are not kept as characters).
+WORD_GAP = 0.15
 
 #: What the user is asked for when the PDF cannot be read.
 ASK_AGAIN = "donnez le PDF du rapport tel que le Département le publie"
@@ -72,47 +84,94 @@ def read_pdf(path: str | Path) -> Document:
 
 
 def read_pages(data: bytes, path: Path) -> list[PageRead]:
-    """Every page of the PDF ``data``, read one at a time, each closed once read (memory stays flat)."""
-    import pdfplumber
+    """Every page of the PDF ``data``, read one at a time and forgotten once its words are kept (memory
+    stays flat)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    from calpae_lib.pdf.collector import PageCollector
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
+        document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+        count = page_count(document)
     except Exception as error:  # pdfminer raises many kinds on a damaged or encrypted file: all are the input's
         raise unreadable_pdf(error, path) from None
-    with pdf:
-        count = page_count(pdf, path)
-        if count > MAX_PAGES:
-            raise InputError(f"PDF de {count} pages : bien au-delà d'un rapport CALPAE ({MAX_PAGES} pages au plus).",
-                             path=path)
-        try:
-            pages = pdf.pages
-        except Exception as error:
-            raise unreadable_pdf(error, path) from None
-        return [read_page(page, index, path) for index, page in enumerate(pages, start=1)]
+    if count > MAX_PAGES:
+        raise InputError(f"PDF de {count} pages : bien au-delà d'un rapport CALPAE ({MAX_PAGES} pages au plus).",
+                         path=path)
+    resources = PDFResourceManager(caching=True)
+    collector = PageCollector(resources)
+    interpreter = PDFPageInterpreter(resources, collector)
+    pages: list[PageRead] = []
+    try:
+        for page in PDFPage.create_pages(document):
+            interpreter.process_page(page)
+            pages.append(split_page(len(pages) + 1, collector.height, chars_to_words(collector.chars),
+                                    ruled_boxes(collector.rules)))
+    except Exception as error:  # the page being read, or the next one pdfminer could not find
+        raise unreadable_pdf(error, path, len(pages) + 1) from None
+    return pages
 
 
-def page_count(pdf, path: Path) -> int:
-    """The number of pages the PDF's catalogue declares (read before any page)."""
+def page_count(document) -> int:
+    """The number of pages a PDF's catalogue declares (read before any page).
+
+    >>> page_count(type("Document", (), {"catalog": {"Pages": {"Count": 3}}})())
+    3
+    """
     from pdfminer.pdftypes import resolve1
 
-    try:
-        count = resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"])
-        return int(count)
-    except Exception as error:
-        raise unreadable_pdf(error, path) from None
+    return int(resolve1(resolve1(document.catalog["Pages"])["Count"]))
 
 
-def read_page(page, index: int, path: Path) -> PageRead:
-    """One page's words and ruled tables; the page is closed (its objects dropped) before returning."""
-    try:
-        words = [word_of(found) for found in page.extract_words(extra_attrs=["size"])]
-        boxes = [table.cells for table in page.find_tables()] if page.edges else []
-        height = float(page.height)
-    except Exception as error:
-        raise unreadable_pdf(error, path, index) from None
-    finally:
-        page.close()
-    return split_page(index, height, words, boxes)
+def ruled_boxes(rules: list[dict]) -> list[list[tuple]]:
+    """The cells' boxes of each table the rules draw (pdfplumber's table finder on explicit edges)."""
+    from pdfplumber.table import TableFinder
+
+    vertical = [rule for rule in rules if rule["orientation"] == "v"]
+    horizontal = [rule for rule in rules if rule["orientation"] == "h"]
+    if len(vertical) < 2 or len(horizontal) < 2:
+        return []
+    finder = TableFinder(None, {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",  # type: ignore[arg-type]
+                                "explicit_vertical_lines": vertical, "explicit_horizontal_lines": horizontal})
+    return [table.cells for table in finder.tables]
+
+
+def chars_to_words(chars) -> list[Word]:
+    """Words from characters ``(text, x0, x1, top, bottom, size)``: those of one printed line (tops within
+    half a font size), left to right, with no gap between them wider than :data:`WORD_GAP` font sizes
+    (spaces are not kept as characters).
+
+    >>> [w.text for w in chars_to_words([("b", 5, 10, 0, 10, 10), ("a", 0, 5, 0, 10, 10), ("c", 20, 25, 0, 10, 10)])]
+    ['ab', 'c']
+    """
+    words: list[Word] = []
+    line: list = []
+    for char in sorted(chars, key=lambda char: (char[3], char[1])):
+        if line and abs(char[3] - line[0][3]) > SAME_LINE * max(char[5], 1.0):
+            words += line_words(line)
+            line = []
+        line.append(char)
+    if line:
+        words += line_words(line)
+    return words
+
+
+def line_words(line: list) -> list[Word]:
+    """The words of one printed line's characters."""
+    line.sort(key=lambda char: char[1])
+    words: list[Word] = []
+    start = 0
+    for position in range(1, len(line) + 1):
+        if position == len(line) or line[position][1] - line[position - 1][2] > WORD_GAP * line[position][5]:
+            chars = line[start:position]
+            words.append(Word("".join(char[0] for char in chars), chars[0][1], max(char[2] for char in chars),
+                              min(char[3] for char in chars), max(char[4] for char in chars),
+                              max(char[5] for char in chars)))
+            start = position
+    return words
 
 
 def split_page(index: int, height: float, words: list[Word], boxes) -> PageRead:
