@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from calpae_lib.pdf import read_source
 from calpae_lib.tables.annex4 import Annex4Notes
 from calpae_lib.tables.annex_budget import AnnexTable, annex_header_years, annex_table, parse_annex
 from calpae_lib.tables.budgets import ExecutedHeader, budget_tables, parse_budgets
@@ -27,7 +28,7 @@ from calpae_lib.tables.claims import (
 from calpae_lib.text.dates import PrintedDate, printed_dates
 from calpae_lib.text.metadata import ReportMetadata, read_metadata
 from calpae_lib.text.outline import Outline, actions_table, parse_outline
-from calpae_lib.text.reading import Document, read_report
+from calpae_lib.text.reading import Document
 
 
 @dataclass(frozen=True)
@@ -126,5 +127,5 @@ def read_document(doc: Document) -> ParsedReport:
 
 
 def parse_report(path: str | Path) -> ParsedReport:
-    """Read and parse a raw report file."""
-    return parse_document(read_report(path))
+    """Read and parse a raw report file, its text or its PDF."""
+    return parse_document(read_source(path))

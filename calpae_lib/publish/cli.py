@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     parse = sub.add_parser("parse", help="lire un rapport et écrire ses tables (CSV + Excel)")
-    parse.add_argument("raw", type=Path, help="fichier texte du rapport")
+    parse.add_argument("raw", type=Path, help="rapport (fichier texte ou PDF)")
     parse.add_argument("--out", type=Path, default=None,
                        help="dossier de sortie (défaut : data/processed/<année>/)")
     parse.add_argument("--force", action="store_true",
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse.set_defaults(handler=command_parse)
 
     check = sub.add_parser("check", help="contrôler la cohérence du rapport (totaux, fiches, annexes, énoncés)")
-    check.add_argument("raw", type=Path, help="fichier texte du rapport")
+    check.add_argument("raw", type=Path, help="rapport (fichier texte ou PDF)")
     check.add_argument("--strict", action="store_true",
                        help="sortir avec le statut 1 s'il y a un écart ou un manquant")
     check.set_defaults(handler=command_check)
@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="rapports (fichiers, dossiers ou motifs comme 'rapports/*.txt') : plusieurs "
                           "rapports vont chacun dans <out>/<département>/<année>/ (défaut <out> : output/)")
     run.add_argument("--raw", type=Path, action="append", default=[],
-                     help="fichier texte du rapport, répétable (défaut : le rapport fourni de l'année --year, "
+                     help="rapport (fichier texte ou PDF), répétable (défaut : le rapport fourni de l'année --year, "
                           "ou le plus récent)")
     run.add_argument("--force", action="store_true",
                      help="tout refaire, sans réutiliser les lectures ni les carnets déjà exécutés")

@@ -11,6 +11,8 @@ PROCESSED_DIR = DATA_DIR / "processed"
 OUTPUT_DIR = PROJECT_ROOT / "output"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 RAW_PATTERN = "calpae_*.txt"
+#: A report beside another may be its PDF.
+RAW_PDF_PATTERN = "calpae_*.pdf"
 #: Reference figures from other sources (DREES's OARSA workbooks, national landmarks): see its README.
 REFERENCE_DIR = DATA_DIR / "reference" / "drees"
 

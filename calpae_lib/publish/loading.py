@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from calpae_lib.errors import InputError, UsageError
+from calpae_lib.pdf import read_source
 from calpae_lib.pipeline import ParsedReport, parse_report
 from calpae_lib.publish import config, records
 from calpae_lib.publish.rawfiles import expand_raw_paths
@@ -26,7 +27,7 @@ from calpae_lib.publish.store import (
 )
 from calpae_lib.tables.references import LANDMARK_COLUMNS, OARSA_COLUMNS, read_landmarks, read_oarsa
 from calpae_lib.text.metadata import read_metadata
-from calpae_lib.text.reading import check_raw_file, read_raw, read_report
+from calpae_lib.text.reading import check_raw_file, read_raw
 
 def parsed_store_dir() -> Path:
     """Where parsed reports are kept, as plain JSON (:mod:`calpae_lib.publish.records`), under their key (raw file digest + library)."""
@@ -35,7 +36,7 @@ def parsed_store_dir() -> Path:
 
 def bundled_years() -> dict[int, Path]:
     """The bundled raw reports by the year each one states in its title."""
-    return {read_metadata(read_report(path)).year: path for path in config.bundled_reports()}
+    return {read_metadata(read_source(path)).year: path for path in config.bundled_reports()}
 
 
 def resolve_raw(year: int | None = None, raw_path: str | Path | None = None) -> Path:
@@ -44,7 +45,7 @@ def resolve_raw(year: int | None = None, raw_path: str | Path | None = None) -> 
     >>> resolve_raw(raw_path="/nonexistent/report.txt")
     Traceback (most recent call last):
     ...
-    calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.
+    calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE (texte ou PDF).
     """
     if raw_path:
         path = Path(raw_path)
@@ -68,7 +69,7 @@ def parsed_key(raw_path: Path) -> str:
     >>> parsed_key(Path("/nonexistent/report.txt"))
     Traceback (most recent call last):
     ...
-    calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.
+    calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE (texte ou PDF).
     """
     return key_of_raw(hashlib.sha256(read_raw(raw_path)).hexdigest())
 
@@ -144,13 +145,14 @@ def previous_report(report: ParsedReport) -> ParsedReport | None:
     readable report is passed over: it is not what was asked for. Each candidate's title is read (a tenth
     of a second), those whose name holds the year sought first."""
     folder = Path(report.doc.path).resolve().parent
-    candidates = dict.fromkeys([*sorted(folder.glob(config.RAW_PATTERN)), *config.bundled_reports()])
+    candidates = dict.fromkeys([*sorted(folder.glob(config.RAW_PATTERN)), *sorted(folder.glob(config.RAW_PDF_PATTERN)),
+                                *config.bundled_reports()])
     hinted = str(report.meta.year - 1)  # a name giving the year is read first; every file is still read
     for path in sorted(candidates, key=lambda p: hinted not in p.name):
         if path.resolve() == Path(report.doc.path).resolve():
             continue
         try:
-            meta = read_metadata(read_report(path))
+            meta = read_metadata(read_source(path))
         except (InputError, UsageError):
             continue
         if meta.year == report.meta.year - 1 and meta.departement == report.meta.departement:

@@ -13,25 +13,25 @@ GLOB_CHARACTERS = set("*?[")
 
 
 def expand_raw_paths(items) -> list[Path]:
-    """Raw report paths from paths, folders (their ``*.txt``) and glob patterns, each once.
+    """Raw report paths from paths, folders (their ``*.txt`` and ``*.pdf``) and glob patterns, each once.
 
     >>> expand_raw_paths(["/nonexistent/*.txt"])
     Traceback (most recent call last):
     ...
-    calpae_lib.errors.InputError: /nonexistent/*.txt: aucun fichier ne correspond : donnez des rapports CALPAE en texte (chemins, dossier ou motif).
+    calpae_lib.errors.InputError: /nonexistent/*.txt: aucun fichier ne correspond : donnez des rapports CALPAE (texte ou PDF) : chemins, dossier ou motif.
     """
     paths, seen = [], set()
     for item in items:
         item = str(item)
         if Path(item).is_dir():
-            found = sorted(Path(item).glob("*.txt"))
+            found = sorted([*Path(item).glob("*.txt"), *Path(item).glob("*.pdf")])
         elif GLOB_CHARACTERS & set(item) and not Path(item).exists():
             found = sorted(Path(p) for p in glob.glob(item))
         else:
             found = [Path(item)]
         if not found:
-            raise InputError("aucun fichier ne correspond : donnez des rapports CALPAE en texte "
-                             "(chemins, dossier ou motif).", path=item)
+            raise InputError("aucun fichier ne correspond : donnez des rapports CALPAE (texte ou PDF) : "
+                             "chemins, dossier ou motif.", path=item)
         for path in found:
             if path.resolve() not in seen:
                 seen.add(path.resolve())

@@ -148,11 +148,11 @@ def check_raw_file(path: str | Path) -> os.stat_result:
     >>> check_raw_file("/nonexistent/report.txt")
     Traceback (most recent call last):
     ...
-    calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.
+    calpae_lib.errors.InputError: /nonexistent/report.txt: fichier introuvable : donnez le chemin d'un rapport CALPAE (texte ou PDF).
     >>> check_raw_file("/dev/zero")
     Traceback (most recent call last):
     ...
-    calpae_lib.errors.InputError: /dev/zero: c'est un périphérique, pas un fichier : donnez le chemin d'un rapport CALPAE en texte.
+    calpae_lib.errors.InputError: /dev/zero: c'est un périphérique, pas un fichier : donnez le chemin d'un rapport CALPAE (texte ou PDF).
     """
     if not printable_name(path):
         raise InputError("nom de fichier qui n'est pas en UTF-8 : renommez le fichier (les pages publiées citent son "
@@ -160,16 +160,16 @@ def check_raw_file(path: str | Path) -> os.stat_result:
     try:
         info = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
-        raise InputError("fichier introuvable : donnez le chemin d'un rapport CALPAE en texte.", path=path) from None
+        raise InputError("fichier introuvable : donnez le chemin d'un rapport CALPAE (texte ou PDF).", path=path) from None
     except PermissionError:
         raise unreadable(path) from None
     except OSError as error:
         raise InputError(f"lecture impossible ({error.strerror}).", path=path) from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError("c'est un dossier : indiquez le fichier texte du rapport.", path=path)
+        raise InputError("c'est un dossier : indiquez le fichier du rapport (texte ou PDF).", path=path)
     for test, kind in FILE_KINDS:
         if test(info.st_mode):
-            raise InputError(f"c'est {kind}, pas un fichier : donnez le chemin d'un rapport CALPAE en texte.",
+            raise InputError(f"c'est {kind}, pas un fichier : donnez le chemin d'un rapport CALPAE (texte ou PDF).",
                              path=path)
     if info.st_size > MAX_RAW_BYTES:
         raise InputError(f"fichier de {info.st_size // (1024 * 1024)} Mo : bien trop gros pour un rapport CALPAE "

@@ -1,0 +1,110 @@
+"""A PDF's pages turned into the lines the text route reads (« Tika's dialect »), each with its place.
+
+- outside tables, each printed line: its words joined by single spaces and one
+  trailing space (none after a word cut by a hyphen, which the readers glue to
+  the next line), then an empty line;
+- a page break: two empty lines;
+- a table: row by row, cell by cell from left to right, each printed line of a
+  cell as a line (with the cell's table, row and column in its place), then an
+  empty line after the cell; an empty cell prints nothing. A table that goes on
+  at the top of the next page with its header printed again keeps its number,
+  its repeated header rows are left out and its rows go on counting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calpae_lib.pdf.grids import Grid
+from calpae_lib.pdf.layout import PrintedLine
+from calpae_lib.text.reading import Place
+
+
+@dataclass(frozen=True)
+class PageContent:
+    """A page ready to emit: the number printed in its footer (else its index), its lines outside tables
+    and its tables."""
+
+    number: int
+    lines: tuple[PrintedLine, ...]
+    grids: tuple[Grid, ...]
+
+
+@dataclass(frozen=True)
+class OpenTable:
+    """The table the previous page ended with: its number, first grid (whose header a continuation
+    repeats) and the row its next row would be."""
+
+    number: int
+    first: Grid
+    next_row: int
+
+
+def line_text(line: PrintedLine) -> str:
+    """A printed line as the text route reads it: one trailing space, none after a hyphen-cut word.
+
+    >>> from calpae_lib.pdf.layout import Word
+    >>> line_text(PrintedLine((Word("dans", 0, 9, 0, 9), Word("le", 10, 19, 0, 9)))), line_text(PrintedLine((Word("Pas-de-", 0, 9, 0, 9),)))
+    ('dans le ', 'Pas-de-')
+    """
+    text = line.text
+    last = line.words[-1].text
+    return text if len(last) > 1 and last.endswith("-") else text + " "
+
+
+def repeated_header(table: OpenTable | None, grid: Grid) -> int:
+    """How many of ``grid``'s first rows repeat the header of the table the previous page ended with
+    (0: ``grid`` is a table of its own)."""
+    if table is None:
+        return 0
+    count = 0
+    while count < min(grid.rows, table.first.rows) and grid.row_texts(count) \
+            and grid.row_texts(count) == table.first.row_texts(count):
+        count += 1
+    return count if count < grid.rows else 0
+
+
+def page_items(page: PageContent) -> list[PrintedLine | Grid]:
+    """A page's lines and tables in reading order (top to bottom)."""
+    return sorted([*page.lines, *page.grids], key=lambda item: item.top)
+
+
+def place_of(page: PageContent, line: PrintedLine, table: int | None = None, row: int | None = None,
+             column: int | None = None) -> Place:
+    return Place(page.number, round(line.x0, 1), round(line.top, 1), table, row, column)
+
+
+def emit(pages) -> tuple[list[str], list[Place | None]]:
+    """The lines of a PDF's pages (:class:`PageContent`) in the text route's dialect, and one place per line."""
+    lines: list[str] = []
+    places: list[Place | None] = []
+    tables = 0
+    open_table: OpenTable | None = None
+    for index, page in enumerate(pages):
+        if index:
+            lines += ["", ""]
+            places += [None, None]
+        items = page_items(page)
+        for position, item in enumerate(items):
+            if isinstance(item, PrintedLine):
+                lines += [line_text(item), ""]
+                places += [place_of(page, item), None]
+                continue
+            repeated = repeated_header(open_table, item) if position == 0 else 0
+            if repeated and open_table is not None:
+                number, offset, first = open_table.number, open_table.next_row - repeated, open_table.first
+            else:
+                tables += 1
+                number, offset, first = tables, 0, item
+            for cell in item.cells:
+                if cell.row < repeated:
+                    continue
+                for printed in cell.lines:
+                    lines.append(line_text(printed))
+                    places.append(place_of(page, printed, number, cell.row + offset, cell.column))
+                lines.append("")
+                places.append(None)
+            open_table = OpenTable(number, first, item.rows + offset)
+        if not items or not isinstance(items[-1], Grid):
+            open_table = None
+    return lines, places

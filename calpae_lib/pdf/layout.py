@@ -1,0 +1,207 @@
+"""Words and printed lines of a PDF page, and the page's margins (running headers, page-number footers).
+
+Everything here is pure: it works on :class:`Word` values taken from the PDF
+(pdfplumber's words, with their positions in points from the page's top-left
+corner), so that it can be tested without a PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from statistics import median
+
+#: Two words belong to one printed line when their tops differ by at most this share of the font size.
+SAME_LINE = 0.5
+
+#: A gap between two words of a line wider than this many font sizes separates two columns.
+COLUMN_GAP = 1.5
+
+#: The page's top and bottom bands, as a share of its height, where running headers and footers are printed
+#: (a word processor's default margins are some 2.5 cm of a 29.7 cm page, the header and footer inside them).
+MARGIN_BAND = 0.08
+
+#: Only so many lines at the top and at the bottom of a page can be its running header or footer.
+MARGIN_LINES = 2
+
+#: A line of a margin band printed (digits aside) on at least this share of the pages is a running header
+#: or footer.
+REPEATED_SHARE = 0.5
+
+#: How a footer prints the page's number: « 3 », « - 3 - », « Page 3 », « 3 / 110 », « page 3 sur 110 ».
+PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?(?P<number>\d{1,4})\W*(?:(?:/|sur)\s*\d{1,4}\W*)?$", re.IGNORECASE)
+NUMBER_OF_PAGES = re.compile(r"(?P<number>\d{1,4})\s*(?:/|sur)\s*\d{1,4}", re.IGNORECASE)
+DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word printed on a page: its text and box in points (``top`` from the page's top edge)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float = 10.0
+
+
+@dataclass(frozen=True)
+class PrintedLine:
+    """The words printed on one baseline, left to right."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        """The words joined by single spaces.
+
+        >>> PrintedLine((Word("Total", 0, 20, 0, 10), Word("3", 30, 35, 0, 10))).text
+        'Total 3'
+        """
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(word.x1 for word in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(word.top for word in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(word.bottom for word in self.words)
+
+    @property
+    def size(self) -> float:
+        return median(word.size for word in self.words)
+
+
+def word_of(found: dict) -> Word:
+    """A :class:`Word` from one of pdfplumber's word dictionaries."""
+    return Word(found["text"], float(found["x0"]), float(found["x1"]), float(found["top"]), float(found["bottom"]),
+                float(found.get("size") or found["bottom"] - found["top"]))
+
+
+def page_lines(words) -> list[PrintedLine]:
+    """Group words into printed lines (top to bottom, each line left to right).
+
+    A word joins the line whose top is within half a font size of its own.
+
+    >>> lines = page_lines([Word("b", 30, 40, 100.4, 110), Word("a", 0, 10, 100, 110), Word("c", 0, 10, 120, 130)])
+    >>> [line.text for line in lines]
+    ['a b', 'c']
+    """
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        if lines and abs(word.top - lines[-1][0].top) <= SAME_LINE * max(word.size, 1.0):
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [PrintedLine(tuple(sorted(line, key=lambda w: w.x0))) for line in lines]
+
+
+def segments(line: PrintedLine) -> list[PrintedLine]:
+    """The parts of a line separated by gaps wide enough to part columns (:data:`COLUMN_GAP` font sizes).
+
+    >>> [s.text for s in segments(PrintedLine((Word("Action", 0, 30, 0, 10), Word("1", 32, 36, 0, 10),
+    ...                                             Word("500", 200, 220, 0, 10))))]
+    ['Action 1', '500']
+    """
+    parts: list[list[Word]] = [[line.words[0]]]
+    for before, word in zip(line.words, line.words[1:]):
+        if word.x0 - before.x1 > COLUMN_GAP * max(word.size, before.size):
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return [PrintedLine(tuple(part)) for part in parts]
+
+
+def masked(text: str) -> str:
+    """A margin line's text with its numbers masked, so that « Page 3 » and « Page 4 » are one footer.
+
+    >>> masked("Rapport 2022 - page 12 / 110")
+    'Rapport # - page # / #'
+    """
+    return DIGITS.sub("#", " ".join(text.split()))
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    """A page's size and printed lines, as :func:`margin_lines` needs them."""
+
+    height: float
+    lines: tuple[PrintedLine, ...]
+
+
+def in_band(line: PrintedLine, height: float) -> str | None:
+    """``"top"`` or ``"bottom"`` when the line is printed in the page's top or bottom band, else ``None``.
+
+    >>> in_band(PrintedLine((Word("x", 0, 5, 20, 30),)), 800), in_band(PrintedLine((Word("x", 0, 5, 400, 410),)), 800)
+    ('top', None)
+    """
+    if line.top <= MARGIN_BAND * height:
+        return "top"
+    if line.bottom >= (1 - MARGIN_BAND) * height:
+        return "bottom"
+    return None
+
+
+def margin_bands(pages) -> list[set[int]]:
+    """For each page, the indexes of its lines that are running headers or footers.
+
+    A line counts when it lies in the page's top or bottom band and either its
+    text (numbers masked) is printed in the same band on at least half the
+    pages, or it is a bottom line that prints a page number alone (« 3 »,
+    « Page 3 sur 12 »), which a report of one page may show once.
+
+    >>> frame = lambda *texts: PageFrame(800, tuple(PrintedLine((Word(t, 0, 9, top, top + 10),)) for t, top in texts))
+    >>> margin_bands([frame(("Rapport", 20), ("Texte", 300), ("1", 780)), frame(("Rapport", 20), ("Autre", 300), ("2", 780))])
+    [{0, 2}, {0, 2}]
+    """
+    pages = list(pages)
+    seen: Counter[tuple[str, str]] = Counter()
+    for page in pages:
+        seen.update({(band, masked(page.lines[index].text)) for index, band in edge_lines(page)})
+    enough = max(2.0, REPEATED_SHARE * len(pages))
+    found = []
+    for page in pages:
+        indexes = set()
+        for index, band in edge_lines(page):
+            line = page.lines[index]
+            if (seen[band, masked(line.text)] >= enough
+                         or (band == "bottom" and PAGE_NUMBER.match(line.text))):
+                indexes.add(index)
+        found.append(indexes)
+    return found
+
+
+def edge_lines(page: PageFrame) -> list[tuple[int, str]]:
+    """The indexes of a page's first and last :data:`MARGIN_LINES` lines that lie in its top or bottom band,
+    with the band's name."""
+    count = len(page.lines)
+    edges = sorted({*range(min(MARGIN_LINES, count)), *range(max(0, count - MARGIN_LINES), count)})
+    return [(index, band) for index in edges if (band := in_band(page.lines[index], page.height))]
+
+
+def footer_number(texts) -> int | None:
+    """The page number a page's footer lines print, if any.
+
+    >>> footer_number(["Rapport CALPAE", "12"]), footer_number(["Page 3 sur 110"]), footer_number(["Rapport"])
+    (12, 3, None)
+    """
+    for text in texts:
+        single = PAGE_NUMBER.match(text.strip())
+        if single:
+            return int(single.group("number"))
+    for text in texts:
+        of_total = NUMBER_OF_PAGES.search(text)
+        if of_total:
+            return int(of_total.group("number"))
+    return None

@@ -1,0 +1,232 @@
+"""Reading a report from its PDF: one page at a time, each closed once read, into a :class:`Document`.
+
+pdfplumber gives each page's words with their boxes and the cells of its ruled
+tables; the rest is geometry (:mod:`calpae_lib.pdf.layout`,
+:mod:`calpae_lib.pdf.grids`) and the text route's dialect
+(:mod:`calpae_lib.pdf.emit`). A PDF that cannot be read (encrypted, cut,
+damaged, scanned without text, absurdly long) is refused with one line
+naming the file and, where known, the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from calpae_lib.errors import InputError
+from calpae_lib.pdf.emit import PageContent, emit
+from calpae_lib.pdf.grids import Grid, ruled_grid, unruled_tables
+from calpae_lib.pdf.layout import (
+    SAME_LINE,
+    PageFrame,
+    PrintedLine,
+    Word,
+    footer_number,
+    margin_bands,
+    page_lines,
+)
+from calpae_lib.text.reading import Document, check_raw_file, normalise, read_raw, read_report
+
+#: The first bytes of every PDF.
+PDF_MAGIC = b"%PDF-"
+
+#: A CALPAE report is about a hundred pages; far more is no report calpae is made for.
+MAX_PAGES = 2000
+
+#: Two characters of one line further apart than this share of the font size are two words (a space is
+#: about a quarter of it; spaces themselves are not kept as characters).
+WORD_GAP = 0.15
+
+#: What the user is asked for when the PDF cannot be read.
+ASK_AGAIN = "donnez le PDF du rapport tel que le Département le publie"
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """What one page of the PDF gives, once read and closed: its index (1-based), height, the words outside
+    its ruled tables as printed lines, and its ruled tables."""
+
+    index: int
+    height: float
+    lines: tuple[PrintedLine, ...]
+    ruled: tuple[Grid, ...]
+
+
+def is_pdf(path: str | Path) -> bool:
+    """Whether a file starts with the PDF magic ``%PDF-`` (after :func:`check_raw_file`)."""
+    check_raw_file(path)
+    try:
+        with open(path, "rb") as raw:
+            return raw.read(len(PDF_MAGIC)) == PDF_MAGIC
+    except OSError:
+        return False  # the text route says why it cannot read it
+
+
+def read_source(path: str | Path) -> Document:
+    """A raw report, from its PDF (:func:`read_pdf`) or its text (:func:`~calpae_lib.text.reading.read_report`)."""
+    return read_pdf(path) if is_pdf(path) else read_report(path)
+
+
+def read_pdf(path: str | Path) -> Document:
+    """Read a report's PDF into the text route's :class:`Document`, with one place per line."""
+    path = Path(path)
+    data = read_raw(path)
+    pages = read_pages(data, path)
+    if not any(page.lines or page.ruled for page in pages):
+        raise InputError(f"aucun texte dans ce PDF de {len(pages)} page(s) : c'est sans doute un document "
+                         f"numérisé (des images de pages) ; {ASK_AGAIN}, dont le texte peut être copié.", path=path)
+    lines, places = emit(page_contents(pages))
+    lines = [normalise(line).replace("\n", " ") for line in lines]
+    return Document(path=path, lines=tuple(lines), encoding="pdf", sha256=hashlib.sha256(data).hexdigest(),
+                    places=tuple(places))
+
+
+def read_pages(data: bytes, path: Path) -> list[PageRead]:
+    """Every page of the PDF ``data``, read one at a time and forgotten once its words are kept (memory
+    stays flat)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    from calpae_lib.pdf.collector import PageCollector
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+        count = page_count(document)
+    except Exception as error:  # pdfminer raises many kinds on a damaged or encrypted file: all are the input's
+        raise unreadable_pdf(error, path) from None
+    if count > MAX_PAGES:
+        raise InputError(f"PDF de {count} pages : bien au-delà d'un rapport CALPAE ({MAX_PAGES} pages au plus).",
+                         path=path)
+    resources = PDFResourceManager(caching=True)
+    collector = PageCollector(resources)
+    interpreter = PDFPageInterpreter(resources, collector)
+    pages: list[PageRead] = []
+    try:
+        for page in PDFPage.create_pages(document):
+            interpreter.process_page(page)
+            pages.append(split_page(len(pages) + 1, collector.height, chars_to_words(collector.chars),
+                                    ruled_boxes(collector.rules)))
+    except Exception as error:  # the page being read, or the next one pdfminer could not find
+        raise unreadable_pdf(error, path, len(pages) + 1) from None
+    return pages
+
+
+def page_count(document) -> int:
+    """The number of pages a PDF's catalogue declares (read before any page).
+
+    >>> page_count(type("Document", (), {"catalog": {"Pages": {"Count": 3}}})())
+    3
+    """
+    from pdfminer.pdftypes import resolve1
+
+    return int(resolve1(resolve1(document.catalog["Pages"])["Count"]))
+
+
+def ruled_boxes(rules: list[dict]) -> list[list[tuple]]:
+    """The cells' boxes of each table the rules draw (pdfplumber's table finder on explicit edges)."""
+    from pdfplumber.table import TableFinder
+
+    vertical = [rule for rule in rules if rule["orientation"] == "v"]
+    horizontal = [rule for rule in rules if rule["orientation"] == "h"]
+    if len(vertical) < 2 or len(horizontal) < 2:
+        return []
+    finder = TableFinder(None, {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",  # type: ignore[arg-type]
+                                "explicit_vertical_lines": vertical, "explicit_horizontal_lines": horizontal})
+    return [table.cells for table in finder.tables]
+
+
+def chars_to_words(chars) -> list[Word]:
+    """Words from characters ``(text, x0, x1, top, bottom, size)``: those of one printed line (tops within
+    half a font size), left to right, with no gap between them wider than :data:`WORD_GAP` font sizes
+    (spaces are not kept as characters).
+
+    >>> [w.text for w in chars_to_words([("b", 5, 10, 0, 10, 10), ("a", 0, 5, 0, 10, 10), ("c", 20, 25, 0, 10, 10)])]
+    ['ab', 'c']
+    """
+    words: list[Word] = []
+    line: list = []
+    for char in sorted(chars, key=lambda char: (char[3], char[1])):
+        if line and abs(char[3] - line[0][3]) > SAME_LINE * max(char[5], 1.0):
+            words += line_words(line)
+            line = []
+        line.append(char)
+    if line:
+        words += line_words(line)
+    return words
+
+
+def line_words(line: list) -> list[Word]:
+    """The words of one printed line's characters."""
+    line.sort(key=lambda char: char[1])
+    words: list[Word] = []
+    start = 0
+    for position in range(1, len(line) + 1):
+        if position == len(line) or line[position][1] - line[position - 1][2] > WORD_GAP * line[position][5]:
+            chars = line[start:position]
+            words.append(Word("".join(char[0] for char in chars), chars[0][1], max(char[2] for char in chars),
+                              min(char[3] for char in chars), max(char[4] for char in chars),
+                              max(char[5] for char in chars)))
+            start = position
+    return words
+
+
+def split_page(index: int, height: float, words: list[Word], boxes) -> PageRead:
+    """A page's words parted into its ruled tables' grids and the printed lines outside them."""
+    grids, used = [], set()
+    for cells in boxes:
+        found = ruled_grid(cells, words)
+        if found is not None:
+            grids.append(found[0])
+            used |= found[1]
+    free = [word for position, word in enumerate(words) if position not in used]
+    return PageRead(index, height, tuple(page_lines(free)), tuple(grids))
+
+
+def page_contents(pages: list[PageRead]) -> list[PageContent]:
+    """The pages without their running headers and footers, numbered as their footers say, with their
+    tables without rules found among the remaining lines."""
+    margins = margin_bands(PageFrame(page.height, page.lines) for page in pages)
+    contents = []
+    for page, dropped in zip(pages, margins):
+        footers = [line.text for position, line in enumerate(page.lines)
+                   if position in dropped and line.top >= page.height / 2]
+        body = [line for position, line in enumerate(page.lines) if position not in dropped]
+        lines, unruled = free_lines_and_tables(body, page.ruled)
+        number = footer_number(footers)
+        contents.append(PageContent(page.index if number is None else number, tuple(lines),
+                                    (*page.ruled, *unruled)))
+    return contents
+
+
+def free_lines_and_tables(lines: list[PrintedLine], ruled) -> tuple[list[PrintedLine], list[Grid]]:
+    """The tables without rules among a page's lines (never across a ruled table), and the lines left."""
+    runs: list[list[PrintedLine]] = [[]]
+    tops = sorted(grid.top for grid in ruled)
+    for line in lines:
+        if runs[-1] and any(runs[-1][-1].top < top < line.top for top in tops):
+            runs.append([])
+        runs[-1].append(line)
+    free, grids = [], []
+    for run in runs:
+        taken: set[int] = set()
+        for start, end, grid in unruled_tables(run):
+            grids.append(grid)
+            taken.update(range(start, end))
+        free += [line for position, line in enumerate(run) if position not in taken]
+    return free, grids
+
+
+def unreadable_pdf(error: Exception, path: Path, page: int | None = None) -> InputError:
+    """The one line said of a PDF pdfminer or pdfplumber could not read (``page``: where, when known)."""
+    cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
+    where = f"page {page} : " if page is not None else ""
+    name = type(cause).__name__
+    if "Password" in name or "Encryption" in name:
+        return InputError(f"{where}PDF protégé par un mot de passe : calpae ne lit pas un PDF chiffré ; "
+                          f"{ASK_AGAIN}, sans mot de passe.", path=path)
+    return InputError(f"{where}PDF illisible, tronqué ou endommagé ({name}) : {ASK_AGAIN}, "
+                      "entier.", path=path)
