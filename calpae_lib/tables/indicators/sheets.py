@@ -29,6 +29,13 @@ How a row's cells find their columns:
    one-line short row is so indented and no full one-line row is.
 3. Otherwise the cells are ``ambiguous``.
 
+A report read from its PDF says which row and column each line of a table
+was printed in: such a table is read from that grid instead
+(:mod:`calpae_lib.tables.indicators.geometry`): every value cell is placed
+in its column with certainty (rule ``geometry``), each line belongs to the
+row it was printed in, and the measure printed in the measure column is
+certain.
+
 Page artefacts are taken out before a table is read
 (:mod:`calpae_lib.tables.pages`); a lone integer that may be a page number
 or a cell is given back as an ``ambiguous`` cell to a neighbouring row that
@@ -46,6 +53,7 @@ from calpae_lib.tables.indicators.cells import (
     natural_split,
     split_numbers,
 )
+from calpae_lib.tables.indicators.geometry import placed_rows, table_grid
 from calpae_lib.tables.indicators.headers import TableRegion, ValueColumn, table_regions
 from calpae_lib.tables.indicators.rows import DraftRow, expected_cells, table_rows
 from calpae_lib.tables.indicators.words import block_text, blocks
@@ -180,6 +188,10 @@ def row_records(row: DraftRow, region: TableRegion) -> list[dict]:
     resolved = resolve_cells(row, len(columns))
     owner = {"action_id": region.action_id, "axis": region.axis, "measure": row.measure,
              "indicator": row.label_text, "comment": " ".join(" ".join(row.comment).split())}
+    if row.placed:  # the PDF's grid placed each cell (rule "geometry")
+        unit = row_unit(row, row.cells)
+        return [{**owner, **cell_record(cell, columns[index], unit, "ok")}
+                for cell, index in zip(row.cells, row.placed)]
     if row.doubts or row.text_only:  # a page number or a missing cell, a row told by layout alone
         cells = (resolved[0] if resolved else natural_split(list(row.cells) + list(row.extra))) + row.doubts
         unit = row_unit(row, cells)
@@ -216,6 +228,10 @@ def indicators_table(doc: Document, outline: Outline) -> pd.DataFrame:
     model = page_model(doc, outline, [(r.header.start, r.body_end) for r in regions])
     tables = []
     for region in regions:
+        grid = table_grid(doc, region)
+        if grid is not None:
+            tables.append((region, placed_rows(doc, region, grid)))
+            continue
         rows, doubts = table_rows(doc, region, model)
         give_doubts(rows, doubts, len(region.header.columns))
         tables.append((region, rows))
