@@ -15,11 +15,12 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
+from calpae_lib.tables.budgets import displaced_executed
 from calpae_lib.tables.indicators.geometry import column_role, table_grid
 from calpae_lib.tables.indicators.headers import table_regions
 from calpae_lib.tables.indicators.sheets import indicators_table
 from calpae_lib.tables.pages import CELL, DOUBT, LONE_INTEGER, PAGE, PageModel, page_model
-from calpae_lib.text.outline import parse_outline
+from calpae_lib.text.outline import Action, parse_outline
 from calpae_lib.text.reading import Document, Place, document_from_text
 from tests.variants import bundled_text
 
@@ -219,3 +220,22 @@ def test_with_places_a_lone_integer_in_a_table_is_a_cell_never_a_page_number(geo
     assert any(LONE_INTEGER.match(doc.line(n)) for n in in_tables)  # cells the text route could take for pages
     plain = document_from_text(bundled_text())
     assert not page_model(plain, parse_outline(plain), []).placed
+
+
+def test_a_displaced_executed_amount_printed_in_a_table_wins_over_one_quoted_in_a_sentence():
+    """Two amounts under « Part Etat » after an empty 5.2: the text route cannot choose; the PDF's places can."""
+    doc = document_from_text("5.2 Budget exécuté\nEngagé en 2022\n6. Indicateurs\n7. Bilan\n"
+                             "Texte. X – Part Etat : Mesure\n139 700 €\nContrepartie X – Part\n"
+                             "Département : PLIEs\n151 250 €\nSuite du bilan. Y – Part Etat : Mesure\n"
+                             "120 000 €\nFin.")
+    action = Action("v", None, 1, "Mesure", 1, 1, 12)
+    unsure = displaced_executed(doc, action)
+    assert not unsure.rows and unsure.ambiguous == (6, 11, 9)
+    places = tuple(Place(4, 56.0, 70.0 + 14 * n, 3 if 5 <= n <= 9 else None, n // 2 if 5 <= n <= 9 else None,
+                         n % 2 if 5 <= n <= 9 else None) for n in range(1, len(doc.lines) + 1))
+    settled = displaced_executed(replace(doc, places=places), action)
+    assert not settled.ambiguous
+    assert [(row.financeur, row.amount_eur, row.source_line) for row in settled.rows] == [
+        ("etat", 139700, 6), ("departement", 151250, 9)]
+    prose_only = tuple(Place(4, 56.0, 70.0) for _ in doc.lines)  # placed, but no amount in a table: still unsure
+    assert displaced_executed(replace(doc, places=prose_only), action).ambiguous == (6, 11, 9)
