@@ -15,6 +15,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
+from calpae_lib.pipeline import parse_document
+from calpae_lib.present.views import place_cell, printed_page
 from calpae_lib.tables.budgets import displaced_executed
 from calpae_lib.tables.indicators.geometry import column_role, table_grid
 from calpae_lib.tables.indicators.headers import table_regions
@@ -239,3 +241,31 @@ def test_a_displaced_executed_amount_printed_in_a_table_wins_over_one_quoted_in_
         ("etat", 139700, 6), ("departement", 151250, 9)]
     prose_only = tuple(Place(4, 56.0, 70.0) for _ in doc.lines)  # placed, but no amount in a table: still unsure
     assert displaced_executed(replace(doc, places=prose_only), action).ambiguous == (6, 11, 9)
+
+
+@pytest.fixture(scope="module")
+def placed_parse(geometry_route):
+    return parse_document(geometry_route[0])
+
+
+def test_a_pdf_read_report_cites_the_exact_page_of_every_line_annexes_included(placed_parse, ambiguous_table):
+    report = placed_parse
+    region, _ = ambiguous_table
+    cell = report.tables["indicators"].query("action_id == @region.action_id")["source_line"].iloc[0]
+    annex = next(n for n in range(report.outline.annex_start, len(report.doc.lines)) if report.doc.line(n).strip())
+    for line in (cell, annex):
+        assert printed_page(report, line) == f"p.\u00a0{report.doc.place(line).page}"
+    blank = next(n for n in range(annex, len(report.doc.lines)) if report.doc.place(n) is None)
+    assert printed_page(report, blank) == f"p.\u00a0{report.doc.place(blank - 1).page}"  # the page of the line before
+    assert place_cell(report, cell) == f"p.\u00a0{report.doc.place(cell).page}, ligne {cell} du texte extrait du PDF"
+    second = int(report.tables["indicators"].query("action_id == @region.action_id")["source_line"].iloc[1])
+    assert place_cell(report, [cell, second]) == \
+        f"p.\u00a0{report.doc.place(cell).page}, lignes {cell} et {second} du texte extrait du PDF"
+
+
+def test_a_text_report_keeps_its_page_bounds_and_its_wording(ambiguous_table):
+    report = parse_document(document_from_text(bundled_text()))
+    action = next(a for a in report.outline.actions if a.toc_page is not None)
+    assert place_cell(report, action.start) == f"p.\u00a0{action.toc_page}, ligne {action.start} du texte"
+    annex = report.outline.annex_start + 1
+    assert printed_page(report, annex) == "" and place_cell(report, annex) == f"ligne {annex} du texte"
