@@ -58,21 +58,33 @@ class Grid:
         return dict(self.roles).get(column)
 
 
-def placed_lines(doc: Document, start: int, end: int) -> list[tuple[int, int, int, int, str]]:
-    """``(line, table, row, column, text)`` of the non-blank lines of ``start..end`` printed in a table cell."""
+@dataclass(frozen=True)
+class CellLine:
+    """A printed line of a table's cell: its number in the text, its table, row and grid column."""
+
+    line: int
+    table: int
+    row: int
+    column: int
+    text: str
+
+
+def placed_lines(doc: Document, start: int, end: int) -> list[CellLine]:
+    """The non-blank lines of ``start..end`` printed in a table's cell."""
     out = []
     for number, text in doc.numbered(start, end):
         place = doc.place(number)
-        if text.strip() and place is not None and None not in (place.table, place.row, place.column):
-            out.append((number, place.table, place.row, place.column, text))
+        if (text.strip() and place is not None and place.table is not None and place.row is not None
+                and place.column is not None):
+            out.append(CellLine(number, place.table, place.row, place.column, text))
     return out
 
 
-def cells_of(lines: list[tuple[int, int, int, int, str]]) -> dict[tuple[int, int], list[tuple[int, str]]]:
-    """The lines of each ``(row, column)`` cell, in printed order."""
+def cells_of(lines: list[CellLine]) -> dict[tuple[int, int], list[tuple[int, str]]]:
+    """The ``(line, text)`` of each ``(row, column)`` cell, in printed order."""
     cells: dict[tuple[int, int], list[tuple[int, str]]] = {}
-    for number, _table, row, column, text in lines:
-        cells.setdefault((row, column), []).append((number, text))
+    for line in lines:
+        cells.setdefault((line.row, line.column), []).append((line.line, line.text))
     return cells
 
 
@@ -102,9 +114,9 @@ def table_grid(doc: Document, region: TableRegion) -> Grid | None:
     header = placed_lines(doc, region.header.start, region.header.end)
     if not header:
         return None
-    table = header[0][1]
-    header = [line for line in header if line[1] == table]
-    rows = frozenset(line[2] for line in header)
+    table = header[0].table
+    header = [line for line in header if line.table == table]
+    rows = frozenset(line.row for line in header)
     texts: dict[int, list[str]] = {}
     for (_row, column), lines in sorted(cells_of(header).items(), key=lambda item: (item[0][1], item[0][0])):
         texts.setdefault(column, []).extend(text for _, text in lines)
@@ -148,7 +160,7 @@ def cell_atom(text: str, line: int) -> Atom:
 def placed_rows(doc: Document, region: TableRegion, grid: Grid) -> list[DraftRow]:
     """The table's rows read from its grid (rule 2); each row's ``placed`` gives its cells' value columns."""
     lines = [line for line in placed_lines(doc, region.header.start, region.body_end)
-             if line[1] == grid.table and line[2] not in grid.header_rows]
+             if line.table == grid.table and line.row not in grid.header_rows]
     by_row: dict[int, dict[int, list[tuple[int, str]]]] = {}
     for (row, column), cell in cells_of(lines).items():
         by_row.setdefault(row, {})[column] = cell
