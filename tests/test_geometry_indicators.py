@@ -269,3 +269,21 @@ def test_a_text_report_keeps_its_page_bounds_and_its_wording(ambiguous_table):
     assert place_cell(report, action.start) == f"p.\u00a0{action.toc_page}, ligne {action.start} du texte"
     annex = report.outline.annex_start + 1
     assert printed_page(report, annex) == "" and place_cell(report, annex) == f"ligne {annex} du texte"
+
+
+def test_a_table_whose_places_leave_a_line_unplaced_is_left_to_the_text_route(ambiguous_table):
+    """A line in a column the header does not name, or with no column, would be dropped: no grid then."""
+    region, rows = ambiguous_table
+    cells = grid_cells(region, rows)
+
+    def grid_of(doc):
+        placed = next(r for r in table_regions(doc, parse_outline(doc)) if r.action_id == region.action_id)
+        return table_grid(doc, placed)
+
+    assert grid_of(placed_report(region, cells + [(len(rows), len(HEADER), "Hors colonne")])[0]) is None
+    doc, _ = placed_report(region, cells)
+    assert grid_of(doc) is not None
+    line = next(n for n in range(region.header.end, len(doc.lines)) if doc.place(n) and doc.place(n).row)
+    unplaced = list(doc.places)
+    unplaced[line - 1] = replace(doc.places[line - 1], column=None)
+    assert grid_of(replace(doc, places=tuple(unplaced))) is None

@@ -9,8 +9,9 @@ flattened text leaves open stays open:
    measure (« Nom de la Mesure »), the indicator, each value column (in
    printed order, the columns :mod:`calpae_lib.tables.indicators.headers`
    reads from the header's text, kind for kind) and the justification. A
-   header whose cells do not give exactly those columns is left to the text
-   route.
+   header whose cells do not give exactly those columns, or a table with a
+   line whose place gives no row or column or a column the header does not
+   name, is left to the text route (nothing printed is dropped unread).
 2. A body row is the lines of one ``Place.row``. Its measure cell (merged over
    the rows of its measure: printed once, in its first row) names it and the
    rows after it up to the next measure cell: the measure is certain. Its
@@ -48,7 +49,7 @@ GEOMETRY_RULE = "geometry"
 
 @dataclass(frozen=True)
 class Grid:
-    """A placed table: its number in the report, its header's last row, what each grid column holds."""
+    """A placed table: its number in the report, its header's rows, what each grid column holds."""
 
     table: int
     header_rows: frozenset[int]
@@ -136,7 +137,19 @@ def table_grid(doc: Document, region: TableRegion) -> Grid | None:
             roles.append((column, role))
     if values != len(region.header.columns) or [r for _, r in roles].count(INDICATOR) != 1:
         return None
-    return Grid(table, rows, tuple(roles))
+    grid = Grid(table, rows, tuple(roles))
+    return grid if covers(doc, region, grid) else None
+
+
+def covers(doc: Document, region: TableRegion, grid: Grid) -> bool:
+    """Whether every line the table prints in the region has a row and a column the header names."""
+    for number, text in doc.numbered(region.header.start, region.body_end):
+        place = doc.place(number)
+        if not text.strip() or place is None or place.table != grid.table:
+            continue
+        if place.row is None or place.column is None or grid.role(place.column) is None:
+            return False
+    return True
 
 
 def cell_text(lines: list[tuple[int, str]]) -> str:
