@@ -43,9 +43,6 @@ from calpae_lib.text.reading import Document
 #: What a grid column holds besides values (a value column is its index among the table's value columns).
 MEASURE, INDICATOR, JUSTIFICATION_COLUMN = "measure", "indicator", "justification"
 
-#: The rule that placed a cell by the PDF's geometry (the text route's rules: "unique", "balanced"...).
-GEOMETRY_RULE = "geometry"
-
 
 @dataclass(frozen=True)
 class Grid:

@@ -14,7 +14,8 @@ printed (``raw``), the row's justification (``comment``), its
 
 ``measure_status`` is ``ambiguous`` when the text printed as the row's
 measure may as well be the justification of the row before
-(:func:`confirmed_measures`), else ``ok``.
+(:func:`confirmed_measures`), else ``ok`` (always ``ok`` when the PDF's grid
+places the measure in its column).
 
 How a row's cells find their columns:
 
@@ -30,11 +31,11 @@ How a row's cells find their columns:
 3. Otherwise the cells are ``ambiguous``.
 
 A report read from its PDF says which row and column each line of a table
-was printed in: such a table is read from that grid instead
-(:mod:`calpae_lib.tables.indicators.geometry`): every value cell is placed
-in its column with certainty (rule ``geometry``), each line belongs to the
-row it was printed in, and the measure printed in the measure column is
-certain.
+was printed in. A table whose header cells name every column of that grid
+is read from the grid instead (:mod:`calpae_lib.tables.indicators.geometry`):
+every value cell is placed in its column with certainty (rule ``geometry``:
+``ok`` with the column's period and kind), each line belongs to the row it
+was printed in, and a measure printed in the measure column is ``ok``.
 
 Page artefacts are taken out before a table is read
 (:mod:`calpae_lib.tables.pages`); a lone integer that may be a page number
