@@ -287,3 +287,31 @@ def test_a_table_whose_places_leave_a_line_unplaced_is_left_to_the_text_route(am
     unplaced = list(doc.places)
     unplaced[line - 1] = replace(doc.places[line - 1], column=None)
     assert grid_of(replace(doc, places=tuple(unplaced))) is None
+
+
+def test_where_the_grid_cannot_read_the_whole_table_it_still_places_the_rows_it_confirms():
+    """One line with no column (the justification of the second row) leaves the table to the text route; there,
+    the first row's two cells under three columns are ambiguous by the text, placed by the grid."""
+    doc = document_from_text(bundled_text())
+    region = table_regions(doc, parse_outline(doc))[1]
+    cells = [(0, c, title) for c, title in enumerate(HEADER)] + [
+        (1, MEASURE, "Mesure un"), (1, INDICATOR, "Nombre de jeunes suivis"), (1, 3, "12"), (1, 4, "15"),
+        (2, INDICATOR, "Nombre de sorties"), (2, 2, "3"), (2, 3, "4"), (2, 4, "5"),
+        (2, JUSTIFICATION, "Chiffres provisoires")]
+    placed, _ = placed_report(region, cells)
+    line = next(n for n in range(1, len(placed.lines)) if placed.line(n).startswith("Chiffres"))
+    places = list(placed.places)
+    places[line - 1] = replace(places[line - 1], column=None)
+    partly = replace(placed, places=tuple(places))
+
+    def read(doc):
+        frame = indicators_table(doc, parse_outline(doc))
+        return frame[frame["action_id"] == region.action_id]
+
+    assert table_grid(partly, table_regions(partly, parse_outline(partly))[1]) is None
+    assert read(replace(placed, places=()))["status"].eq("ambiguous").all()  # the same text without places
+    mine = read(partly)
+    assert list(zip(mine["indicator"], mine["kind"], mine["raw"], mine["status"])) == [
+        ("Nombre de jeunes suivis", "target", "12", "ok"), ("Nombre de jeunes suivis", "result", "15", "ok"),
+        ("Nombre de sorties", "baseline", "3", "ok"), ("Nombre de sorties", "target", "4", "ok"),
+        ("Nombre de sorties", "result", "5", "ok")]

@@ -11,7 +11,10 @@ flattened text leaves open stays open:
    reads from the header's text, kind for kind) and the justification. A
    header whose cells do not give exactly those columns, or a table with a
    line whose place gives no row or column or a column the header does not
-   name, is left to the text route (nothing printed is dropped unread).
+   name, is left to the text route (nothing printed is dropped unread);
+   there a row whose cells the text cannot place is placed still when each
+   of its cells' lines stands in a value column of the header's grid
+   (:func:`placed_columns`).
 2. A body row is the lines of one ``Place.row``. Its measure cell (merged over
    the rows of its measure: printed once, in its first row) names it and the
    rows after it up to the next measure cell: the measure is certain. Its
@@ -67,15 +70,18 @@ class CellLine:
     text: str
 
 
+def cell_line(doc: Document, number: int) -> CellLine | None:
+    """Line ``number`` as a line of a table's cell, or ``None`` when its place gives no table, row and column."""
+    place = doc.place(number)
+    if place is None or place.table is None or place.row is None or place.column is None:
+        return None
+    return CellLine(number, place.table, place.row, place.column, doc.line(number))
+
+
 def placed_lines(doc: Document, start: int, end: int) -> list[CellLine]:
     """The non-blank lines of ``start..end`` printed in a table's cell."""
-    out = []
-    for number, text in doc.numbered(start, end):
-        place = doc.place(number)
-        if (text.strip() and place is not None and place.table is not None and place.row is not None
-                and place.column is not None):
-            out.append(CellLine(number, place.table, place.row, place.column, text))
-    return out
+    found = (cell_line(doc, number) for number, text in doc.numbered(start, end) if text.strip())
+    return [line for line in found if line is not None]
 
 
 def cells_of(lines: list[CellLine]) -> dict[tuple[int, int], list[tuple[int, str]]]:
@@ -106,7 +112,14 @@ def column_role(text: str) -> str | None:
 
 
 def table_grid(doc: Document, region: TableRegion) -> Grid | None:
-    """The grid of a table whose header's lines carry their cells' places, else ``None`` (rule 1)."""
+    """The grid of a table whose every line carries its cell's place in a column its header names, else
+    ``None`` (rule 1)."""
+    grid = header_grid(doc, region)
+    return grid if grid is not None and covers(doc, region, grid) else None
+
+
+def header_grid(doc: Document, region: TableRegion) -> Grid | None:
+    """What each grid column holds, from the header's own placed cells, else ``None`` (rule 1)."""
     if not doc.places:
         return None
     header = placed_lines(doc, region.header.start, region.header.end)
@@ -134,8 +147,7 @@ def table_grid(doc: Document, region: TableRegion) -> Grid | None:
             roles.append((column, role))
     if values != len(region.header.columns) or [r for _, r in roles].count(INDICATOR) != 1:
         return None
-    grid = Grid(table, rows, tuple(roles))
-    return grid if covers(doc, region, grid) else None
+    return Grid(table, rows, tuple(roles))
 
 
 def covers(doc: Document, region: TableRegion, grid: Grid) -> bool:
@@ -200,3 +212,27 @@ def placed_rows(doc: Document, region: TableRegion, grid: Grid) -> list[DraftRow
         rows.append(DraftRow(label=list(label), cells=[atom for _, atom in values], comment=[comment] if comment else [],
                              measure=measure, placed=tuple(index for index, _ in values)))
     return rows
+
+
+def placed_columns(doc: Document, grid: Grid | None, label: list[TextLine], cells: list[Atom]) -> list[int] | None:
+    """The value column of each of a row's cells, when the grid confirms the row the text read: every cell's
+    line printed in a distinct value column of one grid row, the indicator's placed lines in the indicator
+    column of that row or one above (a merged cell). Else ``None`` (the text route's rows, where the whole table
+    cannot be read from its grid)."""
+    if grid is None or not cells:
+        return None
+    placed = [cell_line(doc, cell.line) for cell in cells]
+    columns = [grid.role(line.column) for line in placed if line is not None and line.table == grid.table]
+    values = [column for column in columns if isinstance(column, int)]
+    rows = {line.row for line in placed if line is not None}
+    if len(values) != len(cells) or len(set(values)) != len(values) or len(rows) != 1:
+        return None
+    row = rows.pop()
+    for printed in label:
+        place = doc.place(printed.line) if printed.line else None
+        if place is None or place.table != grid.table:
+            continue
+        named = cell_line(doc, printed.line)
+        if named is None or grid.role(named.column) != INDICATOR or named.row > row:
+            return None
+    return values
