@@ -179,7 +179,8 @@ def test_the_other_tables_read_by_the_text_route_are_unchanged(geometry_route, a
 
 def test_a_merged_measure_names_its_rows_and_a_lone_integer_is_a_cell():
     """A small table of its own: the measure printed once over two rows; a one-digit cell; a row whose
-    indicator cell is merged with the row above; an empty baseline cell."""
+    indicator cell is merged with the row above; an empty baseline cell; a justification carried on to a
+    row of its own."""
     text = bundled_text()
     doc = document_from_text(text)
     outline = parse_outline(doc)
@@ -187,8 +188,8 @@ def test_a_merged_measure_names_its_rows_and_a_lone_integer_is_a_cell():
     cells = [(0, c, title) for c, title in enumerate(HEADER)] + [
         (1, MEASURE, "Mesure un"), (1, INDICATOR, "Nombre de jeunes suivis"), (1, 2, "7"), (1, 3, "8"), (1, 4, "9"),
         (2, INDICATOR, "Taux de sorties"), (2, 3, "40%"), (2, 4, "NC"), (2, JUSTIFICATION, "Donnée attendue en 2023"),
-        (3, 4, "12"),
-        (4, MEASURE, "Mesure deux"), (4, INDICATOR, "Nombre d'ateliers"), (4, 2, "3"), (4, 3, "4"), (4, 4, "5"),
+        (3, 4, "12"), (4, JUSTIFICATION, "Suite de la justification"),
+        (5, MEASURE, "Mesure deux"), (5, INDICATOR, "Nombre d'ateliers"), (5, 2, "3"), (5, 3, "4"), (5, 4, "5"),
     ]
     placed, _ = placed_report(region, cells)
     read = indicators_table(placed, parse_outline(placed))
@@ -206,7 +207,7 @@ def test_a_merged_measure_names_its_rows_and_a_lone_integer_is_a_cell():
         ("Mesure deux", "Nombre d'ateliers", "result", "5", "ok"),
     ]
     assert mine["measure_status"].eq("ok").all()
-    assert list(mine["comment"])[3:6] == ["Donnée attendue en 2023"] * 2 + [""]
+    assert list(mine["comment"])[3:] == ["Donnée attendue en 2023"] * 2 + ["Suite de la justification"] + [""] * 3
     assert list(mine["unit"])[3] == "percent"
 
 

@@ -192,10 +192,11 @@ def placed_rows(doc: Document, region: TableRegion, grid: Grid) -> list[DraftRow
         values: list[tuple[int, Atom]] = []
         comment = ""
         indicator = None
+        names_measure = False
         for column, cell in sorted(by_row[row].items()):
             role, text = grid.role(column), cell_text(cell)
             if role == MEASURE:
-                measure = text
+                measure, names_measure = text, True
             elif role == INDICATOR:
                 indicator = [TextLine(cell[0][0], text)]
             elif role == JUSTIFICATION_COLUMN:
@@ -205,7 +206,7 @@ def placed_rows(doc: Document, region: TableRegion, grid: Grid) -> list[DraftRow
         if indicator is not None:
             label = indicator
         if not values and indicator is None:
-            if comment and rows:  # a justification carried on past the row's other cells
+            if comment and rows and not names_measure:  # a justification carried on past the row's other cells
                 rows[-1].comment.append(comment)
             continue  # else a row that only names a measure
         values.sort(key=lambda value: value[0])
