@@ -1,10 +1,10 @@
 """The action sheets' indicator tables read from the PDF's geometry (issue 30).
 
 No PDF here: the bundled report's text is given places by hand, as the PDF
-route's reading gives them (docs: the PDF dialect of /calpae_lib/pdf), and one
-table whose values the text route must leave ambiguous is printed again in
-that dialect: each cell's lines (trailing space), an empty line after each
-cell, row by row, with ``Place(table, row, column)``.
+route's reading gives them, and one table whose values the text route must
+leave ambiguous is printed again in the text the PDF route makes of a table:
+row by row, each cell's lines (with a trailing space) placed with
+``Place(page, x0, top, table, row, column)``, an empty line after each cell.
 """
 
 from __future__ import annotations
