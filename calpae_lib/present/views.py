@@ -375,11 +375,18 @@ def line_cell(value) -> str:
 def printed_page(report: ParsedReport, line) -> str:
     """Where a line of the text sits in the printed report, as a reader holding the PDF looks for it.
 
-    The pages the contents give for each action's sheet bound the pages of its lines
+    A report read from its PDF knows each line's page (:meth:`~calpae_lib.text.reading.Document.place`,
+    the number printed in the page's footer): « p. 37 », exactly, annexes included. For a text, the
+    pages the contents give for each action's sheet bound the pages of its lines
     (:meth:`calpae_lib.tables.pages.PageModel.possible`): « p. 12 », « p. 12 à 14 », or "" when unknown
     (before the first sheet, and in the annexes, which the contents do not bound).
     """
-    if is_missing(line) or int(line) >= report.outline.annex_start:
+    if is_missing(line):
+        return ""
+    if report.doc.places:
+        page = page_of_line(report, int(line))
+        return f"p.\u00a0{page}" if page is not None else ""
+    if int(line) >= report.outline.annex_start:
         return ""  # the annexes: no page of the contents bounds them
     starts = tuple(sorted((a.start, a.toc_page) for a in report.outline.actions if a.toc_page is not None))
     bounds = PageModel((), starts).possible(int(line))
@@ -391,20 +398,39 @@ def printed_page(report: ParsedReport, line) -> str:
     return f"p.\u00a0{low} à {high}"
 
 
+def page_of_line(report: ParsedReport, line: int) -> int | None:
+    """The page a report read from its PDF printed ``line`` on; a blank line (no place) is on the page of the
+    printed line before it."""
+    for number in range(line, 0, -1):
+        place = report.doc.place(number)
+        if place is not None:
+            return place.page
+    return None
+
+
+#: What a line number means on a report read from its PDF: a line of the text calpae read from it, the
+#: number the tables' ``source_line`` gives (a PDF page has no line numbers of its own).
+PDF_TEXT = "du texte extrait du PDF"
+
+
 def place_cell(report: ParsedReport, lines) -> str:
     """« p. 12 à 14, lignes 1098 et 1102 du texte »: the printed page for the reader, the text's lines for the evaluator.
 
-    ``lines``: one source line, or several (each page said once, its lines together).
+    ``lines``: one source line, or several (each page said once, its lines together). For a report read
+    from its PDF the page is exact, and the lines are those of the text calpae extracted from it (the
+    tables' ``source_line``; a PDF page numbers no lines), said so: « p. 37, ligne 1234 du texte extrait
+    du PDF » (no brackets: the pages quote this inside brackets of their own).
     """
     lines = [lines] if not isinstance(lines, (list, tuple, pd.Series)) else list(lines)
     by_page: dict[str, list[str]] = {}
     for line in lines:
         if line_cell(line):
             by_page.setdefault(printed_page(report, line), []).append(line_cell(line))
+    text = PDF_TEXT if report.doc.places else "du texte"
     parts = []
     for page, found in by_page.items():
         found = list(dict.fromkeys(found))
-        words = f"ligne{'s' if len(found) > 1 else ''} {', '.join(found[:-1]) + ' et ' if len(found) > 1 else ''}{found[-1]} du texte"
+        words = f"ligne{'s' if len(found) > 1 else ''} {', '.join(found[:-1]) + ' et ' if len(found) > 1 else ''}{found[-1]} {text}"
         parts.append(f"{page}, {words}" if page else words)
     return " ; ".join(parts)
 

@@ -23,7 +23,9 @@ Rules:
   text flow can move "… – Part Etat : …  139 700 €" into the bilan): one amount
   per financeur after such a label, further down the same sheet, is read with
   its own line (:func:`displaced_executed`); two different amounts for one
-  financeur are left unread and the reconciliation says « à vérifier ».
+  financeur are left unread and the reconciliation says « à vérifier », unless
+  the report was read from its PDF and one of them alone is printed in a
+  table's cells (the others are sentences quoting an amount).
 * Every amount keeps the line it is printed on (``source_line``).
 * Malformed amounts raise :class:`~calpae_lib.errors.NumberFormatError`;
   a 5.1 row whose columns cannot be told apart, or a 5.2 amount whose label
@@ -293,9 +295,22 @@ def displaced_executed(doc: Document, action: Action) -> DisplacedExecuted:
             financeur = "departement" if DEPARTEMENT_LABEL.search(label) else "etat"
             found.setdefault(financeur, []).append(
                 BudgetRow(action.action_id, "engage", financeur, token.amount, label, token.line))
-    if any(len({row.amount_eur for row in rows}) > 1 for rows in found.values()):
+    settled = {financeur: printed_in_tables(doc, rows) for financeur, rows in found.items()}
+    if any(len({row.amount_eur for row in rows}) > 1 for rows in settled.values()):
         return DisplacedExecuted((), tuple(row.source_line for rows in found.values() for row in rows))
-    return DisplacedExecuted(tuple(rows[0] for rows in found.values()))
+    return DisplacedExecuted(tuple(rows[0] for rows in settled.values()))
+
+
+def printed_in_tables(doc: Document, rows: list[BudgetRow]) -> list[BudgetRow]:
+    """Of a financeur's competing executed amounts, those a report read from its PDF printed in a table's cells.
+
+    A sentence that quotes an amount after a « Part … » label is no executed line; a table's cell is.
+    When the amounts agree already, or none is placed in a table (a text report), ``rows`` unchanged.
+    """
+    if len({row.amount_eur for row in rows}) < 2:
+        return rows
+    in_tables = [row for row in rows if (place := doc.place(row.source_line)) is not None and place.table is not None]
+    return in_tables or rows
 
 
 def financeur_label(pending: list[str]) -> str | None:

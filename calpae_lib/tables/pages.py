@@ -21,6 +21,12 @@ A PDF page break inside a table leaves, among the table's lines:
 * a **running title** (a line the pages repeat, "Rapport d'exécution 2023"):
   a line of words printed, identical, at least :data:`RUNNING_TITLE_REPEATS`
   times outside the indicator tables; inside a table it is dropped.
+
+A report read from its PDF has none of these among its lines: the reading
+recognises footers and running headers by their place on the page and leaves
+them out (:class:`~calpae_lib.text.reading.Place` keeps the page's number).
+There, a lone integer printed in a table's cell (its place says so) is
+always a cell (``PAGE`` and ``DOUBT`` never occur).
 """
 
 from __future__ import annotations
@@ -88,6 +94,8 @@ class PageModel:
     footers: tuple[tuple[int, int], ...]
     starts: tuple[tuple[int, int], ...]  # (first line of an action, its page in the contents)
     running: frozenset[str] = frozenset()  # running titles, spaces normalised
+    #: Lines a report read from its PDF printed in a table's cell (``Place.table``): no footer is among them.
+    placed: frozenset[int] = frozenset()
 
     def possible(self, line: int) -> tuple[int, int] | None:
         """The first and last page a line can be on, from the contents (``None`` if unknown).
@@ -108,7 +116,14 @@ class PageModel:
         return (low, high) if low <= high else None
 
     def classify(self, line: int, number: int) -> str:
-        """``PAGE``, ``CELL`` or ``DOUBT`` for a lone integer printed at ``line`` inside a table."""
+        """``PAGE``, ``CELL`` or ``DOUBT`` for a lone integer printed at ``line`` inside a table.
+
+        >>> footers = ((100, 3), (300, 5))
+        >>> PageModel(footers, ()).classify(200, 4), PageModel(footers, (), placed=frozenset({200})).classify(200, 4)
+        ('page', 'cell')
+        """
+        if line in self.placed:
+            return CELL
         bounds = self.possible(line)
         if bounds is not None and not bounds[0] <= number <= bounds[1]:
             return CELL
@@ -122,7 +137,13 @@ def page_model(doc: Document, outline: Outline, tables: list[tuple[int, int]]) -
     """The page model of a report; ``tables``: the line ranges of its tables (their integers are no footers)."""
     footers = footer_anchors(doc, outline.annex_start - 1, tables)
     starts = sorted((a.start, a.toc_page) for a in outline.actions if a.toc_page is not None)
-    return PageModel(tuple(footers), tuple(starts), running_titles(doc, tables))
+    return PageModel(tuple(footers), tuple(starts), running_titles(doc, tables), placed_in_tables(doc))
+
+
+def placed_in_tables(doc: Document) -> frozenset[int]:
+    """The lines a report read from its PDF printed inside a table (none for a text report)."""
+    return frozenset(number for number, place in enumerate(doc.places, start=1)
+                     if place is not None and place.table is not None)
 
 
 def running_titles(doc: Document, tables: list[tuple[int, int]]) -> frozenset[str]:

@@ -80,6 +80,9 @@ class DraftRow:
     doubts: list[Atom] = field(default_factory=list)
     #: A row of text cells recognised by its layout alone (rule 8): its cells are ambiguous.
     text_only: bool = False
+    #: Read from the PDF's grid (:mod:`calpae_lib.tables.indicators.geometry`): the value column of each
+    #: of ``cells``, certain; empty on the text route.
+    placed: tuple[int, ...] = ()
 
     @property
     def label_text(self) -> str:

@@ -14,7 +14,8 @@ printed (``raw``), the row's justification (``comment``), its
 
 ``measure_status`` is ``ambiguous`` when the text printed as the row's
 measure may as well be the justification of the row before
-(:func:`confirmed_measures`), else ``ok``.
+(:func:`confirmed_measures`), else ``ok`` (always ``ok`` when the PDF's grid
+places the measure in its column).
 
 How a row's cells find their columns:
 
@@ -29,6 +30,13 @@ How a row's cells find their columns:
    one-line short row is so indented and no full one-line row is.
 3. Otherwise the cells are ``ambiguous``.
 
+A report read from its PDF says which row and column each line of a table
+was printed in. A table whose header cells name every column of that grid
+is read from the grid instead (:mod:`calpae_lib.tables.indicators.geometry`):
+every value cell is placed in its column with certainty (rule ``geometry``:
+``ok`` with the column's period and kind), each line belongs to the row it
+was printed in, and a measure printed in the measure column is ``ok``.
+
 Page artefacts are taken out before a table is read
 (:mod:`calpae_lib.tables.pages`); a lone integer that may be a page number
 or a cell is given back as an ``ambiguous`` cell to a neighbouring row that
@@ -36,6 +44,9 @@ lacks cells (and then all that row's cells are ``ambiguous``), else dropped.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 
@@ -46,6 +57,7 @@ from calpae_lib.tables.indicators.cells import (
     natural_split,
     split_numbers,
 )
+from calpae_lib.tables.indicators.geometry import Grid, header_grid, placed_columns, placed_rows, table_grid
 from calpae_lib.tables.indicators.headers import TableRegion, ValueColumn, table_regions
 from calpae_lib.tables.indicators.rows import DraftRow, expected_cells, table_rows
 from calpae_lib.tables.indicators.words import block_text, blocks
@@ -57,6 +69,10 @@ from calpae_lib.text.outline import Outline
 from calpae_lib.text.reading import Document
 
 COLUMNS = TABLE_COLUMNS["indicators"]
+
+#: What the PDF's grid says of a row's cells (given its indicator's lines and its cells): each one's value column,
+#: or ``None`` when it cannot say.
+Placer = Callable[[list[TextLine], list[Atom]], list[int] | None]
 
 # --- columns -----------------------------------------------------------------------------------
 
@@ -174,23 +190,40 @@ def give_doubts(rows: list[DraftRow], doubts: list[TextLine], columns: int) -> N
                 break
 
 
-def row_records(row: DraftRow, region: TableRegion) -> list[dict]:
-    """Output rows for every cell of one table row."""
+def row_records(row: DraftRow, region: TableRegion, placed: Placer | None = None) -> list[dict]:
+    """Output rows for every cell of one table row.
+
+    ``placed``: for a report read from its PDF, what the grid says of a row's cells' columns
+    (:func:`calpae_lib.tables.indicators.geometry.placed_columns`); where it says, it settles them.
+    """
     columns = region.header.columns
-    resolved = resolve_cells(row, len(columns))
+    resolved = None if row.placed else resolve_cells(row, len(columns))  # may take cells from the indicator's words
     owner = {"action_id": region.action_id, "axis": region.axis, "measure": row.measure,
              "indicator": row.label_text, "comment": " ".join(" ".join(row.comment).split())}
+    if row.placed:  # the PDF's grid placed each cell (rule "geometry")
+        return placed_records(owner, row, row.cells, row.placed, columns)
+    certain = resolved is not None and not (row.doubts or row.text_only)
     if row.doubts or row.text_only:  # a page number or a missing cell, a row told by layout alone
         cells = (resolved[0] if resolved else natural_split(list(row.cells) + list(row.extra))) + row.doubts
-        unit = row_unit(row, cells)
-        return [{**owner, **cell_record(cell, None, unit, "ambiguous")} for cell in cells]
-    if resolved is None:
+    elif resolved is None:
         cells = natural_split(list(row.cells) + list(row.extra))
-        unit = row_unit(row, cells)
-        return [{**owner, **cell_record(cell, None, unit, "ambiguous")} for cell in cells]
-    cells, first, _rule = resolved
+    else:
+        cells = resolved[0]
+    indexes = placed(row.label, cells) if placed is not None else None
+    if indexes is not None:
+        return placed_records(owner, row, cells, indexes, columns)
     unit = row_unit(row, cells)
+    if resolved is None or not certain:
+        return [{**owner, **cell_record(cell, None, unit, "ambiguous")} for cell in cells]
+    first = resolved[1]
     return [{**owner, **cell_record(cell, columns[first + i], unit, "ok")} for i, cell in enumerate(cells)]
+
+
+def placed_records(owner: dict, row: DraftRow, cells: list[Atom], indexes, columns) -> list[dict]:
+    """Output rows for cells whose value columns the PDF's grid gives (rule ``geometry``), in column order."""
+    unit = row_unit(row, cells)
+    ordered = sorted(zip(indexes, range(len(cells))))
+    return [{**owner, **cell_record(cells[at], columns[index], unit, "ok")} for index, at in ordered]
 
 
 def confirmed_measures(doc: Document, tables: list[tuple[TableRegion, list[DraftRow]]]) -> set[str]:
@@ -215,16 +248,24 @@ def indicators_table(doc: Document, outline: Outline) -> pd.DataFrame:
     regions = table_regions(doc, outline)
     model = page_model(doc, outline, [(r.header.start, r.body_end) for r in regions])
     tables = []
+    grids: dict[int, Grid | None] = {}
     for region in regions:
+        grid = table_grid(doc, region)
+        if grid is not None:
+            tables.append((region, placed_rows(doc, region, grid)))
+            continue
+        grids[region.header.start] = header_grid(doc, region)
         rows, doubts = table_rows(doc, region, model)
         give_doubts(rows, doubts, len(region.header.columns))
         tables.append((region, rows))
     confirmed = confirmed_measures(doc, tables)
     records: list[dict] = []
     for region, rows in tables:
+        header = grids.get(region.header.start)
+        placer = None if header is None else partial(placed_columns, doc, header)
         for row in rows:
             status = "ambiguous" if row.measure_open and letters_only(row.measure) not in confirmed else "ok"
-            records.extend({**record, "measure_status": status} for record in row_records(row, region))
+            records.extend({**record, "measure_status": status} for record in row_records(row, region, placer))
     frame = pd.DataFrame(records, columns=COLUMNS)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     frame["source_line"] = frame["source_line"].astype(int)

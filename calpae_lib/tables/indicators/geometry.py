@@ -1,0 +1,239 @@
+"""An indicator table read from where its PDF printed each line (:class:`~calpae_lib.text.reading.Place`).
+
+A report read from its PDF says, for every line printed inside a table, the
+table, the row and the grid column of its cell. Where it does, the table is
+read from that grid, not from the flattened text's order, and nothing the
+flattened text leaves open stays open:
+
+1. The header's own cells map the grid's columns to what they hold: the
+   measure (« Nom de la Mesure »), the indicator, each value column (in
+   printed order, the columns :mod:`calpae_lib.tables.indicators.headers`
+   reads from the header's text, kind for kind) and the justification. A
+   header whose cells do not give exactly those columns, or a table with a
+   line whose place gives no row or column or a column the header does not
+   name, is left to the text route (nothing printed is dropped unread);
+   there a row whose cells the text cannot place is placed still when each
+   of its cells' lines stands in a value column of the header's grid
+   (:func:`placed_columns`).
+2. A body row is the lines of one ``Place.row``. Its measure cell (merged over
+   the rows of its measure: printed once, in its first row) names it and the
+   rows after it up to the next measure cell: the measure is certain. Its
+   indicator cell names it; a row without one goes on with the indicator above
+   (a merged cell, filled down). Each value cell is one cell of its column:
+   ``ok`` with the column's period and kind (rule ``geometry``). The
+   justification cell is the row's comment.
+
+The text route (a report without places) never comes here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calpae_lib.tables.indicators.cells import Atom, read_atoms
+from calpae_lib.tables.indicators.headers import TableRegion
+from calpae_lib.tables.indicators.rows import DraftRow
+from calpae_lib.template.indicators import (
+    COLUMN_KEYWORD,
+    JUSTIFICATION,
+    MEASURE_TITLE,
+    SHEET_HEADER_START,
+    column_kind,
+)
+from calpae_lib.text.flattened import TextLine, join_cut_lines
+from calpae_lib.text.reading import Document
+
+#: What a grid column holds besides values (a value column is its index among the table's value columns).
+MEASURE, INDICATOR, JUSTIFICATION_COLUMN = "measure", "indicator", "justification"
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A placed table: its number in the report, its header's rows, what each grid column holds."""
+
+    table: int
+    header_rows: frozenset[int]
+    roles: tuple[tuple[int, str | int], ...]  # (grid column, MEASURE / INDICATOR / JUSTIFICATION_COLUMN / value index)
+
+    def role(self, column: int) -> str | int | None:
+        return dict(self.roles).get(column)
+
+
+@dataclass(frozen=True)
+class CellLine:
+    """A printed line of a table's cell: its number in the text, its table, row and grid column."""
+
+    line: int
+    table: int
+    row: int
+    column: int
+    text: str
+
+
+def cell_line(doc: Document, number: int) -> CellLine | None:
+    """Line ``number`` as a line of a table's cell, or ``None`` when its place gives no table, row and column."""
+    place = doc.place(number)
+    if place is None or place.table is None or place.row is None or place.column is None:
+        return None
+    return CellLine(number, place.table, place.row, place.column, doc.line(number))
+
+
+def placed_lines(doc: Document, start: int, end: int) -> list[CellLine]:
+    """The non-blank lines of ``start..end`` printed in a table's cell."""
+    found = (cell_line(doc, number) for number, text in doc.numbered(start, end) if text.strip())
+    return [line for line in found if line is not None]
+
+
+def cells_of(lines: list[CellLine]) -> dict[tuple[int, int], list[tuple[int, str]]]:
+    """The ``(line, text)`` of each ``(row, column)`` cell, in printed order."""
+    cells: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for line in lines:
+        cells.setdefault((line.row, line.column), []).append((line.line, line.text))
+    return cells
+
+
+def column_role(text: str) -> str | None:
+    """What a header cell's text says its column holds: a measure, indicator, justification, value (``"value"``)
+    or ``None`` when it says none of these.
+
+    >>> [column_role(t) for t in ("Nom de la Mesure", "Indicateurs", "Prévisionnel 2022",
+    ...                           "Justification des écarts (le cas échéant)", "Commentaire")]
+    ['measure', 'indicator', 'value', 'justification', None]
+    """
+    if MEASURE_TITLE.match(text):
+        return MEASURE
+    if JUSTIFICATION.search(text):
+        return JUSTIFICATION_COLUMN
+    if COLUMN_KEYWORD.search(text):
+        return "value"
+    if SHEET_HEADER_START.match(text):
+        return INDICATOR
+    return None
+
+
+def table_grid(doc: Document, region: TableRegion) -> Grid | None:
+    """The grid of a table whose every line carries its cell's place in a column its header names, else
+    ``None`` (rule 1)."""
+    grid = header_grid(doc, region)
+    return grid if grid is not None and covers(doc, region, grid) else None
+
+
+def header_grid(doc: Document, region: TableRegion) -> Grid | None:
+    """What each grid column holds, from the header's own placed cells, else ``None`` (rule 1)."""
+    if not doc.places:
+        return None
+    header = placed_lines(doc, region.header.start, region.header.end)
+    if not header:
+        return None
+    table = header[0].table
+    header = [line for line in header if line.table == table]
+    rows = frozenset(line.row for line in header)
+    texts: dict[int, list[str]] = {}
+    for (_row, column), lines in sorted(cells_of(header).items(), key=lambda item: (item[0][1], item[0][0])):
+        texts.setdefault(column, []).extend(text for _, text in lines)
+    roles: list[tuple[int, str | int]] = []
+    values = 0
+    for column in sorted(texts):
+        text = join_cut_lines(texts[column])
+        role = column_role(text)
+        if role is None:
+            return None
+        if role == "value":
+            if values >= len(region.header.columns) or column_kind(text) != region.header.columns[values].kind:
+                return None
+            roles.append((column, values))
+            values += 1
+        else:
+            roles.append((column, role))
+    if values != len(region.header.columns) or [r for _, r in roles].count(INDICATOR) != 1:
+        return None
+    return Grid(table, rows, tuple(roles))
+
+
+def covers(doc: Document, region: TableRegion, grid: Grid) -> bool:
+    """Whether every line the table prints in the region has a row and a column the header names."""
+    for number, text in doc.numbered(region.header.start, region.body_end):
+        place = doc.place(number)
+        if not text.strip() or place is None or place.table != grid.table:
+            continue
+        if place.row is None or place.column is None or grid.role(place.column) is None:
+            return False
+    return True
+
+
+def cell_text(lines: list[tuple[int, str]]) -> str:
+    """A cell's printed lines joined (a line without trailing space was cut inside a word)."""
+    return join_cut_lines([text for _, text in lines])
+
+
+def cell_atom(text: str, line: int) -> Atom:
+    """A value cell as one atom: a number, a "not available" mark, or else a text.
+
+    >>> [(a.kind, a.text) for a in (cell_atom("52%", 3), cell_atom("Non estimé", 3), cell_atom("10 144", 3),
+    ...                               cell_atom("Restitution intermédiaire", 3), cell_atom("NC (en cours)", 3))]
+    [('numbers', '52%'), ('na', 'Non estimé'), ('numbers', '10 144'), ('text', 'Restitution intermédiaire'), ('na', 'NC (en cours)')]
+    """
+    atoms, rest = read_atoms(text, line)
+    if len(atoms) == 1 and not rest and atoms[0].kind != "text":
+        return atoms[0]
+    return Atom("text", text, line)
+
+
+def placed_rows(doc: Document, region: TableRegion, grid: Grid) -> list[DraftRow]:
+    """The table's rows read from its grid (rule 2); each row's ``placed`` gives its cells' value columns."""
+    lines = [line for line in placed_lines(doc, region.header.start, region.body_end)
+             if line.table == grid.table and line.row not in grid.header_rows]
+    by_row: dict[int, dict[int, list[tuple[int, str]]]] = {}
+    for (row, column), cell in cells_of(lines).items():
+        by_row.setdefault(row, {})[column] = cell
+    rows: list[DraftRow] = []
+    measure, label = "", []
+    for row in sorted(by_row):
+        values: list[tuple[int, Atom]] = []
+        comment = ""
+        indicator = None
+        names_measure = False
+        for column, cell in sorted(by_row[row].items()):
+            role, text = grid.role(column), cell_text(cell)
+            if role == MEASURE:
+                measure, names_measure = text, True
+            elif role == INDICATOR:
+                indicator = [TextLine(cell[0][0], text)]
+            elif role == JUSTIFICATION_COLUMN:
+                comment = text
+            elif isinstance(role, int):
+                values.append((role, cell_atom(text, cell[0][0])))
+        if indicator is not None:
+            label = indicator
+        if not values and indicator is None:
+            if comment and rows and not names_measure:  # a justification carried on past the row's other cells
+                rows[-1].comment.append(comment)
+            continue  # else a row that only names a measure
+        values.sort(key=lambda value: value[0])
+        rows.append(DraftRow(label=list(label), cells=[atom for _, atom in values], comment=[comment] if comment else [],
+                             measure=measure, placed=tuple(index for index, _ in values)))
+    return rows
+
+
+def placed_columns(doc: Document, grid: Grid | None, label: list[TextLine], cells: list[Atom]) -> list[int] | None:
+    """The value column of each of a row's cells, when the grid confirms the row the text read: every cell's
+    line printed in a distinct value column of one grid row, the indicator's placed lines in the indicator
+    column of that row or one above (a merged cell). Else ``None`` (the text route's rows, where the whole table
+    cannot be read from its grid)."""
+    if grid is None or not cells:
+        return None
+    placed = [cell_line(doc, cell.line) for cell in cells]
+    columns = [grid.role(line.column) for line in placed if line is not None and line.table == grid.table]
+    values = [column for column in columns if isinstance(column, int)]
+    rows = {line.row for line in placed if line is not None}
+    if len(values) != len(cells) or len(set(values)) != len(values) or len(rows) != 1:
+        return None
+    row = rows.pop()
+    for printed in label:
+        place = doc.place(printed.line) if printed.line else None
+        if place is None or place.table != grid.table:
+            continue
+        named = cell_line(doc, printed.line)
+        if named is None or grid.role(named.column) != INDICATOR or named.row > row:
+            return None
+    return values

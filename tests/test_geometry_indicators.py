@@ -1,0 +1,318 @@
+"""The action sheets' indicator tables read from the PDF's geometry (issue 30).
+
+No PDF here: the bundled report's text is given places by hand, as the PDF
+route's reading gives them, and one table whose values the text route must
+leave ambiguous is printed again in the text the PDF route makes of a table:
+row by row, each cell's lines (with a trailing space) placed with
+``Place(page, x0, top, table, row, column)``, an empty line after each cell.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from calpae_lib.pipeline import parse_document
+from calpae_lib.present.views import place_cell, printed_page
+from calpae_lib.tables.budgets import displaced_executed
+from calpae_lib.tables.indicators.geometry import column_role, table_grid
+from calpae_lib.tables.indicators.headers import table_regions
+from calpae_lib.tables.indicators.sheets import indicators_table
+from calpae_lib.tables.pages import CELL, DOUBT, LONE_INTEGER, PAGE, PageModel, page_model
+from calpae_lib.text.outline import Action, parse_outline
+from calpae_lib.text.reading import Document, Place, document_from_text
+from tests.variants import bundled_text
+
+#: The header cells of a sheet's indicator table, as the template prints them.
+HEADER = ("Nom de la Mesure", "Indicateurs", "Situation 2021 du Département", "Prévisionnel 2022",
+          "Résultat du Département en 2022", "Justification des écarts (le cas échéant)")
+MEASURE, INDICATOR, FIRST_VALUE, JUSTIFICATION = 0, 1, 2, 5
+KEY = ["measure", "indicator", "raw"]
+
+#: Lines a page holds in the hand-made geometry (outside the rewritten table).
+LINES_A_PAGE = 60
+
+
+def page_of(index: int) -> int:
+    return 1 + index // LINES_A_PAGE
+
+
+def printed(cells: list[tuple[int, int, str]], table: int, page: int) -> tuple[list[str], list[Place | None]]:
+    """A table's cells ``(row, column, text)`` in the PDF dialect: each cell's lines, then an empty line."""
+    lines: list[str] = []
+    places: list[Place | None] = []
+    for row, column, text in cells:
+        for part in textwrap.wrap(text, 22):
+            places.append(Place(page, 40.0 + 85 * column, 120.0 + 14 * len(lines), table, row, column))
+            lines.append(part + " ")
+        lines.append("")
+        places.append(None)
+    return lines, places
+
+
+def prose_places(lines: list[str], offset: int = 0) -> list[Place | None]:
+    return [Place(page_of(offset + i), 56.0, 70.0) if text.strip() else None for i, text in enumerate(lines)]
+
+
+@pytest.fixture(scope="module")
+def text_route():
+    doc = document_from_text(bundled_text())
+    outline = parse_outline(doc)
+    return doc, outline, indicators_table(doc, outline)
+
+
+@pytest.fixture(scope="module")
+def ambiguous_table(text_route):
+    """The one table whose cells the text route leaves ambiguous, and its region."""
+    doc, outline, frame = text_route
+    actions = frame.loc[frame["status"] == "ambiguous", "action_id"].unique()
+    assert len(actions) == 1
+    region = next(r for r in table_regions(doc, outline) if r.action_id == actions[0])
+    return region, frame[frame["action_id"] == actions[0]]
+
+
+def grid_cells(region, rows: pd.DataFrame) -> list[tuple[int, int, str]]:
+    """The cells a PDF would print for the text route's records of one table.
+
+    A cell the text route placed keeps its column; the two text cells it could not place go to the
+    forecast and result columns, one each (their order in the row), as the sheet prints them.
+    """
+    columns = [(c.period, c.kind) for c in region.header.columns]
+    cells = [(0, column, title) for column, title in enumerate(HEADER)]
+    measure = None
+    for row, (_, group) in enumerate(rows.groupby(["measure", "indicator"], sort=False), start=1):
+        first = group.iloc[0]
+        if first["measure"] != measure:
+            measure = first["measure"]
+            cells.append((row, MEASURE, measure))
+        cells.append((row, INDICATOR, first["indicator"]))
+        unplaced = iter(range(len(columns) - 2, len(columns)))
+        for record in group.itertuples():
+            if record.status == "ambiguous":
+                column = next(unplaced)
+            else:
+                column = columns.index((record.period, record.kind))
+            cells.append((row, FIRST_VALUE + column, record.raw))
+        if first["comment"]:
+            cells.append((row, JUSTIFICATION, first["comment"]))
+    return cells
+
+
+def placed_report(region, cells) -> tuple[Document, int]:
+    """The bundled report with one table printed again in the PDF dialect, every line placed; and the
+    number of lines the table's region shifted the rest by."""
+    lines = bundled_text().split("\n")
+    before, after = lines[:region.header.start - 1], lines[region.body_end:]
+    table, table_places = printed(cells, table=7, page=page_of(len(before)))
+    places = prose_places(before) + table_places + prose_places(after, len(before) + len(table))
+    doc = document_from_text("\n".join(before + table + after))
+    assert len(doc.lines) == len(places)
+    return replace(doc, places=tuple(places)), len(table) - (region.body_end - region.header.start + 1)
+
+
+@pytest.fixture(scope="module")
+def geometry_route(ambiguous_table):
+    region, rows = ambiguous_table
+    doc, shift = placed_report(region, grid_cells(region, rows))
+    outline = parse_outline(doc)
+    return doc, outline, indicators_table(doc, outline), shift
+
+
+def test_the_text_route_leaves_four_text_cells_of_one_table_ambiguous(ambiguous_table):
+    _, rows = ambiguous_table
+    ambiguous = rows[rows["status"] == "ambiguous"]
+    assert len(ambiguous) == 4 and ambiguous["period"].isna().all() and ambiguous["kind"].isna().all()
+    assert ambiguous["unit"].eq("text").all()
+
+
+def test_the_header_s_own_cells_map_grid_columns_to_the_value_columns(geometry_route, ambiguous_table):
+    doc, outline, _, _ = geometry_route
+    region = next(r for r in table_regions(doc, outline) if r.action_id == ambiguous_table[0].action_id)
+    grid = table_grid(doc, region)
+    assert grid is not None and grid.table == 7 and grid.header_rows == {0}
+    assert [grid.role(c) for c in range(len(HEADER))] == ["measure", "indicator", 0, 1, 2, "justification"]
+    assert [column_role(title) for title in HEADER] == ["measure", "indicator", "value", "value", "value",
+                                                        "justification"]
+
+
+def test_every_cell_the_text_route_left_ambiguous_is_placed_by_the_geometry(geometry_route, ambiguous_table):
+    region, rows = ambiguous_table
+    _, _, frame, _ = geometry_route
+    placed = frame[frame["action_id"] == region.action_id].reset_index(drop=True)
+    assert len(placed) == len(rows)
+    assert (placed["status"] != "ambiguous").all() and (placed["measure_status"] == "ok").all()
+    text = rows.reset_index(drop=True)
+    assert placed[KEY].equals(text[KEY])  # same rows, same measures, indicators and cells, in order
+    was_ambiguous = text["status"] == "ambiguous"
+    now = placed[was_ambiguous]
+    assert now["status"].eq("ok").all() and now["unit"].eq("text").all()
+    target, result = region.header.columns[1], region.header.columns[2]
+    assert list(zip(now["raw"], now["period"], now["kind"])) == [
+        (raw, column.period, column.kind)
+        for raw, column in zip(text.loc[was_ambiguous, "raw"], [target, result, target, result])]
+    settled = ["period", "kind", "status", "value", "unit", "comment"]
+    assert placed.loc[~was_ambiguous, settled].equals(text.loc[~was_ambiguous, settled])
+
+
+def test_each_cell_keeps_the_line_it_is_printed_on(geometry_route, ambiguous_table):
+    region, _ = ambiguous_table
+    doc, _, frame, _ = geometry_route
+    for record in frame[frame["action_id"] == region.action_id].itertuples():
+        place = doc.place(record.source_line)
+        assert place is not None and place.table == 7 and place.column >= FIRST_VALUE
+        assert doc.line(record.source_line).strip() in record.raw
+
+
+def test_the_other_tables_read_by_the_text_route_are_unchanged(geometry_route, ambiguous_table, text_route):
+    region, _ = ambiguous_table
+    _, _, before = text_route
+    _, _, after, shift = geometry_route
+    old, new = before[before["action_id"] != region.action_id], after[after["action_id"] != region.action_id]
+    assert old.drop(columns="source_line").reset_index(drop=True).equals(
+        new.drop(columns="source_line").reset_index(drop=True))
+    moved = old["source_line"].where(old["source_line"] < region.header.start, old["source_line"] + shift)
+    assert list(moved) == list(new["source_line"])
+
+
+def test_a_merged_measure_names_its_rows_and_a_lone_integer_is_a_cell():
+    """A small table of its own: the measure printed once over two rows; a one-digit cell; a row whose
+    indicator cell is merged with the row above; an empty baseline cell; a justification carried on to a
+    row of its own."""
+    text = bundled_text()
+    doc = document_from_text(text)
+    outline = parse_outline(doc)
+    region = table_regions(doc, outline)[1]
+    cells = [(0, c, title) for c, title in enumerate(HEADER)] + [
+        (1, MEASURE, "Mesure un"), (1, INDICATOR, "Nombre de jeunes suivis"), (1, 2, "7"), (1, 3, "8"), (1, 4, "9"),
+        (2, INDICATOR, "Taux de sorties"), (2, 3, "40%"), (2, 4, "NC"), (2, JUSTIFICATION, "Donnée attendue en 2023"),
+        (3, 4, "12"), (4, JUSTIFICATION, "Suite de la justification"),
+        (5, MEASURE, "Mesure deux"), (5, INDICATOR, "Nombre d'ateliers"), (5, 2, "3"), (5, 3, "4"), (5, 4, "5"),
+    ]
+    placed, _ = placed_report(region, cells)
+    read = indicators_table(placed, parse_outline(placed))
+    mine = read[read["action_id"] == region.action_id]
+    got = list(zip(mine["measure"], mine["indicator"], mine["kind"], mine["raw"], mine["status"]))
+    assert got == [
+        ("Mesure un", "Nombre de jeunes suivis", "baseline", "7", "ok"),
+        ("Mesure un", "Nombre de jeunes suivis", "target", "8", "ok"),
+        ("Mesure un", "Nombre de jeunes suivis", "result", "9", "ok"),
+        ("Mesure un", "Taux de sorties", "target", "40%", "ok"),
+        ("Mesure un", "Taux de sorties", "result", "NC", "not_available"),
+        ("Mesure un", "Taux de sorties", "result", "12", "ok"),
+        ("Mesure deux", "Nombre d'ateliers", "baseline", "3", "ok"),
+        ("Mesure deux", "Nombre d'ateliers", "target", "4", "ok"),
+        ("Mesure deux", "Nombre d'ateliers", "result", "5", "ok"),
+    ]
+    assert mine["measure_status"].eq("ok").all()
+    assert list(mine["comment"])[3:] == ["Donnée attendue en 2023"] * 2 + ["Suite de la justification"] + [""] * 3
+    assert list(mine["unit"])[3] == "percent"
+
+
+def test_with_places_a_lone_integer_in_a_table_is_a_cell_never_a_page_number(geometry_route):
+    footers = ((100, 3), (300, 5))
+    assert PageModel(footers, ()).classify(200, 4) == PAGE
+    assert PageModel(footers, ()).classify(200, 40) == DOUBT
+    assert {PageModel(footers, (), placed=frozenset({200})).classify(200, n) for n in (4, 40)} == {CELL}
+    assert PageModel(footers, (), placed=frozenset({200})).classify(201, 4) == PAGE
+    doc, outline, _, _ = geometry_route
+    in_tables = page_model(doc, outline, []).placed
+    assert in_tables and all(doc.place(n).table == 7 for n in in_tables)
+    assert any(LONE_INTEGER.match(doc.line(n)) for n in in_tables)  # cells the text route could take for pages
+    plain = document_from_text(bundled_text())
+    assert not page_model(plain, parse_outline(plain), []).placed
+
+
+def test_a_displaced_executed_amount_printed_in_a_table_wins_over_one_quoted_in_a_sentence():
+    """Two amounts under « Part Etat » after an empty 5.2: the text route cannot choose; the PDF's places can."""
+    doc = document_from_text("5.2 Budget exécuté\nEngagé en 2022\n6. Indicateurs\n7. Bilan\n"
+                             "Texte. X – Part Etat : Mesure\n139 700 €\nContrepartie X – Part\n"
+                             "Département : PLIEs\n151 250 €\nSuite du bilan. Y – Part Etat : Mesure\n"
+                             "120 000 €\nFin.")
+    action = Action("v", None, 1, "Mesure", 1, 1, 12)
+    unsure = displaced_executed(doc, action)
+    assert not unsure.rows and unsure.ambiguous == (6, 11, 9)
+    places = tuple(Place(4, 56.0, 70.0 + 14 * n, 3 if 5 <= n <= 9 else None, n // 2 if 5 <= n <= 9 else None,
+                         n % 2 if 5 <= n <= 9 else None) for n in range(1, len(doc.lines) + 1))
+    settled = displaced_executed(replace(doc, places=places), action)
+    assert not settled.ambiguous
+    assert [(row.financeur, row.amount_eur, row.source_line) for row in settled.rows] == [
+        ("etat", 139700, 6), ("departement", 151250, 9)]
+    prose_only = tuple(Place(4, 56.0, 70.0) for _ in doc.lines)  # placed, but no amount in a table: still unsure
+    assert displaced_executed(replace(doc, places=prose_only), action).ambiguous == (6, 11, 9)
+
+
+@pytest.fixture(scope="module")
+def placed_parse(geometry_route):
+    return parse_document(geometry_route[0])
+
+
+def test_a_pdf_read_report_cites_the_exact_page_of_every_line_annexes_included(placed_parse, ambiguous_table):
+    report = placed_parse
+    region, _ = ambiguous_table
+    cell = report.tables["indicators"].query("action_id == @region.action_id")["source_line"].iloc[0]
+    annex = next(n for n in range(report.outline.annex_start, len(report.doc.lines)) if report.doc.line(n).strip())
+    for line in (cell, annex):
+        assert printed_page(report, line) == f"p.\u00a0{report.doc.place(line).page}"
+    blank = next(n for n in range(annex, len(report.doc.lines)) if report.doc.place(n) is None)
+    assert printed_page(report, blank) == f"p.\u00a0{report.doc.place(blank - 1).page}"  # the page of the line before
+    assert place_cell(report, cell) == f"p.\u00a0{report.doc.place(cell).page}, ligne {cell} du texte extrait du PDF"
+    second = int(report.tables["indicators"].query("action_id == @region.action_id")["source_line"].iloc[1])
+    assert place_cell(report, [cell, second]) == \
+        f"p.\u00a0{report.doc.place(cell).page}, lignes {cell} et {second} du texte extrait du PDF"
+
+
+def test_a_text_report_keeps_its_page_bounds_and_its_wording(ambiguous_table):
+    report = parse_document(document_from_text(bundled_text()))
+    action = next(a for a in report.outline.actions if a.toc_page is not None)
+    assert place_cell(report, action.start) == f"p.\u00a0{action.toc_page}, ligne {action.start} du texte"
+    annex = report.outline.annex_start + 1
+    assert printed_page(report, annex) == "" and place_cell(report, annex) == f"ligne {annex} du texte"
+
+
+def test_a_table_whose_places_leave_a_line_unplaced_is_left_to_the_text_route(ambiguous_table):
+    """A line in a column the header does not name, or with no column, would be dropped: no grid then."""
+    region, rows = ambiguous_table
+    cells = grid_cells(region, rows)
+
+    def grid_of(doc):
+        placed = next(r for r in table_regions(doc, parse_outline(doc)) if r.action_id == region.action_id)
+        return table_grid(doc, placed)
+
+    assert grid_of(placed_report(region, cells + [(len(rows), len(HEADER), "Hors colonne")])[0]) is None
+    doc, _ = placed_report(region, cells)
+    assert grid_of(doc) is not None
+    line = next(n for n in range(region.header.end, len(doc.lines)) if doc.place(n) and doc.place(n).row)
+    unplaced = list(doc.places)
+    unplaced[line - 1] = replace(doc.places[line - 1], column=None)
+    assert grid_of(replace(doc, places=tuple(unplaced))) is None
+
+
+def test_where_the_grid_cannot_read_the_whole_table_it_still_places_the_rows_it_confirms():
+    """One line with no column (the justification of the second row) leaves the table to the text route; there,
+    the first row's two cells under three columns are ambiguous by the text, placed by the grid."""
+    doc = document_from_text(bundled_text())
+    region = table_regions(doc, parse_outline(doc))[1]
+    cells = [(0, c, title) for c, title in enumerate(HEADER)] + [
+        (1, MEASURE, "Mesure un"), (1, INDICATOR, "Nombre de jeunes suivis"), (1, 3, "12"), (1, 4, "15"),
+        (2, INDICATOR, "Nombre de sorties"), (2, 2, "3"), (2, 3, "4"), (2, 4, "5"),
+        (2, JUSTIFICATION, "Chiffres provisoires")]
+    placed, _ = placed_report(region, cells)
+    line = next(n for n in range(1, len(placed.lines)) if placed.line(n).startswith("Chiffres"))
+    places = list(placed.places)
+    places[line - 1] = replace(places[line - 1], column=None)
+    partly = replace(placed, places=tuple(places))
+
+    def read(doc):
+        frame = indicators_table(doc, parse_outline(doc))
+        return frame[frame["action_id"] == region.action_id]
+
+    assert table_grid(partly, table_regions(partly, parse_outline(partly))[1]) is None
+    assert read(replace(placed, places=()))["status"].eq("ambiguous").all()  # the same text without places
+    mine = read(partly)
+    assert list(zip(mine["indicator"], mine["kind"], mine["raw"], mine["status"])) == [
+        ("Nombre de jeunes suivis", "target", "12", "ok"), ("Nombre de jeunes suivis", "result", "15", "ok"),
+        ("Nombre de sorties", "baseline", "3", "ok"), ("Nombre de sorties", "target", "4", "ok"),
+        ("Nombre de sorties", "result", "5", "ok")]
