@@ -78,7 +78,7 @@ def text_route(bundled_doc, bundled_report):
 def expected_cells(table: pd.DataFrame) -> pd.DataFrame:
     """The text route's cells, the ambiguous ones in the test's chosen columns."""
     cells = table.copy()
-    for line, group in cells[cells["status"] == "ambiguous"].groupby("indicator_line"):
+    for _, group in cells[cells["status"] == "ambiguous"].groupby("indicator_line"):
         chosen = CHOSEN[len(group)]
         cells.loc[group.index, "column"] = chosen
         cells.loc[group.index, "value"] = pd.to_numeric(group["raw"])  # bare counts: the text route reads them
@@ -170,7 +170,7 @@ def test_ambiguous_cells_are_placed_with_certainty(placed, text_route):
     """The cells the text route leaves without a column: in the PDF's column, status ok."""
     doc, expected, table = placed
     ambiguous = text_route[1][text_route[1]["status"] == "ambiguous"]
-    for line, group in ambiguous.groupby("indicator_line"):
+    for _, group in ambiguous.groupby("indicator_line"):
         indicator = group["indicator"].iloc[0]
         cells = table[table["indicator"] == indicator].sort_values("column")
         assert list(cells["raw"]) == list(group["raw"]), indicator

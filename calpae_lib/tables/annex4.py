@@ -1085,7 +1085,8 @@ def measure_of(labels: dict[int, str]) -> str | None:
     texts = [labels[column] for column in sorted(labels)]
     numbered = [text for text in texts if (match := LABEL_START.match(text)) and "." in match.group("number")]
     plain = [text for text in texts if not LABEL_START.match(text)]
-    return (numbered or plain or [None])[-1]
+    found = numbered or plain
+    return found[-1] if found else None
 
 
 def placed_row(cells: dict[int, PlacedCell], header: PlacedHeader, measure: str | None) -> RawRow | None:
@@ -1177,6 +1178,12 @@ def placed_records(row: RawRow, columns: tuple[Column, ...], base: dict, axis_no
     return records
 
 
+def in_table(doc: Document, line: int) -> bool:
+    """Whether the PDF printed line ``line`` in a table cell."""
+    place = doc.place(line)
+    return place is not None and place.table is not None
+
+
 def check_page_marks(doc: Document, pages: list[PageRows]) -> None:
     """Page marks (« 1/2 ») printed outside the placed tables, among their lines or right after them,
     checked as on the text route (:func:`page_counter`): in order, none left out, the last one the
@@ -1187,8 +1194,7 @@ def check_page_marks(doc: Document, pages: list[PageRows]) -> None:
         if text.strip() and not PAGE_MARK.match(text):
             break
         end = number
-    marks = [number for number, text in doc.numbered(first, end)
-             if PAGE_MARK.match(text) and not (doc.place(number) and doc.place(number).table)]
+    marks = [number for number, text in doc.numbered(first, end) if PAGE_MARK.match(text) and not in_table(doc, number)]
     page = count = 0
     for read, mark in enumerate(marks, start=1):
         page, count = page_counter(doc, mark, read)
