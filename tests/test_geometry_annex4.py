@@ -11,8 +11,7 @@ them those columns, certain.
 
 from __future__ import annotations
 
-import textwrap
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -21,51 +20,15 @@ from calpae_lib.errors import ParseError
 from calpae_lib.tables.annex4 import annex4_columns, annex4_comments, annex4_table, read_pages
 from calpae_lib.tables.placed import placed_tables
 from calpae_lib.template.indicators import ANNEX4_TITLE
-from calpae_lib.text.reading import Document, Place, document_from_text
+from calpae_lib.text.reading import Document, Place
+
+from .placed_docs import Printer, wrapped
 
 #: Where the test puts the cells of a row the text route leaves ambiguous (value columns, 1-based).
 CHOSEN = {4: [2, 3, 4, 7]}
 
 #: The grid of the placed table: axis, measure, indicator, definition, the values, the comment.
 AXIS, MEASURE, INDICATOR, DEFINITION, FIRST_VALUE = 0, 1, 2, 3, 4
-
-
-@dataclass
-class Printer:
-    """Prints a report's lines as the PDF route emits them, with their places."""
-
-    lines: list[str] = field(default_factory=list)
-    places: list[Place | None] = field(default_factory=list)
-    page: int = 1
-
-    def blank(self, count: int = 1) -> None:
-        self.lines.extend([""] * count)
-        self.places.extend([None] * count)
-
-    def prose(self, text: str) -> None:
-        self.lines.append(f"{text} ")
-        self.places.append(Place(self.page, 40.0, 50.0 + 10 * len(self.lines)))
-        self.blank()
-
-    def cell(self, table: int, row: int, column: int, printed: list[str]) -> None:
-        for text in printed:
-            self.lines.append(f"{text} ")
-            self.places.append(Place(self.page, 30.0 + 60 * column, 50.0 + 10 * len(self.lines), table, row, column))
-        self.blank()
-
-    def new_page(self) -> None:
-        self.blank(2)
-        self.page += 1
-
-    def document(self) -> Document:
-        doc = document_from_text("\n".join(self.lines))
-        assert len(doc.lines) == len(self.places)
-        return replace(doc, places=tuple(self.places))
-
-
-def wrapped(text: str, width: int = 28) -> list[str]:
-    """A cell's text as a word processor wraps it in a narrow column."""
-    return textwrap.wrap(text, width, break_on_hyphens=False) or [text]
 
 
 @pytest.fixture(scope="module")
