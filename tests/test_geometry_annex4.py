@@ -261,3 +261,37 @@ def test_a_placed_table_of_another_header_is_not_the_annex():
     assert read_pages(doc)[0].placed  # with « Mesures », the same table is the annex
     with pytest.raises(ParseError, match="pas d'en-tête"):
         annex4_table(other)
+
+
+def test_a_title_row_and_a_header_over_the_value_columns_are_read_past():
+    """The title printed in the table's first row, a header « Valeurs » spanning the value columns
+    above their own headers: the value columns are still those of « Situation … » / « Résultat … »."""
+    printer = Printer()
+    printer.cell(1, 0, 0, ["ANNEXE 4 - TABLEAU DES INDICATEURS DE LA CONTRACTUALISATION"])
+    printer.cell(1, 1, 0, ["Mesures"])
+    printer.cell(1, 1, 1, ["Indicateurs"])
+    printer.cell(1, 1, 2, ["Valeurs"])
+    for column, text in enumerate(HEADER, start=2):
+        printer.cell(1, 2, column, wrapped(text, 12))
+    printer.cell(1, 3, 0, ["4.1. Une mesure"])
+    printer.cell(1, 3, 1, ["Nombre de a"])
+    printer.cell(1, 3, 3, ["12"])
+    table = annex4_table(printer.document())
+    assert list(zip(table["measure"], table["period"], table["kind"], table["value"])) == [
+        ("4.1. Une mesure", "2019", "result", 12)]
+    assert annex4_columns(read_pages(printer.document()))["header"].iloc[0] == HEADER[0]
+
+
+def test_a_row_broken_by_a_page_goes_on_with_its_indicator():
+    """A row broken by a page break: its second part prints no indicator; its cells are the row's."""
+    doc = small_annex([
+        {0: ["4.1. Une mesure"], 1: ["Nombre de a"], 2: ["12"], 5: ["Données au "]},
+        {3: ["15"], 4: ["20"], 5: ["30/11/2022"]},
+        {1: ["Nombre de b"], 2: ["1"]},
+    ])
+    table = annex4_table(doc)
+    assert list(table["indicator"]) == ["Nombre de a"] * 3 + ["Nombre de b"]
+    assert list(table["value"]) == [12, 15, 20, 1]
+    assert list(table["period"]) == ["2018", "2019", "2022", "2018"]
+    assert table["comment"].iloc[0] == "Données au 30/11/2022"
+    assert table["measure"].eq("4.1. Une mesure").all()

@@ -932,14 +932,14 @@ def annex4_table(doc: Document, sheet: pd.DataFrame | None = None,
     from_sheets = sheet_groups(sheet)
     records = []
     for page in pages:
-        width = printed_width(page.rows, len(page.page.columns))
+        width = None if page.placed else printed_width(page.rows, len(page.page.columns))
         for row in page.rows:
             measure, axis_note = row_measure(row, axes, doc)
             base = {"measure": measure,
                     "indicator": row.indicator, "definition": " ".join(row.definition),
                     "comment": " ".join(row.comment), "indicator_line": row.line}
-            records.extend(row_records(row, page.page.columns, base, axis_note,
-                                       sheet_values(from_sheets, row.indicator, page.page.columns), width))
+            known = {} if page.placed else sheet_values(from_sheets, row.indicator, page.page.columns)
+            records.extend(row_records(row, page.page.columns, base, axis_note, known, width))
     frame = pd.DataFrame(records, columns=COLUMNS)
     frame["value"] = frame["value"].astype(float)
     frame["column"] = frame["column"].astype("Int64")
@@ -1038,16 +1038,20 @@ def placed_header(doc: Document, rows: dict[int, dict[int, PlacedCell]]) -> Plac
     cells: dict[int, list[PlacedCell]] = {}
     for row in order[:order.index(last) + 1]:
         for column, cell in rows[row].items():
-            cells.setdefault(column, []).append(cell)
+            if not ANNEX4_TITLE.search(cell.text):  # a title printed in the table's first row
+                cells.setdefault(column, []).append(cell)
     texts = {column: " ".join(cell.text for cell in found) for column, found in sorted(cells.items())}
     indicator = next((column for column, text in texts.items() if ANNEX4_INDICATOR_HEADER.match(text)), None)
     if indicator is None or not any(ANNEX4_MEASURE_HEADER.match(text) for column, text in texts.items()
                                     if column < indicator):
         return None
-    grid = [column for column, text in texts.items() if column > indicator and ANNEX4_COLUMN_START.match(text)]
+    starts = {column: start for column, text in texts.items() if column > indicator
+              and (start := ANNEX4_COLUMN_START.search(text)) is not None}  # after a header over the columns
+    grid = sorted(starts)
     if not grid:
         return None
-    values = tuple((column, header_column(doc, position, texts[column], cells[column][0].line))
+    values = tuple((column, header_column(doc, position, texts[column][starts[column].start():],
+                                          cells[column][0].line))
                    for position, column in enumerate(grid, start=1))
     others = {column for found in rows.values() for column in found} - set(grid)
     return PlacedHeader(last, values, indicator, tuple(sorted(c for c in others if indicator < c < grid[0])),
@@ -1057,9 +1061,10 @@ def placed_header(doc: Document, rows: dict[int, dict[int, PlacedCell]]) -> Plac
 def placed_rows(rows: dict[int, dict[int, PlacedCell]], header: PlacedHeader) -> list[RawRow]:
     """The indicator rows under a placed header. A label cell (left of the indicator's column) names
     its row and the rows below it, up to the next label of its column or of a column left of it (a
-    merged cell is printed once, in its first row); the title, printed in the table, names nothing."""
+    merged cell is printed once, in its first row); the title, printed in the table, names nothing.
+    A row printing values but no indicator goes on with the row above (:func:`continue_row`)."""
     labels: dict[int, str] = {}
-    out = []
+    out: list[RawRow] = []
     for number, cells in rows.items():
         if number <= header.last_row:
             continue
@@ -1068,9 +1073,20 @@ def placed_rows(rows: dict[int, dict[int, PlacedCell]], header: PlacedHeader) ->
                 labels = {c: text for c, text in labels.items() if c < column}
                 labels[column] = cells[column].text
         row = placed_row(cells, header, measure_of(labels))
-        if row is not None:
+        if row is not None and not row.indicator and out:
+            continue_row(out[-1], row)  # a row broken by a page, or under a merged indicator cell
+        elif row is not None:
             out.append(row)
     return out
+
+
+def continue_row(row: RawRow, more: RawRow) -> None:
+    """Add to ``row`` what a row printing no indicator of its own prints below it."""
+    row.definition.extend(more.definition)
+    row.values.extend(more.values)
+    for text, line in zip(more.comment, more.comment_lines):
+        row.add_comment(text, line)
+    row.placed = (row.placed or ()) + (more.placed or ())
 
 
 def measure_of(labels: dict[int, str]) -> str | None:
