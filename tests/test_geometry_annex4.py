@@ -295,3 +295,11 @@ def test_a_row_broken_by_a_page_goes_on_with_its_indicator():
     assert list(table["period"]) == ["2018", "2019", "2022", "2018"]
     assert table["comment"].iloc[0] == "Données au 30/11/2022"
     assert table["measure"].eq("4.1. Une mesure").all()
+
+
+def test_the_header_tells_the_annex_without_its_title():
+    """A title the reading took for a running header (and left out): the header's cells still say
+    the table is Annexe 4."""
+    doc = small_annex([{0: ["4.1. Une mesure"], 1: ["Nombre de a"], 2: ["12"]}])
+    untitled = replace(doc, lines=tuple(" " if ANNEX4_TITLE.search(text) else text for text in doc.lines))
+    assert list(annex4_table(untitled)["value"]) == [12]

@@ -27,17 +27,21 @@ def text_route(bundled_doc):
     return outline, parse_annex(bundled_doc, outline)
 
 
-def placed_annex(bundled_doc, outline, tables, *, drop=None):
+def placed_annex(bundled_doc, outline, tables, *, drop=None, title_above=False):
     """The bundled report up to its annex as text, then its annex tables placed (``drop``: a
-    ``(table, row, column)`` cell left empty)."""
+    ``(table, row, column)`` cell left empty; ``title_above``: the volet's title in a row above the
+    header, not among the rows)."""
     printer = Printer()
     printer.text(list(bundled_doc.lines[:outline.annex_start - 1]))
     for number, table in enumerate(tables, start=1):
         header = bundled_doc.line(table.header_line)
         avenant, engage = header.split("  ", 1)
-        printer.cell(number, 0, AVENANT, [avenant.strip()])
-        printer.cell(number, 0, ENGAGE, wrapped(engage.strip(), 20))
         title, row = table.title_line, 0
+        if title_above and title is not None:
+            printer.cell(number, row, LABEL, [bundled_doc.line(title).strip()])
+            title, row = None, row + 1
+        printer.cell(number, row, AVENANT, [avenant.strip()])
+        printer.cell(number, row, ENGAGE, wrapped(engage.strip(), 20))
         for index, line in enumerate(table.rows, start=1):
             if title is not None and line.source_line > title:
                 row += 1
@@ -104,3 +108,12 @@ def test_a_document_without_placed_tables_is_read_from_its_text(bundled_doc, tex
     outline, tables = text_route
     unplaced = replace(bundled_doc, places=tuple(None for _ in bundled_doc.lines))
     assert parse_annex(unplaced, outline) == tables
+
+
+def test_a_title_above_the_header_names_the_volet(bundled_doc, text_route):
+    outline, tables = text_route
+    doc = placed_annex(bundled_doc, outline, tables, title_above=True)
+    placed = parse_annex(doc, outline)
+    assert comparable(placed) == comparable(tables)
+    assert all(t.title_line is not None and doc.place(t.title_line).row == 0 for t in placed)
+    assert all(doc.place(t.header_line).row == 1 for t in placed)

@@ -1007,7 +1007,7 @@ def placed_pages(doc: Document) -> list[PageRows] | None:
     """Annexe 4 read from the tables the PDF places, one page per placed table with Annexe 4's
     header (:func:`placed_header`; one table when the reading stitched the printed pages), or
     ``None`` when the document places none (a text report: the text route reads it)."""
-    if not doc.places or not any(ANNEX4_TITLE.search(text) for text in doc.lines):
+    if not doc.places:  # the header's cells tell the annex, printed under its title or not
         return None
     pages = []
     for cells in placed_tables(doc).values():

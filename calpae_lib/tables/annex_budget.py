@@ -229,10 +229,15 @@ def parse_annex(doc: Document, outline: Outline) -> list[AnnexTable]:
 # --- the tables where the PDF places their cells --------------------------------------------------
 
 
+#: How many rows of a placed table may come before its header (the volet's title printed above it).
+HEADER_ROWS = 3
+
+
 @dataclass(frozen=True)
 class PlacedHeader:
-    """A placed annex table's header: its line, year and the grid columns of its two amounts."""
+    """A placed annex table's header: its row, line, year and the grid columns of its two amounts."""
 
+    row: int
     line: int
     year: int
     avenant: int
@@ -256,22 +261,22 @@ def placed_annex(doc: Document, outline: Outline) -> list[AnnexTable] | None:
 
 
 def placed_header(doc: Document, rows: dict[int, dict[int, PlacedCell]]) -> PlacedHeader | None:
-    """The header of a placed table if its first row is an annex table's: a cell « Montant avenant »
-    and, right of it, « Montant engagé/réalisé en <year> » (the header's cells from the first, joined,
-    read as the text route reads the header line); else ``None``."""
-    if not rows:
+    """The header of a placed table if one of its first rows is an annex table's: a cell « Montant
+    avenant » and, right of it, « Montant engagé/réalisé en <year> » (the header's cells from the
+    first, joined, read as the text route reads the header line); else ``None``."""
+    found = next(((number, column) for number in list(rows)[:HEADER_ROWS] for column, cell in rows[number].items()
+                  if ANNEX_START.match(cell.text)), None)
+    if found is None:
         return None
-    first = rows[min(rows)]
-    start = next((column for column, cell in first.items() if ANNEX_START.match(cell.text)), None)
-    if start is None:
-        return None
+    number, start = found
+    first = rows[number]
     columns = [column for column in first if column >= start]
     text = "  ".join(first[column].text for column in columns)
     match = TABLE_HEADER.match(text)
     if not match or len(columns) < 2:
         raise ParseError(f"en-tête de tableau annexe sans année « {text} » : "
                          "« Montant engagé/réalisé en AAAA » était attendu.", path=doc.path, line=first[start].line)
-    return PlacedHeader(first[start].line, int(match.group("year")), columns[0], columns[1])
+    return PlacedHeader(number, first[start].line, int(match.group("year")), columns[0], columns[1])
 
 
 def placed_rows(doc: Document, rows: dict[int, dict[int, PlacedCell]], header: PlacedHeader,
@@ -283,10 +288,14 @@ def placed_rows(doc: Document, rows: dict[int, dict[int, PlacedCell]], header: P
     pending: list[tuple[int, str]] = []
     title_line, title_volet = None, None
     for number, cells in rows.items():
-        if number == min(rows):  # the header
+        if number == header.row:
             continue
         label = " ".join(cell.text for column, cell in cells.items() if column < header.avenant)
         line = min(cell.line for cell in cells.values())
+        if number < header.row:  # above the header: the volet's title, if anything
+            if title := VOLET_TITLE.match(" ".join(cell.text for cell in cells.values())):
+                title_line, title_volet = line, volet_named(title.group("name"), volets)
+            continue
         avenant, engage = (placed_amount(doc, cells.get(column)) for column in (header.avenant, header.engage))
         if avenant is None and engage is None:
             title = VOLET_TITLE.match(label)
