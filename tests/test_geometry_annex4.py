@@ -279,7 +279,9 @@ def test_a_title_row_and_a_header_over_the_value_columns_are_read_past():
     table = annex4_table(printer.document())
     assert list(zip(table["measure"], table["period"], table["kind"], table["value"])) == [
         ("4.1. Une mesure", "2019", "result", 12)]
-    assert annex4_columns(read_pages(printer.document()))["header"].iloc[0] == HEADER[0]
+    columns = annex4_columns(read_pages(printer.document()))
+    assert columns["header"].iloc[0] == HEADER[0]
+    assert printer.document().place(columns["source_line"].iloc[0]).row == 2  # the column's own header cell
 
 
 def test_a_row_broken_by_a_page_goes_on_with_its_indicator():

@@ -1051,7 +1051,7 @@ def placed_header(doc: Document, rows: dict[int, dict[int, PlacedCell]]) -> Plac
     if not grid:
         return None
     values = tuple((column, header_column(doc, position, texts[column][starts[column].start():],
-                                          cells[column][0].line))
+                                          cells[column][-1].line))  # its own cell, under any spanning one
                    for position, column in enumerate(grid, start=1))
     others = {column for found in rows.values() for column in found} - set(grid)
     return PlacedHeader(last, values, indicator, tuple(sorted(c for c in others if indicator < c < grid[0])),
