@@ -48,6 +48,24 @@ How a row is read
   whose other rows alone share its distinctive words; if none or several do,
   ``measure`` stays empty and ``note`` says between which labels.
 
+Where the PDF places the cells
+------------------------------
+A report read from its PDF says, for each line printed in a table, its row and
+grid column (:class:`~calpae_lib.text.reading.Place`, :mod:`calpae_lib.tables.placed`).
+Where Annexe 4's table is placed so (:func:`placed_pages`), nothing above is
+guessed: the header's own cells say what each grid column holds (the label
+columns left of « Indicateurs », the indicator, its definition, the value
+columns « Situation … » / « Résultat … » read as above, the comment); a row is
+the cells of one ``Place.row``; each value cell is one cell of its column,
+``ok`` with its period and kind (a cell printing several values stays
+``ambiguous``, words alone are a text cell); a label cell (a measure or an
+axis, merged over its rows: printed once, in its first row) names its row and
+the rows below it up to the next label of its column, and the row's measure is
+its numbered measure label (« 3.1. … »). Page marks (« 1/2 ») the reading left
+around the table are checked as on the text route. A document without places,
+or without a placed table under a header « Mesures / Indicateurs / Situation… »,
+is read from its text as above.
+
 Outcomes: no Annexe 4 title in the document → an empty table (another year's
 report may not have it); a title without a readable header → ParseError.
 """
@@ -64,11 +82,14 @@ import pandas as pd
 
 from calpae_lib.errors import ParseError
 from calpae_lib.tables.grouping import digit_spread, is_grouped, may_join, most_balanced
+from calpae_lib.tables.placed import PlacedCell, grid_rows, placed_tables
 from calpae_lib.tables.schemas import TABLE_COLUMNS
 from calpae_lib.template.indicators import (
     ANNEX4_COLUMN_START,
     ANNEX4_HEADER_END,
     ANNEX4_HEADER_START,
+    ANNEX4_INDICATOR_HEADER,
+    ANNEX4_MEASURE_HEADER,
     ANNEX4_TITLE,
     OPENING,
     VERB_WORD,
@@ -78,6 +99,7 @@ from calpae_lib.template.indicators import (
 from calpae_lib.tables.tokens import NUMERIC, OPEN_REASON, Token, tokenize
 from calpae_lib.text.dates import DATE
 from calpae_lib.text.numbers import parse_number
+from calpae_lib.text.flattened import is_cut
 from calpae_lib.text.reading import Document, fold
 from calpae_lib.text.similarity import SAME_INDICATOR, similarity
 
@@ -134,17 +156,22 @@ def parse_header(doc: Document, start: int, end: int) -> list[Column]:
     columns = []
     bounds = [m.start() for m in ANNEX4_COLUMN_START.finditer(joined)] + [len(joined)]
     for position, (begin, stop) in enumerate(zip(bounds, bounds[1:]), start=1):
-        header = joined[begin:stop].strip()
-        year = YEAR.search(header)
         line = max(n for offset, n in starts if offset <= begin)
-        if not year:
-            raise ParseError(f"Annexe 4 : en-tête de colonne sans année « {header} » : "
-                             "chaque colonne doit nommer son année.", line=line, path=doc.path)
-        columns.append(Column(position, column_kind(header), year.group(1), header, line))
+        columns.append(header_column(doc, position, joined[begin:stop].strip(), line))
     if not columns:
         raise ParseError("Annexe 4 : en-tête sans colonnes « Situation … » / « Résultat … ».",
                          line=start, path=doc.path)
     return columns
+
+
+def header_column(doc: Document, position: int, header: str, line: int) -> Column:
+    """The value column a header prints (its kind and year), at ``position``; a header without a year
+    is refused."""
+    year = YEAR.search(header)
+    if not year:
+        raise ParseError(f"Annexe 4 : en-tête de colonne sans année « {header} » : "
+                         "chaque colonne doit nommer son année.", line=line, path=doc.path)
+    return Column(position, column_kind(header), year.group(1), header, line)
 
 
 @dataclass(frozen=True)
@@ -181,10 +208,15 @@ def find_pages(doc: Document) -> list[Page]:
             break
         start = next((n for n in headers if n > mark), None)
         if start is None:
-            raise ParseError(f"Annexe 4 : la page « {page}/{count} » annonce {count} pages, mais la page "
-                             f"{page + 1} manque : le rapport semble tronqué ou incomplet ; donnez le rapport "
-                             "entier.", line=mark, path=doc.path)
+            raise missing_page(doc, mark, page, count)
     return pages
+
+
+def missing_page(doc: Document, mark: int, page: int, count: int) -> ParseError:
+    """The error for an annex whose last page mark, on line ``mark``, is ``page/count`` with ``page < count``."""
+    return ParseError(f"Annexe 4 : la page « {page}/{count} » annonce {count} pages, mais la page "
+                      f"{page + 1} manque : le rapport semble tronqué ou incomplet ; donnez le rapport "
+                      "entier.", line=mark, path=doc.path)
 
 
 def page_counter(doc: Document, mark: int, read: int) -> tuple[int, int]:
@@ -268,6 +300,8 @@ class RawRow:
     comment: list[str] = field(default_factory=list)
     comment_lines: list[int] = field(default_factory=list)
     state: str = "text"
+    placed: tuple[PlacedValue, ...] | None = None  # the value cells, where the PDF places them
+    measure: str | None = None  # the measure label printed beside the row, where the PDF places it
 
     def add_comment(self, text: str, line: int) -> None:
         self.comment.append(" ".join(text.split()))
@@ -281,6 +315,19 @@ class RawRow:
             self.indicator = f"{self.indicator} {text}"
         else:
             self.definition.append(text)
+
+
+@dataclass(frozen=True)
+class PlacedValue:
+    """A value cell where the PDF places it: its value column (1-based ``position``), its first line,
+    its text, and its tokens when they read as one value (``None`` for words alone or several values:
+    ``several`` tells which)."""
+
+    position: int
+    line: int
+    text: str
+    cell: tuple[Token, ...] | None
+    several: bool = False
 
 
 def logical_lines(doc: Document, start: int, end: int) -> list[tuple[int, str]]:
@@ -740,9 +787,12 @@ def segment_candidates(scores: list[list[Fraction]]) -> list[set[int]]:
 
 @dataclass
 class PageRows:
+    """A page of the annex as read; ``placed``: read from the cells where the PDF places them."""
+
     page: Page
     rows: list[RawRow]
     labels: list[Label]
+    placed: bool = False
 
 
 def assign_axes(pages: list[PageRows], groups: dict[str, Label]) -> dict[int, tuple[Label | None, str]]:
@@ -811,7 +861,11 @@ def keep_order(rows: list[RawRow], candidates, index: int, winner: Label) -> Non
 
 
 def read_pages(doc: Document) -> list[PageRows]:
-    """Annexe 4 as read: each page's columns, rows and labels (what the functions below take)."""
+    """Annexe 4 as read: each page's columns, rows and labels (what the functions below take); from
+    the cells where the PDF places them (:func:`placed_pages`), else from the text."""
+    placed = placed_pages(doc)
+    if placed is not None:
+        return placed
     return [PageRows(page, split_rows(doc, *page.body), read_labels(doc, *page.labels))
             for page in find_pages(doc)]
 
@@ -874,18 +928,18 @@ def annex4_table(doc: Document, sheet: pd.DataFrame | None = None,
     """
     pages = read_pages(doc) if pages is None else pages
     groups = {lab.number: lab for p in pages for lab in p.labels if "." not in lab.number}
-    axes = assign_axes(pages, groups)
+    axes = assign_axes([page for page in pages if not page.placed], groups)
     from_sheets = sheet_groups(sheet)
     records = []
     for page in pages:
-        width = printed_width(page.rows, len(page.page.columns))
+        width = None if page.placed else printed_width(page.rows, len(page.page.columns))
         for row in page.rows:
-            label, axis_note = axes[row.line]
-            base = {"measure": printed_label(label, doc) if label else "",
+            measure, axis_note = row_measure(row, axes, doc)
+            base = {"measure": measure,
                     "indicator": row.indicator, "definition": " ".join(row.definition),
                     "comment": " ".join(row.comment), "indicator_line": row.line}
-            records.extend(row_records(row, page.page.columns, base, axis_note,
-                                       sheet_values(from_sheets, row.indicator, page.page.columns), width))
+            known = {} if page.placed else sheet_values(from_sheets, row.indicator, page.page.columns)
+            records.extend(row_records(row, page.page.columns, base, axis_note, known, width))
     frame = pd.DataFrame(records, columns=COLUMNS)
     frame["value"] = frame["value"].astype(float)
     frame["column"] = frame["column"].astype("Int64")
@@ -894,8 +948,19 @@ def annex4_table(doc: Document, sheet: pd.DataFrame | None = None,
     return frame
 
 
+def row_measure(row: RawRow, axes: dict[int, tuple[Label | None, str]], doc: Document) -> tuple[str, str]:
+    """A row's measure as printed and the note on it: the label the PDF prints beside it, else the
+    label :func:`assign_axes` gave it."""
+    if row.placed is not None:
+        return row.measure or "", "" if row.measure else "aucune mesure imprimée à côté de la ligne"
+    label, note = axes[row.line]
+    return (printed_label(label, doc) if label else ""), note
+
+
 def row_records(row: RawRow, columns, base: dict, axis_note: str, known, width: int | None = None) -> list[dict]:
     """The records of one row's cells (``width``: see :func:`place_row`)."""
+    if row.placed is not None:
+        return placed_records(row, columns, base, axis_note)
     if not row.values:
         return []
     unit = row_unit(row)
@@ -915,6 +980,242 @@ def row_records(row: RawRow, columns, base: dict, axis_note: str, known, width: 
             record["value"] = None
         records.append(record)
     return records
+
+
+# --- the table where the PDF places its cells -----------------------------------------------------
+
+#: How many rows a placed table's header may take, down to the row of its value columns.
+HEADER_ROWS = 3
+
+
+@dataclass(frozen=True)
+class PlacedHeader:
+    """What each grid column of a placed Annexe 4 table holds, and the header's last row.
+
+    ``values``: ``(grid column, value column)``; ``indicator``: the indicator's grid column (the
+    label columns are those left of it); ``definitions`` and ``comments``: grid columns.
+    """
+
+    last_row: int
+    values: tuple[tuple[int, Column], ...]
+    indicator: int
+    definitions: tuple[int, ...]
+    comments: tuple[int, ...]
+
+
+def placed_pages(doc: Document) -> list[PageRows] | None:
+    """Annexe 4 read from the tables the PDF places, one page per placed table with Annexe 4's
+    header (:func:`placed_header`; one table when the reading stitched the printed pages), or
+    ``None`` when the document places none (a text report: the text route reads it)."""
+    if not doc.places:  # the header's cells tell the annex, printed under its title or not
+        return None
+    pages = []
+    for cells in placed_tables(doc).values():
+        rows = grid_rows(cells)
+        header = placed_header(doc, rows)
+        if header is None:
+            continue
+        first, last = min(cell.line for cell in cells), max(cell.lines[-1][0] for cell in cells)
+        page = Page(tuple(column for _, column in header.values), (first, last), (last + 1, last))
+        pages.append(PageRows(page, placed_rows(rows, header), [], placed=True))
+    if not pages:
+        return None
+    check_page_marks(doc, pages)
+    return pages
+
+
+def placed_header(doc: Document, rows: dict[int, dict[int, PlacedCell]]) -> PlacedHeader | None:
+    """The header of a placed table, if it is Annexe 4's: down to the first row (of its first
+    :data:`HEADER_ROWS`) printing a value column's header, a « Mesures » column left of an
+    « Indicateurs » column and, right of it, value columns (« Situation … », « Résultat … », read as
+    :func:`header_column` reads them); else ``None``. A column's header is its header cells' texts.
+    """
+    order = list(rows)[:HEADER_ROWS]
+    last = next((r for r in order if any(ANNEX4_COLUMN_START.match(cell.text) for cell in rows[r].values())),
+                None)
+    if last is None:
+        return None
+    cells: dict[int, list[PlacedCell]] = {}
+    for row in order[:order.index(last) + 1]:
+        for column, cell in rows[row].items():
+            if not ANNEX4_TITLE.search(cell.text):  # a title printed in the table's first row
+                cells.setdefault(column, []).append(cell)
+    texts = {column: " ".join(cell.text for cell in found) for column, found in sorted(cells.items())}
+    indicator = next((column for column, text in texts.items() if ANNEX4_INDICATOR_HEADER.match(text)), None)
+    if indicator is None or not any(ANNEX4_MEASURE_HEADER.match(text) for column, text in texts.items()
+                                    if column < indicator):
+        return None
+    starts = {column: start for column, text in texts.items() if column > indicator
+              and (start := ANNEX4_COLUMN_START.search(text)) is not None}  # after a header over the columns
+    grid = sorted(starts)
+    if not grid:
+        return None
+    values = tuple((column, header_column(doc, position, texts[column][starts[column].start():],
+                                          cells[column][-1].line))  # its own cell, under any spanning one
+                   for position, column in enumerate(grid, start=1))
+    others = {column for found in rows.values() for column in found} - set(grid)
+    return PlacedHeader(last, values, indicator, tuple(sorted(c for c in others if indicator < c < grid[0])),
+                        tuple(sorted(c for c in others if c > grid[0])))
+
+
+def placed_rows(rows: dict[int, dict[int, PlacedCell]], header: PlacedHeader) -> list[RawRow]:
+    """The indicator rows under a placed header. A label cell (left of the indicator's column) names
+    its row and the rows below it, up to the next label of its column or of a column left of it (a
+    merged cell is printed once, in its first row); the title, printed in the table, names nothing.
+    A row printing values but no indicator goes on with the row above (:func:`continue_row`)."""
+    labels: dict[int, str] = {}
+    out: list[RawRow] = []
+    for number, cells in rows.items():
+        if number <= header.last_row:
+            continue
+        for column in sorted(c for c in cells if c < header.indicator):
+            if not ANNEX4_TITLE.search(cells[column].text):
+                labels = {c: text for c, text in labels.items() if c < column}
+                labels[column] = cells[column].text
+        row = placed_row(cells, header, measure_of(labels))
+        if row is not None and not row.indicator and out:
+            continue_row(out[-1], row)  # a row broken by a page, or under a merged indicator cell
+        elif row is not None:
+            out.append(row)
+    return out
+
+
+def continue_row(row: RawRow, more: RawRow) -> None:
+    """Add to ``row`` what a row printing no indicator of its own prints below it."""
+    row.definition.extend(more.definition)
+    row.values.extend(more.values)
+    for text, line in zip(more.comment, more.comment_lines):
+        row.add_comment(text, line)
+    row.placed = (row.placed or ()) + (more.placed or ())
+
+
+def measure_of(labels: dict[int, str]) -> str | None:
+    """The measure among a row's labels (by grid column): the rightmost numbered as a measure
+    (« 3.1. … », « 5.1 … »), else the rightmost not numbered as an axis (« 3. … »).
+
+    >>> measure_of({0: "3. Insertion des allocataires", 1: "3.2. Garantie d'activité"})
+    "3.2. Garantie d'activité"
+    >>> measure_of({0: "3. Insertion des allocataires"}) is None
+    True
+    """
+    texts = [labels[column] for column in sorted(labels)]
+    numbered = [text for text in texts if (match := LABEL_START.match(text)) and "." in match.group("number")]
+    plain = [text for text in texts if not LABEL_START.match(text)]
+    found = numbered or plain
+    return found[-1] if found else None
+
+
+def placed_row(cells: dict[int, PlacedCell], header: PlacedHeader, measure: str | None) -> RawRow | None:
+    """One body row of a placed table (``None`` for a row printing neither indicator nor values: a
+    label's row): the indicator cell, the definition, each value cell in its column, the comment."""
+    indicator = cells.get(header.indicator)
+    values = [(column.position, cells[grid]) for grid, column in header.values if grid in cells]
+    if indicator is None and not values:
+        return None
+    line = indicator.line if indicator else min(cell.line for cell in cells.values())
+    row = RawRow(indicator.text if indicator else "", line, state="values", measure=measure)
+    row.definition.extend(cells[column].text for column in header.definitions if column in cells)
+    placed = []
+    for position, cell in values:
+        value, rest = placed_value(position, cell)
+        placed.append(value)
+        row.values.extend(value.cell or ())
+        if rest:
+            row.add_comment(rest, cell.line)
+    for column in header.comments:
+        if column in cells:
+            for number, text in printed_lines(cells[column]):
+                row.add_comment(text, number)
+    row.placed = tuple(placed)
+    return row
+
+
+def printed_lines(cell: PlacedCell) -> list[tuple[int, str]]:
+    """A cell's printed lines, a line cut inside a word (no trailing space) glued to the next.
+
+    >>> printed_lines(PlacedCell(2, 9, ((7, "Données au "), (8, "30/11/2022 dans le Pas-de-"), (9, "Calais "))))
+    [(7, 'Données au '), (8, '30/11/2022 dans le Pas-de-Calais ')]
+    """
+    out: list[tuple[int, str]] = []
+    pending: tuple[int, str] | None = None
+    for number, text in cell.lines:
+        pending = (pending[0], pending[1] + text) if pending else (number, text)
+        if not is_cut(text):
+            out.append(pending)
+            pending = None
+    return out + ([pending] if pending else [])
+
+
+def placed_value(position: int, cell: PlacedCell) -> tuple[PlacedValue, str]:
+    """A value cell read as one value, and what it prints after its value (a comment, "" if none).
+
+    >>> value, rest = placed_value(3, PlacedCell(4, 6, ((12, "6 500 "),)))
+    >>> value.text, value.cell is not None, rest
+    ('6 500', True, '')
+    >>> placed_value(4, PlacedCell(4, 7, ((12, "5973 99% ont eu un rendez-vous"),)))[1]
+    '99% ont eu un rendez-vous'
+    >>> placed_value(5, PlacedCell(4, 8, ((12, "2364  2 573"),)))[0].several
+    True
+    """
+    tokens = tokenize(as_printed(cell), cell.line)
+    run = value_run(tokens, from_start=True)
+    if run is None:
+        return PlacedValue(position, cell.line, cell.text, None), ""
+    values, rest = tokens[:run[1]], " ".join(token.text for token in tokens[run[1]:])
+    readings = cell_splits(values, 1)  # each reading: one cell
+    if len(readings) == 1:
+        return PlacedValue(position, cell.line, cell_text(readings[0][0]), readings[0][0]), rest
+    return PlacedValue(position, cell.line, cell_text(tuple(values)), None, several=True), rest
+
+
+def as_printed(cell: PlacedCell) -> str:
+    """A cell's lines joined as printed: spaces kept (two spaces part two values), a line cut inside
+    a word glued to the next (each other line ends with its space)."""
+    return "".join(text for _, text in cell.lines).strip()
+
+
+def placed_records(row: RawRow, columns: tuple[Column, ...], base: dict, axis_note: str) -> list[dict]:
+    """The records of a placed row's value cells: each in its column, with its period and kind."""
+    unit = row_unit(row)
+    by_position = {column.position: column for column in columns}
+    records = []
+    for value in row.placed or ():
+        note = axis_note
+        if value.cell is not None:
+            fields = cell_record(value.cell, unit)
+        elif value.several:
+            fields = {"value": None, "unit": unit, "raw": value.text, "status": "ambiguous"}
+            note = "; ".join(n for n in (axis_note, "plusieurs valeurs imprimées dans une même cellule") if n)
+        else:
+            fields = {"value": None, "unit": "text", "raw": value.text, "status": "ok"}
+        column = by_position[value.position]
+        records.append({**base, **fields, "period": column.period, "kind": column.kind, "column": value.position,
+                        "source_line": value.line, "note": note})
+    return records
+
+
+def in_table(doc: Document, line: int) -> bool:
+    """Whether the PDF printed line ``line`` in a table cell."""
+    place = doc.place(line)
+    return place is not None and place.table is not None
+
+
+def check_page_marks(doc: Document, pages: list[PageRows]) -> None:
+    """Page marks (« 1/2 ») printed outside the placed tables, among their lines or right after them,
+    checked as on the text route (:func:`page_counter`): in order, none left out, the last one the
+    annex's last page. A reading that drops them (page footers) leaves nothing to check."""
+    first, last = min(page.page.body[0] for page in pages), max(page.page.body[1] for page in pages)
+    end = last
+    for number, text in doc.numbered(last + 1):
+        if text.strip() and not PAGE_MARK.match(text):
+            break
+        end = number
+    marks = [number for number, text in doc.numbered(first, end) if PAGE_MARK.match(text) and not in_table(doc, number)]
+    page = count = 0
+    for read, mark in enumerate(marks, start=1):
+        page, count = page_counter(doc, mark, read)
+    if marks and page < count:
+        raise missing_page(doc, marks[-1], page, count)
 
 
 # --- what the comments and headers state: read once, for the analyses ----------------------------

@@ -23,6 +23,16 @@ Quirks handled generically:
   ``action_id`` and is listed by :func:`unmatched_lines`;
 * the header's year is kept (:func:`annex_header_years`): a 2022 report may
   print "engagé/réalisé en 2021", which the reconciliation reports.
+
+Where the PDF places the tables' cells (issue 30, :func:`placed_annex`), a
+table is read from its grid instead: the header row's cells « Montant avenant »
+and « Montant engagé/réalisé en <year> » give the two amount columns, a row is
+the cells of one ``Place.row``, its label is its cell(s) left of the amounts (a
+wrapped title is one cell: nothing to join) and each amount is the one of its
+column. A row printing one amount only is refused naming the empty column (the
+text can only say that one of two is missing); a row printing none is the
+volet's title, or a label cut by a page break, joined to the next row's as on
+the text route.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ from dataclasses import asdict, dataclass, replace
 import pandas as pd
 
 from calpae_lib.errors import InputError, ParseError
+from calpae_lib.tables.placed import PlacedCell, grid_rows, placed_tables
 from calpae_lib.tables.schemas import ANNEX_STAGES, TABLE_COLUMNS
 from calpae_lib.text.numbers import find_amounts
 from calpae_lib.template.annex import ROW_KINDS, TABLE_HEADER, VOLET_TITLE
@@ -130,7 +141,11 @@ def table_row(doc: Document, number: int, text: str, amounts, pending) -> AnnexR
             f"ligne du tableau annexe avec {len(amounts)} montant(s) au lieu de 2 (avenant, engagé) : "
             f"« {text.strip()} ».", path=doc.path, line=number,
         )
-    label = text[:amounts[0].start].strip()
+    return annex_row(doc, number, text[:amounts[0].start].strip(), amounts[0].value, amounts[1].value, pending)
+
+
+def annex_row(doc: Document, number: int, label: str, avenant: int, engage: int, pending) -> AnnexRow:
+    """One annex line: its label (after the wrapped title lines ``pending``), kind and two amounts."""
     kind = row_kind(label)
     if pending and kind != "action":
         raise ParseError(f"texte « {pending[-1][1]} » avant une ligne « {label} » du tableau annexe : "
@@ -138,7 +153,7 @@ def table_row(doc: Document, number: int, text: str, amounts, pending) -> AnnexR
     full = label
     for _, head in reversed(pending):
         full = join_wrapped(head, full)
-    return AnnexRow("", kind, "", " ".join(full.split()), amounts[0].value, amounts[1].value, number)
+    return AnnexRow("", kind, "", " ".join(full.split()), avenant, engage, number)
 
 
 def match_titles(labels: list[str], titles: dict[str, str]) -> list[str]:
@@ -196,7 +211,11 @@ def attach_actions(rows: list[AnnexRow], volet: str, outline: Outline) -> list[A
 
 
 def parse_annex(doc: Document, outline: Outline) -> list[AnnexTable]:
-    """Every annex budget table from ``outline.annex_start`` on."""
+    """Every annex budget table from ``outline.annex_start`` on: from the cells where the PDF places
+    them (:func:`placed_annex`), else from the text."""
+    placed = placed_annex(doc, outline)
+    if placed is not None:
+        return placed
     headers = table_headers(doc, outline.annex_start)
     tables = []
     for index, (header, year) in enumerate(headers):
@@ -205,6 +224,111 @@ def parse_annex(doc: Document, outline: Outline) -> list[AnnexTable]:
         volet = table_volet(index, rows, title_volet, outline.volets)
         tables.append(AnnexTable(volet, header, year, title_line, tuple(attach_actions(rows, volet, outline))))
     return tables
+
+
+# --- the tables where the PDF places their cells --------------------------------------------------
+
+
+#: How many rows of a placed table may come before its header (the volet's title printed above it).
+HEADER_ROWS = 3
+
+
+@dataclass(frozen=True)
+class PlacedHeader:
+    """A placed annex table's header: its row, line, year and the grid columns of its two amounts."""
+
+    row: int
+    line: int
+    year: int
+    avenant: int
+    engage: int
+
+
+def placed_annex(doc: Document, outline: Outline) -> list[AnnexTable] | None:
+    """The annex budget tables from ``outline.annex_start`` on, read from the tables the PDF places
+    (:func:`placed_header`), or ``None`` when it places none (a text report: the text route reads it)."""
+    tables: list[AnnexTable] = []
+    for cells in placed_tables(doc).values():
+        rows = grid_rows(cells)
+        header = placed_header(doc, rows)
+        if header is None or header.line < outline.annex_start:
+            continue
+        body, title_line, title_volet = placed_rows(doc, rows, header, outline.volets)
+        volet = table_volet(len(tables), body, title_volet, outline.volets)
+        tables.append(AnnexTable(volet, header.line, header.year, title_line,
+                                 tuple(attach_actions(body, volet, outline))))
+    return tables or None
+
+
+def placed_header(doc: Document, rows: dict[int, dict[int, PlacedCell]]) -> PlacedHeader | None:
+    """The header of a placed table if one of its first rows is an annex table's: a cell « Montant
+    avenant » and, right of it, « Montant engagé/réalisé en <year> » (the header's cells from the
+    first, joined, read as the text route reads the header line); else ``None``."""
+    found = next(((number, column) for number in list(rows)[:HEADER_ROWS] for column, cell in rows[number].items()
+                  if ANNEX_START.match(cell.text)), None)
+    if found is None:
+        return None
+    number, start = found
+    first = rows[number]
+    columns = [column for column in first if column >= start]
+    text = "  ".join(first[column].text for column in columns)
+    match = TABLE_HEADER.match(text)
+    if not match or len(columns) < 2:
+        raise ParseError(f"en-tête de tableau annexe sans année « {text} » : "
+                         "« Montant engagé/réalisé en AAAA » était attendu.", path=doc.path, line=first[start].line)
+    return PlacedHeader(number, first[start].line, int(match.group("year")), columns[0], columns[1])
+
+
+def placed_rows(doc: Document, rows: dict[int, dict[int, PlacedCell]], header: PlacedHeader,
+                volets: tuple[str, ...]):
+    """Rows (volet unknown yet) of a placed table, up to its total row; ``volets``: the outline's, that
+    the table's title may name. Returns ``(rows, title_line, title_volet)`` as :func:`read_table` does,
+    and raises as it does for a table without total row."""
+    out: list[AnnexRow] = []
+    pending: list[tuple[int, str]] = []
+    title_line, title_volet = None, None
+    for number, cells in rows.items():
+        if number == header.row:
+            continue
+        label = " ".join(cell.text for column, cell in cells.items() if column < header.avenant)
+        line = min(cell.line for cell in cells.values())
+        if number < header.row:  # above the header: the volet's title, if anything
+            if title := VOLET_TITLE.match(" ".join(cell.text for cell in cells.values())):
+                title_line, title_volet = line, volet_named(title.group("name"), volets)
+            continue
+        avenant, engage = (placed_amount(doc, cells.get(column)) for column in (header.avenant, header.engage))
+        if avenant is None and engage is None:
+            title = VOLET_TITLE.match(label)
+            if title:
+                title_line, title_volet = line, volet_named(title.group("name"), volets)
+            elif label:
+                pending.append((line, label))
+            continue
+        if avenant is None or engage is None:
+            empty = "avenant" if avenant is None else "engagé/réalisé"
+            raise ParseError(f"ligne du tableau annexe « {label} » sans montant {empty} : la cellule de la "
+                             "colonne est vide (deux montants attendus : avenant, engagé).", path=doc.path,
+                             line=line)
+        out.append(annex_row(doc, line, label, avenant, engage, pending))
+        pending = []
+        if out[-1].row_kind == "total":
+            return out, title_line, title_volet
+    raise InputError(
+        "le tableau budgétaire annexe qui commence ici s'arrête sans ligne « Total général » : "
+        "le rapport semble tronqué.", path=doc.path, line=header.line,
+    )
+
+
+def placed_amount(doc: Document, cell: PlacedCell | None) -> int | None:
+    """The amount an amount cell prints (``None`` for an empty cell); a cell printing anything but
+    one amount is refused."""
+    if cell is None:
+        return None
+    amounts = find_amounts(cell.text, line=cell.line, path=doc.path)
+    if len(amounts) != 1:
+        raise ParseError(f"cellule de montant du tableau annexe avec {len(amounts)} montant(s) au lieu d'un : "
+                         f"« {cell.text} ».", path=doc.path, line=cell.line)
+    return amounts[0].value
 
 
 def annex_header_years(annex: list[AnnexTable]) -> list[tuple[str, int, int]]:

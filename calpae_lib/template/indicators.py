@@ -83,6 +83,11 @@ ANNEX4_HEADER_END = re.compile(r"^\s*Commentaires?\s*$")
 #: "et situation au 31 dec. 2020" inside a header does not start a column).
 ANNEX4_COLUMN_START = re.compile(r"(?=\b(?:Situation|Résultat)\b)")
 
+#: The header cells of the label and indicator columns, where a PDF prints the header cell by cell
+#: (the flattened text joins them: :data:`ANNEX4_HEADER_START`).
+ANNEX4_MEASURE_HEADER = re.compile(r"^\s*Mesures?\b")
+ANNEX4_INDICATOR_HEADER = re.compile(r"^\s*Indicateurs?\b")
+
 
 # --- the sheets' indicator table header (section 6) ---------------------------------------------
 

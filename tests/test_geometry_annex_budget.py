@@ -1,0 +1,119 @@
+"""The annex budget tables read from the cells where a PDF places them (issue 30), beside the text route.
+
+The placed annex is built from what the text route reads on the bundled
+report (tests/placed_docs.py: the PDF route's dialect): each table's header
+cells, its rows with the label in one cell (a wrapped title on several printed
+lines of it) and each amount in its column, the volet's title as a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from calpae_lib.errors import InputError, ParseError
+from calpae_lib.tables.annex_budget import annex_header_years, parse_annex
+from calpae_lib.text.outline import parse_outline
+
+from .placed_docs import Printer, wrapped
+
+LABEL, AVENANT, ENGAGE = 0, 1, 2
+
+
+@pytest.fixture(scope="module")
+def text_route(bundled_doc):
+    outline = parse_outline(bundled_doc)
+    return outline, parse_annex(bundled_doc, outline)
+
+
+def placed_annex(bundled_doc, outline, tables, *, drop=None, title_above=False):
+    """The bundled report up to its annex as text, then its annex tables placed (``drop``: a
+    ``(table, row, column)`` cell left empty; ``title_above``: the volet's title in a row above the
+    header, not among the rows)."""
+    printer = Printer()
+    printer.text(list(bundled_doc.lines[:outline.annex_start - 1]))
+    for number, table in enumerate(tables, start=1):
+        header = bundled_doc.line(table.header_line)
+        avenant, engage = header.split("  ", 1)
+        title, row = table.title_line, 0
+        if title_above and title is not None:
+            printer.cell(number, row, LABEL, [bundled_doc.line(title).strip()])
+            title, row = None, row + 1
+        printer.cell(number, row, AVENANT, [avenant.strip()])
+        printer.cell(number, row, ENGAGE, wrapped(engage.strip(), 20))
+        for index, line in enumerate(table.rows, start=1):
+            if title is not None and line.source_line > title:
+                row += 1
+                printer.cell(number, row, LABEL, [bundled_doc.line(title).strip()])
+                title = None
+            row += 1
+            printer.cell(number, row, LABEL, wrapped(line.label, 30))
+            for column, amount in ((AVENANT, line.avenant), (ENGAGE, line.engage)):
+                if drop != (number, index, column):
+                    printer.cell(number, row, column, [printed_amount(amount)])
+        printer.new_page()
+    return printer.document()
+
+
+def printed_amount(amount: int) -> str:
+    """An amount as the annex prints it: « 1 210 960 € »."""
+    return f"{amount:,} €".replace(",", " ")
+
+
+def comparable(tables):
+    return [(t.volet, t.header_year, [(r.volet, r.row_kind, r.action_id, r.label, r.avenant, r.engage)
+                                       for r in t.rows]) for t in tables]
+
+
+def test_placed_tables_give_the_text_routes_rows(bundled_doc, text_route):
+    outline, tables = text_route
+    doc = placed_annex(bundled_doc, outline, tables)
+    placed = parse_annex(doc, outline)
+    assert comparable(placed) == comparable(tables)
+    assert all(doc.place(row.source_line).table == number for number, table in enumerate(placed, start=1)
+               for row in table.rows)
+    assert [year for _, _, year in annex_header_years(placed)] == [t.header_year for t in tables]
+    assert all(doc.place(t.header_line).row == 0 for t in placed)
+    titled = [t for t in placed if t.title_line is not None]
+    assert len(titled) == len([t for t in tables if t.title_line is not None]) > 0
+
+
+def test_a_wrapped_title_is_one_cell(bundled_doc, text_route):
+    """The text route joins a title's lines by guessing (a line without amounts goes with the next);
+    a placed label cell is the title, whatever its lines."""
+    outline, tables = text_route
+    placed = parse_annex(placed_annex(bundled_doc, outline, tables), outline)
+    labels = [row.label for table in placed for row in table.rows]
+    assert any(len(wrapped(label, 30)) > 2 for label in labels)
+    assert labels == [row.label for table in tables for row in table.rows]
+
+
+def test_an_empty_amount_cell_is_named(bundled_doc, text_route):
+    outline, tables = text_route
+    doc = placed_annex(bundled_doc, outline, tables, drop=(1, 2, AVENANT))
+    with pytest.raises(ParseError, match="sans montant avenant") as error:
+        parse_annex(doc, outline)
+    assert doc.place(error.value.line).row is not None
+
+
+def test_a_placed_table_without_total_is_truncated(bundled_doc, text_route):
+    outline, tables = text_route
+    first = replace(tables[0], rows=tables[0].rows[:-1])
+    with pytest.raises(InputError, match="sans ligne « Total général »"):
+        parse_annex(placed_annex(bundled_doc, outline, [first]), outline)
+
+
+def test_a_document_without_placed_tables_is_read_from_its_text(bundled_doc, text_route):
+    outline, tables = text_route
+    unplaced = replace(bundled_doc, places=tuple(None for _ in bundled_doc.lines))
+    assert parse_annex(unplaced, outline) == tables
+
+
+def test_a_title_above_the_header_names_the_volet(bundled_doc, text_route):
+    outline, tables = text_route
+    doc = placed_annex(bundled_doc, outline, tables, title_above=True)
+    placed = parse_annex(doc, outline)
+    assert comparable(placed) == comparable(tables)
+    assert all(t.title_line is not None and doc.place(t.title_line).row == 0 for t in placed)
+    assert all(doc.place(t.header_line).row == 1 for t in placed)
