@@ -64,6 +64,16 @@ def twin(bundled, tmp_path_factory):
     return path, render(bundled, path)
 
 
+def cut_words(path, truth) -> set[str]:
+    """The words of a table's truth that its pages do not print whole (a cell too narrow cuts them)."""
+    wanted = Counter(word for row in truth.rows for text in row for word in text.split())
+    printed: Counter = Counter()
+    with pdfplumber.open(path) as pdf:
+        for page in truth.pages:
+            printed.update(word["text"] for word in pdf.pages[page - 1].extract_words())
+    return {word for word, count in wanted.items() if printed[word] < count}
+
+
 def page_texts(path) -> list[tuple[bool, str]]:
     """``(landscape, text)`` of each page."""
     with pdfplumber.open(path) as pdf:
@@ -166,7 +176,7 @@ def test_a_merged_label_continued_on_the_next_page_is_empty_there(bundled, tmp_p
     style = getSampleStyleSheet()["Normal"]
     body = [["axe", f"mesure {r // 30}", f"ligne {r}"] for r in range(80)]
     table = MergedLabelTable(["Mesures", "", "Indicateur"], body, 2,
-                             lambda text, column, head: Paragraph(text, style), ["20%", "30%", "50%"])
+                             lambda text, column, head: Paragraph(text, style), [0.2, 0.3, 0.5])
     build([table], tmp_path / "t.pdf")
     pages = page_texts(tmp_path / "t.pdf")
     assert len(pages) >= 2
@@ -186,6 +196,8 @@ def test_the_annexes_of_variants_render(make, tmp_path):
     assert frame["period"].notna().all()
     placed = sum(len(t.placed) for t in truths)
     assert placed == int((report.tables["annex4"]["status"] == "ambiguous").sum())
+    annex4 = next(t for t in truths if t.kind == "annex4")
+    assert annex4.pages and not cut_words(tmp_path / "variant.pdf", annex4)
 
 
 def test_the_whole_twin_gives_the_annex4_records_and_prints_it_landscape(bundled_twin, bundled_report):
@@ -199,3 +211,4 @@ def test_the_whole_twin_gives_the_annex4_records_and_prints_it_landscape(bundled
         assert all(pdf.pages[page - 1].width < pdf.pages[page - 1].height for t in budgets for page in t.pages)
         last = pdf.pages[annex4[0].pages[-1]]  # the page after Annexe 4: portrait again
         assert last.width < last.height
+    assert not any(cut_words(bundled_twin.path, t) for t in annex4 + budgets), "no word cut by a narrow cell"
