@@ -15,6 +15,7 @@ from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
 from reportlab.lib.units import cm  # noqa: E402
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # noqa: E402
 
+from calpae_lib.text.numbers import find_amounts  # noqa: E402
 from tests import nextyear  # noqa: E402
 from tests.pdf_twins.annexes import (  # noqa: E402
     MergedLabelTable,
@@ -88,6 +89,8 @@ def test_the_annex_budget_tables_are_printed_ruled_with_every_line(bundled, twin
         assert printed.rows[0][1:] == ["Montant avenant", f"Montant engagé/réalisé en {annex.header_year}"]
         body = printed.rows[2:]  # the volet's title on the row after the header
         assert [row[0] for row in body] == [row.label for row in annex.rows]
+        assert [[a.value for a in find_amounts(" ".join(row[1:]))] for row in body] == \
+            [[row.avenant, row.engage] for row in annex.rows]
         assert all(len(row) == 3 for row in printed.rows)
     lines = bundled.tables["annex_budget"].drop_duplicates("source_line")
     assert sum(len(t.rows) - 2 for t in tables) == len(lines)

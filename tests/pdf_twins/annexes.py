@@ -230,10 +230,9 @@ def axis_of(measure: str, axes: dict[str, str]) -> str:
     return axes.get(match.group("number").split(".")[0], "") if match else ""
 
 
-def annex4_rows(ctx: TwinContext, page: PageRows, axes: dict[str, str]) -> list[Annex4Row]:
-    """The rows one text page of Annexe 4 prints, their cells placed in columns."""
-    cells = ctx.report.tables["annex4"]
-    by_row = {line: group for line, group in cells.groupby("indicator_line", sort=False)}
+def annex4_rows(page: PageRows, axes: dict[str, str], by_row: dict[int, pd.DataFrame]) -> list[Annex4Row]:
+    """The rows one text page of Annexe 4 prints, their cells placed in columns (``by_row``: the text
+    route's cells, table ``annex4``, by the line of their row's indicator)."""
     columns = {column.position: column for column in page.page.columns}
     rows = []
     for raw in page.rows:
@@ -245,7 +244,7 @@ def annex4_rows(ctx: TwinContext, page: PageRows, axes: dict[str, str]) -> list[
         printed, truth = {}, []
         for record, position in zip(records, positions):
             printed[position] = record["raw"]
-            truth.append({"label": raw.indicator, "period": columns[position].period,
+            truth.append({"label": record["indicator"], "period": columns[position].period,
                           "kind": columns[position].kind, "raw": record["raw"]})
         placed = [p for p, k in zip(positions, known) if k is None]
         rows.append(Annex4Row(axis_of(measure, axes), measure, raw.indicator, " ".join(raw.definition),
@@ -270,9 +269,10 @@ def annex4_flowables(ctx: TwinContext, pages: list[PageRows], first: int, last: 
     if title:
         flowables += [Paragraph(escape(title), ctx.styles["Heading2"]), Spacer(1, 4)]
     axes = axis_labels(ctx, pages)
+    by_row = dict(list(ctx.report.tables["annex4"].groupby("indicator_line", sort=False)))
     truths: list[TableTruth] = []
     for header, run in same_header_runs(ctx, pages):
-        rows = [row for page in run for row in annex4_rows(ctx, page, axes)]
+        rows = [row for page in run for row in annex4_rows(page, axes, by_row)]
         table, truth = annex4_table(ctx, header, rows, (page_header_line(ctx, run[0]), run[-1].page.labels[1] + 1))
         flowables += [table, Spacer(1, 8)]
         truths.append(truth)
