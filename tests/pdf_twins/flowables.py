@@ -51,9 +51,26 @@ def prose_flowables(ctx: TwinContext, start: int, end: int) -> list:
     return out
 
 
-def cell(text: str, style: ParagraphStyle) -> Paragraph:
-    """A table cell's text as a wrapped paragraph (words as the text gives them)."""
-    return Paragraph(escape(" ".join(text.split())), style)
+#: A table cell's padding, left plus right (reportlab's default: 6 points each side).
+CELL_PADDING = 12.0
+
+
+def cell(text: str, style: ParagraphStyle, width: float | None = None) -> Paragraph:
+    """A table cell's text as a wrapped paragraph (words as the text gives them).
+
+    ``width``: the column's width; a word wider than the column would be cut
+    in two (a space in the middle of a word, for whoever reads the PDF), so the
+    cell is printed smaller until its longest word fits, as a word processor's
+    user would shrink it.
+    """
+    words = text.split()
+    if width is not None and words:
+        longest = max(stringWidth(word, style.fontName, style.fontSize) for word in words)
+        room = width - CELL_PADDING - 0.5
+        if longest > room:
+            size = style.fontSize * room / longest
+            style = ParagraphStyle(f"{style.name}-{size:.2f}", parent=style, fontSize=size, leading=size * 1.2)
+    return Paragraph(escape(" ".join(words)), style)
 
 
 class TruthTable(Table):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +25,9 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, 
 
 from calpae_lib.pipeline import ParsedReport, parse_document
 from calpae_lib.tables.budgets import budget_sections, tokens
+from calpae_lib.tables.pages import footer_anchors
 from calpae_lib.tables.indicators.headers import TableRegion, table_regions
+from calpae_lib.template.budgets import DEPARTEMENT_LABEL, ETAT_LABEL
 from calpae_lib.template.indicators import COLUMN_KEYWORD, JUSTIFICATION
 from calpae_lib.text.flattened import join_cut_lines
 from calpae_lib.text.reading import document_from_text
@@ -41,11 +44,14 @@ from tests.pdf_twins.model import (
     empty_indicators,
 )
 
+STAGE_WORD = r"Engag[ée]|Montant\s+liquid[ée]|R[ée]alis[ée]"
 MARGIN = 2 * cm
 HEADER_SIZE = 8.0
 #: Cell text of the tables.
 CELL_SIZE = 7.5
 INDICATORS_WORD = re.compile(r"\bIndicateurs\b", re.IGNORECASE)
+#: Where a budget header's column title starts: a share ("Part Etat") or a stage ("Engagé", "Montant liquidé").
+BUDGET_COLUMN_START = re.compile(rf"{ETAT_LABEL.pattern}|{DEPARTEMENT_LABEL.pattern}|{STAGE_WORD}", re.IGNORECASE)
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 Block = tuple[int, int, Callable[[], tuple[list, list[TableTruth]]]]
@@ -181,11 +187,11 @@ def indicator_table(ctx: TwinContext, region: TableRegion) -> tuple[list, list[T
         placed.extend((number, first_value + i) for i in row["chosen"])
 
     styles = ctx.styles
-    data = [[cell(text, styles["cell_header"]) for text in header]]
-    data += [[cell(text, styles["cell"]) for text in row] for row in printed[1:]]
-    table = TruthTable(data, colWidths=indicator_widths(len(header), with_measure, with_justification),
-                       repeatRows=1, splitInRow=0)
-    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    widths = indicator_widths(len(header), with_measure, with_justification)
+    data = [[cell(text, styles["cell_header"], width) for text, width in zip(header, widths)]]
+    data += [[cell(text, styles["cell"], width) for text, width in zip(row, widths)] for row in printed[1:]]
+    table = TruthTable(data, colWidths=widths, repeatRows=1, splitInRow=0)
+    style: list[tuple] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)]
     style += [("SPAN", (0, first), (0, last)) for first, last in spans if last > first]
     table.setStyle(style)
@@ -199,8 +205,8 @@ def indicator_table(ctx: TwinContext, region: TableRegion) -> tuple[list, list[T
 def indicator_widths(count: int, with_measure: bool, with_justification: bool) -> list[float]:
     """Column widths (points) within the portrait frame: text columns wide, value columns narrow."""
     total = A4[0] - 2 * MARGIN
-    fixed = [70.0] if with_measure else []
-    fixed.append(120.0)
+    fixed = [78.0] if with_measure else []
+    fixed.append(118.0)
     values = count - len(fixed) - (1 if with_justification else 0)
     justification = 110.0 if with_justification else 0.0
     value_width = (total - sum(fixed) - justification) / max(values, 1)
@@ -233,6 +239,31 @@ def header_lines(ctx: TwinContext, pieces: list) -> set[int]:
     return set(prefix[: prefix.index(with_year[-1]) + 1] if with_year else prefix)
 
 
+def header_pieces(text: str) -> list[str]:
+    """A budget header line cut into its columns' titles: a new column at each share or stage named.
+
+    >>> header_pieces("Part Etat Part Département")
+    ['Part Etat', 'Part Département']
+    >>> header_pieces("Engagé en 2022 Engagé en")
+    ['Engagé en 2022', 'Engagé en']
+    >>> header_pieces("2022")
+    ['2022']
+    """
+    starts = sorted({0} | {m.start() for m in BUDGET_COLUMN_START.finditer(text)})
+    pieces = [text[a:b].strip() for a, b in zip(starts, starts[1:] + [len(text)])]
+    return [piece for piece in pieces if piece]
+
+
+def amount_column(ctx: TwinContext, line: int, texts: list[str]) -> int:
+    """The column a line holding only amounts starts in: 1, or 2 for a lone amount the text route
+    gives to the Département (printed under the second column, as the sheet's table has it)."""
+    if len(texts) != 1:
+        return 1
+    budgets = ctx.report.tables["budgets"]
+    payers = set(budgets.loc[budgets["source_line"] == line, "financeur"])
+    return 2 if payers == {"departement"} else 1
+
+
 def budget_table(ctx: TwinContext, start: int, end: int) -> tuple[list, list[TableTruth]]:
     """A budget table without rules: one row per text line, its label then its amounts, left to right.
 
@@ -248,21 +279,20 @@ def budget_table(ctx: TwinContext, start: int, end: int) -> tuple[list, list[Tab
     for number in sorted(lines):
         texts = [piece.text for piece in lines[number]]
         if number in header:
-            printed.append(["", " ".join(texts)])
+            printed.append([""] + header_pieces(" ".join(texts)))
             header_rows += 1
         elif lines[number][0].amount is not None:
-            printed.append([""] + texts)
+            printed.append([""] * amount_column(ctx, number, texts) + texts)
         else:
             printed.append(texts)
     width = max(2, *(len(row) for row in printed))
     printed = [row + [""] * (width - len(row)) for row in printed]
     style_name = ctx.styles["cell"]
-    data = [[cell(text, style_name) for text in row] for row in printed]
     total = A4[0] - 2 * MARGIN
     widths = [total * 0.45] + [total * 0.55 / (width - 1)] * (width - 1)
+    data = [[cell(text, style_name, column) for text, column in zip(row, widths)] for row in printed]
     table = TruthTable(data, colWidths=widths, repeatRows=header_rows)
-    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]
-    style += [("SPAN", (1, row), (-1, row)) for row in range(header_rows)]
+    style: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]
     table.setStyle(style)
     truth = TableTruth("budget", 0, printed, line=start, end=end)
     table.truth = truth
@@ -276,14 +306,13 @@ def table_blocks(ctx: TwinContext) -> list[Block]:
     """Every table of the sheets: (first line, last line, what renders it), in text order."""
     blocks: list[Block] = []
     for region in table_regions(ctx.doc, ctx.report.outline):
-        blocks.append((region.header.start, region.body_end,
-                       lambda region=region: indicator_table(ctx, region)))
+        blocks.append((region.header.start, region.body_end, partial(indicator_table, ctx, region)))
     for action in ctx.report.outline.actions:
         sections = budget_sections(ctx.doc, action)
         for section in (sections.planned, sections.executed):
             span = budget_lines(ctx, *section) if section else None
             if span is not None:
-                blocks.append((span[0], span[1], lambda span=span: budget_table(ctx, *span)))
+                blocks.append((span[0], span[1], partial(budget_table, ctx, *span)))
     blocks.sort(key=lambda block: block[0])
     kept: list[Block] = []
     for block in blocks:
@@ -297,6 +326,8 @@ def body_flowables(ctx: TwinContext) -> tuple[list, list[TableTruth]]:
     """Lines 1 to the annexes' start: prose and the sheets' tables; each action sheet on a new page."""
     annex_start = ctx.report.outline.annex_start
     sheet_starts = {action.start for action in ctx.report.outline.actions}
+    blocks = table_blocks(ctx)
+    footers = {line for line, _ in footer_anchors(ctx.doc, annex_start - 1, [(a, b) for a, b, _ in blocks])}
     story: list = []
     truths: list[TableTruth] = []
     line = 1
@@ -305,9 +336,10 @@ def body_flowables(ctx: TwinContext) -> tuple[list, list[TableTruth]]:
         for number in range(first, last + 1):
             if number in sheet_starts and story:
                 story.append(PageBreak())
-            story.extend(prose_flowables(ctx, number, number))
+            if number not in footers:  # the text's page numbers: the twin prints its own in the footers
+                story.extend(prose_flowables(ctx, number, number))
 
-    for first, last, render in table_blocks(ctx):
+    for first, last, render in blocks:
         if first >= annex_start:
             break
         prose(line, first - 1)
