@@ -15,6 +15,7 @@ from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
 from reportlab.lib.units import cm  # noqa: E402
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # noqa: E402
 
+from calpae_lib.text.numbers import find_amounts  # noqa: E402
 from tests import nextyear  # noqa: E402
 from tests.pdf_twins.annexes import (  # noqa: E402
     MergedLabelTable,
@@ -64,6 +65,16 @@ def twin(bundled, tmp_path_factory):
     return path, render(bundled, path)
 
 
+def cut_words(path, truth) -> set[str]:
+    """The words of a table's truth that its pages do not print whole (a cell too narrow cuts them)."""
+    wanted = Counter(word for row in truth.rows for text in row for word in text.split())
+    printed: Counter = Counter()
+    with pdfplumber.open(path) as pdf:
+        for page in truth.pages:
+            printed.update(word["text"] for word in pdf.pages[page - 1].extract_words())
+    return {word for word, count in wanted.items() if printed[word] < count}
+
+
 def page_texts(path) -> list[tuple[bool, str]]:
     """``(landscape, text)`` of each page."""
     with pdfplumber.open(path) as pdf:
@@ -78,6 +89,8 @@ def test_the_annex_budget_tables_are_printed_ruled_with_every_line(bundled, twin
         assert printed.rows[0][1:] == ["Montant avenant", f"Montant engagé/réalisé en {annex.header_year}"]
         body = printed.rows[2:]  # the volet's title on the row after the header
         assert [row[0] for row in body] == [row.label for row in annex.rows]
+        assert [[a.value for a in find_amounts(" ".join(row[1:]))] for row in body] == \
+            [[row.avenant, row.engage] for row in annex.rows]
         assert all(len(row) == 3 for row in printed.rows)
     lines = bundled.tables["annex_budget"].drop_duplicates("source_line")
     assert sum(len(t.rows) - 2 for t in tables) == len(lines)
@@ -166,7 +179,7 @@ def test_a_merged_label_continued_on_the_next_page_is_empty_there(bundled, tmp_p
     style = getSampleStyleSheet()["Normal"]
     body = [["axe", f"mesure {r // 30}", f"ligne {r}"] for r in range(80)]
     table = MergedLabelTable(["Mesures", "", "Indicateur"], body, 2,
-                             lambda text, column, head: Paragraph(text, style), ["20%", "30%", "50%"])
+                             lambda text, column, head: Paragraph(text, style), [0.2, 0.3, 0.5])
     build([table], tmp_path / "t.pdf")
     pages = page_texts(tmp_path / "t.pdf")
     assert len(pages) >= 2
@@ -186,6 +199,8 @@ def test_the_annexes_of_variants_render(make, tmp_path):
     assert frame["period"].notna().all()
     placed = sum(len(t.placed) for t in truths)
     assert placed == int((report.tables["annex4"]["status"] == "ambiguous").sum())
+    annex4 = next(t for t in truths if t.kind == "annex4")
+    assert annex4.pages and not cut_words(tmp_path / "variant.pdf", annex4)
 
 
 def test_the_whole_twin_gives_the_annex4_records_and_prints_it_landscape(bundled_twin, bundled_report):
@@ -199,3 +214,4 @@ def test_the_whole_twin_gives_the_annex4_records_and_prints_it_landscape(bundled
         assert all(pdf.pages[page - 1].width < pdf.pages[page - 1].height for t in budgets for page in t.pages)
         last = pdf.pages[annex4[0].pages[-1]]  # the page after Annexe 4: portrait again
         assert last.width < last.height
+    assert not any(cut_words(bundled_twin.path, t) for t in annex4 + budgets), "no word cut by a narrow cell"

@@ -31,6 +31,7 @@ import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import NextPageTemplate, PageBreak, Paragraph, Spacer, Table
 
 from calpae_lib.tables.annex4 import LABEL_START, PageRows, printed_label, read_pages
@@ -42,10 +43,14 @@ from tests.pdf_twins.model import ANNEX4_COLUMNS, TableTruth, TwinContext, empty
 
 #: How many Annexe 4 columns hold labels merged over their rows (axis, measure).
 LABEL_COLUMNS = 2
-#: Share of the line given to Annexe 4's columns: axis, measure, indicator, definition, all the
-#: value columns together; the comment takes the rest.
-ANNEX4_SHARES = (0.06, 0.085, 0.135, 0.135, 0.38)
+#: Share of the line given to Annexe 4's columns: axis, measure, indicator, definition, then each
+#: value column; the comment takes the rest. A column narrower than its longest word is widened
+#: (:func:`fit_widths`): the twin never cuts a word.
+ANNEX4_SHARES = (0.07, 0.09, 0.13, 0.12)
+VALUE_SHARE = 0.055
 RULE = 0.5
+#: Annexe 4's cell padding, left and right (points).
+PADDING = 2
 HEADER_BACKGROUND = colors.Color(0.85, 0.85, 0.85)
 TOTAL_BACKGROUND = colors.Color(0.93, 0.93, 0.93)
 
@@ -225,10 +230,9 @@ def axis_of(measure: str, axes: dict[str, str]) -> str:
     return axes.get(match.group("number").split(".")[0], "") if match else ""
 
 
-def annex4_rows(ctx: TwinContext, page: PageRows, axes: dict[str, str]) -> list[Annex4Row]:
-    """The rows one text page of Annexe 4 prints, their cells placed in columns."""
-    cells = ctx.report.tables["annex4"]
-    by_row = {line: group for line, group in cells.groupby("indicator_line", sort=False)}
+def annex4_rows(page: PageRows, axes: dict[str, str], by_row: dict[int, pd.DataFrame]) -> list[Annex4Row]:
+    """The rows one text page of Annexe 4 prints, their cells placed in columns (``by_row``: the text
+    route's cells, table ``annex4``, by the line of their row's indicator)."""
     columns = {column.position: column for column in page.page.columns}
     rows = []
     for raw in page.rows:
@@ -240,7 +244,7 @@ def annex4_rows(ctx: TwinContext, page: PageRows, axes: dict[str, str]) -> list[
         printed, truth = {}, []
         for record, position in zip(records, positions):
             printed[position] = record["raw"]
-            truth.append({"label": raw.indicator, "period": columns[position].period,
+            truth.append({"label": record["indicator"], "period": columns[position].period,
                           "kind": columns[position].kind, "raw": record["raw"]})
         placed = [p for p, k in zip(positions, known) if k is None]
         rows.append(Annex4Row(axis_of(measure, axes), measure, raw.indicator, " ".join(raw.definition),
@@ -265,9 +269,10 @@ def annex4_flowables(ctx: TwinContext, pages: list[PageRows], first: int, last: 
     if title:
         flowables += [Paragraph(escape(title), ctx.styles["Heading2"]), Spacer(1, 4)]
     axes = axis_labels(ctx, pages)
+    by_row = dict(list(ctx.report.tables["annex4"].groupby("indicator_line", sort=False)))
     truths: list[TableTruth] = []
     for header, run in same_header_runs(ctx, pages):
-        rows = [row for page in run for row in annex4_rows(ctx, page, axes)]
+        rows = [row for page in run for row in annex4_rows(page, axes, by_row)]
         table, truth = annex4_table(ctx, header, rows, (page_header_line(ctx, run[0]), run[-1].page.labels[1] + 1))
         flowables += [table, Spacer(1, 8)]
         truths.append(truth)
@@ -287,12 +292,36 @@ def same_header_runs(ctx: TwinContext, pages: list[PageRows]) -> list[tuple[list
     return runs
 
 
-def column_widths(values: int) -> list[str]:
-    """Annexe 4's column widths, as shares of the frame's width, for ``values`` value columns."""
-    axis, measure, indicator, definition, all_values = ANNEX4_SHARES
-    comment = 1 - sum(ANNEX4_SHARES)
-    shares = [axis, measure, indicator, definition, *[all_values / values] * values, comment]
-    return [f"{share * 100:.3f}%" for share in shares]
+def column_shares(values: int) -> list[float]:
+    """Annexe 4's column widths as shares of the frame's width, for ``values`` value columns.
+
+    >>> [round(share, 3) for share in column_shares(2)]
+    [0.07, 0.09, 0.13, 0.12, 0.055, 0.055, 0.48]
+    """
+    comment = 1 - sum(ANNEX4_SHARES) - VALUE_SHARE * values
+    return [*ANNEX4_SHARES, *[VALUE_SHARE] * values, comment]
+
+
+def longest_words(columns: list[list[str]], styles: list[ParagraphStyle], padding: float) -> list[float]:
+    """The width each column needs for its longest word (``styles``: each column's), padding included."""
+    return [max((stringWidth(word, style.fontName, style.fontSize) for text in texts for word in text.split()),
+                default=0.0) + padding for texts, style in zip(columns, styles)]
+
+
+def fit_widths(shares: list[float], minimums: list[float], available: float) -> list[float]:
+    """Column widths (points): ``shares`` of ``available``, each widened to its minimum, what that takes
+    given back by the columns wider than theirs, in proportion to their room.
+
+    >>> fit_widths([0.5, 0.25, 0.25], [0, 40, 0], 100)
+    [40.0, 40.0, 20.0]
+    """
+    widths = [share * available for share in shares]
+    lacking = sum(max(0.0, low - width) for low, width in zip(minimums, widths))
+    room = sum(max(0.0, width - low) for low, width in zip(minimums, widths))
+    if not lacking or room <= lacking:
+        return widths
+    return [float(low) if width <= low else width - (width - low) * lacking / room
+            for low, width in zip(minimums, widths)]
 
 
 def annex4_table(ctx: TwinContext, header: list[str], rows: list[Annex4Row],
@@ -307,11 +336,18 @@ def annex4_table(ctx: TwinContext, header: list[str], rows: list[Annex4Row],
     value = small_style(ctx, "annex4-value", 6.5, alignment=TA_CENTER)
     head = small_style(ctx, "annex4-head", 6.5, alignment=TA_CENTER)
 
-    def render(printed: str, column: int, is_header: bool) -> Paragraph:
-        style = head if is_header else value if 4 <= column < 4 + width else text
-        return cell(printed, style)
+    def style_of(column: int, is_header: bool) -> ParagraphStyle:
+        return head if is_header else value if 4 <= column < 4 + width else text
 
-    table = MergedLabelTable(header, body, LABEL_COLUMNS, render, column_widths(width))
+    def render(printed: str, column: int, is_header: bool) -> Paragraph:
+        return cell(printed, style_of(column, is_header))
+
+    columns = list(zip(*([header] + body)))
+    minimums = [max(a, b) for a, b in zip(longest_words([[t] for t in header], [head] * len(header), PADDING * 2),
+                                          longest_words([list(c[1:]) for c in columns],
+                                                        [style_of(c, False) for c in range(len(header))],
+                                                        PADDING * 2))]
+    table = MergedLabelTable(header, body, LABEL_COLUMNS, render, column_shares(width), minimums)
     printed = [header] + [[text if r == start else "" for text, start in zip(cells[:LABEL_COLUMNS], starts)]
                           + cells[LABEL_COLUMNS:] for r, (cells, starts) in enumerate(zip(body, run_starts(body)))]
     placed = [(index + 1, 3 + position) for index, row in enumerate(rows) for position in row.placed]
@@ -341,12 +377,14 @@ class MergedLabelTable(TruthTable):
     """A ruled table whose first ``labels`` columns hold labels merged over their rows, its header
     row repeated on continued pages. It splits between any two body rows: a merged label running
     onto the next page is continued there as an empty merged cell (``carried``: the label columns
-    whose first merged cell continues one of the previous page)."""
+    whose first merged cell continues one of the previous page). Its columns take ``shares`` of the
+    frame's width, each at least its ``minimums`` (:func:`fit_widths`)."""
 
-    def __init__(self, header: list[str], body: list[list[str]], labels: int, render, widths: list,
-                 carried: frozenset[int] = frozenset()):
+    def __init__(self, header: list[str], body: list[list[str]], labels: int, render, shares: list[float],
+                 minimums: list[float] | None = None, carried: frozenset[int] = frozenset()):
         self.header_texts, self.body_texts, self.labels = header, body, labels
-        self.render, self.widths, self.carried = render, widths, carried
+        self.render, self.shares, self.carried = render, shares, carried
+        self.minimums = minimums or [0.0] * len(shares)
         starts = run_starts(body, labels)
         data = [[render(text, c, True) for c, text in enumerate(header)]]
         for r, row in enumerate(body):
@@ -356,7 +394,7 @@ class MergedLabelTable(TruthTable):
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
                     ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+                    ("LEFTPADDING", (0, 0), (-1, -1), PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), PADDING)]
         if labels > 1 and all(not text for text in header[1:labels]):
             commands.append(("SPAN", (0, 0), (labels - 1, 0)))
         for c in range(labels):
@@ -368,14 +406,26 @@ class MergedLabelTable(TruthTable):
                 if end > r:
                     commands.append(("SPAN", (c, r + 1), (c, end + 1)))
                 r = end + 1
-        super().__init__(data, colWidths=widths, repeatRows=1, style=commands)
+        super().__init__(data, colWidths=[f"{share * 100:.4f}%" for share in shares], repeatRows=1,
+                         style=commands)
+
+    def fit(self, available: float) -> None:
+        """Fix the columns' widths in points for a frame ``available`` wide (before the first layout)."""
+        if not getattr(self, "_width_calculated_once", None):
+            self._argW = self._colWidths = fit_widths(self.shares, self.minimums, available)
+
+    def wrap(self, availWidth, availHeight):
+        self.fit(availWidth)
+        return super().wrap(availWidth, availHeight)
 
     def part(self, body: list[list[str]], carried: frozenset[int]) -> MergedLabelTable:
-        part = MergedLabelTable(self.header_texts, body, self.labels, self.render, self.widths, carried)
+        part = MergedLabelTable(self.header_texts, body, self.labels, self.render, self.shares, self.minimums,
+                                carried)
         part.truth = self.truth
         return part
 
     def split(self, availWidth, availHeight):
+        self.fit(availWidth)
         self._calc(availWidth, availHeight)
         heights = self._rowHeights
         used, n = heights[0], 1
