@@ -56,7 +56,8 @@ CELL_PADDING = 12.0
 
 
 def cell(text: str, style: ParagraphStyle, width: float | None = None) -> Paragraph:
-    """A table cell's text as a wrapped paragraph (words as the text gives them).
+    """A table cell's text as a wrapped paragraph (words as the text gives them; a line break in
+    ``text`` breaks the printed line there, where the report breaks it).
 
     ``width``: the column's width; a word wider than the column would be cut
     in two (a space in the middle of a word, for whoever reads the PDF), so the
@@ -70,7 +71,8 @@ def cell(text: str, style: ParagraphStyle, width: float | None = None) -> Paragr
         if longest > room:
             size = style.fontSize * room / longest
             style = ParagraphStyle(f"{style.name}-{size:.2f}", parent=style, fontSize=size, leading=size * 1.2)
-    return Paragraph(escape(" ".join(words)), style)
+    return Paragraph("<br/>".join(escape(" ".join(line.split())) for line in text.split("\n") if line.strip()),
+                     style)
 
 
 class TruthTable(Table):
