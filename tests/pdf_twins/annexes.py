@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape
 import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import NextPageTemplate, PageBreak, Paragraph, Spacer, Table
 
@@ -38,7 +39,7 @@ from calpae_lib.tables.annex_budget import AnnexRow, AnnexTable
 from calpae_lib.template.indicators import ANNEX4_HEADER_START, ANNEX4_TITLE
 from calpae_lib.text.numbers import find_amounts
 from tests.pdf_twins.flowables import TruthTable, cell, prose_flowables
-from tests.pdf_twins.model import ANNEX4_COLUMNS, TableTruth, TwinContext, empty_annex4
+from tests.pdf_twins.model import ANNEX4_COLUMNS, MARGIN, TableTruth, TwinContext, empty_annex4
 
 #: How many Annexe 4 columns hold labels merged over their rows (axis, measure).
 LABEL_COLUMNS = 2
@@ -46,6 +47,9 @@ LABEL_COLUMNS = 2
 #: value columns together; the comment takes the rest.
 ANNEX4_SHARES = (0.06, 0.085, 0.135, 0.135, 0.38)
 RULE = 0.5
+#: Annexe 4's cell padding, left and right (points), and its frame's width: a landscape A4 within the margins.
+ANNEX4_PADDING = 2
+LANDSCAPE_WIDTH = landscape(A4)[0] - 2 * MARGIN
 HEADER_BACKGROUND = colors.Color(0.85, 0.85, 0.85)
 TOTAL_BACKGROUND = colors.Color(0.93, 0.93, 0.93)
 
@@ -287,12 +291,16 @@ def same_header_runs(ctx: TwinContext, pages: list[PageRows]) -> list[tuple[list
     return runs
 
 
-def column_widths(values: int) -> list[str]:
+def column_shares(values: int) -> list[float]:
     """Annexe 4's column widths, as shares of the frame's width, for ``values`` value columns."""
     axis, measure, indicator, definition, all_values = ANNEX4_SHARES
     comment = 1 - sum(ANNEX4_SHARES)
-    shares = [axis, measure, indicator, definition, *[all_values / values] * values, comment]
-    return [f"{share * 100:.3f}%" for share in shares]
+    return [axis, measure, indicator, definition, *[all_values / values] * values, comment]
+
+
+def column_widths(values: int) -> list[str]:
+    """Annexe 4's column widths as the table takes them (« 6.000% »)."""
+    return [f"{share * 100:.3f}%" for share in column_shares(values)]
 
 
 def annex4_table(ctx: TwinContext, header: list[str], rows: list[Annex4Row],
@@ -307,9 +315,11 @@ def annex4_table(ctx: TwinContext, header: list[str], rows: list[Annex4Row],
     value = small_style(ctx, "annex4-value", 6.5, alignment=TA_CENTER)
     head = small_style(ctx, "annex4-head", 6.5, alignment=TA_CENTER)
 
+    room = [share * LANDSCAPE_WIDTH for share in column_shares(width)]
+
     def render(printed: str, column: int, is_header: bool) -> Paragraph:
         style = head if is_header else value if 4 <= column < 4 + width else text
-        return cell(printed, style)
+        return cell(printed, style, room[column], padding=2 * ANNEX4_PADDING)  # no word cut, as in the report
 
     table = MergedLabelTable(header, body, LABEL_COLUMNS, render, column_widths(width))
     printed = [header] + [[text if r == start else "" for text, start in zip(cells[:LABEL_COLUMNS], starts)]
@@ -357,7 +367,8 @@ class MergedLabelTable(TruthTable):
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
                     ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+                    ("LEFTPADDING", (0, 0), (-1, -1), ANNEX4_PADDING),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), ANNEX4_PADDING)]
         if labels > 1 and all(not text for text in header[1:labels]):
             commands.append(("SPAN", (0, 0), (labels - 1, 0)))
         for c in range(labels):

@@ -19,7 +19,6 @@ import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
-from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Spacer
@@ -35,6 +34,7 @@ from calpae_lib.text.reading import document_from_text
 from tests.pdf_twins.annexes import annex_flowables
 from tests.pdf_twins.flowables import CELL_PADDING, TruthTable, cell, prose_flowables
 from tests.pdf_twins.model import (
+    MARGIN,
     INDICATOR_COLUMNS,
     LANDSCAPE,
     PORTRAIT,
@@ -46,7 +46,6 @@ from tests.pdf_twins.model import (
 )
 
 STAGE_WORD = r"Engag[ée]|Montant\s+liquid[ée]|R[ée]alis[ée]"
-MARGIN = 2 * cm
 HEADER_SIZE = 8.0
 #: Cell text of the tables.
 CELL_SIZE = 7.5
