@@ -27,21 +27,27 @@ def text_route(bundled_doc):
     return outline, parse_annex(bundled_doc, outline)
 
 
-def placed_annex(bundled_doc, outline, tables, *, drop=None, title_above=False):
+def placed_annex(bundled_doc, outline, tables, *, drop=None, title_above=False, continued=()):
     """The bundled report up to its annex as text, then its annex tables placed (``drop``: a
     ``(table, row, column)`` cell left empty; ``title_above``: the volet's title in a row above the
-    header, not among the rows)."""
+    header, not among the rows; ``continued``: the tables (1-based) printed at the top of a page under
+    the same header as the table before, which the reading takes for a continued table: its header
+    left out, its rows going on in the table before)."""
     printer = Printer()
     printer.text(list(bundled_doc.lines[:outline.annex_start - 1]))
-    for number, table in enumerate(tables, start=1):
-        header = bundled_doc.line(table.header_line)
-        avenant, engage = header.split("  ", 1)
-        title, row = table.title_line, 0
-        if title_above and title is not None:
-            printer.cell(number, row, LABEL, [bundled_doc.line(title).strip()])
-            title, row = None, row + 1
-        printer.cell(number, row, AVENANT, [avenant.strip()])
-        printer.cell(number, row, ENGAGE, wrapped(engage.strip(), 20))
+    number, row = 0, -1
+    for position, table in enumerate(tables, start=1):
+        title = table.title_line
+        if position not in continued:
+            number, row = number + 1, -1
+            if title_above and title is not None:
+                row += 1
+                printer.cell(number, row, LABEL, [bundled_doc.line(title).strip()])
+                title = None
+            avenant, engage = bundled_doc.line(table.header_line).split("  ", 1)
+            row += 1
+            printer.cell(number, row, AVENANT, [avenant.strip()])
+            printer.cell(number, row, ENGAGE, wrapped(engage.strip(), 20))
         for index, line in enumerate(table.rows, start=1):
             if title is not None and line.source_line > title:
                 row += 1
@@ -117,3 +123,33 @@ def test_a_title_above_the_header_names_the_volet(bundled_doc, text_route):
     assert comparable(placed) == comparable(tables)
     assert all(t.title_line is not None and doc.place(t.title_line).row == 0 for t in placed)
     assert all(doc.place(t.header_line).row == 1 for t in placed)
+
+
+def test_a_table_going_on_after_a_total_row_is_the_next_table(bundled_doc, text_route):
+    """Two tables printing the same header, the second at the top of a page: the reading takes it
+    for the first one continued and leaves its header out; the total row tells where one ends."""
+    outline, tables = text_route
+    same = [(a, b) for a, b in zip(range(1, len(tables)), range(2, len(tables) + 1))
+            if bundled_doc.line(tables[a - 1].header_line) == bundled_doc.line(tables[b - 1].header_line)]
+    assert same, "le rapport fourni imprime deux tableaux de même en-tête à la suite"
+    first, second = same[0]
+    doc = placed_annex(bundled_doc, outline, tables, continued=(second,))
+    placed = parse_annex(doc, outline)
+    assert comparable(placed) == comparable(tables)
+    assert doc.place(placed[second - 1].rows[0].source_line).table == doc.place(placed[first - 1].header_line).table
+    opening = placed[second - 1].header_line
+    assert opening > placed[first - 1].rows[-1].source_line and doc.place(opening).table is not None
+    assert [year for _, _, year in annex_header_years(placed)] == [t.header_year for t in tables]
+
+
+def test_a_continued_table_without_total_is_truncated_where_it_opens(bundled_doc, text_route):
+    outline, tables = text_route
+    last = replace(tables[-1], rows=tables[-1].rows[:-1])
+    doc = placed_annex(bundled_doc, outline, [*tables[:-1], last], continued=(len(tables),))
+    with pytest.raises(InputError, match="sans ligne « Total général »") as error:
+        parse_annex(doc, outline)
+    opening = doc.place(error.value.line)  # the continued table's first row, not the header above it
+    assert opening.row > 0 and not bundled_doc.line(tables[-1].header_line).startswith(doc.line(error.value.line))
+    above = [text for n, text in doc.numbered() if (place := doc.place(n)) is not None
+             and (place.table, place.row, place.column) == (opening.table, opening.row - 1, LABEL)]
+    assert above and above[0].strip().lower().startswith("total")

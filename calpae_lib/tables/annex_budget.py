@@ -32,7 +32,10 @@ wrapped title is one cell: nothing to join) and each amount is the one of its
 column. A row printing one amount only is refused naming the empty column (the
 text can only say that one of two is missing); a row printing none is the
 volet's title, or a label cut by a page break, joined to the next row's as on
-the text route.
+the text route. A table ends at its total row: rows after it in the same placed
+table are the next annex table, printed at the top of a page under a header the
+same as this one's, which the PDF's reading took for this table's header
+repeated on a continued page and left out (:func:`placed_bodies`).
 """
 
 from __future__ import annotations
@@ -253,11 +256,40 @@ def placed_annex(doc: Document, outline: Outline) -> list[AnnexTable] | None:
         header = placed_header(doc, rows)
         if header is None or header.line < outline.annex_start:
             continue
-        body, title_line, title_volet = placed_rows(doc, rows, header, outline.volets)
-        volet = table_volet(len(tables), body, title_volet, outline.volets)
-        tables.append(AnnexTable(volet, header.line, header.year, title_line,
-                                 tuple(attach_actions(body, volet, outline))))
+        for header_line, (body, title_line, title_volet) in placed_bodies(doc, rows, header, outline.volets):
+            volet = table_volet(len(tables), body, title_volet, outline.volets)
+            tables.append(AnnexTable(volet, header_line, header.year, title_line,
+                                     tuple(attach_actions(body, volet, outline))))
     return tables or None
+
+
+def placed_bodies(doc: Document, rows: dict[int, dict[int, PlacedCell]], header: PlacedHeader,
+                  volets: tuple[str, ...]) -> list[tuple[int, tuple[list[AnnexRow], int | None, str | None]]]:
+    """``(header line, placed_rows(…))`` of each annex table one placed table holds: the first under
+    ``header``, then, while rows printing an amount follow a total row, the next table read from them
+    under the same header (the same text, hence the same year: the reading left it out as a repeated
+    header); its header line is its first printed line, its own header printing none."""
+    bodies = []
+    start, line = header.row + 1, header.line
+    while True:
+        body, title_line, title_volet, stop = placed_rows(doc, rows, header, volets, (start, line))
+        bodies.append((line, (body, title_line, title_volet)))
+        rest = [number for number in rows if number > stop]
+        if not any(prints_amount(doc, rows[number], header) for number in rest):
+            return bodies
+        start, line = rest[0], min(cell.line for cell in rows[rest[0]].values())
+
+
+def prints_amount(doc: Document, cells: dict[int, PlacedCell], header: PlacedHeader) -> bool:
+    """Whether a placed row prints an amount in one of the two amount columns."""
+    return any(find_amounts(cells[column].text, line=cells[column].line, path=doc.path)
+               for column in (header.avenant, header.engage) if column in cells)
+
+
+def placed_amounts(doc: Document, cells: dict[int, PlacedCell], header: PlacedHeader) -> tuple[int | None, int | None]:
+    """The avenant and engagé amounts a placed row prints (``None`` for an empty cell)."""
+    avenant, engage = (placed_amount(doc, cells.get(column)) for column in (header.avenant, header.engage))
+    return avenant, engage
 
 
 def placed_header(doc: Document, rows: dict[int, dict[int, PlacedCell]]) -> PlacedHeader | None:
@@ -280,23 +312,26 @@ def placed_header(doc: Document, rows: dict[int, dict[int, PlacedCell]]) -> Plac
 
 
 def placed_rows(doc: Document, rows: dict[int, dict[int, PlacedCell]], header: PlacedHeader,
-                volets: tuple[str, ...]):
-    """Rows (volet unknown yet) of a placed table, up to its total row; ``volets``: the outline's, that
-    the table's title may name. Returns ``(rows, title_line, title_volet)`` as :func:`read_table` does,
-    and raises as it does for a table without total row."""
+                volets: tuple[str, ...], opening: tuple[int, int]):
+    """Rows (volet unknown yet) of the annex table opening at ``(row, line)`` of a placed table, up to
+    its total row; ``volets``: the outline's, that the table's title may name. Returns ``(rows,
+    title_line, title_volet, total_row)``, the first three as :func:`read_table` does, and raises as
+    it does for a table without total row. Rows above the header (read when the table opens under
+    it) may hold the title."""
+    start, opening_line = opening
     out: list[AnnexRow] = []
     pending: list[tuple[int, str]] = []
     title_line, title_volet = None, None
     for number, cells in rows.items():
-        if number == header.row:
+        if number == header.row or header.row < number < start:
             continue
         label = " ".join(cell.text for column, cell in cells.items() if column < header.avenant)
         line = min(cell.line for cell in cells.values())
         if number < header.row:  # above the header: the volet's title, if anything
-            if title := VOLET_TITLE.match(" ".join(cell.text for cell in cells.values())):
+            if start == header.row + 1 and (title := VOLET_TITLE.match(" ".join(c.text for c in cells.values()))):
                 title_line, title_volet = line, volet_named(title.group("name"), volets)
             continue
-        avenant, engage = (placed_amount(doc, cells.get(column)) for column in (header.avenant, header.engage))
+        avenant, engage = placed_amounts(doc, cells, header)
         if avenant is None and engage is None:
             title = VOLET_TITLE.match(label)
             if title:
@@ -312,10 +347,10 @@ def placed_rows(doc: Document, rows: dict[int, dict[int, PlacedCell]], header: P
         out.append(annex_row(doc, line, label, avenant, engage, pending))
         pending = []
         if out[-1].row_kind == "total":
-            return out, title_line, title_volet
+            return out, title_line, title_volet, number
     raise InputError(
         "le tableau budgétaire annexe qui commence ici s'arrête sans ligne « Total général » : "
-        "le rapport semble tronqué.", path=doc.path, line=header.line,
+        "le rapport semble tronqué.", path=doc.path, line=opening_line,
     )
 
 

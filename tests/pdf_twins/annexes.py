@@ -209,7 +209,7 @@ class Annex4Row:
     indicator: str
     definition: str
     cells: dict[int, str]
-    comment: str
+    comment: str  # its printed lines, as the report breaks them, joined by "\n"
     placed: list[int]
     records: list[dict]
 
@@ -248,7 +248,7 @@ def annex4_rows(page: PageRows, axes: dict[str, str], by_row: dict[int, pd.DataF
                           "kind": columns[position].kind, "raw": record["raw"]})
         placed = [p for p, k in zip(positions, known) if k is None]
         rows.append(Annex4Row(axis_of(measure, axes), measure, raw.indicator, " ".join(raw.definition),
-                              printed, " ".join(raw.comment), placed, truth))
+                              printed, "\n".join(raw.comment), placed, truth))
     return rows
 
 
@@ -349,7 +349,8 @@ def annex4_table(ctx: TwinContext, header: list[str], rows: list[Annex4Row],
                                                         PADDING * 2))]
     table = MergedLabelTable(header, body, LABEL_COLUMNS, render, column_shares(width), minimums)
     printed = [header] + [[text if r == start else "" for text, start in zip(cells[:LABEL_COLUMNS], starts)]
-                          + cells[LABEL_COLUMNS:] for r, (cells, starts) in enumerate(zip(body, run_starts(body)))]
+                          + cells[LABEL_COLUMNS:-1] + [" ".join(cells[-1].split())]
+                          for r, (cells, starts) in enumerate(zip(body, run_starts(body)))]
     placed = [(index + 1, 3 + position) for index, row in enumerate(rows) for position in row.placed]
     records = pd.DataFrame([r for row in rows for r in row.records], columns=list(ANNEX4_COLUMNS))
     table.truth = TableTruth("annex4", 0, printed, placed, line=lines[0], end=lines[1], records=records)

@@ -55,10 +55,12 @@ def prose_flowables(ctx: TwinContext, start: int, end: int) -> list:
 CELL_PADDING = 12.0
 
 
-def cell(text: str, style: ParagraphStyle, width: float | None = None) -> Paragraph:
-    """A table cell's text as a wrapped paragraph (words as the text gives them).
+def cell(text: str, style: ParagraphStyle, width: float | None = None, padding: float = CELL_PADDING) -> Paragraph:
+    """A table cell's text as a wrapped paragraph (words as the text gives them; a line break in
+    ``text`` breaks the printed line there, where the report breaks it).
 
-    ``width``: the column's width; a word wider than the column would be cut
+    ``width``: the column's width (``padding``: its cell's left and right padding together); a word
+    wider than the column would be cut
     in two (a space in the middle of a word, for whoever reads the PDF), so the
     cell is printed smaller until its longest word fits, as a word processor's
     user would shrink it.
@@ -66,11 +68,12 @@ def cell(text: str, style: ParagraphStyle, width: float | None = None) -> Paragr
     words = text.split()
     if width is not None and words:
         longest = max(stringWidth(word, style.fontName, style.fontSize) for word in words)
-        room = width - CELL_PADDING - 0.5
+        room = width - padding - 0.5
         if longest > room:
             size = style.fontSize * room / longest
             style = ParagraphStyle(f"{style.name}-{size:.2f}", parent=style, fontSize=size, leading=size * 1.2)
-    return Paragraph(escape(" ".join(words)), style)
+    return Paragraph("<br/>".join(escape(" ".join(line.split())) for line in text.split("\n") if line.strip()),
+                     style)
 
 
 class TruthTable(Table):

@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 from reportlab.lib.styles import StyleSheet1
+from reportlab.lib.units import cm
 
 from calpae_lib.pipeline import ParsedReport
 from calpae_lib.text.reading import Document
 
+#: The pages' margin, on every side (points).
+MARGIN = 2 * cm
 PORTRAIT = "portrait"
 LANDSCAPE = "landscape"
 

@@ -19,7 +19,7 @@ import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
-from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Spacer
 
@@ -32,8 +32,9 @@ from calpae_lib.template.indicators import COLUMN_KEYWORD, JUSTIFICATION
 from calpae_lib.text.flattened import join_cut_lines
 from calpae_lib.text.reading import document_from_text
 from tests.pdf_twins.annexes import annex_flowables
-from tests.pdf_twins.flowables import TruthTable, cell, prose_flowables
+from tests.pdf_twins.flowables import CELL_PADDING, TruthTable, cell, prose_flowables
 from tests.pdf_twins.model import (
+    MARGIN,
     INDICATOR_COLUMNS,
     LANDSCAPE,
     PORTRAIT,
@@ -45,7 +46,6 @@ from tests.pdf_twins.model import (
 )
 
 STAGE_WORD = r"Engag[ée]|Montant\s+liquid[ée]|R[ée]alis[ée]"
-MARGIN = 2 * cm
 HEADER_SIZE = 8.0
 #: Cell text of the tables.
 CELL_SIZE = 7.5
@@ -264,6 +264,28 @@ def amount_column(ctx: TwinContext, line: int, texts: list[str]) -> int:
     return 2 if payers == {"departement"} else 1
 
 
+def budget_widths(printed: list[list[str]], total: float, style: ParagraphStyle) -> list[float]:
+    """The columns' widths of a budget table: 45 % of ``total`` for the labels, the rest shared by the
+    amount columns, then each column too narrow for its widest cell widened, the room taken from the
+    columns that have some to spare, so that every cell prints on one line as the report prints it
+    (a text line is one printed line of the report: its cells share one baseline, none is wrapped).
+
+    >>> style = ParagraphStyle("t", fontName="Helvetica", fontSize=7.5)
+    >>> row = ["Part Etat : Crèche AVIP", "25 000 €", "Part Département : AFP", "150 039 €"]
+    >>> [round(w) for w in budget_widths([row], 600.0, style)], [round(w) for w in budget_widths([row], 360.0, style)]
+    ([270, 110, 110, 110], [145, 60, 93, 61])
+    """
+    width = len(printed[0])
+    widths = [total * 0.45] + [total * 0.55 / (width - 1)] * (width - 1)
+    needs = [max(stringWidth(text, style.fontName, style.fontSize) for text in column) + CELL_PADDING + 1
+             for column in zip(*printed)]
+    lacking = sum(max(0.0, need - have) for need, have in zip(needs, widths))
+    spare = sum(max(0.0, have - need) for need, have in zip(needs, widths))
+    if not lacking or lacking > spare:
+        return widths
+    return [need if need >= have else have - (have - need) * lacking / spare for need, have in zip(needs, widths)]
+
+
 def budget_table(ctx: TwinContext, start: int, end: int) -> tuple[list, list[TableTruth]]:
     """A budget table without rules: one row per text line, its label then its amounts, left to right.
 
@@ -288,8 +310,7 @@ def budget_table(ctx: TwinContext, start: int, end: int) -> tuple[list, list[Tab
     width = max(2, *(len(row) for row in printed))
     printed = [row + [""] * (width - len(row)) for row in printed]
     style_name = ctx.styles["cell"]
-    total = A4[0] - 2 * MARGIN
-    widths = [total * 0.45] + [total * 0.55 / (width - 1)] * (width - 1)
+    widths = budget_widths(printed, A4[0] - 2 * MARGIN, style_name)
     data = [[cell(text, style_name, column) for text, column in zip(row, widths)] for row in printed]
     table = TruthTable(data, colWidths=widths, repeatRows=header_rows)
     style: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]

@@ -1,0 +1,98 @@
+"""The PDF route beside the text route on the PDF twins (issue 30).
+
+A twin prints the report its text gives: read from the PDF, it must give the
+same annex budget rows and the same verdicts of the checks, but where the text
+route left a value ambiguous and the PDF places it (the PDF knows more there).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from calpae_lib.pdf import read_source
+from calpae_lib.pipeline import ParsedReport, parse_document
+from calpae_lib.tables.schemas import TABLE_COLUMNS
+from calpae_lib.text.reading import document_from_text
+
+from .nextyear import make_variant, other_departement
+from .pdf_twins.render import render_twin
+from .variants import bundled_text
+
+#: The checks fed by indicator values (the sheets' tables, Annexe 4's counts): where the text route
+#: leaves a value ambiguous, the PDF places it, and these may find more. The chain's other rules
+#: (dates, comments) read what both routes read alike.
+CHECKS_FED_BY_INDICATOR_VALUES = ("indicateurs.", "orientation.valeur_repetee", "orientation.taux_impossible",
+                                  "orientation.champ", "orientation.semestre", "orientation.pourcentage")
+
+
+def check_verdicts(report: ParsedReport) -> Counter:
+    """The multiset of the checks' ``(check_id, scope, status)``."""
+    checks = report.tables["checks"]
+    return Counter(zip(checks["check_id"], checks["scope"], checks["status"]))
+
+
+def verdict_differences(text: Counter, pdf: Counter) -> str:
+    """The verdicts one route gives and the other does not, for an assertion's message."""
+    return (f"texte seulement : {sorted((text - pdf).items())} ; "
+            f"PDF seulement : {sorted((pdf - text).items())}")
+
+
+def annex_budget_rows(report: ParsedReport) -> pd.DataFrame:
+    """``annex_budget`` without its source lines (a PDF numbers its lines otherwise)."""
+    columns = [c for c in TABLE_COLUMNS["annex_budget"] if c != "source_line"]
+    return report.tables["annex_budget"][columns].reset_index(drop=True)
+
+
+def routes_on_twin(text: str, pdf) -> tuple[ParsedReport, ParsedReport]:
+    """The text route on ``text`` and the PDF route on its twin rendered to ``pdf``."""
+    twin = render_twin(text, pdf)
+    return parse_document(document_from_text(text)), parse_document(read_source(twin.path))
+
+
+@pytest.fixture(scope="module")
+def checks_twin_report(bundled_twin) -> ParsedReport:
+    """The bundled report read from its PDF twin."""
+    return parse_document(read_source(bundled_twin.path))
+
+
+def test_checks_of_the_bundled_twin_are_the_text_routes(bundled_report, checks_twin_report):
+    assert checks_twin_report.doc.encoding == "pdf"
+    text, pdf = check_verdicts(bundled_report), check_verdicts(checks_twin_report)
+    assert sum(text.values()) > 400
+    assert pdf == text, verdict_differences(text, pdf)
+
+
+def test_checks_annex_budget_rows_of_the_bundled_twin_are_the_text_routes(bundled_report, checks_twin_report):
+    text, pdf = annex_budget_rows(bundled_report), annex_budget_rows(checks_twin_report)
+    assert len(text) > 0
+    pd.testing.assert_frame_equal(pdf, text)
+    doc = checks_twin_report.doc
+    lines = checks_twin_report.tables["annex_budget"]["source_line"]
+    assert all(doc.place(int(line)).table is not None for line in lines)  # each amount read from its cell
+    assert [(v, y) for v, _, y in checks_twin_report.structures["annex_headers"]] == \
+        [(v, y) for v, _, y in bundled_report.structures["annex_headers"]]
+
+
+def test_checks_of_another_departements_twin_are_its_text_routes(tmp_path):
+    text_report, pdf_report = routes_on_twin(other_departement(bundled_text()).text, tmp_path / "autre.pdf")
+    pd.testing.assert_frame_equal(annex_budget_rows(pdf_report), annex_budget_rows(text_report))
+    text, pdf = check_verdicts(text_report), check_verdicts(pdf_report)
+    assert pdf == text, verdict_differences(text, pdf)
+
+
+def test_checks_of_a_next_year_twin_differ_only_where_the_text_route_left_values_ambiguous(tmp_path):
+    text_report, pdf_report = routes_on_twin(make_variant(bundled_text(), 3).text, tmp_path / "suivant.pdf")
+    pd.testing.assert_frame_equal(annex_budget_rows(pdf_report), annex_budget_rows(text_report))
+    text, pdf = check_verdicts(text_report), check_verdicts(pdf_report)
+    fed = {key for key in text | pdf if key[0].startswith(CHECKS_FED_BY_INDICATOR_VALUES)}
+    assert {k: v for k, v in pdf.items() if k not in fed} == {k: v for k, v in text.items() if k not in fed}, \
+        verdict_differences(text, pdf)
+    if fed and pdf != text:  # the PDF route knows more: it placed what the text route could not
+        ambiguous = sum(int(text_report.tables[name]["status"].eq("ambiguous").sum())
+                        for name in ("indicators", "annex4"))
+        placed = sum(int(pdf_report.tables[name]["status"].eq("ambiguous").sum())
+                     for name in ("indicators", "annex4"))
+        assert ambiguous > 0 and placed < ambiguous
