@@ -140,19 +140,50 @@ def find_header(doc: Document, start: int, stop: int) -> TableHeader | None:
     return None
 
 
+def header_table(doc: Document, header: TableHeader) -> int | None:
+    """The number of the table the header's lines were printed in (a report read from its PDF), else ``None``."""
+    for number in range(header.start, header.end + 1):
+        place = doc.place(number)
+        if place is not None and place.table is not None:
+            return place.table
+    return None
+
+
+def section_outside_table(doc: Document, start: int, end: int, number: str, table: int | None) -> int | None:
+    """Line of the section heading ``number`` in ``start..end`` that is not printed in a cell of ``table``.
+
+    A cell's line may open with a number ("Réalisée les" / "7 et 8 déc." wrapped in its cell) and read as
+    a heading; a report read from its PDF says the line stands in the table, and a heading never does.
+    ``table=None`` (a report without places): the first heading, as :func:`section_line` finds it.
+    """
+    found = section_line(doc, start, end, number)
+    while found is not None and table is not None:
+        place = doc.place(found)
+        if place is None or place.table != table:
+            break
+        found = section_line(doc, found + 1, end, number)
+    return found
+
+
 def action_table_regions(doc: Document, outline: Outline) -> list[TableRegion]:
-    """The table of each action's section 6 (actions without a table are skipped)."""
+    """The table of each action's section 6 (actions without a table are skipped).
+
+    The table ends before section 7's heading: the first one printed outside the table's cells.
+    """
     regions = []
     for action in outline.actions:
         six = section_line(doc, action.start, action.end, "6")
         if six is None:
             continue
         seven = section_line(doc, six + 1, action.end, "7")
+        header = find_header(doc, six + 1, (seven - 1) if seven else action.end)
+        if header is None:
+            continue
+        table = header_table(doc, header)
+        if table is not None:
+            seven = section_outside_table(doc, header.end + 1, action.end, "7", table)
         stop = (seven - 1) if seven else action.end
-        header = find_header(doc, six + 1, stop)
-        if header is not None:
-            regions.append(TableRegion(action.action_id, action.axis or "", action.title, header,
-                                       header.end + 1, stop))
+        regions.append(TableRegion(action.action_id, action.axis or "", action.title, header, header.end + 1, stop))
     return regions
 
 
