@@ -316,3 +316,27 @@ def test_where_the_grid_cannot_read_the_whole_table_it_still_places_the_rows_it_
         ("Nombre de jeunes suivis", "target", "12", "ok"), ("Nombre de jeunes suivis", "result", "15", "ok"),
         ("Nombre de sorties", "baseline", "3", "ok"), ("Nombre de sorties", "target", "4", "ok"),
         ("Nombre de sorties", "result", "5", "ok")]
+
+
+def test_a_cell_line_opening_with_seven_does_not_end_the_table_at_section_7():
+    """A text cell wrapped in its column ("Restitution faite les" / "7 et 8 décembre"): its second line reads
+    like the heading of section 7, but it is printed in the table, so the rows after it are the table's still."""
+    doc = document_from_text(bundled_text())
+    region = table_regions(doc, parse_outline(doc))[1]
+    cells = [(0, c, title) for c, title in enumerate(HEADER)] + [
+        (1, MEASURE, "Mesure un"), (1, INDICATOR, "Remise de l'étude"), (1, 2, "Lancée"),
+        (1, 3, "Restitution faite les 7 et 8 décembre"),
+        (2, INDICATOR, "Nombre de personnes reçues"), (2, 2, "12"), (2, 3, "Non estimé"), (2, 4, "Non connu")]
+    placed, _ = placed_report(region, cells)
+    assert any(placed.line(n) == "7 et 8 décembre " for n in range(1, len(placed.lines) + 1))
+    mine = next(r for r in table_regions(placed, parse_outline(placed)) if r.action_id == region.action_id)
+    assert placed.line(mine.body_end + 1).strip().startswith("7.")  # the next section's heading, after the table
+    assert placed.place(mine.body_end + 1).table is None
+    frame = indicators_table(placed, parse_outline(placed))
+    read = frame[frame["action_id"] == region.action_id]
+    assert list(zip(read["indicator"], read["kind"], read["raw"], read["status"])) == [
+        ("Remise de l'étude", "baseline", "Lancée", "ok"),
+        ("Remise de l'étude", "target", "Restitution faite les 7 et 8 décembre", "ok"),
+        ("Nombre de personnes reçues", "baseline", "12", "ok"),
+        ("Nombre de personnes reçues", "target", "Non estimé", "not_available"),
+        ("Nombre de personnes reçues", "result", "Non connu", "not_available")]
