@@ -340,3 +340,56 @@ def test_a_cell_line_opening_with_seven_does_not_end_the_table_at_section_7():
         ("Nombre de personnes reçues", "baseline", "12", "ok"),
         ("Nombre de personnes reçues", "target", "Non estimé", "not_available"),
         ("Nombre de personnes reçues", "result", "Non connu", "not_available")]
+
+
+def placed_over_pages(region, parts: list[tuple[int, list[tuple[int, int, str]]]], between: list[str] = ()):
+    """The bundled report with one table printed again over pages: each ``(table, cells)`` part on a page
+    of its own (a page break before the next, and the prose lines ``between`` after it)."""
+    lines = bundled_text().split("\n")
+    before, after = lines[:region.header.start - 1], lines[region.body_end:]
+    body: list[str] = []
+    places: list[Place | None] = []
+    for index, (table, cells) in enumerate(parts):
+        if index:
+            body += ["", ""] + [f"{text} " for text in between]
+            places += [None, None] + [Place(page_of(len(before)) + index, 56.0, 60.0)] * len(between)
+        printed_lines, printed_places = printed(cells, table=table, page=page_of(len(before)) + index)
+        body += printed_lines
+        places += printed_places
+    places = prose_places(before) + places + prose_places(after, len(before) + len(body))
+    doc = document_from_text("\n".join(before + body + after))
+    assert len(doc.lines) == len(places)
+    return replace(doc, places=tuple(places))
+
+
+def test_a_table_continued_without_its_header_printed_again_carries_its_rows_on():
+    """The rows after a page break, printed without the header (the PDF numbers them a table of their own,
+    rows from 0), are the table's rows still: the measure merged over the break goes on."""
+    doc = document_from_text(bundled_text())
+    region = table_regions(doc, parse_outline(doc))[1]
+    first = [(0, c, title) for c, title in enumerate(HEADER)] + [
+        (1, MEASURE, "Mesure un"), (1, INDICATOR, "Nombre de jeunes suivis"), (1, 2, "7"), (1, 3, "8"), (1, 4, "9")]
+    rest = [(0, INDICATOR, "Taux de sorties"), (0, 3, "40%"), (0, 4, "NC"),
+            (1, MEASURE, "Mesure deux"), (1, INDICATOR, "Nombre d'ateliers"), (1, 2, "3"), (1, 3, "4"), (1, 4, "5")]
+    placed = placed_over_pages(region, [(7, first), (8, rest)])
+    mine = next(r for r in table_regions(placed, parse_outline(placed)) if r.action_id == region.action_id)
+    grid = table_grid(placed, mine)
+    assert grid is not None and grid.tables == (7, 8)
+    frame = indicators_table(placed, parse_outline(placed))
+    read = frame[frame["action_id"] == region.action_id]
+    assert list(zip(read["measure"], read["indicator"], read["kind"], read["raw"], read["status"])) == [
+        ("Mesure un", "Nombre de jeunes suivis", "baseline", "7", "ok"),
+        ("Mesure un", "Nombre de jeunes suivis", "target", "8", "ok"),
+        ("Mesure un", "Nombre de jeunes suivis", "result", "9", "ok"),
+        ("Mesure un", "Taux de sorties", "target", "40%", "ok"),
+        ("Mesure un", "Taux de sorties", "result", "NC", "not_available"),
+        ("Mesure deux", "Nombre d'ateliers", "baseline", "3", "ok"),
+        ("Mesure deux", "Nombre d'ateliers", "target", "4", "ok"),
+        ("Mesure deux", "Nombre d'ateliers", "result", "5", "ok")]
+    after_prose = placed_over_pages(region, [(7, first), (8, rest)], between=["Un paragraphe entre deux tableaux."])
+    mine = next(r for r in table_regions(after_prose, parse_outline(after_prose)) if r.action_id == region.action_id)
+    assert table_grid(after_prose, mine).tables == (7,)  # a table printed after prose is no continuation
+    moved = replace(placed, places=tuple(replace(p, x0=p.x0 + 85) if p is not None and p.table == 8 else p
+                                         for p in placed.places))  # each cell under the next column's header
+    mine = next(r for r in table_regions(moved, parse_outline(moved)) if r.action_id == region.action_id)
+    assert table_grid(moved, mine).tables == (7,)
