@@ -257,16 +257,16 @@ def placed_rows(doc: Document, region: TableRegion, grid: Grid) -> list[DraftRow
              if line.table in grid.tables and not (line.table == grid.table and line.row in grid.header_rows)]
     by_row: dict[tuple[int, int], dict[int, list[tuple[int, str]]]] = {}
     for table in grid.tables:  # a continuing table's rows after the rows before it
-        for (row, column), cell in cells_of([line for line in lines if line.table == table]).items():
-            by_row.setdefault((grid.tables.index(table), row), {})[column] = cell
+        for (printed_row, column), cell in cells_of([line for line in lines if line.table == table]).items():
+            by_row.setdefault((grid.tables.index(table), printed_row), {})[column] = cell
     rows: list[DraftRow] = []
     measure, label = "", []
-    for row in sorted(by_row):
+    for key in sorted(by_row):
         values: list[tuple[int, Atom]] = []
         comment = ""
         indicator = None
         names_measure = False
-        for column, cell in sorted(by_row[row].items()):
+        for column, cell in sorted(by_row[key].items()):
             role, text = grid.role(column), cell_text(cell)
             if role == MEASURE:
                 measure, names_measure = text, True
