@@ -149,17 +149,18 @@ def header_table(doc: Document, header: TableHeader) -> int | None:
     return None
 
 
-def section_outside_table(doc: Document, start: int, end: int, number: str, table: int | None) -> int | None:
-    """Line of the section heading ``number`` in ``start..end`` that is not printed in a cell of ``table``.
+def section_outside_tables(doc: Document, start: int, end: int, number: str) -> int | None:
+    """Line of the section heading ``number`` in ``start..end`` that is not printed in a table's cell.
 
     A cell's line may open with a number ("Réalisée les" / "7 et 8 déc." wrapped in its cell) and read as
-    a heading; a report read from its PDF says the line stands in the table, and a heading never does.
-    ``table=None`` (a report without places): the first heading, as :func:`section_line` finds it.
+    a heading; a report read from its PDF says the line stands in a table (the indicator table, or the
+    rest of it on the next page), and a heading never does. A report without places: the first heading,
+    as :func:`section_line` finds it.
     """
     found = section_line(doc, start, end, number)
-    while found is not None and table is not None:
+    while found is not None:
         place = doc.place(found)
-        if place is None or place.table != table:
+        if place is None or place.table is None:
             break
         found = section_line(doc, found + 1, end, number)
     return found
@@ -168,7 +169,7 @@ def section_outside_table(doc: Document, start: int, end: int, number: str, tabl
 def action_table_regions(doc: Document, outline: Outline) -> list[TableRegion]:
     """The table of each action's section 6 (actions without a table are skipped).
 
-    The table ends before section 7's heading: the first one printed outside the table's cells.
+    The table ends before section 7's heading: the first one printed outside the tables' cells.
     """
     regions = []
     for action in outline.actions:
@@ -179,9 +180,8 @@ def action_table_regions(doc: Document, outline: Outline) -> list[TableRegion]:
         header = find_header(doc, six + 1, (seven - 1) if seven else action.end)
         if header is None:
             continue
-        table = header_table(doc, header)
-        if table is not None:
-            seven = section_outside_table(doc, header.end + 1, action.end, "7", table)
+        if header_table(doc, header) is not None:  # read from its PDF: a table's cells are no headings
+            seven = section_outside_tables(doc, header.end + 1, action.end, "7")
         stop = (seven - 1) if seven else action.end
         regions.append(TableRegion(action.action_id, action.axis or "", action.title, header, header.end + 1, stop))
     return regions
