@@ -14,7 +14,10 @@ flattened text leaves open stays open:
    name, is left to the text route (nothing printed is dropped unread);
    there a row whose cells the text cannot place is placed still when each
    of its cells' lines stands in a value column of the header's grid
-   (:func:`placed_columns`).
+   (:func:`placed_columns`). A table continued on the next page without its
+   header printed again is numbered a table of its own by the PDF's reading:
+   printed right after the table, on a later page, its lines under the
+   header's columns, its rows are the table's (:func:`continuations`).
 2. A body row is the lines of one ``Place.row``. Its measure cell (merged over
    the rows of its measure: printed once, in its first row) names it and the
    rows after it up to the next measure cell: the measure is certain. Its
