@@ -316,3 +316,82 @@ def test_where_the_grid_cannot_read_the_whole_table_it_still_places_the_rows_it_
         ("Nombre de jeunes suivis", "target", "12", "ok"), ("Nombre de jeunes suivis", "result", "15", "ok"),
         ("Nombre de sorties", "baseline", "3", "ok"), ("Nombre de sorties", "target", "4", "ok"),
         ("Nombre de sorties", "result", "5", "ok")]
+
+
+def test_a_cell_line_opening_with_seven_does_not_end_the_table_at_section_7():
+    """A text cell wrapped in its column ("Restitution faite les" / "7 et 8 décembre"): its second line reads
+    like the heading of section 7, but it is printed in the table, so the rows after it are the table's still."""
+    doc = document_from_text(bundled_text())
+    region = table_regions(doc, parse_outline(doc))[1]
+    cells = [(0, c, title) for c, title in enumerate(HEADER)] + [
+        (1, MEASURE, "Mesure un"), (1, INDICATOR, "Remise de l'étude"), (1, 2, "Lancée"),
+        (1, 3, "Restitution faite les 7 et 8 décembre"),
+        (2, INDICATOR, "Nombre de personnes reçues"), (2, 2, "12"), (2, 3, "Non estimé"), (2, 4, "Non connu")]
+    placed, _ = placed_report(region, cells)
+    assert any(placed.line(n) == "7 et 8 décembre " for n in range(1, len(placed.lines) + 1))
+    mine = next(r for r in table_regions(placed, parse_outline(placed)) if r.action_id == region.action_id)
+    assert placed.line(mine.body_end + 1).strip().startswith("7.")  # the next section's heading, after the table
+    assert placed.place(mine.body_end + 1).table is None
+    frame = indicators_table(placed, parse_outline(placed))
+    read = frame[frame["action_id"] == region.action_id]
+    assert list(zip(read["indicator"], read["kind"], read["raw"], read["status"])) == [
+        ("Remise de l'étude", "baseline", "Lancée", "ok"),
+        ("Remise de l'étude", "target", "Restitution faite les 7 et 8 décembre", "ok"),
+        ("Nombre de personnes reçues", "baseline", "12", "ok"),
+        ("Nombre de personnes reçues", "target", "Non estimé", "not_available"),
+        ("Nombre de personnes reçues", "result", "Non connu", "not_available")]
+
+
+def placed_over_pages(region, parts: list[tuple[int, list[tuple[int, int, str]]]], between: list[str] = ()):
+    """The bundled report with one table printed again over pages: each ``(table, cells)`` part on a page
+    of its own (a page break before the next, and the prose lines ``between`` after it)."""
+    lines = bundled_text().split("\n")
+    before, after = lines[:region.header.start - 1], lines[region.body_end:]
+    body: list[str] = []
+    places: list[Place | None] = []
+    for index, (table, cells) in enumerate(parts):
+        if index:
+            body += ["", ""] + [f"{text} " for text in between]
+            places += [None, None] + [Place(page_of(len(before)) + index, 56.0, 60.0)] * len(between)
+        printed_lines, printed_places = printed(cells, table=table, page=page_of(len(before)) + index)
+        body += printed_lines
+        places += printed_places
+    places = prose_places(before) + places + prose_places(after, len(before) + len(body))
+    doc = document_from_text("\n".join(before + body + after))
+    assert len(doc.lines) == len(places)
+    return replace(doc, places=tuple(places))
+
+
+def test_a_table_continued_without_its_header_printed_again_carries_its_rows_on():
+    """The rows after a page break, printed without the header (the PDF numbers them a table of their own,
+    rows from 0), are the table's rows still: the measure merged over the break goes on, and a cell's line
+    there opening with « 7 » is no heading of section 7."""
+    doc = document_from_text(bundled_text())
+    region = table_regions(doc, parse_outline(doc))[1]
+    first = [(0, c, title) for c, title in enumerate(HEADER)] + [
+        (1, MEASURE, "Mesure un"), (1, INDICATOR, "Nombre de jeunes suivis"), (1, 2, "7"), (1, 3, "8"), (1, 4, "9")]
+    rest = [(0, INDICATOR, "Taux de sorties"), (0, 2, "Restitution faite les 7 et 8 décembre"), (0, 3, "40%"), (0, 4, "NC"),
+            (1, MEASURE, "Mesure deux"), (1, INDICATOR, "Nombre d'ateliers"), (1, 2, "3"), (1, 3, "4"), (1, 4, "5")]
+    placed = placed_over_pages(region, [(7, first), (8, rest)])
+    mine = next(r for r in table_regions(placed, parse_outline(placed)) if r.action_id == region.action_id)
+    grid = table_grid(placed, mine)
+    assert grid is not None and grid.tables == (7, 8)
+    frame = indicators_table(placed, parse_outline(placed))
+    read = frame[frame["action_id"] == region.action_id]
+    assert list(zip(read["measure"], read["indicator"], read["kind"], read["raw"], read["status"])) == [
+        ("Mesure un", "Nombre de jeunes suivis", "baseline", "7", "ok"),
+        ("Mesure un", "Nombre de jeunes suivis", "target", "8", "ok"),
+        ("Mesure un", "Nombre de jeunes suivis", "result", "9", "ok"),
+        ("Mesure un", "Taux de sorties", "baseline", "Restitution faite les 7 et 8 décembre", "ok"),
+        ("Mesure un", "Taux de sorties", "target", "40%", "ok"),
+        ("Mesure un", "Taux de sorties", "result", "NC", "not_available"),
+        ("Mesure deux", "Nombre d'ateliers", "baseline", "3", "ok"),
+        ("Mesure deux", "Nombre d'ateliers", "target", "4", "ok"),
+        ("Mesure deux", "Nombre d'ateliers", "result", "5", "ok")]
+    after_prose = placed_over_pages(region, [(7, first), (8, rest)], between=["Un paragraphe entre deux tableaux."])
+    mine = next(r for r in table_regions(after_prose, parse_outline(after_prose)) if r.action_id == region.action_id)
+    assert table_grid(after_prose, mine).tables == (7,)  # a table printed after prose is no continuation
+    moved = replace(placed, places=tuple(replace(p, x0=p.x0 + 85) if p is not None and p.table == 8 else p
+                                         for p in placed.places))  # each cell under the next column's header
+    mine = next(r for r in table_regions(moved, parse_outline(moved)) if r.action_id == region.action_id)
+    assert table_grid(moved, mine).tables == (7,)

@@ -1,13 +1,15 @@
 """The PDF route beside the text route on the PDF twins (issue 30).
 
-A twin prints the report its text gives: read from the PDF, it must give the
-same annex budget rows and the same verdicts of the checks, but where the text
-route left a value ambiguous and the PDF places it (the PDF knows more there).
+A twin prints the report its text gives. Read from the PDF, every indicator cell must come back
+placed in its column (no value ambiguous, wrong or missing: :func:`tests.pdf_twins.scorecard.score`),
+and the report must give the same annex budget rows and the same verdicts of the checks as its text,
+but where the text route left a value ambiguous and the PDF places it (the PDF knows more there).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+import re
 
 import pandas as pd
 import pytest
@@ -19,8 +21,8 @@ from calpae_lib.text.reading import document_from_text
 
 from .nextyear import make_variant, other_departement
 from .pdf_twins.render import render_twin
+from .pdf_twins.scorecard import KEYS, Score, score
 from .variants import bundled_text
-
 #: The checks fed by indicator values (the sheets' tables, Annexe 4's counts): where the text route
 #: leaves a value ambiguous, the PDF places it, and these may find more. The chain's other rules
 #: (dates, comments) read what both routes read alike.
@@ -96,3 +98,50 @@ def test_checks_of_a_next_year_twin_differ_only_where_the_text_route_left_values
         placed = sum(int(pdf_report.tables[name]["status"].eq("ambiguous").sum())
                      for name in ("indicators", "annex4"))
         assert ambiguous > 0 and placed < ambiguous
+
+def indicators_score(read: pd.DataFrame, twin) -> tuple[Score, int]:
+    """The PDF route's reading of a twin's indicator tables against its truth, and the truth's size."""
+    return score(read, twin.indicators, KEYS["indicators"]), len(twin.indicators)
+
+
+@pytest.fixture(scope="module")
+def bundled_by_pdf(bundled_twin):
+    """The bundled twin read by the PDF route: its Document and its indicator table."""
+    doc = read_source(bundled_twin.path)
+    return doc, parse_document(doc).tables["indicators"]
+
+
+def test_the_bundled_twin_s_indicators_are_all_read_right(bundled_twin, bundled_by_pdf):
+    found, expected = indicators_score(bundled_by_pdf[1], bundled_twin)
+    assert expected > 300  # the bundled report's indicator tables, every cell
+    assert found == Score(right=expected, ambiguous=0, wrong=0, missing=0)
+
+
+#: A cell's line that reads like a numbered section's heading (« 7 et 8 déc. »).
+LIKE_A_HEADING = re.compile(r"^\d+\s+[^\W\d]")
+
+
+def test_text_cells_wrapped_in_their_column_are_read_whole_with_the_rows_after_them(bundled_twin, bundled_by_pdf):
+    """A text cell printed on two lines, its second opening with a number (« Réalisée les » / « 7 et 8 déc. »),
+    is one cell, and the table's rows after it are read too (that line is no heading of section 7)."""
+    doc, read = bundled_by_pdf
+    truth = bundled_twin.indicators
+    texts = truth[truth["raw"].str.match(r"^[^\W\d]") & truth["raw"].str.contains(r"\s\d")]
+    cut = [n for n in range(1, len(doc.lines) + 1) if doc.place(n) is not None and doc.place(n).table is not None
+           and LIKE_A_HEADING.match(doc.line(n)) and any(raw.endswith(doc.line(n).strip()) for raw in texts["raw"])]
+    assert cut  # the twin wraps such a cell before its number
+    for action in texts["action_id"].unique():
+        mine = read[read["action_id"] == action]
+        expected = truth[truth["action_id"] == action]
+        assert list(zip(mine["indicator"], mine["kind"], mine["raw"])) == \
+            list(zip(expected["indicator"], expected["kind"], expected["raw"]))
+        assert mine["status"].ne("ambiguous").all()
+
+
+@pytest.mark.parametrize("make", [lambda text: make_variant(text, 3).text, lambda text: other_departement(text).text],
+                         ids=["next-year-variant-3", "other-departement"])
+def test_a_variant_s_indicators_are_all_read_right(make, tmp_path):
+    twin = render_twin(make(bundled_text()), tmp_path / "variant.pdf")
+    found, expected = indicators_score(parse_document(read_source(twin.path)).tables["indicators"], twin)
+    assert expected > 200
+    assert found == Score(right=expected, ambiguous=0, wrong=0, missing=0)

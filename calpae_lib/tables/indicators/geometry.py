@@ -14,7 +14,10 @@ flattened text leaves open stays open:
    name, is left to the text route (nothing printed is dropped unread);
    there a row whose cells the text cannot place is placed still when each
    of its cells' lines stands in a value column of the header's grid
-   (:func:`placed_columns`).
+   (:func:`placed_columns`). A table continued on the next page without its
+   header printed again is numbered a table of its own by the PDF's reading:
+   printed right after the table, on a later page, its lines under the
+   header's columns, its rows are the table's (:func:`continuations`).
 2. A body row is the lines of one ``Place.row``. Its measure cell (merged over
    the rows of its measure: printed once, in its first row) names it and the
    rows after it up to the next measure cell: the measure is certain. Its
@@ -28,7 +31,7 @@ The text route (a report without places) never comes here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from calpae_lib.tables.indicators.cells import Atom, read_atoms
 from calpae_lib.tables.indicators.headers import TableRegion
@@ -49,14 +52,21 @@ MEASURE, INDICATOR, JUSTIFICATION_COLUMN = "measure", "indicator", "justificatio
 
 @dataclass(frozen=True)
 class Grid:
-    """A placed table: its number in the report, its header's rows, what each grid column holds."""
+    """A placed table: its number in the report, its header's rows, what each grid column holds, and the
+    tables that continue it on the next pages without printing its header again."""
 
     table: int
     header_rows: frozenset[int]
     roles: tuple[tuple[int, str | int], ...]  # (grid column, MEASURE / INDICATOR / JUSTIFICATION_COLUMN / value index)
+    continued: tuple[int, ...] = ()
 
     def role(self, column: int) -> str | int | None:
         return dict(self.roles).get(column)
+
+    @property
+    def tables(self) -> tuple[int, ...]:
+        """The numbers of the tables the grid's rows are printed in, in printed order."""
+        return (self.table, *self.continued)
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,7 @@ class CellLine:
     row: int
     column: int
     text: str
+    x0: float = 0.0
 
 
 def cell_line(doc: Document, number: int) -> CellLine | None:
@@ -75,7 +86,7 @@ def cell_line(doc: Document, number: int) -> CellLine | None:
     place = doc.place(number)
     if place is None or place.table is None or place.row is None or place.column is None:
         return None
-    return CellLine(number, place.table, place.row, place.column, doc.line(number))
+    return CellLine(number, place.table, place.row, place.column, doc.line(number), place.x0)
 
 
 def placed_lines(doc: Document, start: int, end: int) -> list[CellLine]:
@@ -113,9 +124,73 @@ def column_role(text: str) -> str | None:
 
 def table_grid(doc: Document, region: TableRegion) -> Grid | None:
     """The grid of a table whose every line carries its cell's place in a column its header names, else
-    ``None`` (rule 1)."""
+    ``None`` (rule 1); with the tables that continue it (:func:`continuations`)."""
     grid = header_grid(doc, region)
-    return grid if grid is not None and covers(doc, region, grid) else None
+    if grid is None:
+        return None
+    grid = replace(grid, continued=continuations(doc, region, grid))
+    return grid if covers(doc, region, grid) else None
+
+
+#: How far left of its header's text (points) a column's text may start: the header's own cell padding.
+COLUMN_TOLERANCE = 6.0
+
+
+def column_lefts(doc: Document, region: TableRegion, grid: Grid) -> dict[int, float]:
+    """Where each grid column's header text starts (points from the page's left edge)."""
+    lefts: dict[int, float] = {}
+    for line in placed_lines(doc, region.header.start, region.header.end):
+        if line.table == grid.table:
+            lefts[line.column] = min(lefts.get(line.column, line.x0), line.x0)
+    return lefts
+
+
+def under_its_header(x0: float, column: int, lefts: dict[int, float]) -> bool:
+    """Whether a line starting at ``x0`` stands under the header cell of its ``column``: not left of its
+    header's text (beyond a cell's padding), left of the next column's.
+
+    >>> lefts = {0: 62.7, 1: 140.7, 2: 258.7}
+    >>> under_its_header(62.7, 0, lefts), under_its_header(200.0, 1, lefts), under_its_header(300.0, 2, lefts)
+    (True, True, True)
+    >>> under_its_header(150.0, 0, lefts), under_its_header(140.7, 2, lefts), under_its_header(70.0, 3, lefts)
+    (False, False, False)
+    """
+    if column not in lefts:
+        return False
+    following = [left for other, left in lefts.items() if other > column]
+    return lefts[column] - COLUMN_TOLERANCE <= x0 < min(following, default=float("inf"))
+
+
+def continuations(doc: Document, region: TableRegion, grid: Grid) -> tuple[int, ...]:
+    """The tables that carry the grid's rows on over the next pages without its header printed again.
+
+    A word processor repeats a table's header on a continued page only when asked to; the PDF's reading
+    then numbers the rest a table of its own. Table ``n + 1`` continues table ``n`` when it is printed
+    right after it (nothing printed between them), starting on a later page, and each of its lines stands
+    under the header cell of its column (:func:`under_its_header`).
+    """
+    lines = [line for line in placed_lines(doc, region.header.start, region.body_end) if line.table >= grid.table]
+    lefts = column_lefts(doc, region, grid)
+    found: list[int] = []
+    last = grid.table
+    while True:
+        table = last + 1
+        mine = [line for line in lines if line.table == table]
+        before = [line for line in lines if line.table == last]
+        if not mine or not before or not printed_next(doc, before[-1].line, mine[0].line):
+            break
+        if not all(under_its_header(line.x0, line.column, lefts) for line in mine):
+            break
+        found.append(table)
+        last = table
+    return tuple(found)
+
+
+def printed_next(doc: Document, last: int, first: int) -> bool:
+    """Whether line ``first`` is printed right after line ``last`` (nothing between them) on a later page."""
+    between = any(text.strip() for _, text in doc.numbered(last + 1, first - 1))
+    start, end = doc.place(last), doc.place(first)
+    return not between and start is not None and end is not None and end.page != start.page
 
 
 def header_grid(doc: Document, region: TableRegion) -> Grid | None:
@@ -154,7 +229,7 @@ def covers(doc: Document, region: TableRegion, grid: Grid) -> bool:
     """Whether every line the table prints in the region has a row and a column the header names."""
     for number, text in doc.numbered(region.header.start, region.body_end):
         place = doc.place(number)
-        if not text.strip() or place is None or place.table != grid.table:
+        if not text.strip() or place is None or place.table not in grid.tables:
             continue
         if place.row is None or place.column is None or grid.role(place.column) is None:
             return False
@@ -182,18 +257,19 @@ def cell_atom(text: str, line: int) -> Atom:
 def placed_rows(doc: Document, region: TableRegion, grid: Grid) -> list[DraftRow]:
     """The table's rows read from its grid (rule 2); each row's ``placed`` gives its cells' value columns."""
     lines = [line for line in placed_lines(doc, region.header.start, region.body_end)
-             if line.table == grid.table and line.row not in grid.header_rows]
-    by_row: dict[int, dict[int, list[tuple[int, str]]]] = {}
-    for (row, column), cell in cells_of(lines).items():
-        by_row.setdefault(row, {})[column] = cell
+             if line.table in grid.tables and not (line.table == grid.table and line.row in grid.header_rows)]
+    by_row: dict[tuple[int, int], dict[int, list[tuple[int, str]]]] = {}
+    for table in grid.tables:  # a continuing table's rows after the rows before it
+        for (printed_row, column), cell in cells_of([line for line in lines if line.table == table]).items():
+            by_row.setdefault((grid.tables.index(table), printed_row), {})[column] = cell
     rows: list[DraftRow] = []
     measure, label = "", []
-    for row in sorted(by_row):
+    for key in sorted(by_row):
         values: list[tuple[int, Atom]] = []
         comment = ""
         indicator = None
         names_measure = False
-        for column, cell in sorted(by_row[row].items()):
+        for column, cell in sorted(by_row[key].items()):
             role, text = grid.role(column), cell_text(cell)
             if role == MEASURE:
                 measure, names_measure = text, True

@@ -140,19 +140,50 @@ def find_header(doc: Document, start: int, stop: int) -> TableHeader | None:
     return None
 
 
+def header_table(doc: Document, header: TableHeader) -> int | None:
+    """The number of the table the header's lines were printed in (a report read from its PDF), else ``None``."""
+    for number in range(header.start, header.end + 1):
+        place = doc.place(number)
+        if place is not None and place.table is not None:
+            return place.table
+    return None
+
+
+def section_outside_tables(doc: Document, start: int, end: int, number: str) -> int | None:
+    """Line of the section heading ``number`` in ``start..end`` that is not printed in a table's cell.
+
+    A cell's line may open with a number ("Réalisée les" / "7 et 8 déc." wrapped in its cell) and read as
+    a heading; a report read from its PDF says the line stands in a table (the indicator table, or the
+    rest of it on the next page), and a heading never does. A report without places: the first heading,
+    as :func:`section_line` finds it.
+    """
+    found = section_line(doc, start, end, number)
+    while found is not None:
+        place = doc.place(found)
+        if place is None or place.table is None:
+            break
+        found = section_line(doc, found + 1, end, number)
+    return found
+
+
 def action_table_regions(doc: Document, outline: Outline) -> list[TableRegion]:
-    """The table of each action's section 6 (actions without a table are skipped)."""
+    """The table of each action's section 6 (actions without a table are skipped).
+
+    The table ends before section 7's heading: the first one printed outside the tables' cells.
+    """
     regions = []
     for action in outline.actions:
         six = section_line(doc, action.start, action.end, "6")
         if six is None:
             continue
         seven = section_line(doc, six + 1, action.end, "7")
+        header = find_header(doc, six + 1, (seven - 1) if seven else action.end)
+        if header is None:
+            continue
+        if header_table(doc, header) is not None:  # read from its PDF: a table's cells are no headings
+            seven = section_outside_tables(doc, header.end + 1, action.end, "7")
         stop = (seven - 1) if seven else action.end
-        header = find_header(doc, six + 1, stop)
-        if header is not None:
-            regions.append(TableRegion(action.action_id, action.axis or "", action.title, header,
-                                       header.end + 1, stop))
+        regions.append(TableRegion(action.action_id, action.axis or "", action.title, header, header.end + 1, stop))
     return regions
 
 
