@@ -82,6 +82,9 @@ def test_run_of_the_twin_pdf_publishes_the_pages_of_its_text(twin_runs, bundled_
     index = page_text(twin_runs["pdf"] / "index.html")
     assert bundled_twin.path.name in index
     assert hashlib.sha256(bundled_twin.path.read_bytes()).hexdigest()[:12] in index
+    method = " ".join(page_text(twin_runs["pdf"] / "methode.html").split())  # it says it read a PDF
+    assert f"{bundled_twin.pages} pages" in method and "publie en PDF" in method and "« p. 37 »" in method
+    assert "publie en PDF" not in " ".join(page_text(twin_runs["text"] / "methode.html").split())
 
 
 @pytest.mark.e2e
