@@ -29,6 +29,8 @@ from .variants import bundled_text
 PDF_REFERENCE = re.compile(r"p\.\u00a0(\d+), lignes? ((?:\d+(?:, | et )?)+) du texte extrait du PDF")
 #: « p. 12 à 14 »: pages bounded, not known (the text route's reference).
 PAGE_RANGE = re.compile(r"p\.\u00a0\d+ à \d+")
+#: A findings table's row of a report read from its PDF: its « Page » cell, then its « Ligne » cell.
+PAGE_AND_LINE_CELLS = re.compile(r'<td class="text">p\.(?:\u00a0|&nbsp;)(\d+)</td><td class="num">(\d+)</td>')
 
 
 def page_text(path: Path) -> str:
@@ -92,17 +94,22 @@ def test_run_of_the_twin_pdf_cites_the_exact_page_of_every_value(twin_runs, bund
     doc = loading.load_report(bundled_twin.path).doc  # stored by the run: not read again
     printed = printed_words(bundled_twin.path)
     checked = 0
+    cited = []
     for page in sorted(twin_runs["pdf"].glob("*.html")):
         text = page_text(page)
         assert not PAGE_RANGE.search(text), f"{page.name}: une page bornée, non exacte"
         assert "du texte)" not in text and "du texte." not in text, page.name
-        for match in PDF_REFERENCE.finditer(text):
-            for line in re.findall(r"\d+", match.group(2)):
-                words = Counter(doc.line(int(line)).split())
-                assert words and not words - printed[match.group(1)], \
-                    f"{page.name}: ligne {line} ({doc.line(int(line))!r}) n'est pas imprimée p. {match.group(1)}"
-                checked += 1
-    assert checked >= len(bundled_report.tables["actions"])  # each sheet at least, in the annex
+        cited += [(page.name, match.group(1), line) for match in PDF_REFERENCE.finditer(text)
+                  for line in re.findall(r"\d+", match.group(2))]
+        findings = PAGE_AND_LINE_CELLS.findall(page.read_text(encoding="utf-8"))
+        cited += [(page.name, number, line) for number, line in findings]
+        checked += len(findings)
+    for name, number, line in cited:
+        printed_line = next(n for n in range(int(line), 0, -1) if doc.line(n).strip())  # a blank: the line before
+        words = Counter(doc.line(printed_line).split())
+        assert not words - printed[number], f"{name}: ligne {line} ({doc.line(printed_line)!r}) n'est pas p. {number}"
+    assert len(cited) - checked >= len(bundled_report.tables["actions"])  # each sheet at least, in the annex
+    assert checked >= 100  # the findings tables give each finding's page
     text_pages = " ".join(page_text(page) for page in twin_runs["text"].glob("*.html"))
     assert not PDF_REFERENCE.search(text_pages)
 
