@@ -181,3 +181,4 @@ def test_store_a_pdfs_title_is_read_from_its_stored_parse(bundled_twin, tmp_path
     monkeypatch.setattr(pdf_reading, "read_pdf", lambda *a, **k: pytest.fail("le PDF est relu"))
     assert loading.report_metadata(raw / "calpae_jumeau.pdf") == report.meta
     assert loading.resolve_raw() == raw / "calpae_jumeau.pdf"
+    assert loading.open_report(report.meta.year, str(raw / "calpae_jumeau.pdf")).doc.places  # a notebook's raw_path
