@@ -87,6 +87,9 @@ def test_run_of_the_twin_pdf_publishes_the_pages_of_its_text(twin_runs, bundled_
     method = " ".join(page_text(twin_runs["pdf"] / "methode.html").split())  # it says it read a PDF
     assert f"{bundled_twin.pages} pages" in method and "publie en PDF" in method and "« p. 37 »" in method
     assert "publie en PDF" not in " ".join(page_text(twin_runs["text"] / "methode.html").split())
+    for name in ("synthese.html", "annexe.html"):  # every footer says what a value refers to
+        assert "renvoie à la page où ce fichier l'imprime" in page_text(twin_runs["pdf"] / name)
+        assert "renvoie à sa ligne dans ce fichier" in page_text(twin_runs["text"] / name)
 
 
 @pytest.mark.e2e
