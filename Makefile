@@ -16,7 +16,11 @@ ifneq ($(UNKNOWN_GOALS),)
 $(error unknown target '$(UNKNOWN_GOALS)'; the targets are: $(GOALS))
 endif
 
-RAWS = $(wildcard data/raw/calpae_*.txt)
+# The reports, as texts or PDFs; the text and the PDF of one report side by side are refused (keep one:
+# which one is read is the user's choice, as calpae run says too).
+RAW_DIR ?= data/raw
+RAWS = $(wildcard $(RAW_DIR)/calpae_*.txt $(RAW_DIR)/calpae_*.pdf)
+TEXTS_BESIDE_THEIR_PDF = $(filter $(patsubst %.pdf,%.txt,$(filter %.pdf,$(RAWS))),$(RAWS))
 
 reports: tables
 	$(BIN)/calpae run $(RAWS) $(if $(JOBS),--jobs $(JOBS))
@@ -35,6 +39,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -p tests.fast_imports $(TEST_WORKERS) $(TEST_OPTIONS)
 
 tables: $(STAMP)
+	$(if $(TEXTS_BESIDE_THEIR_PDF),$(error le texte et le PDF d'un même rapport : $(TEXTS_BESIDE_THEIR_PDF) et son PDF ; \
+		gardez-en un seul dans $(RAW_DIR)))
 	@for raw in $(RAWS); do $(BIN)/calpae parse "$$raw" || exit $$?; done
 
 # docs/dictionnaire.md, written from the tables' schemas (a test fails when it is stale)

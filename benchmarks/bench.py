@@ -16,6 +16,14 @@ Measures:
    html --no-input`` (subprocesses). The baseline's notebooks read the parsed
    report from the store the first cold run filled (they do not parse).
 
+4. the PDF route (issue 30): the bundled report's PDF twin (``tests/pdf_twins``, about a
+   hundred pages) rendered once, then, in this process, read and parsed cold (an empty
+   result store: the PDF read, parsed and stored; the PDF reader's import counted) and warm
+   (the stored parse read back), the PDF read alone, and the ``calpae parse`` command on it
+   with an empty store (interpreter start-up and the tables written included); the target
+   is a report of about 110 pages read in well under 10 s on 2 cores. ``--only pdf``
+   measures this section alone.
+
 Prints a table, the cold run's phases and the ratios against the targets
 (cold ≤ 0.15 × baseline, warm < 1 s, cold runs and parsing linear in the
 number of reports), and writes them with the date, the commit and the machine
@@ -45,6 +53,10 @@ BIN = Path(sys.executable).parent
 COPIES = (1, 4, 16)
 #: Where each run of the benchmark leaves its measures, one JSON file per run.
 RESULTS_DIR = PROJECT / "benchmarks" / "results"
+#: The sections ``--only`` can name, in the order they run.
+SECTIONS = ("parsing", "run", "baseline", "pdf")
+#: The PDF route's target (issue 30): a report of about 110 pages read in well under this, on 2 cores.
+PDF_TARGET_SECONDS = 10.0
 
 
 def shift_years(text: str, offset: int) -> str:
@@ -97,6 +109,30 @@ def bench_parsing(work: Path) -> dict:
         for path in copies[:count]:
             parse_report(path)
         results[f"copies_{count}"] = time.perf_counter() - start
+    return results
+
+
+def bench_pdf(work: Path) -> dict:
+    """The bundled report's PDF twin rendered, then read and parsed cold (empty store) and warm (stored),
+    and read alone: seconds, with its pages and size."""
+    from calpae_lib.pdf import read_pdf
+    from calpae_lib.publish.loading import load_report
+    from tests.pdf_twins.render import render_twin
+    from tests.variants import bundled_text
+
+    start = time.perf_counter()
+    twin = render_twin(bundled_text(), work / "jumeau.pdf")
+    results = {"render": time.perf_counter() - start, "pages": twin.pages, "bytes": twin.path.stat().st_size,
+               "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None}
+    store = work / "pdf-store"
+    for name, measured in (("cold", lambda: load_report(twin.path, store_dir=store)),
+                           ("warm", lambda: load_report(twin.path, store_dir=store)),
+                           ("read", lambda: read_pdf(twin.path))):
+        start, cpu = time.perf_counter(), time.process_time()
+        measured()
+        results[name], results[f"{name}_cpu"] = time.perf_counter() - start, time.process_time() - cpu
+    command = [str(BIN / "calpae"), "parse", str(twin.path), "--out", str(work / "pdf-tables")]
+    results["parse_command"] = timed(command, {**os.environ, "CALPAE_CACHE_DIR": str(work / "pdf-command-store")})
     return results
 
 
@@ -178,45 +214,86 @@ def seconds(value: float) -> str:
     return f"{value:7.2f} s"
 
 
-def report(info: dict, parsing: dict, run: dict, baseline: dict, jobs: int) -> str:
-    rows = [
-        ("import of calpae_lib.pipeline", seconds(parsing["import"])),
-        ("parse bundled report (first, lazy imports)", seconds(parsing["bundled_first"])),
-        ("parse bundled report", seconds(parsing["bundled"])),
-        *[(f"parse {n} copies (other years)", f"{seconds(parsing[f'copies_{n}'])}  "
-           f"({parsing[f'copies_{n}'] / n:.2f} s per report)") for n in COPIES],
-        (f"calpae run, 1 report, cold (--jobs {jobs}), median of {len(run['colds'])}",
-         f"{seconds(run['cold'])}  ({' / '.join(f'{t:.2f}' for t in run['colds'])} s)"),
-        ("calpae run, 1 report, warm (nothing changed: nothing done)", seconds(run["warm"])),
-        ("calpae run, 1 report, a published page removed (all reused)", seconds(run["reuse"])),
-        (f"calpae run, 4 reports, cold (--jobs {jobs})", seconds(run["cold_4"])),
-        ("calpae run, 4 reports, warm", seconds(run["warm_4"])),
-        (f"calpae run, 16 reports, cold (--jobs {jobs})", seconds(run["cold_16"])),
-        ("calpae run, 16 reports, warm", seconds(run["warm_16"])),
-        (f"baseline: papermill + nbconvert commands, {baseline['notebooks']} notebooks",
-         seconds(baseline["baseline"])),
-    ]
-    width = max(len(name) for name, _ in rows)
+def report(info: dict, parsing: dict, run: dict, baseline: dict, jobs: int, pdf: dict | None = None) -> str:
+    """The printed table of the measures, the cold run's phases and the ratios; a section not measured
+    (``--only``, an empty dict) is left out."""
     commit = (info.get("calpae") or {}).get("commit") or "no commit"
     lines = [f"calpae benchmark — {info['date']} — commit {commit[:12]} — {info['nproc']} cores, {info['cpu']}, "
              f"Python {info['python']}", ""]
+    rows = measured_rows(parsing, run, baseline, jobs) + (pdf_rows(pdf) if pdf else [])
+    width = max(len(name) for name, _ in rows)
     lines += [f"{name:<{width}}  {value}" for name, value in rows]
-    lines += ["", *phase_lines(run["phases"])]
+    if run:
+        lines += ["", *phase_lines(run["phases"])]
     ratio = ratios(parsing, run, baseline)
-    lines += ["", "Ratios:",
-              f"  cold / baseline          = {ratio['cold_over_baseline']:.3f}   (target ≤ 0.15)",
-              f"  warm / baseline          = {ratio['warm_over_baseline']:.3f}",
-              f"  warm                     = {run['warm']:.2f} s (target < 1 s)",
-              f"  cold, each added report  = {ratio['cold_per_report_1_to_4']:.2f} s from 1 to 4, "
-              f"{ratio['cold_per_report_4_to_16']:.2f} s from 4 to 16"
-              f" (ratio {ratio['cold_growth']:.2f}; 1.00 = linear)",
-              f"  parse per report, 16 / 1 = {ratio['parse_growth']:.2f}   (1.00 = linear)"]
+    if ratio:
+        lines += ["", "Ratios:",
+                  f"  cold / baseline          = {ratio['cold_over_baseline']:.3f}   (target ≤ 0.15)",
+                  f"  warm / baseline          = {ratio['warm_over_baseline']:.3f}",
+                  f"  warm                     = {run['warm']:.2f} s (target < 1 s)",
+                  f"  cold, each added report  = {ratio['cold_per_report_1_to_4']:.2f} s from 1 to 4, "
+                  f"{ratio['cold_per_report_4_to_16']:.2f} s from 4 to 16"
+                  f" (ratio {ratio['cold_growth']:.2f}; 1.00 = linear)",
+                  f"  parse per report, 16 / 1 = {ratio['parse_growth']:.2f}   (1.00 = linear)"]
+    if pdf:
+        lines += ["", "PDF route:",
+                  f"  read + parse, cold, per 110 pages = {pdf_ratios(pdf)['cold_per_110_pages']:.2f} s "
+                  f"(target: well under {PDF_TARGET_SECONDS:.0f} s on 2 cores)"
+                  + (f"; load average {pdf['load_average']:.1f} when measured" if pdf.get("load_average") else "")]
     return "\n".join(lines)
+
+
+def pdf_rows(pdf: dict) -> list[tuple[str, str]]:
+    """The PDF section's rows of the printed table."""
+    pages = f"{pdf['pages']} pages, {pdf['bytes'] / 1024:.0f} KiB"
+    def with_cpu(name: str) -> str:  # the processor time too: the wall clock counts what others run meanwhile
+        return seconds(pdf[name]) + (f"  ({pdf[name + '_cpu']:.2f} s of processor)" if name + "_cpu" in pdf else "")
+
+    return [(f"PDF twin of the bundled report rendered ({pages})", seconds(pdf["render"])),
+            ("PDF read + parsed + stored, cold (empty store, first in process)", with_cpu("cold")),
+            ("PDF parse read back from the store, warm", with_cpu("warm")),
+            ("PDF read alone (words, tables, lines)", with_cpu("read")),
+            ("calpae parse on the PDF, empty store (a new process, tables written)", seconds(pdf["parse_command"]))]
+
+
+def pdf_ratios(pdf: dict) -> dict:
+    """The PDF section against its target: the cold read and parse scaled to 110 pages."""
+    return {"cold_per_110_pages": pdf["cold"] / pdf["pages"] * 110,
+            "read_per_110_pages": pdf["read"] / pdf["pages"] * 110}
+
+
+def measured_rows(parsing: dict, run: dict, baseline: dict, jobs: int) -> list[tuple[str, str]]:
+    """The rows of the parsing, run and baseline sections measured (each left out when empty)."""
+    rows = []
+    if parsing:
+        rows += [
+            ("import of calpae_lib.pipeline", seconds(parsing["import"])),
+            ("parse bundled report (first, lazy imports)", seconds(parsing["bundled_first"])),
+            ("parse bundled report", seconds(parsing["bundled"])),
+            *[(f"parse {n} copies (other years)", f"{seconds(parsing[f'copies_{n}'])}  "
+               f"({parsing[f'copies_{n}'] / n:.2f} s per report)") for n in COPIES]]
+    if run:
+        rows += [
+            (f"calpae run, 1 report, cold (--jobs {jobs}), median of {len(run['colds'])}",
+             f"{seconds(run['cold'])}  ({' / '.join(f'{t:.2f}' for t in run['colds'])} s)"),
+            ("calpae run, 1 report, warm (nothing changed: nothing done)", seconds(run["warm"])),
+            ("calpae run, 1 report, a published page removed (all reused)", seconds(run["reuse"])),
+            (f"calpae run, 4 reports, cold (--jobs {jobs})", seconds(run["cold_4"])),
+            ("calpae run, 4 reports, warm", seconds(run["warm_4"])),
+            (f"calpae run, 16 reports, cold (--jobs {jobs})", seconds(run["cold_16"])),
+            ("calpae run, 16 reports, warm", seconds(run["warm_16"]))]
+    if baseline:
+        rows += [(f"baseline: papermill + nbconvert commands, {baseline['notebooks']} notebooks",
+                  seconds(baseline["baseline"]))]
+    return rows
 
 
 def ratios(parsing: dict, run: dict, baseline: dict) -> dict:
     """The measures compared with the targets: cold and warm against the baseline, and how the cold
-    run and the parse grow with the number of reports (1.00 = linear)."""
+    run and the parse grow with the number of reports (1.00 = linear); none when a section was not
+    measured (``--only``)."""
+    if not (parsing and run and baseline):
+        return {}
     per_report_4 = (run["cold_4"] - run["cold"]) / 3
     per_report_16 = (run["cold_16"] - run["cold_4"]) / 12
     return {"cold_over_baseline": run["cold"] / baseline["baseline"],
@@ -227,11 +304,13 @@ def ratios(parsing: dict, run: dict, baseline: dict) -> dict:
 
 
 def write_results(info: dict, parsing: dict, run: dict, baseline: dict, jobs: int,
-                  folder: Path = RESULTS_DIR) -> Path:
+                  folder: Path = RESULTS_DIR, pdf: dict | None = None) -> Path:
     """Write one run's measures to ``folder/<date>-<commit>.json`` and return its path: the date
     (UTC), calpae's commit (``nocommit`` outside a git checkout; ``-modified`` when the checkout had
     uncommitted changes), the machine, every measure in seconds, the ratios and the printed table.
-    A second run of the same day and commit gets ``-2``, ``-3``…: no measure is overwritten."""
+    A second run of the same day and commit gets ``-2``, ``-3``…: no measure is overwritten. ``pdf``: the
+    PDF route's measures (:func:`bench_pdf`), under ``seconds.pdf`` and ``ratios.pdf``; a section not
+    measured (``--only``) is an empty dict."""
     identity = info.get("calpae") or {}
     commit = (identity.get("commit") or "nocommit")[:12] + ("-modified" if identity.get("modified") else "")
     stem = f"{info['date']}-{commit}"
@@ -243,9 +322,9 @@ def write_results(info: dict, parsing: dict, run: dict, baseline: dict, jobs: in
     record = {"date": info["date"], "time": info.get("time"), "commit": identity.get("commit"),
               "modified": identity.get("modified", False), "version": identity.get("version"),
               "machine": {key: info.get(key) for key in ("nproc", "cpu", "system", "python")},
-              "jobs": jobs, "seconds": {"parsing": parsing, "run": run, "baseline": baseline},
-              "ratios": ratios(parsing, run, baseline),
-              "report": report(info, parsing, run, baseline, jobs).splitlines()}
+              "jobs": jobs, "seconds": {"parsing": parsing, "run": run, "baseline": baseline, "pdf": pdf or {}},
+              "ratios": {**ratios(parsing, run, baseline), **({"pdf": pdf_ratios(pdf)} if pdf else {})},
+              "report": report(info, parsing, run, baseline, jobs, pdf).splitlines()}
     path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
@@ -274,18 +353,25 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for calpae run")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR,
                         help="folder of the results file (default: benchmarks/results/)")
+    parser.add_argument("--only", choices=SECTIONS, action="append", default=[],
+                        help="measure only this section (repeatable); the baseline needs the run's store, "
+                             "so --only baseline measures the run too")
     args = parser.parse_args()
+    sections = set(args.only or SECTIONS) | ({"run"} if "baseline" in args.only else set())
+    measured: dict[str, dict] = {name: {} for name in SECTIONS}
+    measures = {"parsing": bench_parsing, "run": lambda work: bench_run(work, args.jobs),
+                "baseline": bench_baseline, "pdf": bench_pdf}
     with tempfile.TemporaryDirectory(prefix="calpae-bench-") as temporary:
         work = Path(temporary)
         os.environ["CALPAE_CACHE_DIR"] = str(work / "cache")  # this process's loads too
         info = machine()
-        parsing = bench_parsing(work)
-        print("parsing measured", file=sys.stderr, flush=True)
-        run = bench_run(work, args.jobs)
-        print("calpae run measured", file=sys.stderr, flush=True)
-        baseline = bench_baseline(work)
-    print(report(info, parsing, run, baseline, args.jobs))
-    path = write_results(info, parsing, run, baseline, args.jobs, args.results)
+        for name in SECTIONS:
+            if name in sections:
+                measured[name] = measures[name](work)
+                print(f"{name} measured", file=sys.stderr, flush=True)
+    parsing, run, baseline, pdf = (measured[name] for name in SECTIONS)
+    print(report(info, parsing, run, baseline, args.jobs, pdf))
+    path = write_results(info, parsing, run, baseline, args.jobs, args.results, pdf=pdf)
     print(f"\nwritten to {path}")
     return 0
 

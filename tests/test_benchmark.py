@@ -62,3 +62,17 @@ def test_machine_names_the_utc_date_and_calpae_commit():
     described = load_bench().machine()
     assert described["time"].endswith("+00:00") and described["time"].startswith(described["date"])
     assert described["nproc"] >= 1 and described["python"] and "commit" in described["calpae"]
+
+
+def test_the_pdf_section_is_written_alone_or_beside_the_others(tmp_path):
+    bench = load_bench()
+    pdf = {"render": 5.0, "pages": 103, "bytes": 290_000, "cold": 4.5, "warm": 0.2, "read": 3.0,
+           "parse_command": 7.0}
+    both = json.loads(bench.write_results(info(), *measures(), jobs=2, folder=tmp_path, pdf=pdf).read_text())
+    assert both["seconds"]["pdf"] == pdf and both["ratios"]["cold_over_baseline"] == 4.0 / 32.0
+    assert round(both["ratios"]["pdf"]["cold_per_110_pages"], 6) == round(4.5 / 103 * 110, 6)
+    alone = json.loads(bench.write_results(info(), {}, {}, {}, jobs=2, folder=tmp_path, pdf=pdf).read_text())
+    assert alone["seconds"] == {"parsing": {}, "run": {}, "baseline": {}, "pdf": pdf}
+    assert list(alone["ratios"]) == ["pdf"]
+    assert any("PDF read alone" in line and "3.00 s" in line for line in alone["report"])
+    assert not any("calpae run" in line or "Ratios" in line for line in alone["report"])

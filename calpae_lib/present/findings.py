@@ -23,6 +23,7 @@ from calpae_lib.present.views import (
     copy_cell,
     indicator_name,
     line_cell,
+    printed_page,
     text_cell,
     value_cell,
 )
@@ -129,6 +130,8 @@ def heading_of(category: str, status: str, grade) -> str:
 
 #: The findings' columns, each with one meaning on every row.
 PRINTED, LINE, SHOULD_BE, BASIS = "Le rapport imprime", "Ligne", "Devrait être", "D'après"
+#: The page a finding's line is printed on, for a report read from its PDF (where it is known exactly).
+PAGE = "Page"
 
 
 def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool = False,
@@ -136,7 +139,8 @@ def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool
     """The checks with their explanations, grouped by kind (and grade for inconsistencies).
 
     Each column means one thing on every row: what the report prints, and at
-    which line; what it should be, and where that comes from. ``only_findings``
+    which line (and, for a report read from its PDF, on which printed page:
+    « p. 37 », exact); what it should be, and where that comes from. ``only_findings``
     keeps the inconsistencies, what is to be verified and the missing data
     (performance is in :func:`attainment_table`); ``only_ok`` the agreeing
     checks and the gaps the report explains itself, shown folded.
@@ -159,6 +163,8 @@ def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool
         BASIS: [text_cell(v) for v in checks["basis"]],
         "Explication": [text_cell(v) for v in checks["message"]],
     })
+    if report.doc.places:  # read from its PDF: the printed page of each line is known
+        frame.insert(frame.columns.get_loc(LINE), PAGE, [printed_page(report, v) for v in checks["source_line"]])
     caption = (AGREEING if only_ok else "Anomalies relevées dans le document" if only_findings
                else Category.EXECUTION.label if only_execution else "Contrôles de cohérence")
     return Table(frame, caption=caption, numeric=[LINE], empty_message="Aucune anomalie relevée.", folded=only_ok,

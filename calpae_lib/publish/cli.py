@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="publier les rapports HTML d'un rapport (carnets exécutés par papermill)")
     run.add_argument("raws", nargs="*", metavar="RAW",
-                     help="rapports (fichiers, dossiers ou motifs comme 'rapports/*.txt') : plusieurs "
+                     help="rapports (texte ou PDF : fichiers, dossiers ou motifs comme 'rapports/*.pdf') : plusieurs "
                           "rapports vont chacun dans <out>/<département>/<année>/ (défaut <out> : output/)")
     run.add_argument("--raw", type=Path, action="append", default=[],
                      help="rapport (fichier texte ou PDF), répétable (défaut : le rapport fourni de l'année --year, "

@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from calpae_lib.publish.rawfiles import refuse_text_beside_pdf, reports_in_folder
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
 PROCESSED_DIR = DATA_DIR / "processed"
 OUTPUT_DIR = PROJECT_ROOT / "output"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-RAW_PATTERN = "calpae_*.txt"
-#: A report beside another may be its PDF.
-RAW_PDF_PATTERN = "calpae_*.pdf"
+#: The names of the bundled reports, their text (``calpae_*.txt``) or their PDF (``calpae_*.pdf``).
+RAW_STEM = "calpae_*"
+RAW_PATTERN = f"{RAW_STEM}.txt"
+RAW_PDF_PATTERN = f"{RAW_STEM}.pdf"
 #: Reference figures from other sources (DREES's OARSA workbooks, national landmarks): see its README.
 REFERENCE_DIR = DATA_DIR / "reference" / "drees"
 
@@ -42,8 +45,11 @@ def cache_dir() -> Path:
 
 
 def bundled_reports() -> list[Path]:
-    """The raw reports shipped in ``data/raw/``, sorted by name."""
-    return sorted(raw_dir().glob(RAW_PATTERN))
+    """The raw reports shipped in ``data/raw/`` (texts and PDFs), sorted by name; the text and the PDF of
+    one report there are refused (:func:`calpae_lib.publish.rawfiles.refuse_text_beside_pdf`)."""
+    found = reports_in_folder(raw_dir(), RAW_STEM)
+    refuse_text_beside_pdf(found)
+    return found
 
 
 def processed_dir_for(year: int) -> Path:

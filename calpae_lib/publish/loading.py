@@ -15,18 +15,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from calpae_lib.errors import InputError, UsageError
-from calpae_lib.pdf import read_source
+from calpae_lib.errors import CalpaeError, UsageError
+from calpae_lib.pdf import is_pdf, read_source
 from calpae_lib.pipeline import ParsedReport, parse_report
 from calpae_lib.publish import config, records
-from calpae_lib.publish.rawfiles import expand_raw_paths
+from calpae_lib.publish.rawfiles import expand_raw_paths, reports_in_folder
 from calpae_lib.publish.store import (
     ResultStore,
     digest_of,
     library_fingerprint,
 )
 from calpae_lib.tables.references import LANDMARK_COLUMNS, OARSA_COLUMNS, read_landmarks, read_oarsa
-from calpae_lib.text.metadata import read_metadata
+from calpae_lib.text.metadata import ReportMetadata, read_metadata
 from calpae_lib.text.reading import check_raw_file, read_raw
 
 def parsed_store_dir() -> Path:
@@ -36,7 +36,16 @@ def parsed_store_dir() -> Path:
 
 def bundled_years() -> dict[int, Path]:
     """The bundled raw reports by the year each one states in its title."""
-    return {read_metadata(read_source(path)).year: path for path in config.bundled_reports()}
+    return {report_metadata(path).year: path for path in config.bundled_reports()}
+
+
+def report_metadata(path: Path) -> ReportMetadata:
+    """The year, Département and deliberation a raw report states. A text's are read from its text (a tenth
+    of a second); a PDF's from its parse, stored (:func:`load_report`), so that a PDF is read once, not each
+    time a notebook looks for a report."""
+    if is_pdf(path):
+        return load_report(path).meta
+    return read_metadata(read_source(path))
 
 
 def resolve_raw(year: int | None = None, raw_path: str | Path | None = None) -> Path:
@@ -142,18 +151,19 @@ def open_reports(raw_paths: str = "") -> list:
 def previous_report(report: ParsedReport) -> ParsedReport | None:
     """The report of the year before ``report``, of the same département, when one sits beside it (in its
     raw file's folder) or among the bundled reports; ``None`` otherwise. A file there that is not a
-    readable report is passed over: it is not what was asked for. Each candidate's title is read (a tenth
-    of a second), those whose name holds the year sought first."""
+    readable report is passed over: it is not what was asked for. Each candidate's title is read
+    (:func:`report_metadata`), those whose name holds the year sought first, then by name: of the text and
+    the PDF of one report, the PDF (the document itself, whose pages are cited exactly)."""
     folder = Path(report.doc.path).resolve().parent
-    candidates = dict.fromkeys([*sorted(folder.glob(config.RAW_PATTERN)), *sorted(folder.glob(config.RAW_PDF_PATTERN)),
-                                *config.bundled_reports()])
+    candidates = dict.fromkeys([*reports_in_folder(folder, config.RAW_STEM),
+                                *reports_in_folder(config.raw_dir(), config.RAW_STEM)])
     hinted = str(report.meta.year - 1)  # a name giving the year is read first; every file is still read
     for path in sorted(candidates, key=lambda p: hinted not in p.name):
         if path.resolve() == Path(report.doc.path).resolve():
             continue
         try:
-            meta = read_metadata(read_source(path))
-        except (InputError, UsageError):
+            meta = report_metadata(path)
+        except CalpaeError:
             continue
         if meta.year == report.meta.year - 1 and meta.departement == report.meta.departement:
             return load_report(path)

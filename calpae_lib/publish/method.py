@@ -29,12 +29,21 @@ def rule_rows(report: ParsedReport) -> list[dict]:
     return rows
 
 
+def printed_pages(report: ParsedReport) -> int | None:
+    """How many pages a report read from its PDF prints (the highest page number its lines were printed on);
+    ``None`` for a report read from its text, whose pages are not known."""
+    numbers = [place.page for place in report.doc.places if place is not None]
+    return max(numbers) if numbers else None
+
+
 def method_html(report: ParsedReport, frame: pages.PageFrame) -> str:
+    """The method page; for a report read from its PDF, it says so, and that values cite their printed page."""
     meta = report.meta
     statuses = ([(category.label, CATEGORY_MEANINGS[category] + ".") for category in Category]
                 + [(f"Gravité : {grade.label.lower()}", GRADE_MEANINGS[grade] + ".") for grade in Grade if grade]
                 + [(status.label, status.meaning + ".") for status in Status])
     return pages.render("methode.html.j2", frame, pages.METHOD_NAME, pages.METHOD_TITLE,
                         raw=report.doc.path.name, sha256=report.doc.sha256, lines=len(report.doc.lines),
+                        printed_pages=printed_pages(report),
                         year=meta.year, departement=meta.departement, deliberation=meta.deliberation,
                         statuses=statuses, rules=rule_rows(report))

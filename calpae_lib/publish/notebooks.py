@@ -432,7 +432,7 @@ def report_frame(report: ParsedReport, jobs: list[NotebookJob], up_href: str = "
         site=f"Rapports CALPAE {meta.year} — {meta.departement}", scope=f"{meta.year}, {meta.departement}",
         pages=listed + ((pages.METHOD_NAME, pages.METHOD_TITLE),),
         sources=((report.doc.path.name, report.doc.sha256),), calpae=calpae_label(), up_href=up_href,
-        method_href=f"{pages.METHOD_NAME}.html")
+        method_href=f"{pages.METHOD_NAME}.html", from_pdf=bool(report.doc.places))
 
 
 def calpae_label() -> str:

@@ -53,6 +53,8 @@ class PageFrame:
     #: The top-level index, when the folder is one of several published together.
     up_href: str = ""
     method_href: str = ""
+    #: Whether the raw reports were read from their PDF: values then cite their printed page, not a line.
+    from_pdf: bool = False
 
     def as_context(self) -> dict:
         data = asdict(self)

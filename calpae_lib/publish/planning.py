@@ -70,7 +70,8 @@ def comparison_unit(reports: list, target: Path, notebooks_dir: Path) -> Unit | 
     frame = pages.PageFrame(site=f"Rapports CALPAE — {departement}", scope=departement,
                             pages=((job.name, job.title),),
                             sources=tuple((r.doc.path.name, r.doc.sha256) for r in reports),
-                            calpae=publish.calpae_label(), up_href=f"../../{pages.INDEX_NAME}.html")
+                            calpae=publish.calpae_label(), up_href=f"../../{pages.INDEX_NAME}.html",
+                            from_pdf=all(r.doc.places for r in reports))
     return Unit(target=target, jobs=[job], frame=frame,
                 inputs_digest=digest_of([r.doc.sha256 for r in reports]), reports=tuple(reports),
                 label=f"{departement} · ")

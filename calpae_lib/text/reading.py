@@ -173,7 +173,7 @@ def check_raw_file(path: str | Path) -> os.stat_result:
                              path=path)
     if info.st_size > MAX_RAW_BYTES:
         raise InputError(f"fichier de {info.st_size // (1024 * 1024)} Mo : bien trop gros pour un rapport CALPAE "
-                         "en texte.", path=path)
+                         "(texte ou PDF).", path=path)
     return info
 
 
@@ -226,13 +226,13 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     >>> decode(b"")
     Traceback (most recent call last):
     ...
-    calpae_lib.errors.InputError: <bytes>: le fichier est vide : un rapport CALPAE en texte était attendu.
+    calpae_lib.errors.InputError: <bytes>: le fichier est vide : un rapport CALPAE (texte ou PDF) était attendu.
     """
     if not data.strip():
-        raise InputError("le fichier est vide : un rapport CALPAE en texte était attendu.", path=path)
+        raise InputError("le fichier est vide : un rapport CALPAE (texte ou PDF) était attendu.", path=path)
     if b"\x00" in data[:8192]:
         raise InputError(
-            "le fichier est binaire (octets nuls) : un rapport CALPAE en texte extrait du PDF était attendu.",
+            "le fichier est binaire (octets nuls) sans être un PDF : un rapport CALPAE (texte ou PDF) était attendu.",
             path=path,
         )
     if data.startswith(b"\xef\xbb\xbf"):
@@ -302,7 +302,7 @@ def check_textual(text: str, path: str | Path) -> None:
     controls = len(CONTROL_CHARS.findall(text))
     if controls > BINARY_CONTROL_SHARE * len(text):
         raise InputError(
-            "le fichier semble binaire : un rapport CALPAE en texte extrait du PDF était attendu.",
+            "le fichier semble binaire sans être un PDF : un rapport CALPAE (texte ou PDF) était attendu.",
             path=path,
         )
 
