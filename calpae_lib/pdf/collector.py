@@ -67,13 +67,13 @@ class PageCollector(PDFLayoutAnalyzer):
         height, left = float(ltpage.y1), float(ltpage.x0)
         self.height = height - float(ltpage.y0)
         chars = [(text, x0 - left, x1 - left, height - y1, height - y0, size)
-                 for text, x0, x1, y0, y1, size in self.raw_chars if not text.isspace()]
+                 for text, x0, x1, y0, y1, size in self.raw_chars if text]
         rules: list[dict] = []
         stack = list(ltpage)
         while stack:
             item = stack.pop()
             if isinstance(item, LTChar):
-                if item.upright and item.get_text().strip():
+                if item.upright and item.get_text():
                     chars.append((item.get_text(), item.x0 - left, item.x1 - left, height - item.y1,
                                   height - item.y0, float(item.size)))
             elif isinstance(item, (LTRect, LTLine)) or (isinstance(item, LTCurve) and len(item.pts) == 2):

@@ -97,6 +97,7 @@ def ruled_grid(boxes, words) -> tuple[Grid, set[int]] | None:
     for box in boxes:
         inner = [index for index, word in enumerate(words) if index not in used and inside(word, box)]
         used.update(inner)
+        inner = [index for index in inner if words[index].text]  # a cell printing only spaces is empty
         if inner:
             cells.append(Cell(edge_index(box[1], rows), edge_index(box[0], columns),
                               tuple(page_lines(words[index] for index in inner))))

@@ -18,9 +18,15 @@ SAME_LINE = 0.5
 #: A gap between two words of a line wider than this many font sizes separates two columns.
 COLUMN_GAP = 1.5
 
+#: The widest a printed space is, in font sizes (a quarter to a third of it in most fonts).
+SPACE_WIDTH = 0.5
+
 #: The page's top and bottom bands, as a share of its height, where running headers and footers are printed
 #: (a word processor's default margins are some 2.5 cm of a 29.7 cm page, the header and footer inside them).
 MARGIN_BAND = 0.08
+
+#: A running header or footer is printed at the same height, to this many points, on every page.
+MARGIN_STEP = 4.0
 
 #: Only so many lines at the top and at the bottom of a page can be its running header or footer.
 MARGIN_LINES = 2
@@ -37,7 +43,9 @@ DIGITS = re.compile(r"\d+")
 
 @dataclass(frozen=True)
 class Word:
-    """A word printed on a page: its text and box in points (``top`` from the page's top edge)."""
+    """A word printed on a page: its text and box in points (``top`` from the page's top edge);
+    ``space_after``: how many spaces the PDF prints right after it, ``space_before`` before it (counted
+    for a line's first word only)."""
 
     text: str
     x0: float
@@ -45,6 +53,8 @@ class Word:
     top: float
     bottom: float
     size: float = 10.0
+    space_after: int = 0
+    space_before: int = 0
 
 
 @dataclass(frozen=True)
@@ -108,7 +118,9 @@ def page_lines(words) -> list[PrintedLine]:
 
 
 def segments(line: PrintedLine) -> list[PrintedLine]:
-    """The parts of a line separated by gaps wide enough to part columns (:data:`COLUMN_GAP` font sizes).
+    """The parts of a line separated by gaps wide enough to part columns (:data:`COLUMN_GAP` font sizes);
+    a gap the PDF fills with spaces is text laid out by hand, which it widens by :data:`SPACE_WIDTH` font
+    sizes per space.
 
     >>> [s.text for s in segments(PrintedLine((Word("Action", 0, 30, 0, 10), Word("1", 32, 36, 0, 10),
     ...                                             Word("500", 200, 220, 0, 10))))]
@@ -116,7 +128,8 @@ def segments(line: PrintedLine) -> list[PrintedLine]:
     """
     parts: list[list[Word]] = [[line.words[0]]]
     for before, word in zip(line.words, line.words[1:]):
-        if word.x0 - before.x1 > COLUMN_GAP * max(word.size, before.size):
+        size = max(word.size, before.size)
+        if word.x0 - before.x1 > (COLUMN_GAP + SPACE_WIDTH * before.space_after) * size:
             parts.append([word])
         else:
             parts[-1].append(word)
@@ -156,30 +169,36 @@ def in_band(line: PrintedLine, height: float) -> str | None:
 def margin_bands(pages) -> list[set[int]]:
     """For each page, the indexes of its lines that are running headers or footers.
 
-    A line counts when it lies in the page's top or bottom band and either its
-    text (numbers masked) is printed in the same band on at least half the
-    pages, or it is a bottom line that prints a page number alone (« 3 »,
-    « Page 3 sur 12 »), which a report of one page may show once.
+    A line counts when it is one of the page's first or last lines, lies in
+    the page's top or bottom band, and its text (numbers masked) is printed at
+    the same height on at least half the pages, or, in a PDF of one page, when
+    it is a bottom line printing a page number alone (« 3 », « Page 1 sur 1 »).
 
     >>> frame = lambda *texts: PageFrame(800, tuple(PrintedLine((Word(t, 0, 9, top, top + 10),)) for t, top in texts))
-    >>> margin_bands([frame(("Rapport", 20), ("Texte", 300), ("1", 780)), frame(("Rapport", 20), ("Autre", 300), ("2", 780))])
+    >>> margin_bands([frame(("Rapport", 20), ("Texte", 300), ("1", 780)), frame(("Rapport", 20), ("3", 760), ("2", 780))])
     [{0, 2}, {0, 2}]
     """
     pages = list(pages)
-    seen: Counter[tuple[str, str]] = Counter()
+    seen: Counter[tuple[str, str, int]] = Counter()
     for page in pages:
-        seen.update({(band, masked(page.lines[index].text)) for index, band in edge_lines(page)})
+        seen.update({margin_key(page.lines[index], band) for index, band in edge_lines(page)})
     enough = max(2.0, REPEATED_SHARE * len(pages))
     found = []
     for page in pages:
         indexes = set()
         for index, band in edge_lines(page):
             line = page.lines[index]
-            if (seen[band, masked(line.text)] >= enough
-                         or (band == "bottom" and PAGE_NUMBER.match(line.text))):
+            if seen[margin_key(line, band)] >= enough or (len(pages) == 1 and band == "bottom"
+                                                          and PAGE_NUMBER.match(line.text)):
                 indexes.add(index)
         found.append(indexes)
     return found
+
+
+def margin_key(line: PrintedLine, band: str) -> tuple[str, str, int]:
+    """What a running header or footer repeats from page to page: its band, its text with numbers
+    masked, and its height on the page (to :data:`MARGIN_STEP` points)."""
+    return band, masked(line.text), round(line.top / MARGIN_STEP)
 
 
 def edge_lines(page: PageFrame) -> list[tuple[int, str]]:

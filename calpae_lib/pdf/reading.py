@@ -39,6 +39,10 @@ MAX_PAGES = 2000
 #: about a quarter of it; spaces themselves are not kept as characters).
 WORD_GAP = 0.15
 
+#: The share of printed lines ending with a space above which the PDF is taken to print one wherever a
+#: line ends between two words (a line ending without one then ends inside a word).
+SPACED_ENDS = 0.2
+
 #: What the user is asked for when the PDF cannot be read.
 ASK_AGAIN = "donnez le PDF du rapport tel que le Département le publie"
 
@@ -77,7 +81,8 @@ def read_pdf(path: str | Path) -> Document:
     if not any(page.lines or page.ruled for page in pages):
         raise InputError(f"aucun texte dans ce PDF de {len(pages)} page(s) : c'est sans doute un document "
                          f"numérisé (des images de pages) ; {ASK_AGAIN}, dont le texte peut être copié.", path=path)
-    lines, places = emit(page_contents(pages))
+    contents = page_contents(pages)
+    lines, places = emit(contents, spaces_mark_line_ends(contents))
     lines = [normalise(line).replace("\n", " ") for line in lines]
     return Document(path=path, lines=tuple(lines), encoding="pdf", sha256=hashlib.sha256(data).hexdigest(),
                     places=tuple(places))
@@ -141,11 +146,12 @@ def ruled_boxes(rules: list[dict]) -> list[list[tuple]]:
 
 def chars_to_words(chars) -> list[Word]:
     """Words from characters ``(text, x0, x1, top, bottom, size)``: those of one printed line (tops within
-    half a font size), left to right, with no gap between them wider than :data:`WORD_GAP` font sizes
-    (spaces are not kept as characters).
+    half a font size), left to right, parted by a space or a gap wider than :data:`WORD_GAP` font sizes.
+    A word says how many spaces follow it (``space_after``), a line's first word how many precede it.
 
-    >>> [w.text for w in chars_to_words([("b", 5, 10, 0, 10, 10), ("a", 0, 5, 0, 10, 10), ("c", 20, 25, 0, 10, 10)])]
-    ['ab', 'c']
+    >>> [(w.text, w.space_after) for w in chars_to_words([("b", 5, 10, 0, 10, 10), ("a", 0, 5, 0, 10, 10),
+    ...                                                   (" ", 10, 13, 0, 10, 10), ("c", 20, 25, 0, 10, 10)])]
+    [('ab', 1), ('c', 0)]
     """
     words: list[Word] = []
     line: list = []
@@ -160,18 +166,37 @@ def chars_to_words(chars) -> list[Word]:
 
 
 def line_words(line: list) -> list[Word]:
-    """The words of one printed line's characters."""
+    """The words of one printed line's characters; the spaces part them and are counted (a line of spaces
+    alone is one empty word followed by them)."""
     line.sort(key=lambda char: char[1])
     words: list[Word] = []
-    start = 0
-    for position in range(1, len(line) + 1):
-        if position == len(line) or line[position][1] - line[position - 1][2] > WORD_GAP * line[position][5]:
-            chars = line[start:position]
-            words.append(Word("".join(char[0] for char in chars), chars[0][1], max(char[2] for char in chars),
-                              min(char[3] for char in chars), max(char[4] for char in chars),
-                              max(char[5] for char in chars)))
-            start = position
+    current: list = []
+    spaces = 0
+    leading = 0
+    for char in line:
+        if char[0].isspace():
+            spaces += 1
+            continue
+        if current and (spaces or char[1] - current[-1][2] > WORD_GAP * char[5]):
+            words.append(word_of_chars(current, spaces, leading if not words else 0))
+            current = []
+        elif not current and not words:
+            leading = spaces
+        if not current:
+            spaces = 0
+        current.append(char)
+    if current:
+        words.append(word_of_chars(current, spaces, leading if not words else 0))
+    if not words:  # a line printing only spaces, as an empty paragraph does: Tika gives it as « »
+        words.append(Word("", line[0][1], line[-1][2], line[0][3], line[0][4], line[0][5], space_after=1))
     return words
+
+
+def word_of_chars(chars: list, space_after: int, space_before: int) -> Word:
+    """One word from its characters."""
+    return Word("".join(char[0] for char in chars), chars[0][1], max(char[2] for char in chars),
+                min(char[3] for char in chars), max(char[4] for char in chars), max(char[5] for char in chars),
+                space_after, space_before)
 
 
 def split_page(index: int, height: float, words: list[Word], boxes) -> PageRead:
@@ -218,6 +243,14 @@ def free_lines_and_tables(lines: list[PrintedLine], ruled) -> tuple[list[Printed
             taken.update(range(start, end))
         free += [line for position, line in enumerate(run) if position not in taken]
     return free, grids
+
+
+def spaces_mark_line_ends(pages: list[PageContent]) -> bool:
+    """Whether the PDF prints a space at the end of the lines that end between two words (as word
+    processors do), so that a line ending without one is a word cut without a hyphen."""
+    ends = [line.words[-1] for page in pages for line in page.lines]
+    ends += [line.words[-1] for page in pages for grid in page.grids for cell in grid.cells for line in cell.lines]
+    return sum(word.space_after for word in ends) >= SPACED_ENDS * len(ends) > 0
 
 
 def unreadable_pdf(error: Exception, path: Path, page: int | None = None) -> InputError:
