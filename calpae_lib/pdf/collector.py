@@ -37,7 +37,7 @@ class PageCollector(PDFLayoutAnalyzer):
         self.raw_chars = []
         super().begin_page(page, ctm)
 
-    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:  # type: ignore[no-untyped-def]
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
         """Keep the character's text and box (as ``LTChar`` computes them) without building an ``LTChar``."""
         a, b, c, d, e, f = matrix
         if font.is_vertical() or b or c or a * d * scaling <= 0:
