@@ -18,6 +18,9 @@ EDGE_TOLERANCE = 2.0
 #: Rows of a table without rules follow each other at most this many font sizes apart.
 ROW_GAP = 1.5
 
+#: A table's rows are printed in its header's font size, to this share of it.
+SIZE_TOLERANCE = 0.1
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -128,15 +131,11 @@ def column_of(segment: PrintedLine, header: list[PrintedLine]) -> int | None:
                                                           abs(header[index].x0 - segment.x1)))
 
 
-def row_cells(line: PrintedLine, header: list[PrintedLine]) -> dict[int, list[PrintedLine]] | None:
-    """A line's segments by the header column each stands under; ``None`` when the line is not a row."""
-    placed: dict[int, list[PrintedLine]] = {}
-    for segment in segments(line):
-        column = column_of(segment, header)
-        if column is None:
-            return None
-        placed.setdefault(column, []).append(segment)
-    return placed
+def row_segments(line: PrintedLine, header: list[PrintedLine]) -> list[PrintedLine] | None:
+    """A line's parts when each stands under at most one of the header's columns; ``None`` when one runs
+    under two (a line of prose, not a row)."""
+    parts = segments(line)
+    return None if any(column_of(part, header) is None for part in parts) else parts
 
 
 def close_below(line: PrintedLine, previous: PrintedLine) -> bool:
@@ -144,31 +143,50 @@ def close_below(line: PrintedLine, previous: PrintedLine) -> bool:
     return line.top - previous.bottom <= ROW_GAP * max(line.size, previous.size)
 
 
+def same_print(line: PrintedLine, header: PrintedLine) -> bool:
+    """Whether a line is printed in the header's font size (a table's rows are; the text after it may not be)."""
+    return abs(line.size - header.size) <= SIZE_TOLERANCE * header.size
+
+
 def unruled_table(lines: list[PrintedLine], start: int) -> tuple[Grid, int] | None:
     """The table without rules whose header is ``lines[start]``, and the index after its last row; ``None``
     when that line is no such header.
 
     A header is a line printing at least two columns (parts parted by a wide gap);
-    the rows are the lines just below, each of whose parts stands under one of
-    the header's columns, at least one of them with two parts. Each printed line
-    is a row.
+    the rows are the lines just below it, in its font size, each of whose parts
+    stands under one of the header's columns, and the rows print in two columns
+    at least. Each printed line is a row. Parts printed left of the header's first
+    column stand in a column of their own, the first (row labels under no
+    header).
     """
     header = segments(lines[start])
     if len(header) < 2:
         return None
-    rows = [{index: [segment] for index, segment in enumerate(header)}]
+    rows: list[list[PrintedLine]] = [header]
     end = start + 1
-    while end < len(lines) and close_below(lines[end], lines[end - 1]):
-        placed = row_cells(lines[end], header)
-        if placed is None:
+    while end < len(lines) and close_below(lines[end], lines[end - 1]) and same_print(lines[end], lines[start]):
+        parts = row_segments(lines[end], header)
+        if parts is None:
             break
-        rows.append(placed)
+        rows.append(parts)
         end += 1
-    if not any(len(row) >= 2 for row in rows[1:]):
+    labels = int(any(part.x1 <= header[0].x0 for row in rows[1:] for part in row))
+    placed = [row_columns(row, header, bool(labels)) for row in rows]
+    if len({column for row in placed[1:] for column in row}) < 2:
         return None
-    cells = [Cell(number, column, (join_segments(parts),)) for number, row in enumerate(rows)
+    cells = [Cell(number, column, (join_segments(parts),)) for number, row in enumerate(placed)
              for column, parts in sorted(row.items())]
     return Grid(lines[start].top, lines[end - 1].bottom, tuple(cells)), end
+
+
+def row_columns(row: list[PrintedLine], header: list[PrintedLine], labels: bool) -> dict[int, list[PrintedLine]]:
+    """A row's parts by column: the header's columns, after a first column of row labels when ``labels``
+    (the parts printed left of the header's first column)."""
+    placed: dict[int, list[PrintedLine]] = {}
+    for part in row:
+        column = 0 if labels and part.x1 <= header[0].x0 else (column_of(part, header) or 0) + labels
+        placed.setdefault(column, []).append(part)
+    return placed
 
 
 def join_segments(parts: list[PrintedLine]) -> PrintedLine:
