@@ -1,4 +1,4 @@
-"""A page's tables as grids of cells: ruled tables by their rules, tables without rules by their header's columns.
+"""A page's tables as grids of cells: ruled tables by their rules, tables without rules by the columns their parts print in.
 
 Pure functions on :class:`~calpae_lib.pdf.layout.Word` and
 :class:`~calpae_lib.pdf.layout.PrintedLine` values: the boxes of a ruled
@@ -108,34 +108,24 @@ def ruled_grid(boxes, words) -> tuple[Grid, set[int]] | None:
     return Grid(min(box[1] for box in boxes), max(box[3] for box in boxes), tuple(cells)), used
 
 
-def overlap(a: PrintedLine, b: PrintedLine) -> float:
-    """How many points two segments share horizontally (0 when apart)."""
-    return max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0))
+def spans_of(parts) -> list[tuple[float, float]]:
+    """The columns a set of parts print in: the union of their horizontal extents, left to right.
 
-
-def column_of(segment: PrintedLine, header: list[PrintedLine]) -> int | None:
-    """The header column a segment is printed under: the one header segment it overlaps, else the nearest
-    when it overlaps none; ``None`` when it runs under two (a line of prose, not a row).
-
-    >>> head = [PrintedLine((Word("Action", 0, 30, 0, 10),)), PrintedLine((Word("Prévu", 200, 230, 0, 10),))]
-    >>> seg = lambda x0, x1: PrintedLine((Word("x", x0, x1, 20, 30),))
-    >>> column_of(seg(0, 150), head), column_of(seg(190, 240), head), column_of(seg(160, 180), head), column_of(seg(0, 300), head)
-    (0, 1, 1, None)
+    >>> spans_of([(63, 151), (280, 316), (63, 192), (280, 296), (412, 437)])
+    [(63, 192), (280, 316), (412, 437)]
     """
-    touched = [index for index, column in enumerate(header) if overlap(segment, column) > 0]
-    if len(touched) > 1:
-        return None
-    if touched:
-        return touched[0]
-    return min(range(len(header)), key=lambda index: min(abs(segment.x0 - header[index].x1),
-                                                          abs(header[index].x0 - segment.x1)))
+    spans: list[tuple[float, float]] = []
+    for x0, x1 in sorted(parts):
+        if spans and x0 <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], x1))
+        else:
+            spans.append((x0, x1))
+    return spans
 
 
-def row_segments(line: PrintedLine, header: list[PrintedLine]) -> list[PrintedLine] | None:
-    """A line's parts when each stands under at most one of the header's columns; ``None`` when one runs
-    under two (a line of prose, not a row)."""
-    parts = segments(line)
-    return None if any(column_of(part, header) is None for part in parts) else parts
+def spans_under(part: PrintedLine, spans: list[tuple[float, float]]) -> list[int]:
+    """The indexes of the spans a part runs under."""
+    return [index for index, (x0, x1) in enumerate(spans) if part.x0 <= x1 and x0 <= part.x1]
 
 
 def close_below(line: PrintedLine, previous: PrintedLine) -> bool:
@@ -143,67 +133,84 @@ def close_below(line: PrintedLine, previous: PrintedLine) -> bool:
     return line.top - previous.bottom <= ROW_GAP * max(line.size, previous.size)
 
 
-def same_print(line: PrintedLine, header: PrintedLine) -> bool:
-    """Whether a line is printed in the header's font size (a table's rows are; the text after it may not be)."""
-    return abs(line.size - header.size) <= SIZE_TOLERANCE * header.size
+def same_print(line: PrintedLine, first: PrintedLine) -> bool:
+    """Whether a line is printed in the font size of ``first`` (a table's lines are; the text around it may
+    not be)."""
+    return abs(line.size - first.size) <= SIZE_TOLERANCE * first.size
 
 
-def unruled_table(lines: list[PrintedLine], start: int) -> tuple[Grid, int] | None:
-    """The table without rules whose header is ``lines[start]``, and the index after its last row; ``None``
-    when that line is no such header.
+def blocks(lines: list[PrintedLine]) -> list[tuple[int, int]]:
+    """Runs ``(start, end)`` of lines printed close below each other in one font size."""
+    found = []
+    start = 0
+    for index in range(1, len(lines) + 1):
+        if index == len(lines) or not (close_below(lines[index], lines[index - 1])
+                                       and same_print(lines[index], lines[start])):
+            found.append((start, index))
+            start = index
+    return found
 
-    A header is a line printing at least two columns (parts parted by a wide gap);
-    the rows are the lines just below it, in its font size, each of whose parts
-    stands under one of the header's columns, and the rows print in two columns
-    at least. Each printed line is a row. Parts printed left of the header's first
-    column stand in a column of their own, the first (row labels under no
-    header).
+
+def block_columns(parts: list[list[PrintedLine]]) -> list[tuple[float, float]]:
+    """The columns of a block of lines (each given as its parts): those the lines of two parts or more
+    print in, widened by the other lines' parts that run under one of them, and those the other lines'
+    parts print in where no column is."""
+    spans = spans_of((p.x0, p.x1) for row in parts if len(row) >= 2 for p in row)
+    rest = [p for row in parts if len(row) < 2 for p in row]
+    lone = [(p.x0, p.x1) for p in rest if len(spans_under(p, spans)) <= 1]
+    return spans_of([*spans, *lone])
+
+
+def is_table(rows: list[dict[int, PrintedLine]]) -> bool:
+    """Whether placed rows make a table: two lines at least, printing in two columns at least, the first
+    column not only bullets (a list is no table)."""
+    columns = {column for row in rows for column in row}
+    first = [row[min(columns)].text for row in rows if min(columns) in row]
+    return len(rows) >= 2 and len(columns) >= 2 and any(any(c.isalnum() for c in text) for text in first)
+
+
+def unruled_tables(lines: list[PrintedLine]) -> list[tuple[int, int, Grid]]:
+    """Every table without rules among consecutive printed lines: ``(first line, line after, grid)``.
+
+    A table is a block of lines printed close below each other in one font size
+    whose parts (words parted by a wide gap) stand in columns: the extents that
+    the parts of its lines of two parts or more print in. A line with a part
+    running under two columns is prose and ends the table. Each printed line is
+    a row (row 0 the first); a part's column is the one it prints in.
     """
-    header = segments(lines[start])
-    if len(header) < 2:
-        return None
-    rows: list[list[PrintedLine]] = [header]
-    end = start + 1
-    while end < len(lines) and close_below(lines[end], lines[end - 1]) and same_print(lines[end], lines[start]):
-        parts = row_segments(lines[end], header)
-        if parts is None:
-            break
-        rows.append(parts)
-        end += 1
-    labels = int(any(part.x1 <= header[0].x0 for row in rows[1:] for part in row))
-    placed = [row_columns(row, header, bool(labels)) for row in rows]
-    if len({column for row in placed[1:] for column in row}) < 2:
-        return None
-    cells = [Cell(number, column, (join_segments(parts),)) for number, row in enumerate(placed)
-             for column, parts in sorted(row.items())]
-    return Grid(lines[start].top, lines[end - 1].bottom, tuple(cells)), end
+    found = []
+    for start, end in blocks(lines):
+        parts = [segments(line) for line in lines[start:end]]
+        spans = block_columns(parts)
+        run: list[dict[int, PrintedLine]] = []
+        first = start
+        for offset, row in enumerate([*parts, None]):
+            placed = None if row is None else place_row(row, spans)
+            if placed is not None:
+                if not run:
+                    first = start + offset
+                run.append(placed)
+                continue
+            if is_table(run):
+                cells = tuple(Cell(number, column, (part,)) for number, placed_row in enumerate(run)
+                              for column, part in sorted(placed_row.items()))
+                found.append((first, first + len(run),
+                              Grid(lines[first].top, lines[first + len(run) - 1].bottom, cells)))
+            run = []
+    return found
 
 
-def row_columns(row: list[PrintedLine], header: list[PrintedLine], labels: bool) -> dict[int, list[PrintedLine]]:
-    """A row's parts by column: the header's columns, after a first column of row labels when ``labels``
-    (the parts printed left of the header's first column)."""
+def place_row(row: list[PrintedLine], spans: list[tuple[float, float]]) -> dict[int, PrintedLine] | None:
+    """A line's parts by the column each prints in; ``None`` when one runs under two columns (prose)."""
     placed: dict[int, list[PrintedLine]] = {}
     for part in row:
-        column = 0 if labels and part.x1 <= header[0].x0 else (column_of(part, header) or 0) + labels
-        placed.setdefault(column, []).append(part)
-    return placed
+        under = spans_under(part, spans)
+        if len(under) != 1:
+            return None
+        placed.setdefault(under[0], []).append(part)
+    return {column: join_segments(together) for column, together in placed.items()}
 
 
 def join_segments(parts: list[PrintedLine]) -> PrintedLine:
     """The parts of a line standing under one column, as one printed line."""
     return PrintedLine(tuple(word for part in parts for word in part.words))
-
-
-def unruled_tables(lines: list[PrintedLine]) -> list[tuple[int, int, Grid]]:
-    """Every table without rules among consecutive printed lines: ``(first line, line after, grid)``."""
-    found = []
-    index = 0
-    while index < len(lines):
-        table = unruled_table(lines, index)
-        if table is None:
-            index += 1
-            continue
-        grid, end = table
-        found.append((index, end, grid))
-        index = end
-    return found
