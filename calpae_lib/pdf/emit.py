@@ -19,13 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calpae_lib.pdf.grids import Grid
-from calpae_lib.pdf.layout import PrintedLine
+from calpae_lib.pdf.layout import PrintedLine, single_spaced
 from calpae_lib.text.reading import Place
-
-
-#: A line whose next line starts less than this many font sizes below it is printed single-spaced (one
-#: block, no empty line between them); 1.5-spaced lines are some 1.7 font sizes apart.
-TIGHT_PITCH = 1.4
 
 
 @dataclass(frozen=True)
@@ -70,17 +65,6 @@ def line_text(line: PrintedLine, spaced: bool = False) -> str:
     if spaced:
         return text + " " * last.space_after
     return text if len(last.text) > 1 and last.text.endswith("-") else text + " " * max(last.space_after, 1)
-
-
-def single_spaced(line: PrintedLine, following: PrintedLine) -> bool:
-    """Whether ``following`` is printed right below ``line``, in one single-spaced block.
-
-    >>> from calpae_lib.pdf.layout import Word
-    >>> first = PrintedLine((Word("a", 0, 9, 100, 110, size=10),))
-    >>> single_spaced(first, PrintedLine((Word("b", 0, 9, 112, 122, size=10),))), single_spaced(first, PrintedLine((Word("b", 0, 9, 117, 127, size=10),)))
-    (True, False)
-    """
-    return 0 < following.top - line.top < TIGHT_PITCH * max(line.size, following.size)
 
 
 def repeated_header(table: OpenTable | None, grid: Grid) -> int:

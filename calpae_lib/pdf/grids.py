@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calpae_lib.pdf.layout import PrintedLine, Word, page_lines, segments
+from calpae_lib.pdf.layout import PrintedLine, Word, page_lines, segments, single_spaced
 
 #: Two cell edges closer than this (points) are one rule of the grid.
 EDGE_TOLERANCE = 2.0
@@ -161,12 +161,14 @@ def block_columns(parts: list[list[PrintedLine]]) -> list[tuple[float, float]]:
     return spans_of([*spans, *lone])
 
 
-def is_table(rows: list[dict[int, PrintedLine]]) -> bool:
-    """Whether placed rows make a table: two lines at least, printing in two columns at least, the first
-    column not only bullets (a list is no table)."""
+def is_table(rows: list[dict[int, list[PrintedLine]]]) -> bool:
+    """Whether placed rows make a table: they print in two columns at least, the first column not only
+    bullets (a list is no table)."""
     columns = {column for row in rows for column in row}
-    first = [row[min(columns)].text for row in rows if min(columns) in row]
-    return len(rows) >= 2 and len(columns) >= 2 and any(any(c.isalnum() for c in text) for text in first)
+    if not columns:
+        return False
+    first = [line.text for row in rows for line in row.get(min(columns), ())]
+    return len(columns) >= 2 and any(any(c.isalnum() for c in text) for text in first)
 
 
 def unruled_tables(lines: list[PrintedLine]) -> list[tuple[int, int, Grid]]:
@@ -176,28 +178,51 @@ def unruled_tables(lines: list[PrintedLine]) -> list[tuple[int, int, Grid]]:
     whose parts (words parted by a wide gap) stand in columns: the extents that
     the parts of its lines of two parts or more print in. A line with a part
     running under two columns is prose and ends the table. Each printed line is
-    a row (row 0 the first); a part's column is the one it prints in.
+    a row (row 0 the first), but a line printed single-spaced below a row, in
+    its columns, which goes on its cells; a part's column is the one it prints
+    in.
     """
     found = []
     for start, end in blocks(lines):
         parts = [segments(line) for line in lines[start:end]]
         spans = block_columns(parts)
-        run: list[dict[int, PrintedLine]] = []
+        run: list[dict[int, list[PrintedLine]]] = []
         first = start
         for offset, row in enumerate([*parts, None]):
             placed = None if row is None else place_row(row, spans)
             if placed is not None:
                 if not run:
                     first = start + offset
-                run.append(placed)
+                if run and goes_on(run[-1], placed, lines[start + offset]):
+                    for column, part in placed.items():
+                        run[-1][column].append(part)
+                else:
+                    run.append({column: [part] for column, part in placed.items()})
                 continue
-            if is_table(run):
-                cells = tuple(Cell(number, column, (part,)) for number, placed_row in enumerate(run)
-                              for column, part in sorted(placed_row.items()))
-                found.append((first, first + len(run),
-                              Grid(lines[first].top, lines[first + len(run) - 1].bottom, cells)))
+            after = start + offset
+            if after - first >= 2 and is_table(run):
+                cells = tuple(Cell(number, column, tuple(cell)) for number, placed_row in enumerate(run)
+                              for column, cell in sorted(placed_row.items()))
+                found.append((first, after, Grid(lines[first].top, lines[after - 1].bottom, cells)))
             run = []
     return found
+
+
+def goes_on(row: dict[int, list[PrintedLine]], placed: dict[int, PrintedLine], line: PrintedLine) -> bool:
+    """Whether a line printed below ``row`` goes on its cells: single-spaced below the row's last line, in
+    columns the row prints in, and either in its first column alone (a label going on) or not in it (a
+    cell going on); a line with a label and more starts a row of its own.
+
+    >>> from calpae_lib.pdf.layout import Word
+    >>> line = lambda top: PrintedLine((Word("x", 0, 9, top, top + 10),))
+    >>> row = {0: [line(100)], 2: [line(100)]}
+    >>> goes_on(row, {2: line(112)}, line(112)), goes_on(row, {0: line(112)}, line(112)), goes_on(row, {0: line(112), 2: line(112)}, line(112))
+    (True, True, False)
+    """
+    above = max((cell[-1] for cell in row.values()), key=lambda printed: printed.top)
+    first = min(row)
+    columns = set(placed)
+    return single_spaced(above, line) and columns <= set(row) and (columns == {first} or first not in columns)
 
 
 def place_row(row: list[PrintedLine], spans: list[tuple[float, float]]) -> dict[int, PrintedLine] | None:

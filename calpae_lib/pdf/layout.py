@@ -18,6 +18,10 @@ SAME_LINE = 0.5
 #: A gap between two words of a line wider than this many font sizes separates two columns.
 COLUMN_GAP = 1.5
 
+#: A line whose next line starts less than this many font sizes below it is printed single-spaced (one
+#: block, no empty line between them); 1.5-spaced lines are some 1.7 font sizes apart.
+TIGHT_PITCH = 1.4
+
 #: The widest a printed space is, in font sizes (a quarter to a third of it in most fonts).
 SPACE_WIDTH = 0.5
 
@@ -115,6 +119,16 @@ def page_lines(words) -> list[PrintedLine]:
         else:
             lines.append([word])
     return [PrintedLine(tuple(sorted(line, key=lambda w: w.x0))) for line in lines]
+
+
+def single_spaced(line: PrintedLine, following: PrintedLine) -> bool:
+    """Whether ``following`` is printed right below ``line``, in one single-spaced block.
+
+    >>> first = PrintedLine((Word("a", 0, 9, 100, 110, size=10),))
+    >>> single_spaced(first, PrintedLine((Word("b", 0, 9, 112, 122, size=10),))), single_spaced(first, PrintedLine((Word("b", 0, 9, 117, 127, size=10),)))
+    (True, False)
+    """
+    return 0 < following.top - line.top < TIGHT_PITCH * max(line.size, following.size)
 
 
 def segments(line: PrintedLine) -> list[PrintedLine]:
