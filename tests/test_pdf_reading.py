@@ -14,6 +14,7 @@ from calpae_lib.pdf import read_pdf, read_source
 from calpae_lib.pdf.reading import MAX_PAGES
 from calpae_lib.pipeline import parse_document
 from calpae_lib.publish.cli import main
+from calpae_lib.publish.loading import load_report
 from calpae_lib.publish.rawfiles import expand_raw_paths
 from calpae_lib.text.reading import Place
 
@@ -383,3 +384,5 @@ def test_calpae_parse_takes_a_pdf(printed_bundled, tmp_path, capsys):
     assert main(["parse", str(path), "--out", str(out)]) == 0
     assert "année 2022" in capsys.readouterr().out
     assert (out / "indicators.csv").is_file() and (out / "source.json").is_file()
+    stored = load_report(path)  # read back from the store, places and all
+    assert stored.doc.encoding == "pdf" and stored.doc.places == read_pdf(path).places
