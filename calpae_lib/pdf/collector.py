@@ -48,9 +48,11 @@ class PageCollector(PDFLayoutAnalyzer):
         text, width = glyph
         advance = width * fontsize * scaling
         low = font.get_descent() * fontsize + rise
-        x0, x1 = sorted((e, a * advance + e))
-        y0, y1 = sorted((d * low + f, d * (low + fontsize) + f))
-        self.raw_chars.append((text, x0, x1, y0, y1, y1 - y0))
+        x1 = a * advance + e
+        y0, y1 = d * low + f, d * (low + fontsize) + f
+        if a < 0:  # upright and mirrored twice (a and d negative): the box's corners swap
+            e, x1, y0, y1 = x1, e, y1, y0
+        self.raw_chars.append((text, e, x1, y0, y1, y1 - y0))
         return advance
 
     def glyph(self, font, cid: int) -> tuple[str, float]:
