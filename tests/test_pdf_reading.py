@@ -249,6 +249,36 @@ def test_a_new_table_after_text_on_the_next_page_is_not_stitched(tmp_path):
     assert tables == [1, 1, 1, 2, 2, 2]
 
 
+def test_table_without_rules_continued_on_a_landscape_page_is_stitched(tmp_path):
+    from reportlab.lib.pagesizes import landscape
+
+    path = tmp_path / "paysage.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.setFont("Helvetica", SIZE)
+    pdf.drawString(72, HEIGHT - 100, "Annexe 4")
+    pdf.drawCentredString(WIDTH / 2, 30, "40")
+    pdf.showPage()
+    wide, high = landscape(A4)
+    for number, rows in ((41, [("Orientés", "1 200"), ("Accompagnés", "900")]), (42, [("Sortis", "300")])):
+        pdf.setPageSize((wide, high))
+        pdf.setFont("Helvetica", SIZE)
+        pdf.drawCentredString(wide / 2, 30, str(number))
+        for depth, (label, value) in enumerate([("Public", "Nombre"), *rows]):
+            pdf.drawString(72, high - 80 - 15 * depth, label)
+            pdf.drawRightString(500, high - 80 - 15 * depth, value)
+        pdf.showPage()
+    pdf.save()
+
+    document = read_pdf(path)
+    cells = [(line.strip(), (place.page, place.table, place.row, place.column))
+             for line, place in zip(document.lines, document.places) if place and place.table]
+    assert cells == [("Public", (41, 1, 0, 0)), ("Nombre", (41, 1, 0, 1)),
+                     ("Orientés", (41, 1, 1, 0)), ("1 200", (41, 1, 1, 1)),
+                     ("Accompagnés", (41, 1, 2, 0)), ("900", (41, 1, 2, 1)),
+                     ("Sortis", (42, 1, 3, 0)), ("300", (42, 1, 3, 1))]
+    assert document.place(1) == at(40, 72.0, 100)
+
+
 def test_source_reads_text_and_pdf_and_folders_give_both(tmp_path):
     text = tmp_path / "rapport.txt"
     text.write_text("Rapport\n", encoding="utf-8")

@@ -195,24 +195,26 @@ def margin_bands(pages) -> list[set[int]]:
     pages = list(pages)
     seen: Counter[tuple[str, str, int]] = Counter()
     for page in pages:
-        seen.update({margin_key(page.lines[index], band) for index, band in edge_lines(page)})
+        seen.update({margin_key(page.lines[index], band, page.height) for index, band in edge_lines(page)})
     enough = max(2.0, REPEATED_SHARE * len(pages))
     found = []
     for page in pages:
         indexes = set()
         for index, band in edge_lines(page):
             line = page.lines[index]
-            if seen[margin_key(line, band)] >= enough or (len(pages) == 1 and band == "bottom"
+            if seen[margin_key(line, band, page.height)] >= enough or (len(pages) == 1 and band == "bottom"
                                                           and PAGE_NUMBER.match(line.text)):
                 indexes.add(index)
         found.append(indexes)
     return found
 
 
-def margin_key(line: PrintedLine, band: str) -> tuple[str, str, int]:
+def margin_key(line: PrintedLine, band: str, height: float) -> tuple[str, str, int]:
     """What a running header or footer repeats from page to page: its band, its text with numbers
-    masked, and its height on the page (to :data:`MARGIN_STEP` points)."""
-    return band, masked(line.text), round(line.top / MARGIN_STEP)
+    masked, and its distance from the page's top (a header) or bottom (a footer) edge, to
+    :data:`MARGIN_STEP` points, so that a landscape page's footer is its portrait pages' one."""
+    distance = line.top if band == "top" else height - line.bottom
+    return band, masked(line.text), round(distance / MARGIN_STEP)
 
 
 def edge_lines(page: PageFrame) -> list[tuple[int, str]]:
