@@ -310,13 +310,17 @@ def some_text(pdf):
 
 
 def image_only(pdf):
+    """Scanned pages: an image each, and the footer a scanning office stamps in text."""
     from PIL import Image
 
     from reportlab.lib.utils import ImageReader
 
     scan = Image.new("L", (60, 80), color=200)
-    pdf.drawImage(ImageReader(scan), 72, 300, width=400, height=500)
-    pdf.showPage()
+    for number in (1, 2):
+        pdf.drawImage(ImageReader(scan), 72, 300, width=400, height=500)
+        pdf.setFont("Helvetica", 8)
+        pdf.drawCentredString(WIDTH / 2, 30, f"Page {number}")
+        pdf.showPage()
 
 
 BAD_PDFS = {

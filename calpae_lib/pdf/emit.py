@@ -23,6 +23,10 @@ from calpae_lib.pdf.layout import PrintedLine, single_spaced
 from calpae_lib.text.reading import Place
 
 
+#: The hyphens a word processor cuts a word with at a line's end (the soft one included).
+HYPHENS = ("-", "\u00ad", "\u2010")
+
+
 @dataclass(frozen=True)
 class PageContent:
     """A page ready to emit: the number printed in its footer (else its index), its lines outside tables
@@ -64,7 +68,7 @@ def line_text(line: PrintedLine, spaced: bool = False) -> str:
     text += last.text
     if spaced:
         return text + " " * last.space_after
-    return text if len(last.text) > 1 and last.text.endswith("-") else text + " " * max(last.space_after, 1)
+    return text if len(last.text) > 1 and last.text.endswith(HYPHENS) else text + " " * max(last.space_after, 1)
 
 
 def repeated_header(table: OpenTable | None, grid: Grid) -> int:

@@ -43,6 +43,10 @@ WORD_GAP = 0.15
 #: line ends between two words (a line ending without one then ends inside a word).
 SPACED_ENDS = 0.2
 
+#: The typographic ligatures a PDF's fonts may print, spelled out (Tika and the text route never see them).
+LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                           "\ufb05": "st", "\ufb06": "st"})
+
 #: What the user is asked for when the PDF cannot be read.
 ASK_AGAIN = "donnez le PDF du rapport tel que le Département le publie"
 
@@ -78,12 +82,14 @@ def read_pdf(path: str | Path) -> Document:
     path = Path(path)
     data = read_raw(path)
     pages = read_pages(data, path)
-    if not any(page.lines or page.ruled for page in pages):
-        raise InputError(f"aucun texte dans ce PDF de {len(pages)} page(s) : c'est sans doute un document "
-                         f"numérisé (des images de pages) ; {ASK_AGAIN}, dont le texte peut être copié.", path=path)
     contents = page_contents(pages)
+    if not any(word.text for page in contents for line in page.lines for word in line.words) \
+            and not any(page.grids for page in contents):
+        raise InputError(f"aucun texte dans ce PDF de {len(pages)} page(s), hors en-têtes et pieds de page : "
+                         f"c'est sans doute un document numérisé (des images de pages) ; {ASK_AGAIN}, dont le "
+                         "texte peut être copié.", path=path)
     lines, places = emit(contents, spaces_mark_line_ends(contents))
-    lines = [normalise(line).replace("\n", " ") for line in lines]
+    lines = [normalise(line.translate(LIGATURES)).replace("\n", " ") for line in lines]
     return Document(path=path, lines=tuple(lines), encoding="pdf", sha256=hashlib.sha256(data).hexdigest(),
                     places=tuple(places))
 
