@@ -110,20 +110,29 @@ def read_pages(data: bytes, path: Path) -> list[PageRead]:
     except Exception as error:  # pdfminer raises many kinds on a damaged or encrypted file: all are the input's
         raise unreadable_pdf(error, path) from None
     if count > MAX_PAGES:
-        raise InputError(f"PDF de {count} pages : bien au-delà d'un rapport CALPAE ({MAX_PAGES} pages au plus).",
-                         path=path)
+        raise too_many_pages(count, path)
     resources = PDFResourceManager(caching=True)
     collector = PageCollector(resources)
     interpreter = PDFPageInterpreter(resources, collector)
     pages: list[PageRead] = []
     try:
         for page in PDFPage.create_pages(document):
+            if len(pages) == MAX_PAGES:  # a catalogue that understates its pages
+                raise too_many_pages(None, path)
             interpreter.process_page(page)
             pages.append(split_page(len(pages) + 1, collector.height, chars_to_words(collector.chars),
                                     ruled_boxes(collector.rules)))
+    except InputError:
+        raise
     except Exception as error:  # the page being read, or the next one pdfminer could not find
         raise unreadable_pdf(error, path, len(pages) + 1) from None
     return pages
+
+
+def too_many_pages(count: int | None, path: Path) -> InputError:
+    """The refusal of a PDF of ``count`` pages (``None``: more than its catalogue said, and too many)."""
+    pages = f"{count} pages" if count is not None else f"plus de {MAX_PAGES} pages"
+    return InputError(f"PDF de {pages} : bien au-delà d'un rapport CALPAE ({MAX_PAGES} pages au plus).", path=path)
 
 
 def page_count(document) -> int:
