@@ -64,7 +64,8 @@ CHARACTER_MAP = str.maketrans(
     }
 )
 
-#: A raw report is a few hundred kilobytes; anything far larger is not one (and is not read whole).
+#: A raw report is a few hundred kilobytes of text, or a few megabytes of PDF; anything far larger is not one
+#: (and is not read whole).
 MAX_RAW_BYTES = 64 * 1024 * 1024
 
 #: A raw report is some ten thousand lines; many times more is no report calpae is made for.
@@ -173,7 +174,7 @@ def check_raw_file(path: str | Path) -> os.stat_result:
                              path=path)
     if info.st_size > MAX_RAW_BYTES:
         raise InputError(f"fichier de {info.st_size // (1024 * 1024)} Mo : bien trop gros pour un rapport CALPAE "
-                         "en texte.", path=path)
+                         f"(texte ou PDF : {MAX_RAW_BYTES // (1024 * 1024)} Mo au plus).", path=path)
     return info
 
 
