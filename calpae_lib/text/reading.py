@@ -227,13 +227,13 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     >>> decode(b"")
     Traceback (most recent call last):
     ...
-    calpae_lib.errors.InputError: <bytes>: le fichier est vide : un rapport CALPAE en texte était attendu.
+    calpae_lib.errors.InputError: <bytes>: le fichier est vide : un rapport CALPAE (texte ou PDF) était attendu.
     """
     if not data.strip():
-        raise InputError("le fichier est vide : un rapport CALPAE en texte était attendu.", path=path)
+        raise InputError("le fichier est vide : un rapport CALPAE (texte ou PDF) était attendu.", path=path)
     if b"\x00" in data[:8192]:
         raise InputError(
-            "le fichier est binaire (octets nuls) : un rapport CALPAE en texte extrait du PDF était attendu.",
+            "le fichier est binaire (octets nuls) sans être un PDF : un rapport CALPAE, en texte ou en PDF, était attendu.",
             path=path,
         )
     if data.startswith(b"\xef\xbb\xbf"):
@@ -303,7 +303,7 @@ def check_textual(text: str, path: str | Path) -> None:
     controls = len(CONTROL_CHARS.findall(text))
     if controls > BINARY_CONTROL_SHARE * len(text):
         raise InputError(
-            "le fichier semble binaire : un rapport CALPAE en texte extrait du PDF était attendu.",
+            "le fichier semble binaire sans être un PDF : un rapport CALPAE, en texte ou en PDF, était attendu.",
             path=path,
         )
 
