@@ -25,6 +25,15 @@ def bundled_report():
     return parse_report(BUNDLED)
 
 
+@pytest.fixture(scope="session")
+def bundled_twin(tmp_path_factory):
+    """The bundled report's PDF twin (tests/pdf_twins), rendered once for the whole session (read-only)."""
+    from .pdf_twins.render import render_twin
+    from .variants import bundled_text
+
+    return render_twin(bundled_text(), tmp_path_factory.mktemp("twins") / "bundled.pdf")
+
+
 #: The pages' production date (``SOURCE_DATE_EPOCH``) wherever two runs' pages are compared byte for byte.
 FIXED_EPOCH = "1700000000"
 
