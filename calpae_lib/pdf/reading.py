@@ -91,7 +91,7 @@ def read_pdf(path: str | Path) -> Document:
     lines, places = emit(contents, spaces_mark_line_ends(contents))
     lines = [normalise(line.translate(LIGATURES)).replace("\n", " ") for line in lines]
     return Document(path=path, lines=tuple(lines), encoding="pdf", sha256=hashlib.sha256(data).hexdigest(),
-                    places=tuple(places))
+                    _text="\n".join(lines), places=tuple(places))
 
 
 def read_pages(data: bytes, path: Path) -> list[PageRead]:
