@@ -347,6 +347,17 @@ def test_bad_pdf_one_line_exit_2_nothing_written(tmp_path, capsys, name):
     assert not out.exists()
 
 
+def test_text_in_characters_no_font_names_is_refused(tmp_path):
+    from calpae_lib.pdf.emit import PageContent
+    from calpae_lib.pdf.layout import PrintedLine, Word
+    from calpae_lib.pdf.reading import check_text
+
+    line = PrintedLine(tuple(Word(text, 10 * k, 10 * k + 8, 100, 110) for k, text in
+                             enumerate(["(cid:12)(cid:40)", "(cid:3)", "Rapport"])))
+    with pytest.raises(InputError, match=r"2 mots sur 3 illisibles"):
+        check_text([PageContent(1, (line,), ())], tmp_path / "x.pdf")
+
+
 def test_absurd_page_count_refused_before_reading_pages(tmp_path):
     def blank_pages(pdf):
         for _ in range(MAX_PAGES + 1):

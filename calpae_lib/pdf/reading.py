@@ -47,6 +47,9 @@ SPACED_ENDS = 0.2
 LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                            "\ufb05": "st", "\ufb06": "st"})
 
+#: The share of words printed in characters their font does not name above which nothing can be read.
+UNNAMED_SHARE = 0.2
+
 #: What the user is asked for when the PDF cannot be read.
 ASK_AGAIN = "donnez le PDF du rapport tel que le Département le publie"
 
@@ -83,15 +86,27 @@ def read_pdf(path: str | Path) -> Document:
     data = read_raw(path)
     pages = read_pages(data, path)
     contents = page_contents(pages)
-    if not any(word.text for page in contents for line in page.lines for word in line.words) \
-            and not any(page.grids for page in contents):
-        raise InputError(f"aucun texte dans ce PDF de {len(pages)} page(s), hors en-têtes et pieds de page : "
-                         f"c'est sans doute un document numérisé (des images de pages) ; {ASK_AGAIN}, dont le "
-                         "texte peut être copié.", path=path)
+    check_text(contents, path)
     lines, places = emit(contents, spaces_mark_line_ends(contents))
     lines = [normalise(line.translate(LIGATURES)).replace("\n", " ") for line in lines]
     return Document(path=path, lines=tuple(lines), encoding="pdf", sha256=hashlib.sha256(data).hexdigest(),
                     _text="\n".join(lines), places=tuple(places))
+
+
+def check_text(pages: list[PageContent], path: Path) -> None:
+    """Refuse a PDF whose pages print no text (a scanned document) or text whose characters its fonts do
+    not name (pdfminer's « (cid:…) »: nothing can be read from it)."""
+    words = [word.text for page in pages for line in page.lines for word in line.words if word.text]
+    words += [line.text for page in pages for grid in page.grids for cell in grid.cells for line in cell.lines]
+    if not words:
+        raise InputError(f"aucun texte dans ce PDF de {len(pages)} page(s), hors en-têtes et pieds de page : "
+                         f"c'est sans doute un document numérisé (des images de pages) ; {ASK_AGAIN}, dont le "
+                         "texte peut être copié.", path=path)
+    unnamed = sum("(cid:" in word for word in words)
+    if unnamed > UNNAMED_SHARE * len(words):
+        raise InputError(f"les polices de ce PDF ne disent pas quels caractères elles impriment ({unnamed} mots "
+                         f"sur {len(words)} illisibles, « (cid:…) ») : {ASK_AGAIN}, dont le texte peut être copié.",
+                         path=path)
 
 
 def read_pages(data: bytes, path: Path) -> list[PageRead]:
