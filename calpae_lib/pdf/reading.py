@@ -39,6 +39,9 @@ MAX_PAGES = 2000
 #: about a quarter of it; spaces themselves are not kept as characters).
 WORD_GAP = 0.15
 
+#: A character printed again less than this many points from where it was is the same one printed twice.
+DUPLICATE = 1.0
+
 #: The share of printed lines ending with a space above which the PDF is taken to print one wherever a
 #: line ends between two words (a line ending without one then ends inside a word).
 SPACED_ENDS = 0.2
@@ -197,13 +200,23 @@ def chars_to_words(chars) -> list[Word]:
 
 def line_words(line: list) -> list[Word]:
     """The words of one printed line's characters; the spaces part them and are counted (a line of spaces
-    alone is one empty word followed by them)."""
+    alone is one empty word followed by them). A character printed twice at one place (a bold faked by
+    printing twice) counts once.
+
+    >>> [w.text for w in line_words([("T", 0, 6, 0, 10, 10), ("T", 0.4, 6.4, 0, 10, 10), ("o", 6.4, 12, 0, 10, 10)])]
+    ['To']
+    """
     line.sort(key=lambda char: char[1])
     words: list[Word] = []
     current: list = []
     spaces = 0
     leading = 0
+    previous = None
     for char in line:
+        if previous is not None and char[0] == previous[0] and abs(char[1] - previous[1]) < DUPLICATE \
+                and abs(char[3] - previous[3]) < DUPLICATE:
+            continue
+        previous = char
         if char[0].isspace():
             spaces += 1
             continue
