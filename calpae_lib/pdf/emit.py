@@ -23,18 +23,22 @@ from calpae_lib.pdf.layout import PrintedLine, single_spaced
 from calpae_lib.text.reading import Place
 
 
+#: Points of room below a table that still leave no room for another row (rules and rounding).
+ROOM_TOLERANCE = 1.0
+
 #: The hyphens a word processor cuts a word with at a line's end (the soft one included).
 HYPHENS = ("-", "\u00ad", "\u2010")
 
 
 @dataclass(frozen=True)
 class PageContent:
-    """A page ready to emit: the number printed in its footer (else its index), its lines outside tables
-    and its tables."""
+    """A page ready to emit: the number printed in its footer (else its index), its lines outside tables,
+    its tables, and the lowest the report prints on pages of its size (its body's bottom edge)."""
 
     number: int
     lines: tuple[PrintedLine, ...]
     grids: tuple[Grid, ...]
+    body_bottom: float = float("inf")
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,19 @@ def repeated_header(table: OpenTable | None, grid: Grid) -> int:
     return count if count < grid.rows else 0
 
 
+def cut_by_page(item: PrintedLine | Grid, page: PageContent) -> bool:
+    """Whether a page's last item is a table the page break may have cut: one with no room left below it
+    for another row like its last (a ruled table ending higher up ended there, whatever the next page
+    prints; a table without rules does not say how high its rows are).
+
+    >>> grid = Grid(100, 750, (), last_row=12)
+    >>> cut_by_page(grid, PageContent(1, (), (grid,), 760)), cut_by_page(grid, PageContent(1, (), (grid,), 770))
+    (True, False)
+    """
+    return isinstance(item, Grid) and (item.last_row is None
+                                       or item.bottom + item.last_row > page.body_bottom + ROOM_TOLERANCE)
+
+
 def page_items(page: PageContent) -> list[PrintedLine | Grid]:
     """A page's lines and tables in reading order (top to bottom)."""
     return sorted([*page.lines, *page.grids], key=lambda item: item.top)
@@ -129,6 +146,6 @@ def emit(pages, spaced: bool = False) -> tuple[list[str], list[Place | None]]:
                 lines.append("")
                 places.append(None)
             open_table = OpenTable(number, first, item.rows + offset)
-        if not items or not isinstance(items[-1], Grid):
+        if not items or not cut_by_page(items[-1], page):
             open_table = None
     return lines, places

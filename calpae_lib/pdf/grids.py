@@ -37,11 +37,14 @@ class Cell:
 
 @dataclass(frozen=True)
 class Grid:
-    """A table printed on one page: its vertical extent and its non-empty cells, row by row, left to right."""
+    """A table printed on one page: its vertical extent, its non-empty cells, row by row, left to right,
+    and the height its last row takes between its rules (a page with that much room left below a table
+    did not cut it); ``None`` for a table without rules, whose rows' heights the page does not draw."""
 
     top: float
     bottom: float
     cells: tuple[Cell, ...]
+    last_row: float | None = None
 
     def row_texts(self, row: int) -> tuple[tuple[int, str], ...]:
         """Row ``row``'s cells as ``(column, text)``: what tells a repeated header from a new row."""
@@ -105,7 +108,8 @@ def ruled_grid(boxes, words) -> tuple[Grid, set[int]] | None:
             cells.append(Cell(edge_index(box[1], rows), edge_index(box[0], columns),
                               tuple(page_lines(words[index] for index in inner))))
     cells.sort(key=lambda cell: (cell.row, cell.column))
-    return Grid(min(box[1] for box in boxes), max(box[3] for box in boxes), tuple(cells)), used
+    bottom = max(box[3] for box in boxes)
+    return Grid(min(box[1] for box in boxes), bottom, tuple(cells), bottom - rows[-1]), used
 
 
 def spans_of(parts) -> list[tuple[float, float]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -258,6 +259,7 @@ def page_contents(pages: list[PageRead]) -> list[PageContent]:
     """The pages without their running headers and footers, numbered as their footers say, with their
     tables without rules found among the remaining lines."""
     margins = margin_bands(PageFrame(page.height, page.lines) for page in pages)
+    bottoms = body_bottoms(pages, margins)
     contents = []
     for page, dropped in zip(pages, margins):
         footers = [line.text for position, line in enumerate(page.lines)
@@ -266,8 +268,21 @@ def page_contents(pages: list[PageRead]) -> list[PageContent]:
         lines, unruled = free_lines_and_tables(body, page.ruled)
         number = footer_number(footers)
         contents.append(PageContent(page.index if number is None else number, tuple(lines),
-                                    (*page.ruled, *unruled)))
+                                    (*page.ruled, *unruled), bottoms[round(page.height)]))
     return contents
+
+
+def body_bottoms(pages: list[PageRead], margins: list[set[int]]) -> dict[int, float]:
+    """The lowest the report prints, running footers aside, on the pages of each height (portrait and
+    landscape pages have their own)."""
+    bottoms: dict[int, float] = {}
+    for page, dropped in zip(pages, margins):
+        printed = [line.bottom for position, line in enumerate(page.lines) if position not in dropped]
+        printed += [grid.bottom for grid in page.ruled]
+        if printed:
+            key = round(page.height)
+            bottoms[key] = max(bottoms.get(key, 0.0), *printed)
+    return defaultdict(lambda: float("inf"), bottoms)
 
 
 def free_lines_and_tables(lines: list[PrintedLine], ruled) -> tuple[list[PrintedLine], list[Grid]]:
