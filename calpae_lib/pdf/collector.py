@@ -37,7 +37,7 @@ class PageCollector(PDFLayoutAnalyzer):
         self.raw_chars = []
         super().begin_page(page, ctm)
 
-    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:  # type: ignore[no-untyped-def]
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
         """Keep the character's text and box (as ``LTChar`` computes them) without building an ``LTChar``."""
         a, b, c, d, e, f = matrix
         if font.is_vertical() or b or c or a * d * scaling <= 0:
@@ -48,9 +48,11 @@ class PageCollector(PDFLayoutAnalyzer):
         text, width = glyph
         advance = width * fontsize * scaling
         low = font.get_descent() * fontsize + rise
-        x0, x1 = sorted((e, a * advance + e))
-        y0, y1 = sorted((d * low + f, d * (low + fontsize) + f))
-        self.raw_chars.append((text, x0, x1, y0, y1, y1 - y0))
+        x1 = a * advance + e
+        y0, y1 = d * low + f, d * (low + fontsize) + f
+        if a < 0:  # upright and mirrored twice (a and d negative): the box's corners swap
+            e, x1, y0, y1 = x1, e, y1, y0
+        self.raw_chars.append((text, e, x1, y0, y1, y1 - y0))
         return advance
 
     def glyph(self, font, cid: int) -> tuple[str, float]:
@@ -67,13 +69,13 @@ class PageCollector(PDFLayoutAnalyzer):
         height, left = float(ltpage.y1), float(ltpage.x0)
         self.height = height - float(ltpage.y0)
         chars = [(text, x0 - left, x1 - left, height - y1, height - y0, size)
-                 for text, x0, x1, y0, y1, size in self.raw_chars if not text.isspace()]
+                 for text, x0, x1, y0, y1, size in self.raw_chars if text]
         rules: list[dict] = []
         stack = list(ltpage)
         while stack:
             item = stack.pop()
             if isinstance(item, LTChar):
-                if item.upright and item.get_text().strip():
+                if item.upright and item.get_text():
                     chars.append((item.get_text(), item.x0 - left, item.x1 - left, height - item.y1,
                                   height - item.y0, float(item.size)))
             elif isinstance(item, (LTRect, LTLine)) or (isinstance(item, LTCurve) and len(item.pts) == 2):

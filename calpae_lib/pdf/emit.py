@@ -2,7 +2,10 @@
 
 - outside tables, each printed line: its words joined by single spaces and one
   trailing space (none after a word cut by a hyphen, which the readers glue to
-  the next line), then an empty line;
+  the next line), then an empty line, as Tika prints 1.5-spaced paragraphs; not
+  when the next line follows closer than :data:`TIGHT_PITCH` font sizes (lines
+  of one block printed single-spaced, as a cell's are: Tika gives them no empty
+  line either);
 - a page break: two empty lines;
 - a table: row by row, cell by cell from left to right, each printed line of a
   cell as a line (with the cell's table, row and column in its place), then an
@@ -16,18 +19,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calpae_lib.pdf.grids import Grid
-from calpae_lib.pdf.layout import PrintedLine
+from calpae_lib.pdf.layout import PrintedLine, single_spaced
 from calpae_lib.text.reading import Place
+
+
+#: Points of room below a table that still leave no room for another row (rules and rounding).
+ROOM_TOLERANCE = 1.0
+
+#: The hyphens a word processor cuts a word with at a line's end (the soft one included).
+HYPHENS = ("-", "\u00ad", "\u2010")
 
 
 @dataclass(frozen=True)
 class PageContent:
-    """A page ready to emit: the number printed in its footer (else its index), its lines outside tables
-    and its tables."""
+    """A page ready to emit: the number printed in its footer (else its index), its lines outside tables,
+    its tables, and the lowest the report prints on pages of its size (its body's bottom edge)."""
 
     number: int
     lines: tuple[PrintedLine, ...]
     grids: tuple[Grid, ...]
+    body_bottom: float = float("inf")
 
 
 @dataclass(frozen=True)
@@ -40,16 +51,28 @@ class OpenTable:
     next_row: int
 
 
-def line_text(line: PrintedLine) -> str:
-    """A printed line as the text route reads it: one trailing space, none after a hyphen-cut word.
+def line_text(line: PrintedLine, spaced: bool = False) -> str:
+    """A printed line as the text route reads it: its words with the spaces the PDF prints between them
+    (one at least, as Tika gives them), and a trailing space where the line ends between two words, none
+    where it ends inside one (which the readers glue to the next line).
+
+    Where the PDF prints a space at the end of such lines (``spaced``), a line
+    ends between two words when it prints one; otherwise, unless its last word
+    ends with a hyphen.
 
     >>> from calpae_lib.pdf.layout import Word
     >>> line_text(PrintedLine((Word("dans", 0, 9, 0, 9), Word("le", 10, 19, 0, 9)))), line_text(PrintedLine((Word("Pas-de-", 0, 9, 0, 9),)))
     ('dans le ', 'Pas-de-')
+    >>> line_text(PrintedLine((Word("Accompagnemen", 0, 9, 0, 9),)), spaced=True)
+    'Accompagnemen'
     """
-    text = line.text
-    last = line.words[-1].text
-    return text if len(last) > 1 and last.endswith("-") else text + " "
+    text = " " * line.words[0].space_before + "".join(word.text + " " * max(word.space_after, 1)
+                                                       for word in line.words[:-1])
+    last = line.words[-1]
+    text += last.text
+    if spaced:
+        return text + " " * last.space_after
+    return text if len(last.text) > 1 and last.text.endswith(HYPHENS) else text + " " * max(last.space_after, 1)
 
 
 def repeated_header(table: OpenTable | None, grid: Grid) -> int:
@@ -64,6 +87,19 @@ def repeated_header(table: OpenTable | None, grid: Grid) -> int:
     return count if count < grid.rows else 0
 
 
+def cut_by_page(item: PrintedLine | Grid, page: PageContent) -> bool:
+    """Whether a page's last item is a table the page break may have cut: one with no room left below it
+    for another row like its last (a ruled table ending higher up ended there, whatever the next page
+    prints; a table without rules does not say how high its rows are).
+
+    >>> grid = Grid(100, 750, (), last_row=12)
+    >>> cut_by_page(grid, PageContent(1, (), (grid,), 760)), cut_by_page(grid, PageContent(1, (), (grid,), 770))
+    (True, False)
+    """
+    return isinstance(item, Grid) and (item.last_row is None
+                                       or item.bottom + item.last_row > page.body_bottom + ROOM_TOLERANCE)
+
+
 def page_items(page: PageContent) -> list[PrintedLine | Grid]:
     """A page's lines and tables in reading order (top to bottom)."""
     return sorted([*page.lines, *page.grids], key=lambda item: item.top)
@@ -74,8 +110,9 @@ def place_of(page: PageContent, line: PrintedLine, table: int | None = None, row
     return Place(page.number, round(line.x0, 1), round(line.top, 1), table, row, column)
 
 
-def emit(pages) -> tuple[list[str], list[Place | None]]:
-    """The lines of a PDF's pages (:class:`PageContent`) in the text route's dialect, and one place per line."""
+def emit(pages, spaced: bool = False) -> tuple[list[str], list[Place | None]]:
+    """The lines of a PDF's pages (:class:`PageContent`) in the text route's dialect, and one place per line
+    (``spaced``: the PDF prints a space at the end of lines ending between words, :func:`line_text`)."""
     lines: list[str] = []
     places: list[Place | None] = []
     tables = 0
@@ -87,8 +124,12 @@ def emit(pages) -> tuple[list[str], list[Place | None]]:
         items = page_items(page)
         for position, item in enumerate(items):
             if isinstance(item, PrintedLine):
-                lines += [line_text(item), ""]
-                places += [place_of(page, item), None]
+                lines.append(line_text(item, spaced))
+                places.append(place_of(page, item))
+                following = items[position + 1] if position + 1 < len(items) else None
+                if not (isinstance(following, PrintedLine) and single_spaced(item, following)):
+                    lines.append("")
+                    places.append(None)
                 continue
             repeated = repeated_header(open_table, item) if position == 0 else 0
             if repeated and open_table is not None:
@@ -100,11 +141,11 @@ def emit(pages) -> tuple[list[str], list[Place | None]]:
                 if cell.row < repeated:
                     continue
                 for printed in cell.lines:
-                    lines.append(line_text(printed))
+                    lines.append(line_text(printed, spaced))
                     places.append(place_of(page, printed, number, cell.row + offset, cell.column))
                 lines.append("")
                 places.append(None)
             open_table = OpenTable(number, first, item.rows + offset)
-        if not items or not isinstance(items[-1], Grid):
+        if not items or not cut_by_page(items[-1], page):
             open_table = None
     return lines, places

@@ -18,9 +18,19 @@ SAME_LINE = 0.5
 #: A gap between two words of a line wider than this many font sizes separates two columns.
 COLUMN_GAP = 1.5
 
+#: A line whose next line starts less than this many font sizes below it is printed single-spaced (one
+#: block, no empty line between them); 1.5-spaced lines are some 1.7 font sizes apart.
+TIGHT_PITCH = 1.4
+
+#: The widest a printed space is, in font sizes (a quarter to a third of it in most fonts).
+SPACE_WIDTH = 0.5
+
 #: The page's top and bottom bands, as a share of its height, where running headers and footers are printed
 #: (a word processor's default margins are some 2.5 cm of a 29.7 cm page, the header and footer inside them).
 MARGIN_BAND = 0.08
+
+#: A running header or footer is printed at the same height, to this many points, on every page.
+MARGIN_STEP = 4.0
 
 #: Only so many lines at the top and at the bottom of a page can be its running header or footer.
 MARGIN_LINES = 2
@@ -37,7 +47,9 @@ DIGITS = re.compile(r"\d+")
 
 @dataclass(frozen=True)
 class Word:
-    """A word printed on a page: its text and box in points (``top`` from the page's top edge)."""
+    """A word printed on a page: its text and box in points (``top`` from the page's top edge);
+    ``space_after``: how many spaces the PDF prints right after it, ``space_before`` before it (counted
+    for a line's first word only)."""
 
     text: str
     x0: float
@@ -45,6 +57,8 @@ class Word:
     top: float
     bottom: float
     size: float = 10.0
+    space_after: int = 0
+    space_before: int = 0
 
 
 @dataclass(frozen=True)
@@ -107,8 +121,20 @@ def page_lines(words) -> list[PrintedLine]:
     return [PrintedLine(tuple(sorted(line, key=lambda w: w.x0))) for line in lines]
 
 
+def single_spaced(line: PrintedLine, following: PrintedLine) -> bool:
+    """Whether ``following`` is printed right below ``line``, in one single-spaced block.
+
+    >>> first = PrintedLine((Word("a", 0, 9, 100, 110, size=10),))
+    >>> single_spaced(first, PrintedLine((Word("b", 0, 9, 112, 122, size=10),))), single_spaced(first, PrintedLine((Word("b", 0, 9, 117, 127, size=10),)))
+    (True, False)
+    """
+    return 0 < following.top - line.top < TIGHT_PITCH * max(line.size, following.size)
+
+
 def segments(line: PrintedLine) -> list[PrintedLine]:
-    """The parts of a line separated by gaps wide enough to part columns (:data:`COLUMN_GAP` font sizes).
+    """The parts of a line separated by gaps wide enough to part columns (:data:`COLUMN_GAP` font sizes);
+    a gap the PDF fills with spaces is text laid out by hand, which it widens by :data:`SPACE_WIDTH` font
+    sizes per space.
 
     >>> [s.text for s in segments(PrintedLine((Word("Action", 0, 30, 0, 10), Word("1", 32, 36, 0, 10),
     ...                                             Word("500", 200, 220, 0, 10))))]
@@ -116,7 +142,8 @@ def segments(line: PrintedLine) -> list[PrintedLine]:
     """
     parts: list[list[Word]] = [[line.words[0]]]
     for before, word in zip(line.words, line.words[1:]):
-        if word.x0 - before.x1 > COLUMN_GAP * max(word.size, before.size):
+        size = max(word.size, before.size)
+        if word.x0 - before.x1 > (COLUMN_GAP + SPACE_WIDTH * before.space_after) * size:
             parts.append([word])
         else:
             parts[-1].append(word)
@@ -156,30 +183,38 @@ def in_band(line: PrintedLine, height: float) -> str | None:
 def margin_bands(pages) -> list[set[int]]:
     """For each page, the indexes of its lines that are running headers or footers.
 
-    A line counts when it lies in the page's top or bottom band and either its
-    text (numbers masked) is printed in the same band on at least half the
-    pages, or it is a bottom line that prints a page number alone (« 3 »,
-    « Page 3 sur 12 »), which a report of one page may show once.
+    A line counts when it is one of the page's first or last lines, lies in
+    the page's top or bottom band, and its text (numbers masked) is printed at
+    the same height on at least half the pages, or, in a PDF of one page, when
+    it is a bottom line printing a page number alone (« 3 », « Page 1 sur 1 »).
 
     >>> frame = lambda *texts: PageFrame(800, tuple(PrintedLine((Word(t, 0, 9, top, top + 10),)) for t, top in texts))
-    >>> margin_bands([frame(("Rapport", 20), ("Texte", 300), ("1", 780)), frame(("Rapport", 20), ("Autre", 300), ("2", 780))])
+    >>> margin_bands([frame(("Rapport", 20), ("Texte", 300), ("1", 780)), frame(("Rapport", 20), ("3", 760), ("2", 780))])
     [{0, 2}, {0, 2}]
     """
     pages = list(pages)
-    seen: Counter[tuple[str, str]] = Counter()
+    seen: Counter[tuple[str, str, int]] = Counter()
     for page in pages:
-        seen.update({(band, masked(page.lines[index].text)) for index, band in edge_lines(page)})
+        seen.update({margin_key(page.lines[index], band, page.height) for index, band in edge_lines(page)})
     enough = max(2.0, REPEATED_SHARE * len(pages))
     found = []
     for page in pages:
         indexes = set()
         for index, band in edge_lines(page):
             line = page.lines[index]
-            if (seen[band, masked(line.text)] >= enough
-                         or (band == "bottom" and PAGE_NUMBER.match(line.text))):
+            if seen[margin_key(line, band, page.height)] >= enough or (len(pages) == 1 and band == "bottom"
+                                                          and PAGE_NUMBER.match(line.text)):
                 indexes.add(index)
         found.append(indexes)
     return found
+
+
+def margin_key(line: PrintedLine, band: str, height: float) -> tuple[str, str, int]:
+    """What a running header or footer repeats from page to page: its band, its text with numbers
+    masked, and its distance from the page's top (a header) or bottom (a footer) edge, to
+    :data:`MARGIN_STEP` points, so that a landscape page's footer is its portrait pages' one."""
+    distance = line.top if band == "top" else height - line.bottom
+    return band, masked(line.text), round(distance / MARGIN_STEP)
 
 
 def edge_lines(page: PageFrame) -> list[tuple[int, str]]:

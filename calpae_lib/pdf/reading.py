@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,20 @@ MAX_PAGES = 2000
 #: Two characters of one line further apart than this share of the font size are two words (a space is
 #: about a quarter of it; spaces themselves are not kept as characters).
 WORD_GAP = 0.15
+
+#: A character printed again less than this many points from where it was is the same one printed twice.
+DUPLICATE = 1.0
+
+#: The share of printed lines ending with a space above which the PDF is taken to print one wherever a
+#: line ends between two words (a line ending without one then ends inside a word).
+SPACED_ENDS = 0.2
+
+#: The typographic ligatures a PDF's fonts may print, spelled out (Tika and the text route never see them).
+LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                           "\ufb05": "st", "\ufb06": "st"})
+
+#: The share of words printed in characters their font does not name above which nothing can be read.
+UNNAMED_SHARE = 0.2
 
 #: What the user is asked for when the PDF cannot be read.
 ASK_AGAIN = "donnez le PDF du rapport tel que le Département le publie"
@@ -74,13 +89,28 @@ def read_pdf(path: str | Path) -> Document:
     path = Path(path)
     data = read_raw(path)
     pages = read_pages(data, path)
-    if not any(page.lines or page.ruled for page in pages):
-        raise InputError(f"aucun texte dans ce PDF de {len(pages)} page(s) : c'est sans doute un document "
-                         f"numérisé (des images de pages) ; {ASK_AGAIN}, dont le texte peut être copié.", path=path)
-    lines, places = emit(page_contents(pages))
-    lines = [normalise(line).replace("\n", " ") for line in lines]
+    contents = page_contents(pages)
+    check_text(contents, path)
+    lines, places = emit(contents, spaces_mark_line_ends(contents))
+    lines = [normalise(line.translate(LIGATURES)).replace("\n", " ") for line in lines]
     return Document(path=path, lines=tuple(lines), encoding="pdf", sha256=hashlib.sha256(data).hexdigest(),
-                    places=tuple(places))
+                    _text="\n".join(lines), places=tuple(places))
+
+
+def check_text(pages: list[PageContent], path: Path) -> None:
+    """Refuse a PDF whose pages print no text (a scanned document) or text whose characters its fonts do
+    not name (pdfminer's « (cid:…) »: nothing can be read from it)."""
+    words = [word.text for page in pages for line in page.lines for word in line.words if word.text]
+    words += [line.text for page in pages for grid in page.grids for cell in grid.cells for line in cell.lines]
+    if not words:
+        raise InputError(f"aucun texte dans ce PDF de {len(pages)} page(s), hors en-têtes et pieds de page : "
+                         f"c'est sans doute un document numérisé (des images de pages) ; {ASK_AGAIN}, dont le "
+                         "texte peut être copié.", path=path)
+    unnamed = sum("(cid:" in word for word in words)
+    if unnamed > UNNAMED_SHARE * len(words):
+        raise InputError(f"les polices de ce PDF ne disent pas quels caractères elles impriment ({unnamed} mots "
+                         f"sur {len(words)} illisibles, « (cid:…) ») : {ASK_AGAIN}, dont le texte peut être copié.",
+                         path=path)
 
 
 def read_pages(data: bytes, path: Path) -> list[PageRead]:
@@ -99,20 +129,29 @@ def read_pages(data: bytes, path: Path) -> list[PageRead]:
     except Exception as error:  # pdfminer raises many kinds on a damaged or encrypted file: all are the input's
         raise unreadable_pdf(error, path) from None
     if count > MAX_PAGES:
-        raise InputError(f"PDF de {count} pages : bien au-delà d'un rapport CALPAE ({MAX_PAGES} pages au plus).",
-                         path=path)
+        raise too_many_pages(count, path)
     resources = PDFResourceManager(caching=True)
     collector = PageCollector(resources)
     interpreter = PDFPageInterpreter(resources, collector)
     pages: list[PageRead] = []
     try:
         for page in PDFPage.create_pages(document):
+            if len(pages) == MAX_PAGES:  # a catalogue that understates its pages
+                raise too_many_pages(None, path)
             interpreter.process_page(page)
             pages.append(split_page(len(pages) + 1, collector.height, chars_to_words(collector.chars),
                                     ruled_boxes(collector.rules)))
+    except InputError:
+        raise
     except Exception as error:  # the page being read, or the next one pdfminer could not find
         raise unreadable_pdf(error, path, len(pages) + 1) from None
     return pages
+
+
+def too_many_pages(count: int | None, path: Path) -> InputError:
+    """The refusal of a PDF of ``count`` pages (``None``: more than its catalogue said, and too many)."""
+    pages = f"{count} pages" if count is not None else f"plus de {MAX_PAGES} pages"
+    return InputError(f"PDF de {pages} : bien au-delà d'un rapport CALPAE ({MAX_PAGES} pages au plus).", path=path)
 
 
 def page_count(document) -> int:
@@ -141,11 +180,12 @@ def ruled_boxes(rules: list[dict]) -> list[list[tuple]]:
 
 def chars_to_words(chars) -> list[Word]:
     """Words from characters ``(text, x0, x1, top, bottom, size)``: those of one printed line (tops within
-    half a font size), left to right, with no gap between them wider than :data:`WORD_GAP` font sizes
-    (spaces are not kept as characters).
+    half a font size), left to right, parted by a space or a gap wider than :data:`WORD_GAP` font sizes.
+    A word says how many spaces follow it (``space_after``), a line's first word how many precede it.
 
-    >>> [w.text for w in chars_to_words([("b", 5, 10, 0, 10, 10), ("a", 0, 5, 0, 10, 10), ("c", 20, 25, 0, 10, 10)])]
-    ['ab', 'c']
+    >>> [(w.text, w.space_after) for w in chars_to_words([("b", 5, 10, 0, 10, 10), ("a", 0, 5, 0, 10, 10),
+    ...                                                   (" ", 10, 13, 0, 10, 10), ("c", 20, 25, 0, 10, 10)])]
+    [('ab', 1), ('c', 0)]
     """
     words: list[Word] = []
     line: list = []
@@ -160,18 +200,47 @@ def chars_to_words(chars) -> list[Word]:
 
 
 def line_words(line: list) -> list[Word]:
-    """The words of one printed line's characters."""
+    """The words of one printed line's characters; the spaces part them and are counted (a line of spaces
+    alone is one empty word followed by them). A character printed twice at one place (a bold faked by
+    printing twice) counts once.
+
+    >>> [w.text for w in line_words([("T", 0, 6, 0, 10, 10), ("T", 0.4, 6.4, 0, 10, 10), ("o", 6.4, 12, 0, 10, 10)])]
+    ['To']
+    """
     line.sort(key=lambda char: char[1])
     words: list[Word] = []
-    start = 0
-    for position in range(1, len(line) + 1):
-        if position == len(line) or line[position][1] - line[position - 1][2] > WORD_GAP * line[position][5]:
-            chars = line[start:position]
-            words.append(Word("".join(char[0] for char in chars), chars[0][1], max(char[2] for char in chars),
-                              min(char[3] for char in chars), max(char[4] for char in chars),
-                              max(char[5] for char in chars)))
-            start = position
+    current: list = []
+    spaces = 0
+    leading = 0
+    previous = None
+    for char in line:
+        if previous is not None and char[0] == previous[0] and abs(char[1] - previous[1]) < DUPLICATE \
+                and abs(char[3] - previous[3]) < DUPLICATE:
+            continue
+        previous = char
+        if char[0].isspace():
+            spaces += 1
+            continue
+        if current and (spaces or char[1] - current[-1][2] > WORD_GAP * char[5]):
+            words.append(word_of_chars(current, spaces, leading if not words else 0))
+            current = []
+        elif not current and not words:
+            leading = spaces
+        if not current:
+            spaces = 0
+        current.append(char)
+    if current:
+        words.append(word_of_chars(current, spaces, leading if not words else 0))
+    if not words:  # a line printing only spaces, as an empty paragraph does: Tika gives it as « »
+        words.append(Word("", line[0][1], line[-1][2], line[0][3], line[0][4], line[0][5], space_after=1))
     return words
+
+
+def word_of_chars(chars: list, space_after: int, space_before: int) -> Word:
+    """One word from its characters."""
+    return Word("".join(char[0] for char in chars), chars[0][1], max(char[2] for char in chars),
+                min(char[3] for char in chars), max(char[4] for char in chars), max(char[5] for char in chars),
+                space_after, space_before)
 
 
 def split_page(index: int, height: float, words: list[Word], boxes) -> PageRead:
@@ -190,6 +259,7 @@ def page_contents(pages: list[PageRead]) -> list[PageContent]:
     """The pages without their running headers and footers, numbered as their footers say, with their
     tables without rules found among the remaining lines."""
     margins = margin_bands(PageFrame(page.height, page.lines) for page in pages)
+    bottoms = body_bottoms(pages, margins)
     contents = []
     for page, dropped in zip(pages, margins):
         footers = [line.text for position, line in enumerate(page.lines)
@@ -198,8 +268,21 @@ def page_contents(pages: list[PageRead]) -> list[PageContent]:
         lines, unruled = free_lines_and_tables(body, page.ruled)
         number = footer_number(footers)
         contents.append(PageContent(page.index if number is None else number, tuple(lines),
-                                    (*page.ruled, *unruled)))
+                                    (*page.ruled, *unruled), bottoms[round(page.height)]))
     return contents
+
+
+def body_bottoms(pages: list[PageRead], margins: list[set[int]]) -> dict[int, float]:
+    """The lowest the report prints, running footers aside, on the pages of each height (portrait and
+    landscape pages have their own)."""
+    bottoms: dict[int, float] = {}
+    for page, dropped in zip(pages, margins):
+        printed = [line.bottom for position, line in enumerate(page.lines) if position not in dropped]
+        printed += [grid.bottom for grid in page.ruled]
+        if printed:
+            key = round(page.height)
+            bottoms[key] = max(bottoms.get(key, 0.0), *printed)
+    return defaultdict(lambda: float("inf"), bottoms)
 
 
 def free_lines_and_tables(lines: list[PrintedLine], ruled) -> tuple[list[PrintedLine], list[Grid]]:
@@ -218,6 +301,14 @@ def free_lines_and_tables(lines: list[PrintedLine], ruled) -> tuple[list[Printed
             taken.update(range(start, end))
         free += [line for position, line in enumerate(run) if position not in taken]
     return free, grids
+
+
+def spaces_mark_line_ends(pages: list[PageContent]) -> bool:
+    """Whether the PDF prints a space at the end of the lines that end between two words (as word
+    processors do), so that a line ending without one is a word cut without a hyphen."""
+    ends = [line.words[-1] for page in pages for line in page.lines]
+    ends += [line.words[-1] for page in pages for grid in page.grids for cell in grid.cells for line in cell.lines]
+    return sum(word.space_after for word in ends) >= SPACED_ENDS * len(ends) > 0
 
 
 def unreadable_pdf(error: Exception, path: Path, page: int | None = None) -> InputError:

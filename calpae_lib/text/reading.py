@@ -64,7 +64,8 @@ CHARACTER_MAP = str.maketrans(
     }
 )
 
-#: A raw report is a few hundred kilobytes; anything far larger is not one (and is not read whole).
+#: A raw report is a few hundred kilobytes of text, or a few megabytes of PDF; anything far larger is not one
+#: (and is not read whole).
 MAX_RAW_BYTES = 64 * 1024 * 1024
 
 #: A raw report is some ten thousand lines; many times more is no report calpae is made for.
@@ -173,7 +174,7 @@ def check_raw_file(path: str | Path) -> os.stat_result:
                              path=path)
     if info.st_size > MAX_RAW_BYTES:
         raise InputError(f"fichier de {info.st_size // (1024 * 1024)} Mo : bien trop gros pour un rapport CALPAE "
-                         "(texte ou PDF).", path=path)
+                         f"(texte ou PDF : {MAX_RAW_BYTES // (1024 * 1024)} Mo au plus).", path=path)
     return info
 
 
@@ -232,7 +233,7 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
         raise InputError("le fichier est vide : un rapport CALPAE (texte ou PDF) était attendu.", path=path)
     if b"\x00" in data[:8192]:
         raise InputError(
-            "le fichier est binaire (octets nuls) sans être un PDF : un rapport CALPAE (texte ou PDF) était attendu.",
+            "le fichier est binaire (octets nuls) sans être un PDF : un rapport CALPAE, en texte ou en PDF, était attendu.",
             path=path,
         )
     if data.startswith(b"\xef\xbb\xbf"):
@@ -302,7 +303,7 @@ def check_textual(text: str, path: str | Path) -> None:
     controls = len(CONTROL_CHARS.findall(text))
     if controls > BINARY_CONTROL_SHARE * len(text):
         raise InputError(
-            "le fichier semble binaire sans être un PDF : un rapport CALPAE (texte ou PDF) était attendu.",
+            "le fichier semble binaire sans être un PDF : un rapport CALPAE, en texte ou en PDF, était attendu.",
             path=path,
         )
 
