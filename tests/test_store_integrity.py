@@ -16,6 +16,7 @@ import shutil
 import pandas as pd
 import pytest
 
+from calpae_lib.errors import InputError
 from calpae_lib.publish import batch, loading, records
 from calpae_lib.publish.store import DIGESTS_NAME, ENTRY_FILE, ResultStore, folder_digests
 
@@ -171,7 +172,7 @@ def test_a_flipped_bit_in_a_parsed_entry_is_rebuilt(tmp_path, capsys):
 def test_bad_input_creates_nothing_in_the_store(tmp_path):
     raw = tmp_path / "vide.txt"
     raw.write_text("rien\n", encoding="utf-8")
-    with pytest.raises(loading.InputError):
+    with pytest.raises(InputError):
         loading.load_report(raw, store_dir=tmp_path / "store")
     assert not (tmp_path / "store").exists()
 
