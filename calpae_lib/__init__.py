@@ -1,3 +1,3 @@
 """calpae: parse, reconcile and publish the CALPAE execution reports."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -72,7 +72,7 @@ def data_package(names, *, year: int, departement: str, raw: str, sha256: str, c
         "description": (f"Tables lues par calpae {calpae} dans le rapport d'exécution de la CALPAE (convention "
                         f"d'appui à la lutte contre la pauvreté et d'accès à l'emploi), {departement}, {year}. "
                         f"Fichier source {raw}, SHA-256 {sha256}. Chaque ligne garde source_line, la ligne du "
-                        "fichier source d'où vient la valeur."),
+                        "texte d'où vient la valeur (le fichier source, ou le texte que calpae extrait d'un PDF)."),
         "sources": [{"title": raw, "description": f"SHA-256 {sha256}"}],
         "resources": [resource(name) for name in names if name in ALL_SCHEMAS],
     }

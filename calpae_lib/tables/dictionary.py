@@ -43,16 +43,23 @@ de chaque rapport publié) avec :
   montants en euros, pourcentages en % ;
 - `datapackage.json`, le Data Package Frictionless (un Table Schema par table,
   écrit des mêmes schémas que ce dictionnaire) ;
-- `source.json`, le fichier brut et son SHA-256.
+- `source.json`, le fichier brut (texte ou PDF) et son SHA-256.
 
 Conventions communes : tables longues (une valeur observée par ligne ; un
-montant dans `amount_eur` avec son `stage`) ; `source_line`, la ligne du fichier
-brut d'où vient la valeur ; `kind` a les mêmes codes dans toutes les tables ;
+montant dans `amount_eur` avec son `stage`) ; `source_line`, la ligne du texte
+lu d'où vient la valeur (le fichier texte brut, ou le texte que calpae extrait
+d'un PDF) ; `kind` a les mêmes codes dans toutes les tables ;
 `axis` est l'axe du socle (I, II), `measure` l'intitulé de la mesure ; `period`
 est toujours du texte (`2022`, `2020/2021`). Une cellule vide est une valeur
 absente.
 
-Changements de schéma depuis calpae 0.1.0 :
+Changements depuis calpae 0.2.0 : aucune colonne ni aucun code ajouté, retiré
+ou renommé. Un rapport peut être lu depuis son PDF : `source_line` (et
+`indicator_line` de `annex4`) y est la ligne du texte que calpae extrait du PDF,
+et une valeur n'est `ambiguous` que si sa place sur la page ne tranche pas non
+plus.
+
+Changements de schéma de calpae 0.2.0 (depuis 0.1.0) :
 
 - `annex_budget` devient longue : `montant_avenant` et `montant_engage` sont
   remplacées par `stage` (`avenant`, `engage`) et `amount_eur`, deux lignes par

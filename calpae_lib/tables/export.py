@@ -376,7 +376,8 @@ def readme_rows(tables: dict[str, pd.DataFrame], source: Provenance) -> list[tup
     rows = [
         ("Ce classeur", f"Les tableaux du rapport d'exécution de la CALPAE {source.departement} {source.year}, "
                         "lus par calpae dans le texte du rapport : une feuille par table. Chaque valeur garde "
-                        "la ligne du fichier source d'où elle vient (colonne « Ligne source »)."),
+                        "la ligne du texte d'où elle vient (colonne « Ligne source ») : celle du fichier "
+                        "source, ou, pour un PDF, celle du texte que calpae en extrait."),
         ("Fichier source", source.raw),
         ("SHA-256 du fichier source", source.sha256),
         ("Date du rapport", signed),

@@ -17,7 +17,8 @@ Conventions shared by every table:
   report's "Situation"), ``target``, ``result`` or ``s1`` (first half-year) in
   every table; ``axis`` is the socle's axis (``I`` / ``II``), ``measure`` the
   measure's printed title; ``period`` is always text (``2022``, ``2020/2021``);
-* every row keeps ``source_line``, the 1-based line of the raw file it was read from.
+* every row keeps ``source_line``, the 1-based line it was read from: of the raw text, or of the text
+  the PDF route made of a PDF (whose places give the printed page).
 
 :func:`validate_tables` runs at the end of :func:`calpae_lib.pipeline.parse_document`; a
 table that breaks its schema raises :class:`~calpae_lib.errors.SchemaError`
@@ -74,7 +75,8 @@ CHECK_GRADES = {str(grade): grade.label for grade in vocabulary.Grade if grade}
 #: What each status means, for the people who read the tables.
 INDICATOR_STATUS_MEANINGS = {"ok": "valeur lue sans doute possible",
                    "not_available": "le rapport n'imprime pas de valeur (NC, /, non connu…)",
-                   "ambiguous": "le texte ne dit pas à quelle colonne ou quelle valeur la cellule appartient : "
+                   "ambiguous": "le texte ne dit pas à quelle colonne ou quelle valeur la cellule appartient "
+                                "(ni, pour un rapport lu depuis son PDF, la place de la cellule sur la page) : "
                                 "à vérifier dans le rapport, jamais à prendre pour un chiffre sûr"}
 CHECK_STATUS_MEANINGS = {str(status): status.meaning for status in vocabulary.Status}
 
@@ -116,7 +118,9 @@ def amount(label: str = "Montant (€)", description: str = "montant en euros, t
 
 
 def source_line(nullable: bool = False) -> pa.Column:
-    return integer("Ligne source", "ligne (à partir de 1) du fichier texte brut où la valeur est lue",
+    return integer("Ligne source", "ligne (à partir de 1) du texte lu où la valeur est imprimée : celle du "
+                   "fichier texte brut, ou, pour un rapport lu depuis son PDF, celle du texte extrait du PDF "
+                   "(les pages publiées donnent alors aussi la page imprimée)",
                    minimum=1, unit="line", nullable=nullable)
 
 
@@ -252,7 +256,8 @@ ANNEX4 = table("annex4", "Annexe 4", "tableau des indicateurs de l'Annexe 4 ; un
     **cell_columns(KINDS),
     "column": integer("Colonne", "rang (à partir de 1) de la colonne de valeurs ; vide quand incertaine",
                       minimum=1, nullable=True),
-    "indicator_line": integer("Ligne de l'indicateur", "ligne du fichier brut où l'indicateur est imprimé",
+    "indicator_line": integer("Ligne de l'indicateur", "ligne du texte lu (fichier texte brut, ou "
+                              "texte extrait du PDF) où l'indicateur est imprimé",
                               minimum=1, unit="line"),
     "note": column(str, "Note de lecture", "pourquoi une cellule est incertaine ou comment elle a été placée",
                    nullable=True),
