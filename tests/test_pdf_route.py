@@ -145,3 +145,27 @@ def test_a_variant_s_indicators_are_all_read_right(make, tmp_path):
     found, expected = indicators_score(parse_document(read_source(twin.path)).tables["indicators"], twin)
     assert expected > 200
     assert found == Score(right=expected, ambiguous=0, wrong=0, missing=0)
+
+
+def test_the_bundled_twin_s_annex4_values_are_all_read_right_where_the_text_leaves_some_ambiguous(
+        bundled_twin, bundled_report, checks_twin_report):
+    columns = KEYS["annex4"]
+    by_pdf = score(checks_twin_report.tables["annex4"].rename(columns={"indicator": "label"}), bundled_twin.annex4,
+                   columns)
+    by_text = score(bundled_report.tables["annex4"].rename(columns={"indicator": "label"}), bundled_twin.annex4,
+                    columns)
+    assert by_pdf == Score(right=len(bundled_twin.annex4), ambiguous=0, wrong=0, missing=0)
+    assert by_text.ambiguous > 0 and by_text.wrong == 0  # what the PDF settles, the text could not
+
+
+def test_the_tables_of_a_report_read_from_its_pdf_come_with_the_text_their_lines_number(
+        tmp_path, bundled_report, checks_twin_report):
+    from calpae_lib.publish.processed import EXTRACTED_TEXT, write_extracted_text
+
+    written = write_extracted_text(checks_twin_report, tmp_path)
+    assert written == tmp_path / EXTRACTED_TEXT
+    lines = written.read_text(encoding="utf-8").split("\n")
+    indicators = checks_twin_report.tables["indicators"]
+    for _, row in indicators[indicators["status"] == "ok"].head(40).iterrows():
+        assert row["raw"].split()[0] in lines[int(row["source_line"]) - 1]  # the line the table cites holds it
+    assert write_extracted_text(bundled_report, tmp_path / "texte") is None  # a text report: its own file

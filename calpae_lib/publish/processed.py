@@ -14,6 +14,10 @@ from calpae_lib.tables.export import Provenance, write_tables
 #: Written beside the tables: where they come from, and the key they were built under.
 SOURCE_MANIFEST = TABLES_MANIFEST
 
+#: Written beside the tables of a report read from its PDF: the text calpae read from it, whose line
+#: numbers the tables' ``source_line`` and the pages' « ligne N du texte extrait du PDF » give.
+EXTRACTED_TEXT = "texte_extrait_du_pdf.txt"
+
 
 def source_manifest(report: ParsedReport, key: str) -> dict:
     """Provenance of a tables folder: the raw file, its checksum, the library, the build key."""
@@ -59,8 +63,22 @@ def written_table_names(report: ParsedReport) -> list[str]:
 
 
 def write_tables_folder(report: ParsedReport, folder: Path) -> list[Path]:
-    """The report's tables in ``folder``, with the orientation chain's: CSV (tidy and for Excel) and the workbook."""
-    return write_tables({**report.tables, **chain_tables(report)}, folder, tables_provenance(report), rule_labels())
+    """The report's tables in ``folder``, with the orientation chain's: CSV (tidy and for Excel) and the workbook;
+    for a report read from its PDF, the text read from it too (:func:`write_extracted_text`)."""
+    written = write_tables({**report.tables, **chain_tables(report)}, folder, tables_provenance(report),
+                           rule_labels())
+    extracted = write_extracted_text(report, folder)
+    return written + ([extracted] if extracted else [])
+
+
+def write_extracted_text(report: ParsedReport, folder: Path) -> Path | None:
+    """The text calpae read from a report's PDF, one printed line per line, so that the evaluator can find the
+    line a value cites; ``None`` for a text report, whose own file has those lines."""
+    if not report.doc.places:
+        return None
+    path = Path(folder) / EXTRACTED_TEXT
+    path.write_text("\n".join(report.doc.lines) + "\n", encoding="utf-8")
+    return path
 
 
 def tables_up_to_date(out_dir: Path, key: str) -> bool:
