@@ -408,31 +408,62 @@ def page_of_line(report: ParsedReport, line: int) -> int | None:
     return None
 
 
-#: What a line number means on a report read from its PDF: a line of the text calpae read from it, the
-#: number the tables' ``source_line`` gives (a PDF page has no line numbers of its own).
-PDF_TEXT = "du texte extrait du PDF"
-
-
 def place_cell(report: ParsedReport, lines) -> str:
-    """« p. 12 à 14, lignes 1098 et 1102 du texte »: the printed page for the reader, the text's lines for the evaluator.
+    """« p. 12 à 14, lignes 1098 et 1102 du texte »: where a value is printed, as its reader can find it.
 
-    ``lines``: one source line, or several (each page said once, its lines together). For a report read
-    from its PDF the page is exact, and the lines are those of the text calpae extracted from it (the
-    tables' ``source_line``; a PDF page numbers no lines), said so: « p. 37, ligne 1234 du texte extrait
-    du PDF » (no brackets: the pages quote this inside brackets of their own).
+    ``lines``: one source line, or several (each page said once, its lines together). For a text, the
+    printed page (bounded by the contents) and the lines of the file. For a report read from its PDF, the
+    page alone, exact: « p. 37 », « p. 37 et 38 » (a PDF numbers no lines; the tables' ``source_line`` counts
+    the lines of the text calpae read from it, which its reader has not got). No brackets: the pages quote
+    this inside brackets of their own.
     """
     lines = [lines] if not isinstance(lines, (list, tuple, pd.Series)) else list(lines)
+    if report.doc.places:
+        return pages_cell([printed_page(report, line) for line in lines if line_cell(line)])
     by_page: dict[str, list[str]] = {}
     for line in lines:
         if line_cell(line):
             by_page.setdefault(printed_page(report, line), []).append(line_cell(line))
-    text = PDF_TEXT if report.doc.places else "du texte"
     parts = []
     for page, found in by_page.items():
         found = list(dict.fromkeys(found))
-        words = f"ligne{'s' if len(found) > 1 else ''} {', '.join(found[:-1]) + ' et ' if len(found) > 1 else ''}{found[-1]} {text}"
+        words = f"ligne{'s' if len(found) > 1 else ''} {', '.join(found[:-1]) + ' et ' if len(found) > 1 else ''}{found[-1]} du texte"
         parts.append(f"{page}, {words}" if page else words)
     return " ; ".join(parts)
+
+
+def pages_cell(pages) -> str:
+    """Printed pages (« p. 37 ») said once each, in order: « p. 37 », « p. 37 et 38 », « p. 12, 37 et 38 ».
+
+    >>> pages_cell(["p.\u00a037", "p.\u00a038", "p.\u00a037", ""])
+    'p.\xa037 et 38'
+    >>> pages_cell([])
+    ''
+    """
+    numbers = list(dict.fromkeys(page.removeprefix("p.\u00a0") for page in pages if page))
+    if not numbers:
+        return ""
+    listed = ", ".join(numbers[:-1]) + " et " + numbers[-1] if len(numbers) > 1 else numbers[0]
+    return f"p.\u00a0{listed}"
+
+
+#: « ligne 2276 », « lignes 6647, 6656 », « lignes 12 et 14 »: the line numbers a check's words cite.
+CITED_LINES = re.compile(r"\b(?:à la |la |aux |les )?lignes? (\d+(?:(?:, | et )\d+)*)\b")
+
+
+def lines_as_pages(report: ParsedReport, text):
+    """A check's words as the reader of ``report`` can follow them: for a report read from its PDF, each
+    « ligne 2276 » (a line of the text calpae read from it) becomes the page that prints it, « p. 23 »;
+    a text's words are returned as they are (its reader has the lines). Not a string: returned unchanged.
+    """
+    if not report.doc.places or not isinstance(text, str):
+        return text
+
+    def pages(match: re.Match) -> str:
+        cited = pages_cell([printed_page(report, int(n)) for n in re.findall(r"\d+", match.group(1))])
+        return cited or match.group(0)
+
+    return CITED_LINES.sub(pages, text)
 
 
 # --- indicators ---------------------------------------------------------------------------
