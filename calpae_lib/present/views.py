@@ -326,8 +326,8 @@ def action_budget_table(report: ParsedReport, action_id: str) -> Table:
         "Libellé du rapport": [text_cell(v) for v in rows["label"]],
         "Ligne": [line_cell(v) for v in rows["source_line"]],
     })
-    return Table(frame, caption="Budget de l'action", numeric=["Montant", "Ligne"],
-                 empty_message="Pas de montant lu pour cette action.")
+    return pages_for_lines(report, Table(frame, caption="Budget de l'action", numeric=["Montant", "Ligne"],
+                                         empty_message="Pas de montant lu pour cette action."))
 
 
 def text_cell(value) -> str:
@@ -466,6 +466,28 @@ def lines_as_pages(report: ParsedReport, text):
     return CITED_LINES.sub(pages, text)
 
 
+#: The columns of source lines a table may have, and what they become for a report read from its PDF.
+LINE_COLUMNS = {"Ligne": "Page", "Lignes": "Pages"}
+
+
+def pages_for_lines(report: ParsedReport, table: Table) -> Table:
+    """``table`` as the reader of ``report`` can follow it: for a report read from its PDF, its « Ligne » /
+    « Lignes » columns (lines of the text calpae read from it, « 1098, 9720 ») become « Page » / « Pages »
+    (« p. 37 et 88 »), and so do the lines its unplaced values cite; a text's table is returned as it is.
+    """
+    if not report.doc.places or table.frame.empty:
+        return table
+    frame = table.frame.copy()
+    for column in frame.columns:
+        if column in LINE_COLUMNS:
+            frame[column] = [pages_cell(printed_page(report, int(n)) for n in re.findall(r"\d+", str(cell)))
+                             or "—" for cell in frame[column]]
+        elif column == UNPLACED:  # « 12 15 (ligne 1098) »: the only cells whose words cite a line
+            frame[column] = [lines_as_pages(report, cell) for cell in frame[column]]
+    return replace(table, frame=frame.rename(columns=LINE_COLUMNS),
+                   numeric=[c for c in table.numeric if c not in LINE_COLUMNS])
+
+
 # --- indicators ---------------------------------------------------------------------------
 
 
@@ -549,21 +571,22 @@ def justification_of(lines, by_line: dict[int, str]) -> str:
 
 
 def with_justifications(report: ParsedReport, table: Table) -> Table:
-    """``table`` (one indicator a row, its source lines in « Lignes ») with the Département's explanation beside.
+    """``table`` (one indicator a row, its source lines in « Lignes ») with the Département's explanation beside,
+    its lines then given as pages for a report read from its PDF (:func:`pages_for_lines`).
 
     The lines are read from the « Lignes » column as shown (« 1098, 9720 »), so the table's other columns are
     left as their own function makes them.
     """
     if table.frame.empty or "Lignes" not in table.frame.columns:
-        return table
+        return pages_for_lines(report, table)
     by_line = justifications_by_line(report)
     lines = [[int(n) for n in re.findall(r"\d+", str(cell))] for cell in table.frame["Lignes"]]
     explained = [justification_of(found, by_line) for found in lines]
     if not any(explained):
-        return table
+        return pages_for_lines(report, table)
     frame = table.frame.copy()
     frame.insert(list(frame.columns).index("Lignes"), JUSTIFICATION, explained)
-    return replace(table, frame=frame)
+    return pages_for_lines(report, replace(table, frame=frame))
 
 
 def cells_by_indicator(frame: pd.DataFrame) -> dict[tuple[str, str], list]:
@@ -602,8 +625,8 @@ def period_cell(period) -> str:
 def action_indicators_table(report: ParsedReport, action_id: str) -> Table:
     """An action's indicators: reference, target, result and attainment per period."""
     indicators = report.tables["indicators"]
-    return indicators_table(indicators[indicators["action_id"] == action_id], "Indicateurs de l'action",
-                            "Pas d'indicateur lu pour cette action.")
+    return pages_for_lines(report, indicators_table(indicators[indicators["action_id"] == action_id],
+                                                    "Indicateurs de l'action", "Pas d'indicateur lu pour cette action."))
 
 
 # --- attainment: results against targets (here and in the findings) -------------------------------
@@ -691,7 +714,7 @@ def axis_level_indicators_table(report: ParsedReport, key: str) -> Table | None:
     rows = indicators[no_action & (pd.Series(volet_axis, index=indicators.index) == key)]
     if rows.empty:
         return None
-    return indicators_table(rows, "Indicateurs communs à l'axe", "")
+    return pages_for_lines(report, indicators_table(rows, "Indicateurs communs à l'axe", ""))
 
 
 #: The group of indicators whose table names no measure.
