@@ -819,4 +819,4 @@ def ambiguous_count(report: ParsedReport) -> int:
 def ambiguous_values_table(report: ParsedReport) -> Table:
     """The ambiguous values of the whole report, one row per indicator, with where they are printed."""
     return Table(ambiguous_values(report), caption="Valeurs ambiguës du rapport", group="Où",
-                 empty_message="Aucune valeur ambiguë : chaque valeur lue a une place certaine dans son tableau.")
+                 empty_message="Aucune : chaque valeur imprimée dans un tableau du rapport y a une place certaine (colonne, année, nature).")
