@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pdfplumber
@@ -20,6 +22,7 @@ from calpae_lib.publish import config, loading
 from calpae_lib.publish.cli import main
 from calpae_lib.publish.rawfiles import expand_raw_paths
 
+from .browser import CHROMIUM, axe_script, axe_violations, printed_pdf
 from .conftest import run_calpae
 from .variants import bundled_text
 
@@ -188,3 +191,31 @@ def test_store_a_pdfs_title_is_read_from_its_stored_parse(bundled_twin, tmp_path
     assert loading.report_metadata(raw / "calpae_jumeau.pdf") == report.meta
     assert loading.resolve_raw() == raw / "calpae_jumeau.pdf"
     assert loading.open_report(report.meta.year, str(raw / "calpae_jumeau.pdf")).doc.places  # a notebook's raw_path
+
+
+#: The A4 pages the synthesis of the bundled report prints on, read from its text or from its PDF.
+SYNTHESIS_PAGES = 3
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not CHROMIUM[0] or not shutil.which("pdfinfo"), reason="Chromium and pdfinfo needed")
+def test_run_of_the_twin_pdf_prints_its_synthesis_on_as_many_a4_pages_as_its_text(twin_runs, tmp_path):
+    printed = {}
+    for form, out in twin_runs.items():
+        (tmp_path / form).mkdir()
+        info = subprocess.run(["pdfinfo", str(printed_pdf(out / "synthese.html", tmp_path / form))],
+                              capture_output=True, text=True, check=True).stdout
+        assert "(A4)" in re.search(r"^Page size:.*$", info, re.M).group(0), info
+        printed[form] = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert printed == {"pdf": SYNTHESIS_PAGES, "text": SYNTHESIS_PAGES}
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not CHROMIUM[0] or not axe_script(), reason="Chromium and axe-core (axe-playwright-python) needed")
+def test_axe_core_finds_no_violation_on_the_pages_of_a_report_read_from_its_pdf(twin_runs, tmp_path):
+    found = {}
+    for name in ("synthese.html", "annexe.html", "axe_socle-I.html", "delais_orientation_rsa.html", "methode.html"):
+        violations = axe_violations(twin_runs["pdf"] / name, tmp_path)
+        if violations:
+            found[name] = [(v["id"], v["impact"], v["nodes"][:2]) for v in violations]
+    assert not found, found
