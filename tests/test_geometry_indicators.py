@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from calpae_lib.pipeline import parse_document
-from calpae_lib.present.views import place_cell, printed_page
+from calpae_lib.present.views import Table, lines_as_pages, pages_for_lines, place_cell, printed_page
 from calpae_lib.tables.budgets import displaced_executed
 from calpae_lib.tables.indicators.geometry import column_role, table_grid
 from calpae_lib.tables.indicators.headers import table_regions
@@ -258,10 +258,17 @@ def test_a_pdf_read_report_cites_the_exact_page_of_every_line_annexes_included(p
         assert printed_page(report, line) == f"p.\u00a0{report.doc.place(line).page}"
     blank = next(n for n in range(annex, len(report.doc.lines)) if report.doc.place(n) is None)
     assert printed_page(report, blank) == f"p.\u00a0{report.doc.place(blank - 1).page}"  # the page of the line before
-    assert place_cell(report, cell) == f"p.\u00a0{report.doc.place(cell).page}, ligne {cell} du texte extrait du PDF"
+    page = report.doc.place(cell).page  # the page alone: a PDF's reader has no line numbers
+    assert place_cell(report, cell) == f"p.\u00a0{page}"
     second = int(report.tables["indicators"].query("action_id == @region.action_id")["source_line"].iloc[1])
-    assert place_cell(report, [cell, second]) == \
-        f"p.\u00a0{report.doc.place(cell).page}, lignes {cell} et {second} du texte extrait du PDF"
+    assert place_cell(report, [cell, second]) == f"p.\u00a0{page}"  # one page, said once
+    assert place_cell(report, [cell, annex]) == f"p.\u00a0{page} et {report.doc.place(annex).page}"
+    assert lines_as_pages(report, f"81 sur 995 (ligne {cell}) ; voir lignes {cell}, {annex}") == \
+        f"81 sur 995 (p.\u00a0{page}) ; voir p.\u00a0{page} et {report.doc.place(annex).page}"
+    table = pages_for_lines(report, Table(pd.DataFrame({"Montant": ["1 €"], "Lignes": [f"{cell}, {annex}"]}),
+                                          numeric=["Montant", "Lignes"]))
+    assert list(table.frame.columns) == ["Montant", "Pages"] and table.numeric == ["Montant"]
+    assert table.frame["Pages"].tolist() == [f"p.\u00a0{page} et {report.doc.place(annex).page}"]
 
 
 def test_a_text_report_keeps_its_page_bounds_and_its_wording(ambiguous_table):
@@ -270,6 +277,9 @@ def test_a_text_report_keeps_its_page_bounds_and_its_wording(ambiguous_table):
     assert place_cell(report, action.start) == f"p.\u00a0{action.toc_page}, ligne {action.start} du texte"
     annex = report.outline.annex_start + 1
     assert printed_page(report, annex) == "" and place_cell(report, annex) == f"ligne {annex} du texte"
+    assert lines_as_pages(report, "81 sur 995 (ligne 12)") == "81 sur 995 (ligne 12)"  # its reader has the lines
+    table = Table(pd.DataFrame({"Lignes": ["12, 14"]}))
+    assert pages_for_lines(report, table) is table
 
 
 def test_a_table_whose_places_leave_a_line_unplaced_is_left_to_the_text_route(ambiguous_table):

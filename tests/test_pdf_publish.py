@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections import Counter
+import shutil
+import subprocess
 from pathlib import Path
 
 import pdfplumber
@@ -20,17 +21,21 @@ from calpae_lib.errors import InputError
 from calpae_lib.publish import config, loading
 from calpae_lib.publish.cli import main
 from calpae_lib.publish.rawfiles import expand_raw_paths
-from calpae_lib.text.reading import normalise
 
+from .browser import CHROMIUM, axe_script, axe_violations, printed_pdf
 from .conftest import run_calpae
 from .variants import bundled_text
 
-#: « p. 37, lignes 1234 et 1240 du texte extrait du PDF »: what a page says of a value read from a PDF.
-PDF_REFERENCE = re.compile(r"p\.\u00a0(\d+), lignes? ((?:\d+(?:, | et )?)+) du texte extrait du PDF")
+#: « p. 37 », « p. 37 et 38 »: what a page says of where a value read from a PDF is printed.
+PDF_REFERENCE = re.compile(r"p\.\u00a0(\d+(?:(?:, | et )\d+)*)")
+#: A line number, where a reader of the PDF would look for a page: « ligne 1234 », a « Ligne » column.
+LINE_REFERENCE = re.compile(r"\blignes? \d|<th[^>]*>Lignes?</th>|texte extrait")
 #: « p. 12 à 14 »: pages bounded, not known (the text route's reference).
 PAGE_RANGE = re.compile(r"p\.\u00a0\d+ à \d+")
-#: A findings table's row of a report read from its PDF: its « Page » cell, then its « Ligne » cell.
-PAGE_AND_LINE_CELLS = re.compile(r'<td class="text">p\.(?:\u00a0|&nbsp;)(\d+)</td><td class="num">(\d+)</td>')
+#: A findings table's row of a report read from its PDF: what the report prints, then its « Page » cell.
+PRINTED_AND_PAGE_CELLS = re.compile(r'<td class="text">([^<]*)</td><td class="text">p\.(?:\u00a0|&nbsp;)(\d+)</td>')
+#: A value a findings row quotes as printed: a number, an amount, a rate or a date.
+PLAIN_VALUE = re.compile(r"[\d\u00a0\u202f ,./]+(?:\u00a0?[€%])?")
 
 
 def page_text(path: Path) -> str:
@@ -47,18 +52,6 @@ def published_pages(out: Path) -> dict[str, str]:
                 if path.suffix == ".html" else None
             titles[path.relative_to(out).as_posix()] = html.unescape(found.group(1)).strip() if found else ""
     return titles
-
-
-def printed_words(pdf_path: Path) -> dict[str, Counter]:
-    """The words each page of a PDF prints, by the number printed in its footer."""
-    pages = {}
-    with pdfplumber.open(pdf_path) as pdf:
-        for page in pdf.pages:
-            bottom = page.within_bbox((0, page.height - 50, page.width, page.height)).extract_text() or ""
-            words = Counter(normalise(word["text"]) for word in page.extract_words())
-            pages[" ".join(bottom.split()).split()[-1]] = words
-            page.close()
-    return pages
 
 
 @pytest.fixture(scope="module")
@@ -94,27 +87,40 @@ def test_run_of_the_twin_pdf_publishes_the_pages_of_its_text(twin_runs, bundled_
 
 @pytest.mark.e2e
 def test_run_of_the_twin_pdf_cites_the_exact_page_of_every_value(twin_runs, bundled_twin, bundled_report):
-    doc = loading.load_report(bundled_twin.path).doc  # stored by the run: not read again
-    printed = printed_words(bundled_twin.path)
+    printed = printed_text(bundled_twin.path)
     checked = 0
-    cited = []
     for page in sorted(twin_runs["pdf"].glob("*.html")):
+        source = page.read_text(encoding="utf-8")
         text = page_text(page)
         assert not PAGE_RANGE.search(text), f"{page.name}: une page bornée, non exacte"
-        assert "du texte)" not in text and "du texte." not in text, page.name
-        cited += [(page.name, match.group(1), line) for match in PDF_REFERENCE.finditer(text)
-                  for line in re.findall(r"\d+", match.group(2))]
-        findings = PAGE_AND_LINE_CELLS.findall(page.read_text(encoding="utf-8"))
-        cited += [(page.name, number, line) for number, line in findings]
-        checked += len(findings)
-    for name, number, line in cited:
-        printed_line = next(n for n in range(int(line), 0, -1) if doc.line(n).strip())  # a blank: the line before
-        words = Counter(doc.line(printed_line).split())
-        assert not words - printed[number], f"{name}: ligne {line} ({doc.line(printed_line)!r}) n'est pas p. {number}"
-    assert len(cited) - checked >= len(bundled_report.tables["actions"])  # each sheet at least, in the annex
-    assert checked >= 100  # the findings tables give each finding's page
-    text_pages = " ".join(page_text(page) for page in twin_runs["text"].glob("*.html"))
-    assert not PDF_REFERENCE.search(text_pages)
+        assert not LINE_REFERENCE.search(source), f"{page.name}: un numéro de ligne, que le PDF n'imprime pas"
+        for value, number in PRINTED_AND_PAGE_CELLS.findall(source):
+            value = html.unescape(value)
+            if PLAIN_VALUE.fullmatch(value) and any(c.isdigit() for c in value):
+                assert squeezed(value.rstrip("€%")) in printed[number], f"{page.name}: {value!r} n'est pas p. {number}"
+                checked += 1
+    assert checked >= 40  # the findings tables give each finding's page
+    annex = page_text(twin_runs["pdf"] / "annexe.html")
+    sheets = [m for m in re.findall(r"p\.\u00a0(\d+)", annex)]
+    assert len(sheets) >= len(bundled_report.tables["actions"])
+    text_pages = " ".join(page.read_text(encoding="utf-8") for page in twin_runs["text"].glob("*.html"))
+    assert re.search(r"<th[^>]*>Ligne</th>", text_pages) and "du texte" in text_pages  # a text's reader has lines
+
+
+def squeezed(text: str) -> str:
+    """``text`` without its spaces (a PDF may print « 4672 » where the text says « 4 672 »)."""
+    return re.sub(r"\s", "", text)
+
+
+def printed_text(pdf_path: Path) -> dict[str, str]:
+    """The text each page of a PDF prints, spaces removed, by the number printed in its footer."""
+    pages = {}
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            bottom = page.within_bbox((0, page.height - 50, page.width, page.height)).extract_text() or ""
+            pages[" ".join(bottom.split()).split()[-1]] = squeezed(page.extract_text() or "")
+            page.close()
+    return pages
 
 
 def test_run_refuses_a_folder_holding_the_text_and_the_pdf_of_one_report(tmp_path, capsys):
@@ -185,3 +191,31 @@ def test_store_a_pdfs_title_is_read_from_its_stored_parse(bundled_twin, tmp_path
     assert loading.report_metadata(raw / "calpae_jumeau.pdf") == report.meta
     assert loading.resolve_raw() == raw / "calpae_jumeau.pdf"
     assert loading.open_report(report.meta.year, str(raw / "calpae_jumeau.pdf")).doc.places  # a notebook's raw_path
+
+
+#: The A4 pages the synthesis of the bundled report prints on, read from its text or from its PDF.
+SYNTHESIS_PAGES = 3
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not CHROMIUM[0] or not shutil.which("pdfinfo"), reason="Chromium and pdfinfo needed")
+def test_run_of_the_twin_pdf_prints_its_synthesis_on_as_many_a4_pages_as_its_text(twin_runs, tmp_path):
+    printed = {}
+    for form, out in twin_runs.items():
+        (tmp_path / form).mkdir()
+        info = subprocess.run(["pdfinfo", str(printed_pdf(out / "synthese.html", tmp_path / form))],
+                              capture_output=True, text=True, check=True).stdout
+        assert "(A4)" in re.search(r"^Page size:.*$", info, re.M).group(0), info
+        printed[form] = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert printed == {"pdf": SYNTHESIS_PAGES, "text": SYNTHESIS_PAGES}
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not CHROMIUM[0] or not axe_script(), reason="Chromium and axe-core (axe-playwright-python) needed")
+def test_axe_core_finds_no_violation_on_the_pages_of_a_report_read_from_its_pdf(twin_runs, tmp_path):
+    found = {}
+    for name in ("synthese.html", "annexe.html", "axe_socle-I.html", "delais_orientation_rsa.html", "methode.html"):
+        violations = axe_violations(twin_runs["pdf"] / name, tmp_path)
+        if violations:
+            found[name] = [(v["id"], v["impact"], v["nodes"][:2]) for v in violations]
+    assert not found, found

@@ -23,6 +23,7 @@ from calpae_lib.present.views import (
     copy_cell,
     indicator_name,
     line_cell,
+    lines_as_pages,
     printed_page,
     text_cell,
     value_cell,
@@ -139,8 +140,8 @@ def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool
     """The checks with their explanations, grouped by kind (and grade for inconsistencies).
 
     Each column means one thing on every row: what the report prints, and at
-    which line (and, for a report read from its PDF, on which printed page:
-    « p. 37 », exact); what it should be, and where that comes from. ``only_findings``
+    which line (for a report read from its PDF: on which printed page,
+    « p. 37 », exact, its words citing pages too); what it should be, and where that comes from. ``only_findings``
     keeps the inconsistencies, what is to be verified and the missing data
     (performance is in :func:`attainment_table`); ``only_ok`` the agreeing
     checks and the gaps the report explains itself, shown folded.
@@ -160,11 +161,12 @@ def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool
         PRINTED: [text_cell(v) or "—" for v in checks["observed"]],
         LINE: [line_cell(v) for v in checks["source_line"]],
         SHOULD_BE: [text_cell(v) or "—" for v in checks["expected"]],
-        BASIS: [text_cell(v) for v in checks["basis"]],
-        "Explication": [text_cell(v) for v in checks["message"]],
+        BASIS: [text_cell(lines_as_pages(report, v)) for v in checks["basis"]],
+        "Explication": [text_cell(lines_as_pages(report, v)) for v in checks["message"]],
     })
-    if report.doc.places:  # read from its PDF: the printed page of each line is known
+    if report.doc.places:  # read from its PDF: the page it prints, exactly; its reader has no line numbers
         frame.insert(frame.columns.get_loc(LINE), PAGE, [printed_page(report, v) for v in checks["source_line"]])
+        frame = frame.drop(columns=[LINE])
     caption = (AGREEING if only_ok else "Anomalies relevées dans le document" if only_findings
                else Category.EXECUTION.label if only_execution else "Contrôles de cohérence")
     return Table(frame, caption=caption, numeric=[LINE], empty_message="Aucune anomalie relevée.", folded=only_ok,

@@ -220,7 +220,12 @@ def ambiguity_intro(report) -> Markdown:
                     f"pas de place certaine dans {'son' if count == 1 else 'leur'} tableau. "
                     f"{views.SHEET_AMBIGUITY} Elles ne sont ni devinées ni écartées : chacune figure ici, telle "
                     f"qu'imprimée et marquée « ambigu », sur la ligne de son indicateur, avec la page du rapport "
-                    f"imprimé quand elle est connue et la ligne du texte. {views.AMBIGUITY_ADVICE}")
+                    f"imprimé{where_else(report)}. {views.AMBIGUITY_ADVICE}")
+
+
+def where_else(report) -> str:
+    """What an ambiguous value's place adds to its page: the line of a text (its PDF has no line numbers)."""
+    return "" if report.doc.places else " quand elle est connue et la ligne du texte"
 
 
 #: How many indicators the synthesis names on each side (below target, target reached): the rest is in the annex.
@@ -266,7 +271,7 @@ def main_inconsistencies(report) -> str:
     """The first inconsistencies of the document, quoted (at most :data:`QUOTED_INCONSISTENCIES`)."""
     checks = findings.ordered_checks(report)
     established = checks[(checks["category"] == Category.COHERENCE) & (checks["status"] == Status.ECART)]
-    found = [md_text(m) for m in established["message"].dropna()][:QUOTED_INCONSISTENCIES]
+    found = [md_text(views.lines_as_pages(report, m)) for m in established["message"].dropna()][:QUOTED_INCONSISTENCIES]
     if not found:
         return ""
     return "\n\n    Les premiers écarts relevés :\n\n" + "\n".join(f"    - {m}" for m in found)

@@ -326,8 +326,8 @@ def action_budget_table(report: ParsedReport, action_id: str) -> Table:
         "Libellé du rapport": [text_cell(v) for v in rows["label"]],
         "Ligne": [line_cell(v) for v in rows["source_line"]],
     })
-    return Table(frame, caption="Budget de l'action", numeric=["Montant", "Ligne"],
-                 empty_message="Pas de montant lu pour cette action.")
+    return pages_for_lines(report, Table(frame, caption="Budget de l'action", numeric=["Montant", "Ligne"],
+                                         empty_message="Pas de montant lu pour cette action."))
 
 
 def text_cell(value) -> str:
@@ -408,31 +408,84 @@ def page_of_line(report: ParsedReport, line: int) -> int | None:
     return None
 
 
-#: What a line number means on a report read from its PDF: a line of the text calpae read from it, the
-#: number the tables' ``source_line`` gives (a PDF page has no line numbers of its own).
-PDF_TEXT = "du texte extrait du PDF"
-
-
 def place_cell(report: ParsedReport, lines) -> str:
-    """« p. 12 à 14, lignes 1098 et 1102 du texte »: the printed page for the reader, the text's lines for the evaluator.
+    """« p. 12 à 14, lignes 1098 et 1102 du texte »: where a value is printed, as its reader can find it.
 
-    ``lines``: one source line, or several (each page said once, its lines together). For a report read
-    from its PDF the page is exact, and the lines are those of the text calpae extracted from it (the
-    tables' ``source_line``; a PDF page numbers no lines), said so: « p. 37, ligne 1234 du texte extrait
-    du PDF » (no brackets: the pages quote this inside brackets of their own).
+    ``lines``: one source line, or several (each page said once, its lines together). For a text, the
+    printed page (bounded by the contents) and the lines of the file. For a report read from its PDF, the
+    page alone, exact: « p. 37 », « p. 37 et 38 » (a PDF numbers no lines; the tables' ``source_line`` counts
+    the lines of the text calpae read from it, which its reader has not got). No brackets: the pages quote
+    this inside brackets of their own.
     """
     lines = [lines] if not isinstance(lines, (list, tuple, pd.Series)) else list(lines)
+    if report.doc.places:
+        return pages_cell([printed_page(report, line) for line in lines if line_cell(line)])
     by_page: dict[str, list[str]] = {}
     for line in lines:
         if line_cell(line):
             by_page.setdefault(printed_page(report, line), []).append(line_cell(line))
-    text = PDF_TEXT if report.doc.places else "du texte"
     parts = []
     for page, found in by_page.items():
         found = list(dict.fromkeys(found))
-        words = f"ligne{'s' if len(found) > 1 else ''} {', '.join(found[:-1]) + ' et ' if len(found) > 1 else ''}{found[-1]} {text}"
+        words = f"ligne{'s' if len(found) > 1 else ''} {', '.join(found[:-1]) + ' et ' if len(found) > 1 else ''}{found[-1]} du texte"
         parts.append(f"{page}, {words}" if page else words)
     return " ; ".join(parts)
+
+
+def pages_cell(pages) -> str:
+    """Printed pages (« p. 37 ») said once each, in order: « p. 37 », « p. 37 et 38 », « p. 12, 37 et 38 ».
+
+    >>> pages_cell(["p.\u00a037", "p.\u00a038", "p.\u00a037", ""])
+    'p.\xa037 et 38'
+    >>> pages_cell([])
+    ''
+    """
+    numbers = list(dict.fromkeys(page.removeprefix("p.\u00a0") for page in pages if page))
+    if not numbers:
+        return ""
+    listed = ", ".join(numbers[:-1]) + " et " + numbers[-1] if len(numbers) > 1 else numbers[0]
+    return f"p.\u00a0{listed}"
+
+
+#: « ligne 2276 », « lignes 6647, 6656 », « lignes 12 et 14 »: the line numbers a check's words cite.
+CITED_LINES = re.compile(r"\b(?:à la |la |aux |les )?lignes? (\d+(?:(?:, | et )\d+)*)\b")
+
+
+def lines_as_pages(report: ParsedReport, text):
+    """A check's words as the reader of ``report`` can follow them: for a report read from its PDF, each
+    « ligne 2276 » (a line of the text calpae read from it) becomes the page that prints it, « p. 23 »;
+    a text's words are returned as they are (its reader has the lines). Not a string: returned unchanged.
+    """
+    if not report.doc.places or not isinstance(text, str):
+        return text
+
+    def pages(match: re.Match) -> str:
+        cited = pages_cell([printed_page(report, int(n)) for n in re.findall(r"\d+", match.group(1))])
+        return cited or match.group(0)
+
+    return CITED_LINES.sub(pages, text)
+
+
+#: The columns of source lines a table may have, and what they become for a report read from its PDF.
+LINE_COLUMNS = {"Ligne": "Page", "Lignes": "Pages"}
+
+
+def pages_for_lines(report: ParsedReport, table: Table) -> Table:
+    """``table`` as the reader of ``report`` can follow it: for a report read from its PDF, its « Ligne » /
+    « Lignes » columns (lines of the text calpae read from it, « 1098, 9720 ») become « Page » / « Pages »
+    (« p. 37 et 88 »), and so do the lines its unplaced values cite; a text's table is returned as it is.
+    """
+    if not report.doc.places or table.frame.empty:
+        return table
+    frame = table.frame.copy()
+    for column in frame.columns:
+        if column in LINE_COLUMNS:
+            frame[column] = [pages_cell(printed_page(report, int(n)) for n in re.findall(r"\d+", str(cell)))
+                             or "—" for cell in frame[column]]
+        elif column == UNPLACED:  # « 12 15 (ligne 1098) »: the only cells whose words cite a line
+            frame[column] = [lines_as_pages(report, cell) for cell in frame[column]]
+    return replace(table, frame=frame.rename(columns=LINE_COLUMNS),
+                   numeric=[c for c in table.numeric if c not in LINE_COLUMNS])
 
 
 # --- indicators ---------------------------------------------------------------------------
@@ -518,21 +571,22 @@ def justification_of(lines, by_line: dict[int, str]) -> str:
 
 
 def with_justifications(report: ParsedReport, table: Table) -> Table:
-    """``table`` (one indicator a row, its source lines in « Lignes ») with the Département's explanation beside.
+    """``table`` (one indicator a row, its source lines in « Lignes ») with the Département's explanation beside,
+    its lines then given as pages for a report read from its PDF (:func:`pages_for_lines`).
 
     The lines are read from the « Lignes » column as shown (« 1098, 9720 »), so the table's other columns are
     left as their own function makes them.
     """
     if table.frame.empty or "Lignes" not in table.frame.columns:
-        return table
+        return pages_for_lines(report, table)
     by_line = justifications_by_line(report)
     lines = [[int(n) for n in re.findall(r"\d+", str(cell))] for cell in table.frame["Lignes"]]
     explained = [justification_of(found, by_line) for found in lines]
     if not any(explained):
-        return table
+        return pages_for_lines(report, table)
     frame = table.frame.copy()
     frame.insert(list(frame.columns).index("Lignes"), JUSTIFICATION, explained)
-    return replace(table, frame=frame)
+    return pages_for_lines(report, replace(table, frame=frame))
 
 
 def cells_by_indicator(frame: pd.DataFrame) -> dict[tuple[str, str], list]:
@@ -571,8 +625,8 @@ def period_cell(period) -> str:
 def action_indicators_table(report: ParsedReport, action_id: str) -> Table:
     """An action's indicators: reference, target, result and attainment per period."""
     indicators = report.tables["indicators"]
-    return indicators_table(indicators[indicators["action_id"] == action_id], "Indicateurs de l'action",
-                            "Pas d'indicateur lu pour cette action.")
+    return pages_for_lines(report, indicators_table(indicators[indicators["action_id"] == action_id],
+                                                    "Indicateurs de l'action", "Pas d'indicateur lu pour cette action."))
 
 
 # --- attainment: results against targets (here and in the findings) -------------------------------
@@ -660,7 +714,7 @@ def axis_level_indicators_table(report: ParsedReport, key: str) -> Table | None:
     rows = indicators[no_action & (pd.Series(volet_axis, index=indicators.index) == key)]
     if rows.empty:
         return None
-    return indicators_table(rows, "Indicateurs communs à l'axe", "")
+    return pages_for_lines(report, indicators_table(rows, "Indicateurs communs à l'axe", ""))
 
 
 #: The group of indicators whose table names no measure.
@@ -765,4 +819,4 @@ def ambiguous_count(report: ParsedReport) -> int:
 def ambiguous_values_table(report: ParsedReport) -> Table:
     """The ambiguous values of the whole report, one row per indicator, with where they are printed."""
     return Table(ambiguous_values(report), caption="Valeurs ambiguës du rapport", group="Où",
-                 empty_message="Aucune valeur ambiguë : chaque valeur lue a une place certaine dans son tableau.")
+                 empty_message="Aucune : chaque valeur imprimée dans un tableau du rapport y a une place certaine (colonne, année, nature).")

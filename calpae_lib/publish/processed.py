@@ -15,7 +15,7 @@ from calpae_lib.tables.export import Provenance, write_tables
 SOURCE_MANIFEST = TABLES_MANIFEST
 
 #: Written beside the tables of a report read from its PDF: the text calpae read from it, whose line
-#: numbers the tables' ``source_line`` and the pages' « ligne N du texte extrait du PDF » give.
+#: numbers the tables' ``source_line`` give (the pages cite the PDF's printed page instead).
 EXTRACTED_TEXT = "texte_extrait_du_pdf.txt"
 
 
