@@ -112,6 +112,22 @@ def test_a_pdf_without_footer_numbers_its_pages_by_their_index(tmp_path):
     assert [place.page for place in read_pdf(path).places if place] == [1, 2]
 
 
+@pytest.mark.parametrize("footer, pages", [("Rapport d'exécution 2022 - {n}", [12, 13, 14]),
+                                           ("Conseil départemental 62", [1, 2, 3])])
+def test_a_footer_number_beside_words_numbers_the_page_unless_every_page_prints_it(tmp_path, footer, pages):
+    path = tmp_path / "pieds.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for n in (12, 13, 14):
+        pdf.setFont("Helvetica", SIZE)
+        pdf.drawString(72, HEIGHT - 300, f"Texte {n}")
+        pdf.drawCentredString(WIDTH / 2, 30, footer.format(n=n))
+        pdf.showPage()
+    pdf.save()
+    document = read_pdf(path)
+    assert [place.page for place in document.places if place] == pages
+    assert not any("Rapport" in line or "Conseil" in line for line in document.lines)
+
+
 def draw_grid(sheet, columns, rows, merged=()):
     """Rules around each cell of a grid (``columns`` and ``rows`` are edges); ``merged``: ``(row, column,
     rows spanned)`` cells drawn as one box."""

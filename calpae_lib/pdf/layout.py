@@ -43,6 +43,8 @@ REPEATED_SHARE = 0.5
 PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?(?P<number>\d{1,4})\W*(?:(?:/|sur)\s*\d{1,4}\W*)?$", re.IGNORECASE)
 NUMBER_OF_PAGES = re.compile(r"(?P<number>\d{1,4})\s*(?:/|sur)\s*\d{1,4}", re.IGNORECASE)
 DIGITS = re.compile(r"\d+")
+#: Numbers a footer prints that are years, not page numbers.
+YEARS = (1900, 2100)
 
 
 @dataclass(frozen=True)
@@ -239,4 +241,18 @@ def footer_number(texts) -> int | None:
         of_total = NUMBER_OF_PAGES.search(text)
         if of_total:
             return int(of_total.group("number"))
+    return None
+
+
+def loose_footer_number(texts) -> int | None:
+    """The last number that is no year among a page's footer lines (« Rapport d'exécution 2022 - 12 »), for
+    a footer :func:`footer_number` cannot read; trusted only where it differs from page to page.
+
+    >>> loose_footer_number(["Rapport d'exécution 2022 - 12"]), loose_footer_number(["Page 7 - CALPAE 2023"])
+    (12, 7)
+    """
+    for text in texts:
+        numbers = [int(found) for found in DIGITS.findall(text) if not YEARS[0] <= int(found) <= YEARS[1]]
+        if numbers:
+            return numbers[-1]
     return None

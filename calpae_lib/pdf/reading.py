@@ -25,6 +25,7 @@ from calpae_lib.pdf.layout import (
     PrintedLine,
     Word,
     footer_number,
+    loose_footer_number,
     margin_bands,
     page_lines,
 )
@@ -260,16 +261,28 @@ def page_contents(pages: list[PageRead]) -> list[PageContent]:
     tables without rules found among the remaining lines."""
     margins = margin_bands(PageFrame(page.height, page.lines) for page in pages)
     bottoms = body_bottoms(pages, margins)
+    numbers = page_numbers(pages, margins)
     contents = []
-    for page, dropped in zip(pages, margins):
-        footers = [line.text for position, line in enumerate(page.lines)
-                   if position in dropped and line.top >= page.height / 2]
+    for page, dropped, number in zip(pages, margins, numbers):
         body = [line for position, line in enumerate(page.lines) if position not in dropped]
         lines, unruled = free_lines_and_tables(body, page.ruled)
-        number = footer_number(footers)
         contents.append(PageContent(page.index if number is None else number, tuple(lines),
                                     (*page.ruled, *unruled), bottoms[round(page.height)]))
     return contents
+
+
+def page_numbers(pages: list[PageRead], margins: list[set[int]]) -> list[int | None]:
+    """The number each page's footer prints (``None`` where it prints none): a number alone or « page n
+    sur m », else the last number that is no year, if such numbers differ from page to page (a constant
+    one, « Conseil départemental - 62 », numbers no page)."""
+    footers = [[line.text for position, line in enumerate(page.lines)
+                if position in dropped and line.top >= page.height / 2] for page, dropped in zip(pages, margins)]
+    numbers = [footer_number(texts) for texts in footers]
+    loose = [loose_footer_number(texts) if number is None else None for texts, number in zip(footers, numbers)]
+    found = [number for number in loose if number is not None]
+    if len(set(found)) < len(found):
+        return numbers
+    return [number if number is not None else extra for number, extra in zip(numbers, loose)]
 
 
 def body_bottoms(pages: list[PageRead], margins: list[set[int]]) -> dict[int, float]:
