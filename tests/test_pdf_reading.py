@@ -194,6 +194,7 @@ def test_table_without_rules_placed_under_its_header_columns(tmp_path):
     path = tmp_path / "sans_regles.pdf"
     sheet = Sheet(path)
     sheet.text(72, 100, "5.2 Budget exécuté")
+    sheet.text(72, 115, "Montants en euros par financeur, tels que la fiche les donne pour cette année-là.")
     sheet.text(72, 130, "Financeur")
     sheet.text(300, 130, "Prévu")
     sheet.text(420, 130, "Engagé")
@@ -211,7 +212,9 @@ def test_table_without_rules_placed_under_its_header_columns(tmp_path):
     assert cells == [("Financeur ", (0, 0)), ("Prévu ", (0, 1)), ("Engagé ", (0, 2)),
                      ("État ", (1, 0)), ("80 000 € ", (1, 1)), ("75 000 € ", (1, 2)),
                      ("Département ", (2, 0)), ("40 000 € ", (2, 1))]
-    assert document.lines[:2] == ("5.2 Budget exécuté ", "")
+    assert document.lines[:4] == ("5.2 Budget exécuté ", "",  # a line of prose in the table's size, just above
+                                  "Montants en euros par financeur, tels que la fiche les donne pour cette année-là. ",
+                                  "")
     assert document.lines[-2:] == ("Un paragraphe qui suit le tableau et court sous toutes ses colonnes à la fois. ", "")
     assert document.place(len(document.lines) - 1).table is None
     assert {place.table for place in document.places if place and place.table} == {1}
