@@ -252,6 +252,30 @@ def test_table_continued_on_next_page_with_its_header_repeated_is_stitched(tmp_p
     assert document.place(document.lines.index("Bilan d'exécution ") + 1) == at(13, 72.0, 200)
 
 
+def test_ruled_table_cut_by_the_page_goes_on_without_its_header(tmp_path):
+    path = tmp_path / "suite_sans_en_tete.pdf"
+    sheet = Sheet(path, header=RUNNING)
+    draw_grid(sheet, [70, 230, 390], [720, 740, 760, 780])
+    for depth, (name, value) in zip((734, 754, 774), [("Indicateur", "Réalisé"), ("Jeunes", "120"), ("Sorties", "12")]):
+        sheet.text(75, depth, name)
+        sheet.text(235, depth, value)
+    sheet.page()
+    draw_grid(sheet, [70, 230, 390], [80, 100])  # the same columns, no header: the rows go on
+    sheet.text(75, 94, "Ruptures")
+    sheet.text(235, 94, "4")
+    sheet.text(72, 140, "Texte")
+    draw_grid(sheet, [70, 230, 390], [160, 180])  # after text: a table of its own
+    sheet.text(75, 174, "Autre")
+    sheet.save()
+
+    document = read_pdf(path)
+    cells = [(line.strip(), (place.page, place.table, place.row, place.column))
+             for line, place in zip(document.lines, document.places) if place and place.table]
+    assert cells == [("Indicateur", (1, 1, 0, 0)), ("Réalisé", (1, 1, 0, 1)), ("Jeunes", (1, 1, 1, 0)),
+                     ("120", (1, 1, 1, 1)), ("Sorties", (1, 1, 2, 0)), ("12", (1, 1, 2, 1)),
+                     ("Ruptures", (2, 1, 3, 0)), ("4", (2, 1, 3, 1)), ("Autre", (2, 2, 0, 0))]
+
+
 def test_a_new_table_after_text_on_the_next_page_is_not_stitched(tmp_path):
     path = tmp_path / "deux_tableaux.pdf"
     sheet = Sheet(path)
