@@ -29,6 +29,7 @@ class PageCollector(PDFLayoutAnalyzer):
         super().__init__(resources, pageno=1, laparams=None)
         self.raw_chars: list[Char] = []
         self.glyphs: dict[tuple[int, int], tuple[str, float]] = {}
+        self.fonts: dict[int, object] = {}
         self.chars: list[Char] = []
         self.rules: list[dict] = []
         self.height = 0.0
@@ -44,6 +45,7 @@ class PageCollector(PDFLayoutAnalyzer):
             return super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
         glyph = self.glyphs.get((id(font), cid))
         if glyph is None:
+            self.fonts[id(font)] = font  # kept alive, so that no other font is ever given its id
             glyph = self.glyphs[id(font), cid] = self.glyph(font, cid)
         text, width = glyph
         advance = width * fontsize * scaling
@@ -56,8 +58,7 @@ class PageCollector(PDFLayoutAnalyzer):
         return advance
 
     def glyph(self, font, cid: int) -> tuple[str, float]:
-        """A character's text and width in a font (the fonts are kept for the whole document, so that
-        ``id(font)`` stays theirs)."""
+        """A character's text and width in a font."""
         try:
             text = font.to_unichr(cid)
         except PDFUnicodeNotDefined:
