@@ -170,6 +170,25 @@ def test_ruled_table_cells_row_by_row_with_multi_line_and_empty_cells(tmp_path):
     ]
 
 
+def test_a_header_printed_a_quarter_turn_is_read_in_its_cell(tmp_path):
+    path = tmp_path / "tourne.pdf"
+    sheet = Sheet(path)
+    draw_grid(sheet, [70, 230, 260], [120, 200, 220])
+    sheet.text(75, 134, "Indicateur")
+    sheet.canvas.saveState()
+    sheet.canvas.translate(250, HEIGHT - 195)
+    sheet.canvas.rotate(90)  # read from the bottom up, as a narrow column's header is
+    sheet.canvas.drawString(0, 0, "Réalisé 2022")
+    sheet.canvas.restoreState()
+    sheet.text(75, 214, "Jeunes")
+    sheet.text(235, 214, "12")
+    sheet.save()
+    document = read_pdf(path)
+    cells = [(line, (place.row, place.column)) for line, place in zip(document.lines, document.places)
+             if place and place.table]
+    assert cells == [("Indicateur ", (0, 0)), ("Réalisé 2022 ", (0, 1)), ("Jeunes ", (1, 0)), ("12 ", (1, 1))]
+
+
 def test_merged_cell_is_given_once_in_its_first_row(tmp_path):
     path = tmp_path / "fusion.pdf"
     sheet = Sheet(path)

@@ -41,6 +41,9 @@ MAX_PAGES = 2000
 #: about a quarter of it; spaces themselves are not kept as characters).
 WORD_GAP = 0.15
 
+#: Characters of turned text further apart than this many font sizes along it are two runs.
+TURNED_GAP = 1.0
+
 #: A character printed again less than this many points from where it was is the same one printed twice.
 DUPLICATE = 1.0
 
@@ -140,8 +143,8 @@ def read_pages(data: bytes, path: Path) -> list[PageRead]:
             if len(pages) == MAX_PAGES:  # a catalogue that understates its pages
                 raise too_many_pages(None, path)
             interpreter.process_page(page)
-            pages.append(split_page(len(pages) + 1, collector.height, chars_to_words(collector.chars),
-                                    ruled_boxes(collector.rules)))
+            words = chars_to_words(collector.chars) + turned_words(collector.turned)
+            pages.append(split_page(len(pages) + 1, collector.height, words, ruled_boxes(collector.rules)))
     except InputError:
         raise
     except Exception as error:  # the page being read, or the next one pdfminer could not find
@@ -198,6 +201,39 @@ def chars_to_words(chars) -> list[Word]:
     if line:
         words += line_words(line)
     return words
+
+
+def turned_words(chars) -> list[Word]:
+    """Text printed a quarter turn (a narrow column's header), each run of characters one above the other
+    as one word in reading order: ``chars`` are ``(text, x0, x1, top, bottom, size, upwards)``.
+
+    >>> [w.text for w in turned_words([("é", 0, 8, 87, 93, 8, True), ("R", 0, 8, 94, 100, 8, True),
+    ...                                ("a", 0, 8, 40, 46, 8, True), ("x", 40, 48, 10, 16, 8, False)])]
+    ['x', 'Ré', 'a']
+    """
+    words: list[Word] = []
+    run: list = []
+    ordered = sorted(chars, key=lambda char: (char[6], round(char[1]), -char[3] if char[6] else char[3]))
+    for char in ordered:
+        if run and (char[6] != run[-1][6] or abs(char[1] - run[-1][1]) > SAME_LINE * char[5]
+                    or gap_along(run[-1], char) > TURNED_GAP * char[5]):
+            words.append(turned_word(run))
+            run = []
+        run.append(char)
+    if run:
+        words.append(turned_word(run))
+    return [word for word in words if word.text]
+
+
+def gap_along(before, char) -> float:
+    """The gap between two characters of turned text, along its reading direction."""
+    return before[3] - char[4] if char[6] else char[3] - before[4]
+
+
+def turned_word(run: list) -> Word:
+    """One word of turned text, its box that of its characters."""
+    return Word("".join(char[0] for char in run).strip(), min(char[1] for char in run), max(char[2] for char in run),
+                min(char[3] for char in run), max(char[4] for char in run), max(char[5] for char in run))
 
 
 def line_words(line: list) -> list[Word]:
