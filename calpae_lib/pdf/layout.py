@@ -1,8 +1,8 @@
 """Words and printed lines of a PDF page, and the page's margins (running headers, page-number footers).
 
 Everything here is pure: it works on :class:`Word` values taken from the PDF
-(pdfplumber's words, with their positions in points from the page's top-left
-corner), so that it can be tested without a PDF.
+(words with their positions in points from the page's top-left corner), so
+that it can be tested without a PDF.
 """
 
 from __future__ import annotations
@@ -97,12 +97,6 @@ class PrintedLine:
     @property
     def size(self) -> float:
         return median(word.size for word in self.words)
-
-
-def word_of(found: dict) -> Word:
-    """A :class:`Word` from one of pdfplumber's word dictionaries."""
-    return Word(found["text"], float(found["x0"]), float(found["x1"]), float(found["top"]), float(found["bottom"]),
-                float(found.get("size") or found["bottom"] - found["top"]))
 
 
 def page_lines(words) -> list[PrintedLine]:
