@@ -22,7 +22,7 @@ ROW_GAP = 1.5
 SIZE_TOLERANCE = 0.1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A cell of a grid: its first row and column (0-based) and the lines printed in it."""
 
@@ -35,7 +35,7 @@ class Cell:
         return " ".join(line.text for line in self.lines)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Grid:
     """A table printed on one page: its vertical extent, its non-empty cells, row by row, left to right,
     and the height its last row takes between its rules (a page with that much room left below a table

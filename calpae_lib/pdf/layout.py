@@ -47,7 +47,7 @@ DIGITS = re.compile(r"\d+")
 YEARS = (1900, 2100)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Word:
     """A word printed on a page: its text and box in points (``top`` from the page's top edge);
     ``space_after``: how many spaces the PDF prints right after it, ``space_before`` before it (counted
@@ -63,7 +63,7 @@ class Word:
     space_before: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrintedLine:
     """The words printed on one baseline, left to right."""
 
@@ -155,7 +155,7 @@ def masked(text: str) -> str:
     return DIGITS.sub("#", " ".join(text.split()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageFrame:
     """A page's size and printed lines, as :func:`margin_lines` needs them."""
 
