@@ -342,15 +342,15 @@ def test_table_without_rules_continued_on_a_landscape_page_is_stitched(tmp_path)
 
 
 def test_source_reads_text_and_pdf_and_folders_give_both(tmp_path):
-    text = tmp_path / "rapport.txt"
+    text = tmp_path / "rapport_2022.txt"
     text.write_text("Rapport\n", encoding="utf-8")
-    pdf = tmp_path / "rapport.pdf"
+    pdf = tmp_path / "rapport_2023.pdf"
     sheet = Sheet(pdf)
     sheet.text(72, 100, "Rapport")
     sheet.save()
     assert read_source(text).encoding == "utf-8" and read_source(text).places == ()
     assert read_source(pdf).encoding == "pdf" and read_source(pdf).lines[0] == "Rapport "
-    assert [p.name for p in expand_raw_paths([tmp_path])] == ["rapport.pdf", "rapport.txt"]
+    assert [p.name for p in expand_raw_paths([tmp_path])] == ["rapport_2022.txt", "rapport_2023.pdf"]
 
 
 # --- bad PDFs: one line, exit 2 -------------------------------------------------------------------
