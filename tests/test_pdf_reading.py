@@ -112,6 +112,22 @@ def test_a_pdf_without_footer_numbers_its_pages_by_their_index(tmp_path):
     assert [place.page for place in read_pdf(path).places if place] == [1, 2]
 
 
+@pytest.mark.parametrize("footer, pages", [("Rapport d'exécution 2022 - {n}", [12, 13, 14]),
+                                           ("Conseil départemental 62", [1, 2, 3])])
+def test_a_footer_number_beside_words_numbers_the_page_unless_every_page_prints_it(tmp_path, footer, pages):
+    path = tmp_path / "pieds.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for n in (12, 13, 14):
+        pdf.setFont("Helvetica", SIZE)
+        pdf.drawString(72, HEIGHT - 300, f"Texte {n}")
+        pdf.drawCentredString(WIDTH / 2, 30, footer.format(n=n))
+        pdf.showPage()
+    pdf.save()
+    document = read_pdf(path)
+    assert [place.page for place in document.places if place] == pages
+    assert not any("Rapport" in line or "Conseil" in line for line in document.lines)
+
+
 def draw_grid(sheet, columns, rows, merged=()):
     """Rules around each cell of a grid (``columns`` and ``rows`` are edges); ``merged``: ``(row, column,
     rows spanned)`` cells drawn as one box."""
@@ -154,6 +170,25 @@ def test_ruled_table_cells_row_by_row_with_multi_line_and_empty_cells(tmp_path):
     ]
 
 
+def test_a_header_printed_a_quarter_turn_is_read_in_its_cell(tmp_path):
+    path = tmp_path / "tourne.pdf"
+    sheet = Sheet(path)
+    draw_grid(sheet, [70, 230, 260], [120, 200, 220])
+    sheet.text(75, 134, "Indicateur")
+    sheet.canvas.saveState()
+    sheet.canvas.translate(250, HEIGHT - 195)
+    sheet.canvas.rotate(90)  # read from the bottom up, as a narrow column's header is
+    sheet.canvas.drawString(0, 0, "Réalisé 2022")
+    sheet.canvas.restoreState()
+    sheet.text(75, 214, "Jeunes")
+    sheet.text(235, 214, "12")
+    sheet.save()
+    document = read_pdf(path)
+    cells = [(line, (place.row, place.column)) for line, place in zip(document.lines, document.places)
+             if place and place.table]
+    assert cells == [("Indicateur ", (0, 0)), ("Réalisé 2022 ", (0, 1)), ("Jeunes ", (1, 0)), ("12 ", (1, 1))]
+
+
 def test_merged_cell_is_given_once_in_its_first_row(tmp_path):
     path = tmp_path / "fusion.pdf"
     sheet = Sheet(path)
@@ -178,6 +213,7 @@ def test_table_without_rules_placed_under_its_header_columns(tmp_path):
     path = tmp_path / "sans_regles.pdf"
     sheet = Sheet(path)
     sheet.text(72, 100, "5.2 Budget exécuté")
+    sheet.text(72, 115, "Montants en euros par financeur, tels que la fiche les donne pour cette année-là.")
     sheet.text(72, 130, "Financeur")
     sheet.text(300, 130, "Prévu")
     sheet.text(420, 130, "Engagé")
@@ -195,7 +231,9 @@ def test_table_without_rules_placed_under_its_header_columns(tmp_path):
     assert cells == [("Financeur ", (0, 0)), ("Prévu ", (0, 1)), ("Engagé ", (0, 2)),
                      ("État ", (1, 0)), ("80 000 € ", (1, 1)), ("75 000 € ", (1, 2)),
                      ("Département ", (2, 0)), ("40 000 € ", (2, 1))]
-    assert document.lines[:2] == ("5.2 Budget exécuté ", "")
+    assert document.lines[:4] == ("5.2 Budget exécuté ", "",  # a line of prose in the table's size, just above
+                                  "Montants en euros par financeur, tels que la fiche les donne pour cette année-là. ",
+                                  "")
     assert document.lines[-2:] == ("Un paragraphe qui suit le tableau et court sous toutes ses colonnes à la fois. ", "")
     assert document.place(len(document.lines) - 1).table is None
     assert {place.table for place in document.places if place and place.table} == {1}
@@ -231,6 +269,30 @@ def test_table_continued_on_next_page_with_its_header_repeated_is_stitched(tmp_p
                      ("Familles", (13, 1, 4, 0)), ("30", (13, 1, 4, 1))]
     assert document.lines.count("Indicateur ") == 1
     assert document.place(document.lines.index("Bilan d'exécution ") + 1) == at(13, 72.0, 200)
+
+
+def test_ruled_table_cut_by_the_page_goes_on_without_its_header(tmp_path):
+    path = tmp_path / "suite_sans_en_tete.pdf"
+    sheet = Sheet(path, header=RUNNING)
+    draw_grid(sheet, [70, 230, 390], [720, 740, 760, 780])
+    for depth, (name, value) in zip((734, 754, 774), [("Indicateur", "Réalisé"), ("Jeunes", "120"), ("Sorties", "12")]):
+        sheet.text(75, depth, name)
+        sheet.text(235, depth, value)
+    sheet.page()
+    draw_grid(sheet, [70, 230, 390], [80, 100])  # the same columns, no header: the rows go on
+    sheet.text(75, 94, "Ruptures")
+    sheet.text(235, 94, "4")
+    sheet.text(72, 140, "Texte")
+    draw_grid(sheet, [70, 230, 390], [160, 180])  # after text: a table of its own
+    sheet.text(75, 174, "Autre")
+    sheet.save()
+
+    document = read_pdf(path)
+    cells = [(line.strip(), (place.page, place.table, place.row, place.column))
+             for line, place in zip(document.lines, document.places) if place and place.table]
+    assert cells == [("Indicateur", (1, 1, 0, 0)), ("Réalisé", (1, 1, 0, 1)), ("Jeunes", (1, 1, 1, 0)),
+                     ("120", (1, 1, 1, 1)), ("Sorties", (1, 1, 2, 0)), ("12", (1, 1, 2, 1)),
+                     ("Ruptures", (2, 1, 3, 0)), ("4", (2, 1, 3, 1)), ("Autre", (2, 2, 0, 0))]
 
 
 def test_a_new_table_after_text_on_the_next_page_is_not_stitched(tmp_path):
@@ -280,15 +342,15 @@ def test_table_without_rules_continued_on_a_landscape_page_is_stitched(tmp_path)
 
 
 def test_source_reads_text_and_pdf_and_folders_give_both(tmp_path):
-    text = tmp_path / "rapport_2021.txt"
+    text = tmp_path / "rapport_2022.txt"
     text.write_text("Rapport\n", encoding="utf-8")
-    pdf = tmp_path / "rapport_2022.pdf"
+    pdf = tmp_path / "rapport_2023.pdf"
     sheet = Sheet(pdf)
     sheet.text(72, 100, "Rapport")
     sheet.save()
     assert read_source(text).encoding == "utf-8" and read_source(text).places == ()
     assert read_source(pdf).encoding == "pdf" and read_source(pdf).lines[0] == "Rapport "
-    assert [p.name for p in expand_raw_paths([tmp_path])] == ["rapport_2021.txt", "rapport_2022.pdf"]
+    assert [p.name for p in expand_raw_paths([tmp_path])] == ["rapport_2022.txt", "rapport_2023.pdf"]
 
 
 # --- bad PDFs: one line, exit 2 -------------------------------------------------------------------

@@ -16,21 +16,27 @@ from pdfminer.pdffont import PDFUnicodeNotDefined
 #: A character as kept: its text, then ``x0``, ``x1``, ``top``, ``bottom`` in points and its size.
 Char = tuple[str, float, float, float, float, float]
 
+#: A character's matrix is a quarter turn when its diagonal is this small beside the rest.
+TURN_TOLERANCE = 0.01
+
 #: A rule or rectangle at most this thick (points) is one line of a table's grid.
 THIN = 3.0
 
 
 class PageCollector(PDFLayoutAnalyzer):
     """A pdfminer device keeping, for the page last processed, its ``chars`` (:data:`Char`, in points from
-    the page's top-left corner), its ``rules`` (edges as pdfplumber's table finder
+    the page's top-left corner), its ``turned`` characters (printed a quarter turn: :data:`Char` and
+    whether they read upwards), its ``rules`` (edges as pdfplumber's table finder
     takes them) and its ``height``."""
 
     def __init__(self, resources) -> None:
         super().__init__(resources, pageno=1, laparams=None)
         self.raw_chars: list[Char] = []
         self.glyphs: dict[tuple[int, int], tuple[str, float]] = {}
+        self.fonts: dict[int, object] = {}
         self.chars: list[Char] = []
         self.rules: list[dict] = []
+        self.turned: list[tuple[str, float, float, float, float, float, bool]] = []
         self.height = 0.0
 
     def begin_page(self, page, ctm) -> None:
@@ -44,6 +50,7 @@ class PageCollector(PDFLayoutAnalyzer):
             return super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
         glyph = self.glyphs.get((id(font), cid))
         if glyph is None:
+            self.fonts[id(font)] = font  # kept alive, so that no other font is ever given its id
             glyph = self.glyphs[id(font), cid] = self.glyph(font, cid)
         text, width = glyph
         advance = width * fontsize * scaling
@@ -56,8 +63,7 @@ class PageCollector(PDFLayoutAnalyzer):
         return advance
 
     def glyph(self, font, cid: int) -> tuple[str, float]:
-        """A character's text and width in a font (the fonts are kept for the whole document, so that
-        ``id(font)`` stays theirs)."""
+        """A character's text and width in a font."""
         try:
             text = font.to_unichr(cid)
         except PDFUnicodeNotDefined:
@@ -71,6 +77,7 @@ class PageCollector(PDFLayoutAnalyzer):
         chars = [(text, x0 - left, x1 - left, height - y1, height - y0, size)
                  for text, x0, x1, y0, y1, size in self.raw_chars if text]
         rules: list[dict] = []
+        turned: list[tuple[str, float, float, float, float, float, bool]] = []
         stack = list(ltpage)
         while stack:
             item = stack.pop()
@@ -78,11 +85,27 @@ class PageCollector(PDFLayoutAnalyzer):
                 if item.upright and item.get_text():
                     chars.append((item.get_text(), item.x0 - left, item.x1 - left, height - item.y1,
                                   height - item.y0, float(item.size)))
+                elif quarter_turn(item.matrix) and item.get_text():
+                    turned.append((item.get_text(), item.x0 - left, item.x1 - left, height - item.y1,
+                                   height - item.y0, float(item.x1 - item.x0), quarter_turn(item.matrix) == "up"))
             elif isinstance(item, (LTRect, LTLine)) or (isinstance(item, LTCurve) and len(item.pts) == 2):
                 rules += box_edges(item.x0 - left, height - item.y1, item.x1 - left, height - item.y0)
             elif isinstance(item, LTContainer):
                 stack.extend(item)
-        self.chars, self.rules, self.raw_chars = chars, rules, []
+        self.chars, self.rules, self.turned, self.raw_chars = chars, rules, turned, []
+
+
+def quarter_turn(matrix) -> str | None:
+    """``"up"`` for text turned a quarter to the left (read from the bottom up, as a narrow column's
+    header is), ``"down"`` a quarter to the right, ``None`` for any other way.
+
+    >>> quarter_turn((0, 1, -1, 0, 0, 0)), quarter_turn((0, -1, 1, 0, 0, 0)), quarter_turn((1, 0, 0, 1, 0, 0))
+    ('up', 'down', None)
+    """
+    a, b, c, d = matrix[:4]
+    if abs(a) > TURN_TOLERANCE * abs(b) or abs(d) > TURN_TOLERANCE * abs(c) or b * c >= 0:
+        return None
+    return "up" if b > 0 else "down"
 
 
 def box_edges(x0: float, top: float, x1: float, bottom: float) -> list[dict]:

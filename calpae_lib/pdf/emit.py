@@ -9,16 +9,17 @@
 - a page break: two empty lines;
 - a table: row by row, cell by cell from left to right, each printed line of a
   cell as a line (with the cell's table, row and column in its place), then an
-  empty line after the cell; an empty cell prints nothing. A table that goes on
-  at the top of the next page with its header printed again keeps its number,
-  its repeated header rows are left out and its rows go on counting.
+  empty line after the cell; an empty cell prints nothing. A table cut by the
+  page that goes on at the top of the next one with its header printed again
+  (or, ruled, with the same columns and no header) keeps its number, its
+  repeated header rows are left out and its rows go on counting.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calpae_lib.pdf.grids import Grid
+from calpae_lib.pdf.grids import Grid, same_columns
 from calpae_lib.pdf.layout import PrintedLine, single_spaced
 from calpae_lib.text.reading import Place
 
@@ -77,7 +78,7 @@ def line_text(line: PrintedLine, spaced: bool = False) -> str:
 
 def repeated_header(table: OpenTable | None, grid: Grid) -> int:
     """How many of ``grid``'s first rows repeat the header of the table the previous page ended with
-    (0: ``grid`` is a table of its own)."""
+    (0: none)."""
     if table is None:
         return 0
     count = 0
@@ -85,6 +86,18 @@ def repeated_header(table: OpenTable | None, grid: Grid) -> int:
             and grid.row_texts(count) == table.first.row_texts(count):
         count += 1
     return count if count < grid.rows else 0
+
+
+def continuation(table: OpenTable | None, grid: Grid) -> int | None:
+    """How many header rows ``grid`` repeats when it goes on with the table the previous page ended with:
+    it prints that table's header again, or, ruled, it draws the same columns without a header; ``None``
+    when it is a table of its own."""
+    repeated = repeated_header(table, grid)
+    if repeated:
+        return repeated
+    if table is not None and same_columns(table.first, grid):
+        return 0
+    return None
 
 
 def cut_by_page(item: PrintedLine | Grid, page: PageContent) -> bool:
@@ -131,10 +144,11 @@ def emit(pages, spaced: bool = False) -> tuple[list[str], list[Place | None]]:
                     lines.append("")
                     places.append(None)
                 continue
-            repeated = repeated_header(open_table, item) if position == 0 else 0
-            if repeated and open_table is not None:
+            repeated = continuation(open_table, item) if position == 0 else None
+            if repeated is not None and open_table is not None:
                 number, offset, first = open_table.number, open_table.next_row - repeated, open_table.first
             else:
+                repeated = 0
                 tables += 1
                 number, offset, first = tables, 0, item
             for cell in item.cells:

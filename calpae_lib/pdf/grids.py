@@ -22,7 +22,7 @@ ROW_GAP = 1.5
 SIZE_TOLERANCE = 0.1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A cell of a grid: its first row and column (0-based) and the lines printed in it."""
 
@@ -35,16 +35,18 @@ class Cell:
         return " ".join(line.text for line in self.lines)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Grid:
     """A table printed on one page: its vertical extent, its non-empty cells, row by row, left to right,
     and the height its last row takes between its rules (a page with that much room left below a table
-    did not cut it); ``None`` for a table without rules, whose rows' heights the page does not draw."""
+    did not cut it); ``None`` for a table without rules, whose rows' heights the page does not draw.
+    ``columns``: the left edges of a ruled table's columns (none for a table without rules)."""
 
     top: float
     bottom: float
     cells: tuple[Cell, ...]
     last_row: float | None = None
+    columns: tuple[float, ...] = ()
 
     def row_texts(self, row: int) -> tuple[tuple[int, str], ...]:
         """Row ``row``'s cells as ``(column, text)``: what tells a repeated header from a new row."""
@@ -53,6 +55,16 @@ class Grid:
     @property
     def rows(self) -> int:
         return 1 + max((cell.row for cell in self.cells), default=-1)
+
+
+def same_columns(a: Grid, b: Grid) -> bool:
+    """Whether two ruled tables draw the same columns (their left edges within :data:`EDGE_TOLERANCE`).
+
+    >>> same_columns(Grid(0, 1, (), 1, (70, 230)), Grid(0, 1, (), 1, (70.5, 229))), same_columns(Grid(0, 1, ()), Grid(0, 1, ()))
+    (True, False)
+    """
+    return bool(a.columns) and len(a.columns) == len(b.columns) and all(
+        abs(x - y) <= EDGE_TOLERANCE for x, y in zip(a.columns, b.columns))
 
 
 def edges(values, tolerance: float = EDGE_TOLERANCE) -> list[float]:
@@ -109,7 +121,7 @@ def ruled_grid(boxes, words) -> tuple[Grid, set[int]] | None:
                               tuple(page_lines(words[index] for index in inner))))
     cells.sort(key=lambda cell: (cell.row, cell.column))
     bottom = max(box[3] for box in boxes)
-    return Grid(min(box[1] for box in boxes), bottom, tuple(cells), bottom - rows[-1]), used
+    return Grid(min(box[1] for box in boxes), bottom, tuple(cells), bottom - rows[-1], tuple(columns)), used
 
 
 def spans_of(parts) -> list[tuple[float, float]]:

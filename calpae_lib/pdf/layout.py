@@ -1,8 +1,8 @@
 """Words and printed lines of a PDF page, and the page's margins (running headers, page-number footers).
 
 Everything here is pure: it works on :class:`Word` values taken from the PDF
-(pdfplumber's words, with their positions in points from the page's top-left
-corner), so that it can be tested without a PDF.
+(words with their positions in points from the page's top-left corner), so
+that it can be tested without a PDF.
 """
 
 from __future__ import annotations
@@ -43,9 +43,11 @@ REPEATED_SHARE = 0.5
 PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?(?P<number>\d{1,4})\W*(?:(?:/|sur)\s*\d{1,4}\W*)?$", re.IGNORECASE)
 NUMBER_OF_PAGES = re.compile(r"(?P<number>\d{1,4})\s*(?:/|sur)\s*\d{1,4}", re.IGNORECASE)
 DIGITS = re.compile(r"\d+")
+#: Numbers a footer prints that are years, not page numbers.
+YEARS = (1900, 2100)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Word:
     """A word printed on a page: its text and box in points (``top`` from the page's top edge);
     ``space_after``: how many spaces the PDF prints right after it, ``space_before`` before it (counted
@@ -61,7 +63,7 @@ class Word:
     space_before: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrintedLine:
     """The words printed on one baseline, left to right."""
 
@@ -95,12 +97,6 @@ class PrintedLine:
     @property
     def size(self) -> float:
         return median(word.size for word in self.words)
-
-
-def word_of(found: dict) -> Word:
-    """A :class:`Word` from one of pdfplumber's word dictionaries."""
-    return Word(found["text"], float(found["x0"]), float(found["x1"]), float(found["top"]), float(found["bottom"]),
-                float(found.get("size") or found["bottom"] - found["top"]))
 
 
 def page_lines(words) -> list[PrintedLine]:
@@ -159,7 +155,7 @@ def masked(text: str) -> str:
     return DIGITS.sub("#", " ".join(text.split()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageFrame:
     """A page's size and printed lines, as :func:`margin_lines` needs them."""
 
@@ -239,4 +235,18 @@ def footer_number(texts) -> int | None:
         of_total = NUMBER_OF_PAGES.search(text)
         if of_total:
             return int(of_total.group("number"))
+    return None
+
+
+def loose_footer_number(texts) -> int | None:
+    """The last number that is no year among a page's footer lines (« Rapport d'exécution 2022 - 12 »), for
+    a footer :func:`footer_number` cannot read; trusted only where it differs from page to page.
+
+    >>> loose_footer_number(["Rapport d'exécution 2022 - 12"]), loose_footer_number(["Page 7 - CALPAE 2023"])
+    (12, 7)
+    """
+    for text in texts:
+        numbers = [int(found) for found in DIGITS.findall(text) if not YEARS[0] <= int(found) <= YEARS[1]]
+        if numbers:
+            return numbers[-1]
     return None

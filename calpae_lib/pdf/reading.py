@@ -1,7 +1,8 @@
-"""Reading a report from its PDF: one page at a time, each closed once read, into a :class:`Document`.
+"""Reading a report from its PDF: one page at a time, forgotten once read, into a :class:`Document`.
 
-pdfplumber gives each page's words with their boxes and the cells of its ruled
-tables; the rest is geometry (:mod:`calpae_lib.pdf.layout`,
+pdfminer draws each page (:mod:`calpae_lib.pdf.collector`: its characters and
+rules), pdfplumber's table finder gives the cells of its ruled tables; the rest
+is geometry (:mod:`calpae_lib.pdf.words`, :mod:`calpae_lib.pdf.layout`,
 :mod:`calpae_lib.pdf.grids`) and the text route's dialect
 (:mod:`calpae_lib.pdf.emit`). A PDF that cannot be read (encrypted, cut,
 damaged, scanned without text, absurdly long) is refused with one line
@@ -20,14 +21,15 @@ from calpae_lib.errors import InputError
 from calpae_lib.pdf.emit import PageContent, emit
 from calpae_lib.pdf.grids import Grid, ruled_grid, unruled_tables
 from calpae_lib.pdf.layout import (
-    SAME_LINE,
     PageFrame,
     PrintedLine,
     Word,
     footer_number,
+    loose_footer_number,
     margin_bands,
     page_lines,
 )
+from calpae_lib.pdf.words import chars_to_words, turned_words
 from calpae_lib.text.reading import Document, check_raw_file, normalise, read_raw, read_report
 
 #: The first bytes of every PDF.
@@ -35,13 +37,6 @@ PDF_MAGIC = b"%PDF-"
 
 #: A CALPAE report is about a hundred pages; far more is no report calpae is made for.
 MAX_PAGES = 2000
-
-#: Two characters of one line further apart than this share of the font size are two words (a space is
-#: about a quarter of it; spaces themselves are not kept as characters).
-WORD_GAP = 0.15
-
-#: A character printed again less than this many points from where it was is the same one printed twice.
-DUPLICATE = 1.0
 
 #: The share of printed lines ending with a space above which the PDF is taken to print one wherever a
 #: line ends between two words (a line ending without one then ends inside a word).
@@ -139,8 +134,8 @@ def read_pages(data: bytes, path: Path) -> list[PageRead]:
             if len(pages) == MAX_PAGES:  # a catalogue that understates its pages
                 raise too_many_pages(None, path)
             interpreter.process_page(page)
-            pages.append(split_page(len(pages) + 1, collector.height, chars_to_words(collector.chars),
-                                    ruled_boxes(collector.rules)))
+            words = chars_to_words(collector.chars) + turned_words(collector.turned)
+            pages.append(split_page(len(pages) + 1, collector.height, words, ruled_boxes(collector.rules)))
     except InputError:
         raise
     except Exception as error:  # the page being read, or the next one pdfminer could not find
@@ -178,71 +173,6 @@ def ruled_boxes(rules: list[dict]) -> list[list[tuple]]:
     return [table.cells for table in finder.tables]
 
 
-def chars_to_words(chars) -> list[Word]:
-    """Words from characters ``(text, x0, x1, top, bottom, size)``: those of one printed line (tops within
-    half a font size), left to right, parted by a space or a gap wider than :data:`WORD_GAP` font sizes.
-    A word says how many spaces follow it (``space_after``), a line's first word how many precede it.
-
-    >>> [(w.text, w.space_after) for w in chars_to_words([("b", 5, 10, 0, 10, 10), ("a", 0, 5, 0, 10, 10),
-    ...                                                   (" ", 10, 13, 0, 10, 10), ("c", 20, 25, 0, 10, 10)])]
-    [('ab', 1), ('c', 0)]
-    """
-    words: list[Word] = []
-    line: list = []
-    for char in sorted(chars, key=lambda char: (char[3], char[1])):
-        if line and abs(char[3] - line[0][3]) > SAME_LINE * max(char[5], 1.0):
-            words += line_words(line)
-            line = []
-        line.append(char)
-    if line:
-        words += line_words(line)
-    return words
-
-
-def line_words(line: list) -> list[Word]:
-    """The words of one printed line's characters; the spaces part them and are counted (a line of spaces
-    alone is one empty word followed by them). A character printed twice at one place (a bold faked by
-    printing twice) counts once.
-
-    >>> [w.text for w in line_words([("T", 0, 6, 0, 10, 10), ("T", 0.4, 6.4, 0, 10, 10), ("o", 6.4, 12, 0, 10, 10)])]
-    ['To']
-    """
-    line.sort(key=lambda char: char[1])
-    words: list[Word] = []
-    current: list = []
-    spaces = 0
-    leading = 0
-    previous = None
-    for char in line:
-        if previous is not None and char[0] == previous[0] and abs(char[1] - previous[1]) < DUPLICATE \
-                and abs(char[3] - previous[3]) < DUPLICATE:
-            continue
-        previous = char
-        if char[0].isspace():
-            spaces += 1
-            continue
-        if current and (spaces or char[1] - current[-1][2] > WORD_GAP * char[5]):
-            words.append(word_of_chars(current, spaces, leading if not words else 0))
-            current = []
-        elif not current and not words:
-            leading = spaces
-        if not current:
-            spaces = 0
-        current.append(char)
-    if current:
-        words.append(word_of_chars(current, spaces, leading if not words else 0))
-    if not words:  # a line printing only spaces, as an empty paragraph does: Tika gives it as « »
-        words.append(Word("", line[0][1], line[-1][2], line[0][3], line[0][4], line[0][5], space_after=1))
-    return words
-
-
-def word_of_chars(chars: list, space_after: int, space_before: int) -> Word:
-    """One word from its characters."""
-    return Word("".join(char[0] for char in chars), chars[0][1], max(char[2] for char in chars),
-                min(char[3] for char in chars), max(char[4] for char in chars), max(char[5] for char in chars),
-                space_after, space_before)
-
-
 def split_page(index: int, height: float, words: list[Word], boxes) -> PageRead:
     """A page's words parted into its ruled tables' grids and the printed lines outside them."""
     grids, used = [], set()
@@ -260,16 +190,28 @@ def page_contents(pages: list[PageRead]) -> list[PageContent]:
     tables without rules found among the remaining lines."""
     margins = margin_bands(PageFrame(page.height, page.lines) for page in pages)
     bottoms = body_bottoms(pages, margins)
+    numbers = page_numbers(pages, margins)
     contents = []
-    for page, dropped in zip(pages, margins):
-        footers = [line.text for position, line in enumerate(page.lines)
-                   if position in dropped and line.top >= page.height / 2]
+    for page, dropped, number in zip(pages, margins, numbers):
         body = [line for position, line in enumerate(page.lines) if position not in dropped]
         lines, unruled = free_lines_and_tables(body, page.ruled)
-        number = footer_number(footers)
         contents.append(PageContent(page.index if number is None else number, tuple(lines),
                                     (*page.ruled, *unruled), bottoms[round(page.height)]))
     return contents
+
+
+def page_numbers(pages: list[PageRead], margins: list[set[int]]) -> list[int | None]:
+    """The number each page's footer prints (``None`` where it prints none): a number alone or « page n
+    sur m », else the last number that is no year, if such numbers differ from page to page (a constant
+    one, « Conseil départemental - 62 », numbers no page)."""
+    footers = [[line.text for position, line in enumerate(page.lines)
+                if position in dropped and line.top >= page.height / 2] for page, dropped in zip(pages, margins)]
+    numbers = [footer_number(texts) for texts in footers]
+    loose = [loose_footer_number(texts) if number is None else None for texts, number in zip(footers, numbers)]
+    found = [number for number in loose if number is not None]
+    if len(set(found)) < len(found):
+        return numbers
+    return [number if number is not None else extra for number, extra in zip(numbers, loose)]
 
 
 def body_bottoms(pages: list[PageRead], margins: list[set[int]]) -> dict[int, float]:
