@@ -124,6 +124,7 @@ def test_page_titles_name_the_year_and_the_departement(bundled_out, bundled_repo
     for path in Path(out).glob("*.html"):
         title = re.search(r"<title>(.*?)</title>", path.read_text(encoding="utf-8"), re.S).group(1)
         assert str(bundled_report.meta.year) in title and bundled_report.meta.departement in title, path.name
+        assert title.count(bundled_report.meta.departement) == 1, title  # said once (the index said it twice)
 
 
 def test_long_pages_have_a_table_of_contents_linking_to_their_sections(bundled_out):
