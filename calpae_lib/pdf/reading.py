@@ -161,7 +161,11 @@ def page_count(document) -> int:
 
 
 def ruled_boxes(rules: list[dict]) -> list[list[tuple]]:
-    """The cells' boxes of each table the rules draw (pdfplumber's table finder on explicit edges)."""
+    """The cells' boxes of each table the rules draw (pdfplumber's table finder on explicit edges).
+
+    pdfplumber documents its ``TableFinder`` and explicit edges as line objects, not a finder without a
+    page (it reads none on explicit edges): a seam, bounded in pyproject.toml, its canary in tests/test_seams.py.
+    """
     from pdfplumber.table import TableFinder
 
     vertical = [rule for rule in rules if rule["orientation"] == "v"]
