@@ -493,3 +493,31 @@ def test_calpae_parse_takes_a_pdf(printed_bundled, tmp_path, capsys):
     assert (out / "indicators.csv").is_file() and (out / "source.json").is_file()
     stored = load_report(path)  # read back from the store, places and all
     assert stored.doc.encoding == "pdf" and stored.doc.places == read_pdf(path).places
+
+
+def test_a_list_s_items_are_paragraphs_of_their_own_as_in_tika_s_text(tmp_path):
+    """A bulleted item is given as Tika gives it (its bullet lost, one space before its text), which the
+    readers take for a new paragraph: a bilan read from the PDF keeps the paragraphs of its text."""
+    from calpae_lib.text.outline import BILAN_TITLE, Action, sheet_section
+
+    path = tmp_path / "puces.pdf"
+    sheet = Sheet(path)
+    sheet.text(72, 100, "7. Bilan d'exécution")
+    sheet.text(72, 118, "Les chantiers ont porté sur")
+    sheet.text(72, 136, "l'accueil :")
+    for depth, bullet, text in ((154, True, "Expérimentation de fiches"), (172, False, "d'accueil ;"),
+                                (190, True, "3 ateliers (juin)")):
+        if bullet:
+            sheet.canvas.setFont("Symbol", SIZE)
+            sheet.text(72, depth, "\u2022")
+            sheet.canvas.setFont("Helvetica", SIZE)
+        sheet.text(90 if bullet else 72, depth, text)
+    sheet.text(72, 208, "8. Perspectives")
+    sheet.save()
+
+    document = read_pdf(path)
+    assert [line for line in document.lines if line.strip()][3:6] == [
+        " Expérimentation de fiches ", "d'accueil ; ", " 3 ateliers (juin) "]
+    section = sheet_section(document, Action("socle", "I", 1, "A", 1, 1, len(document.lines)), BILAN_TITLE)
+    assert [text for _, text in section.paragraphs] == [
+        "Les chantiers ont porté sur l'accueil :", "Expérimentation de fiches d'accueil ;", "3 ateliers (juin)"]

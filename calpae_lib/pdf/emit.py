@@ -6,6 +6,9 @@
   when the next line follows closer than :data:`TIGHT_PITCH` font sizes (lines
   of one block printed single-spaced, as a cell's are: Tika gives them no empty
   line either);
+- a list item: its bullet left out and one space before its text, as Tika
+  gives the items of the report's lists (their bullet glyph lost): the readers
+  take such a line, opening with a capital or a digit, as a new paragraph;
 - a page break: two empty lines;
 - a table: row by row, cell by cell from left to right, each printed line of a
   cell as a line (with the cell's table, row and column in its place), then an
@@ -17,6 +20,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from calpae_lib.pdf.grids import Grid, same_columns
@@ -29,6 +33,10 @@ ROOM_TOLERANCE = 1.0
 
 #: The hyphens a word processor cuts a word with at a line's end (the soft one included).
 HYPHENS = ("-", "\u00ad", "\u2010")
+
+#: The glyphs a word processor prints as a list's bullets (fonts' private characters too, as Symbol's and
+#: Wingdings' bullets come out of a PDF without a font naming them: :func:`is_bullet`).
+BULLETS = frozenset("\u2022\u25aa\u25a0\u25cf\u25e6\u2023\u2043\u27a2\u25ba\u25b8\u25c6\u2756\u2713\u2714")
 
 
 @dataclass(frozen=True)
@@ -66,14 +74,32 @@ def line_text(line: PrintedLine, spaced: bool = False) -> str:
     ('dans le ', 'Pas-de-')
     >>> line_text(PrintedLine((Word("Accompagnemen", 0, 9, 0, 9),)), spaced=True)
     'Accompagnemen'
+
+    A list item's bullet is left out, one space kept before its text (:data:`BULLETS`):
+
+    >>> line_text(PrintedLine((Word("\u2022", 0, 4, 0, 9), Word("Lancement", 18, 50, 0, 9))))
+    ' Lancement '
     """
-    text = " " * line.words[0].space_before + "".join(word.text + " " * max(word.space_after, 1)
-                                                       for word in line.words[:-1])
-    last = line.words[-1]
+    words = line.words
+    lead = " " * words[0].space_before
+    if len(words) > 1 and is_bullet(words[0].text):
+        words, lead = words[1:], " "
+    text = lead + "".join(word.text + " " * max(word.space_after, 1) for word in words[:-1])
+    last = words[-1]
     text += last.text
     if spaced:
         return text + " " * last.space_after
     return text if len(last.text) > 1 and last.text.endswith(HYPHENS) else text + " " * max(last.space_after, 1)
+
+
+def is_bullet(text: str) -> bool:
+    """Whether a word is a list's bullet: one of :data:`BULLETS`, or one character of a font's own (Unicode's
+    private use area), which a PDF prints bullets in.
+
+    >>> is_bullet("\u2022"), is_bullet("\uf0b7"), is_bullet("o"), is_bullet("-"), is_bullet("3")
+    (True, True, False, False, False)
+    """
+    return len(text) == 1 and (text in BULLETS or unicodedata.category(text) == "Co")
 
 
 def repeated_header(table: OpenTable | None, grid: Grid) -> int:
