@@ -409,6 +409,20 @@ def test_bad_pdf_one_line_exit_2_nothing_written(tmp_path, capsys, name):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("cut, words", [(700, "le fichier s'arrête avant sa fin"),
+                                         (-30, "sa structure est introuvable ou rompue")])
+def test_a_cut_pdf_is_said_in_french_words_the_library_s_name_kept_for_debugging(tmp_path, cut, words):
+    path = tmp_path / "coupé.pdf"
+    data = pdf_bytes(some_text)
+    path.write_bytes(data[:cut])
+    with pytest.raises(InputError) as refusal:
+        read_pdf(path)
+    message = refusal.value.message
+    assert message == f"PDF illisible, tronqué ou endommagé ({words}) : donnez le PDF du rapport tel que le " \
+                      "Département le publie, entier."
+    assert type(refusal.value.__cause__).__name__ in ("PSEOF", "PDFSyntaxError")
+
+
 def test_text_in_characters_no_font_names_is_refused(tmp_path):
     from calpae_lib.pdf.emit import PageContent
     from calpae_lib.pdf.layout import PrintedLine, Word
