@@ -516,22 +516,23 @@ def test_a_list_s_items_are_paragraphs_of_their_own_as_in_tika_s_text(tmp_path):
 
     path = tmp_path / "puces.pdf"
     sheet = Sheet(path)
-    sheet.text(72, 100, "7. Bilan d'exécution")
-    sheet.text(72, 118, "Les chantiers ont porté sur")
-    sheet.text(72, 136, "l'accueil :")
-    for depth, bullet, text in ((154, True, "Expérimentation de fiches"), (172, False, "d'accueil ;"),
-                                (190, True, "3 ateliers (juin)")):
+    sheet.text(72, 100, "7. Bilan d'exécution")  # lines 1.5 font sizes apart, as a word processor's 1.5 spacing
+    sheet.text(72, 115, "Les chantiers ont porté sur")
+    sheet.text(72, 130, "l'accueil :")
+    for depth, bullet, text in ((145, True, "Expérimentation de fiches"), (160, False, "d'accueil ;"),
+                                (175, True, "3 ateliers (juin)")):
         if bullet:
             sheet.canvas.setFont("Symbol", SIZE)
             sheet.text(72, depth, "\u2022")
             sheet.canvas.setFont("Helvetica", SIZE)
         sheet.text(90 if bullet else 72, depth, text)
-    sheet.text(72, 208, "8. Perspectives")
+    sheet.text(72, 190, "8. Perspectives")
     sheet.save()
 
     document = read_pdf(path)
-    assert [line for line in document.lines if line.strip()][3:6] == [
-        " Expérimentation de fiches ", "d'accueil ; ", " 3 ateliers (juin) "]
+    first = document.lines.index("l'accueil : ")
+    assert document.lines[first:first + 8] == (  # the bullet's box, higher than its text's, spaces no line otherwise
+        "l'accueil : ", "", " Expérimentation de fiches ", "", "d'accueil ; ", "", " 3 ateliers (juin) ", "")
     section = sheet_section(document, Action("socle", "I", 1, "A", 1, 1, len(document.lines)), BILAN_TITLE)
     assert [text for _, text in section.paragraphs] == [
         "Les chantiers ont porté sur l'accueil :", "Expérimentation de fiches d'accueil ;", "3 ateliers (juin)"]

@@ -20,11 +20,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from calpae_lib.pdf.grids import Grid, same_columns
-from calpae_lib.pdf.layout import PrintedLine, single_spaced
+from calpae_lib.pdf.layout import PrintedLine, is_bullet, single_spaced
 from calpae_lib.text.reading import Place
 
 
@@ -33,10 +32,6 @@ ROOM_TOLERANCE = 1.0
 
 #: The hyphens a word processor cuts a word with at a line's end (the soft one included).
 HYPHENS = ("-", "\u00ad", "\u2010")
-
-#: The glyphs a word processor prints as a list's bullets (fonts' private characters too, as Symbol's and
-#: Wingdings' bullets come out of a PDF without a font naming them: :func:`is_bullet`).
-BULLETS = frozenset("\u2022\u25aa\u25a0\u25cf\u25e6\u2023\u2043\u27a2\u25ba\u25b8\u25c6\u2756\u2713\u2714")
 
 
 @dataclass(frozen=True)
@@ -75,7 +70,7 @@ def line_text(line: PrintedLine, spaced: bool = False) -> str:
     >>> line_text(PrintedLine((Word("Accompagnemen", 0, 9, 0, 9),)), spaced=True)
     'Accompagnemen'
 
-    A list item's bullet is left out, one space kept before its text (:data:`BULLETS`):
+    A list item's bullet is left out, one space kept before its text (:func:`~calpae_lib.pdf.layout.is_bullet`):
 
     >>> line_text(PrintedLine((Word("\u2022", 0, 4, 0, 9), Word("Lancement", 18, 50, 0, 9))))
     ' Lancement '
@@ -90,16 +85,6 @@ def line_text(line: PrintedLine, spaced: bool = False) -> str:
     if spaced:
         return text + " " * last.space_after
     return text if len(last.text) > 1 and last.text.endswith(HYPHENS) else text + " " * max(last.space_after, 1)
-
-
-def is_bullet(text: str) -> bool:
-    """Whether a word is a list's bullet: one of :data:`BULLETS`, or one character of a font's own (Unicode's
-    private use area), which a PDF prints bullets in.
-
-    >>> is_bullet("\u2022"), is_bullet("\uf0b7"), is_bullet("o"), is_bullet("-"), is_bullet("3")
-    (True, True, False, False, False)
-    """
-    return len(text) == 1 and (text in BULLETS or unicodedata.category(text) == "Co")
 
 
 def repeated_header(table: OpenTable | None, grid: Grid) -> int:
