@@ -409,6 +409,20 @@ def test_bad_pdf_one_line_exit_2_nothing_written(tmp_path, capsys, name):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("cut, words", [(700, "le fichier s'arrête avant sa fin"),
+                                         (-30, "sa structure est introuvable ou rompue")])
+def test_a_cut_pdf_is_said_in_french_words_the_library_s_name_kept_for_debugging(tmp_path, cut, words):
+    path = tmp_path / "coupé.pdf"
+    data = pdf_bytes(some_text)
+    path.write_bytes(data[:cut])
+    with pytest.raises(InputError) as refusal:
+        read_pdf(path)
+    message = refusal.value.message
+    assert message == f"PDF illisible, tronqué ou endommagé ({words}) : donnez le PDF du rapport tel que le " \
+                      "Département le publie, entier."
+    assert type(refusal.value.__cause__).__name__ in ("PSEOF", "PDFSyntaxError")
+
+
 def test_text_in_characters_no_font_names_is_refused(tmp_path):
     from calpae_lib.pdf.emit import PageContent
     from calpae_lib.pdf.layout import PrintedLine, Word
@@ -493,3 +507,32 @@ def test_calpae_parse_takes_a_pdf(printed_bundled, tmp_path, capsys):
     assert (out / "indicators.csv").is_file() and (out / "source.json").is_file()
     stored = load_report(path)  # read back from the store, places and all
     assert stored.doc.encoding == "pdf" and stored.doc.places == read_pdf(path).places
+
+
+def test_a_list_s_items_are_paragraphs_of_their_own_as_in_tika_s_text(tmp_path):
+    """A bulleted item is given as Tika gives it (its bullet lost, one space before its text), which the
+    readers take for a new paragraph: a bilan read from the PDF keeps the paragraphs of its text."""
+    from calpae_lib.text.outline import BILAN_TITLE, Action, sheet_section
+
+    path = tmp_path / "puces.pdf"
+    sheet = Sheet(path)
+    sheet.text(72, 100, "7. Bilan d'exécution")  # lines 1.5 font sizes apart, as a word processor's 1.5 spacing
+    sheet.text(72, 115, "Les chantiers ont porté sur")
+    sheet.text(72, 130, "l'accueil :")
+    for depth, bullet, text in ((145, True, "Expérimentation de fiches"), (160, False, "d'accueil ;"),
+                                (175, True, "3 ateliers (juin)")):
+        if bullet:
+            sheet.canvas.setFont("Symbol", SIZE)
+            sheet.text(72, depth, "\u2022")
+            sheet.canvas.setFont("Helvetica", SIZE)
+        sheet.text(90 if bullet else 72, depth, text)
+    sheet.text(72, 190, "8. Perspectives")
+    sheet.save()
+
+    document = read_pdf(path)
+    first = document.lines.index("l'accueil : ")
+    assert document.lines[first:first + 8] == (  # the bullet's box, higher than its text's, spaces no line otherwise
+        "l'accueil : ", "", " Expérimentation de fiches ", "", "d'accueil ; ", "", " 3 ateliers (juin) ", "")
+    section = sheet_section(document, Action("socle", "I", 1, "A", 1, 1, len(document.lines)), BILAN_TITLE)
+    assert [text for _, text in section.paragraphs] == [
+        "Les chantiers ont porté sur l'accueil :", "Expérimentation de fiches d'accueil ;", "3 ateliers (juin)"]

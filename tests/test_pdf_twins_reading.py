@@ -68,3 +68,25 @@ def test_other_twins_read_cell_for_cell(tmp_path, which):
     text = make_variant(bundled_text(), 7).text if which == "next_year" else other_departement(bundled_text()).text
     twin = render_twin(text, tmp_path / f"{which}.pdf")
     assert wrong_tables(twin) == []
+
+
+def bilans(document) -> dict[str, list[str]]:
+    """Each action's « Bilan d'exécution » as the narrative quotes it: its paragraphs."""
+    from calpae_lib.text import outline
+
+    sections = {action.action_id: outline.sheet_section(document, action, outline.BILAN_TITLE)
+                for action in outline.parse_outline(document).actions}
+    return {key: [text for _, text in section.paragraphs] for key, section in sections.items() if section}
+
+
+def test_the_bundled_twin_s_bilans_have_the_text_s_paragraphs(bundled_twin_read):
+    """Both routes give every bilan the same paragraphs (lists' items apart), once the text's page numbers
+    are taken out: Tika's text leaves a page's number among its lines, which the PDF route knows for a footer."""
+    import re
+
+    from calpae_lib.text.reading import document_from_text
+
+    text = re.sub(r"(?m)^ *\d+ *$", "", bundled_text())
+    expected, read = bilans(document_from_text(text)), bilans(bundled_twin_read)
+    assert len(expected) > 30 and sum(len(paragraphs) for paragraphs in expected.values()) > 250
+    assert read == expected

@@ -6,6 +6,9 @@
   when the next line follows closer than :data:`TIGHT_PITCH` font sizes (lines
   of one block printed single-spaced, as a cell's are: Tika gives them no empty
   line either);
+- a list item: its bullet left out and one space before its text, as Tika
+  gives the items of the report's lists (their bullet glyph lost): the readers
+  take such a line, opening with a capital or a digit, as a new paragraph;
 - a page break: two empty lines;
 - a table: row by row, cell by cell from left to right, each printed line of a
   cell as a line (with the cell's table, row and column in its place), then an
@@ -20,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calpae_lib.pdf.grids import Grid, same_columns
-from calpae_lib.pdf.layout import PrintedLine, single_spaced
+from calpae_lib.pdf.layout import PrintedLine, is_bullet, single_spaced
 from calpae_lib.text.reading import Place
 
 
@@ -66,10 +69,18 @@ def line_text(line: PrintedLine, spaced: bool = False) -> str:
     ('dans le ', 'Pas-de-')
     >>> line_text(PrintedLine((Word("Accompagnemen", 0, 9, 0, 9),)), spaced=True)
     'Accompagnemen'
+
+    A list item's bullet is left out, one space kept before its text (:func:`~calpae_lib.pdf.layout.is_bullet`):
+
+    >>> line_text(PrintedLine((Word("\u2022", 0, 4, 0, 9), Word("Lancement", 18, 50, 0, 9))))
+    ' Lancement '
     """
-    text = " " * line.words[0].space_before + "".join(word.text + " " * max(word.space_after, 1)
-                                                       for word in line.words[:-1])
-    last = line.words[-1]
+    words = line.words
+    lead = " " * words[0].space_before
+    if len(words) > 1 and is_bullet(words[0].text):
+        words, lead = words[1:], " "
+    text = lead + "".join(word.text + " " * max(word.space_after, 1) for word in words[:-1])
+    last = words[-1]
     text += last.text
     if spaced:
         return text + " " * last.space_after

@@ -8,6 +8,7 @@ that it can be tested without a PDF.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from statistics import median
@@ -45,6 +46,20 @@ NUMBER_OF_PAGES = re.compile(r"(?P<number>\d{1,4})\s*(?:/|sur)\s*\d{1,4}", re.IG
 DIGITS = re.compile(r"\d+")
 #: Numbers a footer prints that are years, not page numbers.
 YEARS = (1900, 2100)
+
+#: The glyphs a word processor prints as a list's bullets (fonts' private characters too, as Symbol's and
+#: Wingdings' bullets come out of a PDF without a font naming them: :func:`is_bullet`).
+BULLETS = frozenset("\u2022\u25aa\u25a0\u25cf\u25e6\u2023\u2043\u27a2\u25ba\u25b8\u25c6\u2756\u2713\u2714")
+
+
+def is_bullet(text: str) -> bool:
+    """Whether a word is a list's bullet: one of :data:`BULLETS`, or one character of a font's own (Unicode's
+    private use area), which a PDF prints bullets in.
+
+    >>> is_bullet("\u2022"), is_bullet("\uf0b7"), is_bullet("o"), is_bullet("-"), is_bullet("3")
+    (True, True, False, False, False)
+    """
+    return len(text) == 1 and (text in BULLETS or unicodedata.category(text) == "Co")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +110,16 @@ class PrintedLine:
         return max(word.bottom for word in self.words)
 
     @property
+    def text_top(self) -> float:
+        """The top of the line's words but its bullets (a bullet's font, Symbol or Wingdings, boxes it
+        otherwise than the text it stands before).
+
+        >>> PrintedLine((Word("\u2022", 0, 4, 98, 110), Word("Texte", 18, 40, 100, 110))).text_top
+        100
+        """
+        return min((word.top for word in self.words if not is_bullet(word.text)), default=self.top)
+
+    @property
     def size(self) -> float:
         return median(word.size for word in self.words)
 
@@ -124,7 +149,7 @@ def single_spaced(line: PrintedLine, following: PrintedLine) -> bool:
     >>> single_spaced(first, PrintedLine((Word("b", 0, 9, 112, 122, size=10),))), single_spaced(first, PrintedLine((Word("b", 0, 9, 117, 127, size=10),)))
     (True, False)
     """
-    return 0 < following.top - line.top < TIGHT_PITCH * max(line.size, following.size)
+    return 0 < following.text_top - line.text_top < TIGHT_PITCH * max(line.size, following.size)
 
 
 def segments(line: PrintedLine) -> list[PrintedLine]:

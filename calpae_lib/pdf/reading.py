@@ -104,7 +104,7 @@ def check_text(pages: list[PageContent], path: Path) -> None:
     unnamed = sum("(cid:" in word for word in words)
     if unnamed > UNNAMED_SHARE * len(words):
         raise InputError(f"les polices de ce PDF ne disent pas quels caractères elles impriment ({unnamed} mots "
-                         f"sur {len(words)} illisibles, « (cid:…) ») : {ASK_AGAIN}, dont le texte peut être copié.",
+                         f"sur {len(words)} illisibles) : {ASK_AGAIN}, dont le texte peut être copié.",
                          path=path)
 
 
@@ -122,7 +122,7 @@ def read_pages(data: bytes, path: Path) -> list[PageRead]:
         document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
         count = page_count(document)
     except Exception as error:  # pdfminer raises many kinds on a damaged or encrypted file: all are the input's
-        raise unreadable_pdf(error, path) from None
+        raise unreadable_pdf(error, path) from error
     if count > MAX_PAGES:
         raise too_many_pages(count, path)
     resources = PDFResourceManager(caching=True)
@@ -139,7 +139,7 @@ def read_pages(data: bytes, path: Path) -> list[PageRead]:
     except InputError:
         raise
     except Exception as error:  # the page being read, or the next one pdfminer could not find
-        raise unreadable_pdf(error, path, len(pages) + 1) from None
+        raise unreadable_pdf(error, path, len(pages) + 1) from error
     return pages
 
 
@@ -161,7 +161,11 @@ def page_count(document) -> int:
 
 
 def ruled_boxes(rules: list[dict]) -> list[list[tuple]]:
-    """The cells' boxes of each table the rules draw (pdfplumber's table finder on explicit edges)."""
+    """The cells' boxes of each table the rules draw (pdfplumber's table finder on explicit edges).
+
+    pdfplumber documents its ``TableFinder`` and explicit edges as line objects, not a finder without a
+    page (it reads none on explicit edges): a seam, bounded in pyproject.toml, its canary in tests/test_seams.py.
+    """
     from pdfplumber.table import TableFinder
 
     vertical = [rule for rule in rules if rule["orientation"] == "v"]
@@ -253,13 +257,28 @@ def spaces_mark_line_ends(pages: list[PageContent]) -> bool:
     return sum(word.space_after for word in ends) >= SPACED_ENDS * len(ends) > 0
 
 
+#: What a PDF's damage says to its user, by the words of the name pdfminer gives it (first found); the
+#: name itself stays in the refusal's cause (``__cause__``), for whoever debugs calpae.
+DAMAGES = (("EOF", "le fichier s'arrête avant sa fin"),
+           ("XRef", "sa table des objets est introuvable ou rompue"),
+           ("Syntax", "sa structure est introuvable ou rompue"))
+
+
 def unreadable_pdf(error: Exception, path: Path, page: int | None = None) -> InputError:
-    """The one line said of a PDF pdfminer or pdfplumber could not read (``page``: where, when known)."""
+    """The one line said of a PDF pdfminer or pdfplumber could not read (``page``: where, when known), in
+    French words (:data:`DAMAGES`), the library's name of the error left out.
+
+    >>> from pdfminer.psexceptions import PSEOF
+    >>> unreadable_pdf(PSEOF("Unexpected EOF"), Path("r.pdf"), 3).message.split(" : ")[:2]
+    ['page 3', "PDF illisible, tronqué ou endommagé (le fichier s'arrête avant sa fin)"]
+    >>> "KeyError" in unreadable_pdf(KeyError("Root"), Path("r.pdf")).message
+    False
+    """
     cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
     where = f"page {page} : " if page is not None else ""
     name = type(cause).__name__
     if "Password" in name or "Encryption" in name:
         return InputError(f"{where}PDF protégé par un mot de passe : calpae ne lit pas un PDF chiffré ; "
                           f"{ASK_AGAIN}, sans mot de passe.", path=path)
-    return InputError(f"{where}PDF illisible, tronqué ou endommagé ({name}) : {ASK_AGAIN}, "
-                      "entier.", path=path)
+    damage = next((f" ({words})" for key, words in DAMAGES if key in name), "")
+    return InputError(f"{where}PDF illisible, tronqué ou endommagé{damage} : {ASK_AGAIN}, entier.", path=path)

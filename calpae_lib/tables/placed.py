@@ -4,16 +4,48 @@ A report read from its PDF says, for each line printed in a table, the table
 (a running count over the report), the row and the grid column of its cell
 (:class:`~calpae_lib.text.reading.Place`). The readers that know a table's
 layout (Annexe 4, the annex budget tables) take the cells from here instead of
-guessing them from the flattened text's order. A text report places nothing:
-:func:`placed_tables` is then empty and the readers keep their text route.
+guessing them from the flattened text's order; the indicator tables
+(:mod:`calpae_lib.tables.indicators.geometry`) take a region's placed lines
+(:func:`placed_lines`) and their cells (:func:`cells_of`). A text report places
+nothing: :func:`placed_tables` is then empty and the readers keep their text route.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from calpae_lib.text.flattened import join_cut_lines
 from calpae_lib.text.reading import Document
+
+
+@dataclass(frozen=True)
+class CellLine:
+    """A printed line of a table's cell: its number in the text, its table, row and grid column, its text
+    and where it starts (points from the page's left edge)."""
+
+    line: int
+    table: int
+    row: int
+    column: int
+    text: str
+    x0: float = 0.0
+
+
+def cell_line(doc: Document, number: int) -> CellLine | None:
+    """Line ``number`` as a line of a table's cell, or ``None`` when its place gives no table, row and column."""
+    place = doc.place(number)
+    if place is None or place.table is None or place.row is None or place.column is None:
+        return None
+    return CellLine(number, place.table, place.row, place.column, doc.line(number), place.x0)
+
+
+def placed_lines(doc: Document, start: int = 1, end: int | None = None) -> list[CellLine]:
+    """The non-blank lines of ``start..end`` (the whole document by default) printed in a table's cell."""
+    if not doc.places:
+        return []
+    found = (cell_line(doc, number) for number, text in doc.numbered(start, end) if text.strip())
+    return [line for line in found if line is not None]
 
 
 @dataclass(frozen=True)
@@ -40,22 +72,29 @@ class PlacedCell:
         return join_cut_lines([text for _, text in self.lines])
 
 
+def cells_of(lines: Iterable[CellLine]) -> list[PlacedCell]:
+    """The cells placed lines print, one per ``(row, column)``, in printed order (each cell where its first
+    line is), whatever their tables.
+
+    >>> cells = cells_of([CellLine(3, 1, 0, 1, "Taux "), CellLine(4, 1, 0, 0, "Mesure "), CellLine(5, 1, 0, 1, "atteint")])
+    >>> [(cell.row, cell.column, cell.text) for cell in cells]
+    [(0, 1, 'Taux atteint'), (0, 0, 'Mesure')]
+    """
+    cells: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for line in lines:
+        cells.setdefault((line.row, line.column), []).append((line.line, line.text))
+    return [PlacedCell(row, column, tuple(printed)) for (row, column), printed in cells.items()]
+
+
 def placed_tables(doc: Document) -> dict[int, list[PlacedCell]]:
     """Every placed table's cells in printed order, by table number (``{}`` for a text report).
 
     A cell is the non-blank lines sharing one ``(table, row, column)``.
     """
-    lines: dict[int, dict[tuple[int, int], list[tuple[int, str]]]] = {}
-    if not doc.places:
-        return {}
-    for number, text in doc.numbered():
-        place = doc.place(number)
-        if not text.strip() or place is None or None in (place.table, place.row, place.column):
-            continue
-        assert place.table is not None and place.row is not None and place.column is not None  # for mypy
-        lines.setdefault(place.table, {}).setdefault((place.row, place.column), []).append((number, text))
-    return {table: [PlacedCell(row, column, tuple(printed)) for (row, column), printed in cells.items()]
-            for table, cells in sorted(lines.items())}
+    tables: dict[int, list[CellLine]] = {}
+    for line in placed_lines(doc):
+        tables.setdefault(line.table, []).append(line)
+    return {table: cells_of(lines) for table, lines in sorted(tables.items())}
 
 
 def grid_rows(cells: list[PlacedCell]) -> dict[int, dict[int, PlacedCell]]:

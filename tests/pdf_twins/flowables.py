@@ -16,14 +16,22 @@ PROSE_SIZE = 9.0
 PROSE_LEADING = 13.5
 #: The smallest size a too-long line is shrunk to (it is never wrapped: one text line, one printed line).
 MIN_SIZE = 5.0
+#: A list item's bullet (in the Symbol font, as a word processor prints it), and how far right of it its
+#: text starts (points).
+BULLET, BULLET_FONT = "\u2022", "Symbol"
+BULLET_GAP = 14.0
 
 
 class Line(Flowable):
-    """One printed line of prose, never wrapped: a line longer than the frame is printed smaller."""
+    """One printed line of prose, never wrapped: a line longer than the frame is printed smaller.
+
+    A line the text opens with a space is a list item whose bullet Tika lost: it is printed with its
+    bullet (:data:`BULLET`) and its text :data:`BULLET_GAP` points further right."""
 
     def __init__(self, text: str, font: str = PROSE_FONT, size: float = PROSE_SIZE,
                  leading: float = PROSE_LEADING, indent: float = 0.0) -> None:
         super().__init__()
+        self.bullet = text[:1].isspace() and bool(text.strip())
         self.text = " ".join(text.split())
         self.font, self.size, self.leading, self.indent = font, size, leading, indent
 
@@ -33,12 +41,16 @@ class Line(Flowable):
 
     def draw(self) -> None:
         size = self.size
-        room = self.width - self.indent
+        indent = self.indent + (BULLET_GAP if self.bullet else 0.0)
+        room = self.width - indent
         width = stringWidth(self.text, self.font, size)
         if width > room:
             size = max(MIN_SIZE, size * room / width)
+        if self.bullet:
+            self.canv.setFont(BULLET_FONT, size)
+            self.canv.drawString(self.indent, (self.leading - size) / 2, BULLET)
         self.canv.setFont(self.font, size)
-        self.canv.drawString(self.indent, (self.leading - size) / 2, self.text)
+        self.canv.drawString(indent, (self.leading - size) / 2, self.text)
 
 
 def prose_flowables(ctx: TwinContext, start: int, end: int) -> list:

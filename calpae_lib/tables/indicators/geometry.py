@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from calpae_lib.tables.indicators.cells import Atom, read_atoms
 from calpae_lib.tables.indicators.headers import TableRegion
 from calpae_lib.tables.indicators.rows import DraftRow
+from calpae_lib.tables.placed import PlacedCell, cell_line, cells_of, placed_lines
 from calpae_lib.template.indicators import (
     COLUMN_KEYWORD,
     JUSTIFICATION,
@@ -67,40 +68,6 @@ class Grid:
     def tables(self) -> tuple[int, ...]:
         """The numbers of the tables the grid's rows are printed in, in printed order."""
         return (self.table, *self.continued)
-
-
-@dataclass(frozen=True)
-class CellLine:
-    """A printed line of a table's cell: its number in the text, its table, row and grid column."""
-
-    line: int
-    table: int
-    row: int
-    column: int
-    text: str
-    x0: float = 0.0
-
-
-def cell_line(doc: Document, number: int) -> CellLine | None:
-    """Line ``number`` as a line of a table's cell, or ``None`` when its place gives no table, row and column."""
-    place = doc.place(number)
-    if place is None or place.table is None or place.row is None or place.column is None:
-        return None
-    return CellLine(number, place.table, place.row, place.column, doc.line(number), place.x0)
-
-
-def placed_lines(doc: Document, start: int, end: int) -> list[CellLine]:
-    """The non-blank lines of ``start..end`` printed in a table's cell."""
-    found = (cell_line(doc, number) for number, text in doc.numbered(start, end) if text.strip())
-    return [line for line in found if line is not None]
-
-
-def cells_of(lines: list[CellLine]) -> dict[tuple[int, int], list[tuple[int, str]]]:
-    """The ``(line, text)`` of each ``(row, column)`` cell, in printed order."""
-    cells: dict[tuple[int, int], list[tuple[int, str]]] = {}
-    for line in lines:
-        cells.setdefault((line.row, line.column), []).append((line.line, line.text))
-    return cells
 
 
 def column_role(text: str) -> str | None:
@@ -204,8 +171,8 @@ def header_grid(doc: Document, region: TableRegion) -> Grid | None:
     header = [line for line in header if line.table == table]
     rows = frozenset(line.row for line in header)
     texts: dict[int, list[str]] = {}
-    for (_row, column), lines in sorted(cells_of(header).items(), key=lambda item: (item[0][1], item[0][0])):
-        texts.setdefault(column, []).extend(text for _, text in lines)
+    for cell in sorted(cells_of(header), key=lambda cell: (cell.column, cell.row)):
+        texts.setdefault(cell.column, []).extend(text for _, text in cell.lines)
     roles: list[tuple[int, str | int]] = []
     values = 0
     for column in sorted(texts):
@@ -236,11 +203,6 @@ def covers(doc: Document, region: TableRegion, grid: Grid) -> bool:
     return True
 
 
-def cell_text(lines: list[tuple[int, str]]) -> str:
-    """A cell's printed lines joined (a line without trailing space was cut inside a word)."""
-    return join_cut_lines([text for _, text in lines])
-
-
 def cell_atom(text: str, line: int) -> Atom:
     """A value cell as one atom: a number, a "not available" mark, or else a text.
 
@@ -258,10 +220,10 @@ def placed_rows(doc: Document, region: TableRegion, grid: Grid) -> list[DraftRow
     """The table's rows read from its grid (rule 2); each row's ``placed`` gives its cells' value columns."""
     lines = [line for line in placed_lines(doc, region.header.start, region.body_end)
              if line.table in grid.tables and not (line.table == grid.table and line.row in grid.header_rows)]
-    by_row: dict[tuple[int, int], dict[int, list[tuple[int, str]]]] = {}
+    by_row: dict[tuple[int, int], dict[int, PlacedCell]] = {}
     for table in grid.tables:  # a continuing table's rows after the rows before it
-        for (printed_row, column), cell in cells_of([line for line in lines if line.table == table]).items():
-            by_row.setdefault((grid.tables.index(table), printed_row), {})[column] = cell
+        for cell in cells_of(line for line in lines if line.table == table):
+            by_row.setdefault((grid.tables.index(table), cell.row), {})[cell.column] = cell
     rows: list[DraftRow] = []
     measure, label = "", []
     for key in sorted(by_row):
@@ -270,15 +232,15 @@ def placed_rows(doc: Document, region: TableRegion, grid: Grid) -> list[DraftRow
         indicator = None
         names_measure = False
         for column, cell in sorted(by_row[key].items()):
-            role, text = grid.role(column), cell_text(cell)
+            role, text = grid.role(column), cell.text
             if role == MEASURE:
                 measure, names_measure = text, True
             elif role == INDICATOR:
-                indicator = [TextLine(cell[0][0], text)]
+                indicator = [TextLine(cell.line, text)]
             elif role == JUSTIFICATION_COLUMN:
                 comment = text
             elif isinstance(role, int):
-                values.append((role, cell_atom(text, cell[0][0])))
+                values.append((role, cell_atom(text, cell.line)))
         if indicator is not None:
             label = indicator
         if not values and indicator is None:
