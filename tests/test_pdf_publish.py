@@ -20,7 +20,7 @@ import pytest
 from calpae_lib.errors import InputError
 from calpae_lib.publish import config, loading
 from calpae_lib.publish.cli import main
-from calpae_lib.publish.processed import EXTRACTED_TEXT
+from calpae_lib.publish.processed import EXTRACTED_PLACES, EXTRACTED_TEXT
 from calpae_lib.publish.rawfiles import expand_raw_paths
 
 from .browser import CHROMIUM, axe_script, axe_violations, printed_pdf
@@ -72,9 +72,9 @@ def twin_runs(bundled_twin, tmp_path_factory):
 @pytest.mark.e2e
 def test_run_of_the_twin_pdf_publishes_the_pages_of_its_text(twin_runs, bundled_twin):
     from_pdf, from_text = published_pages(twin_runs["pdf"]), published_pages(twin_runs["text"])
-    extracted = f"tables/{EXTRACTED_TEXT}"  # the text read from the PDF, whose lines the tables number
-    assert extracted in from_pdf and extracted not in from_text
-    del from_pdf[extracted]
+    for extracted in (f"tables/{EXTRACTED_TEXT}", f"tables/{EXTRACTED_PLACES}"):  # the text read from the PDF
+        assert extracted in from_pdf and extracted not in from_text
+        del from_pdf[extracted]
     assert list(from_pdf) == list(from_text)
     assert from_pdf == from_text
     assert {"synthese.html", "annexe.html", "index.html", "tables/calpae.xlsx"} <= set(from_pdf)

@@ -160,12 +160,16 @@ def test_the_bundled_twin_s_annex4_values_are_all_read_right_where_the_text_leav
 
 def test_the_tables_of_a_report_read_from_its_pdf_come_with_the_text_their_lines_number(
         tmp_path, bundled_report, checks_twin_report):
-    from calpae_lib.publish.processed import EXTRACTED_TEXT, write_extracted_text
+    from calpae_lib.publish.processed import EXTRACTED_PLACES, EXTRACTED_TEXT, write_extracted_text
 
-    written = write_extracted_text(checks_twin_report, tmp_path)
-    assert written == tmp_path / EXTRACTED_TEXT
-    lines = written.read_text(encoding="utf-8").split("\n")
+    assert write_extracted_text(checks_twin_report, tmp_path) == [tmp_path / EXTRACTED_TEXT,
+                                                                   tmp_path / EXTRACTED_PLACES]
+    lines = (tmp_path / EXTRACTED_TEXT).read_text(encoding="utf-8").split("\n")
+    places = pd.read_csv(tmp_path / EXTRACTED_PLACES).set_index("ligne")
     indicators = checks_twin_report.tables["indicators"]
     for _, row in indicators[indicators["status"] == "ok"].head(40).iterrows():
-        assert row["raw"].split()[0] in lines[int(row["source_line"]) - 1]  # the line the table cites holds it
-    assert write_extracted_text(bundled_report, tmp_path / "texte") is None  # a text report: its own file
+        line = int(row["source_line"])
+        assert row["raw"].split()[0] in lines[line - 1]  # the line the table cites holds it...
+        assert places.loc[line, "page"] == checks_twin_report.doc.place(line).page  # ...printed on that page
+        assert places.loc[line, "tableau"] > 0  # in a table's cell
+    assert write_extracted_text(bundled_report, tmp_path / "texte") == []  # a text report: its own file

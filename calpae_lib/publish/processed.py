@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -17,6 +18,13 @@ SOURCE_MANIFEST = TABLES_MANIFEST
 #: Written beside the tables of a report read from its PDF: the text calpae read from it, whose line
 #: numbers the tables' ``source_line`` give (the pages cite the PDF's printed page instead).
 EXTRACTED_TEXT = "texte_extrait_du_pdf.txt"
+
+#: ... and where each of its lines is printed in the PDF: the page, the position and, in a table, the cell.
+EXTRACTED_PLACES = "texte_extrait_du_pdf_places.csv"
+
+#: The columns of :data:`EXTRACTED_PLACES`, in French as the evaluator reads them (points from the page's
+#: top-left corner; table, row and column counted as :class:`calpae_lib.text.reading.Place` counts them).
+PLACE_COLUMNS = ("ligne", "page", "x_points", "y_points", "tableau", "rangee", "colonne")
 
 
 def source_manifest(report: ParsedReport, key: str) -> dict:
@@ -67,18 +75,25 @@ def write_tables_folder(report: ParsedReport, folder: Path) -> list[Path]:
     for a report read from its PDF, the text read from it too (:func:`write_extracted_text`)."""
     written = write_tables({**report.tables, **chain_tables(report)}, folder, tables_provenance(report),
                            rule_labels())
-    extracted = write_extracted_text(report, folder)
-    return written + ([extracted] if extracted else [])
+    return written + write_extracted_text(report, folder)
 
 
-def write_extracted_text(report: ParsedReport, folder: Path) -> Path | None:
-    """The text calpae read from a report's PDF, one printed line per line, so that the evaluator can find the
-    line a value cites; ``None`` for a text report, whose own file has those lines."""
+def write_extracted_text(report: ParsedReport, folder: Path) -> list[Path]:
+    """The text calpae read from a report's PDF, one printed line per line, so that the evaluator can open the
+    line a table's ``source_line`` gives, and where each line is printed (:data:`EXTRACTED_PLACES`); nothing
+    for a text report, whose own file has those lines."""
     if not report.doc.places:
-        return None
-    path = Path(folder) / EXTRACTED_TEXT
-    path.write_text("\n".join(report.doc.lines) + "\n", encoding="utf-8")
-    return path
+        return []
+    text, places = Path(folder) / EXTRACTED_TEXT, Path(folder) / EXTRACTED_PLACES
+    text.write_text("\n".join(report.doc.lines) + "\n", encoding="utf-8")
+    with places.open("w", encoding="utf-8", newline="") as handle:
+        rows = csv.writer(handle)
+        rows.writerow(PLACE_COLUMNS)
+        for number, place in enumerate(report.doc.places, start=1):
+            if place is not None:
+                rows.writerow((number, place.page, round(place.x0, 1), round(place.top, 1),
+                               *("" if value is None else value for value in (place.table, place.row, place.column))))
+    return [text, places]
 
 
 def tables_up_to_date(out_dir: Path, key: str) -> bool:
