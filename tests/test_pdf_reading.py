@@ -3,8 +3,6 @@ by place; bad PDFs refused in one line; the bundled text printed into a PDF pars
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
@@ -18,6 +16,7 @@ from calpae_lib.publish.loading import load_report
 from calpae_lib.publish.rawfiles import expand_raw_paths
 from calpae_lib.text.reading import Place
 
+from .small_pdfs import pdf_bytes
 from .variants import bundled_text, parse_text
 
 WIDTH, HEIGHT = A4
@@ -355,13 +354,6 @@ def test_source_reads_text_and_pdf_and_folders_give_both(tmp_path):
 
 # --- bad PDFs: one line, exit 2 -------------------------------------------------------------------
 
-
-def pdf_bytes(draw, **options) -> bytes:
-    out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4, invariant=1, **options)
-    draw(pdf)
-    pdf.save()
-    return out.getvalue()
 
 
 def some_text(pdf):

@@ -6,13 +6,12 @@ Each PDF is made here (reportlab), or cut from the bundled report's twin (tests/
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
 
 from calpae_lib.publish.cli import main
+
+from .small_pdfs import pdf_bytes
 
 WIDTH, HEIGHT = A4
 
@@ -21,14 +20,6 @@ MINUTES = ("Compte rendu du conseil municipal du 12 mars", "Ordre du jour : voir
            "Le conseil approuve à l'unanimité le procès-verbal de la séance précédente.",
            "Monsieur le maire présente le projet de rénovation de la salle des fêtes.")
 
-
-def pdf_bytes(draw, **options) -> bytes:
-    """The bytes of a PDF that ``draw(canvas)`` draws."""
-    out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4, invariant=1, **options)
-    draw(pdf)
-    pdf.save()
-    return out.getvalue()
 
 
 def prose(pdf) -> None:
