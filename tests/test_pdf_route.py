@@ -173,3 +173,15 @@ def test_the_tables_of_a_report_read_from_its_pdf_come_with_the_text_their_lines
         assert places.loc[line, "page"] == checks_twin_report.doc.place(line).page  # ...printed on that page
         assert places.loc[line, "tableau"] > 0  # in a table's cell
     assert write_extracted_text(bundled_report, tmp_path / "texte") == []  # a text report: its own file
+
+
+def test_a_twin_whose_tables_the_grid_cannot_read_gives_no_value_placed_wrong(bundled_twin, bundled_by_pdf):
+    """The text route's rules misread the PDF's text (tried: a quarter of what they placed was wrong), so where
+    the grid is withheld from every table, every value is ambiguous: none certain and wrong."""
+    from unittest import mock
+
+    with mock.patch("calpae_lib.tables.indicators.sheets.table_grid", return_value=None):
+        read = parse_document(bundled_by_pdf[0]).tables["indicators"]
+    found = score(read, bundled_twin.indicators, KEYS["indicators"])
+    assert found.right == 0 and found.wrong == 0 and found.ambiguous == len(read)
+    assert read["measure_status"].eq("ambiguous").all()

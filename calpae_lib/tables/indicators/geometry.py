@@ -11,10 +11,10 @@ flattened text leaves open stays open:
    reads from the header's text, kind for kind) and the justification. A
    header whose cells do not give exactly those columns, or a table with a
    line whose place gives no row or column or a column the header does not
-   name, is left to the text route (nothing printed is dropped unread);
-   there a row whose cells the text cannot place is placed still when each
-   of its cells' lines stands in a value column of the header's grid
-   (:func:`placed_columns`). A table continued on the next page without its
+   name, is left to the text route (nothing printed is dropped unread), whose
+   rules of certainty the PDF's text does not follow: there every value is
+   ``ambiguous`` (:func:`calpae_lib.tables.indicators.sheets.row_records`). A
+   table continued on the next page without its
    header printed again is numbered a table of its own by the PDF's reading:
    printed right after the table, on a later page, its lines under the
    header's columns, its rows are the table's (:func:`continuations`).
@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from calpae_lib.tables.indicators.cells import Atom, read_atoms
 from calpae_lib.tables.indicators.headers import TableRegion
 from calpae_lib.tables.indicators.rows import DraftRow
-from calpae_lib.tables.placed import PlacedCell, cell_line, cells_of, placed_lines
+from calpae_lib.tables.placed import PlacedCell, cells_of, placed_lines
 from calpae_lib.template.indicators import (
     COLUMN_KEYWORD,
     JUSTIFICATION,
@@ -251,27 +251,3 @@ def placed_rows(doc: Document, region: TableRegion, grid: Grid) -> list[DraftRow
         rows.append(DraftRow(label=list(label), cells=[atom for _, atom in values], comment=[comment] if comment else [],
                              measure=measure, placed=tuple(index for index, _ in values)))
     return rows
-
-
-def placed_columns(doc: Document, grid: Grid | None, label: list[TextLine], cells: list[Atom]) -> list[int] | None:
-    """The value column of each of a row's cells, when the grid confirms the row the text read: every cell's
-    line printed in a distinct value column of one grid row, the indicator's placed lines in the indicator
-    column of that row or one above (a merged cell). Else ``None`` (the text route's rows, where the whole table
-    cannot be read from its grid)."""
-    if grid is None or not cells:
-        return None
-    placed = [cell_line(doc, cell.line) for cell in cells]
-    columns = [grid.role(line.column) for line in placed if line is not None and line.table == grid.table]
-    values = [column for column in columns if isinstance(column, int)]
-    rows = {line.row for line in placed if line is not None}
-    if len(values) != len(cells) or len(set(values)) != len(values) or len(rows) != 1:
-        return None
-    row = rows.pop()
-    for printed in label:
-        place = doc.place(printed.line) if printed.line else None
-        if place is None or place.table != grid.table:
-            continue
-        named = cell_line(doc, printed.line)
-        if named is None or grid.role(named.column) != INDICATOR or named.row > row:
-            return None
-    return values

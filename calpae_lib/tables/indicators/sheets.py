@@ -45,8 +45,6 @@ lacks cells (and then all that row's cells are ``ambiguous``), else dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 
 import pandas as pd
 
@@ -57,7 +55,7 @@ from calpae_lib.tables.indicators.cells import (
     natural_split,
     split_numbers,
 )
-from calpae_lib.tables.indicators.geometry import Grid, header_grid, placed_columns, placed_rows, table_grid
+from calpae_lib.tables.indicators.geometry import placed_rows, table_grid
 from calpae_lib.tables.indicators.headers import TableRegion, ValueColumn, table_regions
 from calpae_lib.tables.indicators.rows import DraftRow, expected_cells, table_rows
 from calpae_lib.tables.indicators.words import block_text, blocks
@@ -70,9 +68,6 @@ from calpae_lib.text.reading import Document
 
 COLUMNS = TABLE_COLUMNS["indicators"]
 
-#: What the PDF's grid says of a row's cells (given its indicator's lines and its cells): each one's value column,
-#: or ``None`` when it cannot say.
-Placer = Callable[[list[TextLine], list[Atom]], list[int] | None]
 
 # --- columns -----------------------------------------------------------------------------------
 
@@ -190,11 +185,12 @@ def give_doubts(rows: list[DraftRow], doubts: list[TextLine], columns: int) -> N
                 break
 
 
-def row_records(row: DraftRow, region: TableRegion, placed: Placer | None = None) -> list[dict]:
+def row_records(row: DraftRow, region: TableRegion, from_pdf: bool = False) -> list[dict]:
     """Output rows for every cell of one table row.
 
-    ``placed``: for a report read from its PDF, what the grid says of a row's cells' columns
-    (:func:`calpae_lib.tables.indicators.geometry.placed_columns`); where it says, it settles them.
+    ``from_pdf``: the report was read from its PDF; a row its grid did not place (``row.placed``) is
+    ``ambiguous``, never placed by the text route's rules of certainty (a short row's indentation,
+    cells sharing a line), which the PDF's text does not follow.
     """
     columns = region.header.columns
     resolved = None if row.placed else resolve_cells(row, len(columns))  # may take cells from the indicator's words
@@ -209,11 +205,8 @@ def row_records(row: DraftRow, region: TableRegion, placed: Placer | None = None
         cells = natural_split(list(row.cells) + list(row.extra))
     else:
         cells = resolved[0]
-    indexes = placed(row.label, cells) if placed is not None else None
-    if indexes is not None:
-        return placed_records(owner, row, cells, indexes, columns)
     unit = row_unit(row, cells)
-    if resolved is None or not certain:
+    if resolved is None or not certain or from_pdf:
         return [{**owner, **cell_record(cell, None, unit, "ambiguous")} for cell in cells]
     first = resolved[1]
     return [{**owner, **cell_record(cell, columns[first + i], unit, "ok")} for i, cell in enumerate(cells)]
@@ -243,29 +236,42 @@ def confirmed_measures(doc: Document, tables: list[tuple[TableRegion, list[Draft
     return {m for m, where in tables_of.items() if m and (len(where) > 1 or m in outside)}
 
 
+def printed_in_pdf(doc: Document, region: TableRegion) -> bool:
+    """Whether a table's lines were read from a PDF's table (their places name one): emitted cell by cell,
+    they are not laid out as the text route's rules of certainty assume. Lines the PDF's reading found no
+    table around are printed lines, one per line, as a text extraction gives them."""
+    return any((place := doc.place(number)) is not None and place.table is not None
+               for number in range(region.header.start, region.body_end + 1))
+
+
 def indicators_table(doc: Document, outline: Outline) -> pd.DataFrame:
-    """``indicators.csv``: one row per printed cell of every indicator table."""
+    """``indicators.csv``: one row per printed cell of every indicator table.
+
+    A report read from its PDF has its tables read from their grid; a table the PDF prints as a table but
+    whose grid cannot be read (a line the header's columns do not place) would be read by the text route's
+    rules, which the PDF's cell-by-cell text does not follow (tried on the twins with the grid withheld: a
+    quarter of the values they placed were wrong): its values and measures are all ``ambiguous``, shown as
+    printed, never placed (:func:`printed_in_pdf`).
+    """
     regions = table_regions(doc, outline)
     model = page_model(doc, outline, [(r.header.start, r.body_end) for r in regions])
     tables = []
-    grids: dict[int, Grid | None] = {}
     for region in regions:
         grid = table_grid(doc, region)
         if grid is not None:
             tables.append((region, placed_rows(doc, region, grid)))
             continue
-        grids[region.header.start] = header_grid(doc, region)
         rows, doubts = table_rows(doc, region, model)
         give_doubts(rows, doubts, len(region.header.columns))
         tables.append((region, rows))
     confirmed = confirmed_measures(doc, tables)
     records: list[dict] = []
     for region, rows in tables:
-        header = grids.get(region.header.start)
-        placer = None if header is None else partial(placed_columns, doc, header)
+        from_pdf = printed_in_pdf(doc, region)
         for row in rows:
-            status = "ambiguous" if row.measure_open and letters_only(row.measure) not in confirmed else "ok"
-            records.extend({**record, "measure_status": status} for record in row_records(row, region, placer))
+            unsure = row.measure_open and letters_only(row.measure) not in confirmed
+            status = "ambiguous" if unsure or (from_pdf and not row.placed) else "ok"
+            records.extend({**record, "measure_status": status} for record in row_records(row, region, from_pdf))
     frame = pd.DataFrame(records, columns=COLUMNS)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     frame["source_line"] = frame["source_line"].astype(int)
