@@ -371,36 +371,95 @@ def placed_over_pages(region, parts: list[tuple[int, list[tuple[int, int, str]]]
     return replace(doc, places=tuple(places))
 
 
+#: A table cut by a page: the first page's cells (header, then one row), the next page's (rows from 0).
+FIRST_PAGE = [(0, c, title) for c, title in enumerate(HEADER)] + [
+    (1, MEASURE, "Mesure un"), (1, INDICATOR, "Nombre de jeunes suivis"), (1, 2, "7"), (1, 3, "8"), (1, 4, "9")]
+NEXT_PAGE = [(0, INDICATOR, "Taux de sorties"), (0, 2, "Restitution faite les 7 et 8 décembre"), (0, 3, "40%"),
+             (0, 4, "NC"), (1, MEASURE, "Mesure deux"), (1, INDICATOR, "Nombre d'ateliers"), (1, 2, "3"), (1, 3, "4"),
+             (1, 4, "5")]
+#: The table's values read from both pages: (measure, indicator, kind, raw, status).
+OVER_PAGES = [
+    ("Mesure un", "Nombre de jeunes suivis", "baseline", "7", "ok"),
+    ("Mesure un", "Nombre de jeunes suivis", "target", "8", "ok"),
+    ("Mesure un", "Nombre de jeunes suivis", "result", "9", "ok"),
+    ("Mesure un", "Taux de sorties", "baseline", "Restitution faite les 7 et 8 décembre", "ok"),
+    ("Mesure un", "Taux de sorties", "target", "40%", "ok"),
+    ("Mesure un", "Taux de sorties", "result", "NC", "not_available"),
+    ("Mesure deux", "Nombre d'ateliers", "baseline", "3", "ok"),
+    ("Mesure deux", "Nombre d'ateliers", "target", "4", "ok"),
+    ("Mesure deux", "Nombre d'ateliers", "result", "5", "ok")]
+
+
+def read_over_pages(doc, action_id):
+    """The table's grid (``None`` where it cannot claim its region) and its values as :data:`OVER_PAGES` has them."""
+    region = next(r for r in table_regions(doc, parse_outline(doc)) if r.action_id == action_id)
+    frame = indicators_table(doc, parse_outline(doc))
+    read = frame[frame["action_id"] == action_id]
+    return table_grid(doc, region), read, list(zip(read["measure"], read["indicator"], read["kind"], read["raw"],
+                                                   read["status"]))
+
+
+def shifted(doc, table: int, points: float):
+    """``doc`` with every line of ``table`` printed ``points`` to the right (to the left when negative)."""
+    return replace(doc, places=tuple(replace(p, x0=p.x0 + points) if p is not None and p.table == table else p
+                                     for p in doc.places))
+
+
 def test_a_table_continued_without_its_header_printed_again_carries_its_rows_on():
     """The rows after a page break, printed without the header (the PDF numbers them a table of their own,
     rows from 0), are the table's rows still: the measure merged over the break goes on, and a cell's line
     there opening with « 7 » is no heading of section 7."""
     doc = document_from_text(bundled_text())
     region = table_regions(doc, parse_outline(doc))[1]
-    first = [(0, c, title) for c, title in enumerate(HEADER)] + [
-        (1, MEASURE, "Mesure un"), (1, INDICATOR, "Nombre de jeunes suivis"), (1, 2, "7"), (1, 3, "8"), (1, 4, "9")]
-    rest = [(0, INDICATOR, "Taux de sorties"), (0, 2, "Restitution faite les 7 et 8 décembre"), (0, 3, "40%"), (0, 4, "NC"),
-            (1, MEASURE, "Mesure deux"), (1, INDICATOR, "Nombre d'ateliers"), (1, 2, "3"), (1, 3, "4"), (1, 4, "5")]
-    placed = placed_over_pages(region, [(7, first), (8, rest)])
-    mine = next(r for r in table_regions(placed, parse_outline(placed)) if r.action_id == region.action_id)
-    grid = table_grid(placed, mine)
-    assert grid is not None and grid.tables == (7, 8)
-    frame = indicators_table(placed, parse_outline(placed))
-    read = frame[frame["action_id"] == region.action_id]
-    assert list(zip(read["measure"], read["indicator"], read["kind"], read["raw"], read["status"])) == [
-        ("Mesure un", "Nombre de jeunes suivis", "baseline", "7", "ok"),
-        ("Mesure un", "Nombre de jeunes suivis", "target", "8", "ok"),
-        ("Mesure un", "Nombre de jeunes suivis", "result", "9", "ok"),
-        ("Mesure un", "Taux de sorties", "baseline", "Restitution faite les 7 et 8 décembre", "ok"),
-        ("Mesure un", "Taux de sorties", "target", "40%", "ok"),
-        ("Mesure un", "Taux de sorties", "result", "NC", "not_available"),
-        ("Mesure deux", "Nombre d'ateliers", "baseline", "3", "ok"),
-        ("Mesure deux", "Nombre d'ateliers", "target", "4", "ok"),
-        ("Mesure deux", "Nombre d'ateliers", "result", "5", "ok")]
-    after_prose = placed_over_pages(region, [(7, first), (8, rest)], between=["Un paragraphe entre deux tableaux."])
-    mine = next(r for r in table_regions(after_prose, parse_outline(after_prose)) if r.action_id == region.action_id)
-    assert table_grid(after_prose, mine).tables == (7,)  # a table printed after prose is no continuation
-    moved = replace(placed, places=tuple(replace(p, x0=p.x0 + 85) if p is not None and p.table == 8 else p
-                                         for p in placed.places))  # each cell under the next column's header
-    mine = next(r for r in table_regions(moved, parse_outline(moved)) if r.action_id == region.action_id)
-    assert table_grid(moved, mine).tables == (7,)
+    placed = placed_over_pages(region, [(7, FIRST_PAGE), (8, NEXT_PAGE)])
+    grid, _, got = read_over_pages(placed, region.action_id)
+    assert got == OVER_PAGES
+    assert grid is not None and grid.tables == (7, 8) and not grid.repeated
+    # a table printed after prose is no continuation, and the prose is no cell: the grid claims nothing
+    after_prose = placed_over_pages(region, [(7, FIRST_PAGE), (8, NEXT_PAGE)], between=["Un paragraphe entre deux."])
+    assert read_over_pages(after_prose, region.action_id)[0] is None
+    # each cell under the next column's header: no continuation, and its lines are not dropped unread
+    grid, read, _ = read_over_pages(shifted(placed, 8, 85.0), region.action_id)
+    assert grid is None and read["status"].eq("ambiguous").all() and {"40%", "NC", "3", "4", "5"} <= set(read["raw"])
+
+
+def test_a_continuation_that_prints_the_header_again_reads_it_as_header_never_as_values():
+    """The next page prints the header again and the PDF's reading did not stitch it to the table (a table of
+    its own, the header its row 0): those rows are header, never values."""
+    doc = document_from_text(bundled_text())
+    region = table_regions(doc, parse_outline(doc))[1]
+    again = [(0, column, title) for column, title in enumerate(HEADER)] + [(row + 1, c, t) for row, c, t in NEXT_PAGE]
+    placed = placed_over_pages(region, [(7, FIRST_PAGE), (8, again)])
+    grid, read, got = read_over_pages(placed, region.action_id)
+    assert not read["raw"].isin(HEADER).any() and not read["measure"].isin(HEADER).any()
+    assert got == OVER_PAGES
+    assert grid is not None and grid.tables == (7, 8) and grid.repeated == {(8, 0)}
+    # the header cut otherwise over its lines, spaces and cuts aside: the same header still
+    recut = [(0, column, title.replace(" ", "  ").upper()) for column, title in enumerate(HEADER)]
+    grid, _, got = read_over_pages(placed_over_pages(region, [(7, FIRST_PAGE), (8, recut + again[6:])]),
+                                   region.action_id)
+    assert got == OVER_PAGES and grid.repeated == {(8, 0)}
+    # a first row that only looks like the header (one title left out) is read as a row, not dropped
+    partly = [(0, column, title) for column, title in enumerate(HEADER) if column != JUSTIFICATION] + again[6:]
+    grid, _, _ = read_over_pages(placed_over_pages(region, [(7, FIRST_PAGE), (8, partly)]), region.action_id)
+    assert grid is not None and not grid.repeated
+
+
+def test_a_continuation_a_little_left_on_a_facing_page_carries_its_rows_on_and_no_line_is_dropped():
+    """Facing pages' mirrored margins move the next page's grid a little: its columns keep their places relative
+    to the header's, so its rows are the table's. Moved otherwise (half a column or more, or its columns not
+    together), it is taken for no continuation, and then the grid claims nothing: the table's values are all
+    ambiguous, every one read as printed, never dropped."""
+    doc = document_from_text(bundled_text())
+    region = table_regions(doc, parse_outline(doc))[1]
+    placed = placed_over_pages(region, [(7, FIRST_PAGE), (8, NEXT_PAGE)])
+    for points in (-10.0, -30.0, 12.0):
+        grid, _, got = read_over_pages(shifted(placed, 8, points), region.action_id)
+        assert grid is not None and grid.tables == (7, 8) and got == OVER_PAGES, points
+    apart = replace(placed, places=tuple(replace(p, x0=p.x0 - 10 * p.column) if p is not None and p.table == 8 else p
+                                         for p in placed.places))  # each column further left than the one before
+    for moved in (shifted(placed, 8, -45.0), apart):
+        grid, read, _ = read_over_pages(moved, region.action_id)
+        assert grid is None
+        assert read["status"].eq("ambiguous").all()  # the text route's reading, flagged: the next page's lines too
+        assert {"7", "8", "9", "40%", "NC", "3", "4", "5"} <= set(read["raw"])

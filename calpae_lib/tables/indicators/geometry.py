@@ -14,10 +14,15 @@ flattened text leaves open stays open:
    name, is left to the text route (nothing printed is dropped unread), whose
    rules of certainty the PDF's text does not follow: there every value is
    ``ambiguous`` (:func:`calpae_lib.tables.indicators.sheets.row_records`). A
-   table continued on the next page without its
-   header printed again is numbered a table of its own by the PDF's reading:
-   printed right after the table, on a later page, its lines under the
-   header's columns, its rows are the table's (:func:`continuations`).
+   table continued on the next page that the PDF's reading did not stitch
+   to it is numbered a table of its own: printed right after the table, on a
+   later page, its lines under the header's columns (the whole grid shifted
+   a little on facing pages' mirrored margins), its rows are the table's
+   (:func:`continuations`), and its first rows, where they print the header
+   again, are header, never values (:func:`repeated_headers`). A non-blank
+   line of the region the grid does not read (in a table taken for no
+   continuation, or outside any table) leaves the whole table to the text
+   route (:func:`covers`): nothing is dropped unread.
 2. A body row is the lines of one ``Place.row``. Its measure cell (merged over
    the rows of its measure: printed once, in its first row) names it and the
    rows after it up to the next measure cell: the measure is certain. Its
@@ -31,12 +36,13 @@ The text route (a report without places) never comes here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from calpae_lib.tables.indicators.cells import Atom, read_atoms
 from calpae_lib.tables.indicators.headers import TableRegion
 from calpae_lib.tables.indicators.rows import DraftRow
-from calpae_lib.tables.placed import PlacedCell, cells_of, placed_lines
+from calpae_lib.tables.placed import CellLine, PlacedCell, cells_of, placed_lines
 from calpae_lib.template.indicators import (
     COLUMN_KEYWORD,
     JUSTIFICATION,
@@ -44,7 +50,7 @@ from calpae_lib.template.indicators import (
     SHEET_HEADER_START,
     column_kind,
 )
-from calpae_lib.text.flattened import TextLine, join_cut_lines
+from calpae_lib.text.flattened import TextLine, join_cut_lines, letters_only
 from calpae_lib.text.reading import Document
 
 #: What a grid column holds besides values (a value column is its index among the table's value columns).
@@ -53,13 +59,15 @@ MEASURE, INDICATOR, JUSTIFICATION_COLUMN = "measure", "indicator", "justificatio
 
 @dataclass(frozen=True)
 class Grid:
-    """A placed table: its number in the report, its header's rows, what each grid column holds, and the
-    tables that continue it on the next pages without printing its header again."""
+    """A placed table: its number in the report, its header's rows, what each grid column holds, the
+    tables that continue it on the next pages, and the rows ``(table, row)`` where those print its header
+    again."""
 
     table: int
     header_rows: frozenset[int]
     roles: tuple[tuple[int, str | int], ...]  # (grid column, MEASURE / INDICATOR / JUSTIFICATION_COLUMN / value index)
     continued: tuple[int, ...] = ()
+    repeated: frozenset[tuple[int, int]] = frozenset()
 
     def role(self, column: int) -> str | int | None:
         return dict(self.roles).get(column)
@@ -96,6 +104,7 @@ def table_grid(doc: Document, region: TableRegion) -> Grid | None:
     if grid is None:
         return None
     grid = replace(grid, continued=continuations(doc, region, grid))
+    grid = replace(grid, repeated=repeated_headers(doc, region, grid))
     return grid if covers(doc, region, grid) else None
 
 
@@ -128,13 +137,56 @@ def under_its_header(x0: float, column: int, lefts: dict[int, float]) -> bool:
     return lefts[column] - COLUMN_TOLERANCE <= x0 < min(following, default=float("inf"))
 
 
-def continuations(doc: Document, region: TableRegion, grid: Grid) -> tuple[int, ...]:
-    """The tables that carry the grid's rows on over the next pages without its header printed again.
+def narrowest_column(lefts: dict[int, float]) -> float:
+    """The width (points) of the header's narrowest column, from where its cells' texts start.
 
-    A word processor repeats a table's header on a continued page only when asked to; the PDF's reading
-    then numbers the rest a table of its own. Table ``n + 1`` continues table ``n`` when it is printed
-    right after it (nothing printed between them), starting on a later page, and each of its lines stands
-    under the header cell of its column (:func:`under_its_header`).
+    >>> narrowest_column({0: 62.7, 1: 140.7, 2: 258.7, 3: 317.3}), narrowest_column({0: 62.7})
+    (58.6, inf)
+    """
+    starts = sorted(lefts.values())
+    return round(min((b - a for a, b in zip(starts, starts[1:])), default=float("inf")), 1)
+
+
+def grid_shift(lines: list[CellLine], lefts: dict[int, float]) -> float | None:
+    """How far (points) a continuing table's grid stands from its header's: ``0`` when each line stands under
+    the header cell of its column (:func:`under_its_header`); else the one shift that puts every column's
+    text where the header's starts (each column's within a cell's padding of it), less than half the
+    narrowest column (facing pages' mirrored margins move the whole grid a little, never a column under its
+    neighbour); else ``None``.
+
+    >>> lefts = {0: 40.0, 1: 125.0, 2: 210.0}
+    >>> line = lambda column, x0: CellLine(1, 8, 0, column, "", x0)
+    >>> grid_shift([line(0, 40.0), line(1, 130.0)], lefts), grid_shift([line(0, 30.0), line(2, 200.0)], lefts)
+    (0.0, -10.0)
+    >>> grid_shift([line(0, 125.0), line(1, 210.0)], lefts) is None  # each column under the next one's header
+    True
+    >>> grid_shift([line(0, 30.0), line(2, 150.0)], lefts) is None  # the columns do not move together
+    True
+    """
+    if all(under_its_header(line.x0, line.column, lefts) for line in lines):
+        return 0.0
+    starts: dict[int, float] = {}
+    for line in lines:
+        if line.column not in lefts:
+            return None
+        starts[line.column] = min(starts.get(line.column, line.x0), line.x0)
+    offsets = [start - lefts[column] for column, start in starts.items()]
+    shift = min(offsets, default=0.0)
+    if max(offsets, default=0.0) - shift > COLUMN_TOLERANCE or abs(shift) >= narrowest_column(lefts) / 2:
+        return None
+    if not all(under_its_header(line.x0 - shift, line.column, lefts) for line in lines):
+        return None
+    return shift
+
+
+def continuations(doc: Document, region: TableRegion, grid: Grid) -> tuple[int, ...]:
+    """The tables that carry the grid's rows on over the next pages, numbered tables of their own.
+
+    A word processor repeats a table's header on a continued page only when asked to; where the PDF's
+    reading did not stitch the rest to the table, it numbers it a table of its own. Table ``n + 1``
+    continues table ``n`` when it is printed right after it (nothing printed between them), starting on a
+    later page, and its lines stand under the header cells of their columns, the whole grid maybe shifted
+    a little (:func:`grid_shift`).
     """
     lines = [line for line in placed_lines(doc, region.header.start, region.body_end) if line.table >= grid.table]
     lefts = column_lefts(doc, region, grid)
@@ -146,11 +198,41 @@ def continuations(doc: Document, region: TableRegion, grid: Grid) -> tuple[int, 
         before = [line for line in lines if line.table == last]
         if not mine or not before or not printed_next(doc, before[-1].line, mine[0].line):
             break
-        if not all(under_its_header(line.x0, line.column, lefts) for line in mine):
+        if grid_shift(mine, lefts) is None:
             break
         found.append(table)
         last = table
     return tuple(found)
+
+
+def column_letters(lines: Iterable[CellLine]) -> dict[int, str]:
+    """The letters (:func:`~calpae_lib.text.flattened.letters_only`) each grid column prints in ``lines``, in
+    printed order; columns printing no letter left out.
+
+    >>> column_letters([CellLine(1, 7, 0, 2, "Prévisionnel "), CellLine(2, 7, 0, 2, "2022 "), CellLine(3, 7, 0, 3, "12")])
+    {2: 'previsionnel'}
+    """
+    texts: dict[int, list[str]] = {}
+    for line in lines:
+        texts.setdefault(line.column, []).append(line.text)
+    letters = {column: letters_only(join_cut_lines(parts)) for column, parts in texts.items()}
+    return {column: text for column, text in sorted(letters.items()) if text}
+
+
+def repeated_headers(doc: Document, region: TableRegion, grid: Grid) -> frozenset[tuple[int, int]]:
+    """The rows ``(table, row)`` where a continuing table prints the header again: its first rows, when
+    together they print, column by column, the header's texts (letters compared, :func:`column_letters`)."""
+    lines = placed_lines(doc, region.header.start, region.body_end)
+    header = column_letters(line for line in lines if line.table == grid.table and line.row in grid.header_rows)
+    repeated: set[tuple[int, int]] = set()
+    for table in grid.continued:
+        mine = [line for line in lines if line.table == table]
+        rows = sorted({line.row for line in mine})
+        for count in range(1, len(rows) + 1):
+            if column_letters(line for line in mine if line.row in rows[:count]) == header:
+                repeated.update((table, row) for row in rows[:count])
+                break
+    return frozenset(repeated)
 
 
 def printed_next(doc: Document, last: int, first: int) -> bool:
@@ -193,11 +275,15 @@ def header_grid(doc: Document, region: TableRegion) -> Grid | None:
 
 
 def covers(doc: Document, region: TableRegion, grid: Grid) -> bool:
-    """Whether every line the table prints in the region has a row and a column the header names."""
+    """Whether the grid reads every non-blank line of the region: each printed in one of the grid's tables,
+    in a row and a column the header names. A line outside any table, or in a table taken for no
+    continuation (a grid shifted beyond what :func:`grid_shift` accepts), would be dropped unread."""
     for number, text in doc.numbered(region.header.start, region.body_end):
-        place = doc.place(number)
-        if not text.strip() or place is None or place.table not in grid.tables:
+        if not text.strip():
             continue
+        place = doc.place(number)
+        if place is None or place.table not in grid.tables:
+            return False
         if place.row is None or place.column is None or grid.role(place.column) is None:
             return False
     return True
@@ -219,7 +305,8 @@ def cell_atom(text: str, line: int) -> Atom:
 def placed_rows(doc: Document, region: TableRegion, grid: Grid) -> list[DraftRow]:
     """The table's rows read from its grid (rule 2); each row's ``placed`` gives its cells' value columns."""
     lines = [line for line in placed_lines(doc, region.header.start, region.body_end)
-             if line.table in grid.tables and not (line.table == grid.table and line.row in grid.header_rows)]
+             if line.table in grid.tables and not (line.table == grid.table and line.row in grid.header_rows)
+             and (line.table, line.row) not in grid.repeated]
     by_row: dict[tuple[int, int], dict[int, PlacedCell]] = {}
     for table in grid.tables:  # a continuing table's rows after the rows before it
         for cell in cells_of(line for line in lines if line.table == table):
