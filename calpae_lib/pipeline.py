@@ -93,13 +93,32 @@ def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:
 def parse_document(doc: Document) -> ParsedReport:
     """Parse a document already read: every structure once, then the tables and the checks.
 
-    An error met on the way names the document's file, whichever reader raised it."""
+    An error met on the way names the document's file, whichever reader raised it, and, for a
+    report read from its PDF, the printed page rather than a line of a text the user never sees."""
     from calpae_lib.errors import CalpaeError
 
     try:
         return read_document(doc)
     except CalpaeError as error:
+        page = printed_page_of(doc, error.line) if error.line is not None else None
+        if page is not None:
+            error.on_page(page)
         raise error.in_file(doc.path) from None
+
+
+def printed_page_of(doc: Document, line: int) -> int | None:
+    """The page line ``line`` was printed on: its own place's, else the nearest placed line's before it
+    (a blank line the reading put between paragraphs has none); ``None`` for a text report.
+
+    >>> from calpae_lib.text.reading import document_from_text
+    >>> printed_page_of(document_from_text("a"), 1) is None
+    True
+    """
+    for number in range(min(line, len(doc.places)), 0, -1):
+        place = doc.place(number)
+        if place is not None:
+            return place.page
+    return None
 
 
 def read_document(doc: Document) -> ParsedReport:
