@@ -100,25 +100,10 @@ def parse_document(doc: Document) -> ParsedReport:
     try:
         return read_document(doc)
     except CalpaeError as error:
-        page = printed_page_of(doc, error.line) if error.line is not None else None
+        page = doc.page(error.line) if error.line is not None else None
         if page is not None:
             error.on_page(page)
         raise error.in_file(doc.path) from None
-
-
-def printed_page_of(doc: Document, line: int) -> int | None:
-    """The page line ``line`` was printed on: its own place's, else the nearest placed line's before it
-    (a blank line the reading put between paragraphs has none); ``None`` for a text report.
-
-    >>> from calpae_lib.text.reading import document_from_text
-    >>> printed_page_of(document_from_text("a"), 1) is None
-    True
-    """
-    for number in range(min(line, len(doc.places)), 0, -1):
-        place = doc.place(number)
-        if place is not None:
-            return place.page
-    return None
 
 
 def read_document(doc: Document) -> ParsedReport:
