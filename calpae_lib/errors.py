@@ -29,8 +29,8 @@ class CalpaeError(Exception):
     def located(self) -> str:
         """The message prefixed with ``file:line:`` when they are known, or ``file, p. N :`` for a page.
 
-        A report read from its PDF is cited by its printed page: the user never
-        receives the text whose lines calpae numbers.
+        A report read from its PDF is cited by its printed page: a run that fails
+        publishes nothing, so the text whose lines calpae numbers is not there to look in.
 
         >>> CalpaeError("cellule illisible", path="r.txt", line=12).located()
         'r.txt:12: cellule illisible'

@@ -94,7 +94,8 @@ def parse_document(doc: Document) -> ParsedReport:
     """Parse a document already read: every structure once, then the tables and the checks.
 
     An error met on the way names the document's file, whichever reader raised it, and, for a
-    report read from its PDF, the printed page rather than a line of a text the user never sees."""
+    report read from its PDF, the printed page rather than a line of the text calpae extracted (a
+    failed run publishes nothing: that text is not there to look in)."""
     from calpae_lib.errors import CalpaeError
 
     try:

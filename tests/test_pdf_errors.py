@@ -1,5 +1,6 @@
 """An error met while parsing a report read from its PDF names the printed page, never a line of the
-text calpae extracted (the user never receives it); the text route still names the line."""
+text calpae extracted (a failed run publishes nothing, that text included); the text route still names
+the line."""
 
 from __future__ import annotations
 
