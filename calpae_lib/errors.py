@@ -18,14 +18,28 @@ class CalpaeError(Exception):
 
     exit_status = 2
 
-    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None):
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None,
+                 page: int | None = None):
         self.message = message
         self.path = Path(path) if path is not None else None
         self.line = line
+        self.page = page
         super().__init__(self.located())
 
     def located(self) -> str:
-        """The message prefixed with ``file:line:`` when they are known."""
+        """The message prefixed with ``file:line:`` when they are known, or ``file, p. N :`` for a page.
+
+        A report read from its PDF is cited by its printed page: a run that fails
+        publishes nothing, so the text whose lines calpae numbers is not there to look in.
+
+        >>> CalpaeError("cellule illisible", path="r.txt", line=12).located()
+        'r.txt:12: cellule illisible'
+        >>> CalpaeError("cellule illisible", path="r.pdf", page=97).located()
+        'r.pdf, p. 97 : cellule illisible'
+        """
+        if self.page is not None:
+            where = f"{printable(self.path)}, p. {self.page}" if self.path is not None else f"p. {self.page}"
+            return f"{where} : {self.message}"
         where = ""
         if self.path is not None:
             where = printable(self.path)
@@ -41,6 +55,16 @@ class CalpaeError(Exception):
         if self.path is None:
             self.path = Path(path)
             self.args = (self.located(),)
+        return self
+
+    def on_page(self, page: int) -> CalpaeError:
+        """This error, said of the printed page ``page`` instead of its line (a report read from its PDF).
+
+        >>> CalpaeError("x", path="r.pdf", line=10381).on_page(97).located()
+        'r.pdf, p. 97 : x'
+        """
+        self.page, self.line = page, None
+        self.args = (self.located(),)
         return self
 
 

@@ -93,12 +93,17 @@ def validate_parsed(tables: dict[str, pd.DataFrame], doc: Document) -> None:
 def parse_document(doc: Document) -> ParsedReport:
     """Parse a document already read: every structure once, then the tables and the checks.
 
-    An error met on the way names the document's file, whichever reader raised it."""
+    An error met on the way names the document's file, whichever reader raised it, and, for a
+    report read from its PDF, the printed page rather than a line of the text calpae extracted (a
+    failed run publishes nothing: that text is not there to look in)."""
     from calpae_lib.errors import CalpaeError
 
     try:
         return read_document(doc)
     except CalpaeError as error:
+        page = doc.page(error.line) if error.line is not None else None
+        if page is not None:
+            error.on_page(page)
         raise error.in_file(doc.path) from None
 
 

@@ -1,4 +1,4 @@
-"""Small PDFs drawn in the tests with reportlab (the PDF route's refusals and readings)."""
+"""Small PDFs drawn in the tests with reportlab (the PDF route's refusals and readings, the seams with pdfminer)."""
 
 from __future__ import annotations
 

@@ -13,6 +13,8 @@ import pytest
 
 from calpae_lib.publish import kernels
 
+from .small_pdfs import pdf_bytes
+
 
 def needs(owner, name: str, why: str):
     """``owner.name``, or a failure that says which name went missing and what calpae needs it for."""
@@ -80,20 +82,6 @@ def test_a_forked_process_forgets_the_event_loop_it_inherited():
 # page.debug_tablefinder returns and explicit edges as line objects, but not a TableFinder without a page
 # (calpae_lib/pdf/reading.py's ruled_boxes). pyproject.toml bounds both to the versions these tests passed on.
 
-def small_pdf(draw) -> bytes:
-    """A one-page PDF drawn by ``draw(canvas)`` with reportlab."""
-    import io
-
-    from reportlab.pdfgen import canvas
-
-    out = io.BytesIO()
-    sheet = canvas.Canvas(out, pagesize=(300, 200))
-    draw(sheet)
-    sheet.showPage()
-    sheet.save()
-    return out.getvalue()
-
-
 def drawn_page(data: bytes, device):
     """``device`` once pdfminer has drawn the first page of ``data`` on it."""
     import io
@@ -138,7 +126,7 @@ def test_calpae_s_collector_boxes_the_characters_as_pdfminer_s_documented_ltchar
         sheet.setFont("Times-Roman", 7)
         sheet.drawString(40, 60, "ﬁn")
 
-    data = small_pdf(draw)
+    data = pdf_bytes(draw)
     collected = drawn_page(data, PageCollector(PDFResourceManager())).chars
     layout = drawn_page(data, PDFPageAggregator(PDFResourceManager(), laparams=None)).get_result()
     height = layout.y1
@@ -173,5 +161,5 @@ def test_pdfminer_s_catalog_still_declares_the_page_count():
 
     from calpae_lib.pdf.reading import page_count
 
-    document = PDFDocument(PDFParser(io.BytesIO(small_pdf(lambda sheet: sheet.drawString(10, 10, "x")))))
+    document = PDFDocument(PDFParser(io.BytesIO(pdf_bytes(lambda sheet: sheet.drawString(10, 10, "x")))))
     assert page_count(document) == 1, "PDFDocument.catalog de pdfminer ne dit plus le nombre de pages"

@@ -18,6 +18,8 @@ from calpae_lib.checks.direction import INDICATOR_KIND_LABELS, LESS, MORE, OBJEC
 from calpae_lib.checks.engine import reading_order, section_counts, sections
 from calpae_lib.checks.indicators import performance_rows
 from calpae_lib.present.views import (
+    LINE,
+    PAGE,
     Table,
     attainment_cell,
     copy_cell,
@@ -129,10 +131,9 @@ def heading_of(category: str, status: str, grade) -> str:
     return f"{section} — {label}" if section in (Category.COHERENCE.label, TO_VERIFY) and label else section
 
 
-#: The findings' columns, each with one meaning on every row.
-PRINTED, LINE, SHOULD_BE, BASIS = "Le rapport imprime", "Ligne", "Devrait être", "D'après"
-#: The page a finding's line is printed on, for a report read from its PDF (where it is known exactly).
-PAGE = "Page"
+#: The findings' columns, each with one meaning on every row (and :data:`~calpae_lib.present.views.LINE`,
+#: or :data:`~calpae_lib.present.views.PAGE` for a report read from its PDF, where it is known exactly).
+PRINTED, SHOULD_BE, BASIS = "Le rapport imprime", "Devrait être", "D'après"
 
 
 def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool = False,
@@ -169,7 +170,8 @@ def checks_table(report, scopes=None, only_findings: bool = False, only_ok: bool
         frame = frame.drop(columns=[LINE])
     caption = (AGREEING if only_ok else "Anomalies relevées dans le document" if only_findings
                else Category.EXECUTION.label if only_execution else "Contrôles de cohérence")
-    return Table(frame, caption=caption, numeric=[LINE], empty_message="Aucune anomalie relevée.", folded=only_ok,
+    return Table(frame, caption=caption, numeric=[] if PAGE in frame.columns else [LINE],
+                 empty_message="Aucune anomalie relevée.", folded=only_ok,
                  group=None if only_ok else "Nature")
 
 

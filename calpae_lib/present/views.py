@@ -375,8 +375,8 @@ def line_cell(value) -> str:
 def printed_page(report: ParsedReport, line) -> str:
     """Where a line of the text sits in the printed report, as a reader holding the PDF looks for it.
 
-    A report read from its PDF knows each line's page (:meth:`~calpae_lib.text.reading.Document.place`,
-    the number printed in the page's footer): « p. 37 », exactly, annexes included. For a text, the
+    A report read from its PDF knows each line's page (:meth:`~calpae_lib.text.reading.Document.page`,
+    the number printed in the page's footer when it prints one): « p. 37 », exactly, annexes included. For a text, the
     pages the contents give for each action's sheet bound the pages of its lines
     (:meth:`calpae_lib.tables.pages.PageModel.possible`): « p. 12 », « p. 12 à 14 », or "" when unknown
     (before the first sheet, and in the annexes, which the contents do not bound).
@@ -384,7 +384,7 @@ def printed_page(report: ParsedReport, line) -> str:
     if is_missing(line):
         return ""
     if report.doc.places:
-        page = page_of_line(report, int(line))
+        page = report.doc.page(int(line))
         return f"p.\u00a0{page}" if page is not None else ""
     if int(line) >= report.outline.annex_start:
         return ""  # the annexes: no page of the contents bounds them
@@ -396,16 +396,6 @@ def printed_page(report: ParsedReport, line) -> str:
     if low == high or int(line) in {start for start, _ in starts}:  # a sheet's first line: its page, exactly
         return f"p.\u00a0{low}"
     return f"p.\u00a0{low} à {high}"
-
-
-def page_of_line(report: ParsedReport, line: int) -> int | None:
-    """The page a report read from its PDF printed ``line`` on; a blank line (no place) is on the page of the
-    printed line before it."""
-    for number in range(line, 0, -1):
-        place = report.doc.place(number)
-        if place is not None:
-            return place.page
-    return None
 
 
 def place_cell(report: ParsedReport, lines) -> str:
@@ -448,7 +438,15 @@ def pages_cell(pages) -> str:
 
 
 #: « ligne 2276 », « lignes 6647, 6656 », « lignes 12 et 14 »: the line numbers a check's words cite.
-CITED_LINES = re.compile(r"\b(?:à la |la |aux |les )?lignes? (\d+(?:(?:, | et )\d+)*)\b")
+CITED_LINES = re.compile(
+    r"""
+    \b(?:à\ la\ |la\ |aux\ |les\ )?   # its article, if any: replaced with the rest
+    lignes?\                        # « ligne » or « lignes »
+    (\d+(?:(?:,\ |\ et\ )\d+)*)       # the numbers, « 2276 », « 6647, 6656 », « 12 et 14 »: group 1
+    \b
+    """,
+    re.VERBOSE,
+)
 
 
 def lines_as_pages(report: ParsedReport, text):
@@ -466,8 +464,10 @@ def lines_as_pages(report: ParsedReport, text):
     return CITED_LINES.sub(pages, text)
 
 
-#: The columns of source lines a table may have, and what they become for a report read from its PDF.
-LINE_COLUMNS = {"Ligne": "Page", "Lignes": "Pages"}
+#: The columns of source lines a table may have (« Ligne », « Lignes »), and what they become for a report
+#: read from its PDF (« Page », « Pages »).
+LINE, LINES, PAGE, PAGES = "Ligne", "Lignes", "Page", "Pages"
+LINE_COLUMNS = {LINE: PAGE, LINES: PAGES}
 
 
 def pages_for_lines(report: ParsedReport, table: Table) -> Table:

@@ -30,14 +30,16 @@ def rule_rows(report: ParsedReport) -> list[dict]:
 
 
 def printed_pages(report: ParsedReport) -> int | None:
-    """How many pages a report read from its PDF prints (the highest page number its lines were printed on);
-    ``None`` for a report read from its text, whose pages are not known."""
+    """The highest page a report read from its PDF cites (a line's page is the number its footer prints
+    when it prints one, else its rank in the PDF); ``None`` for a report read from its text, whose pages are
+    not known."""
     numbers = [place.page for place in report.doc.places if place is not None]
     return max(numbers) if numbers else None
 
 
 def method_html(report: ParsedReport, frame: pages.PageFrame) -> str:
-    """The method page; for a report read from its PDF, it says so, and that values cite their printed page."""
+    """The method page; for a report read from its PDF, it says so, and that values cite their page (the
+    page printed in its footer when it prints one)."""
     meta = report.meta
     statuses = ([(category.label, CATEGORY_MEANINGS[category] + ".") for category in Category]
                 + [(f"Gravité : {grade.label.lower()}", GRADE_MEANINGS[grade] + ".") for grade in Grade if grade]

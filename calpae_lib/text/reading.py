@@ -131,6 +131,19 @@ class Document:
             return None
         return self.places[number - 1]
 
+    def page(self, number: int) -> int | None:
+        """The page line ``number`` (1-based) was printed on, for a report read from its PDF: its place's, or
+        for a blank line (no place) the page of the printed line before it; ``None`` for a text report.
+
+        >>> document_from_text("a").page(1) is None
+        True
+        """
+        for before in range(min(number, len(self.places)), 0, -1):
+            place = self.places[before - 1]
+            if place is not None:
+                return place.page
+        return None
+
     @property
     def text(self) -> str:
         """The whole normalised text, lines joined with ``\\n``."""
