@@ -528,3 +528,44 @@ def test_a_list_s_items_are_paragraphs_of_their_own_as_in_tika_s_text(tmp_path):
     section = sheet_section(document, Action("socle", "I", 1, "A", 1, 1, len(document.lines)), BILAN_TITLE)
     assert [text for _, text in section.paragraphs] == [
         "Les chantiers ont porté sur l'accueil :", "Expérimentation de fiches d'accueil ;", "3 ateliers (juin)"]
+
+
+def draw_spaced_report(path):
+    """A PDF printed as a word processor prints it: a space at the end of every wrapped line (none at a
+    paragraph's, a heading's or a cell's last line), one word cut at a line's end without a hyphen."""
+    sheet = Sheet(path)
+    sheet.text(72, 100, "Contexte")  # a heading, then a paragraph 1.5-spaced
+    depth = 125
+    for number in range(4):
+        sheet.text(72, depth, f"Une ligne de prose numéro {number} qui continue ")
+        depth += 17
+    sheet.text(72, depth, "avec un accompagnemen")  # a word cut without a hyphen, then the paragraph's end
+    sheet.text(72, depth + 17, "t des jeunes.")
+    sheet.text(72, depth + 57, "Fin du paragraphe.")  # a paragraph of its own, then a table
+    draw_grid(sheet, [70, 250, 400], [250, 270, 310])
+    sheet.text(75, 264, "Indicateur")
+    sheet.text(255, 264, "Valeur")
+    sheet.text(75, 284, "Nombre de jeunes")
+    sheet.text(255, 284, "2021 : 120")  # two values in one cell, each a paragraph of the cell
+    sheet.text(255, 298, "12")
+    sheet.save()
+
+
+def test_spaced_pdf_glues_only_a_word_cut_inside_a_block_never_two_lines_ending_paragraphs(tmp_path):
+    """Where the PDF prints a space at the end of wrapped lines, a line without one continues its word
+    only into the next line of its block when a letter meets a lowercase letter: a paragraph's, a
+    heading's or a cell's last line ends between words, and two numbers are never glued into one."""
+    from calpae_lib.tables.placed import placed_tables
+    from calpae_lib.text.flattened import logical_lines
+
+    path = tmp_path / "espaces.pdf"
+    draw_spaced_report(path)
+    document = read_pdf(path)
+    assert [line for line in document.lines if line][:8] == [
+        "Contexte ", *(f"Une ligne de prose numéro {n} qui continue " for n in range(4)),
+        "avec un accompagnemen", "t des jeunes. ", "Fin du paragraphe. "]
+    cells = [(cell.row, cell.column, cell.text) for cells in placed_tables(document).values() for cell in cells]
+    assert cells == [(0, 0, "Indicateur"), (0, 1, "Valeur"), (1, 0, "Nombre de jeunes"), (1, 1, "2021 : 120 12")]
+    texts = [line.text for line in logical_lines(document, 1, len(document.lines))]
+    assert "accompagnement des jeunes." in " ".join(texts)
+    assert not any("1202" in text or "paragraphe.Indicateur" in text or "ContexteUne" in text for text in texts)
