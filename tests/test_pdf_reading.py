@@ -569,3 +569,29 @@ def test_spaced_pdf_glues_only_a_word_cut_inside_a_block_never_two_lines_ending_
     texts = [line.text for line in logical_lines(document, 1, len(document.lines))]
     assert "accompagnement des jeunes." in " ".join(texts)
     assert not any("1202" in text or "paragraphe.Indicateur" in text or "ContexteUne" in text for text in texts)
+
+
+def footed_pdf(path, footers):
+    """A PDF of one text line per page, each page's footer printing ``footers[i]`` (``None``: no footer)."""
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for index, footer in enumerate(footers):
+        pdf.setFont("Helvetica", SIZE)
+        pdf.drawString(72, HEIGHT - 300, f"Texte de la page {index + 1}")
+        if footer is not None:
+            pdf.drawCentredString(WIDTH / 2, 30, footer)
+        pdf.showPage()
+    pdf.save()
+    return read_pdf(path)
+
+
+@pytest.mark.parametrize("footers, pages", [
+    ([None, "1", "2", "3"], [0, 1, 2, 3]),  # an unnumbered cover before page 1: never a second « p. 1 »
+    ([None, "2", "3", "4"], [1, 2, 3, 4]),  # the cover counted, not printed
+    (["5", "6", None, "8"], [5, 6, 7, 8]),  # a full-page table printing no footer
+    (["62", "62", "62"], [1, 2, 3]),  # a constant bare number in every footer numbers no page
+])
+def test_a_page_without_footer_number_takes_the_one_its_neighbours_give_it(tmp_path, footers, pages):
+    document = footed_pdf(tmp_path / "numeros.pdf", footers)
+    numbers = [place.page for place in document.places if place]
+    assert numbers == pages and len(set(numbers)) == len(numbers)
+    assert document.pages == len(footers)

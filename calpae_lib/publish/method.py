@@ -30,10 +30,9 @@ def rule_rows(report: ParsedReport) -> list[dict]:
 
 
 def printed_pages(report: ParsedReport) -> int | None:
-    """How many pages a report read from its PDF prints (the highest page number its lines were printed on);
+    """How many pages the PDF a report was read from has (all of them, whatever their footers number);
     ``None`` for a report read from its text, whose pages are not known."""
-    numbers = [place.page for place in report.doc.places if place is not None]
-    return max(numbers) if numbers else None
+    return report.doc.pages or None
 
 
 def method_html(report: ParsedReport, frame: pages.PageFrame) -> str:
