@@ -352,6 +352,23 @@ def test_source_reads_text_and_pdf_and_folders_give_both(tmp_path):
     assert [p.name for p in expand_raw_paths([tmp_path])] == ["rapport_2022.txt", "rapport_2023.pdf"]
 
 
+def test_a_pdf_with_bytes_before_its_header_and_suffixes_in_capitals_are_read(tmp_path):
+    """PDF allows bytes before its header (within the first 1024): such a file is read as a PDF; a
+    folder's or a pattern's « .PDF » and « .TXT » are reports as « .pdf » and « .txt » are."""
+    from calpae_lib.pdf import is_pdf
+
+    pdf = tmp_path / "RAPPORT_2023.PDF"
+    pdf.write_bytes(b"\x00" * 600 + pdf_bytes(lambda canvas: (canvas.setFont("Helvetica", SIZE),
+                                                                 canvas.drawString(72, 700, "Rapport"))))
+    text = tmp_path / "RAPPORT_2022.TXT"
+    text.write_text("Rapport\n", encoding="utf-8")
+    assert is_pdf(pdf) and not is_pdf(text)
+    assert read_source(pdf).encoding == "pdf" and read_source(pdf).lines[0] == "Rapport "
+    assert [p.name for p in expand_raw_paths([tmp_path])] == ["RAPPORT_2022.TXT", "RAPPORT_2023.PDF"]
+    assert [p.name for p in expand_raw_paths([str(tmp_path / "*.pdf")])] == ["RAPPORT_2023.PDF"]
+    assert [p.name for p in expand_raw_paths([str(tmp_path / "RAPPORT_*.txt")])] == ["RAPPORT_2022.TXT"]
+
+
 # --- bad PDFs: one line, exit 2 -------------------------------------------------------------------
 
 

@@ -32,8 +32,11 @@ from calpae_lib.pdf.layout import (
 from calpae_lib.pdf.words import chars_to_words, turned_words
 from calpae_lib.text.reading import Document, check_raw_file, normalise, read_raw, read_report
 
-#: The first bytes of every PDF.
+#: The header every PDF opens with.
 PDF_MAGIC = b"%PDF-"
+
+#: PDF allows bytes before its header: readers look for it within the file's first 1024 bytes.
+HEADER_ROOM = 1024
 
 #: A CALPAE report is about a hundred pages; far more is no report calpae is made for.
 MAX_PAGES = 2000
@@ -65,11 +68,12 @@ class PageRead:
 
 
 def is_pdf(path: str | Path) -> bool:
-    """Whether a file starts with the PDF magic ``%PDF-`` (after :func:`check_raw_file`)."""
+    """Whether a file holds the PDF magic ``%PDF-`` within its first :data:`HEADER_ROOM` bytes, as PDF
+    allows (after :func:`check_raw_file`)."""
     check_raw_file(path)
     try:
         with open(path, "rb") as raw:
-            return raw.read(len(PDF_MAGIC)) == PDF_MAGIC
+            return PDF_MAGIC in raw.read(HEADER_ROOM + len(PDF_MAGIC) - 1)
     except OSError:
         return False  # the text route says why it cannot read it
 
