@@ -43,7 +43,7 @@ NEVER_OPENS = frozenset("€%$)]},.;:!?»")
 
 @dataclass(frozen=True)
 class PageContent:
-    """A page ready to emit: the number printed in its footer (else its index), its lines outside tables,
+    """A page ready to emit: its number (:func:`~calpae_lib.pdf.reading.inferred_numbers`), its lines outside tables,
     its tables, and the lowest the report prints on pages of its size (its body's bottom edge)."""
 
     number: int
