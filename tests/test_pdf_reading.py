@@ -352,6 +352,23 @@ def test_source_reads_text_and_pdf_and_folders_give_both(tmp_path):
     assert [p.name for p in expand_raw_paths([tmp_path])] == ["rapport_2022.txt", "rapport_2023.pdf"]
 
 
+def test_a_pdf_with_bytes_before_its_header_and_suffixes_in_capitals_are_read(tmp_path):
+    """PDF allows bytes before its header (within the first 1024): such a file is read as a PDF; a
+    folder's or a pattern's « .PDF » and « .TXT » are reports as « .pdf » and « .txt » are."""
+    from calpae_lib.pdf import is_pdf
+
+    pdf = tmp_path / "RAPPORT_2023.PDF"
+    pdf.write_bytes(b"\x00" * 600 + pdf_bytes(lambda canvas: (canvas.setFont("Helvetica", SIZE),
+                                                                 canvas.drawString(72, 700, "Rapport"))))
+    text = tmp_path / "RAPPORT_2022.TXT"
+    text.write_text("Rapport\n", encoding="utf-8")
+    assert is_pdf(pdf) and not is_pdf(text)
+    assert read_source(pdf).encoding == "pdf" and read_source(pdf).lines[0] == "Rapport "
+    assert [p.name for p in expand_raw_paths([tmp_path])] == ["RAPPORT_2022.TXT", "RAPPORT_2023.PDF"]
+    assert [p.name for p in expand_raw_paths([str(tmp_path / "*.pdf")])] == ["RAPPORT_2023.PDF"]
+    assert [p.name for p in expand_raw_paths([str(tmp_path / "RAPPORT_*.txt")])] == ["RAPPORT_2022.TXT"]
+
+
 # --- bad PDFs: one line, exit 2 -------------------------------------------------------------------
 
 
@@ -528,3 +545,70 @@ def test_a_list_s_items_are_paragraphs_of_their_own_as_in_tika_s_text(tmp_path):
     section = sheet_section(document, Action("socle", "I", 1, "A", 1, 1, len(document.lines)), BILAN_TITLE)
     assert [text for _, text in section.paragraphs] == [
         "Les chantiers ont porté sur l'accueil :", "Expérimentation de fiches d'accueil ;", "3 ateliers (juin)"]
+
+
+def draw_spaced_report(path):
+    """A PDF printed as a word processor prints it: a space at the end of every wrapped line (none at a
+    paragraph's, a heading's or a cell's last line), one word cut at a line's end without a hyphen."""
+    sheet = Sheet(path)
+    sheet.text(72, 100, "Contexte")  # a heading, then a paragraph 1.5-spaced
+    depth = 125
+    for number in range(4):
+        sheet.text(72, depth, f"Une ligne de prose numéro {number} qui continue ")
+        depth += 17
+    sheet.text(72, depth, "avec un accompagnemen")  # a word cut without a hyphen, then the paragraph's end
+    sheet.text(72, depth + 17, "t des jeunes.")
+    sheet.text(72, depth + 57, "Fin du paragraphe.")  # a paragraph of its own, then a table
+    draw_grid(sheet, [70, 250, 400], [250, 270, 310])
+    sheet.text(75, 264, "Indicateur")
+    sheet.text(255, 264, "Valeur")
+    sheet.text(75, 284, "Nombre de jeunes")
+    sheet.text(255, 284, "2021 : 120")  # two values in one cell, each a paragraph of the cell
+    sheet.text(255, 298, "12")
+    sheet.save()
+
+
+def test_spaced_pdf_glues_only_a_word_cut_inside_a_block_never_two_lines_ending_paragraphs(tmp_path):
+    """Where the PDF prints a space at the end of wrapped lines, a line without one continues its word
+    only into the next line of its block when a letter meets a lowercase letter: a paragraph's, a
+    heading's or a cell's last line ends between words, and two numbers are never glued into one."""
+    from calpae_lib.tables.placed import placed_tables
+    from calpae_lib.text.flattened import logical_lines
+
+    path = tmp_path / "espaces.pdf"
+    draw_spaced_report(path)
+    document = read_pdf(path)
+    assert [line for line in document.lines if line][:8] == [
+        "Contexte ", *(f"Une ligne de prose numéro {n} qui continue " for n in range(4)),
+        "avec un accompagnemen", "t des jeunes. ", "Fin du paragraphe. "]
+    cells = [(cell.row, cell.column, cell.text) for cells in placed_tables(document).values() for cell in cells]
+    assert cells == [(0, 0, "Indicateur"), (0, 1, "Valeur"), (1, 0, "Nombre de jeunes"), (1, 1, "2021 : 120 12")]
+    texts = [line.text for line in logical_lines(document, 1, len(document.lines))]
+    assert "accompagnement des jeunes." in " ".join(texts)
+    assert not any("1202" in text or "paragraphe.Indicateur" in text or "ContexteUne" in text for text in texts)
+
+
+def footed_pdf(path, footers):
+    """A PDF of one text line per page, each page's footer printing ``footers[i]`` (``None``: no footer)."""
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for index, footer in enumerate(footers):
+        pdf.setFont("Helvetica", SIZE)
+        pdf.drawString(72, HEIGHT - 300, f"Texte de la page {index + 1}")
+        if footer is not None:
+            pdf.drawCentredString(WIDTH / 2, 30, footer)
+        pdf.showPage()
+    pdf.save()
+    return read_pdf(path)
+
+
+@pytest.mark.parametrize("footers, pages", [
+    ([None, "1", "2", "3"], [0, 1, 2, 3]),  # an unnumbered cover before page 1: never a second « p. 1 »
+    ([None, "2", "3", "4"], [1, 2, 3, 4]),  # the cover counted, not printed
+    (["5", "6", None, "8"], [5, 6, 7, 8]),  # a full-page table printing no footer
+    (["62", "62", "62"], [1, 2, 3]),  # a constant bare number in every footer numbers no page
+])
+def test_a_page_without_footer_number_takes_the_one_its_neighbours_give_it(tmp_path, footers, pages):
+    document = footed_pdf(tmp_path / "numeros.pdf", footers)
+    numbers = [place.page for place in document.places if place]
+    assert numbers == pages and len(set(numbers)) == len(numbers)
+    assert document.pages == len(footers)

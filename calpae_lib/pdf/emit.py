@@ -33,10 +33,17 @@ ROOM_TOLERANCE = 1.0
 #: The hyphens a word processor cuts a word with at a line's end (the soft one included).
 HYPHENS = ("-", "\u00ad", "\u2010")
 
+#: A line outside tables whose next line starts more than this many font sizes below it ends its paragraph
+#: (1.5-spaced lines are some 1.7 font sizes apart; a paragraph's gap adds more).
+PARAGRAPH_PITCH = 2.0
+
+#: What opens no word nor paragraph: a line opening with one goes on with the line above (« 120 » over « € »).
+NEVER_OPENS = frozenset("€%$)]},.;:!?»")
+
 
 @dataclass(frozen=True)
 class PageContent:
-    """A page ready to emit: the number printed in its footer (else its index), its lines outside tables,
+    """A page ready to emit: its number (:func:`~calpae_lib.pdf.reading.inferred_numbers`), its lines outside tables,
     its tables, and the lowest the report prints on pages of its size (its body's bottom edge)."""
 
     number: int
@@ -55,20 +62,46 @@ class OpenTable:
     next_row: int
 
 
-def line_text(line: PrintedLine, spaced: bool = False) -> str:
+def cut_word(line: PrintedLine, following: PrintedLine | None) -> bool:
+    """Whether ``line``, printed without a space at its end where the PDF prints one at the end of the
+    lines ending between words, ends inside a word that ``following`` (the next line of its block, ``None``
+    when it is the last of its paragraph or cell) goes on with: cut after a hyphen, a letter meeting a
+    lowercase letter, or a sign no word opens with (a unit, a closing mark). Anything else (a paragraph's, heading's or cell's last line, a number, a new item)
+    ends between words: a stray space in a word is a lesser fault than two numbers glued into one.
+
+    >>> from calpae_lib.pdf.layout import Word
+    >>> def printed(text): return PrintedLine((Word(text, 0, 9, 0, 9),))
+    >>> cut_word(printed("accompagnemen"), printed("t")), cut_word(printed("Pas-de-"), printed("Calais"))
+    (True, True)
+    >>> cut_word(printed("120"), printed("130")), cut_word(printed("Fin."), printed("suite")), cut_word(printed("Titre"), None)
+    (False, False, False)
+    >>> cut_word(printed("Contexte"), printed("Une")), cut_word(printed("163 342.80"), printed("€"))
+    (False, True)
+    """
+    if following is None or is_bullet(following.words[0].text):
+        return False
+    last, first = line.words[-1].text, following.text.lstrip()
+    if not last or not first or (len(last) > 1 and last.endswith(HYPHENS)):
+        return bool(last and first)
+    return first[0] in NEVER_OPENS or (last[-1].isalpha() and first[0].isalpha() and first[0].islower())
+
+
+def line_text(line: PrintedLine, spaced: bool = False, following: PrintedLine | None = None) -> str:
     """A printed line as the text route reads it: its words with the spaces the PDF prints between them
     (one at least, as Tika gives them), and a trailing space where the line ends between two words, none
     where it ends inside one (which the readers glue to the next line).
 
     Where the PDF prints a space at the end of such lines (``spaced``), a line
-    ends between two words when it prints one; otherwise, unless its last word
-    ends with a hyphen.
+    ends between two words when it prints one, or when it does not go on into
+    ``following``, the next line of its block (:func:`cut_word`); otherwise,
+    unless its last word ends with a hyphen.
 
     >>> from calpae_lib.pdf.layout import Word
     >>> line_text(PrintedLine((Word("dans", 0, 9, 0, 9), Word("le", 10, 19, 0, 9)))), line_text(PrintedLine((Word("Pas-de-", 0, 9, 0, 9),)))
     ('dans le ', 'Pas-de-')
-    >>> line_text(PrintedLine((Word("Accompagnemen", 0, 9, 0, 9),)), spaced=True)
-    'Accompagnemen'
+    >>> cut = PrintedLine((Word("Accompagnemen", 0, 9, 0, 9),))
+    >>> line_text(cut, True, PrintedLine((Word("t", 0, 9, 12, 21),))), line_text(cut, True)
+    ('Accompagnemen', 'Accompagnemen ')
 
     A list item's bullet is left out, one space kept before its text (:func:`~calpae_lib.pdf.layout.is_bullet`):
 
@@ -83,8 +116,17 @@ def line_text(line: PrintedLine, spaced: bool = False) -> str:
     last = words[-1]
     text += last.text
     if spaced:
-        return text + " " * last.space_after
+        return text + " " * (last.space_after or (0 if cut_word(line, following) else 1))
     return text if len(last.text) > 1 and last.text.endswith(HYPHENS) else text + " " * max(last.space_after, 1)
+
+
+def same_paragraph(line: PrintedLine, following: PrintedLine | Grid | None) -> PrintedLine | None:
+    """``following`` when it is a line outside tables printed close enough below ``line`` to go on with its
+    paragraph (:data:`PARAGRAPH_PITCH`), else ``None``."""
+    if isinstance(following, PrintedLine) \
+            and 0 < following.text_top - line.text_top < PARAGRAPH_PITCH * max(line.size, following.size):
+        return following
+    return None
 
 
 def repeated_header(table: OpenTable | None, grid: Grid) -> int:
@@ -148,9 +190,9 @@ def emit(pages, spaced: bool = False) -> tuple[list[str], list[Place | None]]:
         items = page_items(page)
         for position, item in enumerate(items):
             if isinstance(item, PrintedLine):
-                lines.append(line_text(item, spaced))
-                places.append(place_of(page, item))
                 following = items[position + 1] if position + 1 < len(items) else None
+                lines.append(line_text(item, spaced, same_paragraph(item, following)))
+                places.append(place_of(page, item))
                 if not (isinstance(following, PrintedLine) and single_spaced(item, following)):
                     lines.append("")
                     places.append(None)
@@ -165,8 +207,9 @@ def emit(pages, spaced: bool = False) -> tuple[list[str], list[Place | None]]:
             for cell in item.cells:
                 if cell.row < repeated:
                     continue
-                for printed in cell.lines:
-                    lines.append(line_text(printed, spaced))
+                for number_in_cell, printed in enumerate(cell.lines):
+                    below = cell.lines[number_in_cell + 1] if number_in_cell + 1 < len(cell.lines) else None
+                    lines.append(line_text(printed, spaced, below))
                     places.append(place_of(page, printed, number, cell.row + offset, cell.column))
                 lines.append("")
                 places.append(None)

@@ -32,8 +32,11 @@ from calpae_lib.pdf.layout import (
 from calpae_lib.pdf.words import chars_to_words, turned_words
 from calpae_lib.text.reading import Document, check_raw_file, normalise, read_raw, read_report
 
-#: The first bytes of every PDF.
+#: The header every PDF opens with.
 PDF_MAGIC = b"%PDF-"
+
+#: PDF allows bytes before its header: readers look for it within the file's first 1024 bytes.
+HEADER_ROOM = 1024
 
 #: A CALPAE report is about a hundred pages; far more is no report calpae is made for.
 MAX_PAGES = 2000
@@ -65,11 +68,12 @@ class PageRead:
 
 
 def is_pdf(path: str | Path) -> bool:
-    """Whether a file starts with the PDF magic ``%PDF-`` (after :func:`check_raw_file`)."""
+    """Whether a file holds the PDF magic ``%PDF-`` within its first :data:`HEADER_ROOM` bytes, as PDF
+    allows (after :func:`check_raw_file`)."""
     check_raw_file(path)
     try:
         with open(path, "rb") as raw:
-            return raw.read(len(PDF_MAGIC)) == PDF_MAGIC
+            return PDF_MAGIC in raw.read(HEADER_ROOM + len(PDF_MAGIC) - 1)
     except OSError:
         return False  # the text route says why it cannot read it
 
@@ -89,7 +93,7 @@ def read_pdf(path: str | Path) -> Document:
     lines, places = emit(contents, spaces_mark_line_ends(contents))
     lines = [normalise(line.translate(LIGATURES)).replace("\n", " ") for line in lines]
     return Document(path=path, lines=tuple(lines), encoding="pdf", sha256=hashlib.sha256(data).hexdigest(),
-                    _text="\n".join(lines), places=tuple(places))
+                    _text="\n".join(lines), places=tuple(places), pages=len(pages))
 
 
 def check_text(pages: list[PageContent], path: Path) -> None:
@@ -194,12 +198,12 @@ def page_contents(pages: list[PageRead]) -> list[PageContent]:
     tables without rules found among the remaining lines."""
     margins = margin_bands(PageFrame(page.height, page.lines) for page in pages)
     bottoms = body_bottoms(pages, margins)
-    numbers = page_numbers(pages, margins)
+    numbers = inferred_numbers(page_numbers(pages, margins))
     contents = []
     for page, dropped, number in zip(pages, margins, numbers):
         body = [line for position, line in enumerate(page.lines) if position not in dropped]
         lines, unruled = free_lines_and_tables(body, page.ruled)
-        contents.append(PageContent(page.index if number is None else number, tuple(lines),
+        contents.append(PageContent(number, tuple(lines),
                                     (*page.ruled, *unruled), bottoms[round(page.height)]))
     return contents
 
@@ -210,12 +214,51 @@ def page_numbers(pages: list[PageRead], margins: list[set[int]]) -> list[int | N
     one, « Conseil départemental - 62 », numbers no page)."""
     footers = [[line.text for position, line in enumerate(page.lines)
                 if position in dropped and line.top >= page.height / 2] for page, dropped in zip(pages, margins)]
-    numbers = [footer_number(texts) for texts in footers]
-    loose = [loose_footer_number(texts) if number is None else None for texts, number in zip(footers, numbers)]
+    numbers = unless_constant([footer_number(texts) for texts in footers])
+    loose = unless_constant([loose_footer_number(texts) if number is None else None
+                             for texts, number in zip(footers, numbers)])
     found = [number for number in loose if number is not None]
     if len(set(found)) < len(found):
         return numbers
     return [number if number is not None else extra for number, extra in zip(numbers, loose)]
+
+
+def unless_constant(numbers: list[int | None]) -> list[int | None]:
+    """``numbers``, unless the pages that print one all print the same (on two pages at least): a constant
+    number in every footer (« 62 ») numbers no page.
+
+    >>> unless_constant([None, 62, 62]), unless_constant([None, 1, 2]), unless_constant([None, 1])
+    ([None, None, None], [None, 1, 2], [None, 1])
+    """
+    found = [number for number in numbers if number is not None]
+    return [None] * len(numbers) if len(found) > 1 and len(set(found)) == 1 else numbers
+
+
+def inferred_numbers(numbers: list[int | None]) -> list[int]:
+    """Every page's number: the one its footer prints; for a page printing none, the one its nearest
+    numbered pages give it by their offset from their PDF index (the cover before page 1 is page 0, the
+    page between pages 4 and 6 page 5), the preceding one's where they disagree (the count goes on); the
+    PDF index (1-based) only where no page is numbered.
+
+    >>> inferred_numbers([None, 1, 2, 3]), inferred_numbers([1, None, 3]), inferred_numbers([None, None])
+    ([0, 1, 2, 3], [1, 2, 3], [1, 2])
+    >>> inferred_numbers([8, None, 1, 2])
+    [8, 9, 1, 2]
+    """
+    offsets = [None if number is None else number - index
+                                 for index, number in enumerate(numbers, start=1)]
+    if all(offset is None for offset in offsets):
+        return list(range(1, len(numbers) + 1))
+    result = []
+    for index, number in enumerate(numbers, start=1):
+        if number is not None:
+            result.append(number)
+            continue
+        before = next((offset for offset in reversed(offsets[:index - 1]) if offset is not None), None)
+        after = next((offset for offset in offsets[index:] if offset is not None), None)
+        offset = before if before is not None else after
+        result.append(index + (offset or 0))
+    return result
 
 
 def body_bottoms(pages: list[PageRead], margins: list[set[int]]) -> dict[int, float]:

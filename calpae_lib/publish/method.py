@@ -30,16 +30,13 @@ def rule_rows(report: ParsedReport) -> list[dict]:
 
 
 def printed_pages(report: ParsedReport) -> int | None:
-    """The highest page a report read from its PDF cites (a line's page is the number its footer prints
-    when it prints one, else its rank in the PDF); ``None`` for a report read from its text, whose pages are
-    not known."""
-    numbers = [place.page for place in report.doc.places if place is not None]
-    return max(numbers) if numbers else None
+    """How many pages the PDF a report was read from has (all of them, whatever their footers number);
+    ``None`` for a report read from its text, whose pages are not known."""
+    return report.doc.pages or None
 
 
 def method_html(report: ParsedReport, frame: pages.PageFrame) -> str:
-    """The method page; for a report read from its PDF, it says so, and that values cite their page (the
-    page printed in its footer when it prints one)."""
+    """The method page; for a report read from its PDF, it says so, and that values cite their printed page."""
     meta = report.meta
     statuses = ([(category.label, CATEGORY_MEANINGS[category] + ".") for category in Category]
                 + [(f"Gravité : {grade.label.lower()}", GRADE_MEANINGS[grade] + ".") for grade in Grade if grade]

@@ -22,12 +22,27 @@ REPORT_SUFFIXES = (".txt", ".pdf")
 
 
 def reports_in_folder(folder: Path, stem_pattern: str = "*") -> list[Path]:
-    """The reports of ``folder`` (its ``*.txt`` and ``*.pdf`` whose stem matches ``stem_pattern``), by name.
+    """The reports of ``folder`` (its ``*.txt`` and ``*.pdf``, in any case, whose stem matches
+    ``stem_pattern``), by name.
 
     >>> reports_in_folder(Path("/nonexistent"))
     []
     """
-    return sorted(path for suffix in REPORT_SUFFIXES for path in folder.glob(f"{stem_pattern}{suffix}"))
+    return sorted(path for path in folder.glob(f"{stem_pattern}.*") if path.suffix.lower() in REPORT_SUFFIXES)
+
+
+def glob_reports(pattern: str) -> list[Path]:
+    """The files a glob pattern names, by name; a pattern ending with a report's suffix (``*.pdf``) matches
+    it in any case (``R.PDF``), as the systems that write reports spell it.
+
+    >>> glob_reports("/nonexistent/*.PDF")
+    []
+    """
+    stem, dot, suffix = pattern.rpartition(".")
+    if dot and "/" not in suffix and f".{suffix.lower()}" in REPORT_SUFFIXES:
+        return sorted(Path(found) for found in glob.glob(f"{stem}.*")
+                      if Path(found).suffix.lower() == f".{suffix.lower()}")
+    return sorted(Path(found) for found in glob.glob(pattern))
 
 
 def text_and_pdf_pairs(paths) -> list[tuple[Path, Path]]:
@@ -76,7 +91,7 @@ def expand_raw_paths(items) -> list[Path]:
         if Path(item).is_dir():
             found = reports_in_folder(Path(item))
         elif GLOB_CHARACTERS & set(item) and not Path(item).exists():
-            found = sorted(Path(p) for p in glob.glob(item))
+            found = glob_reports(item)
         else:
             found = [Path(item)]
         if not found:

@@ -84,8 +84,9 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 class Place:
     """Where a line of a report read from its PDF was printed (the text route knows none).
 
-    ``page``: the page number printed in the page's footer, else the PDF page's
-    index (1-based); ``x0`` and ``top``: the line's first word, in points from
+    ``page``: the page number printed in the page's footer; for a page that
+    prints none, the one its numbered neighbours give it (the cover before
+    page 1 is page 0); the PDF page's index (1-based) when no page is numbered; ``x0`` and ``top``: the line's first word, in points from
     the page's left and top edges. Inside a table: ``table``, a running count of
     the report's tables (1-based), ``row`` within it (0 for the header's first
     row) and ``column``, the 0-based column the line's cell stands in, as the
@@ -107,7 +108,8 @@ class Document:
 
     ``places``: for a report read from its PDF, where each line was printed
     (one :class:`Place` per line, ``None`` for the blank lines the reading puts
-    between paragraphs); empty for a text report.
+    between paragraphs); empty for a text report. ``pages``: how many pages
+    the PDF has (0 for a text report).
     """
 
     path: Path
@@ -116,6 +118,7 @@ class Document:
     sha256: str
     _text: str = field(default="", repr=False, compare=False)
     places: tuple[Place | None, ...] = ()
+    pages: int = 0
 
     def line(self, number: int) -> str:
         """The normalised text of line ``number`` (1-based)."""
