@@ -305,3 +305,37 @@ def test_the_header_tells_the_annex_without_its_title():
     doc = small_annex([{0: ["4.1. Une mesure"], 1: ["Nombre de a"], 2: ["12"]}])
     untitled = replace(doc, lines=tuple(" " if ANNEX4_TITLE.search(text) else text for text in doc.lines))
     assert list(annex4_table(untitled)["value"]) == [12]
+
+
+def test_a_row_under_a_merged_indicator_cell_is_a_row_of_its_own():
+    """Two rows under one merged indicator cell, each printing its definition and its values: two rows
+    of the same indicator, never two values of one indicator in one column."""
+    doc = small_annex([
+        {0: ["4.1. Une mesure"], 1: ["Nombre de a"], 2: ["12"], 3: ["15"]},
+        {2: ["3"], 3: ["4"], 5: ["dont b"]},
+        {1: ["Nombre de c"], 2: ["1"]},
+    ])
+    table = annex4_table(doc)
+    assert list(table["indicator"]) == ["Nombre de a"] * 4 + ["Nombre de c"]
+    assert list(table["value"]) == [12, 15, 3, 4, 1]
+    assert list(table["period"]) == ["2018", "2019", "2018", "2019", "2018"]
+    assert (table["status"] == "ok").all() and (table["note"] == "").all()
+    assert table.groupby(["indicator_line", "column"]).size().max() == 1
+    assert table["indicator_line"].nunique() == 3
+    assert list(table["comment"]) == ["", "", "dont b", "dont b", ""]
+    assert table["measure"].eq("4.1. Une mesure").all()
+
+
+def test_a_row_without_indicator_half_under_filled_columns_is_ambiguous():
+    """A row without indicator printing one value where the row above printed one and one where it
+    printed none: a row of its own or the row above broken by a page; its values say so."""
+    doc = small_annex([
+        {0: ["4.1. Une mesure"], 1: ["Nombre de a"], 2: ["12"]},
+        {2: ["3"], 3: ["4"]},
+    ])
+    table = annex4_table(doc)
+    assert list(table["indicator"]) == ["Nombre de a"] * 3
+    assert list(table["status"]) == ["ok", "ambiguous", "ambiguous"]
+    assert table["note"].iloc[0] == ""
+    assert all("non tranché" in note for note in table["note"].iloc[1:])
+    assert table.groupby(["indicator_line", "column"]).size().max() == 1

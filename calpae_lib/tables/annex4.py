@@ -73,7 +73,7 @@ report may not have it); a title without a readable header → ParseError.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from itertools import combinations
@@ -328,6 +328,7 @@ class PlacedValue:
     text: str
     cell: tuple[Token, ...] | None
     several: bool = False
+    doubt: str = ""  # why the row the cell stands in is not sure ("" when it is)
 
 
 def logical_lines(doc: Document, start: int, end: int) -> list[tuple[int, str]]:
@@ -1074,14 +1075,44 @@ def placed_rows(rows: dict[int, dict[int, PlacedCell]], header: PlacedHeader) ->
                 labels[column] = cells[column].text
         row = placed_row(cells, header, measure_of(labels))
         if row is not None and not row.indicator and out:
-            continue_row(out[-1], row)  # a row broken by a page, or under a merged indicator cell
+            filled = filled_positions(out[-1])
+            taken = {value.position for value in row.placed or ()}
+            if taken and taken <= filled:  # its own values under a merged indicator cell
+                out.append(filled_down(out[-1], row))
+            elif taken & filled:  # its own row, or the row above broken by a page: not told apart
+                out.append(filled_down(out[-1], row, doubt=UNSURE_ROW))
+            else:  # a row broken by a page: its cells fill what the row above left empty
+                continue_row(out[-1], row)
         elif row is not None:
             out.append(row)
     return out
 
 
+#: The note on the values of a row printing no indicator, some in columns the row above filled, some not.
+UNSURE_ROW = ("ligne sans indicateur imprimé : suite de la ligne au-dessus coupée par une page ou "
+              "ligne à part sous le même indicateur (cellule fusionnée), non tranché")
+
+
+def filled_positions(row: RawRow) -> set[int]:
+    """The value columns (positions) a placed row printed a cell in."""
+    return {value.position for value in row.placed or ()}
+
+
+def filled_down(above: RawRow, row: RawRow, doubt: str = "") -> RawRow:
+    """A row printing no indicator (its indicator cell merged with the row above's) as a row of its own,
+    under the indicator above, and the definition above when it prints none; ``doubt``: the note its
+    values then carry (see :data:`UNSURE_ROW`)."""
+    row.indicator = above.indicator
+    if not row.definition:
+        row.definition.extend(above.definition)
+    if doubt:
+        row.placed = tuple(replace(value, doubt=doubt) for value in row.placed or ())
+    return row
+
+
 def continue_row(row: RawRow, more: RawRow) -> None:
-    """Add to ``row`` what a row printing no indicator of its own prints below it."""
+    """Add to ``row`` what a row printing no indicator of its own prints below it (a row broken by a
+    page: its value cells in columns ``row`` left empty)."""
     row.definition.extend(more.definition)
     row.values.extend(more.values)
     for text, line in zip(more.comment, more.comment_lines):
@@ -1188,6 +1219,9 @@ def placed_records(row: RawRow, columns: tuple[Column, ...], base: dict, axis_no
             note = "; ".join(n for n in (axis_note, "plusieurs valeurs imprimées dans une même cellule") if n)
         else:
             fields = {"value": None, "unit": "text", "raw": value.text, "status": "ok"}
+        if value.doubt:
+            fields = {**fields, "status": "ambiguous"}
+            note = "; ".join(n for n in (note, value.doubt) if n)
         column = by_position[value.position]
         records.append({**base, **fields, "period": column.period, "kind": column.kind, "column": value.position,
                         "source_line": value.line, "note": note})
