@@ -339,3 +339,27 @@ def test_a_row_without_indicator_half_under_filled_columns_is_ambiguous():
     assert table["note"].iloc[0] == ""
     assert all("non tranché" in note for note in table["note"].iloc[1:])
     assert table.groupby(["indicator_line", "column"]).size().max() == 1
+
+
+def test_an_annex_page_the_placed_reading_does_not_recognise_is_refused_with_its_page():
+    """Three annex pages (« 1/3 » … « 3/3 »), each its own placed table, the middle one without the
+    annex's header: never silently left out."""
+    printer = Printer()
+    printer.prose("ANNEXE 4 - TABLEAU DES INDICATEURS")
+    for page, body in enumerate([{0: ["4.1. Une mesure"], 1: ["Nombre de a"], 2: ["12"]},
+                                 {1: ["Nombre de b"], 2: ["5"]},
+                                 {1: ["Nombre de c"], 2: ["7"]}], start=1):
+        if page > 1:
+            printer.new_page()
+        if page != 2:
+            printer.cell(page, 0, 0, ["Mesures"])
+            printer.cell(page, 0, 1, ["Indicateurs"])
+            for column, text in enumerate(HEADER, start=2):
+                printer.cell(page, 0, column, wrapped(text, 12))
+        for column in sorted(body):
+            printer.cell(page, 1, column, body[column])
+        printer.prose(f"{page}/3")
+    doc = printer.document()
+    with pytest.raises(ParseError, match="page 2") as error:
+        annex4_table(doc)
+    assert error.value.line == next(n for n, text in doc.numbered() if text.strip() == "Nombre de b")

@@ -1010,19 +1010,49 @@ def placed_pages(doc: Document) -> list[PageRows] | None:
     ``None`` when the document places none (a text report: the text route reads it)."""
     if not doc.places:  # the header's cells tell the annex, printed under its title or not
         return None
-    pages = []
+    pages, others = [], []
     for cells in placed_tables(doc).values():
         rows = grid_rows(cells)
         header = placed_header(doc, rows)
         if header is None:
+            others.append(cells)
             continue
         first, last = min(cell.line for cell in cells), max(cell.lines[-1][0] for cell in cells)
         page = Page(tuple(column for _, column in header.values), (first, last), (last + 1, last))
         pages.append(PageRows(page, placed_rows(rows, header), [], placed=True))
     if not pages:
         return None
+    check_unread_tables(doc, pages, others)
     check_page_marks(doc, pages)
     return pages
+
+
+def annex_end(doc: Document, pages: list[PageRows]) -> int:
+    """The annex's last line: its last page mark (« 2/2 », printed outside the tables, the first after
+    its first placed table whose page is its page count), else its last placed table's last line."""
+    first, last = min(page.page.body[0] for page in pages), max(page.page.body[1] for page in pages)
+    for number, text in doc.numbered(first):
+        mark = PAGE_MARK.match(text)
+        if mark and not in_table(doc, number) and int(mark.group("page")) == int(mark.group("pages")):
+            return max(number, last)
+    return last
+
+
+def check_unread_tables(doc: Document, pages: list[PageRows], others: list[list[PlacedCell]]) -> None:
+    """Refuse a placed table printed among the annex's pages (from its first placed table to its last
+    page mark, :func:`annex_end`) whose header the placed reading does not recognise: a page of the
+    annex that would otherwise be left out, silently."""
+    first, end = min(page.page.body[0] for page in pages), annex_end(doc, pages)
+    for cells in others:
+        line = min(cell.line for cell in cells)
+        if first < line < end:
+            place = doc.place(line)
+            page = place.page if place is not None else None
+            where = f"page {page}" if page is not None else f"ligne {line}"
+            raise ParseError(f"Annexe 4 : le tableau imprimé {where}, parmi les pages de l'annexe, n'a pas "
+                             "l'en-tête de l'annexe (« Mesures », « Indicateurs », « Situation … », « Résultat … ») "
+                             "et n'a pas pu être lu : ses lignes seraient perdues ; vérifiez le PDF ou donnez le "
+                             "rapport en texte.", line=line, page=page, path=doc.path)
 
 
 def placed_header(doc: Document, rows: dict[int, dict[int, PlacedCell]]) -> PlacedHeader | None:
