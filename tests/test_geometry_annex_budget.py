@@ -27,12 +27,13 @@ def text_route(bundled_doc):
     return outline, parse_annex(bundled_doc, outline)
 
 
-def placed_annex(bundled_doc, outline, tables, *, drop=None, title_above=False, continued=()):
+def placed_annex(bundled_doc, outline, tables, *, drop=None, title_above=False, continued=(), header_as_text=()):
     """The bundled report up to its annex as text, then its annex tables placed (``drop``: a
     ``(table, row, column)`` cell left empty; ``title_above``: the volet's title in a row above the
     header, not among the rows; ``continued``: the tables (1-based) printed at the top of a page under
     the same header as the table before, which the reading takes for a continued table: its header
-    left out, its rows going on in the table before)."""
+    left out, its rows going on in the table before; ``header_as_text``: the tables (1-based) whose
+    header the reading finds no cell around, printed as a line of text above the table)."""
     printer = Printer()
     printer.text(list(bundled_doc.lines[:outline.annex_start - 1]))
     number, row = 0, -1
@@ -44,10 +45,13 @@ def placed_annex(bundled_doc, outline, tables, *, drop=None, title_above=False, 
                 row += 1
                 printer.cell(number, row, LABEL, [bundled_doc.line(title).strip()])
                 title = None
-            avenant, engage = bundled_doc.line(table.header_line).split("  ", 1)
-            row += 1
-            printer.cell(number, row, AVENANT, [avenant.strip()])
-            printer.cell(number, row, ENGAGE, wrapped(engage.strip(), 20))
+            if position in header_as_text:
+                printer.prose(bundled_doc.line(table.header_line).strip())
+            else:
+                avenant, engage = bundled_doc.line(table.header_line).split("  ", 1)
+                row += 1
+                printer.cell(number, row, AVENANT, [avenant.strip()])
+                printer.cell(number, row, ENGAGE, wrapped(engage.strip(), 20))
         for index, line in enumerate(table.rows, start=1):
             if title is not None and line.source_line > title:
                 row += 1
@@ -153,3 +157,20 @@ def test_a_continued_table_without_total_is_truncated_where_it_opens(bundled_doc
     above = [text for n, text in doc.numbered() if (place := doc.place(n)) is not None
              and (place.table, place.row, place.column) == (opening.table, opening.row - 1, LABEL)]
     assert above and above[0].strip().lower().startswith("total")
+
+
+def test_a_table_whose_header_the_placed_reading_does_not_recognise_is_refused_naming_its_page(bundled_doc,
+                                                                                               text_route):
+    """Its header printed outside its cells: the placed reading finds the other tables, not this one; the
+    annex is refused where the text prints its header, never published with a table missing."""
+    outline, tables = text_route
+    assert len(tables) > 1
+    doc = placed_annex(bundled_doc, outline, tables, header_as_text=(2,))
+    with pytest.raises(ParseError, match="tableau budgétaire annexe non lu") as error:
+        parse_annex(doc, outline)
+    header = doc.place(error.value.line)
+    assert header is not None and header.table is None
+    assert doc.line(error.value.line).strip() == bundled_doc.line(tables[1].header_line).strip()
+    first_table = min(n for n, _ in doc.numbered() if (place := doc.place(n)) is not None and place.table == 1)
+    assert header.page == doc.place(first_table).page + 1  # the page after the first table's: the second's
+    assert comparable(parse_annex(placed_annex(bundled_doc, outline, tables), outline)) == comparable(tables)

@@ -463,3 +463,28 @@ def test_a_continuation_a_little_left_on_a_facing_page_carries_its_rows_on_and_n
         assert grid is None
         assert read["status"].eq("ambiguous").all()  # the text route's reading, flagged: the next page's lines too
         assert {"7", "8", "9", "40%", "NC", "3", "4", "5"} <= set(read["raw"])
+
+
+def test_a_value_cell_printing_two_numbers_is_ambiguous_shown_as_printed_as_annex4_reads_it():
+    """« 2364  2 573 » in one cell: two values, as the text route and Annexe 4 read it; never one text cell
+    « ok ». A number with its unit, a « NC (…) » and words with a number stay as they were."""
+    doc = document_from_text(bundled_text())
+    region = table_regions(doc, parse_outline(doc))[1]
+    cells = [(0, c, title) for c, title in enumerate(HEADER)] + [
+        (1, MEASURE, "Mesure un"), (1, INDICATOR, "Nombre de jeunes suivis"),
+        (1, 2, "2364  2 573"), (1, 3, "2 156 €"), (1, 4, "NC (en cours)"),
+        (2, INDICATOR, "Nombre de partenaires"), (2, 2, "5 000 6 000"), (2, 3, "18 privés"), (2, 4, "12"),
+    ]
+    placed, _ = placed_report(region, cells)
+    read = indicators_table(placed, parse_outline(placed))
+    mine = read[read["action_id"] == region.action_id]
+    got = list(zip(mine["kind"], mine["raw"], mine["value"].fillna(-1), mine["status"]))
+    assert got == [
+        ("baseline", "2364 2 573", -1, "ambiguous"),
+        ("target", "2 156 €", 2156.0, "ok"),
+        ("result", "NC (en cours)", -1, "not_available"),
+        ("baseline", "5 000 6 000", -1, "ambiguous"),
+        ("target", "18 privés", -1, "ok"),
+        ("result", "12", 12.0, "ok"),
+    ]
+    assert list(mine["unit"])[4] == "text"

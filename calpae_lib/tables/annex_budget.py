@@ -35,7 +35,10 @@ volet's title, or a label cut by a page break, joined to the next row's as on
 the text route. A table ends at its total row: rows after it in the same placed
 table are the next annex table, printed at the top of a page under a header the
 same as this one's, which the PDF's reading took for this table's header
-repeated on a continued page and left out (:func:`placed_bodies`).
+repeated on a continued page and left out (:func:`placed_bodies`). Fewer tables
+read from the grid than annex headers printed in the text (one whose header the
+placed reading does not recognise) is refused naming that header's line
+(:func:`check_all_read`): never an annex published with a table missing.
 """
 
 from __future__ import annotations
@@ -81,16 +84,21 @@ class AnnexTable:
     rows: tuple[AnnexRow, ...]
 
 
+def header_lines(doc: Document, start: int) -> list[int]:
+    """The lines, from line ``start`` on, that open an annex table's header (« Montant avenant »)."""
+    return [number for number, text in doc.numbered(start) if ANNEX_START.match(text)]
+
+
 def table_headers(doc: Document, start: int) -> list[tuple[int, int]]:
-    """``(line, year)`` of every annex table header from line ``start`` on."""
+    """``(line, year)`` of every annex table header from line ``start`` on (:func:`header_lines`)."""
     headers = []
-    for number, text in doc.numbered(start):
-        if ANNEX_START.match(text):
-            match = TABLE_HEADER.match(text)
-            if not match:
-                raise ParseError(f"en-tête de tableau annexe sans année « {text.strip()} » : "
-                                 "« Montant engagé/réalisé en AAAA » était attendu.", path=doc.path, line=number)
-            headers.append((number, int(match.group("year"))))
+    for number in header_lines(doc, start):
+        text = doc.line(number)
+        match = TABLE_HEADER.match(text)
+        if not match:
+            raise ParseError(f"en-tête de tableau annexe sans année « {text.strip()} » : "
+                             "« Montant engagé/réalisé en AAAA » était attendu.", path=doc.path, line=number)
+        headers.append((number, int(match.group("year"))))
     return headers
 
 
@@ -260,7 +268,35 @@ def placed_annex(doc: Document, outline: Outline) -> list[AnnexTable] | None:
             volet = table_volet(len(tables), body, title_volet, outline.volets)
             tables.append(AnnexTable(volet, header_line, header.year, title_line,
                                      tuple(attach_actions(body, volet, outline))))
+    if tables:
+        check_all_read(doc, outline.annex_start, tables)
     return tables or None
+
+
+def check_all_read(doc: Document, start: int, tables: list[AnnexTable]) -> None:
+    """Refuse placed annex tables fewer than the annex table headers the text prints from line ``start``
+    on (:func:`header_lines`): a table whose header the placed reading does not recognise would be left
+    out of the annex, silently. The error names the first header with no row read between it and the
+    next header (:func:`unread_header`)."""
+    headers = header_lines(doc, start)
+    if len(tables) >= len(headers):
+        return
+    line = unread_header(headers, [row.source_line for table in tables for row in table.rows])
+    raise ParseError(f"tableau budgétaire annexe non lu : {len(headers)} en-têtes « Montant avenant » imprimés "
+                     f"mais {len(tables)} tableau(x) lu(s) des cellules du PDF ; le tableau dont l'en-tête est "
+                     "imprimé ici n'est pas lu, l'annexe serait publiée sans lui.", path=doc.path, line=line)
+
+
+def unread_header(headers: list[int], read: list[int]) -> int:
+    """The first of the ``headers`` (lines) with none of the ``read`` rows' lines between it and the next
+    header; the last header when each has some.
+
+    >>> unread_header([10, 40, 70], [12, 30, 75]), unread_header([10, 40], [12, 45])
+    (40, 40)
+    """
+    bounds = [*headers[1:], float("inf")]
+    return next((header for header, stop in zip(headers, bounds)
+                 if not any(header < line < stop for line in read)), headers[-1])
 
 
 def placed_bodies(doc: Document, rows: dict[int, dict[int, PlacedCell]], header: PlacedHeader,

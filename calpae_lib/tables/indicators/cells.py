@@ -12,7 +12,10 @@ grammar Annexe 4 reads with too) into *atoms*:
   with :func:`split_numbers`, from the number of columns;
 - ``text``: a text cell, started by a number followed by a word ("18 privés
   264 bailleurs sociaux") or by "De <n> à" ("De 50 à 100 jeunes"); it runs to
-  the end of the line and may go on over the next lines.
+  the end of the line and may go on over the next lines;
+- ``several``: one cell of a PDF's grid printing more than one value ("2364  2 573"),
+  that the text route would read as several cells (:func:`prints_several_values`):
+  no value is read from it, it is shown as printed.
 
 Two spaces always separate two cells: a number never spans them.
 """
@@ -44,7 +47,7 @@ FUNCTION_WORD = re.compile(
 
 @dataclass(frozen=True)
 class Atom:
-    """A piece of a value line: ``na``, ``numbers`` or ``text``; ``line`` is 1-based."""
+    """A piece of a value line: ``na``, ``numbers``, ``text`` or ``several``; ``line`` is 1-based."""
 
     kind: str
     text: str
@@ -252,6 +255,26 @@ def split_numbers(atoms: list[Atom], count: int) -> tuple[list[Atom], str] | Non
         readings, rule = [readings[chosen]], "balanced"
     cells = [replace(atom, text=text) for part, atom in zip(readings[0], atoms) for text in part]
     return cells, rule
+
+
+#: The kind of the atom of a grid's cell printing more than one value (:func:`prints_several_values`).
+SEVERAL = "several"
+
+
+def prints_several_values(atoms: list[Atom], rest: str) -> bool:
+    """Whether a cell read as ``atoms`` and ``rest`` (:func:`read_atoms`) prints more than one value: values
+    only (no text cell, nothing after them) that no reading takes for one cell (:func:`split_numbers`),
+    as the text route would split them into several cells.
+
+    >>> [prints_several_values(*read_atoms(t, 1)) for t in ("2364  2 573", "5 000 6 000", "12 NC")]
+    [True, True, True]
+    >>> [prints_several_values(*read_atoms(t, 1)) for t in ("10 144", "2 156 €", "NC (en cours)", "18 privés 264",
+    ...                                                     "12/05/2022", "Restitution 2023")]
+    [False, False, False, False, False, False]
+    """
+    if not atoms or rest or any(atom.kind == "text" for atom in atoms):
+        return False
+    return split_numbers(atoms, 1) is None
 
 
 def natural_split(atoms: list[Atom]) -> list[Atom]:

@@ -28,7 +28,9 @@ flattened text leaves open stays open:
    rows after it up to the next measure cell: the measure is certain. Its
    indicator cell names it; a row without one goes on with the indicator above
    (a merged cell, filled down). Each value cell is one cell of its column:
-   ``ok`` with the column's period and kind (rule ``geometry``). The
+   ``ok`` with the column's period and kind (rule ``geometry``); a cell
+   printing more than one value is ``ambiguous`` in its column, shown as
+   printed, no value read (as Annexe 4 reads it). The
    justification cell is the row's comment.
 
 The text route (a report without places) never comes here.
@@ -39,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from calpae_lib.tables.indicators.cells import Atom, read_atoms
+from calpae_lib.tables.indicators.cells import SEVERAL, Atom, prints_several_values, read_atoms
 from calpae_lib.tables.indicators.headers import TableRegion
 from calpae_lib.tables.indicators.rows import DraftRow
 from calpae_lib.tables.placed import CellLine, PlacedCell, cells_of, placed_lines
@@ -290,13 +292,19 @@ def covers(doc: Document, region: TableRegion, grid: Grid) -> bool:
 
 
 def cell_atom(text: str, line: int) -> Atom:
-    """A value cell as one atom: a number, a "not available" mark, or else a text.
+    """A value cell as one atom: a number, a "not available" mark, several values (a cell printing more
+    than one, :func:`~calpae_lib.tables.indicators.cells.prints_several_values`: ``ambiguous``, shown as
+    printed, as Annexe 4 reads it), or else a text.
 
     >>> [(a.kind, a.text) for a in (cell_atom("52%", 3), cell_atom("Non estimé", 3), cell_atom("10 144", 3),
     ...                               cell_atom("Restitution intermédiaire", 3), cell_atom("NC (en cours)", 3))]
     [('numbers', '52%'), ('na', 'Non estimé'), ('numbers', '10 144'), ('text', 'Restitution intermédiaire'), ('na', 'NC (en cours)')]
+    >>> [(a.kind, a.text) for a in (cell_atom("2364  2 573", 3), cell_atom("18 privés", 3))]
+    [('several', '2364  2 573'), ('text', '18 privés')]
     """
     atoms, rest = read_atoms(text, line)
+    if prints_several_values(atoms, rest):
+        return Atom(SEVERAL, text, line)
     if len(atoms) == 1 and not rest and atoms[0].kind != "text":
         return atoms[0]
     return Atom("text", text, line)

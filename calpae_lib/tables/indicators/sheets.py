@@ -50,6 +50,7 @@ import pandas as pd
 
 from calpae_lib.tables.indicators.cells import (
     FUNCTION_WORD,
+    SEVERAL,
     Atom,
     cell_value,
     natural_split,
@@ -213,10 +214,12 @@ def row_records(row: DraftRow, region: TableRegion, from_pdf: bool = False) -> l
 
 
 def placed_records(owner: dict, row: DraftRow, cells: list[Atom], indexes, columns) -> list[dict]:
-    """Output rows for cells whose value columns the PDF's grid gives (rule ``geometry``), in column order."""
+    """Output rows for cells whose value columns the PDF's grid gives (rule ``geometry``), in column order; a
+    cell printing several values is ``ambiguous`` (no value read)."""
     unit = row_unit(row, cells)
     ordered = sorted(zip(indexes, range(len(cells))))
-    return [{**owner, **cell_record(cells[at], columns[index], unit, "ok")} for index, at in ordered]
+    return [{**owner, **cell_record(cells[at], columns[index], unit,
+                                    "ambiguous" if cells[at].kind == SEVERAL else "ok")} for index, at in ordered]
 
 
 def confirmed_measures(doc: Document, tables: list[tuple[TableRegion, list[DraftRow]]]) -> set[str]:
