@@ -99,7 +99,6 @@ from calpae_lib.template.indicators import (
 from calpae_lib.tables.tokens import NUMERIC, OPEN_REASON, Token, tokenize
 from calpae_lib.text.dates import DATE
 from calpae_lib.text.numbers import parse_number
-from calpae_lib.text.flattened import is_cut
 from calpae_lib.text.reading import Document, fold
 from calpae_lib.text.similarity import SAME_INDICATOR, similarity
 
@@ -1185,26 +1184,10 @@ def placed_row(cells: dict[int, PlacedCell], header: PlacedHeader, measure: str 
             row.add_comment(rest, cell.line)
     for column in header.comments:
         if column in cells:
-            for number, text in printed_lines(cells[column]):
+            for number, text in cells[column].glued_lines:
                 row.add_comment(text, number)
     row.placed = tuple(placed)
     return row
-
-
-def printed_lines(cell: PlacedCell) -> list[tuple[int, str]]:
-    """A cell's printed lines, a line cut inside a word (no trailing space) glued to the next.
-
-    >>> printed_lines(PlacedCell(2, 9, ((7, "Données au "), (8, "30/11/2022 dans le Pas-de-"), (9, "Calais "))))
-    [(7, 'Données au '), (8, '30/11/2022 dans le Pas-de-Calais ')]
-    """
-    out: list[tuple[int, str]] = []
-    pending: tuple[int, str] | None = None
-    for number, text in cell.lines:
-        pending = (pending[0], pending[1] + text) if pending else (number, text)
-        if not is_cut(text):
-            out.append(pending)
-            pending = None
-    return out + ([pending] if pending else [])
 
 
 def placed_value(position: int, cell: PlacedCell) -> tuple[PlacedValue, str]:
@@ -1218,7 +1201,7 @@ def placed_value(position: int, cell: PlacedCell) -> tuple[PlacedValue, str]:
     >>> placed_value(5, PlacedCell(4, 8, ((12, "2364  2 573"),)))[0].several
     True
     """
-    tokens = tokenize(as_printed(cell), cell.line)
+    tokens = tokenize(cell.as_printed, cell.line)
     run = value_run(tokens, from_start=True)
     if run is None:
         return PlacedValue(position, cell.line, cell.text, None), ""
@@ -1227,12 +1210,6 @@ def placed_value(position: int, cell: PlacedCell) -> tuple[PlacedValue, str]:
     if len(readings) == 1:
         return PlacedValue(position, cell.line, cell_text(readings[0][0]), readings[0][0]), rest
     return PlacedValue(position, cell.line, cell_text(tuple(values)), None, several=True), rest
-
-
-def as_printed(cell: PlacedCell) -> str:
-    """A cell's lines joined as printed: spaces kept (two spaces part two values), a line cut inside
-    a word glued to the next (each other line ends with its space)."""
-    return "".join(text for _, text in cell.lines).strip()
 
 
 def placed_records(row: RawRow, columns: tuple[Column, ...], base: dict, axis_note: str) -> list[dict]:

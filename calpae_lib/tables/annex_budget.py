@@ -241,7 +241,7 @@ def parse_annex(doc: Document, outline: Outline) -> list[AnnexTable]:
 
 
 #: How many rows of a placed table may come before its header (the volet's title printed above it).
-HEADER_ROWS = 3
+ROWS_ABOVE_HEADER = 3
 
 
 @dataclass(frozen=True)
@@ -332,7 +332,7 @@ def placed_header(doc: Document, rows: dict[int, dict[int, PlacedCell]]) -> Plac
     """The header of a placed table if one of its first rows is an annex table's: a cell « Montant
     avenant » and, right of it, « Montant engagé/réalisé en <year> » (the header's cells from the
     first, joined, read as the text route reads the header line); else ``None``."""
-    found = next(((number, column) for number in list(rows)[:HEADER_ROWS] for column, cell in rows[number].items()
+    found = next(((number, column) for number in list(rows)[:ROWS_ABOVE_HEADER] for column, cell in rows[number].items()
                   if ANNEX_START.match(cell.text)), None)
     if found is None:
         return None

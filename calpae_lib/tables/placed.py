@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from calpae_lib.text.flattened import join_cut_lines
+from calpae_lib.text.flattened import is_cut, join_cut_lines
 from calpae_lib.text.reading import Document
 
 
@@ -70,6 +70,28 @@ class PlacedCell:
     def text(self) -> str:
         """The cell's lines joined (a line without trailing space continues its word), spaces collapsed."""
         return join_cut_lines([text for _, text in self.lines])
+
+    @property
+    def as_printed(self) -> str:
+        """The cell's lines joined as printed: spaces kept (two spaces part two values), a line cut inside a
+        word glued to the next (each other line ends with its space)."""
+        return "".join(text for _, text in self.lines).strip()
+
+    @property
+    def glued_lines(self) -> list[tuple[int, str]]:
+        """The cell's printed lines ``(line, text)``, a line cut inside a word glued to the next.
+
+        >>> PlacedCell(2, 9, ((7, "Données au "), (8, "30/11/2022 dans le Pas-de-"), (9, "Calais "))).glued_lines
+        [(7, 'Données au '), (8, '30/11/2022 dans le Pas-de-Calais ')]
+        """
+        out: list[tuple[int, str]] = []
+        pending: tuple[int, str] | None = None
+        for number, text in self.lines:
+            pending = (pending[0], pending[1] + text) if pending else (number, text)
+            if not is_cut(text):
+                out.append(pending)
+                pending = None
+        return out + ([pending] if pending else [])
 
 
 def cells_of(lines: Iterable[CellLine]) -> list[PlacedCell]:
